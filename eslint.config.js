@@ -1,0 +1,47 @@
+// @ts-check
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+import reactHooks from "eslint-plugin-react-hooks";
+import globals from "globals";
+
+export default tseslint.config(
+  { ignores: ["**/dist/**", "**/node_modules/**", "test-results/**", "playwright-report/**", "lab/vm/cache/**", "data/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      "@typescript-eslint/consistent-type-imports": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "no-restricted-syntax": ["error", { selector: "TSEnumDeclaration", message: "Use `as const` objects and unions, not enum." }],
+    },
+  },
+  {
+    // Pure packages: no I/O, no apps.
+    files: ["packages/**/*.ts"],
+    ignores: ["packages/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [
+        { group: ["@lvsdeck/agent", "@lvsdeck/hub", "@lvsdeck/web", "**/apps/**"], message: "packages must not import apps" },
+        { group: ["node:fs", "node:child_process", "node:net", "fs", "child_process", "ws", "express"], message: "packages are pure: the apps do the I/O" },
+      ] }],
+    },
+  },
+  {
+    files: ["apps/web/**/*.{ts,tsx}"],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { "react-hooks": reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      "no-restricted-imports": ["error", { patterns: [
+        { group: ["ws", "express", "node:*", "@lvsdeck/agent", "@lvsdeck/hub", "@lvsdeck/sim"], message: "the web app runs in the browser" },
+      ] }],
+    },
+  },
+  {
+    // Only the live bridge may open a WebSocket.
+    files: ["apps/web/src/**/*.{ts,tsx}"],
+    ignores: ["apps/web/src/live/**"],
+    rules: { "no-restricted-globals": ["error", { name: "WebSocket", message: "only apps/web/src/live touches the socket" }] },
+  },
+);

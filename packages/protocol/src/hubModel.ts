@@ -1,0 +1,69 @@
+import { z } from "zod";
+import { directorIdSchema, realServerKeySchema, serviceKeySchema } from "./ids";
+import { directorSnapshotSchema, weightModeSchema, weightSchema } from "./model";
+import { agentEventSchema } from "./events";
+import { capabilitySchema } from "./agentMessages";
+
+/** The agent behind a director, as announced in its hello. */
+export const agentInfoSchema = z.object({
+  version: z.string(),
+  sources: z.array(z.string()),
+  capabilities: z.array(capabilitySchema),
+  weightMode: weightModeSchema,
+  tickMs: z.number().int().positive(),
+});
+export type AgentInfo = z.infer<typeof agentInfoSchema>;
+
+/**
+ * One director in the hub's live model. `receivedAt` is the hub's clock when the last data arrived;
+ * `stale` is true once that is older than three of the agent's ticks.
+ */
+export const directorViewSchema = z.object({
+  id: directorIdSchema,
+  connected: z.boolean(),
+  receivedAt: z.number().nullable(),
+  stale: z.boolean(),
+  agent: agentInfoSchema.nullable(),
+  snapshot: directorSnapshotSchema.nullable(),
+});
+export type DirectorView = z.infer<typeof directorViewSchema>;
+
+/** An agent connected to or left the hub. */
+export const agentPresenceEventSchema = z.object({
+  kind: z.literal("agent"),
+  connected: z.boolean(),
+  detail: z.string(),
+  at: z.number(),
+});
+
+/** An event as the hub stores it: an agent's event or one the hub observed itself. */
+export const hubEventSchema = z.object({
+  id: z.number().int(),
+  director: directorIdSchema,
+  seq: z.number().int().nullable(),
+  observedAt: z.number().nullable(),
+  receivedAt: z.number(),
+  event: z.union([agentEventSchema, agentPresenceEventSchema]),
+});
+export type HubEvent = z.infer<typeof hubEventSchema>;
+
+/** Per-director progress of one weight change. */
+export const weightChangeResultSchema = z.object({
+  director: directorIdSchema,
+  state: z.enum(["pending", "ok", "failed", "timeout"]),
+  observedWeight: weightSchema.nullable(),
+  error: z.string().nullable(),
+});
+export type WeightChangeResult = z.infer<typeof weightChangeResultSchema>;
+
+/** A weight change as it travels hub -> agents -> hub. */
+export const weightChangeSchema = z.object({
+  id: z.string(),
+  service: serviceKeySchema,
+  realServer: realServerKeySchema,
+  weight: weightSchema,
+  requestedAt: z.number(),
+  state: z.enum(["pending", "applied", "failed", "partial"]),
+  results: z.array(weightChangeResultSchema),
+});
+export type WeightChange = z.infer<typeof weightChangeSchema>;

@@ -1,0 +1,11 @@
+/** Wire version; bump on any incompatible change to a schema below. */
+export const PROTOCOL_VERSION = 1;
+
+export * from "./ids";
+export * from "./model";
+export * from "./events";
+export * from "./agentMessages";
+export * from "./hubModel";
+export * from "./uiMessages";
+export * from "./rest";
+export * from "./parse";

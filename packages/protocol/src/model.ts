@@ -1,0 +1,155 @@
+import { z } from "zod";
+import { directorIdSchema, realServerKeySchema, serviceKeySchema } from "./ids";
+
+/** The IPVS schedulers of mainline Linux. */
+export const schedulers = ["rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", "none"] as const;
+export const schedulerSchema = z.enum(schedulers);
+export type Scheduler = z.infer<typeof schedulerSchema>;
+
+/** Forwarding methods as ipvsadm prints them; `FullNat` only appears on forked kernels. */
+export const forwardingMethods = ["Route", "Masq", "Tunnel", "Local", "FullNat"] as const;
+export const forwardingSchema = z.enum(forwardingMethods);
+export type Forwarding = z.infer<typeof forwardingSchema>;
+
+/** The operator's name for each forwarding method. */
+export const forwardingLabel: Record<Forwarding, string> = {
+  Route: "DR",
+  Masq: "NAT",
+  Tunnel: "TUN",
+  Local: "Local",
+  FullNat: "FullNAT",
+};
+
+export const ipProtocolSchema = z.enum(["TCP", "UDP", "SCTP"]);
+export type IpProtocol = z.infer<typeof ipProtocolSchema>;
+
+export const familySchema = z.enum(["inet", "inet6"]);
+export type Family = z.infer<typeof familySchema>;
+
+const count = z.number().int().nonnegative();
+const rate = z.number().nonnegative();
+
+/** Cumulative counters from `ipvsadm -Ln --stats --exact`. */
+export const countersSchema = z.object({ conns: count, inPkts: count, outPkts: count, inBytes: count, outBytes: count });
+export type Counters = z.infer<typeof countersSchema>;
+
+/** Per-second rates from `ipvsadm -Ln --rate --exact`. */
+export const ratesSchema = z.object({ cps: rate, inPps: rate, outPps: rate, inBps: rate, outBps: rate });
+export type Rates = z.infer<typeof ratesSchema>;
+
+/** Where the weight in effect came from. */
+export const weightSourceSchema = z.enum(["config", "operator", "health-check"]);
+export type WeightSource = z.infer<typeof weightSourceSchema>;
+
+/** How the agent applies weights: directly in IPVS, or also persisted into keepalived's config. */
+export const weightModeSchema = z.enum(["runtime", "keepalived"]);
+export type WeightMode = z.infer<typeof weightModeSchema>;
+
+export const healthSchema = z.enum(["up", "down", "unknown"]);
+export type Health = z.infer<typeof healthSchema>;
+
+/** IPVS accepts weights 0..65535 (ipvsadm refuses anything else). */
+export const MAX_WEIGHT = 65535;
+export const weightSchema = z.number().int().min(0).max(MAX_WEIGHT);
+
+/** One real server (destination) of a virtual service. */
+export const realServerSchema = z.object({
+  key: realServerKeySchema,
+  address: z.string(),
+  port: z.number().int().min(0).max(65535),
+  forwarding: forwardingSchema,
+  weight: weightSchema,
+  upperThreshold: count,
+  lowerThreshold: count,
+  activeConns: count,
+  inactiveConns: count,
+  persistConns: count,
+  stats: countersSchema,
+  rates: ratesSchema,
+  health: healthSchema,
+  weightSource: weightSourceSchema,
+  weightMode: weightModeSchema,
+});
+export type RealServer = z.infer<typeof realServerSchema>;
+
+/** Persistence (`-p timeout -M netmask`); netmask as printed (dotted quad or IPv6 prefix length). */
+export const persistenceSchema = z.object({ timeoutSec: count, netmask: z.string().nullable() });
+export type Persistence = z.infer<typeof persistenceSchema>;
+
+/** A virtual service as ipvsadm shows it. */
+export const virtualServiceSchema = z.object({
+  key: serviceKeySchema,
+  family: familySchema,
+  protocol: ipProtocolSchema.nullable(),
+  address: z.string().nullable(),
+  port: z.number().int().min(0).max(65535).nullable(),
+  fwmark: z.number().int().nonnegative().nullable(),
+  scheduler: schedulerSchema,
+  schedulerFlags: z.array(z.string()),
+  persistence: persistenceSchema.nullable(),
+  onePacket: z.boolean(),
+  pe: z.string().nullable(),
+  stats: countersSchema,
+  rates: ratesSchema,
+  realServers: z.array(realServerSchema),
+});
+export type VirtualService = z.infer<typeof virtualServiceSchema>;
+
+/** VRRP states as keepalived reports them. */
+export const vrrpStates = ["INIT", "BACKUP", "MASTER", "FAULT", "STOP", "DELETED", "UNKNOWN"] as const;
+export const vrrpStateSchema = z.enum(vrrpStates);
+export type VrrpState = z.infer<typeof vrrpStateSchema>;
+
+/** One keepalived vrrp_instance. */
+export const vrrpInstanceSchema = z.object({
+  name: z.string().min(1).max(128),
+  vrid: z.number().int().min(1).max(255),
+  interface: z.string(),
+  state: vrrpStateSchema,
+  basePriority: z.number().int().min(0).max(255),
+  effectivePriority: z.number().int().min(0).max(255),
+  advertIntervalMs: z.number().int().positive(),
+  preempt: z.boolean(),
+  vips: z.array(z.string()),
+  lastTransitionAt: z.number().nullable(),
+  masterRouter: z.string().nullable(),
+  syncGroup: z.string().nullable(),
+});
+export type VrrpInstance = z.infer<typeof vrrpInstanceSchema>;
+
+export const syncGroupSchema = z.object({
+  name: z.string(),
+  state: vrrpStateSchema,
+  instances: z.array(z.string()),
+});
+export type SyncGroup = z.infer<typeof syncGroupSchema>;
+
+/** IPVS timeouts from `ipvsadm -L --timeout` (seconds). */
+export const ipvsTimeoutsSchema = z.object({ tcp: count, tcpFin: count, udp: count });
+export type IpvsTimeouts = z.infer<typeof ipvsTimeoutsSchema>;
+
+/** Whether keepalived runs on the director, as the agent last saw it. */
+export const keepalivedStatusSchema = z.object({
+  running: z.boolean(),
+  pid: z.number().int().nullable(),
+  since: z.number().nullable(),
+});
+export type KeepalivedStatus = z.infer<typeof keepalivedStatusSchema>;
+
+/** Everything one director reports at one moment. Times are ms since the epoch. */
+export const directorSnapshotSchema = z.object({
+  director: directorIdSchema,
+  takenAt: z.number(),
+  keepalived: keepalivedStatusSchema,
+  vrrp: z.array(vrrpInstanceSchema),
+  syncGroups: z.array(syncGroupSchema),
+  vipsPresent: z.array(z.string()),
+  services: z.array(virtualServiceSchema),
+  timeouts: ipvsTimeoutsSchema.nullable(),
+});
+export type DirectorSnapshot = z.infer<typeof directorSnapshotSchema>;
+
+/** Zero counters, for services and servers that have seen no traffic. */
+export const zeroCounters: Counters = { conns: 0, inPkts: 0, outPkts: 0, inBytes: 0, outBytes: 0 };
+/** Zero rates. */
+export const zeroRates: Rates = { cps: 0, inPps: 0, outPps: 0, inBps: 0, outBps: 0 };

@@ -1,0 +1,57 @@
+import { z } from "zod";
+import { directorIdSchema, realServerKeySchema, serviceKeySchema } from "./ids";
+import { weightSchema } from "./model";
+import { simFaultSchema } from "./agentMessages";
+import { directorViewSchema, hubEventSchema, weightChangeSchema } from "./hubModel";
+
+/** `GET /api/health`. */
+export const healthResponseSchema = z.object({
+  status: z.literal("ok"),
+  version: z.string(),
+  protocolVersion: z.number().int(),
+  uptimeSec: z.number(),
+  directors: z.number().int(),
+  connectedAgents: z.number().int(),
+  protocolErrors: z.number().int(),
+});
+export type HealthResponse = z.infer<typeof healthResponseSchema>;
+
+/** `GET /api/cluster`: the live model. */
+export const clusterResponseSchema = z.object({
+  serverTime: z.number(),
+  staleAfterTicks: z.number().int(),
+  directors: z.array(directorViewSchema),
+});
+export type ClusterResponse = z.infer<typeof clusterResponseSchema>;
+
+/** `POST /api/weights`: change one real server's weight on every director carrying the service, or one. */
+export const weightChangeRequestSchema = z.strictObject({
+  service: serviceKeySchema,
+  realServer: realServerKeySchema,
+  weight: weightSchema,
+  director: directorIdSchema.optional(),
+});
+export type WeightChangeRequest = z.infer<typeof weightChangeRequestSchema>;
+
+/** The answer to `POST /api/weights` and `GET /api/weights/:id`. */
+export const weightChangeResponseSchema = weightChangeSchema;
+
+/** `POST /api/sim/faults`: inject a fault into a simulated director. */
+export const simFaultRequestSchema = z.strictObject({
+  director: directorIdSchema,
+  fault: simFaultSchema,
+  service: serviceKeySchema.optional(),
+  realServer: realServerKeySchema.optional(),
+});
+export type SimFaultRequest = z.infer<typeof simFaultRequestSchema>;
+
+/** `GET /api/events`. */
+export const eventsResponseSchema = z.object({ events: z.array(hubEventSchema) });
+export type EventsResponse = z.infer<typeof eventsResponseSchema>;
+
+/** Every REST error: a message, and for validation errors the offending fields. */
+export const apiErrorSchema = z.object({
+  error: z.string(),
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+export type ApiError = z.infer<typeof apiErrorSchema>;
