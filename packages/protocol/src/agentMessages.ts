@@ -65,6 +65,8 @@ export const commandResultSchema = z.object({
   ok: z.boolean(),
   observedWeight: weightSchema.nullable(),
   error: z.string().nullable(),
+  /** What the agent did, in words (e.g. a fault's effect). */
+  detail: z.string().max(1000).nullable().default(null),
 });
 export type CommandResult = z.infer<typeof commandResultSchema>;
 

@@ -9,3 +9,4 @@ export * from "./hubModel";
 export * from "./uiMessages";
 export * from "./rest";
 export * from "./parse";
+export * from "./delta";

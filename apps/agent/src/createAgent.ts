@@ -1,0 +1,138 @@
+import type { AgentCommand, AgentHello, CommandResult, DirectorId, DirectorSnapshot, HubToAgent } from "@lvsdeck/protocol";
+import { PROTOCOL_VERSION, diffSnapshots } from "@lvsdeck/protocol";
+import type { DirectorSource } from "./sources/source";
+import { createEventBuffer } from "./eventBuffer";
+import { createHubLink } from "./hubLink";
+import type { Logger } from "./log";
+import { AGENT_VERSION } from "./version";
+import { EVENT_BUFFER_CAPACITY, FULL_SNAPSHOT_EVERY } from "./limits";
+
+/** Options for {@link createAgent}. */
+export interface AgentOptions {
+  hubUrl: string;
+  token: string;
+  director: DirectorId;
+  source: DirectorSource;
+  tickMs: number;
+  log: Logger;
+  /** Called when the hub refuses this agent's protocol version. */
+  onFatal?: (reason: string) => void;
+}
+
+/** A running agent. */
+export interface Agent {
+  close(): Promise<void>;
+}
+
+/** Streams one director's state and events to the hub and applies the hub's commands. */
+export function createAgent(options: AgentOptions): Agent {
+  const { source, log } = options;
+  const buffer = createEventBuffer(EVENT_BUFFER_CAPACITY);
+  let lastSent: DirectorSnapshot | null = null;
+  let ticksSinceFull = 0;
+  let welcomed = false;
+  let reading = false;
+  let closed = false;
+
+  const hello = (): AgentHello => ({
+    type: "hello",
+    protocolVersion: PROTOCOL_VERSION,
+    director: options.director,
+    agentVersion: AGENT_VERSION,
+    sources: [...source.kinds],
+    capabilities: [...source.capabilities],
+    weightMode: source.weightMode,
+    tickMs: options.tickMs,
+  });
+
+  const tick = async () => {
+    if (reading || closed) return;
+    reading = true;
+    try {
+      const snapshot = await source.read();
+      if (!welcomed) return;
+      if (lastSent === null || ++ticksSinceFull >= FULL_SNAPSHOT_EVERY) {
+        if (link.send({ type: "snapshot", snapshot })) {
+          lastSent = snapshot;
+          ticksSinceFull = 0;
+        }
+      } else if (link.send(diffSnapshots(lastSent, snapshot))) {
+        lastSent = snapshot;
+      }
+    } catch (err) {
+      log.error("reading the director failed", { error: (err as Error).message });
+    } finally {
+      reading = false;
+    }
+  };
+
+  const runCommand = async (id: string, command: AgentCommand): Promise<CommandResult> => {
+    const base = { type: "command-result" as const, commandId: id };
+    try {
+      if (command.kind === "set-weight") {
+        const observed = await source.setWeight(command.service, command.realServer, command.weight);
+        const ok = observed === command.weight;
+        const error = ok ? null : `asked for weight ${command.weight}, the director now has ${observed}`;
+        return { ...base, ok, observedWeight: observed, error, detail: null };
+      }
+      if (!source.injectFault) return { ...base, ok: false, observedWeight: null, error: "this director is not simulated", detail: null };
+      const detail = await source.injectFault(command);
+      return { ...base, ok: true, observedWeight: null, error: null, detail };
+    } catch (err) {
+      return { ...base, ok: false, observedWeight: null, error: (err as Error).message, detail: null };
+    }
+  };
+
+  const onFrame = (frame: HubToAgent) => {
+    switch (frame.type) {
+      case "welcome":
+        welcomed = true;
+        lastSent = null;
+        for (const event of buffer.welcome(frame.lastSeq)) link.send(event);
+        void tick();
+        return;
+      case "ack":
+        buffer.ack(frame.seq);
+        return;
+      case "command":
+        void runCommand(frame.id, frame.command).then((result) => {
+          link.send(result);
+          void tick();
+        });
+        return;
+      case "incompatible":
+      case "error":
+        return;
+    }
+  };
+
+  const link = createHubLink({
+    hubUrl: options.hubUrl,
+    token: options.token,
+    hello,
+    onFrame,
+    onIncompatible: (reason) => {
+      log.error("hub refused this agent's protocol version", { reason });
+      options.onFatal?.(reason);
+    },
+    log,
+  });
+
+  source.onEvent((event) => {
+    const frame = buffer.push(event, Date.now());
+    if (buffer.dropped() > 0 && buffer.size() === EVENT_BUFFER_CAPACITY) log.warn("event buffer full; dropping oldest", { dropped: buffer.dropped() });
+    if (frame && welcomed) link.send(frame);
+    // A transition should reach browsers now, not at the next tick.
+    void tick();
+  });
+
+  const timer = setInterval(() => void tick(), options.tickMs);
+  return {
+    async close() {
+      closed = true;
+      clearInterval(timer);
+      link.close();
+      await source.close();
+    },
+  };
+}

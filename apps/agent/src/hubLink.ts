@@ -1,0 +1,118 @@
+import WebSocket from "ws";
+import type { AgentHello, AgentToHub, HubToAgent } from "@lvsdeck/protocol";
+import { MAX_AGENT_FRAME_BYTES, hubToAgentSchema, parseFrame } from "@lvsdeck/protocol";
+import type { Logger } from "./log";
+import { HUB_SILENCE_MS, RECONNECT_BASE_MS, RECONNECT_MAX_MS } from "./limits";
+
+/** Options for {@link createHubLink}. */
+export interface HubLinkOptions {
+  /** Hub base URL, e.g. http://127.0.0.1:8080 (the /ws/agent path is added). */
+  hubUrl: string;
+  token: string;
+  hello: () => AgentHello;
+  /** Called for every frame from the hub after it was validated. */
+  onFrame: (frame: HubToAgent) => void;
+  /** Called when the hub refuses our protocol version; the link stops reconnecting. */
+  onIncompatible: (reason: string) => void;
+  log: Logger;
+}
+
+/** A self-healing connection to the hub. */
+export interface HubLink {
+  /** Sends a frame if the socket is open; false when it could not. */
+  send(frame: AgentToHub): boolean;
+  isOpen(): boolean;
+  close(): void;
+}
+
+/** The delay before reconnect attempt `attempt` (0-based): exponential with full jitter, so a fleet does not stampede. */
+export function reconnectDelay(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(RECONNECT_MAX_MS, RECONNECT_BASE_MS * 2 ** Math.min(attempt, 16));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+function wsUrl(hubUrl: string): string {
+  const url = new URL("/ws/agent", hubUrl);
+  url.protocol = url.protocol === "https:" ? "wss:" : url.protocol === "http:" ? "ws:" : url.protocol;
+  return url.toString();
+}
+
+/** Connects to the hub and keeps reconnecting until closed. */
+export function createHubLink(options: HubLinkOptions): HubLink {
+  const { log } = options;
+  let socket: WebSocket | null = null;
+  let attempt = 0;
+  let closed = false;
+  let retryTimer: NodeJS.Timeout | null = null;
+  let silenceTimer: NodeJS.Timeout | null = null;
+
+  const armSilence = () => {
+    if (silenceTimer) clearTimeout(silenceTimer);
+    silenceTimer = setTimeout(() => {
+      log.warn("hub silent; reconnecting", {});
+      socket?.terminate();
+    }, HUB_SILENCE_MS);
+  };
+
+  const scheduleReconnect = () => {
+    if (closed || retryTimer) return;
+    const delay = reconnectDelay(attempt++);
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      connect();
+    }, delay);
+  };
+
+  const connect = () => {
+    const ws = new WebSocket(wsUrl(options.hubUrl), {
+      headers: { authorization: `Bearer ${options.token}` },
+      maxPayload: MAX_AGENT_FRAME_BYTES,
+      handshakeTimeout: 5_000,
+    });
+    socket = ws;
+    ws.on("unexpected-response", (_req, res) => {
+      log.error("hub refused the connection", { status: res.statusCode, hint: res.statusCode === 401 ? "check --token" : undefined });
+      ws.terminate();
+    });
+    ws.on("open", () => {
+      attempt = 0;
+      armSilence();
+      ws.send(JSON.stringify(options.hello()));
+    });
+    ws.on("ping", armSilence);
+    ws.on("message", (data) => {
+      armSilence();
+      const outcome = parseFrame(hubToAgentSchema, data.toString());
+      if (!outcome.ok) return log.warn("malformed frame from hub", { error: outcome.error });
+      if (outcome.value.type === "incompatible") {
+        closed = true;
+        options.onIncompatible(outcome.value.reason);
+        return;
+      }
+      if (outcome.value.type === "error") log.warn("hub rejected a frame", { error: outcome.value.message });
+      options.onFrame(outcome.value);
+    });
+    ws.on("error", (err) => log.warn("hub connection error", { error: err.message }));
+    ws.on("close", () => {
+      if (silenceTimer) clearTimeout(silenceTimer);
+      if (socket === ws) socket = null;
+      scheduleReconnect();
+    });
+  };
+
+  connect();
+  return {
+    send(frame) {
+      if (socket?.readyState !== WebSocket.OPEN) return false;
+      socket.send(JSON.stringify(frame));
+      return true;
+    },
+    isOpen: () => socket?.readyState === WebSocket.OPEN,
+    close() {
+      closed = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      if (silenceTimer) clearTimeout(silenceTimer);
+      socket?.close(1000, "agent stopping");
+    },
+  };
+}

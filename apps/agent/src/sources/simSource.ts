@@ -1,0 +1,87 @@
+import { createSocket } from "node:dgram";
+import type { AgentEvent, DirectorId } from "@lvsdeck/protocol";
+import { createSimDirector, decodeAdvert, encodeAdvert } from "@lvsdeck/sim";
+import type { DirectorSource } from "./source";
+import type { Logger } from "../log";
+import { SIM_STEP_MS } from "../limits";
+
+/** A UDP endpoint on which simulated directors exchange VRRP adverts (loopback in the demo and tests). */
+export interface UdpEndpoint {
+  host: string;
+  port: number;
+}
+
+/** Options for {@link createSimSource}. */
+export interface SimSourceOptions {
+  director: DirectorId;
+  seed: number;
+  /** Where this director receives adverts; omit for a director with no peers. */
+  vrrpListen?: UdpEndpoint;
+  /** Where its peers receive adverts. */
+  vrrpPeers: UdpEndpoint[];
+  log: Logger;
+}
+
+/** Parses `host:port` (IPv4 or bracketed IPv6). */
+export function parseEndpoint(text: string): UdpEndpoint {
+  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[3]);
+  if (!match || port > 65535) throw new Error(`expected host:port, got ${JSON.stringify(text)}`);
+  return { host: match[1] ?? match[2] ?? "", port };
+}
+
+/**
+ * A simulated director: the sim package's pure model, driven by a clock, with VRRP adverts carried
+ * as real UDP datagrams so separate agent processes elect a MASTER the way keepalived daemons do.
+ */
+export async function createSimSource(options: SimSourceOptions): Promise<DirectorSource> {
+  const sim = createSimDirector({ director: options.director, seed: options.seed, now: Date.now() });
+  const listeners: ((event: AgentEvent) => void)[] = [];
+  const socket = createSocket({ type: options.vrrpListen?.host.includes(":") ? "udp6" : "udp4" });
+  socket.on("message", (message) => {
+    const advert = decodeAdvert(message.toString());
+    if (advert) sim.receiveAdvert(advert, Date.now());
+    else options.log.warn("ignored a datagram that is not a VRRP advert", { bytes: message.length });
+  });
+  socket.on("error", (err) => options.log.error("VRRP socket error", { error: err.message }));
+  await new Promise<void>((resolve) => socket.bind(options.vrrpListen?.port ?? 0, options.vrrpListen?.host ?? "127.0.0.1", resolve));
+
+  const flush = () => {
+    for (const advert of sim.drainAdverts()) {
+      const text = encodeAdvert(advert);
+      for (const peer of options.vrrpPeers) socket.send(text, peer.port, peer.host);
+    }
+    const events = sim.drainEvents();
+    for (const event of events) listeners.forEach((l) => l(event));
+  };
+  const step = () => {
+    sim.advance(Date.now());
+    flush();
+  };
+  const timer = setInterval(step, SIM_STEP_MS);
+
+  return {
+    kinds: ["sim"],
+    capabilities: ["set-weight", "sim-faults"],
+    weightMode: "runtime",
+    read: async () => {
+      step();
+      return sim.snapshot(Date.now());
+    },
+    async setWeight(service, realServer, weight) {
+      const observed = sim.setWeight(service, realServer, weight, Date.now());
+      flush();
+      return observed;
+    },
+    async injectFault(command) {
+      const detail = sim.injectFault(command, Date.now());
+      flush();
+      return detail;
+    },
+    onEvent: (listener) => void listeners.push(listener),
+    async close() {
+      clearInterval(timer);
+      await new Promise<void>((resolve) => socket.close(() => resolve()));
+    },
+  };
+}

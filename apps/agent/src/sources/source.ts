@@ -1,0 +1,18 @@
+import type { AgentEvent, Capability, DirectorSnapshot, RealServerKey, ServiceKey, SimFaultCommand, WeightMode } from "@lvsdeck/protocol";
+
+/** Where a director's state comes from: a simulation, ipvsadm, /proc, keepalived, or a combination. */
+export interface DirectorSource {
+  /** The source kinds behind this instance, e.g. ["ipvsadm", "keepalived"]. */
+  readonly kinds: readonly string[];
+  readonly capabilities: readonly Capability[];
+  readonly weightMode: WeightMode;
+  /** Reads the director's whole state now. */
+  read(): Promise<DirectorSnapshot>;
+  /** Applies a weight and returns the weight then in effect, re-read from the source. */
+  setWeight(service: ServiceKey, realServer: RealServerKey, weight: number): Promise<number>;
+  /** Injects a fault (simulated directors only). */
+  injectFault?(command: SimFaultCommand): Promise<string>;
+  /** Registers the listener for events as they happen. */
+  onEvent(listener: (event: AgentEvent) => void): void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,157 @@
+import type { WebSocket } from "ws";
+import type { AgentHello, AgentToHub, DirectorId, HubCommand, HubToAgent } from "@lvsdeck/protocol";
+import { PROTOCOL_VERSION, agentToHubSchema, parseFrame } from "@lvsdeck/protocol";
+import type { Fleet } from "../fleet";
+import type { EventStore } from "../store/eventStore";
+import type { Logger } from "../log";
+import type { CommandRouter } from "./commandRouter";
+import type { HubEvent } from "@lvsdeck/protocol";
+import { HELLO_TIMEOUT_MS } from "../limits";
+
+/** Counters the gateway exposes for /api/health and /metrics. */
+export interface AgentGatewayStats {
+  protocolErrors: number;
+  connected: number;
+}
+
+/** Accepts agent sockets after authentication: hello, snapshots, deltas, events, command results. */
+export interface AgentGateway {
+  handle(socket: WebSocket): void;
+  /** Sends a command to a connected director; false when it is not connected. */
+  send(director: DirectorId, command: HubCommand): boolean;
+  stats(): AgentGatewayStats;
+  closeAll(): void;
+}
+
+interface Deps {
+  fleet: Fleet;
+  events: EventStore;
+  commands: CommandRouter;
+  log: Logger;
+  onEvent: (event: HubEvent) => void;
+  now: () => number;
+}
+
+function sendFrame(socket: WebSocket, frame: HubToAgent): void {
+  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+}
+
+/** Creates the gateway; one instance per hub. */
+export function createAgentGateway(deps: Deps): AgentGateway {
+  const { fleet, events, commands, log, now } = deps;
+  const sockets = new Map<DirectorId, WebSocket>();
+  let protocolErrors = 0;
+  let shuttingDown = false;
+
+  const protocolError = (socket: WebSocket, director: string | null, message: string) => {
+    protocolErrors++;
+    log.warn("protocol error from agent", { director, error: message });
+    sendFrame(socket, { type: "error", message });
+  };
+
+  const onHello = (socket: WebSocket, hello: AgentHello): boolean => {
+    if (hello.protocolVersion !== PROTOCOL_VERSION) {
+      sendFrame(socket, {
+        type: "incompatible",
+        protocolVersion: PROTOCOL_VERSION,
+        reason: `hub speaks protocol ${PROTOCOL_VERSION}, agent speaks ${hello.protocolVersion}`,
+      });
+      socket.close(4400, "incompatible protocol version");
+      return false;
+    }
+    const previous = sockets.get(hello.director);
+    if (previous && previous !== socket) previous.close(4409, "replaced by a newer connection of the same director");
+    sockets.set(hello.director, socket);
+    fleet.connect(hello, now());
+    const stored = events.appendHubEvent({
+      director: hello.director,
+      receivedAt: now(),
+      event: { kind: "agent", connected: true, detail: `agent ${hello.agentVersion} (${hello.sources.join(",")})`, at: now() },
+    });
+    deps.onEvent(stored);
+    sendFrame(socket, { type: "welcome", protocolVersion: PROTOCOL_VERSION, lastSeq: events.lastSeq(hello.director) });
+    return true;
+  };
+
+  const onFrame = (socket: WebSocket, director: DirectorId, frame: AgentToHub) => {
+    switch (frame.type) {
+      case "hello":
+        protocolError(socket, director, "hello sent twice");
+        return;
+      case "snapshot":
+        if (frame.snapshot.director !== director) {
+          protocolError(socket, director, `snapshot.director: ${frame.snapshot.director} is not this connection's director ${director}`);
+          return;
+        }
+        fleet.applySnapshot(frame.snapshot, now());
+        return;
+      case "delta":
+        if (!fleet.applyDelta(director, frame, now())) protocolError(socket, director, "delta before any snapshot");
+        return;
+      case "event": {
+        const stored = events.appendAgentEvent({
+          director,
+          seq: frame.seq,
+          observedAt: frame.observedAt,
+          receivedAt: now(),
+          event: frame.event,
+        });
+        if (stored) deps.onEvent(stored);
+        sendFrame(socket, { type: "ack", seq: frame.seq });
+        return;
+      }
+      case "command-result":
+        commands.resolve(director, frame);
+        return;
+    }
+  };
+
+  return {
+    handle(socket) {
+      let director: DirectorId | null = null;
+      const helloTimer = setTimeout(() => {
+        if (director === null) socket.close(4408, "no hello within 5 s");
+      }, HELLO_TIMEOUT_MS);
+      socket.on("message", (data, isBinary) => {
+        if (isBinary) return protocolError(socket, director, "binary frames are not accepted; send JSON text");
+        const outcome = parseFrame(agentToHubSchema, data.toString());
+        if (!outcome.ok) return protocolError(socket, director, `malformed frame: ${outcome.error}`);
+        if (director === null) {
+          if (outcome.value.type !== "hello") return protocolError(socket, null, "the first frame must be hello");
+          if (onHello(socket, outcome.value)) director = outcome.value.director;
+          return;
+        }
+        onFrame(socket, director, outcome.value);
+      });
+      socket.on("error", (err) => {
+        // ws reports oversized frames (1009) and bad framing here before closing the socket.
+        protocolErrors++;
+        log.warn("agent socket error", { director, error: err.message });
+      });
+      socket.on("close", (code, reason) => {
+        clearTimeout(helloTimer);
+        if (shuttingDown || director === null || sockets.get(director) !== socket) return;
+        sockets.delete(director);
+        fleet.disconnect(director, now());
+        commands.directorGone(director);
+        const stored = events.appendHubEvent({
+          director,
+          receivedAt: now(),
+          event: { kind: "agent", connected: false, detail: `connection closed (${code}${reason.length ? ` ${reason.toString()}` : ""})`, at: now() },
+        });
+        deps.onEvent(stored);
+      });
+    },
+    send(director, command) {
+      const socket = sockets.get(director);
+      if (!socket || socket.readyState !== socket.OPEN) return false;
+      socket.send(JSON.stringify(command));
+      return true;
+    },
+    stats: () => ({ protocolErrors, connected: sockets.size }),
+    closeAll() {
+      shuttingDown = true;
+      for (const socket of sockets.values()) socket.close(1001, "hub shutting down");
+    },
+  };
+}

@@ -1,0 +1,120 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import express from "express";
+import type { NextFunction, Request, Response } from "express";
+import { WebSocketServer } from "ws";
+import { MAX_AGENT_FRAME_BYTES, MAX_UI_FRAME_BYTES } from "@lvsdeck/protocol";
+import { createFleet } from "./fleet";
+import { openEventStore } from "./store/eventStore";
+import { createAgentGateway } from "./agents/agentGateway";
+import { createCommandRouter } from "./agents/commandRouter";
+import { createUiGateway } from "./ui/uiGateway";
+import { createApiRouter } from "./routes/apiRouter";
+import { startHeartbeat, trackAlive } from "./heartbeat";
+import { createAgentTokenCheck, isSameOrigin, refuseUpgrade } from "./upgrade";
+import { createLogger } from "./log";
+import { HEARTBEAT_MS, MAX_REST_BODY, STALENESS_CHECK_MS } from "./limits";
+
+/** Options for {@link createHub}; every field has a default suited to the demo. */
+export interface HubOptions {
+  /** TCP port; 0 picks a free one (tests). Default 8080. */
+  port?: number;
+  /** Address to listen on. Default all interfaces. */
+  host?: string;
+  /** Folder of the SQLite file, or ":memory:". Default ./data. */
+  dataDir?: string;
+  /** Tokens agents may present. */
+  agentTokens: readonly string[];
+  /** Folder of the built web app; served at / when it exists. */
+  webDist?: string;
+  /** Silence info logs. */
+  quiet?: boolean;
+  /** How long a command waits for agents (ms). */
+  commandTimeoutMs?: number;
+}
+
+/** A running hub. */
+export interface Hub {
+  readonly port: number;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Starts a hub: one HTTP server carrying REST, /ws/agent, /ws/ui and the web app. */
+export async function createHub(options: HubOptions): Promise<Hub> {
+  const now = () => Date.now();
+  const log = createLogger("hub", options.quiet ?? false);
+  const events = openEventStore(options.dataDir ?? "./data");
+  const fleet = createFleet();
+  const ui = createUiGateway(log, now);
+  const commands = createCommandRouter({
+    fleet,
+    send: (director, command) => agents.send(director, command),
+    onWeightChange: (change) => ui.broadcast({ type: "weight-change", change }),
+    now,
+    ...(options.commandTimeoutMs !== undefined && { timeoutMs: options.commandTimeoutMs }),
+  });
+  const agents = createAgentGateway({ fleet, events, commands, log, now, onEvent: (event) => ui.broadcast({ type: "event", event }) });
+  fleet.onChange((director) => ui.broadcast({ type: "director", serverTime: now(), director }));
+  const sweeper = setInterval(() => fleet.sweep(now()), STALENESS_CHECK_MS);
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(express.json({ limit: MAX_REST_BODY }));
+  app.use("/api", createApiRouter({ fleet, events, commands, agents, startedAt: now(), now }));
+  if (options.webDist && existsSync(join(options.webDist, "index.html"))) {
+    const webDist = options.webDist;
+    app.use(express.static(webDist, { index: false, maxAge: "1h" }));
+    app.get("/{*path}", (_req, res) => res.sendFile(join(webDist, "index.html"), { maxAge: 0 }));
+  }
+  // Express 5 routes rejected promises and body-parser failures here; answer with a clear message.
+  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    const status = err.status ?? 500;
+    if (status >= 500) log.error("request failed", { error: err.message });
+    res.status(status).json({ error: status === 400 ? `malformed body: ${err.message}` : err.message });
+  });
+
+  const server = createServer(app);
+  const agentWss = new WebSocketServer({ noServer: true, maxPayload: MAX_AGENT_FRAME_BYTES });
+  const uiWss = new WebSocketServer({ noServer: true, maxPayload: MAX_UI_FRAME_BYTES });
+  const stopAgentHeartbeat = startHeartbeat(agentWss, HEARTBEAT_MS);
+  const stopUiHeartbeat = startHeartbeat(uiWss, HEARTBEAT_MS);
+  const agentTokenOk = createAgentTokenCheck(options.agentTokens);
+
+  server.on("upgrade", (req, socket, head) => {
+    const path = new URL(req.url ?? "/", "http://hub").pathname;
+    if (path === "/ws/agent") {
+      if (!agentTokenOk(req)) return refuseUpgrade(socket, 401, "Unauthorized");
+      agentWss.handleUpgrade(req, socket, head, (ws) => (trackAlive(ws), agents.handle(ws)));
+    } else if (path === "/ws/ui") {
+      if (!isSameOrigin(req)) return refuseUpgrade(socket, 403, "Forbidden");
+      uiWss.handleUpgrade(req, socket, head, (ws) => (trackAlive(ws), ui.handle(ws)));
+    } else {
+      refuseUpgrade(socket, 404, "Not Found");
+    }
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 8080, options.host, resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+  log.info("hub listening", { port });
+
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      clearInterval(sweeper);
+      stopAgentHeartbeat();
+      stopUiHeartbeat();
+      agents.closeAll();
+      ui.closeAll();
+      for (const ws of [...agentWss.clients, ...uiWss.clients]) ws.terminate();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      events.close();
+    },
+  };
+}

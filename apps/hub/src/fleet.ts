@@ -1,0 +1,88 @@
+import type { AgentDelta, AgentHello, DirectorId, DirectorSnapshot, DirectorView } from "@lvsdeck/protocol";
+import { applyDelta } from "@lvsdeck/protocol";
+import { STALE_AFTER_TICKS } from "./limits";
+
+interface DirectorEntry {
+  view: DirectorView;
+}
+
+/** Why a director's view changed, so listeners can tell data from presence. */
+export type FleetChange = "data" | "presence" | "staleness";
+
+/** The hub's live model of every director it has heard from. */
+export interface Fleet {
+  connect(hello: AgentHello, now: number): void;
+  disconnect(director: DirectorId, now: number): void;
+  applySnapshot(snapshot: DirectorSnapshot, now: number): void;
+  /** Applies a delta; returns false when there is no snapshot to apply it to. */
+  applyDelta(director: DirectorId, delta: AgentDelta, now: number): boolean;
+  /** Re-evaluates staleness; returns directors whose stale flag flipped. */
+  sweep(now: number): DirectorId[];
+  get(director: DirectorId): DirectorView | undefined;
+  list(): DirectorView[];
+  onChange(listener: (view: DirectorView, change: FleetChange) => void): void;
+}
+
+function isStale(view: DirectorView, now: number): boolean {
+  if (!view.connected || view.receivedAt === null || view.agent === null) return true;
+  return now - view.receivedAt > STALE_AFTER_TICKS * view.agent.tickMs;
+}
+
+/** Creates an empty fleet. */
+export function createFleet(): Fleet {
+  const entries = new Map<DirectorId, DirectorEntry>();
+  const listeners: ((view: DirectorView, change: FleetChange) => void)[] = [];
+  const emit = (view: DirectorView, change: FleetChange) => listeners.forEach((l) => l(view, change));
+
+  const update = (director: DirectorId, patch: Partial<DirectorView>, now: number, change: FleetChange) => {
+    const entry = entries.get(director);
+    if (!entry) return;
+    const next = { ...entry.view, ...patch };
+    next.stale = isStale(next, now);
+    entry.view = next;
+    emit(next, change);
+  };
+
+  return {
+    connect(hello, now) {
+      const agent = {
+        version: hello.agentVersion,
+        sources: hello.sources,
+        capabilities: hello.capabilities,
+        weightMode: hello.weightMode,
+        tickMs: hello.tickMs,
+      };
+      if (!entries.has(hello.director)) {
+        entries.set(hello.director, {
+          view: { id: hello.director, connected: true, receivedAt: null, stale: true, agent, snapshot: null },
+        });
+      }
+      update(hello.director, { connected: true, agent }, now, "presence");
+    },
+    disconnect(director, now) {
+      update(director, { connected: false }, now, "presence");
+    },
+    applySnapshot(snapshot, now) {
+      update(snapshot.director, { snapshot, receivedAt: now }, now, "data");
+    },
+    applyDelta(director, delta, now) {
+      const current = entries.get(director)?.view.snapshot;
+      if (!current) return false;
+      update(director, { snapshot: applyDelta(current, delta), receivedAt: now }, now, "data");
+      return true;
+    },
+    sweep(now) {
+      const flipped: DirectorId[] = [];
+      for (const [id, entry] of entries) {
+        if (isStale(entry.view, now) !== entry.view.stale) {
+          flipped.push(id);
+          update(id, {}, now, "staleness");
+        }
+      }
+      return flipped;
+    },
+    get: (director) => entries.get(director)?.view,
+    list: () => [...entries.values()].map((e) => e.view).sort((a, b) => a.id.localeCompare(b.id)),
+    onChange: (listener) => void listeners.push(listener),
+  };
+}

@@ -1,0 +1,14 @@
+/** A director is stale once its data is older than this many of its agent's ticks. */
+export const STALE_AFTER_TICKS = 3;
+/** How often the hub re-evaluates staleness (ms); bounds how late "stale" is shown. */
+export const STALENESS_CHECK_MS = 250;
+/** Interval between WebSocket pings; a peer that missed one pong is terminated. */
+export const HEARTBEAT_MS = 10_000;
+/** An agent must say hello within this long after connecting (ms). */
+export const HELLO_TIMEOUT_MS = 5_000;
+/** How long a weight change waits for every director to answer (ms). */
+export const COMMAND_TIMEOUT_MS = 5_000;
+/** Largest REST body accepted. */
+export const MAX_REST_BODY = "64kb";
+/** Most events returned by one GET /api/events. */
+export const MAX_EVENTS_PAGE = 1000;

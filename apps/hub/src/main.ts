@@ -1,0 +1,38 @@
+import { parseArgs } from "node:util";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+import { createHub } from "./createHub";
+
+const { values } = parseArgs({
+  options: {
+    port: { type: "string" },
+    host: { type: "string" },
+    data: { type: "string" },
+    "agent-token": { type: "string", multiple: true },
+    web: { type: "string" },
+  },
+});
+
+const tokens = [...(values["agent-token"] ?? []), ...(process.env.LVSDECK_AGENT_TOKENS?.split(",") ?? [])].filter(Boolean);
+if (tokens.length === 0) {
+  process.stderr.write("lvsdeck-hub: no agent token; pass --agent-token T or set LVSDECK_AGENT_TOKENS\n");
+  process.exit(2);
+}
+const port = Number(values.port ?? process.env.PORT ?? 8080);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  process.stderr.write(`lvsdeck-hub: invalid port ${values.port ?? process.env.PORT}\n`);
+  process.exit(2);
+}
+// The bundle lives in apps/hub/dist; the web app is built to apps/web/dist.
+const here = dirname(fileURLToPath(import.meta.url));
+const hub = await createHub({
+  port,
+  agentTokens: tokens,
+  dataDir: values.data ?? "./data",
+  webDist: values.web ?? join(here, "../../web/dist"),
+  ...(values.host !== undefined && { host: values.host }),
+});
+process.stdout.write(`lvsdeck hub listening on http://localhost:${hub.port}\n`);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => void hub.close().then(() => process.exit(0)));
+}

@@ -1,0 +1,99 @@
+import { Router } from "express";
+import { z } from "zod";
+import type { ClusterResponse, HealthResponse } from "@lvsdeck/protocol";
+import { PROTOCOL_VERSION, simFaultRequestSchema, weightChangeRequestSchema } from "@lvsdeck/protocol";
+import type { Fleet } from "../fleet";
+import type { EventStore } from "../store/eventStore";
+import type { CommandRouter } from "../agents/commandRouter";
+import { CommandError } from "../agents/commandRouter";
+import type { AgentGateway } from "../agents/agentGateway";
+import { MAX_EVENTS_PAGE, STALE_AFTER_TICKS } from "../limits";
+import { bodyOf, fail, validate } from "./validate";
+import { HUB_VERSION } from "../version";
+
+interface Deps {
+  fleet: Fleet;
+  events: EventStore;
+  commands: CommandRouter;
+  agents: AgentGateway;
+  startedAt: number;
+  now: () => number;
+}
+
+const eventsQuerySchema = z.strictObject({
+  from: z.coerce.number().int().optional(),
+  to: z.coerce.number().int().optional(),
+  director: z.string().max(63).optional(),
+  kind: z.enum(["vrrp-transition", "health", "weight", "keepalived", "sim-fault", "agent"]).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_EVENTS_PAGE).default(200),
+});
+
+/** The REST API under /api. */
+export function createApiRouter(deps: Deps): Router {
+  const router = Router();
+
+  router.get("/health", (_req, res) => {
+    const stats = deps.agents.stats();
+    const body: HealthResponse = {
+      status: "ok",
+      version: HUB_VERSION,
+      protocolVersion: PROTOCOL_VERSION,
+      uptimeSec: Math.round((deps.now() - deps.startedAt) / 1000),
+      directors: deps.fleet.list().length,
+      connectedAgents: stats.connected,
+      protocolErrors: stats.protocolErrors,
+    };
+    res.json(body);
+  });
+
+  router.get("/cluster", (_req, res) => {
+    const body: ClusterResponse = { serverTime: deps.now(), staleAfterTicks: STALE_AFTER_TICKS, directors: deps.fleet.list() };
+    res.json(body);
+  });
+
+  router.get("/events", (req, res) => {
+    const query = validate(eventsQuerySchema, req.query, res);
+    if (!query) return;
+    const { from, to, director, kind, limit } = query;
+    res.json({
+      events: deps.events.query({ limit, ...(from !== undefined && { from }), ...(to !== undefined && { to }), ...(director && { director }), ...(kind && { kind }) }),
+    });
+  });
+
+  router.post("/weights", async (req, res) => {
+    const request = validate(weightChangeRequestSchema, bodyOf(req), res);
+    if (!request) return;
+    try {
+      res.json(await deps.commands.setWeight(request));
+    } catch (err) {
+      if (err instanceof CommandError) return fail(res, err.status, err.message);
+      throw err;
+    }
+  });
+
+  router.get("/weights/:id", (req, res) => {
+    const change = deps.commands.get(req.params.id);
+    if (!change) return fail(res, 404, `no weight change ${req.params.id}`);
+    res.json(change);
+  });
+
+  router.post("/sim/faults", async (req, res) => {
+    const request = validate(simFaultRequestSchema, bodyOf(req), res);
+    if (!request) return;
+    try {
+      const detail = await deps.commands.simFault(request.director, {
+        kind: "sim-fault",
+        fault: request.fault,
+        ...(request.service && { service: request.service }),
+        ...(request.realServer && { realServer: request.realServer }),
+      });
+      res.json({ ok: true, detail });
+    } catch (err) {
+      if (err instanceof CommandError) return fail(res, err.status, err.message);
+      throw err;
+    }
+  });
+
+  router.use((req, res) => fail(res, 404, `no route ${req.method} /api${req.path}`));
+  return router;
+}

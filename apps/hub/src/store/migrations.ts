@@ -1,0 +1,28 @@
+import type Database from "better-sqlite3";
+
+/** Ordered schema migrations; the index + 1 is the schema version stored in `user_version`. */
+const migrations: string[] = [
+  `CREATE TABLE events (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     director TEXT NOT NULL,
+     seq INTEGER,
+     kind TEXT NOT NULL,
+     observed_at INTEGER,
+     received_at INTEGER NOT NULL,
+     at INTEGER NOT NULL,
+     body TEXT NOT NULL
+   );
+   CREATE UNIQUE INDEX events_director_seq ON events (director, seq) WHERE seq IS NOT NULL;
+   CREATE INDEX events_at ON events (at);`,
+];
+
+/** Brings the database up to the newest schema, one transaction per migration. */
+export function migrate(db: Database.Database): void {
+  const current = db.pragma("user_version", { simple: true }) as number;
+  for (let version = current; version < migrations.length; version++) {
+    db.transaction(() => {
+      db.exec(migrations[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

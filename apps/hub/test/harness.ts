@@ -1,0 +1,94 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createSocket } from "node:dgram";
+import { fileURLToPath } from "node:url";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ClusterResponse, DirectorView } from "@lvsdeck/protocol";
+import { clusterResponseSchema } from "@lvsdeck/protocol";
+import { createHub, type Hub } from "../src/createHub";
+
+const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+/** The built agent; `npm test` builds before running these tests. */
+export const agentBin = join(repoRoot, "apps/agent/dist/main.js");
+export const TOKEN = "integration-test-token";
+
+/** Starts a real hub on a free port with a fresh SQLite folder. */
+export async function startHub(options: { commandTimeoutMs?: number; dataDir?: string } = {}): Promise<Hub & { dataDir: string }> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "lvsdeck-hub-"));
+  const hub = await createHub({ port: 0, host: "127.0.0.1", dataDir, agentTokens: [TOKEN], quiet: true, ...options });
+  return Object.assign(hub, { dataDir });
+}
+
+/** Asks the kernel for a free loopback UDP port. */
+export function freeUdpPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const socket = createSocket("udp4");
+    socket.bind(0, "127.0.0.1", () => {
+      const { port } = socket.address();
+      socket.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts one agent process with a simulated director. */
+export function startAgent(hubUrl: string, director: string, extra: string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [agentBin, "--hub", hubUrl, "--director", director, "--token", TOKEN, "--source", "sim", "--tick-ms", "250", ...extra], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  child.stderr?.resume();
+  return child;
+}
+
+/** Starts the seed pair as two agent processes peered over loopback UDP. */
+export async function startSeedPair(hubUrl: string): Promise<ChildProcess[]> {
+  const ports = [await freeUdpPort(), await freeUdpPort()];
+  return ["lvs-dir-01", "lvs-dir-02"].map((director, i) =>
+    startAgent(hubUrl, director, ["--seed", String(i + 1), "--vrrp-listen", `127.0.0.1:${ports[i]}`, "--vrrp-peer", `127.0.0.1:${ports[1 - i]}`]),
+  );
+}
+
+/** Stops agent processes and waits for them to exit. */
+export async function stopAll(children: ChildProcess[]): Promise<void> {
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once("exit", () => resolve());
+          child.kill("SIGKILL");
+        }),
+    ),
+  );
+}
+
+/** Polls until the predicate returns a value, or fails after the timeout with the last error. */
+export async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 10_000, what = "condition"): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ""}`);
+}
+
+/** GET /api/cluster, narrowed. */
+export async function cluster(hubUrl: string): Promise<ClusterResponse> {
+  return clusterResponseSchema.parse(await (await fetch(`${hubUrl}/api/cluster`)).json());
+}
+
+/** One director's view, when present. */
+export async function director(hubUrl: string, id: string): Promise<DirectorView | undefined> {
+  return (await cluster(hubUrl)).directors.find((d) => d.id === id);
+}
+
+/** The VRRP state of a director's first instance. */
+export function vrrpState(view: DirectorView | undefined): string | undefined {
+  return view?.snapshot?.vrrp[0]?.state;
+}

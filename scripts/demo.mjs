@@ -1,0 +1,76 @@
+// Starts the demo: builds what is missing, then the hub and two simulated directors as separate
+// agent processes that elect a VRRP MASTER over UDP on loopback and stream to the hub over WebSockets.
+// Usage: node scripts/demo.mjs [--no-build] [--port 8080] [--data ./data]
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createSocket } from "node:dgram";
+import { parseArgs } from "node:util";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const { values } = parseArgs({
+  options: {
+    "no-build": { type: "boolean", default: false },
+    port: { type: "string", default: process.env.PORT ?? "8080" },
+    data: { type: "string", default: process.env.LVSDECK_DATA ?? join(root, "data") },
+    "tick-ms": { type: "string", default: "1000" },
+  },
+});
+
+if (!values["no-build"]) {
+  const build = spawnSync("npx", ["turbo", "run", "build", "--output-logs=errors-only"], { cwd: root, stdio: "inherit" });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+/** Asks the kernel for a free loopback UDP port. */
+function freeUdpPort() {
+  return new Promise((resolve) => {
+    const socket = createSocket("udp4");
+    socket.bind(0, "127.0.0.1", () => {
+      const { port } = socket.address();
+      socket.close(() => resolve(port));
+    });
+  });
+}
+
+const token = randomBytes(24).toString("base64url");
+const children = [];
+function start(name, args) {
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+  child.on("exit", (code, signal) => {
+    if (!stopping) console.error(`[demo] ${name} exited (${code ?? signal})`);
+  });
+  children.push(child);
+  return child;
+}
+
+let stopping = false;
+function stop() {
+  stopping = true;
+  for (const child of children) child.kill("SIGTERM");
+  setTimeout(() => process.exit(0), 500).unref();
+}
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+
+const hubUrl = `http://127.0.0.1:${values.port}`;
+start("hub", ["apps/hub/dist/main.js", "--port", values.port, "--data", values.data, "--agent-token", token]);
+for (let i = 0; i < 100; i++) {
+  try {
+    if ((await fetch(`${hubUrl}/api/health`)).ok) break;
+  } catch {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const ports = [await freeUdpPort(), await freeUdpPort()];
+const directors = ["lvs-dir-01", "lvs-dir-02"];
+directors.forEach((director, i) => {
+  start(director, [
+    "apps/agent/dist/main.js", "--hub", hubUrl, "--director", director, "--token", token, "--source", "sim",
+    "--seed", String(i + 1), "--tick-ms", values["tick-ms"],
+    "--vrrp-listen", `127.0.0.1:${ports[i]}`, "--vrrp-peer", `127.0.0.1:${ports[1 - i]}`,
+  ]);
+});
+console.log(`\nlvsdeck demo running: open http://localhost:${values.port} in a browser (Ctrl-C stops it)\n`);
