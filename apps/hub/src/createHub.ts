@@ -7,7 +7,9 @@ import type { NextFunction, Request, Response } from "express";
 import { WebSocketServer } from "ws";
 import { MAX_AGENT_FRAME_BYTES, MAX_UI_FRAME_BYTES } from "@lvsdeck/protocol";
 import { createFleet } from "./fleet";
-import { openEventStore } from "./store/eventStore";
+import { openDatabase } from "./store/database";
+import { createEventStore } from "./store/eventStore";
+import { createSeriesStore } from "./store/seriesStore";
 import { createAgentGateway } from "./agents/agentGateway";
 import { createCommandRouter } from "./agents/commandRouter";
 import { createUiGateway } from "./ui/uiGateway";
@@ -15,7 +17,7 @@ import { createApiRouter } from "./routes/apiRouter";
 import { startHeartbeat, trackAlive } from "./heartbeat";
 import { createAgentTokenCheck, isSameOrigin, refuseUpgrade } from "./upgrade";
 import { createLogger } from "./log";
-import { HEARTBEAT_MS, MAX_REST_BODY, STALENESS_CHECK_MS } from "./limits";
+import { HEARTBEAT_MS, MAX_REST_BODY, SERIES_FLUSH_MS, STALENESS_CHECK_MS } from "./limits";
 
 /** Options for {@link createHub}; every field has a default suited to the demo. */
 export interface HubOptions {
@@ -46,7 +48,9 @@ export interface Hub {
 export async function createHub(options: HubOptions): Promise<Hub> {
   const now = () => Date.now();
   const log = createLogger("hub", options.quiet ?? false);
-  const events = openEventStore(options.dataDir ?? "./data");
+  const db = openDatabase(options.dataDir ?? "./data");
+  const events = createEventStore(db);
+  const series = createSeriesStore(db);
   const fleet = createFleet();
   const ui = createUiGateway(log, now);
   const commands = createCommandRouter({
@@ -57,13 +61,17 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     ...(options.commandTimeoutMs !== undefined && { timeoutMs: options.commandTimeoutMs }),
   });
   const agents = createAgentGateway({ fleet, events, commands, log, now, onEvent: (event) => ui.broadcast({ type: "event", event }) });
-  fleet.onChange((director) => ui.broadcast({ type: "director", serverTime: now(), director }));
+  fleet.onChange((director, change) => {
+    if (change === "data" && director.snapshot) series.record(director.snapshot);
+    ui.broadcast({ type: "director", serverTime: now(), director });
+  });
   const sweeper = setInterval(() => fleet.sweep(now()), STALENESS_CHECK_MS);
+  const flusher = setInterval(() => series.flush(now()), SERIES_FLUSH_MS);
 
   const app = express();
   app.disable("x-powered-by");
   app.use(express.json({ limit: MAX_REST_BODY }));
-  app.use("/api", createApiRouter({ fleet, events, commands, agents, startedAt: now(), now }));
+  app.use("/api", createApiRouter({ fleet, events, series, commands, agents, startedAt: now(), now }));
   if (options.webDist && existsSync(join(options.webDist, "index.html"))) {
     const webDist = options.webDist;
     app.use(express.static(webDist, { index: false, maxAge: "1h" }));
@@ -108,13 +116,15 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     url: `http://127.0.0.1:${port}`,
     async close() {
       clearInterval(sweeper);
+      clearInterval(flusher);
       stopAgentHeartbeat();
       stopUiHeartbeat();
       agents.closeAll();
       ui.closeAll();
       for (const ws of [...agentWss.clients, ...uiWss.clients]) ws.terminate();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      events.close();
+      series.flush(now());
+      db.close();
     },
   };
 }

@@ -36,6 +36,16 @@ export const agentPresenceEventSchema = z.object({
   at: z.number(),
 });
 
+/** The hub raised or cleared an alert. */
+export const alertEventSchema = z.object({
+  kind: z.literal("alert"),
+  alertId: z.string(),
+  rule: z.string(),
+  raised: z.boolean(),
+  message: z.string(),
+  at: z.number(),
+});
+
 /** An event as the hub stores it: an agent's event or one the hub observed itself. */
 export const hubEventSchema = z.object({
   id: z.number().int(),
@@ -43,7 +53,7 @@ export const hubEventSchema = z.object({
   seq: z.number().int().nullable(),
   observedAt: z.number().nullable(),
   receivedAt: z.number(),
-  event: z.union([agentEventSchema, agentPresenceEventSchema]),
+  event: z.union([agentEventSchema, agentPresenceEventSchema, alertEventSchema]),
 });
 export type HubEvent = z.infer<typeof hubEventSchema>;
 

@@ -10,3 +10,4 @@ export * from "./uiMessages";
 export * from "./rest";
 export * from "./parse";
 export * from "./delta";
+export * from "./alerts";

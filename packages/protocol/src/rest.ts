@@ -55,3 +55,29 @@ export const apiErrorSchema = z.object({
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
 export type ApiError = z.infer<typeof apiErrorSchema>;
+
+/** Resolution tiers of stored time series. */
+export const seriesResolutionSchema = z.enum(["1s", "10s", "1m"]);
+export type SeriesResolution = z.infer<typeof seriesResolutionSchema>;
+
+/** One point of a stored series: connections and per-second rates, averaged over the bucket. */
+export const seriesPointSchema = z.object({
+  t: z.number(),
+  active: z.number(),
+  inactive: z.number(),
+  cps: z.number(),
+  inPps: z.number(),
+  outPps: z.number(),
+  inBps: z.number(),
+  outBps: z.number(),
+});
+export type SeriesPoint = z.infer<typeof seriesPointSchema>;
+
+/** `GET /api/series?service&realServer&director&from&to`. */
+export const seriesResponseSchema = z.object({
+  service: z.string(),
+  realServer: z.string().nullable(),
+  resolution: seriesResolutionSchema,
+  points: z.array(seriesPointSchema),
+});
+export type SeriesResponse = z.infer<typeof seriesResponseSchema>;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { directorViewSchema, hubEventSchema, weightChangeSchema } from "./hubModel";
+import { alertSchema } from "./alerts";
 
 /** Largest frame the hub accepts from a browser on /ws/ui; browsers only send pings. */
 export const MAX_UI_FRAME_BYTES = 4 * 1024;
@@ -13,8 +14,11 @@ export const uiEventSchema = z.object({ type: z.literal("event"), event: hubEven
 /** A weight change progressed. */
 export const uiWeightChangeSchema = z.object({ type: z.literal("weight-change"), change: weightChangeSchema });
 
+/** The full set of active alerts, sent whenever it changes. */
+export const uiAlertsSchema = z.object({ type: z.literal("alerts"), alerts: z.array(alertSchema) });
+
 /** Every frame the hub pushes to browsers. */
-export const hubToUiSchema = z.discriminatedUnion("type", [uiHelloSchema, uiDirectorSchema, uiEventSchema, uiWeightChangeSchema]);
+export const hubToUiSchema = z.discriminatedUnion("type", [uiHelloSchema, uiDirectorSchema, uiEventSchema, uiWeightChangeSchema, uiAlertsSchema]);
 export type HubToUi = z.infer<typeof hubToUiSchema>;
 
 /** Every frame a browser may send: an application-level ping. */

@@ -1,19 +1,21 @@
 import { Router } from "express";
 import { z } from "zod";
 import type { ClusterResponse, HealthResponse } from "@lvsdeck/protocol";
-import { PROTOCOL_VERSION, simFaultRequestSchema, weightChangeRequestSchema } from "@lvsdeck/protocol";
+import { PROTOCOL_VERSION, realServerKeySchema, serviceKeySchema, simFaultRequestSchema, weightChangeRequestSchema } from "@lvsdeck/protocol";
 import type { Fleet } from "../fleet";
 import type { EventStore } from "../store/eventStore";
+import type { SeriesStore } from "../store/seriesStore";
 import type { CommandRouter } from "../agents/commandRouter";
 import { CommandError } from "../agents/commandRouter";
 import type { AgentGateway } from "../agents/agentGateway";
-import { MAX_EVENTS_PAGE, STALE_AFTER_TICKS } from "../limits";
+import { MAX_EVENTS_PAGE, MAX_SERIES_RANGE_MS, STALE_AFTER_TICKS } from "../limits";
 import { bodyOf, fail, validate } from "./validate";
 import { HUB_VERSION } from "../version";
 
 interface Deps {
   fleet: Fleet;
   events: EventStore;
+  series: SeriesStore;
   commands: CommandRouter;
   agents: AgentGateway;
   startedAt: number;
@@ -24,9 +26,19 @@ const eventsQuerySchema = z.strictObject({
   from: z.coerce.number().int().optional(),
   to: z.coerce.number().int().optional(),
   director: z.string().max(63).optional(),
-  kind: z.enum(["vrrp-transition", "health", "weight", "keepalived", "sim-fault", "agent"]).optional(),
+  kind: z.enum(["vrrp-transition", "health", "weight", "keepalived", "sim-fault", "agent", "alert"]).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_EVENTS_PAGE).default(200),
 });
+
+const seriesQuerySchema = z
+  .strictObject({
+    service: serviceKeySchema,
+    realServer: realServerKeySchema.optional(),
+    director: z.string().max(63).optional(),
+    from: z.coerce.number().int(),
+    to: z.coerce.number().int(),
+  })
+  .refine((q) => q.to > q.from && q.to - q.from <= MAX_SERIES_RANGE_MS, { message: "need from < to, at most 31 days apart", path: ["to"] });
 
 /** The REST API under /api. */
 export function createApiRouter(deps: Deps): Router {
@@ -58,6 +70,20 @@ export function createApiRouter(deps: Deps): Router {
     res.json({
       events: deps.events.query({ limit, ...(from !== undefined && { from }), ...(to !== undefined && { to }), ...(director && { director }), ...(kind && { kind }) }),
     });
+  });
+
+  router.get("/series", (req, res) => {
+    const q = validate(seriesQuerySchema, req.query, res);
+    if (!q) return;
+    const result = deps.series.query({
+      service: q.service,
+      from: q.from,
+      to: q.to,
+      now: deps.now(),
+      ...(q.realServer !== undefined && { realServer: q.realServer }),
+      ...(q.director !== undefined && { director: q.director }),
+    });
+    res.json({ service: q.service, realServer: q.realServer ?? null, ...result });
   });
 
   router.post("/weights", async (req, res) => {

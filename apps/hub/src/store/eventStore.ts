@@ -1,9 +1,6 @@
-import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import type Database from "better-sqlite3";
 import type { DirectorId, HubEvent } from "@lvsdeck/protocol";
 import { hubEventSchema } from "@lvsdeck/protocol";
-import { migrate } from "./migrations";
 
 /** Filters for reading the event log. */
 export interface EventQuery {
@@ -23,20 +20,10 @@ export interface EventStore {
   /** Highest stored seq for a director, -1 when none. */
   lastSeq(director: DirectorId): number;
   query(q: EventQuery): HubEvent[];
-  close(): void;
 }
 
-/** Opens (creating if needed) `DIR/lvsdeck.sqlite` in WAL mode, or an in-memory database for `:memory:`. */
-export function openEventStore(dataDir: string): EventStore {
-  let file = ":memory:";
-  if (dataDir !== ":memory:") {
-    mkdirSync(dataDir, { recursive: true });
-    file = join(dataDir, "lvsdeck.sqlite");
-  }
-  const db = new Database(file);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
-  migrate(db);
+/** Creates the event log on an open, migrated database. */
+export function createEventStore(db: Database.Database): EventStore {
   const insert = db.prepare(
     `INSERT OR IGNORE INTO events (director, seq, kind, observed_at, received_at, at, body)
      VALUES (@director, @seq, @kind, @observedAt, @receivedAt, @at, @body)`,
@@ -87,6 +74,5 @@ export function openEventStore(dataDir: string): EventStore {
         return parsed.success ? [parsed.data] : [];
       });
     },
-    close: () => db.close(),
   };
 }

@@ -14,6 +14,24 @@ const migrations: string[] = [
    );
    CREATE UNIQUE INDEX events_director_seq ON events (director, seq) WHERE seq IS NOT NULL;
    CREATE INDEX events_at ON events (at);`,
+  // One table per resolution tier; real_server is '' for a virtual service's own series.
+  ...["samples_1s", "samples_10s", "samples_60s"].map(
+    (table) => `CREATE TABLE ${table} (
+       director TEXT NOT NULL,
+       service TEXT NOT NULL,
+       real_server TEXT NOT NULL,
+       t INTEGER NOT NULL,
+       active REAL NOT NULL,
+       inactive REAL NOT NULL,
+       cps REAL NOT NULL,
+       in_pps REAL NOT NULL,
+       out_pps REAL NOT NULL,
+       in_bps REAL NOT NULL,
+       out_bps REAL NOT NULL,
+       PRIMARY KEY (service, real_server, director, t)
+     ) WITHOUT ROWID;
+     CREATE INDEX ${table}_t ON ${table} (t);`,
+  ),
 ];
 
 /** Brings the database up to the newest schema, one transaction per migration. */

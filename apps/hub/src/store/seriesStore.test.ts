@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import type { DirectorSnapshot } from "@lvsdeck/protocol";
+import { sampleSnapshot } from "@lvsdeck/protocol/testFixtures";
+import { openDatabase } from "./database";
+import { createSeriesStore, pickResolution, DEFAULT_RETENTION } from "./seriesStore";
+
+function withActive(snapshot: DirectorSnapshot, active: number): DirectorSnapshot {
+  const service = snapshot.services[0]!;
+  return {
+    ...snapshot,
+    services: [{ ...service, realServers: service.realServers.map((rs) => ({ ...rs, activeConns: active })) }],
+  };
+}
+
+describe("series store", () => {
+  const base = Date.UTC(2026, 10, 26, 3, 0, 0);
+  const service = sampleSnapshot("d1", base).services[0]!;
+
+  it("keeps one-second samples per real server and per service", () => {
+    const store = createSeriesStore(openDatabase(":memory:"));
+    for (let s = 0; s < 5; s++) store.record(withActive(sampleSnapshot("d1", base + s * 1000), s));
+    store.flush(base + 5000);
+    const rs = store.query({ service: service.key, realServer: service.realServers[0]!.key, from: base, to: base + 5000, now: base + 5000 });
+    expect(rs.points.map((p) => p.active)).toEqual([0, 1, 2, 3, 4]);
+    const svc = store.query({ service: service.key, from: base, to: base + 5000, now: base + 5000 });
+    expect(svc.points.map((p) => p.active)).toEqual([0, 2, 4, 6, 8]);
+  });
+
+  it("sums directors so a series follows traffic through a failover", () => {
+    const store = createSeriesStore(openDatabase(":memory:"));
+    store.record(withActive(sampleSnapshot("d1", base), 3));
+    store.record(withActive(sampleSnapshot("d2", base), 0));
+    store.record(withActive(sampleSnapshot("d1", base + 1000), 0));
+    store.record(withActive(sampleSnapshot("d2", base + 1000), 5));
+    store.flush(base + 2000);
+    const points = store.query({ service: service.key, realServer: service.realServers[0]!.key, from: base, to: base + 2000, now: base + 2000 }).points;
+    expect(points.map((p) => p.active)).toEqual([3, 5]);
+  });
+
+  it("averages closed buckets into the 10 s and 1 min tiers and prunes by retention", () => {
+    const retention = { raw: 60_000, tenSeconds: 600_000, minute: 3_600_000 };
+    const store = createSeriesStore(openDatabase(":memory:"), retention);
+    store.flush(base);
+    for (let s = 0; s < 130; s++) {
+      store.record(withActive(sampleSnapshot("d1", base + s * 1000), s < 60 ? 10 : 20));
+      if (s % 10 === 9) store.flush(base + (s + 1) * 1000);
+    }
+    store.flush(base + 130_000);
+    const rs = service.realServers[0]!.key;
+    // Raw samples older than the raw retention are gone.
+    const raw = store.query({ service: service.key, realServer: rs, from: base, to: base + 60_000, now: base + 130_000 });
+    expect(raw.resolution).toBe("10s");
+    expect(raw.points[0]).toMatchObject({ t: base, active: 10 });
+    expect(raw.points.at(-1)).toMatchObject({ t: base + 60_000, active: 20 });
+    const minutes = store.query({ service: service.key, realServer: rs, from: base - 11 * 60_000, to: base + 120_000, now: base + 130_000 });
+    expect(minutes.resolution).toBe("1m");
+    expect(minutes.points.map((p) => p.active)).toEqual([10, 20]);
+  });
+
+  it("picks the finest resolution whose retention covers the range", () => {
+    const now = base;
+    expect(pickResolution(now - 5 * 60_000, now, now, DEFAULT_RETENTION)).toBe("1s");
+    expect(pickResolution(now - 2 * 3_600_000, now, now, DEFAULT_RETENTION)).toBe("10s");
+    expect(pickResolution(now - 7 * 86_400_000, now, now, DEFAULT_RETENTION)).toBe("1m");
+  });
+});

@@ -1,0 +1,57 @@
+import type { Locator, Page } from "@playwright/test";
+
+/** The main dashboard: directors, services, real servers, weight sliders and the simulation panel. */
+export class DashboardPage {
+  constructor(
+    readonly page: Page,
+    readonly baseUrl: string,
+  ) {}
+
+  async open(): Promise<void> {
+    await this.page.goto(this.baseUrl);
+  }
+
+  /** The card of one director (there is one per VRRP instance it is part of; the first one is used). */
+  director(id: string): Locator {
+    return this.page.locator(`[data-testid="director"][data-director="${id}"]`).first();
+  }
+
+  /** The row of one real server within one virtual service. */
+  realServer(service: string, realServer: string): Locator {
+    return this.page.locator(`[data-testid="real-server"][data-service="${service}"][data-real-server="${realServer}"]`).first();
+  }
+
+  weightSlider(service: string, realServer: string): Locator {
+    return this.page.getByRole("slider", { name: `Weight of ${realServer} in ${service}` }).first();
+  }
+
+  /** Moves a weight slider with the keyboard, as an operator without a mouse would, and releases it. */
+  async setWeightWithKeyboard(service: string, realServer: string, from: number, to: number): Promise<void> {
+    const slider = this.weightSlider(service, realServer);
+    await slider.focus();
+    const key = to > from ? "ArrowRight" : "ArrowLeft";
+    for (let i = 0; i < Math.abs(to - from); i++) await slider.press(key);
+  }
+
+  /** Drags a weight slider with the mouse to the position of `weight` and releases it. */
+  async dragWeight(service: string, realServer: string, weight: number): Promise<void> {
+    const slider = this.weightSlider(service, realServer);
+    const box = await slider.boundingBox();
+    if (!box) throw new Error("slider not visible");
+    const min = Number(await slider.getAttribute("min"));
+    const max = Number(await slider.getAttribute("max"));
+    const x = box.x + ((weight - min) / (max - min)) * box.width;
+    await this.page.mouse.move(box.x + 2, box.y + box.height / 2);
+    await this.page.mouse.down();
+    await this.page.mouse.move(x, box.y + box.height / 2, { steps: 8 });
+    await this.page.mouse.up();
+  }
+
+  simButton(name: string): Locator {
+    return this.page.getByRole("button", { name, exact: true });
+  }
+
+  banner(kind: string): Locator {
+    return this.page.locator(`[data-testid="banner"][data-kind="${kind}"]`);
+  }
+}

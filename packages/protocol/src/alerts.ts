@@ -1,0 +1,35 @@
+import { z } from "zod";
+
+/** The conditions the hub raises alerts for; DESIGN.md and apps/hub/README.md document each rule. */
+export const alertRules = [
+  "split-brain",
+  "vip-on-two-directors",
+  "no-master",
+  "flapping",
+  "all-real-servers-down",
+  "stale-director",
+  "tables-differ",
+  "drain-stuck",
+] as const;
+export const alertRuleSchema = z.enum(alertRules);
+export type AlertRule = z.infer<typeof alertRuleSchema>;
+
+/** One active alert. `id` is stable for the same rule and scope, so raise/clear pairs match. */
+export const alertSchema = z.object({
+  id: z.string(),
+  rule: alertRuleSchema,
+  severity: z.enum(["critical", "warning"]),
+  message: z.string(),
+  since: z.number(),
+  scope: z.object({
+    vrid: z.number().int().optional(),
+    vip: z.string().optional(),
+    director: z.string().optional(),
+    service: z.string().optional(),
+    realServer: z.string().optional(),
+  }),
+});
+export type Alert = z.infer<typeof alertSchema>;
+
+/** `GET /api/alerts` and the `alerts` frame on /ws/ui. */
+export const alertsResponseSchema = z.object({ alerts: z.array(alertSchema) });
