@@ -1,0 +1,37 @@
+/** A VRRP advertisement as the simulated directors exchange it (one JSON UDP datagram). */
+export interface VrrpAdvert {
+  director: string;
+  vrid: number;
+  priority: number;
+  advertIntervalMs: number;
+  vips: string[];
+}
+
+/** Largest datagram worth decoding; a real advert with a dozen VIPs is a few hundred bytes. */
+export const MAX_ADVERT_BYTES = 8192;
+
+/** Encodes an advert as the JSON text of one datagram. */
+export function encodeAdvert(a: VrrpAdvert): string {
+  return JSON.stringify({ director: a.director, vrid: a.vrid, priority: a.priority, advertIntervalMs: a.advertIntervalMs, vips: a.vips });
+}
+
+const isInt = (v: unknown, min: number, max: number): v is number =>
+  typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
+
+/** Decodes a datagram into an advert; anything malformed (or foreign) yields null, never an exception. */
+export function decodeAdvert(text: string): VrrpAdvert | null {
+  if (typeof text !== "string" || text.length > MAX_ADVERT_BYTES) return null;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return null;
+  const o = raw as Record<string, unknown>;
+  const { director, vrid, priority, advertIntervalMs, vips } = o;
+  if (typeof director !== "string" || director.length === 0 || director.length > 63) return null;
+  if (!isInt(vrid, 1, 255) || !isInt(priority, 0, 255) || !isInt(advertIntervalMs, 1, 3_600_000)) return null;
+  if (!Array.isArray(vips) || vips.length > 64 || !vips.every((v) => typeof v === "string" && v.length <= 45)) return null;
+  return { director, vrid, priority, advertIntervalMs, vips: [...(vips as string[])] };
+}

@@ -1,0 +1,121 @@
+import {
+  fwmarkServiceKey,
+  realServerKeyOf,
+  serviceKeyOf,
+  type Health,
+  type RealServerKey,
+  type ServiceKey,
+  type WeightSource,
+} from "@lvsdeck/protocol";
+import type { SimRealServerConfig, SimServiceConfig } from "./clusterConfig";
+import { createFlowCounters, createRateEstimator, type FlowCounters, type RateEstimator } from "./estimator";
+import { createFlowMeter, type FlowMeter } from "./flowMeter";
+import { createScheduler } from "./schedulers/createScheduler";
+import type { IpvsScheduler, SchedulerDest } from "./schedulers/schedulerTypes";
+import { SimError } from "./simError";
+
+/** A destination in the simulated IPVS table, with the counters the kernel keeps on `ip_vs_dest`. */
+export interface SimRealServer extends SchedulerDest {
+  readonly key: RealServerKey;
+  readonly config: SimRealServerConfig;
+  weight: number;
+  weightSource: WeightSource;
+  health: Health;
+  activeConns: number;
+  inactiveConns: number;
+  persistConns: number;
+  overloaded: boolean;
+  readonly stats: FlowCounters;
+  readonly meter: FlowMeter;
+  readonly estimator: RateEstimator;
+}
+
+/** A virtual service in the simulated IPVS table. */
+export interface SimService {
+  readonly key: ServiceKey;
+  readonly config: SimServiceConfig;
+  readonly scheduler: IpvsScheduler;
+  readonly realServers: SimRealServer[];
+  readonly stats: FlowCounters;
+  readonly meter: FlowMeter;
+  readonly estimator: RateEstimator;
+}
+
+/** The ipvsadm key of a configured service. */
+export function serviceKeyOfConfig(c: SimServiceConfig): ServiceKey {
+  if (c.fwmark !== null) return fwmarkServiceKey(c.fwmark, c.family);
+  if (c.protocol === null || c.address === null || c.port === null) {
+    throw new SimError("a service needs either a fwmark or protocol, address and port");
+  }
+  return serviceKeyOf(c.protocol, c.address, c.port);
+}
+
+/** Builds the table keepalived programs at start-up; `isFailed` says which checks will find a server down. */
+export function createServices(
+  configs: readonly SimServiceConfig[],
+  now: number,
+  isFailed: (service: ServiceKey, realServer: RealServerKey) => boolean,
+): SimService[] {
+  return configs.map((config) => {
+    const key = serviceKeyOfConfig(config);
+    const realServers = config.realServers.map((rs): SimRealServer => {
+      const rsKey = realServerKeyOf(rs.address, rs.port);
+      const failed = isFailed(key, rsKey);
+      return {
+        key: rsKey,
+        config: rs,
+        // inhibit_on_failure: a failed check leaves the server in the table at weight 0.
+        weight: failed ? 0 : rs.weight,
+        weightSource: failed ? "health-check" : "config",
+        health: failed ? "down" : "up",
+        activeConns: 0,
+        inactiveConns: 0,
+        persistConns: 0,
+        overloaded: false,
+        stats: createFlowCounters(),
+        meter: createFlowMeter(now),
+        estimator: createRateEstimator(now),
+      };
+    });
+    const scheduler = createScheduler(config.scheduler, config.schedulerFlags ?? []);
+    scheduler.update(realServers);
+    return { key, config, scheduler, realServers, stats: createFlowCounters(), meter: createFlowMeter(now), estimator: createRateEstimator(now) };
+  });
+}
+
+/** Finds a service and one of its real servers, or throws a SimError naming what is missing. */
+export function findRealServer(
+  services: readonly SimService[],
+  serviceKey: string,
+  realServerKey: string,
+): { service: SimService; realServer: SimRealServer } {
+  const service = services.find((s) => s.key === serviceKey);
+  if (!service) {
+    const known = services.map((s) => s.key).join(", ") || "none";
+    throw new SimError(`no virtual service ${serviceKey} (services: ${known})`);
+  }
+  const realServer = service.realServers.find((r) => r.key === realServerKey);
+  if (!realServer) {
+    const known = service.realServers.map((r) => r.key).join(", ");
+    throw new SimError(`no real server ${realServerKey} in ${serviceKey} (real servers: ${known})`);
+  }
+  return { service, realServer };
+}
+
+/** Changes a weight in effect and lets the scheduler recompute, as `ipvsadm -e` triggers `upd_dest`. */
+export function applyWeight(service: SimService, realServer: SimRealServer, weight: number, source: WeightSource): void {
+  realServer.weight = weight;
+  realServer.weightSource = source;
+  service.scheduler.update(service.realServers);
+}
+
+/** Re-evaluates IP_VS_DEST_F_OVERLOAD against the connection thresholds, as bind/unbind_dest do. */
+export function refreshOverload(rs: SimRealServer): void {
+  const upper = rs.config.upperThreshold ?? 0;
+  const lower = rs.config.lowerThreshold ?? 0;
+  const total = rs.activeConns + rs.inactiveConns;
+  if (upper > 0 && total >= upper) rs.overloaded = true;
+  else if (lower > 0) rs.overloaded = rs.overloaded && total >= lower;
+  else if (upper > 0) rs.overloaded = rs.overloaded && total * 4 >= upper * 3;
+  else rs.overloaded = false;
+}

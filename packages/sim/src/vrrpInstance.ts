@@ -1,0 +1,137 @@
+import type { AgentEvent, VrrpInstance, VrrpState } from "@lvsdeck/protocol";
+import type { VrrpAdvert } from "./advert";
+import type { SimVrrpInstanceConfig } from "./clusterConfig";
+
+/** What a VRRP instance needs from its director: where adverts and transition events go. */
+export interface VrrpHooks {
+  send(advert: VrrpAdvert): void;
+  emit(event: AgentEvent): void;
+  /** Called after every state change, so traffic can follow the VIPs. */
+  transitioned(from: VrrpState, to: VrrpState, at: number): void;
+}
+
+/** One keepalived vrrp_instance on one director: the RFC 5798 state machine with keepalived's preemption. */
+export interface SimVrrpInstance {
+  readonly config: SimVrrpInstanceConfig;
+  readonly state: VrrpState;
+  /** Fires the master-down and advert timers due up to `now`, each at its own due time. */
+  advance(now: number): void;
+  receive(advert: VrrpAdvert, now: number): void;
+  /** keepalived stops: a MASTER says goodbye with a priority-0 advert. */
+  stop(now: number): void;
+  /** keepalived starts: the instance enters BACKUP and waits for the master-down timer. */
+  start(now: number): void;
+  view(): VrrpInstance;
+}
+
+/** `Skew_Time` in ms: lower priorities wait longer, so the best backup claims mastership first. */
+export function skewTimeMs(priority: number, advertIntervalMs: number): number {
+  return ((256 - priority) * advertIntervalMs) / 256;
+}
+
+/** `Master_Down_Interval` in ms: three missed adverts plus the skew. */
+export function masterDownIntervalMs(priority: number, advertIntervalMs: number): number {
+  return 3 * advertIntervalMs + skewTimeMs(priority, advertIntervalMs);
+}
+
+/** keepalived owns the address when priority is 255 and then starts as MASTER. */
+const OWNER_PRIORITY = 255;
+
+/** Creates an instance in INIT; call `start` to enter BACKUP. */
+export function createVrrpInstance(director: string, config: SimVrrpInstanceConfig, priority: number, hooks: VrrpHooks): SimVrrpInstance {
+  const interval = config.advertIntervalMs;
+  let state: VrrpState = "INIT";
+  let masterRouter: string | null = null;
+  let lastTransitionAt: number | null = null;
+  let masterDownAt = Infinity;
+  let nextAdvertAt = Infinity;
+
+  const advert = (p: number): VrrpAdvert => ({ director, vrid: config.vrid, priority: p, advertIntervalMs: interval, vips: [...config.vips] });
+  const go = (to: VrrpState, at: number): void => {
+    const from = state;
+    state = to;
+    lastTransitionAt = at;
+    hooks.emit({ kind: "vrrp-transition", instance: config.name, vrid: config.vrid, from, to, priority, at });
+    hooks.transitioned(from, to, at);
+  };
+  const becomeMaster = (at: number): void => {
+    masterDownAt = Infinity;
+    masterRouter = director;
+    go("MASTER", at);
+    hooks.send(advert(priority));
+    nextAdvertAt = at + interval;
+  };
+  const becomeBackup = (at: number, master: string | null): void => {
+    nextAdvertAt = Infinity;
+    masterDownAt = at + masterDownIntervalMs(priority, interval);
+    masterRouter = master;
+    if (state !== "BACKUP") go("BACKUP", at);
+  };
+  // Director names stand in for the primary IP address that breaks priority ties in RFC 5798.
+  const outranks = (a: VrrpAdvert): boolean => a.priority > priority || (a.priority === priority && a.director > director);
+
+  return {
+    config,
+    get state() {
+      return state;
+    },
+    advance(now) {
+      for (;;) {
+        if (state === "BACKUP" && masterDownAt <= now) becomeMaster(masterDownAt);
+        else if (state === "MASTER" && nextAdvertAt <= now) {
+          // After a long pause only the latest advert matters; skip the ones nobody could have heard.
+          const missed = Math.floor((now - nextAdvertAt) / interval);
+          const at = nextAdvertAt + missed * interval;
+          hooks.send(advert(priority));
+          nextAdvertAt = at + interval;
+        } else return;
+      }
+    },
+    receive(a, now) {
+      if (a.vrid !== config.vrid || a.director === director) return;
+      if (state === "BACKUP") {
+        if (a.priority === 0) masterDownAt = now + skewTimeMs(priority, interval);
+        else if (!config.preempt || a.priority >= priority) becomeBackup(now, a.director);
+        // keepalived preempts at once on hearing a lower-priority master (no preempt_delay here).
+        else becomeMaster(now);
+      } else if (state === "MASTER") {
+        if (a.priority === 0) {
+          hooks.send(advert(priority));
+          nextAdvertAt = now + interval;
+        } else if (outranks(a)) becomeBackup(now, a.director);
+        else {
+          // keepalived answers a lower-priority master at once so it steps down without waiting.
+          hooks.send(advert(priority));
+          nextAdvertAt = now + interval;
+        }
+      }
+    },
+    stop(now) {
+      if (state === "STOP") return;
+      if (state === "MASTER") hooks.send(advert(0));
+      masterDownAt = Infinity;
+      nextAdvertAt = Infinity;
+      masterRouter = null;
+      go("STOP", now);
+    },
+    start(now) {
+      if (state !== "INIT" && state !== "STOP") return;
+      if (priority === OWNER_PRIORITY) becomeMaster(now);
+      else becomeBackup(now, null);
+    },
+    view: () => ({
+      name: config.name,
+      vrid: config.vrid,
+      interface: config.interface,
+      state,
+      basePriority: priority,
+      effectivePriority: priority,
+      advertIntervalMs: interval,
+      preempt: config.preempt,
+      vips: [...config.vips],
+      lastTransitionAt,
+      masterRouter,
+      syncGroup: null,
+    }),
+  };
+}
