@@ -33,6 +33,8 @@ export function createAgent(options: AgentOptions): Agent {
   let welcomed = false;
   let reading = false;
   let closed = false;
+  // The command being applied, so the weight events it causes carry its id into the audit trail.
+  let applyingCommandId: string | null = null;
 
   const hello = (): AgentHello => ({
     type: "hello",
@@ -70,7 +72,10 @@ export function createAgent(options: AgentOptions): Agent {
     const base = { type: "command-result" as const, commandId: id };
     try {
       if (command.kind === "set-weight") {
-        const observed = await source.setWeight(command.service, command.realServer, command.weight);
+        applyingCommandId = id;
+        const observed = await source.setWeight(command.service, command.realServer, command.weight).finally(() => {
+          applyingCommandId = null;
+        });
         const ok = observed === command.weight;
         const error = ok ? null : `asked for weight ${command.weight}, the director now has ${observed}`;
         return { ...base, ok, observedWeight: observed, error, detail: null };
@@ -118,7 +123,8 @@ export function createAgent(options: AgentOptions): Agent {
     log,
   });
 
-  source.onEvent((event) => {
+  source.onEvent((raw) => {
+    const event = raw.kind === "weight" && raw.commandId === null && applyingCommandId !== null ? { ...raw, commandId: applyingCommandId } : raw;
     const frame = buffer.push(event, Date.now());
     if (buffer.dropped() > 0 && buffer.size() === EVENT_BUFFER_CAPACITY) log.warn("event buffer full; dropping oldest", { dropped: buffer.dropped() });
     if (frame && welcomed) link.send(frame);
