@@ -1,0 +1,18 @@
+export type { ParseResult, DumpError, DumpErrorKind } from "./result";
+export { dumpErrorKinds } from "./result";
+export { stateFromJsonCode, stateFromDataName } from "./vrrpStates";
+export type { NotifyLine, NotifyLineError, NotifyEvent, NotifyScope } from "./parseNotifyLine";
+export { parseNotifyLine, parseNotifyArgs, notifyEvents, notifyScopes } from "./parseNotifyLine";
+export type { LineSplitter, LineSplitterOptions } from "./lineSplitter";
+export { createLineSplitter, MAX_LINE_LENGTH } from "./lineSplitter";
+export type { VirtualServerRef, Endpoint, CheckerProtocol } from "./virtualServerRef";
+export { checkerProtocols, serviceKeyOfRef, realServerKeyOfEndpoint } from "./virtualServerRef";
+export type { KeepalivedVrrpView, VrrpInstanceDetails, VrrpStats } from "./instanceDetails";
+export { parseKeepalivedJson } from "./parseKeepalivedJson";
+export type { KeepalivedDataView } from "./parseKeepalivedData";
+export { parseKeepalivedData } from "./parseKeepalivedData";
+export type { KeepalivedVirtualServer, KeepalivedRealServer } from "./parseLvsTopology";
+export type { VipEntry } from "./vips";
+export { parseVip } from "./vips";
+export type { ApplyNotifyResult, NotifyIgnoreReason } from "./applyNotify";
+export { applyNotify, notifyIgnoreReasons } from "./applyNotify";

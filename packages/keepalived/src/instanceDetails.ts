@@ -1,0 +1,55 @@
+import { vrrpInstanceSchema } from "@lvsdeck/protocol";
+import type { SyncGroup, VrrpInstance, VrrpState } from "@lvsdeck/protocol";
+import { fail, ok } from "./result";
+import type { DumpError, ParseResult } from "./result";
+
+/** keepalived's per-instance counters from the SIGJSON dump (`stats`), in camelCase. */
+export interface VrrpStats {
+  readonly advertRcvd: number;
+  readonly advertSent: number;
+  readonly becomeMaster: number;
+  readonly releaseMaster: number;
+  readonly packetLenErr: number;
+  readonly advertIntervalErr: number;
+  readonly ipTtlErr: number;
+  readonly invalidTypeRcvd: number;
+  readonly addrListErr: number;
+  readonly invalidAuthtype: number;
+  readonly authtypeMismatch: number;
+  readonly authFailure: number;
+  readonly priZeroRcvd: number;
+  readonly priZeroSent: number;
+}
+
+/** What a dump says about an instance beyond the protocol's VrrpInstance; never holds auth data. */
+export interface VrrpInstanceDetails {
+  readonly name: string;
+  readonly wantState: VrrpState;
+  /** The master's priority as a BACKUP last heard it; null where the dump does not say (0 in JSON on a MASTER). */
+  readonly masterPriority: number | null;
+  /** Whether the VIPs are installed here: the split-brain signal when two directors both say yes. */
+  readonly vipsInstalled: boolean;
+  readonly vrrpVersion: number | null;
+  readonly stats: VrrpStats | null;
+}
+
+/** The VRRP view of one director as read from a keepalived dump. */
+export interface KeepalivedVrrpView {
+  readonly instances: VrrpInstance[];
+  readonly syncGroups: SyncGroup[];
+  readonly details: VrrpInstanceDetails[];
+}
+
+/** Seconds since the epoch (keepalived's `%f`) to whole milliseconds; 0 means "never". */
+export function epochSecondsToMs(seconds: number | null): number | null {
+  return seconds === null || seconds <= 0 ? null : Math.round(seconds * 1000);
+}
+
+/** Checks a built instance against the protocol schema so nothing malformed leaves the parser. */
+export function checkInstance(candidate: VrrpInstance): ParseResult<VrrpInstance, DumpError> {
+  const parsed = vrrpInstanceSchema.safeParse(candidate);
+  if (parsed.success) return ok(parsed.data);
+  const issue = parsed.error.issues[0];
+  const where = issue ? `${issue.path.join(".")}: ${issue.message}` : "does not match the protocol";
+  return fail({ kind: "invalid", message: `instance "${candidate.name}": ${where}` });
+}

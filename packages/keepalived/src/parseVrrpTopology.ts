@@ -1,0 +1,96 @@
+import type { SyncGroup, VrrpInstance } from "@lvsdeck/protocol";
+import { intValue, readBlock, splitBlocks } from "./dataDump";
+import type { DumpBlock } from "./dataDump";
+import { checkInstance, epochSecondsToMs } from "./instanceDetails";
+import type { VrrpInstanceDetails } from "./instanceDetails";
+import { fail, ok } from "./result";
+import type { DumpError, ParseResult } from "./result";
+import { parseVip } from "./vips";
+import { stateFromDataName } from "./vrrpStates";
+
+const instanceStart = " VRRP Instance = ";
+const syncGroupStart = " VRRP Sync Group = ";
+
+// "1 sec" (VRRPv2) or "100 milli-sec" (VRRPv3), from vrrp_data.c dump_vrrp().
+function advertIntervalMs(text: string | undefined): number | null {
+  const match = /^(\d+(?:\.\d+)?) (sec|milli-sec)$/.exec(text?.trim() ?? "");
+  if (!match?.[1]) return null;
+  return Math.round(Number(match[1]) * (match[2] === "sec" ? 1000 : 1));
+}
+
+// "1795660944.794979 (Thu Nov 26 02:42:24.794979 2026)": the epoch comes first.
+function lastTransition(text: string | undefined): number | null {
+  const seconds = Number(text?.trim().split(" ", 1)[0]);
+  return Number.isFinite(seconds) ? epochSecondsToMs(seconds) : null;
+}
+
+const requiredFields = ["State", "Virtual Router ID", "Priority", "Effective priority", "Advert interval"] as const;
+
+interface ParsedInstance {
+  readonly instance: VrrpInstance;
+  readonly details: VrrpInstanceDetails;
+}
+
+function parseInstanceBlock(name: string, block: DumpBlock): ParseResult<ParsedInstance, DumpError> {
+  const { fields, lists } = block;
+  const missing = requiredFields.find((key) => !fields.has(key));
+  if (missing !== undefined) return fail({ kind: "invalid", message: `instance "${name}": no "${missing}" line` });
+  const vips = (lists.get("Virtual IP") ?? []).flatMap((line) => {
+    const vip = parseVip(line);
+    return vip ? [vip] : [];
+  });
+  const checked = checkInstance({
+    name,
+    vrid: intValue(fields.get("Virtual Router ID")) ?? Number.NaN,
+    // "eth0" or, with use_vmac, "vrrp.51, vmac on eth0": the first name is the one VRRP runs on.
+    interface: (fields.get("Interface") ?? "").split(",", 1)[0]?.trim() ?? "",
+    state: stateFromDataName(fields.get("State") ?? ""),
+    basePriority: intValue(fields.get("Priority")) ?? Number.NaN,
+    effectivePriority: intValue(fields.get("Effective priority")) ?? Number.NaN,
+    advertIntervalMs: advertIntervalMs(fields.get("Advert interval")) ?? Number.NaN,
+    preempt: fields.get("Preempt") === "enabled",
+    vips: vips.map((vip) => vip.address),
+    lastTransitionAt: lastTransition(fields.get("Last transition")),
+    masterRouter: fields.get("Master router")?.trim() ?? null,
+    syncGroup: fields.get("Sync group") ?? null,
+  });
+  if (!checked.ok) return checked;
+  // "Password = …" (clear text in 2.2.7) is read into `fields` but never copied out.
+  return ok({
+    instance: checked.value,
+    details: {
+      name,
+      wantState: stateFromDataName(fields.get("Wantstate") ?? ""),
+      masterPriority: intValue(fields.get("Master priority")),
+      vipsInstalled: vips.length > 0 && vips.every((vip) => vip.installed),
+      vrrpVersion: intValue(fields.get("VRRP Version")),
+      stats: null,
+    },
+  });
+}
+
+/** Parses the `VRRP Topology` section of the data dump into instances and their details. */
+export function parseVrrpTopology(lines: readonly string[]): ParseResult<ParsedInstance[], DumpError> {
+  const parsed: ParsedInstance[] = [];
+  for (const [first, ...rest] of splitBlocks(lines, (line) => line.startsWith(instanceStart))) {
+    const name = (first ?? "").slice(instanceStart.length);
+    const result = parseInstanceBlock(name, readBlock(rest));
+    if (!result.ok) return result;
+    parsed.push(result.value);
+  }
+  return ok(parsed);
+}
+
+/** Parses the `VRRP Sync groups` section: ` VRRP Sync Group = <name>, <STATE>` and its members. */
+export function parseSyncGroups(lines: readonly string[]): SyncGroup[] {
+  return splitBlocks(lines, (line) => line.startsWith(syncGroupStart)).map(([first, ...rest]) => {
+    const heading = (first ?? "").slice(syncGroupStart.length);
+    // The name is not escaped and may hold ", ": the state is whatever follows the last one.
+    const comma = heading.lastIndexOf(", ");
+    return {
+      name: comma < 0 ? heading : heading.slice(0, comma),
+      state: stateFromDataName(comma < 0 ? "" : heading.slice(comma + 2)),
+      instances: [...(readBlock(rest).lists.get("VRRP member instances") ?? [])],
+    };
+  });
+}
