@@ -12,12 +12,15 @@ import { createEventStore } from "./store/eventStore";
 import { createSeriesStore } from "./store/seriesStore";
 import { createAgentGateway } from "./agents/agentGateway";
 import { createCommandRouter } from "./agents/commandRouter";
-import { createUiGateway } from "./ui/uiGateway";
+import { createUiGateway, type UiPushMode } from "./ui/uiGateway";
+import { createAlertMonitor } from "./alertMonitor";
+import { createMetrics } from "./metrics";
+import type { HubEvent } from "@lvsdeck/protocol";
 import { createApiRouter } from "./routes/apiRouter";
 import { startHeartbeat, trackAlive } from "./heartbeat";
 import { createAgentTokenCheck, isSameOrigin, refuseUpgrade } from "./upgrade";
 import { createLogger } from "./log";
-import { HEARTBEAT_MS, MAX_REST_BODY, SERIES_FLUSH_MS, STALENESS_CHECK_MS } from "./limits";
+import { ALERT_EVALUATION_MS, HEARTBEAT_MS, MAX_REST_BODY, SERIES_FLUSH_MS, STALENESS_CHECK_MS, UI_FLUSH_MS } from "./limits";
 
 /** Options for {@link createHub}; every field has a default suited to the demo. */
 export interface HubOptions {
@@ -35,6 +38,8 @@ export interface HubOptions {
   quiet?: boolean;
   /** How long a command waits for agents (ms). */
   commandTimeoutMs?: number;
+  /** How director changes reach browsers; `rebroadcast` is the benchmark's naive baseline. */
+  uiPushMode?: UiPushMode;
 }
 
 /** A running hub. */
@@ -52,26 +57,57 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const events = createEventStore(db);
   const series = createSeriesStore(db);
   const fleet = createFleet();
-  const ui = createUiGateway(log, now);
+  const metrics = createMetrics();
+  const ui = createUiGateway({
+    log,
+    now,
+    directors: () => fleet.list(),
+    mode: options.uiPushMode ?? "coalesce",
+    flushMs: UI_FLUSH_MS,
+    onCountChange: (count) => metrics.hub.setUiClients(count),
+  });
+  const publishEvent = (event: HubEvent) => {
+    ui.broadcast({ type: "event", event });
+    alertMonitor.noteEvent(event);
+  };
+  const alertMonitor = createAlertMonitor({
+    fleet,
+    events,
+    now,
+    onEvent: (event) => ui.broadcast({ type: "event", event }),
+    onAlertsChanged: (alerts) => ui.broadcast({ type: "alerts", alerts }),
+  });
   const commands = createCommandRouter({
     fleet,
     send: (director, command) => agents.send(director, command),
-    onWeightChange: (change) => ui.broadcast({ type: "weight-change", change }),
+    onWeightChange: (change) => {
+      ui.broadcast({ type: "weight-change", change });
+      alertMonitor.noteWeightChange(change);
+    },
     now,
     ...(options.commandTimeoutMs !== undefined && { timeoutMs: options.commandTimeoutMs }),
   });
-  const agents = createAgentGateway({ fleet, events, commands, log, now, onEvent: (event) => ui.broadcast({ type: "event", event }) });
+  const agents = createAgentGateway({ fleet, events, commands, log, now, onEvent: publishEvent });
   fleet.onChange((director, change) => {
     if (change === "data" && director.snapshot) series.record(director.snapshot);
-    ui.broadcast({ type: "director", serverTime: now(), director });
+    ui.directorChanged(director);
+    // Presence and staleness changes can raise alerts at once; data is re-evaluated on the timer.
+    if (change !== "data") alertMonitor.evaluate();
   });
-  const sweeper = setInterval(() => fleet.sweep(now()), STALENESS_CHECK_MS);
+  const sweeper = setInterval(() => {
+    fleet.sweep(now());
+    metrics.hub.syncProtocolErrors(agents.stats().protocolErrors);
+  }, STALENESS_CHECK_MS);
+  const alertTimer = setInterval(() => alertMonitor.evaluate(), ALERT_EVALUATION_MS);
   const flusher = setInterval(() => series.flush(now()), SERIES_FLUSH_MS);
 
   const app = express();
   app.disable("x-powered-by");
   app.use(express.json({ limit: MAX_REST_BODY }));
-  app.use("/api", createApiRouter({ fleet, events, series, commands, agents, startedAt: now(), now }));
+  app.use("/api", createApiRouter({ fleet, events, series, commands, agents, alerts: alertMonitor, startedAt: now(), now }));
+  app.get("/metrics", async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.render(fleet.list(), alertMonitor.active(), now()));
+  });
   if (options.webDist && existsSync(join(options.webDist, "index.html"))) {
     const webDist = options.webDist;
     app.use(express.static(webDist, { index: false, maxAge: "1h" }));
@@ -117,6 +153,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     async close() {
       clearInterval(sweeper);
       clearInterval(flusher);
+      clearInterval(alertTimer);
       stopAgentHeartbeat();
       stopUiHeartbeat();
       agents.closeAll();

@@ -16,3 +16,7 @@ export const MAX_EVENTS_PAGE = 1000;
 export const SERIES_FLUSH_MS = 1_000;
 /** Longest range one GET /api/series may ask for (ms): 31 days. */
 export const MAX_SERIES_RANGE_MS = 31 * 86_400_000;
+/** Director changes are gathered this long before being pushed to browsers (ms). */
+export const UI_FLUSH_MS = 50;
+/** Alert rules are re-evaluated this often (ms), besides on every presence or staleness change. */
+export const ALERT_EVALUATION_MS = 1_000;

@@ -11,3 +11,4 @@ export * from "./rest";
 export * from "./parse";
 export * from "./delta";
 export * from "./alerts";
+export * from "./summary";

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { directorViewSchema, hubEventSchema, weightChangeSchema } from "./hubModel";
 import { alertSchema } from "./alerts";
+import { directorIdSchema } from "./ids";
+import { directorSummarySchema } from "./summary";
 
 /** Largest frame the hub accepts from a browser on /ws/ui; browsers only send pings. */
 export const MAX_UI_FRAME_BYTES = 4 * 1024;
@@ -17,10 +19,34 @@ export const uiWeightChangeSchema = z.object({ type: z.literal("weight-change"),
 /** The full set of active alerts, sent whenever it changes. */
 export const uiAlertsSchema = z.object({ type: z.literal("alerts"), alerts: z.array(alertSchema) });
 
+/** Changed directors, summarised, for clients subscribed to summaries (overview, wall). */
+export const uiSummariesSchema = z.object({ type: z.literal("summaries"), serverTime: z.number(), directors: z.array(directorSummarySchema) });
+
 /** Every frame the hub pushes to browsers. */
-export const hubToUiSchema = z.discriminatedUnion("type", [uiHelloSchema, uiDirectorSchema, uiEventSchema, uiWeightChangeSchema, uiAlertsSchema]);
+export const hubToUiSchema = z.discriminatedUnion("type", [
+  uiHelloSchema,
+  uiDirectorSchema,
+  uiEventSchema,
+  uiWeightChangeSchema,
+  uiAlertsSchema,
+  uiSummariesSchema,
+]);
 export type HubToUi = z.infer<typeof hubToUiSchema>;
 
-/** Every frame a browser may send: an application-level ping. */
-export const uiToHubSchema = z.object({ type: z.literal("ping"), at: z.number() });
+/** An application-level ping; the hub answers nothing, the socket's liveness is what counts. */
+export const uiPingSchema = z.object({ type: z.literal("ping"), at: z.number() });
+
+/**
+ * What a browser wants pushed. `full`: whole director views (of `directors`, or all when omitted);
+ * `summary`: per-director summaries only. A browser that never subscribes gets full views of all.
+ */
+export const uiSubscribeSchema = z.strictObject({
+  type: z.literal("subscribe"),
+  detail: z.enum(["full", "summary"]),
+  directors: z.array(directorIdSchema).max(1000).optional(),
+});
+export type UiSubscribe = z.infer<typeof uiSubscribeSchema>;
+
+/** Every frame a browser may send. */
+export const uiToHubSchema = z.discriminatedUnion("type", [uiPingSchema, uiSubscribeSchema]);
 export type UiToHub = z.infer<typeof uiToHubSchema>;

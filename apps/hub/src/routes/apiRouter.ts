@@ -8,6 +8,7 @@ import type { SeriesStore } from "../store/seriesStore";
 import type { CommandRouter } from "../agents/commandRouter";
 import { CommandError } from "../agents/commandRouter";
 import type { AgentGateway } from "../agents/agentGateway";
+import type { AlertMonitor } from "../alertMonitor";
 import { MAX_EVENTS_PAGE, MAX_SERIES_RANGE_MS, STALE_AFTER_TICKS } from "../limits";
 import { bodyOf, fail, validate } from "./validate";
 import { HUB_VERSION } from "../version";
@@ -18,6 +19,7 @@ interface Deps {
   series: SeriesStore;
   commands: CommandRouter;
   agents: AgentGateway;
+  alerts: AlertMonitor;
   startedAt: number;
   now: () => number;
 }
@@ -61,6 +63,10 @@ export function createApiRouter(deps: Deps): Router {
   router.get("/cluster", (_req, res) => {
     const body: ClusterResponse = { serverTime: deps.now(), staleAfterTicks: STALE_AFTER_TICKS, directors: deps.fleet.list() };
     res.json(body);
+  });
+
+  router.get("/alerts", (_req, res) => {
+    res.json({ alerts: deps.alerts.active() });
   });
 
   router.get("/events", (req, res) => {

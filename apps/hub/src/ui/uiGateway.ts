@@ -1,48 +1,151 @@
 import type { WebSocket } from "ws";
-import type { HubToUi } from "@lvsdeck/protocol";
-import { PROTOCOL_VERSION, parseFrame, uiToHubSchema } from "@lvsdeck/protocol";
+import type { DirectorId, DirectorView, HubToUi, UiSubscribe } from "@lvsdeck/protocol";
+import { PROTOCOL_VERSION, parseFrame, summarizeDirector, uiToHubSchema } from "@lvsdeck/protocol";
 import type { Logger } from "../log";
 
-/** Browser sessions on /ws/ui: the hub pushes changes; browsers only ping. */
+/**
+ * How director changes reach browsers. `coalesce` (default): changes are gathered for a short window,
+ * serialised once per director and sent as full views or summaries per subscription. `rebroadcast`:
+ * every full view goes to every browser at once: the naive baseline the benchmark compares against.
+ */
+export type UiPushMode = "coalesce" | "rebroadcast";
+
+/** Browser sessions on /ws/ui: the hub pushes changes; browsers ping and subscribe. */
 export interface UiGateway {
   handle(socket: WebSocket): void;
+  /** A director's view changed. */
+  directorChanged(view: DirectorView): void;
+  /** Sends a frame to every browser now (events, weight changes, alerts). */
   broadcast(frame: HubToUi): void;
   count(): number;
   closeAll(): void;
 }
 
-/** A browser that cannot keep up is skipped rather than letting its queue grow without bound. */
+interface Options {
+  log: Logger;
+  now: () => number;
+  directors: () => DirectorView[];
+  mode: UiPushMode;
+  /** Coalescing window (ms). */
+  flushMs: number;
+  onCountChange?: (count: number) => void;
+}
+
+/** A browser that cannot keep up is dropped rather than letting its queue grow without bound; it reconnects fresh. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+/** Frames a browser may send per second before it is disconnected (pings and subscriptions are rare). */
+const MAX_FRAMES_PER_SECOND = 20;
+
+interface Session {
+  detail: UiSubscribe["detail"];
+  directors: ReadonlySet<DirectorId> | null;
+  frames: number;
+  windowStart: number;
+}
+
+const wants = (session: Session, id: DirectorId) => session.directors === null || session.directors.has(id);
 
 /** Creates the browser gateway. */
-export function createUiGateway(log: Logger, now: () => number): UiGateway {
-  const sockets = new Set<WebSocket>();
+export function createUiGateway(options: Options): UiGateway {
+  const { log, now } = options;
+  const sessions = new Map<WebSocket, Session>();
+  const dirty = new Map<DirectorId, DirectorView>();
+
+  const send = (socket: WebSocket, text: string) => {
+    if (socket.readyState !== socket.OPEN) return;
+    if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      log.warn("browser too slow; disconnecting it so it reloads a fresh state", {});
+      socket.terminate();
+      return;
+    }
+    socket.send(text);
+  };
+
+  const pushDirectors = (views: DirectorView[], targets: Iterable<[WebSocket, Session]>) => {
+    if (views.length === 0) return;
+    const serverTime = now();
+    const fullText = new Map<DirectorId, string>();
+    const full = (view: DirectorView) => {
+      let text = fullText.get(view.id);
+      if (text === undefined) {
+        text = JSON.stringify({ type: "director", serverTime, director: view } satisfies HubToUi);
+        fullText.set(view.id, text);
+      }
+      return text;
+    };
+    const summaries = views.map(summarizeDirector);
+    let allSummaries: string | null = null;
+    for (const [socket, session] of targets) {
+      if (session.detail === "full") {
+        for (const view of views) if (wants(session, view.id)) send(socket, full(view));
+        continue;
+      }
+      if (session.directors === null) {
+        allSummaries ??= JSON.stringify({ type: "summaries", serverTime, directors: summaries } satisfies HubToUi);
+        send(socket, allSummaries);
+      } else {
+        const mine = summaries.filter((s) => wants(session, s.id));
+        if (mine.length > 0) send(socket, JSON.stringify({ type: "summaries", serverTime, directors: mine } satisfies HubToUi));
+      }
+    }
+  };
+
+  const flushTimer = setInterval(() => {
+    if (dirty.size === 0) return;
+    const views = [...dirty.values()];
+    dirty.clear();
+    pushDirectors(views, sessions);
+  }, options.flushMs);
+  flushTimer.unref();
+
+  const onMessage = (socket: WebSocket, session: Session, text: string) => {
+    const t = now();
+    if (t - session.windowStart >= 1000) {
+      session.windowStart = t;
+      session.frames = 0;
+    }
+    if (++session.frames > MAX_FRAMES_PER_SECOND) {
+      log.warn("browser exceeded the frame rate; disconnecting", {});
+      socket.close(1008, "too many frames");
+      return;
+    }
+    const outcome = parseFrame(uiToHubSchema, text);
+    if (!outcome.ok) return log.warn("malformed frame from browser", { error: outcome.error });
+    if (outcome.value.type !== "subscribe") return;
+    session.detail = outcome.value.detail;
+    session.directors = outcome.value.directors ? new Set(outcome.value.directors) : null;
+    pushDirectors(options.directors(), [[socket, session]]);
+  };
+
   return {
     handle(socket) {
-      sockets.add(socket);
+      const session: Session = { detail: "full", directors: null, frames: 0, windowStart: now() };
+      sessions.set(socket, session);
+      options.onCountChange?.(sessions.size);
       socket.send(JSON.stringify({ type: "hello", protocolVersion: PROTOCOL_VERSION, serverTime: now() } satisfies HubToUi));
-      socket.on("message", (data) => {
-        const outcome = parseFrame(uiToHubSchema, data.toString());
-        if (!outcome.ok) log.warn("malformed frame from browser", { error: outcome.error });
-      });
+      socket.on("message", (data) => onMessage(socket, session, data.toString()));
       socket.on("error", (err) => log.warn("browser socket error", { error: err.message }));
-      socket.on("close", () => sockets.delete(socket));
+      socket.on("close", () => {
+        sessions.delete(socket);
+        options.onCountChange?.(sessions.size);
+      });
+    },
+    directorChanged(view) {
+      if (options.mode === "rebroadcast") {
+        const text = JSON.stringify({ type: "director", serverTime: now(), director: view } satisfies HubToUi);
+        for (const socket of sessions.keys()) send(socket, text);
+        return;
+      }
+      dirty.set(view.id, view);
     },
     broadcast(frame) {
       const text = JSON.stringify(frame);
-      for (const socket of sockets) {
-        if (socket.readyState !== socket.OPEN) continue;
-        if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-          log.warn("browser too slow; dropping it so it reloads a fresh state", {});
-          socket.terminate();
-          continue;
-        }
-        socket.send(text);
-      }
+      for (const socket of sessions.keys()) send(socket, text);
     },
-    count: () => sockets.size,
+    count: () => sessions.size,
     closeAll() {
-      for (const socket of sockets) socket.close(1001, "hub shutting down");
+      clearInterval(flushTimer);
+      for (const socket of sessions.keys()) socket.close(1001, "hub shutting down");
     },
   };
 }

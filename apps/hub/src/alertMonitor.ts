@@ -1,0 +1,67 @@
+import type { Alert, DirectorId, HubEvent, WeightChange } from "@lvsdeck/protocol";
+import { createAlertTracker, DEFAULT_FLAP_WINDOW_MS } from "./alerts";
+import type { Fleet } from "./fleet";
+import type { EventStore } from "./store/eventStore";
+
+/** Alerts that are not about one director are stored under this name in the event log. */
+export const HUB_EVENT_SOURCE = "hub" as DirectorId;
+/** Most VRRP transitions remembered for the flapping rule. */
+const MAX_RECENT_TRANSITIONS = 10_000;
+
+/** Evaluates the alert rules over the live model and records every raise and clear as an event. */
+export interface AlertMonitor {
+  /** Re-evaluates now; cheap enough to call on every change (about 12 ms for 200 directors). */
+  evaluate(): void;
+  /** Feeds stored events: VRRP transitions count towards flapping. */
+  noteEvent(event: HubEvent): void;
+  /** Feeds weight changes: an applied weight 0 starts a drain, a later non-zero weight ends it. */
+  noteWeightChange(change: WeightChange): void;
+  active(): Alert[];
+}
+
+interface Deps {
+  fleet: Fleet;
+  events: EventStore;
+  now: () => number;
+  onEvent: (event: HubEvent) => void;
+  onAlertsChanged: (alerts: Alert[]) => void;
+}
+
+/** Creates the monitor. */
+export function createAlertMonitor(deps: Deps): AlertMonitor {
+  const tracker = createAlertTracker();
+  let transitions: { director: string; vrid: number; at: number }[] = [];
+  const drains = new Map<string, { service: string; realServer: string; startedAt: number }>();
+
+  const record = (alert: Alert, raised: boolean, at: number) => {
+    const stored = deps.events.appendHubEvent({
+      director: (alert.scope.director as DirectorId | undefined) ?? HUB_EVENT_SOURCE,
+      receivedAt: deps.now(),
+      event: { kind: "alert", alertId: alert.id, rule: alert.rule, raised, message: alert.message, at },
+    });
+    deps.onEvent(stored);
+  };
+
+  return {
+    evaluate() {
+      const now = deps.now();
+      transitions = transitions.filter((t) => now - t.at <= DEFAULT_FLAP_WINDOW_MS);
+      const changes = tracker.update({ directors: deps.fleet.list(), now, recentTransitions: transitions, drains: [...drains.values()] });
+      for (const alert of changes.raised) record(alert, true, alert.since);
+      for (const alert of changes.cleared) record(alert, false, now);
+      if (changes.raised.length + changes.cleared.length + changes.updated.length > 0) deps.onAlertsChanged(changes.active);
+    },
+    noteEvent(stored) {
+      if (stored.event.kind !== "vrrp-transition") return;
+      transitions.push({ director: stored.director, vrid: stored.event.vrid, at: stored.event.at });
+      if (transitions.length > MAX_RECENT_TRANSITIONS) transitions.shift();
+    },
+    noteWeightChange(change) {
+      if (change.state === "pending" || change.state === "failed") return;
+      const key = `${change.service}|${change.realServer}`;
+      if (change.weight === 0) drains.set(key, { service: change.service, realServer: change.realServer, startedAt: change.requestedAt });
+      else drains.delete(key);
+    },
+    active: () => tracker.active(),
+  };
+}

@@ -1,0 +1,54 @@
+import { Registry, collectDefaultMetrics } from "prom-client";
+import type { Alert, DirectorView } from "@lvsdeck/protocol";
+import { isFresh } from "../alerts/directorFacts";
+import { createDirectorMetrics } from "./directorMetrics";
+import type { HubHealthMetrics } from "./hubMetrics";
+import { createHubMetrics } from "./hubMetrics";
+import { createServiceMetrics } from "./serviceMetrics";
+
+/** Options for {@link createMetrics}. */
+export interface MetricsOptions {
+  /** Also export Node's process metrics (process_*, nodejs_*). Default true; tests turn it off. */
+  defaultMetrics?: boolean;
+}
+
+/** The hub's Prometheus registry and the calls that keep it current. */
+export interface Metrics {
+  readonly registry: Registry;
+  /** Refills every fleet and alert series from the live model; series of vanished subjects disappear. */
+  update(directors: readonly DirectorView[], alerts: readonly Alert[], now: number): void;
+  /** Updates, then renders the Prometheus text exposition (serve it with `registry.contentType`). */
+  render(directors: readonly DirectorView[], alerts: readonly Alert[], now: number): Promise<string>;
+  /** The hub's own health counters and gauges. */
+  hub: HubHealthMetrics;
+}
+
+/** Creates a registry with lvsdeck's fleet, alert and hub metrics. */
+export function createMetrics(options: MetricsOptions = {}): Metrics {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const directorMetrics = createDirectorMetrics(registry);
+  const serviceMetrics = createServiceMetrics(registry);
+  const hubMetrics = createHubMetrics(registry);
+
+  const update = (directors: readonly DirectorView[], alerts: readonly Alert[], now: number) => {
+    directorMetrics.reset();
+    serviceMetrics.reset();
+    for (const view of directors) {
+      const fresh = isFresh(view);
+      directorMetrics.set(view, fresh, now);
+      if (fresh) for (const service of view.snapshot.services) serviceMetrics.set(view.id, service);
+    }
+    hubMetrics.set(directors, alerts);
+  };
+
+  return {
+    registry,
+    update,
+    async render(directors, alerts, now) {
+      update(directors, alerts, now);
+      return registry.metrics();
+    },
+    hub: hubMetrics.hub,
+  };
+}

@@ -1,0 +1,53 @@
+import type { Registry } from "prom-client";
+import type { Alert, DirectorView } from "@lvsdeck/protocol";
+import { alertRules } from "@lvsdeck/protocol";
+import { ruleSeverity } from "../alerts/alertOptions";
+import { counter, gauge } from "./metricKit";
+
+/** The hub's own health, fed by the gateways. */
+export interface HubHealthMetrics {
+  /** Counts one protocol error (a malformed or out-of-order frame from an agent). */
+  protocolError(): void;
+  /** Mirrors a cumulative protocol error count kept elsewhere (e.g. AgentGateway.stats()); never goes down. */
+  syncProtocolErrors(total: number): void;
+  /** Sets the number of open /ws/ui sessions. */
+  setUiClients(count: number): void;
+}
+
+/** Hub and alert series: the hub's gauges persist, alert counts are refilled on each update. */
+export interface HubMetrics {
+  hub: HubHealthMetrics;
+  set(directors: readonly DirectorView[], alerts: readonly Alert[]): void;
+}
+
+/** Registers the hub's own metrics and `lvsdeck_alert_active` on `registry`. */
+export function createHubMetrics(registry: Registry): HubMetrics {
+  const protocolErrors = counter(registry, "lvsdeck_hub_protocol_errors_total", "Frames from agents rejected as malformed or out of order.", []);
+  const agents = gauge(registry, "lvsdeck_hub_agents_connected", "Agents connected to the hub now.", []);
+  const directors = gauge(registry, "lvsdeck_hub_directors", "Directors in the hub's live model, connected or not.", []);
+  const uiClients = gauge(registry, "lvsdeck_hub_ui_clients", "Open /ws/ui sessions (browsers and wall displays).", []);
+  const active = gauge(registry, "lvsdeck_alert_active", "Active alerts by rule and severity (0 when none).", ["rule", "severity"] as const);
+  let countedErrors = 0;
+
+  return {
+    hub: {
+      protocolError() {
+        countedErrors++;
+        protocolErrors.inc();
+      },
+      syncProtocolErrors(total) {
+        if (total > countedErrors) protocolErrors.inc(total - countedErrors);
+        countedErrors = Math.max(countedErrors, total);
+      },
+      setUiClients: (count) => uiClients.set(count),
+    },
+    set(list, alerts) {
+      agents.set(list.filter((d) => d.connected).length);
+      directors.set(list.length);
+      active.reset();
+      // Every rule is present at 0 so `lvsdeck_alert_active > 0` alerting never meets an absent series.
+      for (const rule of alertRules) active.set({ rule, severity: ruleSeverity[rule] }, 0);
+      for (const alert of alerts) active.inc({ rule: alert.rule, severity: alert.severity });
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { ChildProcess } from "node:child_process";
+import WebSocket from "ws";
+import { alertsResponseSchema, eventsResponseSchema, hubToUiSchema } from "@lvsdeck/protocol";
+import { director, startHub, startSeedPair, stopAll, vrrpState, waitFor } from "./harness";
+
+const fault = (url: string, body: unknown) =>
+  fetch(`${url}/api/sim/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
+describe("alerts, metrics and browser subscriptions with real agents", () => {
+  let children: ChildProcess[] = [];
+  let close: (() => Promise<void>) | null = null;
+  afterEach(async () => {
+    await stopAll(children);
+    await close?.();
+  });
+
+  it("raises split brain when the link is cut and clears it when restored, recording both", async () => {
+    const hub = await startHub();
+    close = hub.close;
+    children = await startSeedPair(hub.url);
+    await waitFor(async () => vrrpState(await director(hub.url, "lvs-dir-01")) === "MASTER", 15_000, "MASTER");
+    await waitFor(async () => vrrpState(await director(hub.url, "lvs-dir-02")) === "BACKUP", 5_000, "BACKUP");
+    expect((await fault(hub.url, { director: "lvs-dir-02", fault: "cut-link" })).status).toBe(200);
+    const alerts = async () => alertsResponseSchema.parse(await (await fetch(`${hub.url}/api/alerts`)).json()).alerts;
+    await waitFor(async () => (await alerts()).some((a) => a.rule === "split-brain"), 10_000, "split-brain alert");
+    expect((await fault(hub.url, { director: "lvs-dir-02", fault: "restore-link" })).status).toBe(200);
+    await waitFor(async () => !(await alerts()).some((a) => a.rule === "split-brain"), 10_000, "split-brain cleared");
+    const { events } = eventsResponseSchema.parse(await (await fetch(`${hub.url}/api/events?kind=alert`)).json());
+    const splitBrain = events.filter((e) => e.event.kind === "alert" && e.event.rule === "split-brain");
+    expect(splitBrain.map((e) => e.event.kind === "alert" && e.event.raised)).toEqual([true, false]);
+  });
+
+  it("refuses a fault for a director that is not simulated or not connected", async () => {
+    const hub = await startHub();
+    close = hub.close;
+    const response = await fault(hub.url, { director: "lvs-dir-09", fault: "stop-director" });
+    expect(response.status).toBe(404);
+    expect((await response.json()).error).toMatch(/lvs-dir-09/);
+  });
+
+  it("exports VRRP state and real-server weights in Prometheus text", async () => {
+    const hub = await startHub();
+    close = hub.close;
+    children = await startSeedPair(hub.url);
+    await waitFor(async () => vrrpState(await director(hub.url, "lvs-dir-01")) === "MASTER", 15_000, "MASTER");
+    const text = await waitFor(async () => {
+      const body = await (await fetch(`${hub.url}/metrics`)).text();
+      return body.includes('director="lvs-dir-02"') ? body : undefined;
+    }, 5_000, "metrics of both directors");
+    expect(text).toMatch(/lvsdeck_vrrp_state\{[^}]*director="lvs-dir-01"[^}]*state="MASTER"[^}]*\} 1/);
+    expect(text).toMatch(/lvsdeck_real_server_weight\{[^}]*real_server="192\.168\.50\.11:443"[^}]*\} 2/);
+  });
+
+  it("pushes summaries without real-server rows to a browser that subscribes to them", async () => {
+    const hub = await startHub();
+    close = hub.close;
+    children = await startSeedPair(hub.url);
+    await waitFor(async () => (await director(hub.url, "lvs-dir-01"))?.snapshot, 15_000, "snapshot");
+    const ws = new WebSocket(`${hub.url.replace("http", "ws")}/ws/ui`);
+    const frames: unknown[] = [];
+    ws.on("message", (data) => frames.push(hubToUiSchema.parse(JSON.parse(data.toString()))));
+    await new Promise((resolve) => ws.once("open", resolve));
+    ws.send(JSON.stringify({ type: "subscribe", detail: "summary" }));
+    await waitFor(async () => frames.some((f) => (f as { type: string }).type === "summaries"), 5_000, "summaries");
+    const countBefore = frames.length;
+    await new Promise((r) => setTimeout(r, 1500));
+    const later = frames.slice(countBefore) as { type: string }[];
+    expect(later.some((f) => f.type === "summaries")).toBe(true);
+    expect(later.some((f) => f.type === "director")).toBe(false);
+    ws.close();
+  });
+});
