@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { createHub } from "./createHub";
 
 const { values } = parseArgs({
@@ -29,7 +29,7 @@ const hub = await createHub({
   port,
   agentTokens: tokens,
   dataDir: values.data ?? "./data",
-  webDist: values.web ?? join(here, "../../web/dist"),
+  webDist: resolve(values.web ?? join(here, "../../web/dist")),
   ...(values.host !== undefined && { host: values.host }),
 });
 process.stdout.write(`lvsdeck hub listening on http://localhost:${hub.port}\n`);

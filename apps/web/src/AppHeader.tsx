@@ -1,0 +1,43 @@
+import { useLiveStatus, useServerNow } from "./live/useLive";
+import { useNow } from "./lib/useNow";
+import { formatClock } from "./lib/format";
+import { PROTOCOL_VERSION } from "@lvsdeck/protocol";
+import type { LiveStatus } from "./live/liveStatus";
+
+function connectionText(status: LiveStatus, now: number): string {
+  switch (status.connection) {
+    case "open":
+      return "live";
+    case "connecting":
+      return "connecting…";
+    case "closed":
+      return status.retryAt === null ? "offline" : `offline — retrying in ${Math.max(0, Math.ceil((status.retryAt - now) / 1000))} s`;
+    case "incompatible":
+      return `hub speaks protocol ${status.hubProtocolVersion ?? "?"}, this page ${PROTOCOL_VERSION}: reload the page`;
+  }
+}
+
+/** Title, hub clock and the state of the live feed. */
+export function AppHeader() {
+  const status = useLiveStatus();
+  const now = useNow();
+  const hubNow = useServerNow();
+  return (
+    <header className="app-header">
+      <h1>lvsdeck</h1>
+      <span className="subtitle">LVS / keepalived control room</span>
+      <span className="spacer" />
+      {status.badFrames > 0 && (
+        <span className="bad-frames" title={status.lastBadFrame ?? undefined}>
+          {status.badFrames} bad frame{status.badFrames === 1 ? "" : "s"}
+        </span>
+      )}
+      <span className={`connection connection-${status.connection}`} data-testid="connection" data-state={status.connection} role="status">
+        {connectionText(status, now)}
+      </span>
+      <time className="hub-clock" title="hub time">
+        {formatClock(hubNow).slice(0, 8)}
+      </time>
+    </header>
+  );
+}

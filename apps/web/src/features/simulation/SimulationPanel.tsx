@@ -1,0 +1,98 @@
+import { useState } from "react";
+import type { DirectorView, RealServerKey, ServiceKey, SimFault } from "@lvsdeck/protocol";
+import { useCluster } from "../topology/useCluster";
+import { useSimFault, useVrrpLinkFault } from "./useSimFault";
+
+/** True when the director's agent accepts injected faults (simulated directors only). */
+export function canSimulate(view: DirectorView): boolean {
+  return view.agent?.capabilities.includes("sim-faults") === true;
+}
+
+function realServerOptions(view: DirectorView): { value: string; service: ServiceKey; realServer: RealServerKey }[] {
+  return (view.snapshot?.services ?? []).flatMap((s) =>
+    s.realServers.map((rs) => ({ value: `${s.key}|${rs.key}`, service: s.key, realServer: rs.key })),
+  );
+}
+
+function SimDirector({ view }: { view: DirectorView }) {
+  const fault = useSimFault();
+  const options = realServerOptions(view);
+  const [chosen, setChosen] = useState("");
+  const target = options.find((o) => o.value === chosen) ?? options[0];
+  const send = (kind: SimFault) => fault.mutate({ director: view.id, fault: kind });
+  const sendRealServer = (kind: SimFault) => {
+    if (target !== undefined) fault.mutate({ director: view.id, fault: kind, service: target.service, realServer: target.realServer });
+  };
+  // A disconnected agent cannot take a fault; its buttons stay visible so the panel does not jump.
+  const busy = fault.isPending || !view.connected;
+  return (
+    <div className="sim-director" role="group" aria-label={`Simulation of ${view.id}`} data-testid="sim-director" data-director={view.id}>
+      <h3>{view.id}</h3>
+      <div className="sim-buttons">
+        <button type="button" disabled={busy} onClick={() => send("stop-director")}>
+          Stop {view.id}
+        </button>
+        <button type="button" disabled={busy} onClick={() => send("start-director")}>
+          Start {view.id}
+        </button>
+      </div>
+      {options.length > 0 && (
+        <div className="sim-buttons">
+          <select aria-label={`Real server to fail on ${view.id}`} value={target?.value ?? ""} onChange={(e) => setChosen(e.currentTarget.value)}>
+            {options.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.realServer} ({o.service})
+              </option>
+            ))}
+          </select>
+          <button type="button" disabled={busy} onClick={() => sendRealServer("fail-real-server")}>
+            Fail real server
+          </button>
+          <button type="button" disabled={busy} onClick={() => sendRealServer("restore-real-server")}>
+            Restore real server
+          </button>
+        </div>
+      )}
+      <p className="sim-result" role="status" data-testid="sim-result">
+        {!view.connected ? "agent disconnected" : fault.isPending ? "sending…" : fault.isError ? <span className="failed">failed: {fault.error.message}</span> : fault.isSuccess ? fault.data.detail || "done" : ""}
+      </p>
+    </div>
+  );
+}
+
+/** Cuts or restores the VRRP link between the simulated directors: every one stops hearing the others. */
+function VrrpLinkControls({ directors }: { directors: readonly DirectorView[] }) {
+  const link = useVrrpLinkFault(directors);
+  return (
+    <div className="sim-link" role="group" aria-label="VRRP link between directors" data-testid="sim-link">
+      <h3>VRRP link between directors</h3>
+      <div className="sim-buttons">
+        <button type="button" disabled={link.isPending} onClick={() => link.mutate("cut-link")}>
+          Cut link
+        </button>
+        <button type="button" disabled={link.isPending} onClick={() => link.mutate("restore-link")}>
+          Restore link
+        </button>
+      </div>
+      <p className="sim-result" role="status">
+        {link.isPending ? "sending…" : link.isError ? <span className="failed">failed: {link.error.message}</span> : link.isSuccess ? link.data || "done" : ""}
+      </p>
+    </div>
+  );
+}
+
+/** Fault injection for simulated directors; absent when no director's agent supports it. */
+export function SimulationPanel() {
+  const directors = (useCluster().data?.directors ?? []).filter(canSimulate);
+  if (directors.length === 0) return null;
+  return (
+    <section className="panel simulation" aria-labelledby="sim-title">
+      <h2 id="sim-title">Simulation</h2>
+      <p className="hint">Faults for simulated directors (demo and tests).</p>
+      <VrrpLinkControls directors={directors} />
+      {directors.map((view) => (
+        <SimDirector key={view.id} view={view} />
+      ))}
+    </section>
+  );
+}

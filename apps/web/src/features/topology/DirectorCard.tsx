@@ -1,0 +1,96 @@
+import type { GroupMember } from "./topologyModel";
+import { formatAge, staleReasonText } from "../../lib/freshness";
+import { formatClock } from "../../lib/format";
+import { normalizeVip } from "./topologyModel";
+
+/** How a state is drawn: green-ish only for a current MASTER, red for FAULT/STOP, grey when stale. */
+function stateTone(member: GroupMember): string {
+  if (member.freshness.stale) return "stale";
+  switch (member.state) {
+    case "MASTER":
+      return "master";
+    case "BACKUP":
+      return "backup";
+    case "FAULT":
+    case "STOP":
+    case "DELETED":
+      return "fault";
+    default:
+      return "unknown";
+  }
+}
+
+function vipNote(member: GroupMember): { text: string; warn: boolean } | null {
+  const snapshot = member.view.snapshot;
+  const instance = member.instance;
+  if (snapshot === null || instance === null || instance.vips.length === 0) return null;
+  const present = new Set(snapshot.vipsPresent.map(normalizeVip));
+  const held = instance.vips.map(normalizeVip).filter((v) => present.has(v));
+  const master = member.state === "MASTER";
+  if (held.length === 0) return { text: "not held", warn: master };
+  return { text: held.length === instance.vips.length ? "held" : `${held.length} of ${instance.vips.length} held`, warn: !master };
+}
+
+/** One director within a VRRP instance: state, priority and the age of its data. */
+export function DirectorCard({ member }: { member: GroupMember }) {
+  const { view, instance, state, freshness } = member;
+  const tone = stateTone(member);
+  const vip = freshness.stale ? null : vipNote(member);
+  return (
+    <article
+      className={`director tone-${tone}`}
+      data-testid="director"
+      data-director={view.id}
+      data-state={state}
+      data-stale={String(freshness.stale)}
+    >
+      <header className="director-head">
+        <h3 className="director-id">{view.id}</h3>
+        {freshness.stale ? (
+          <span className="badge badge-stale">stale</span>
+        ) : (
+          <span className={`badge badge-${tone}`}>{state}</span>
+        )}
+      </header>
+      {freshness.stale && (
+        <p className="director-stale-note">
+          {freshness.reason === null ? "stale" : staleReasonText[freshness.reason]} — last reported {state}
+        </p>
+      )}
+      <dl className="director-facts">
+        {instance !== null && (
+          <div>
+            <dt>priority</dt>
+            <dd title="effective / base priority">
+              {instance.effectivePriority}/{instance.basePriority}
+            </dd>
+          </div>
+        )}
+        <div>
+          <dt>data</dt>
+          <dd className={freshness.stale ? "age age-stale" : "age"} title={`stale after ${(freshness.thresholdMs / 1000).toFixed(1)} s`}>
+            {formatAge(freshness.ageMs)}
+          </dd>
+        </div>
+        {vip !== null && (
+          <div>
+            <dt>VIP</dt>
+            <dd className={vip.warn ? "warn" : undefined}>{vip.text}</dd>
+          </div>
+        )}
+        {instance?.lastTransitionAt != null && (
+          <div>
+            <dt>since</dt>
+            <dd>{formatClock(instance.lastTransitionAt)}</dd>
+          </div>
+        )}
+        {view.snapshot !== null && !view.snapshot.keepalived.running && (
+          <div>
+            <dt>keepalived</dt>
+            <dd className="warn">not running</dd>
+          </div>
+        )}
+      </dl>
+    </article>
+  );
+}

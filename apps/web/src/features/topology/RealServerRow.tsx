@@ -1,0 +1,77 @@
+import type { RealServer, ServiceKey } from "@lvsdeck/protocol";
+import { forwardingLabel } from "@lvsdeck/protocol";
+import { WeightControl } from "../weights/WeightControl";
+import { formatCount, formatPercent, formatRate } from "../../lib/format";
+
+interface Props {
+  service: ServiceKey;
+  rs: RealServer;
+  /** Share of the service's current connections (active + inactive). */
+  share: number;
+  /** Expected share of new connections while a weight of this service is being chosen; null otherwise. */
+  expected: number | null;
+  weightDisabledReason: string | null;
+  onDraft: (weight: number | null) => void;
+}
+
+const sourceText: Record<RealServer["weightSource"], string> = {
+  config: "config",
+  operator: "operator",
+  "health-check": "health check",
+};
+
+/** One real server: weight (editable), health, connections and its share of the traffic. */
+export function RealServerRow({ service, rs, share, expected, weightDisabledReason, onDraft }: Props) {
+  const conns = rs.activeConns + rs.inactiveConns;
+  const draining = rs.weight === 0 && conns > 0;
+  return (
+    <tr
+      data-testid="real-server"
+      data-service={service}
+      data-real-server={rs.key}
+      data-weight={rs.weight}
+      data-health={rs.health}
+      data-active={rs.activeConns}
+      data-inactive={rs.inactiveConns}
+      data-cps={rs.rates.cps}
+      className={`rs rs-${rs.health}`}
+    >
+      <th scope="row" className="rs-key">
+        {rs.key}
+      </th>
+      <td>{forwardingLabel[rs.forwarding]}</td>
+      <td className="rs-weight">
+        <WeightControl service={service} realServer={rs.key} confirmed={rs.weight} disabledReason={weightDisabledReason} onDraft={onDraft} />
+        {draining && <span className="draining">draining · {formatCount(conns)} left</span>}
+      </td>
+      <td>
+        <span className={`health health-${rs.health}`}>{rs.health}</span>
+      </td>
+      <td className="num">{formatCount(rs.activeConns)}</td>
+      <td className="num">{formatCount(rs.inactiveConns)}</td>
+      <td className="num">{formatRate(rs.rates.cps)}</td>
+      <td className="rs-share">
+        <div className="share-bar" aria-hidden="true">
+          <div className="share-fill" style={{ width: `${Math.round(share * 100)}%` }} />
+        </div>
+        <span data-testid="share" className="share-text" title={conns === 0 ? "no connections" : `${formatCount(conns)} connections`}>
+          {formatPercent(share)}
+        </span>
+        {expected !== null ? (
+          <span className="expected" data-testid="expected-share" title="expected share of new connections">
+            → {formatPercent(expected)} of new
+          </span>
+        ) : (
+          // Keeps the row's height while no weight is being chosen, so rows do not jump under the pointer.
+          <span className="expected" aria-hidden="true" style={{ visibility: "hidden" }}>
+            →
+          </span>
+        )}
+      </td>
+      <td className="rs-source" title={rs.weightMode === "runtime" ? "set in IPVS only: keepalived overwrites it at its next health transition or reload" : "persisted to keepalived's configuration"}>
+        {sourceText[rs.weightSource]}
+        <span className="mode"> · {rs.weightMode}</span>
+      </td>
+    </tr>
+  );
+}

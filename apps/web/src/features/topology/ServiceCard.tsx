@@ -1,0 +1,97 @@
+import { useState } from "react";
+import type { AgentInfo, DirectorId, VirtualService } from "@lvsdeck/protocol";
+import { RealServerRow } from "./RealServerRow";
+import { forwardingOf, kindOf, persistenceOf, schedulerOf } from "./describeService";
+import { connectionShares, expectedShares, shareModelOf } from "../weights/expectedShare";
+import { LazyServiceChart } from "../charts/LazyServiceChart";
+import { formatCount, formatRate } from "../../lib/format";
+
+interface Props {
+  service: VirtualService;
+  /** The director whose table this is, for the chart's history. */
+  director: DirectorId;
+  agent: AgentInfo | null;
+}
+
+const modelNote = {
+  weighted: "new connections by weight among servers that are up",
+  equal: "new connections spread equally among servers with weight > 0",
+  failover: "new connections go to the highest-weight server that is up",
+  unknown: "the scheduler does not say how new connections spread",
+} as const;
+
+/** One virtual service with its real servers, weights, traffic shares and connection history. */
+export function ServiceCard({ service, director, agent }: Props) {
+  const [drafts, setDrafts] = useState<ReadonlyMap<string, number>>(new Map());
+  const shares = connectionShares(service.realServers);
+  const expected = drafts.size > 0 ? expectedShares(service.scheduler, service.realServers, drafts) : null;
+  const persistence = persistenceOf(service);
+  const disabledReason = agent !== null && !agent.capabilities.includes("set-weight") ? `the agent on ${director} cannot set weights` : null;
+  const active = service.realServers.reduce((n, rs) => n + rs.activeConns, 0);
+  const inactive = service.realServers.reduce((n, rs) => n + rs.inactiveConns, 0);
+
+  const onDraft = (rs: string) => (weight: number | null) =>
+    setDrafts((old) => {
+      if (weight === null && !old.has(rs)) return old;
+      const next = new Map(old);
+      if (weight === null) next.delete(rs);
+      else next.set(rs, weight);
+      return next;
+    });
+
+  return (
+    <section className="service" data-testid="service" data-service={service.key} aria-label={`Virtual service ${service.key}`}>
+      <header className="service-head">
+        <h4 className="service-key">{service.key}</h4>
+        <ul className="service-tags">
+          <li title="address family and protocol">{kindOf(service)}</li>
+          <li title={modelNote[shareModelOf[service.scheduler]]}>{schedulerOf(service)}</li>
+          <li title="forwarding method">{forwardingOf(service)}</li>
+          {persistence !== null && <li>{persistence}</li>}
+          {service.onePacket && <li>one-packet</li>}
+          {service.pe !== null && <li>pe {service.pe}</li>}
+        </ul>
+        <p className="service-totals">
+          {formatCount(active)} active · {formatCount(inactive)} inactive · {formatRate(service.rates.cps)} conn/s
+        </p>
+      </header>
+      <div className="service-body">
+        {service.realServers.length === 0 ? (
+          <p className="empty">No real servers.</p>
+        ) : (
+          <>
+            <table className="rs-table">
+              <thead>
+                <tr>
+                  <th scope="col">Real server</th>
+                  <th scope="col">Fwd</th>
+                  <th scope="col">Weight</th>
+                  <th scope="col">Health</th>
+                  <th scope="col" className="num">Active</th>
+                  <th scope="col" className="num">Inactive</th>
+                  <th scope="col" className="num">Conn/s</th>
+                  <th scope="col">Share</th>
+                  <th scope="col">Weight from</th>
+                </tr>
+              </thead>
+              <tbody>
+                {service.realServers.map((rs) => (
+                  <RealServerRow
+                    key={rs.key}
+                    service={service.key}
+                    rs={rs}
+                    share={shares.get(rs.key) ?? 0}
+                    expected={expected === null ? null : (expected.get(rs.key) ?? 0)}
+                    weightDisabledReason={disabledReason}
+                    onDraft={onDraft(rs.key)}
+                  />
+                ))}
+              </tbody>
+            </table>
+            <LazyServiceChart director={director} service={service.key} realServers={service.realServers.map((rs) => rs.key)} />
+          </>
+        )}
+      </div>
+    </section>
+  );
+}

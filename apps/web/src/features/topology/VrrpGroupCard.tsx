@@ -1,0 +1,48 @@
+import type { VrrpGroup } from "./topologyModel";
+import { DirectorCard } from "./DirectorCard";
+import { ServiceCard } from "./ServiceCard";
+import { formatAge } from "../../lib/freshness";
+
+function title(group: VrrpGroup): string {
+  if (group.vrid === null) return `${group.members[0]?.view.id ?? "director"} — no VRRP instance`;
+  return `VRID ${group.vrid}${group.names.length > 0 ? ` · ${group.names.join(" / ")}` : ""}`;
+}
+
+function tableSource(group: VrrpGroup): string {
+  const shown = group.shown;
+  if (shown === null) return "No director has reported an IPVS table yet.";
+  const role = shown.freshness.stale ? `stale, last reported ${shown.state}` : shown.state;
+  const why = group.problem === "split-brain" ? " — one of several MASTERs" : group.problem === "no-master" && group.vrid !== null ? " — no MASTER, freshest table" : "";
+  return `IPVS table of ${shown.view.id} (${role}), data ${formatAge(shown.freshness.ageMs)}${why}`;
+}
+
+/** One VRRP instance: its directors, then the virtual services behind its VIPs as one director sees them. */
+export function VrrpGroupCard({ group }: { group: VrrpGroup }) {
+  const shown = group.shown;
+  const timeouts = shown?.view.snapshot?.timeouts ?? null;
+  return (
+    <section className={`vrrp-group${group.problem === null ? "" : ` problem-${group.problem}`}`} data-testid="vrrp-group" data-vrid={group.vrid ?? ""} aria-label={title(group)}>
+      <header className="group-head">
+        <h2>{title(group)}</h2>
+        {group.vips.length > 0 && <p className="group-vips">VIP {group.vips.join(", ")}</p>}
+      </header>
+      <div className="directors">
+        {group.members.map((m) => (
+          <DirectorCard key={`${m.view.id}-${m.instance?.name ?? ""}`} member={m} />
+        ))}
+      </div>
+      <p className={`table-source${shown?.freshness.stale === true ? " stale" : ""}`} data-testid="table-source">
+        {tableSource(group)}
+        {timeouts !== null && (
+          <span className="timeouts" title="ipvsadm --set timeouts">
+            {" "}
+            · timeouts tcp {timeouts.tcp} s, tcpfin {timeouts.tcpFin} s, udp {timeouts.udp} s
+          </span>
+        )}
+      </p>
+      {shown !== null && group.services.length === 0 && <p className="empty">No virtual services on these VIPs.</p>}
+      {shown !== null &&
+        group.services.map((service) => <ServiceCard key={service.key} service={service} director={shown.view.id} agent={shown.view.agent} />)}
+    </section>
+  );
+}

@@ -1,0 +1,71 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { QueryClient } from "@tanstack/react-query";
+import type { HubEvent, HubToUi } from "@lvsdeck/protocol";
+import { createLiveBridge, FLUSH_INTERVAL_MS } from "./liveBridge";
+import { clusterQuery, eventsQuery, liveStatusQuery, seriesQuery } from "../api/queries";
+import { cluster, view } from "../test/fixtures";
+
+class FakeSocket extends EventTarget {
+  readyState = 0;
+  send() {}
+  close() {
+    this.readyState = 3;
+  }
+  push(frame: HubToUi | string) {
+    const data = typeof frame === "string" ? frame : JSON.stringify(frame);
+    this.dispatchEvent(Object.assign(new Event("message"), { data }));
+  }
+}
+
+describe("live bridge", () => {
+  let socket: FakeSocket;
+  let client: QueryClient;
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    client = new QueryClient();
+    socket = new FakeSocket();
+    client.setQueryData(clusterQuery().queryKey, cluster([view("lvs-dir-01", 1_000)], 1_000));
+    client.setQueryData(eventsQuery().queryKey, { events: [] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  function open() {
+    return createLiveBridge(client, { url: "ws://hub/ws/ui", createSocket: () => socket as unknown as WebSocket });
+  }
+
+  it("writes newer director views into the cluster query and the series, and drops older ones", () => {
+    const bridge = open();
+    socket.push({ type: "director", serverTime: 3_000, director: view("lvs-dir-01", 3_000) });
+    socket.push({ type: "director", serverTime: 3_001, director: view("lvs-dir-01", 2_000) });
+    vi.advanceTimersByTime(FLUSH_INTERVAL_MS);
+    const c = client.getQueryData(clusterQuery().queryKey);
+    expect(c?.directors[0]?.receivedAt).toBe(3_000);
+    const series = client.getQueryData(seriesQuery(c!.directors[0]!.id).queryKey);
+    expect(Object.values(series?.byServer ?? {}).map((points) => points.length)).toEqual([1, 1]);
+    bridge.close();
+  });
+
+  it("appends live events and counts bad frames without stopping", () => {
+    const bridge = open();
+    const event: HubEvent = { id: 7, director: view("lvs-dir-01", 0).id, seq: 1, observedAt: 1, receivedAt: 1, event: { kind: "keepalived", running: false, detail: "", at: 1 } };
+    socket.push("garbage");
+    socket.push({ type: "event", event });
+    expect(client.getQueryData(eventsQuery().queryKey)?.events.map((e) => e.id)).toEqual([7]);
+    expect(client.getQueryData(liveStatusQuery().queryKey)?.badFrames).toBe(1);
+    bridge.close();
+  });
+
+  it("takes the hub's clock from hello and marks the feed open", () => {
+    vi.setSystemTime(1_000_000);
+    const bridge = open();
+    socket.push({ type: "hello", protocolVersion: 1, serverTime: 1_250_000 });
+    const status = client.getQueryData(liveStatusQuery().queryKey);
+    expect(status?.connection).toBe("open");
+    expect(status?.clock.offsetMs).toBe(250_000);
+    bridge.close();
+  });
+});

@@ -1,0 +1,131 @@
+import type { QueryClient } from "@tanstack/react-query";
+import { PROTOCOL_VERSION, type HubToUi } from "@lvsdeck/protocol";
+import {
+  RECENT_WEIGHT_CHANGES,
+  alertKeys,
+  alertsQuery,
+  clusterQuery,
+  eventsKeys,
+  eventsQuery,
+  liveStatusQuery,
+  recentWeightChangesQuery,
+  seriesQuery,
+  EVENT_LIMIT,
+} from "../api/queries";
+import { applyDirectorUpdate, applyEventUpdate, applyWeightChange } from "./applyUpdate";
+import { applySeriesUpdate } from "./series";
+import { applyClockSample } from "./serverClock";
+import { createSocketClient, uiSocketUrl, type SocketClient, type SocketEvent } from "./socketClient";
+import { initialLiveStatus, type LiveStatus } from "./liveStatus";
+
+/** Director frames are applied together at most this often, so 200 directors cost one render, not 200. */
+export const FLUSH_INTERVAL_MS = 50;
+/** Director frames held between flushes at most; beyond it the oldest are dropped (only when the tab sleeps). */
+export const MAX_PENDING_FRAMES = 2_000;
+
+type DirectorFrame = Extract<HubToUi, { type: "director" }>;
+
+/** The one path from /ws/ui into the query cache. */
+export interface LiveBridge {
+  close: () => void;
+}
+
+function updateStatus(client: QueryClient, update: (status: LiveStatus) => LiveStatus): void {
+  client.setQueryData(liveStatusQuery().queryKey, (old) => update(old ?? initialLiveStatus));
+}
+
+function applyDirectorFrames(client: QueryClient, frames: readonly DirectorFrame[]): void {
+  client.setQueryData(clusterQuery().queryKey, (cluster) =>
+    cluster === undefined ? cluster : frames.reduce((c, f) => applyDirectorUpdate(c, f.director, f.serverTime), cluster),
+  );
+  for (const frame of frames) {
+    client.setQueryData(seriesQuery(frame.director.id).queryKey, (series) => applySeriesUpdate(series, frame.director));
+  }
+}
+
+/** Where the bridge connects; tests pass a fake socket. */
+export interface LiveBridgeOptions {
+  url?: string;
+  createSocket?: (url: string) => WebSocket;
+}
+
+/** Opens the live socket and writes every frame into the TanStack Query cache. */
+export function createLiveBridge(client: QueryClient, options: LiveBridgeOptions = {}): LiveBridge {
+  let pending: DirectorFrame[] = [];
+  let flushTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const flush = () => {
+    flushTimer = undefined;
+    const frames = pending;
+    pending = [];
+    applyDirectorFrames(client, frames);
+  };
+
+  const onFrame = (frame: HubToUi) => {
+    const receivedAt = Date.now();
+    switch (frame.type) {
+      case "hello":
+        updateStatus(client, (s) => ({
+          ...s,
+          connection: frame.protocolVersion === PROTOCOL_VERSION ? "open" : "incompatible",
+          hubProtocolVersion: frame.protocolVersion,
+          clock: applyClockSample({ offsetMs: null, samples: [] }, frame.serverTime, receivedAt),
+        }));
+        // Whatever happened while we were away: fetch it once, frames keep it current from here.
+        void client.invalidateQueries({ queryKey: clusterQuery().queryKey });
+        void client.invalidateQueries({ queryKey: eventsKeys.all });
+        void client.invalidateQueries({ queryKey: alertKeys.all });
+        return;
+      case "director":
+        updateStatus(client, (s) => ({ ...s, clock: applyClockSample(s.clock, frame.serverTime, receivedAt) }));
+        pending.push(frame);
+        if (pending.length > MAX_PENDING_FRAMES) pending = pending.slice(pending.length - MAX_PENDING_FRAMES);
+        flushTimer ??= setTimeout(flush, FLUSH_INTERVAL_MS);
+        return;
+      case "event":
+        client.setQueryData(eventsQuery(EVENT_LIMIT).queryKey, (events) =>
+          events === undefined ? events : applyEventUpdate(events, frame.event, EVENT_LIMIT),
+        );
+        return;
+      case "alerts":
+        client.setQueryData(alertsQuery().queryKey, { alerts: frame.alerts });
+        return;
+      case "weight-change":
+        client.setQueryData(recentWeightChangesQuery().queryKey, (recent) =>
+          applyWeightChange(recent ?? [], frame.change, RECENT_WEIGHT_CHANGES),
+        );
+        return;
+    }
+  };
+
+  const onEvent = (event: SocketEvent) => {
+    switch (event.kind) {
+      case "connecting":
+        updateStatus(client, (s) => (s.connection === "incompatible" ? s : { ...s, connection: "connecting", retryAt: null }));
+        return;
+      case "open":
+        // "open" is declared by the hello, which also says whether we speak the same protocol.
+        return;
+      case "closed":
+        updateStatus(client, (s) => ({ ...s, connection: s.connection === "incompatible" ? s.connection : "closed", retryAt: event.retryAt }));
+        return;
+      case "bad-frame":
+        updateStatus(client, (s) => ({ ...s, badFrames: s.badFrames + 1, lastBadFrame: event.error }));
+        return;
+    }
+  };
+
+  const socket: SocketClient = createSocketClient({
+    url: options.url ?? uiSocketUrl(window.location),
+    onFrame,
+    onEvent,
+    ...(options.createSocket !== undefined && { createSocket: options.createSocket }),
+  });
+
+  return {
+    close() {
+      clearTimeout(flushTimer);
+      socket.close();
+    },
+  };
+}

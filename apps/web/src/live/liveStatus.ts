@@ -1,0 +1,25 @@
+import { initialServerClock, type ServerClock } from "./serverClock";
+
+/** The state of the socket to the hub. `incompatible`: the hub speaks another protocol version. */
+export type ConnectionState = "connecting" | "open" | "closed" | "incompatible";
+
+/** What the page knows about its live feed; kept in the query cache like the data it describes. */
+export interface LiveStatus {
+  connection: ConnectionState;
+  /** Local time of the next reconnect attempt while closed. */
+  retryAt: number | null;
+  clock: ServerClock;
+  /** Frames that were not valid JSON or did not match the protocol. */
+  badFrames: number;
+  lastBadFrame: string | null;
+  hubProtocolVersion: number | null;
+}
+
+export const initialLiveStatus: LiveStatus = {
+  connection: "connecting",
+  retryAt: null,
+  clock: initialServerClock,
+  badFrames: 0,
+  lastBadFrame: null,
+  hubProtocolVersion: null,
+};

@@ -1,0 +1,41 @@
+import type { AgentInfo, ClusterResponse, DirectorId, DirectorSnapshot, DirectorView, VrrpInstance, VrrpState } from "@lvsdeck/protocol";
+import { sampleSnapshot } from "@lvsdeck/protocol/testFixtures";
+
+/** An agent as the demo's simulated directors announce it. */
+export const simAgent: AgentInfo = { version: "0.1.0", sources: ["sim"], capabilities: ["set-weight", "sim-faults"], weightMode: "runtime", tickMs: 1000 };
+
+/** The seed VRRP instance (VRID 88, VIP 192.0.2.10) in a given state. */
+export function instance(state: VrrpState, priority: number): VrrpInstance {
+  return {
+    name: "VI_1",
+    vrid: 88,
+    interface: "eth0",
+    state,
+    basePriority: priority,
+    effectivePriority: priority,
+    advertIntervalMs: 1000,
+    preempt: true,
+    vips: ["192.0.2.10/32"],
+    lastTransitionAt: null,
+    masterRouter: null,
+    syncGroup: null,
+  };
+}
+
+/** A director view with a snapshot taken and received at `at`. */
+export function view(id: string, at: number, patch: Partial<DirectorView> = {}, snapshot: Partial<DirectorSnapshot> = {}): DirectorView {
+  return {
+    id: id as DirectorId,
+    connected: true,
+    receivedAt: at,
+    stale: false,
+    agent: simAgent,
+    snapshot: { ...sampleSnapshot(id, at), ...snapshot },
+    ...patch,
+  };
+}
+
+/** A cluster of the given views. */
+export function cluster(directors: DirectorView[], serverTime = 0): ClusterResponse {
+  return { serverTime, staleAfterTicks: 3, directors };
+}
