@@ -10,6 +10,7 @@ import { createFleet } from "./fleet";
 import { openDatabase } from "./store/database";
 import { createEventStore } from "./store/eventStore";
 import { createSeriesStore } from "./store/seriesStore";
+import { createSnapshotHistory } from "./store/snapshotHistory";
 import { createAgentGateway } from "./agents/agentGateway";
 import { createCommandRouter } from "./agents/commandRouter";
 import { createUiGateway, type UiPushMode } from "./ui/uiGateway";
@@ -56,6 +57,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const db = openDatabase(options.dataDir ?? "./data");
   const events = createEventStore(db);
   const series = createSeriesStore(db);
+  const history = createSnapshotHistory(db);
   const fleet = createFleet();
   const metrics = createMetrics();
   const ui = createUiGateway({
@@ -89,7 +91,10 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   });
   const agents = createAgentGateway({ fleet, events, commands, log, now, onEvent: publishEvent });
   fleet.onChange((director, change) => {
-    if (change === "data" && director.snapshot) series.record(director.snapshot);
+    if (change === "data" && director.snapshot) {
+      series.record(director.snapshot);
+      history.offer(director.snapshot);
+    }
     ui.directorChanged(director);
     // Presence and staleness changes can raise alerts at once; data is re-evaluated on the timer.
     if (change !== "data") alertMonitor.evaluate();
@@ -99,12 +104,15 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     metrics.hub.syncProtocolErrors(agents.stats().protocolErrors);
   }, STALENESS_CHECK_MS);
   const alertTimer = setInterval(() => alertMonitor.evaluate(), ALERT_EVALUATION_MS);
-  const flusher = setInterval(() => series.flush(now()), SERIES_FLUSH_MS);
+  const flusher = setInterval(() => {
+    series.flush(now());
+    history.prune(now());
+  }, SERIES_FLUSH_MS);
 
   const app = express();
   app.disable("x-powered-by");
   app.use(express.json({ limit: MAX_REST_BODY }));
-  app.use("/api", createApiRouter({ fleet, events, series, commands, agents, alerts: alertMonitor, startedAt: now(), now }));
+  app.use("/api", createApiRouter({ fleet, events, series, history, commands, agents, alerts: alertMonitor, startedAt: now(), now }));
   app.get("/metrics", async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.render(fleet.list(), alertMonitor.active(), now()));
   });

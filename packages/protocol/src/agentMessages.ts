@@ -11,6 +11,7 @@ import {
   weightSchema,
 } from "./model";
 import { agentEventSchema } from "./events";
+import { connectionPageSchema, connectionQuerySchema, topClientsSchema } from "./connections";
 
 /** Largest frame either side accepts on /ws/agent (a 200-server director is ~150 KB). */
 export const MAX_AGENT_FRAME_BYTES = 4 * 1024 * 1024;
@@ -67,6 +68,8 @@ export const commandResultSchema = z.object({
   error: z.string().nullable(),
   /** What the agent did, in words (e.g. a fault's effect). */
   detail: z.string().max(1000).nullable().default(null),
+  /** The answer to a query-connections command. */
+  connections: connectionPageSchema.extend({ topClients: topClientsSchema }).optional(),
 });
 export type CommandResult = z.infer<typeof commandResultSchema>;
 
@@ -107,7 +110,10 @@ export const simFaultCommandSchema = z.object({
 });
 export type SimFaultCommand = z.infer<typeof simFaultCommandSchema>;
 
-export const agentCommandSchema = z.discriminatedUnion("kind", [setWeightCommandSchema, simFaultCommandSchema]);
+/** Asks the agent for one page of its connection table. */
+export const queryConnectionsCommandSchema = z.object({ kind: z.literal("query-connections"), query: connectionQuerySchema });
+
+export const agentCommandSchema = z.discriminatedUnion("kind", [setWeightCommandSchema, simFaultCommandSchema, queryConnectionsCommandSchema]);
 export type AgentCommand = z.infer<typeof agentCommandSchema>;
 
 /** The hub accepted the hello; `lastSeq` is the highest event seq it has stored for this director. */

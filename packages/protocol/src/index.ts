@@ -12,3 +12,4 @@ export * from "./parse";
 export * from "./delta";
 export * from "./alerts";
 export * from "./summary";
+export * from "./connections";

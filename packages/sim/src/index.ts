@@ -25,3 +25,4 @@ export {
 export { HASH_TABLE_SIZE, destinationHashKey, sourceHashKey } from "./schedulers/hashing";
 export { masterDownIntervalMs, skewTimeMs } from "./vrrpInstance";
 export { MAX_CONNECTIONS } from "./ipvsRuntime";
+export { renderIpvsadmConnections } from "./renderConnections";

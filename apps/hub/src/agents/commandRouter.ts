@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type {
   AgentCommand,
+  ConnectionQuery,
+  ConnectionsResponse,
   CommandResult,
   DirectorId,
   HubCommand,
@@ -30,6 +32,7 @@ interface Pending {
 export interface CommandRouter {
   setWeight(request: WeightChangeRequest): Promise<WeightChange>;
   simFault(director: DirectorId, command: Extract<AgentCommand, { kind: "sim-fault" }>): Promise<string>;
+  queryConnections(director: DirectorId, query: ConnectionQuery): Promise<ConnectionsResponse>;
   resolve(director: DirectorId, result: CommandResult): void;
   directorGone(director: DirectorId): void;
   get(id: string): WeightChange | undefined;
@@ -126,6 +129,16 @@ export function createCommandRouter(deps: Deps): CommandRouter {
       if (outcome === "gone") throw new CommandError(502, `${director} disconnected before answering`);
       if (!outcome.ok) throw new CommandError(422, outcome.error ?? "fault refused");
       return outcome.detail ?? "done";
+    },
+    async queryConnections(director, query) {
+      const view = deps.fleet.get(director);
+      if (!view?.connected) throw new CommandError(404, `director ${director} is not connected`);
+      if (!view.agent?.capabilities.includes("connections-query")) throw new CommandError(409, `the agent of ${director} cannot list connections`);
+      const outcome = await dispatch(director, { kind: "query-connections", query });
+      if (outcome === "timeout") throw new CommandError(504, `no answer from ${director} within ${timeoutMs} ms`);
+      if (outcome === "gone") throw new CommandError(502, `${director} disconnected before answering`);
+      if (!outcome.ok || !outcome.connections) throw new CommandError(502, outcome.error ?? `${director} sent no connections`);
+      return { director, ...outcome.connections };
     },
     resolve(director, result) {
       const entry = pending.get(result.commandId);

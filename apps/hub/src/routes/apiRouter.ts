@@ -1,10 +1,12 @@
 import { Router } from "express";
 import { z } from "zod";
 import type { ClusterResponse, HealthResponse } from "@lvsdeck/protocol";
-import { PROTOCOL_VERSION, realServerKeySchema, serviceKeySchema, simFaultRequestSchema, weightChangeRequestSchema } from "@lvsdeck/protocol";
+import { PROTOCOL_VERSION, connectionQuerySchema, directorIdSchema, realServerKeySchema, serviceKeySchema, simFaultRequestSchema, weightChangeRequestSchema } from "@lvsdeck/protocol";
 import type { Fleet } from "../fleet";
 import type { EventStore } from "../store/eventStore";
 import type { SeriesStore } from "../store/seriesStore";
+import type { SnapshotHistory } from "../store/snapshotHistory";
+import { clusterAt } from "./clusterAt";
 import type { CommandRouter } from "../agents/commandRouter";
 import { CommandError } from "../agents/commandRouter";
 import type { AgentGateway } from "../agents/agentGateway";
@@ -17,6 +19,7 @@ interface Deps {
   fleet: Fleet;
   events: EventStore;
   series: SeriesStore;
+  history: SnapshotHistory;
   commands: CommandRouter;
   agents: AgentGateway;
   alerts: AlertMonitor;
@@ -60,7 +63,12 @@ export function createApiRouter(deps: Deps): Router {
     res.json(body);
   });
 
-  router.get("/cluster", (_req, res) => {
+  router.get("/cluster", (req, res) => {
+    if (req.query.at !== undefined) {
+      const query = validate(z.strictObject({ at: z.coerce.number().int().positive() }), req.query, res);
+      if (!query) return;
+      return void res.json(clusterAt(query.at, deps));
+    }
     const body: ClusterResponse = { serverTime: deps.now(), staleAfterTicks: STALE_AFTER_TICKS, directors: deps.fleet.list() };
     res.json(body);
   });
@@ -107,6 +115,18 @@ export function createApiRouter(deps: Deps): Router {
     const change = deps.commands.get(req.params.id);
     if (!change) return fail(res, 404, `no weight change ${req.params.id}`);
     res.json(change);
+  });
+
+  router.get("/connections", async (req, res) => {
+    const parsed = validate(connectionQuerySchema.extend({ director: directorIdSchema }), req.query, res);
+    if (!parsed) return;
+    const { director, ...query } = parsed;
+    try {
+      res.json(await deps.commands.queryConnections(director, query));
+    } catch (err) {
+      if (err instanceof CommandError) return fail(res, err.status, err.message);
+      throw err;
+    }
   });
 
   router.post("/sim/faults", async (req, res) => {

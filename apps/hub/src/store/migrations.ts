@@ -32,6 +32,14 @@ const migrations: string[] = [
      ) WITHOUT ROWID;
      CREATE INDEX ${table}_t ON ${table} (t);`,
   ),
+  // Director snapshots for looking back at a moment; body is deflated JSON.
+  `CREATE TABLE snapshots (
+     director TEXT NOT NULL,
+     t INTEGER NOT NULL,
+     body BLOB NOT NULL,
+     PRIMARY KEY (director, t)
+   ) WITHOUT ROWID;
+   CREATE INDEX snapshots_t ON snapshots (t);`,
 ];
 
 /** Brings the database up to the newest schema, one transaction per migration. */
