@@ -10,12 +10,18 @@ const { values } = parseArgs({
     data: { type: "string" },
     "agent-token": { type: "string", multiple: true },
     web: { type: "string" },
+    "ui-push-mode": { type: "string", default: "coalesce" },
   },
 });
 
 const tokens = [...(values["agent-token"] ?? []), ...(process.env.LVSDECK_AGENT_TOKENS?.split(",") ?? [])].filter(Boolean);
 if (tokens.length === 0) {
   process.stderr.write("lvsdeck-hub: no agent token; pass --agent-token T or set LVSDECK_AGENT_TOKENS\n");
+  process.exit(2);
+}
+const uiPushMode = values["ui-push-mode"];
+if (uiPushMode !== "coalesce" && uiPushMode !== "rebroadcast") {
+  process.stderr.write(`lvsdeck-hub: --ui-push-mode must be coalesce or rebroadcast\n`);
   process.exit(2);
 }
 const port = Number(values.port ?? process.env.PORT ?? 8080);
@@ -29,6 +35,7 @@ const hub = await createHub({
   port,
   agentTokens: tokens,
   dataDir: values.data ?? "./data",
+  uiPushMode,
   webDist: resolve(values.web ?? join(here, "../../web/dist")),
   ...(values.host !== undefined && { host: values.host }),
 });

@@ -64,10 +64,10 @@ describe("hub with real agent processes", () => {
       fetch(`${hub.url}/api/weights`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     const missing = await post({ service: SEED_SERVICE, realServer: "192.168.50.99:443", weight: 1 });
     expect(missing.status).toBe(404);
-    expect((await missing.json()).error).toMatch(/192\.168\.50\.99:443/);
+    expect(((await missing.json()) as { error: string }).error).toMatch(/192\.168\.50\.99:443/);
     const bad = await post({ service: SEED_SERVICE, realServer: SEED_RS, weight: 70_000 });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).issues[0].path).toBe("weight");
+    expect(((await bad.json()) as { issues: { path: string }[] }).issues[0]?.path).toBe("weight");
   });
 
   it("marks a killed agent's director stale and makes the BACKUP take over", async () => {

@@ -36,7 +36,7 @@ describe("alerts, metrics and browser subscriptions with real agents", () => {
     close = hub.close;
     const response = await fault(hub.url, { director: "lvs-dir-09", fault: "stop-director" });
     expect(response.status).toBe(404);
-    expect((await response.json()).error).toMatch(/lvs-dir-09/);
+    expect(((await response.json()) as { error: string }).error).toMatch(/lvs-dir-09/);
   });
 
   it("exports VRRP state and real-server weights in Prometheus text", async () => {

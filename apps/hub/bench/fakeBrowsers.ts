@@ -1,0 +1,55 @@
+// Bench load: N browser sockets on /ws/ui. `full` of them subscribe to full views of a few directors,
+// the rest to summaries (an overview or wall). Each records now - takenAt for every director it receives.
+import WebSocket from "ws";
+
+const [hubUrl, clients, fullClients, directors, warmupMs, durationMs] = process.argv.slice(2);
+const TAKEN_AT = '"takenAt":';
+const MAX_SAMPLES = 200_000;
+
+const samples: number[] = [];
+let seen = 0;
+let frames = 0;
+let bytes = 0;
+let disconnects = 0;
+let measuring = false;
+const record = (latency: number) => {
+  seen++;
+  // Reservoir sampling keeps memory bounded however many frames arrive.
+  if (samples.length < MAX_SAMPLES) samples.push(latency);
+  else {
+    const j = Math.floor(Math.random() * seen);
+    if (j < MAX_SAMPLES) samples[j] = latency;
+  }
+};
+
+const sockets: WebSocket[] = [];
+for (let c = 0; c < Number(clients); c++) {
+  const ws = new WebSocket(`${hubUrl.replace("http", "ws")}/ws/ui`);
+  sockets.push(ws);
+  ws.on("open", () => {
+    if (c < Number(fullClients)) {
+      const picks = Array.from({ length: 4 }, (_, i) => `bench-${String((c * 4 + i) % Number(directors)).padStart(3, "0")}`);
+      ws.send(JSON.stringify({ type: "subscribe", detail: "full", directors: picks }));
+    } else ws.send(JSON.stringify({ type: "subscribe", detail: "summary" }));
+  });
+  ws.on("message", (data: Buffer) => {
+    if (!measuring) return;
+    const now = Date.now();
+    frames++;
+    bytes += data.length;
+    // Reading only the first takenAt of a frame (its oldest director) keeps this process from becoming
+    // the bottleneck: 500 sockets' worth of JSON cannot be parsed on the same two cores as the hub.
+    const at = data.indexOf(TAKEN_AT);
+    if (at >= 0) record(now - Number(data.toString("latin1", at + TAKEN_AT.length, at + TAKEN_AT.length + 13)));
+  });
+  ws.on("close", () => void disconnects++);
+  ws.on("error", () => undefined);
+}
+setTimeout(() => (measuring = true), Number(warmupMs));
+setTimeout(() => {
+  samples.sort((a, b) => a - b);
+  const q = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))] ?? null;
+  process.stdout.write(`${JSON.stringify({ frames, bytes, updates: seen, p50: q(0.5), p99: q(0.99), max: samples.at(-1) ?? null, disconnects })}\n`);
+  for (const ws of sockets) ws.terminate();
+  process.exit(0);
+}, Number(warmupMs) + Number(durationMs));

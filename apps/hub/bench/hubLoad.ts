@@ -1,0 +1,68 @@
+// `npm run bench` part: the hub fed by 200 simulated directors (100 real servers each, 1 s ticks) and
+// 500 browser sockets, once as lvsdeck runs (coalesced pushes, summary/full subscriptions) and once as
+// the naive baseline (every full snapshot rebroadcast to every browser). Prints one JSON line.
+import { spawn } from "node:child_process";
+import { readFileSync, mkdtempSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const DIRECTORS = env("BENCH_DIRECTORS", 200);
+const REAL_SERVERS = env("BENCH_REAL_SERVERS", 100);
+const BROWSERS = env("BENCH_BROWSERS", 500);
+const FULL_BROWSERS = env("BENCH_FULL_BROWSERS", 50);
+const TICK_MS = 1000;
+const WARMUP_MS = env("BENCH_WARMUP_MS", 10_000);
+const MEASURE_MS = env("BENCH_MEASURE_MS", 30_000);
+const TOKEN = "bench-token";
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+const freePort = () => new Promise<number>((resolve) => {
+  const s = createServer();
+  s.listen(0, "127.0.0.1", () => { const a = s.address(); s.close(() => resolve(typeof a === "object" && a ? a.port : 0)); });
+});
+
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+function rssMiB(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"));
+  return Math.round(Number(line?.split(/\s+/)[1] ?? 0) / 1024);
+}
+
+function runChild(script: string, args: (string | number)[]): Promise<Record<string, number>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", join(here, script), ...args.map(String)], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.on("exit", () => { try { resolve(JSON.parse(out.trim().split("\n").at(-1) ?? "{}")); } catch (e) { reject(e); } });
+  });
+}
+
+async function run(mode: "coalesce" | "rebroadcast") {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const hub = spawn(process.execPath, [join(here, "../dist/main.js"), "--port", String(port), "--host", "127.0.0.1",
+    "--data", mkdtempSync(join(tmpdir(), "lvsdeck-bench-")), "--agent-token", TOKEN, "--ui-push-mode", mode], { stdio: ["ignore", "ignore", "ignore"] });
+  for (let i = 0; i < 100; i++) { try { if ((await fetch(`${url}/api/health`)).ok) break; } catch { await new Promise((r) => setTimeout(r, 100)); } }
+  const total = WARMUP_MS + MEASURE_MS;
+  const agents = runChild("fakeDirectors.ts", [url, TOKEN, DIRECTORS, REAL_SERVERS, TICK_MS, total + 2000]);
+  const browsers = runChild("fakeBrowsers.ts", [url, BROWSERS, FULL_BROWSERS, DIRECTORS, WARMUP_MS, MEASURE_MS]);
+  await new Promise((r) => setTimeout(r, WARMUP_MS));
+  const cpu0 = cpuSeconds(hub.pid!);
+  let peakRss = 0;
+  const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, rssMiB(hub.pid!))), 1000);
+  const browserResult = await browsers;
+  const cpu1 = cpuSeconds(hub.pid!);
+  clearInterval(rssTimer);
+  const agentResult = await agents;
+  hub.kill("SIGKILL");
+  return { mode, hubCpuCores: Number(((cpu1 - cpu0) / (MEASURE_MS / 1000)).toFixed(2)), hubPeakRssMiB: peakRss, ...browserResult, agentFramesSent: agentResult.sent };
+}
+
+const results = [await run("coalesce"), await run("rebroadcast")];
+process.stdout.write(`${JSON.stringify({ bench: "hub-load", directors: DIRECTORS, realServersPerDirector: REAL_SERVERS, browsers: BROWSERS, fullBrowsers: FULL_BROWSERS, measureSeconds: MEASURE_MS / 1000, results })}\n`);
