@@ -80,6 +80,11 @@ export function createAgent(options: AgentOptions): Agent {
         const error = ok ? null : `asked for weight ${command.weight}, the director now has ${observed}`;
         return { ...base, ok, observedWeight: observed, error, detail: null };
       }
+      if (command.kind === "query-connections") {
+        if (!source.queryConnections) return { ...base, ok: false, observedWeight: null, error: "this director's source cannot list connections", detail: null };
+        const connections = await source.queryConnections(command.query);
+        return { ...base, ok: true, observedWeight: null, error: null, detail: null, connections };
+      }
       if (!source.injectFault) return { ...base, ok: false, observedWeight: null, error: "this director is not simulated", detail: null };
       const detail = await source.injectFault(command);
       return { ...base, ok: true, observedWeight: null, error: null, detail };

@@ -1,52 +1,57 @@
 import { parseArgs } from "node:util";
 import type { DirectorId } from "@lvsdeck/protocol";
 import { directorIdSchema } from "@lvsdeck/protocol";
+import { cliOptions, realSourceConfig, usage } from "./cliOptions";
 import { createAgent } from "./createAgent";
 import { createLogger } from "./log";
+import { openRealSource, parseSourceKinds } from "./sources/openSource";
 import { createSimSource, parseEndpoint } from "./sources/simSource";
 import type { DirectorSource } from "./sources/source";
 import { DEFAULT_TICK_MS, MIN_TICK_MS } from "./limits";
 
-const usage = `usage: lvsdeck-agent [run] --hub URL --director NAME --token T [--source sim] [--tick-ms 1000]
-                     [--seed N] [--vrrp-listen HOST:PORT] [--vrrp-peer HOST:PORT ...]
-       lvsdeck-agent snapshot --director NAME [--source sim]`;
-
+/** A command-line mistake: message and usage, exit 2. */
 function die(message: string): never {
   process.stderr.write(`lvsdeck-agent: ${message}\n${usage}\n`);
   process.exit(2);
 }
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    hub: { type: "string" },
-    director: { type: "string" },
-    token: { type: "string" },
-    source: { type: "string", default: "sim" },
-    "tick-ms": { type: "string" },
-    seed: { type: "string" },
-    "vrrp-listen": { type: "string" },
-    "vrrp-peer": { type: "string", multiple: true },
-    help: { type: "boolean" },
-  },
-});
+/** The director could not be read: one clear line, exit 1. */
+function fail(message: string): never {
+  process.stderr.write(`lvsdeck-agent: ${message}\n`);
+  process.exit(1);
+}
+
+let parsed;
+try {
+  parsed = parseArgs({ allowPositionals: true, options: cliOptions });
+} catch (err) {
+  die((err as Error).message);
+}
+const { values, positionals } = parsed;
 if (values.help) {
   process.stdout.write(`${usage}\n`);
   process.exit(0);
 }
 const command = positionals[0] ?? "run";
-if (command !== "run" && command !== "snapshot") die(`unknown command ${command}`);
+if (command !== "run" && command !== "snapshot" && command !== "details") die(`unknown command ${command}`);
 
 const directorParse = directorIdSchema.safeParse(values.director);
 if (!directorParse.success) die(`--director: ${directorParse.error.issues[0]?.message ?? "required"}`);
 const director: DirectorId = directorParse.data;
 const tickMs = Number(values["tick-ms"] ?? DEFAULT_TICK_MS);
 if (!Number.isInteger(tickMs) || tickMs < MIN_TICK_MS) die(`--tick-ms must be an integer >= ${MIN_TICK_MS}`);
-const log = createLogger(`agent ${director}`);
+// One-shot commands print JSON on stdout; keep their stderr to warnings and errors.
+const log = createLogger(`agent ${director}`, command !== "run");
+
+function positiveInteger(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 100) throw new Error(`${flag} must be an integer >= 100`);
+  return value;
+}
 
 async function openSource(): Promise<DirectorSource> {
-  const kinds = (values.source ?? "sim").split(",");
-  if (kinds.length === 1 && kinds[0] === "sim") {
+  const sourceText = values.source ?? "sim";
+  if (sourceText === "sim") {
     try {
       return await createSimSource({
         director,
@@ -54,18 +59,31 @@ async function openSource(): Promise<DirectorSource> {
         vrrpPeers: (values["vrrp-peer"] ?? []).map(parseEndpoint),
         log,
         ...(values["vrrp-listen"] !== undefined && { vrrpListen: parseEndpoint(values["vrrp-listen"]) }),
+        ...(values["sim-flap-ms"] !== undefined && { flapEveryMs: positiveInteger(values["sim-flap-ms"], "--sim-flap-ms") }),
       });
     } catch (err) {
       die((err as Error).message);
     }
   }
-  die(`unknown --source ${values.source}`);
+  try {
+    return openRealSource(realSourceConfig(values, director, parseSourceKinds(sourceText), log));
+  } catch (err) {
+    die((err as Error).message);
+  }
 }
 
 const source = await openSource();
-if (command === "snapshot") {
-  process.stdout.write(`${JSON.stringify(await source.read(), null, 2)}\n`);
-  await source.close();
+if (command === "snapshot" || command === "details") {
+  try {
+    const snapshot = await source.read();
+    const output = command === "snapshot" ? snapshot : await source.readDetails?.();
+    if (output === undefined) fail(`--source ${values.source} has no connection details`);
+    process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+  } catch (err) {
+    fail((err as Error).message);
+  } finally {
+    await source.close();
+  }
   process.exit(0);
 }
 if (!values.hub) die("--hub is required");

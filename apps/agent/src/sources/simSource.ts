@@ -1,6 +1,7 @@
 import { createSocket } from "node:dgram";
 import type { AgentEvent, DirectorId } from "@lvsdeck/protocol";
-import { createSimDirector, decodeAdvert, encodeAdvert } from "@lvsdeck/sim";
+import { createSimDirector, decodeAdvert, encodeAdvert, renderIpvsadmConnections } from "@lvsdeck/sim";
+import { answerConnectionQuery } from "../connectionQuery";
 import type { DirectorSource } from "./source";
 import type { Logger } from "../log";
 import { SIM_STEP_MS } from "../limits";
@@ -19,6 +20,8 @@ export interface SimSourceOptions {
   vrrpListen?: UdpEndpoint;
   /** Where its peers receive adverts. */
   vrrpPeers: UdpEndpoint[];
+  /** Stop and start this director's keepalived every this many ms: a flapping director (demo and tests). */
+  flapEveryMs?: number;
   log: Logger;
 }
 
@@ -59,10 +62,19 @@ export async function createSimSource(options: SimSourceOptions): Promise<Direct
     flush();
   };
   const timer = setInterval(step, SIM_STEP_MS);
+  let flapStopped = false;
+  const flapTimer =
+    options.flapEveryMs === undefined
+      ? null
+      : setInterval(() => {
+          flapStopped = !flapStopped;
+          sim.injectFault({ kind: "sim-fault", fault: flapStopped ? "stop-director" : "start-director" }, Date.now());
+          flush();
+        }, options.flapEveryMs);
 
   return {
     kinds: ["sim"],
-    capabilities: ["set-weight", "sim-faults"],
+    capabilities: ["set-weight", "sim-faults", "connections-query"],
     weightMode: "runtime",
     read: async () => {
       step();
@@ -78,9 +90,15 @@ export async function createSimSource(options: SimSourceOptions): Promise<Direct
       flush();
       return detail;
     },
+    // The table goes through ipvsadm's text format so the simulated path exercises the real parsers.
+    queryConnections: (query) => {
+      const now = Date.now();
+      return answerConnectionQuery(async (onChunk) => onChunk(renderIpvsadmConnections(sim.connections(now))), query, now);
+    },
     onEvent: (listener) => void listeners.push(listener),
     async close() {
       clearInterval(timer);
+      if (flapTimer) clearInterval(flapTimer);
       await new Promise<void>((resolve) => socket.close(() => resolve()));
     },
   };

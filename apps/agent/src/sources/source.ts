@@ -1,4 +1,6 @@
-import type { AgentEvent, Capability, DirectorSnapshot, RealServerKey, ServiceKey, SimFaultCommand, WeightMode } from "@lvsdeck/protocol";
+import type { DirectorDetails } from "./parts";
+import type { ConnectionAnswer } from "../connectionQuery";
+import type { AgentEvent, Capability, ConnectionQuery, DirectorSnapshot, RealServerKey, ServiceKey, SimFaultCommand, WeightMode } from "@lvsdeck/protocol";
 
 /** Where a director's state comes from: a simulation, ipvsadm, /proc, keepalived, or a combination. */
 export interface DirectorSource {
@@ -12,6 +14,10 @@ export interface DirectorSource {
   setWeight(service: ServiceKey, realServer: RealServerKey, weight: number): Promise<number>;
   /** Injects a fault (simulated directors only). */
   injectFault?(command: SimFaultCommand): Promise<string>;
+  /** Per-state connection counts and director totals (real sources only): what snapshots have no room for. */
+  readDetails?(): Promise<DirectorDetails>;
+  /** Answers a filtered, paged query of the connection table (sources with the connections-query capability). */
+  queryConnections?(query: ConnectionQuery): Promise<ConnectionAnswer>;
   /** Registers the listener for events as they happen. */
   onEvent(listener: (event: AgentEvent) => void): void;
   close(): Promise<void>;

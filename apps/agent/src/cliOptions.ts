@@ -1,0 +1,86 @@
+import type { ParseArgsConfig } from "node:util";
+import { weightModeSchema } from "@lvsdeck/protocol";
+import type { DirectorId } from "@lvsdeck/protocol";
+import type { Logger } from "./log";
+import { DEFAULT_IPVSADM } from "./sources/ipvsadmPart";
+import { DEFAULT_DATA_SIGNAL, DEFAULT_JSON_SIGNAL, DEFAULT_REFRESH_MS } from "./sources/keepalivedPart";
+import { DEFAULT_KEEPALIVED_PID_FILE } from "./sources/keepalivedProcess";
+import type { RealSourceConfig, RealSourceKind } from "./sources/openSource";
+import { DEFAULT_IP } from "./sources/vipPresence";
+
+/** Where keepalived 2.2.7 writes its SIGJSON dump (`$TMPDIR` or /tmp). */
+const DEFAULT_KEEPALIVED_JSON = "/tmp/keepalived.json";
+
+/** Command-line options of `lvsdeck-agent`. */
+export const cliOptions = {
+  hub: { type: "string" },
+  director: { type: "string" },
+  token: { type: "string" },
+  source: { type: "string", default: "sim" },
+  "tick-ms": { type: "string" },
+  seed: { type: "string" },
+  "vrrp-listen": { type: "string" },
+  "vrrp-peer": { type: "string", multiple: true },
+  "sim-flap-ms": { type: "string" },
+  ipvsadm: { type: "string", default: DEFAULT_IPVSADM },
+  "proc-root": { type: "string", default: "/proc" },
+  "proc-hz": { type: "string" },
+  ip: { type: "string", default: DEFAULT_IP },
+  "no-ip": { type: "boolean" },
+  "keepalived-fifo": { type: "string", multiple: true },
+  "keepalived-pid-file": { type: "string", default: DEFAULT_KEEPALIVED_PID_FILE },
+  "keepalived-json": { type: "string", default: DEFAULT_KEEPALIVED_JSON },
+  "keepalived-json-signal": { type: "string", default: String(DEFAULT_JSON_SIGNAL) },
+  "keepalived-data": { type: "string" },
+  "keepalived-data-signal": { type: "string", default: String(DEFAULT_DATA_SIGNAL) },
+  "keepalived-refresh-ms": { type: "string", default: String(DEFAULT_REFRESH_MS) },
+  "weight-mode": { type: "string", default: "runtime" },
+  "keepalived-weights-file": { type: "string" },
+  help: { type: "boolean" },
+} as const satisfies ParseArgsConfig["options"];
+
+/** The usage text printed by `--help` and after a command-line error. */
+export const usage = `usage: lvsdeck-agent [run] --hub URL --director NAME --token T [--source KINDS] [--tick-ms 1000]
+       lvsdeck-agent snapshot --director NAME [--source KINDS]     print one snapshot as JSON
+       lvsdeck-agent details --director NAME [--source KINDS]      print per-state connection counts as JSON
+  --source sim | any of ipvsadm,procfs,keepalived (comma-separated)      default sim
+  sim:        [--seed N] [--vrrp-listen HOST:PORT] [--vrrp-peer HOST:PORT ...] [--sim-flap-ms N (stop/start keepalived every N ms)]
+  ipvsadm:    [--ipvsadm /sbin/ipvsadm]
+  procfs:     [--proc-root /proc] [--proc-hz 250]
+  keepalived: [--keepalived-fifo PATH ...] [--keepalived-pid-file /run/keepalived.pid]
+              [--keepalived-json /tmp/keepalived.json] [--keepalived-json-signal 36]
+              [--keepalived-data /tmp/keepalived.data] [--keepalived-data-signal 10]
+              [--keepalived-refresh-ms 5000] [--ip /sbin/ip | --no-ip]
+  weights:    [--weight-mode runtime|keepalived] [--keepalived-weights-file PATH]`;
+
+type Values = { [K in keyof typeof cliOptions]?: (typeof cliOptions)[K] extends { multiple: true } ? string[] : (typeof cliOptions)[K]["type"] extends "boolean" ? boolean : string };
+
+function integer(values: Values, name: "proc-hz" | "keepalived-json-signal" | "keepalived-data-signal" | "keepalived-refresh-ms", min: number): number {
+  const value = Number(values[name]);
+  if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be an integer >= ${min}`);
+  return value;
+}
+
+/** Builds the real sources' configuration from parsed flags; throws a one-line message on a bad value. */
+export function realSourceConfig(values: Values, director: DirectorId, kinds: RealSourceKind[], log: Logger): RealSourceConfig {
+  const weightMode = weightModeSchema.safeParse(values["weight-mode"]);
+  if (!weightMode.success) throw new Error(`--weight-mode must be runtime or keepalived, not ${values["weight-mode"]}`);
+  return {
+    director,
+    kinds,
+    ipvsadm: values.ipvsadm ?? DEFAULT_IPVSADM,
+    procRoot: values["proc-root"] ?? "/proc",
+    ...(values["proc-hz"] !== undefined && { procHz: integer(values, "proc-hz", 1) }),
+    ip: values["no-ip"] === true ? null : (values.ip ?? DEFAULT_IP),
+    keepalivedPidFile: values["keepalived-pid-file"] ?? DEFAULT_KEEPALIVED_PID_FILE,
+    keepalivedJson: values["keepalived-json"] ?? DEFAULT_KEEPALIVED_JSON,
+    keepalivedJsonSignal: integer(values, "keepalived-json-signal", 1),
+    keepalivedData: values["keepalived-data"] ?? null,
+    keepalivedDataSignal: integer(values, "keepalived-data-signal", 1),
+    keepalivedFifos: values["keepalived-fifo"] ?? [],
+    keepalivedRefreshMs: integer(values, "keepalived-refresh-ms", 100),
+    weightMode: weightMode.data,
+    keepalivedWeightsFile: values["keepalived-weights-file"] ?? null,
+    log,
+  };
+}

@@ -1,0 +1,143 @@
+import { parseKeepalivedData, parseKeepalivedJson } from "@lvsdeck/keepalived";
+import type { AgentEvent, Health, KeepalivedStatus, VrrpInstance } from "@lvsdeck/protocol";
+import type { Logger } from "../log";
+import { requestDump } from "./keepalivedDump";
+import { isProcessAlive, readPidFile } from "./keepalivedProcess";
+import { followNotify } from "./notifyFollower";
+import type { NotifyFollower } from "./notifyFollower";
+import { applyNotifyLine } from "./notifyLines";
+import type { VrrpView } from "./notifyLines";
+import type { KeepalivedPart, KeepalivedReading } from "./parts";
+import { healthKey } from "./parts";
+import type { ParseErrorLog } from "./parseErrorLog";
+import { createParseErrorLog } from "./parseErrorLog";
+import { readLocalAddresses } from "./vipPresence";
+
+/** keepalived's JSON signal on Debian bookworm (`keepalived --signum=JSON`: SIGRTMIN+2). */
+export const DEFAULT_JSON_SIGNAL = 36;
+/** keepalived's DATA signal (`keepalived --signum=DATA`: SIGUSR1). */
+export const DEFAULT_DATA_SIGNAL = 10;
+/** Full state is re-read from the JSON dump at least this often even without FIFO events (ms). */
+export const DEFAULT_REFRESH_MS = 5_000;
+/** How often the pid is checked, so a dead keepalived is reported within this long (ms). */
+export const LIVENESS_CHECK_MS = 500;
+
+/** Options for {@link createKeepalivedPart}; paths default to Debian's. */
+export interface KeepalivedPartOptions {
+  pidFile: string;
+  jsonPath: string;
+  jsonSignal: number;
+  /** The SIGUSR1 data dump (`/tmp/keepalived.data`): master router address and sync groups; null to skip it. */
+  dataPath: string | null;
+  dataSignal: number;
+  fifoPaths: readonly string[];
+  /** `ip` binary for VIP presence; null to skip it. */
+  ip: string | null;
+  refreshMs: number;
+  log: Logger;
+  parseErrors?: ParseErrorLog;
+}
+
+/** Reads VRRP state from keepalived: FIFO pushes, SIGJSON (and optionally SIGUSR1) dumps, pid liveness, `ip -j addr`. */
+export function createKeepalivedPart(options: KeepalivedPartOptions): KeepalivedPart {
+  const { log } = options;
+  const parseErrors = options.parseErrors ?? createParseErrorLog(log);
+  const listeners: Array<(event: AgentEvent) => void> = [];
+  const emit = (event: AgentEvent) => listeners.forEach((l) => l(event));
+  let status: KeepalivedStatus = { running: false, pid: null, since: null };
+  let checkedOnce = false;
+  let view: VrrpView = { instances: [], syncGroups: [] };
+  let masterRouters = new Map<string, string | null>();
+  const health = new Map<string, Health>();
+  let lastRefresh = 0;
+  let refreshing: Promise<void> | null = null;
+
+  const checkLiveness = async (): Promise<void> => {
+    const pid = await readPidFile(options.pidFile);
+    const running = pid !== null && isProcessAlive(pid);
+    const at = Date.now();
+    if (checkedOnce && running === status.running && (!running || pid === status.pid)) return;
+    const startingUp = !checkedOnce;
+    checkedOnce = true;
+    status = running ? { running, pid, since: at } : { running, pid: null, since: at };
+    lastRefresh = 0;
+    // A keepalived found running at start-up is the normal case; anything else is news.
+    if (startingUp && running) return;
+    const detail = running ? `keepalived running (pid ${pid})` : pid === null ? `no keepalived pid in ${options.pidFile}` : `keepalived pid ${pid} is gone`;
+    log.warn("keepalived status changed", { detail });
+    emit({ kind: "keepalived", running, detail, at });
+    // A dead keepalived is not MASTER of anything: say so on the timeline, not only in the next snapshot.
+    if (running) return;
+    for (const i of view.instances) {
+      if (i.state !== "STOP") emit({ kind: "vrrp-transition", instance: i.name, vrid: i.vrid, from: i.state, to: "STOP", priority: null, at });
+    }
+    view = { ...view, instances: view.instances.map((i) => ({ ...i, state: "STOP" as const, masterRouter: null })) };
+  };
+
+  const refreshNow = async (): Promise<void> => {
+    const pid = status.pid;
+    if (!status.running || pid === null) return;
+    lastRefresh = Date.now();
+    try {
+      const json = await requestDump({ pid, signal: options.jsonSignal, path: options.jsonPath, parse: parseKeepalivedJson });
+      view = { ...view, instances: json.instances };
+    } catch (err) {
+      log.warn("could not read keepalived's JSON dump", { error: (err as Error).message });
+    }
+    if (options.dataPath === null) return;
+    try {
+      const data = await requestDump({ pid, signal: options.dataSignal, path: options.dataPath, parse: parseKeepalivedData });
+      masterRouters = new Map(data.instances.map((i) => [i.name, i.masterRouter]));
+      view = { ...view, syncGroups: data.syncGroups };
+      for (const vs of data.virtualServers) {
+        for (const rs of vs.realServers) if (vs.serviceKey !== null) health.set(healthKey(vs.serviceKey, rs.key), rs.alive ? "up" : "down");
+      }
+    } catch (err) {
+      log.warn("could not read keepalived's data dump", { error: (err as Error).message });
+    }
+  };
+  const refresh = (): Promise<void> => (refreshing ??= refreshNow().finally(() => (refreshing = null)));
+
+  const onLine = (line: string, receivedAt: number) => {
+    const outcome = applyNotifyLine(view, line, receivedAt);
+    if (outcome.error !== null) return parseErrors.report("a keepalived notify line", [{ message: outcome.error }]);
+    view = outcome.view;
+    if (outcome.health !== null) health.set(outcome.health.key, outcome.health.up ? "up" : "down");
+    if (outcome.event !== null) emit(outcome.event);
+    if (outcome.event?.kind === "vrrp-transition" || outcome.unknownInstance) void refresh();
+  };
+  const followers: NotifyFollower[] = options.fifoPaths.map((path) => followNotify({ path, onLine, log }));
+  const livenessTimer = setInterval(() => void checkLiveness().catch((err: Error) => log.error("keepalived liveness check failed", { error: err.message })), LIVENESS_CHECK_MS);
+  livenessTimer.unref();
+
+  const vipsPresent = async (vips: ReadonlySet<string>): Promise<string[]> => {
+    if (options.ip === null) return [];
+    try {
+      const local = await readLocalAddresses({ path: options.ip, flag: "--ip" });
+      if (local.error !== null) log.warn("cannot read local addresses", { error: local.error });
+      return local.addresses.filter((a) => vips.has(a)).sort();
+    } catch (err) {
+      log.warn("cannot read local addresses", { error: (err as Error).message });
+      return [];
+    }
+  };
+
+  return {
+    async read(): Promise<KeepalivedReading> {
+      await checkLiveness();
+      if (status.running && Date.now() - lastRefresh >= options.refreshMs) await refresh();
+      const vrrp = view.instances.map((i): VrrpInstance => {
+        if (!status.running) return { ...i, state: "STOP", masterRouter: null };
+        return { ...i, masterRouter: masterRouters.get(i.name) ?? i.masterRouter };
+      });
+      const vips = new Set(view.instances.flatMap((i) => i.vips));
+      return { keepalived: status, vrrp, syncGroups: view.syncGroups, vipsPresent: await vipsPresent(vips), health };
+    },
+    onEvent: (listener) => void listeners.push(listener),
+    async close() {
+      clearInterval(livenessTimer);
+      followers.forEach((f) => f.close());
+      await refreshing;
+    },
+  };
+}

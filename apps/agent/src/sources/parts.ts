@@ -1,0 +1,59 @@
+import type { ConnectionEntry, ConnectionSummary, ProcIpVsStats } from "@lvsdeck/ipvs";
+import type {
+  AgentEvent,
+  Health,
+  IpvsTimeouts,
+  KeepalivedStatus,
+  RealServerKey,
+  ServiceKey,
+  SyncGroup,
+  VirtualService,
+  VrrpInstance,
+} from "@lvsdeck/protocol";
+
+/** What one read of the IPVS table gives, before keepalived's view and the weight bookkeeping are added. */
+export interface IpvsReading {
+  services: VirtualService[];
+  timeouts: IpvsTimeouts | null;
+}
+
+/** Per-state connection counts and director totals: what the protocol's snapshot has no room for. */
+export interface DirectorDetails {
+  connections: ConnectionSummary | null;
+  totals: ProcIpVsStats | null;
+}
+
+/** One way of reading IPVS: `ipvsadm` (everything, needs root) or `/proc` (no stats or thresholds, no root). */
+export interface IpvsPart {
+  readonly kind: "ipvsadm" | "procfs";
+  readTable(): Promise<IpvsReading>;
+  /** Streams the connection table through the aggregator; `serviceKeyOf` folds fwmark traffic into its service. */
+  readConnections(serviceKeyOf?: (entry: ConnectionEntry) => string): Promise<ConnectionSummary>;
+  /** Hands the raw connection table to `onChunk` as it is read, for on-demand queries. */
+  streamConnections(onChunk: (chunk: string) => void): Promise<void>;
+  readTotals?(): Promise<ProcIpVsStats>;
+  /** Applies a weight with `ipvsadm -e` and returns the weight re-read afterwards. */
+  setWeight?(service: ServiceKey, realServer: RealServerKey, weight: number): Promise<number>;
+}
+
+/** keepalived's view of the director. */
+export interface KeepalivedReading {
+  keepalived: KeepalivedStatus;
+  vrrp: VrrpInstance[];
+  syncGroups: SyncGroup[];
+  vipsPresent: string[];
+  /** Checker verdicts from RS FIFO lines, keyed by {@link healthKey}. */
+  health: ReadonlyMap<string, Health>;
+}
+
+/** The keepalived part of a director source. */
+export interface KeepalivedPart {
+  read(): Promise<KeepalivedReading>;
+  onEvent(listener: (event: AgentEvent) => void): void;
+  close(): Promise<void>;
+}
+
+/** The key of a real server within a service, for maps shared by the parts. */
+export function healthKey(service: string, realServer: string): string {
+  return `${service}|${realServer}`;
+}

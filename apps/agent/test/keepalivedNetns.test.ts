@@ -1,0 +1,140 @@
+// Real keepalived 2.2.7 doing VRRP in network namespaces (root only): the keepalived source must see
+// MASTER/BACKUP and a failover. Namespaces lvsdk-agent-*, addresses only in 198.51.100.0/24.
+import { execFileSync, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import type { AgentEvent, DirectorId, DirectorSnapshot } from "@lvsdeck/protocol";
+import { createLogger } from "../src/log";
+import { openRealSource } from "../src/sources/openSource";
+
+const isRoot = process.getuid?.() === 0;
+const hasKeepalived = existsSync("/usr/sbin/keepalived") || existsSync("/sbin/keepalived");
+const NAMESPACES = ["lvsdk-agent-d1", "lvsdk-agent-d2", "lvsdk-agent-br"];
+/** Long enough for an election: 3 x advert_int plus skew, with margin. */
+const ELECTION_MS = 8_000;
+
+const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { stdio: "pipe" });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("keepalived source against real keepalived in network namespaces", () => {
+  const work = isRoot ? mkdtempSync("/var/tmp/lvsdk-agent-") : "";
+  const daemons: ChildProcess[] = [];
+  const sources: Array<{ close(): Promise<void> }> = [];
+
+  afterAll(async () => {
+    await Promise.all(sources.map((s) => s.close()));
+    for (const d of ["d1", "d2"]) {
+      const pidFile = join(work, `${d}.pid`);
+      if (existsSync(pidFile)) try { process.kill(Number(readFileSync(pidFile, "utf8")), "SIGKILL"); } catch { /* already gone */ }
+    }
+    for (const child of daemons) child.kill("SIGKILL");
+    for (const ns of NAMESPACES) try { run("ip", ["netns", "del", ns]); } catch { /* not created */ }
+    if (work !== "") rmSync(work, { recursive: true, force: true });
+  });
+
+  function setUpNetwork() {
+    for (const ns of NAMESPACES) try { run("ip", ["netns", "del", ns]); } catch { /* left from nothing */ }
+    run("ip", ["netns", "add", "lvsdk-agent-br"]);
+    run("ip", ["-n", "lvsdk-agent-br", "link", "add", "br0", "type", "bridge"]);
+    run("ip", ["-n", "lvsdk-agent-br", "link", "set", "br0", "up"]);
+    ["d1", "d2"].forEach((d, i) => {
+      const ns = `lvsdk-agent-${d}`;
+      run("ip", ["netns", "add", ns]);
+      run("ip", ["link", "add", `lvsdka-${d}`, "type", "veth", "peer", "name", "eth0", "netns", ns]);
+      run("ip", ["link", "set", `lvsdka-${d}`, "netns", "lvsdk-agent-br"]);
+      run("ip", ["-n", "lvsdk-agent-br", "link", "set", `lvsdka-${d}`, "master", "br0"]);
+      run("ip", ["-n", "lvsdk-agent-br", "link", "set", `lvsdka-${d}`, "up"]);
+      run("ip", ["-n", ns, "link", "set", "lo", "up"]);
+      run("ip", ["-n", ns, "link", "set", "eth0", "up"]);
+      run("ip", ["-n", ns, "addr", "add", `198.51.100.${21 + i}/24`, "dev", "eth0"]);
+    });
+  }
+
+  function startKeepalived(d: string, priority: number) {
+    const conf = join(work, `${d}.conf`);
+    writeFileSync(conf, `global_defs {
+  router_id lvsdk-agent-${d}
+  vrrp_notify_fifo ${work}/${d}.fifo
+}
+vrrp_instance VI_CLUSTER {
+  state BACKUP
+  interface eth0
+  virtual_router_id 88
+  priority ${priority}
+  advert_int 1
+  virtual_ipaddress {
+    198.51.100.100/24
+  }
+}
+`);
+    // A private /tmp per daemon: keepalived 2.2.7 always dumps to /tmp/keepalived.json.
+    const script = `mount -t tmpfs tmpfs /tmp && exec keepalived -s lvsdk-agent-${d} -f ${conf} -p ${work}/${d}.pid -r ${work}/${d}.vrrp.pid -c ${work}/${d}.chk.pid --dont-fork --log-console --vrrp`;
+    daemons.push(spawn("unshare", ["-m", "--propagation", "private", "sh", "-c", script], { stdio: "ignore" }));
+    const ip = join(work, `ip-${d}`);
+    writeFileSync(ip, `#!/bin/sh\nexec ip -n lvsdk-agent-${d} "$@"\n`);
+    chmodSync(ip, 0o755);
+  }
+
+  async function openSource(d: string) {
+    const pidFile = join(work, `${d}.pid`);
+    for (let i = 0; i < 100 && !existsSync(pidFile); i += 1) await sleep(50);
+    const pid = Number(readFileSync(pidFile, "utf8"));
+    const source = openRealSource({
+      director: `lvs-${d}` as DirectorId,
+      kinds: ["keepalived"],
+      ipvsadm: "/sbin/ipvsadm",
+      procRoot: "/proc",
+      ip: join(work, `ip-${d}`),
+      keepalivedPidFile: pidFile,
+      keepalivedJson: `/proc/${pid}/root/tmp/keepalived.json`,
+      keepalivedJsonSignal: Number(run("keepalived", ["--signum=JSON"]).toString().trim()),
+      keepalivedData: null,
+      keepalivedDataSignal: 10,
+      keepalivedFifos: [join(work, `${d}.fifo`)],
+      keepalivedRefreshMs: 1_000,
+      weightMode: "runtime",
+      keepalivedWeightsFile: null,
+      log: createLogger(`netns ${d}`, true),
+    });
+    sources.push(source);
+    return source;
+  }
+
+  async function until(read: () => Promise<DirectorSnapshot>, check: (s: DirectorSnapshot) => boolean, ms: number): Promise<DirectorSnapshot> {
+    const end = Date.now() + ms;
+    for (;;) {
+      const snapshot = await read();
+      if (check(snapshot)) return snapshot;
+      if (Date.now() > end) throw new Error(`not reached in ${ms} ms: ${JSON.stringify(snapshot.vrrp.map((i) => i.state))} vips ${JSON.stringify(snapshot.vipsPresent)}`);
+      await sleep(200);
+    }
+  }
+
+  it.runIf(isRoot && hasKeepalived)("sees MASTER and BACKUP, then the BACKUP taking over when the MASTER's keepalived stops", async () => {
+    setUpNetwork();
+    startKeepalived("d1", 200);
+    startKeepalived("d2", 100);
+    const d1 = await openSource("d1");
+    const d2 = await openSource("d2");
+    const d2Events: AgentEvent[] = [];
+    d2.onEvent((e) => d2Events.push(e));
+    const d1Events: AgentEvent[] = [];
+    d1.onEvent((e) => d1Events.push(e));
+
+    const master = await until(() => d1.read(), (s) => s.vrrp[0]?.state === "MASTER" && s.vipsPresent.includes("198.51.100.100"), ELECTION_MS);
+    expect(master.vrrp[0]).toMatchObject({ name: "VI_CLUSTER", vrid: 88, basePriority: 200 });
+    expect(master.keepalived.running).toBe(true);
+    const backup = await until(() => d2.read(), (s) => s.vrrp[0]?.state === "BACKUP", ELECTION_MS);
+    expect(backup.vipsPresent).toEqual([]);
+
+    process.kill(Number(readFileSync(join(work, "d1.pid"), "utf8")), "SIGTERM");
+    const taken = await until(() => d2.read(), (s) => s.vrrp[0]?.state === "MASTER" && s.vipsPresent.includes("198.51.100.100"), ELECTION_MS);
+    expect(taken.vrrp[0]?.state).toBe("MASTER");
+    expect(d2Events).toContainEqual(expect.objectContaining({ kind: "vrrp-transition", instance: "VI_CLUSTER", from: "BACKUP", to: "MASTER" }));
+    const stopped = await until(() => d1.read(), (s) => !s.keepalived.running, ELECTION_MS);
+    expect(stopped.vrrp.every((i) => i.state !== "MASTER")).toBe(true);
+    expect(d1Events).toContainEqual(expect.objectContaining({ kind: "keepalived", running: false }));
+  }, 40_000);
+});

@@ -1,0 +1,215 @@
+// The composite source in-process, with substitute ipvsadm/ip binaries and a keepalived stand-in.
+import { execFileSync } from "node:child_process";
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { AgentEvent, DirectorId, RealServerKey, ServiceKey } from "@lvsdeck/protocol";
+import { createLogger } from "../src/log";
+import { openRealSource } from "../src/sources/openSource";
+import type { RealSourceConfig } from "../src/sources/openSource";
+import { createFakeDirector, ipAddrJson, recordedFailures, startFakeKeepalived } from "./fakes";
+import type { FakeDirector, FakeKeepalived } from "./fakes";
+
+const service = "TCP 10.0.0.100:80" as ServiceKey;
+const realServer = "10.0.0.12:8080" as RealServerKey;
+const until = async (check: () => boolean, ms = 3000) => {
+  for (const end = Date.now() + ms; !check(); ) {
+    if (Date.now() > end) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+describe("real director source", () => {
+  let fake: FakeDirector;
+  let keepalived: FakeKeepalived;
+  let sources: Array<{ close(): Promise<void> }> = [];
+  const open = (overrides: Partial<RealSourceConfig> = {}) => {
+    const source = openRealSource({
+      director: "lvs-dir-01" as DirectorId,
+      kinds: ["ipvsadm", "keepalived"],
+      ipvsadm: fake.ipvsadm,
+      procRoot: fake.procRoot,
+      ip: fake.ip,
+      keepalivedPidFile: keepalived.pidFile,
+      keepalivedJson: keepalived.jsonPath,
+      keepalivedJsonSignal: 36,
+      keepalivedData: null,
+      keepalivedDataSignal: 10,
+      keepalivedFifos: [join(fake.dir, "notify.log")],
+      keepalivedRefreshMs: 60_000,
+      weightMode: "runtime",
+      keepalivedWeightsFile: null,
+      log: createLogger("test", true),
+      ...overrides,
+    });
+    sources.push(source);
+    return source;
+  };
+
+  beforeEach(async () => {
+    fake = createFakeDirector();
+    keepalived = await startFakeKeepalived(fake.dir, "b-backup.json");
+  });
+  afterEach(async () => {
+    await Promise.all(sources.map((s) => s.close()));
+    sources = [];
+    await keepalived.kill();
+    rmSync(fake.dir, { recursive: true, force: true });
+  });
+
+  it("edits a weight with exactly the right argv, resending forwarding and thresholds, and returns the re-read weight", async () => {
+    const source = open();
+    expect(source.capabilities).toEqual(["set-weight", "connections-query"]);
+    expect(source.kinds).toEqual(["ipvsadm", "keepalived"]);
+    await expect(source.setWeight(service, realServer, 5)).resolves.toBe(5);
+    expect(fake.edits()).toEqual([["-e", "-t", "10.0.0.100:80", "-r", "10.0.0.12:8080", "-m", "-w", "5", "-x", "0", "-y", "0"]]);
+    const after = await source.read();
+    expect(after.services.find((s) => s.key === service)?.realServers.find((r) => r.key === realServer)).toMatchObject({ weight: 5, weightSource: "operator", weightMode: "runtime" });
+  });
+
+  it("turns ipvsadm's exit 255 'No such destination' into a clear error", async () => {
+    const failure = recordedFailures().find((f) => f.stderr.includes("No such destination"));
+    if (failure === undefined) throw new Error("errors.txt has no 'No such destination' case");
+    fake.refuseEdits(failure);
+    await expect(open().setWeight(service, realServer, 5)).rejects.toThrow(
+      "the virtual service or real server does not exist (any more): No such destination (exit 255)",
+    );
+  });
+
+  it("turns exit 2 into a bad-arguments error", async () => {
+    const failure = recordedFailures().find((f) => f.rc === 2);
+    if (failure === undefined) throw new Error("errors.txt has no exit-2 case");
+    fake.refuseEdits(failure);
+    await expect(open().setWeight(service, realServer, 5)).rejects.toThrow("ipvsadm rejected the command line: illegal weight specified (exit 2)");
+  });
+
+  it("refuses to edit a real server that is not in the table, without running ipvsadm -e", async () => {
+    await expect(open().setWeight(service, "10.0.0.99:80" as RealServerKey, 1)).rejects.toThrow("no real server 10.0.0.99:80 in TCP 10.0.0.100:80");
+    expect(fake.edits()).toEqual([]);
+  });
+
+  it("has no set-weight without ipvsadm", async () => {
+    const source = open({ kinds: ["procfs", "keepalived"] });
+    expect(source.capabilities).toEqual(["connections-query"]);
+    await expect(source.setWeight(service, realServer, 5)).rejects.toThrow("setting weights needs ipvsadm");
+  });
+
+  it.each(["ipvsadm", "procfs"] as const)("answers a filtered, paged connection query from %s", async (kind) => {
+    const source = open({ kinds: [kind, "keepalived"] });
+    const all = await source.queryConnections!({ offset: 0, limit: 5 });
+    expect(all.rows).toHaveLength(5);
+    expect(all.total).toBeGreaterThan(5);
+    const established = await source.queryConnections!({ state: "ESTABLISHED", offset: 0, limit: 500 });
+    expect(established.total).toBeGreaterThan(0);
+    expect(established.rows.every((r) => r.state === "ESTABLISHED")).toBe(true);
+    expect(all.topClients.length).toBeGreaterThan(0);
+  });
+
+  it("pushes a FIFO line as a vrrp-transition event at once", async () => {
+    const source = open();
+    const events: AgentEvent[] = [];
+    source.onEvent((e) => events.push(e));
+    writeFileSync(join(fake.dir, "notify.log"), "");
+    const first = await source.read();
+    expect(first.vrrp.find((i) => i.name === "VI_1")?.state).toBe("BACKUP");
+    const written = Date.now();
+    appendFileSync(join(fake.dir, "notify.log"), 'INSTANCE "VI_1" MASTER 200\n');
+    await until(() => events.some((e) => e.kind === "vrrp-transition"));
+    const event = events.find((e) => e.kind === "vrrp-transition");
+    expect(event).toMatchObject({ instance: "VI_1", vrid: 51, from: "BACKUP", to: "MASTER", priority: 200 });
+    expect((event?.at ?? 0) - written).toBeLessThan(500);
+  });
+
+  it("follows a real named pipe across writers that open, write and close it", async () => {
+    const fifo = join(fake.dir, "vrrp.fifo");
+    execFileSync("mkfifo", [fifo]);
+    const source = open({ keepalivedFifos: [fifo] });
+    const events: AgentEvent[] = [];
+    source.onEvent((e) => events.push(e));
+    await source.read();
+    await new Promise((r) => setTimeout(r, 100));
+    execFileSync("sh", ["-c", `echo 'INSTANCE "VI_1" MASTER 200' > ${fifo}`]);
+    await until(() => events.some((e) => e.kind === "vrrp-transition"));
+    execFileSync("sh", ["-c", `echo 'INSTANCE "VI web" MASTER 100' > ${fifo}`]);
+    await until(() => events.filter((e) => e.kind === "vrrp-transition").length === 2);
+    expect(events.filter((e) => e.kind === "vrrp-transition").map((e) => e.kind === "vrrp-transition" && e.instance)).toEqual(["VI_1", "VI web"]);
+  });
+
+  it("reports a killed keepalived at once: running=false, an event, and no MASTER", async () => {
+    keepalived.useDump("a-master.json");
+    const source = open();
+    const events: AgentEvent[] = [];
+    source.onEvent((e) => events.push(e));
+    const before = await source.read();
+    expect(before.keepalived.running).toBe(true);
+    expect(before.vrrp.map((i) => i.state)).toEqual(["MASTER", "MASTER"]);
+    await keepalived.kill();
+    await until(() => events.some((e) => e.kind === "keepalived"));
+    expect(events.find((e) => e.kind === "keepalived")).toMatchObject({ running: false });
+    const after = await source.read();
+    expect(after.keepalived).toMatchObject({ running: false, pid: null });
+    expect(after.vrrp.map((i) => i.state)).toEqual(["STOP", "STOP"]);
+  });
+
+  it("reports VIP presence from ip -j addr, only for keepalived's VIPs", async () => {
+    writeFileSync(join(fake.dir, "ip-addr.json"), JSON.stringify(ipAddrJson(["198.51.100.12", "198.51.100.101"])));
+    expect((await open().read()).vipsPresent).toEqual(["198.51.100.101"]);
+  });
+
+  it("marks a health-checked server at weight 0 as health-check, from RS FIFO lines", async () => {
+    const source = open();
+    const events: AgentEvent[] = [];
+    source.onEvent((e) => events.push(e));
+    writeFileSync(join(fake.dir, "notify.log"), "");
+    await source.read();
+    appendFileSync(join(fake.dir, "notify.log"), "RS [10.0.0.21]:tcp:80 [10.0.0.100]:tcp:80 DOWN\n");
+    await until(() => events.some((e) => e.kind === "health"));
+    const rs = (await source.read()).services.find((s) => s.key === service)?.realServers.find((r) => r.key === "10.0.0.21:80");
+    expect(rs).toMatchObject({ weight: 0, health: "down", weightSource: "health-check" });
+  });
+
+  describe("weight mode keepalived", () => {
+    const weightsConf = `virtual_server 10.0.0.100 80 {
+    lb_algo wrr
+    lb_kind NAT
+    protocol TCP
+    real_server 10.0.0.12 8080 {
+        weight 1
+        inhibit_on_failure
+    }
+}
+`;
+    it("writes the weight into the agent's include file, reloads keepalived and says so in the snapshot", async () => {
+      const file = join(fake.dir, "lvsdeck-weights.conf");
+      writeFileSync(file, weightsConf);
+      const source = open({ weightMode: "keepalived", keepalivedWeightsFile: file });
+      expect(source.weightMode).toBe("keepalived");
+      await expect(source.setWeight(service, realServer, 5)).resolves.toBe(5);
+      expect(readFileSync(file, "utf8")).toBe(weightsConf.replace("weight 1", "weight 5"));
+      await until(() => keepalived.reloads() === 1);
+      const rs = (await source.read()).services.find((s) => s.key === service)?.realServers;
+      expect(rs?.find((r) => r.key === realServer)).toMatchObject({ weight: 5, weightMode: "keepalived", weightSource: "operator" });
+      expect(rs?.find((r) => r.key === "10.0.0.11:8080")).toMatchObject({ weightMode: "runtime" });
+    });
+
+    it("touches nothing when the real server is not in the include file", async () => {
+      const file = join(fake.dir, "lvsdeck-weights.conf");
+      writeFileSync(file, weightsConf);
+      await expect(open({ weightMode: "keepalived", keepalivedWeightsFile: file }).setWeight(service, "10.0.0.11:8080" as RealServerKey, 5)).rejects.toThrow(
+        "real_server 10.0.0.11:8080 of TCP 10.0.0.100:80 is not in the weights file",
+      );
+      expect(fake.edits()).toEqual([]);
+      expect(keepalived.reloads()).toBe(0);
+    });
+
+    it("puts the file back when ipvsadm refuses the edit", async () => {
+      const file = join(fake.dir, "lvsdeck-weights.conf");
+      writeFileSync(file, weightsConf);
+      const failure = recordedFailures().find((f) => f.stderr.includes("No such destination"));
+      if (failure !== undefined) fake.refuseEdits(failure);
+      await expect(open({ weightMode: "keepalived", keepalivedWeightsFile: file }).setWeight(service, realServer, 5)).rejects.toThrow("No such destination");
+      expect(readFileSync(file, "utf8")).toBe(weightsConf);
+      expect(keepalived.reloads()).toBe(0);
+    });
+  });
+});
