@@ -3,6 +3,7 @@
 // Usage: node scripts/demo.mjs [--no-build] [--port 8080] [--data ./data]
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { createSocket } from "node:dgram";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
@@ -34,7 +35,25 @@ function freeUdpPort() {
   });
 }
 
-const token = randomBytes(24).toString("base64url");
+/** Runs a hub subcommand on the data folder with `input` on stdin; returns stdout. */
+function hubCli(args, input = "") {
+  const result = spawnSync(process.execPath, ["apps/hub/dist/main.js", ...args, "--data", values.data], { cwd: root, input, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`lvsdeck-hub ${args.join(" ")}: ${result.stderr.trim()}`);
+  return result.stdout.trim();
+}
+
+// The demo admin gets a fresh random password on every start: there is never a default password.
+mkdirSync(values.data, { recursive: true });
+const credentialsFile = join(values.data, "demo-credentials.json");
+const saved = existsSync(credentialsFile) ? JSON.parse(readFileSync(credentialsFile, "utf8")) : {};
+const password = randomBytes(12).toString("base64url");
+const admin = "demo-admin";
+if (hubCli(["user", "list"]).split("\n").some((line) => line.startsWith(`${admin}\t`))) hubCli(["user", "passwd", admin], password);
+else hubCli(["user", "add", admin, "--role", "admin"], password);
+const directors = ["lvs-dir-01", "lvs-dir-02"];
+// One agent token per director, created once and reused across demo restarts.
+const agentTokens = saved.agentTokens ?? Object.fromEntries(directors.map((d) => [d, hubCli(["token", "add-agent", d])]));
+writeFileSync(credentialsFile, JSON.stringify({ user: admin, password, agentTokens }, null, 2), { mode: 0o600 });
 const children = [];
 function start(name, args) {
   const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
@@ -55,7 +74,7 @@ process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
 
 const hubUrl = `http://127.0.0.1:${values.port}`;
-start("hub", ["apps/hub/dist/main.js", "--port", values.port, "--data", values.data, "--agent-token", token]);
+start("hub", ["apps/hub/dist/main.js", "--port", values.port, "--data", values.data]);
 for (let i = 0; i < 100; i++) {
   try {
     if ((await fetch(`${hubUrl}/api/health`)).ok) break;
@@ -65,12 +84,15 @@ for (let i = 0; i < 100; i++) {
 }
 
 const ports = [await freeUdpPort(), await freeUdpPort()];
-const directors = ["lvs-dir-01", "lvs-dir-02"];
 directors.forEach((director, i) => {
   start(director, [
-    "apps/agent/dist/main.js", "--hub", hubUrl, "--director", director, "--token", token, "--source", "sim",
+    "apps/agent/dist/main.js", "--hub", hubUrl, "--director", director, "--token", agentTokens[director], "--source", "sim",
     "--seed", String(i + 1), "--tick-ms", values["tick-ms"],
     "--vrrp-listen", `127.0.0.1:${ports[i]}`, "--vrrp-peer", `127.0.0.1:${ports[1 - i]}`,
   ]);
 });
-console.log(`\nlvsdeck demo running: open http://localhost:${values.port} in a browser (Ctrl-C stops it)\n`);
+console.log(`
+lvsdeck demo running: open http://localhost:${values.port} in a browser (Ctrl-C stops it)
+sign in as ${admin} with the one-time password ${password}
+(a new password is made at every start; create your own users with: node apps/hub/dist/main.js user add NAME --role operator)
+`);

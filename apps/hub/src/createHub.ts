@@ -1,9 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import express from "express";
-import type { NextFunction, Request, Response } from "express";
+import type { IncomingMessage } from "node:http";
 import { WebSocketServer } from "ws";
 import { MAX_AGENT_FRAME_BYTES, MAX_UI_FRAME_BYTES } from "@lvsdeck/protocol";
 import { createFleet } from "./fleet";
@@ -16,12 +13,16 @@ import { createCommandRouter } from "./agents/commandRouter";
 import { createUiGateway, type UiPushMode } from "./ui/uiGateway";
 import { createAlertMonitor } from "./alertMonitor";
 import { createMetrics } from "./metrics";
-import type { HubEvent } from "@lvsdeck/protocol";
-import { createApiRouter } from "./routes/apiRouter";
+import type { DirectorId, HubEvent, Role } from "@lvsdeck/protocol";
+import { createApp } from "./createApp";
+import { createAuthStore } from "./auth/authStore";
+import { createAuditLog } from "./auth/auditLog";
+import { authenticate, vipScope } from "./auth/principal";
+import { createWeightService } from "./agents/weightService";
 import { startHeartbeat, trackAlive } from "./heartbeat";
 import { createAgentTokenCheck, isSameOrigin, refuseUpgrade } from "./upgrade";
 import { createLogger } from "./log";
-import { ALERT_EVALUATION_MS, HEARTBEAT_MS, MAX_REST_BODY, SERIES_FLUSH_MS, STALENESS_CHECK_MS, UI_FLUSH_MS } from "./limits";
+import { ALERT_EVALUATION_MS, HEARTBEAT_MS, SERIES_FLUSH_MS, STALENESS_CHECK_MS, UI_FLUSH_MS } from "./limits";
 
 /** Options for {@link createHub}; every field has a default suited to the demo. */
 export interface HubOptions {
@@ -31,7 +32,7 @@ export interface HubOptions {
   host?: string;
   /** Folder of the SQLite file, or ":memory:". Default ./data. */
   dataDir?: string;
-  /** Tokens agents may present. */
+  /** Fleet-wide agent tokens from the command line (any director); per-director tokens live in the database. */
   agentTokens: readonly string[];
   /** Folder of the built web app; served at / when it exists. */
   webDist?: string;
@@ -39,6 +40,8 @@ export interface HubOptions {
   quiet?: boolean;
   /** How long a command waits for agents (ms). */
   commandTimeoutMs?: number;
+  /** Users created at start when missing (the demo's admin; tests). */
+  users?: { name: string; password: string; role: Role; vips?: string[] | null }[];
   /** How director changes reach browsers; `rebroadcast` is the benchmark's naive baseline. */
   uiPushMode?: UiPushMode;
 }
@@ -109,23 +112,19 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     history.prune(now());
   }, SERIES_FLUSH_MS);
 
-  const app = express();
-  app.disable("x-powered-by");
-  app.use(express.json({ limit: MAX_REST_BODY }));
-  app.use("/api", createApiRouter({ fleet, events, series, history, commands, agents, alerts: alertMonitor, startedAt: now(), now }));
-  app.get("/metrics", async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.render(fleet.list(), alertMonitor.active(), now()));
-  });
-  if (options.webDist && existsSync(join(options.webDist, "index.html"))) {
-    const webDist = options.webDist;
-    app.use(express.static(webDist, { index: false, maxAge: "1h" }));
-    app.get("/{*path}", (_req, res) => res.sendFile(join(webDist, "index.html"), { maxAge: 0 }));
+  const authStore = createAuthStore(db, now);
+  const audit = createAuditLog(db);
+  for (const user of options.users ?? []) {
+    if (!authStore.user(user.name)) await authStore.addUser(user.name, user.role, user.password, user.vips ?? null);
   }
-  // Express 5 routes rejected promises and body-parser failures here; answer with a clear message.
-  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
-    const status = err.status ?? 500;
-    if (status >= 500) log.error("request failed", { error: err.message });
-    res.status(status).json({ error: status === 400 ? `malformed body: ${err.message}` : err.message });
+  const weights = createWeightService({ db, fleet, commands, audit, now });
+  const app = createApp({
+    fleet, events, series, history, commands, agents, weights, audit, store: authStore, log, now,
+    alerts: alertMonitor,
+    startedAt: now(),
+    webDist: options.webDist,
+    renderMetrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.render(fleet.list(), alertMonitor.active(), now()) }),
+    onAgentTokenRevoked: (director) => agents.disconnect(director as DirectorId, "agent token revoked"),
   });
 
   const server = createServer(app);
@@ -133,16 +132,27 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const uiWss = new WebSocketServer({ noServer: true, maxPayload: MAX_UI_FRAME_BYTES });
   const stopAgentHeartbeat = startHeartbeat(agentWss, HEARTBEAT_MS);
   const stopUiHeartbeat = startHeartbeat(uiWss, HEARTBEAT_MS);
-  const agentTokenOk = createAgentTokenCheck(options.agentTokens);
+  const staticTokenOk = createAgentTokenCheck(options.agentTokens);
+  /** The director an agent's token is bound to (null: a static fleet token), or undefined when refused. */
+  const agentBinding = (req: IncomingMessage): DirectorId | null | undefined => {
+    if (staticTokenOk(req)) return null;
+    const secret = /^Bearer (agt_[A-Za-z0-9_-]+)$/.exec(req.headers.authorization ?? "")?.[1];
+    const token = secret ? authStore.tokenBySecret(secret) : null;
+    return token?.kind === "agent" && token.director ? token.director : undefined;
+  };
 
   server.on("upgrade", (req, socket, head) => {
     const path = new URL(req.url ?? "/", "http://hub").pathname;
     if (path === "/ws/agent") {
-      if (!agentTokenOk(req)) return refuseUpgrade(socket, 401, "Unauthorized");
-      agentWss.handleUpgrade(req, socket, head, (ws) => (trackAlive(ws), agents.handle(ws)));
+      const director = agentBinding(req);
+      if (director === undefined) return refuseUpgrade(socket, 401, "Unauthorized");
+      agentWss.handleUpgrade(req, socket, head, (ws) => (trackAlive(ws), agents.handle(ws, director)));
     } else if (path === "/ws/ui") {
       if (!isSameOrigin(req)) return refuseUpgrade(socket, 403, "Forbidden");
-      uiWss.handleUpgrade(req, socket, head, (ws) => (trackAlive(ws), ui.handle(ws)));
+      // Authenticated before the upgrade, so a cross-site page can never open a live socket.
+      const principal = authenticate(req, authStore);
+      if (!principal) return refuseUpgrade(socket, 401, "Unauthorized");
+      uiWss.handleUpgrade(req, socket, head, (ws) => (trackAlive(ws), ui.handle(ws, vipScope(principal))));
     } else {
       refuseUpgrade(socket, 404, "Not Found");
     }

@@ -20,3 +20,5 @@ export const MAX_SERIES_RANGE_MS = 31 * 86_400_000;
 export const UI_FLUSH_MS = 50;
 /** Alert rules are re-evaluated this often (ms), besides on every presence or staleness change. */
 export const ALERT_EVALUATION_MS = 1_000;
+/** Frames per second one agent may send before it is disconnected (a tick, events and results fit easily). */
+export const MAX_AGENT_FRAMES_PER_SECOND = 500;

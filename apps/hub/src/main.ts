@@ -2,6 +2,9 @@ import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { dirname, join, resolve } from "node:path";
 import { createHub } from "./createHub";
+import { runCli } from "./cli";
+
+if (process.argv[2] === "user" || process.argv[2] === "token") process.exit(await runCli(process.argv.slice(2)));
 
 const { values } = parseArgs({
   options: {
@@ -14,11 +17,8 @@ const { values } = parseArgs({
   },
 });
 
+// Per-director agent tokens live in the database (lvsdeck-hub token add-agent); these fleet-wide ones are optional.
 const tokens = [...(values["agent-token"] ?? []), ...(process.env.LVSDECK_AGENT_TOKENS?.split(",") ?? [])].filter(Boolean);
-if (tokens.length === 0) {
-  process.stderr.write("lvsdeck-hub: no agent token; pass --agent-token T or set LVSDECK_AGENT_TOKENS\n");
-  process.exit(2);
-}
 const uiPushMode = values["ui-push-mode"];
 if (uiPushMode !== "coalesce" && uiPushMode !== "rebroadcast") {
   process.stderr.write(`lvsdeck-hub: --ui-push-mode must be coalesce or rebroadcast\n`);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { MAX_AGENT_FRAME_BYTES, PROTOCOL_VERSION, healthResponseSchema } from "@lvsdeck/protocol";
-import { TOKEN, startHub } from "./harness";
+import { TOKEN, USERS, api, login, startHub } from "./harness";
 
 const hello = (overrides: Record<string, unknown> = {}) =>
   JSON.stringify({
@@ -106,11 +106,14 @@ describe("hub facing misbehaving agents", () => {
     await expect(open(agentUrl, {})).rejects.toThrow(/401/);
   });
 
-  it("refuses a cross-origin browser upgrade on /ws/ui", async () => {
+  it("refuses a cross-origin or unauthenticated browser upgrade on /ws/ui", async () => {
     const { hub } = await setup();
     const uiUrl = hub.url.replace("http", "ws") + "/ws/ui";
-    await expect(open(uiUrl, { origin: "https://evil.example" })).rejects.toThrow(/403/);
-    const same = await open(uiUrl, { origin: hub.url });
+    const cookie = await login(hub.url, USERS.viewer.name, USERS.viewer.password);
+    await expect(open(uiUrl, { origin: "https://evil.example", cookie })).rejects.toThrow(/403/);
+    await expect(open(uiUrl, { origin: hub.url })).rejects.toThrow(/401/);
+    await expect(open(uiUrl, { origin: hub.url, cookie: "lvsdeck_session=s_forged" })).rejects.toThrow(/401/);
+    const same = await open(uiUrl, { origin: hub.url, cookie });
     expect((await nextFrame(same)).type).toBe("hello");
     same.close();
   });
@@ -125,7 +128,7 @@ describe("hub facing misbehaving agents", () => {
     expect(await nextFrame(ws)).toEqual({ type: "ack", seq: 0 });
     ws.send(event);
     expect(await nextFrame(ws)).toEqual({ type: "ack", seq: 0 });
-    const { events } = (await (await fetch(`${hub.url}/api/events?kind=keepalived`)).json()) as { events: unknown[] };
+    const { events } = (await (await api(`${hub.url}/api/events?kind=keepalived`)).json()) as { events: unknown[] };
     expect(events).toHaveLength(1);
     ws.close();
   });

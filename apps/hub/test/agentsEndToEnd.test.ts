@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { ChildProcess } from "node:child_process";
 import type { ServiceKey, RealServerKey } from "@lvsdeck/protocol";
 import { weightChangeSchema } from "@lvsdeck/protocol";
-import { director, startHub, startSeedPair, stopAll, vrrpState, waitFor } from "./harness";
+import { director, startHub, startSeedPair, stopAll, vrrpState, waitFor , api } from "./harness";
 
 const SEED_SERVICE = "TCP 192.168.50.100:443" as ServiceKey;
 const SEED_RS = "192.168.50.11:443" as RealServerKey;
@@ -36,7 +36,7 @@ describe("hub with real agent processes", () => {
     children = await startSeedPair(hub.url);
     await waitFor(async () => (await director(hub.url, "lvs-dir-02"))?.snapshot, 15_000, "lvs-dir-02 snapshot");
     await waitFor(async () => (await director(hub.url, "lvs-dir-01"))?.snapshot, 15_000, "lvs-dir-01 snapshot");
-    const response = await fetch(`${hub.url}/api/weights`, {
+    const response = await api(`${hub.url}/api/weights`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ service: SEED_SERVICE, realServer: SEED_RS, weight: 6 }),
@@ -61,7 +61,7 @@ describe("hub with real agent processes", () => {
     children = await startSeedPair(hub.url);
     await waitFor(async () => (await director(hub.url, "lvs-dir-01"))?.snapshot, 15_000, "snapshot");
     const post = (body: unknown) =>
-      fetch(`${hub.url}/api/weights`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      api(`${hub.url}/api/weights`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     const missing = await post({ service: SEED_SERVICE, realServer: "192.168.50.99:443", weight: 1 });
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { error: string }).error).toMatch(/192\.168\.50\.99:443/);

@@ -2,10 +2,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { ChildProcess } from "node:child_process";
 import WebSocket from "ws";
 import { alertsResponseSchema, eventsResponseSchema, hubToUiSchema } from "@lvsdeck/protocol";
-import { director, startHub, startSeedPair, stopAll, vrrpState, waitFor } from "./harness";
+import { director, startHub, startSeedPair, stopAll, vrrpState, waitFor , USERS, api, login } from "./harness";
 
 const fault = (url: string, body: unknown) =>
-  fetch(`${url}/api/sim/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  api(`${url}/api/sim/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
 describe("alerts, metrics and browser subscriptions with real agents", () => {
   let children: ChildProcess[] = [];
@@ -22,11 +22,11 @@ describe("alerts, metrics and browser subscriptions with real agents", () => {
     await waitFor(async () => vrrpState(await director(hub.url, "lvs-dir-01")) === "MASTER", 15_000, "MASTER");
     await waitFor(async () => vrrpState(await director(hub.url, "lvs-dir-02")) === "BACKUP", 5_000, "BACKUP");
     expect((await fault(hub.url, { director: "lvs-dir-02", fault: "cut-link" })).status).toBe(200);
-    const alerts = async () => alertsResponseSchema.parse(await (await fetch(`${hub.url}/api/alerts`)).json()).alerts;
+    const alerts = async () => alertsResponseSchema.parse(await (await api(`${hub.url}/api/alerts`)).json()).alerts;
     await waitFor(async () => (await alerts()).some((a) => a.rule === "split-brain"), 10_000, "split-brain alert");
     expect((await fault(hub.url, { director: "lvs-dir-02", fault: "restore-link" })).status).toBe(200);
     await waitFor(async () => !(await alerts()).some((a) => a.rule === "split-brain"), 10_000, "split-brain cleared");
-    const { events } = eventsResponseSchema.parse(await (await fetch(`${hub.url}/api/events?kind=alert`)).json());
+    const { events } = eventsResponseSchema.parse(await (await api(`${hub.url}/api/events?kind=alert`)).json());
     const splitBrain = events.filter((e) => e.event.kind === "alert" && e.event.rule === "split-brain");
     expect(splitBrain.map((e) => e.event.kind === "alert" && e.event.raised)).toEqual([true, false]);
   });
@@ -57,7 +57,8 @@ describe("alerts, metrics and browser subscriptions with real agents", () => {
     close = hub.close;
     children = await startSeedPair(hub.url);
     await waitFor(async () => (await director(hub.url, "lvs-dir-01"))?.snapshot, 15_000, "snapshot");
-    const ws = new WebSocket(`${hub.url.replace("http", "ws")}/ws/ui`);
+    const cookie = await login(hub.url, USERS.viewer.name, USERS.viewer.password);
+    const ws = new WebSocket(`${hub.url.replace("http", "ws")}/ws/ui`, { headers: { cookie } });
     const frames: unknown[] = [];
     ws.on("message", (data) => frames.push(hubToUiSchema.parse(JSON.parse(data.toString()))));
     await new Promise((resolve) => ws.once("open", resolve));

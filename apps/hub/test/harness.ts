@@ -12,11 +12,39 @@ const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 /** The built agent; `npm test` builds before running these tests. */
 export const agentBin = join(repoRoot, "apps/agent/dist/main.js");
 export const TOKEN = "integration-test-token";
+/** Users every test hub starts with; passwords are long enough for the hub's rules. */
+export const USERS = {
+  admin: { name: "ada", password: "admin-password-123", role: "admin" as const },
+  operator: { name: "otto", password: "operator-password-123", role: "operator" as const },
+  viewer: { name: "vera", password: "viewer-password-123", role: "viewer" as const },
+  scoped: { name: "sam", password: "scoped-password-123", role: "operator" as const, vips: ["192.168.50.101"] },
+};
+
+const cookies = new Map<string, string>();
+
+/** Signs in and returns the session cookie (`name=value`). */
+export async function login(url: string, name: string, password: string): Promise<string> {
+  const response = await fetch(`${url}/api/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name, password }) });
+  if (!response.ok) throw new Error(`login as ${name}: HTTP ${response.status}`);
+  return (response.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+}
+
+/** fetch with the admin's session of the hub at that origin (signed in by startHub). */
+export function api(url: string, init: RequestInit = {}): Promise<Response> {
+  const cookie = cookies.get(new URL(url).origin);
+  return fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), ...(cookie && { cookie }) } });
+}
+
+/** Remembers the admin session for a hub started outside startHub (a hub process). */
+export async function signInAsAdmin(url: string): Promise<void> {
+  cookies.set(new URL(url).origin, await login(url, USERS.admin.name, USERS.admin.password));
+}
 
 /** Starts a real hub on a free port with a fresh SQLite folder. */
 export async function startHub(options: { commandTimeoutMs?: number; dataDir?: string } = {}): Promise<Hub & { dataDir: string }> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "lvsdeck-hub-"));
-  const hub = await createHub({ port: 0, host: "127.0.0.1", dataDir, agentTokens: [TOKEN], quiet: true, ...options });
+  const hub = await createHub({ port: 0, host: "127.0.0.1", dataDir, agentTokens: [TOKEN], quiet: true, users: Object.values(USERS), ...options });
+  await signInAsAdmin(hub.url);
   return Object.assign(hub, { dataDir });
 }
 
@@ -80,7 +108,7 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | null | fal
 
 /** GET /api/cluster, narrowed. */
 export async function cluster(hubUrl: string): Promise<ClusterResponse> {
-  return clusterResponseSchema.parse(await (await fetch(`${hubUrl}/api/cluster`)).json());
+  return clusterResponseSchema.parse(await (await api(`${hubUrl}/api/cluster`)).json());
 }
 
 /** One director's view, when present. */

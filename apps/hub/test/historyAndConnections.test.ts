@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ChildProcess } from "node:child_process";
 import { clusterResponseSchema, connectionsResponseSchema } from "@lvsdeck/protocol";
-import { director, startHub, startSeedPair, stopAll, vrrpState, waitFor } from "./harness";
+import { director, startHub, startSeedPair, stopAll, vrrpState, waitFor , api } from "./harness";
 
 describe("looking back and looking into the connection table", () => {
   let children: ChildProcess[] = [];
@@ -18,18 +18,18 @@ describe("looking back and looking into the connection table", () => {
     await waitFor(async () => vrrpState(await director(hub.url, "lvs-dir-01")) === "MASTER", 15_000, "MASTER");
     await new Promise((r) => setTimeout(r, 500));
     const before = Date.now();
-    const stop = await fetch(`${hub.url}/api/sim/faults`, {
+    const stop = await api(`${hub.url}/api/sim/faults`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ director: "lvs-dir-01", fault: "stop-director" }),
     });
     expect(stop.status).toBe(200);
     await waitFor(async () => vrrpState(await director(hub.url, "lvs-dir-02")) === "MASTER", 8_000, "lvs-dir-02 MASTER");
-    const then = clusterResponseSchema.parse(await (await fetch(`${hub.url}/api/cluster?at=${before}`)).json());
+    const then = clusterResponseSchema.parse(await (await api(`${hub.url}/api/cluster?at=${before}`)).json());
     expect(then.serverTime).toBe(before);
     expect(vrrpState(then.directors.find((d) => d.id === "lvs-dir-01"))).toBe("MASTER");
     expect(vrrpState(then.directors.find((d) => d.id === "lvs-dir-02"))).toBe("BACKUP");
-    const now = clusterResponseSchema.parse(await (await fetch(`${hub.url}/api/cluster?at=${Date.now()}`)).json());
+    const now = clusterResponseSchema.parse(await (await api(`${hub.url}/api/cluster?at=${Date.now()}`)).json());
     expect(vrrpState(now.directors.find((d) => d.id === "lvs-dir-02"))).toBe("MASTER");
   });
 
@@ -39,7 +39,7 @@ describe("looking back and looking into the connection table", () => {
     children = await startSeedPair(hub.url);
     await waitFor(async () => vrrpState(await director(hub.url, "lvs-dir-01")) === "MASTER", 15_000, "MASTER");
     const query = async (params: string) => {
-      const response = await fetch(`${hub.url}/api/connections?director=lvs-dir-01&${params}`);
+      const response = await api(`${hub.url}/api/connections?director=lvs-dir-01&${params}`);
       return { status: response.status, body: (await response.json()) as unknown };
     };
     const page = await waitFor(async () => {

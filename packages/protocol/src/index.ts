@@ -13,3 +13,4 @@ export * from "./delta";
 export * from "./alerts";
 export * from "./summary";
 export * from "./connections";
+export * from "./auth";

@@ -30,6 +30,13 @@ export const weightChangeRequestSchema = z.strictObject({
   realServer: realServerKeySchema,
   weight: weightSchema,
   director: directorIdSchema.optional(),
+  /** The weight the operator saw; if the real server has another weight now, the hub answers 409. */
+  expectedWeight: weightSchema.optional(),
+  /** Needed (with a reason) to drain the last healthy real server or bring a service's total weight to zero. */
+  force: z.boolean().optional(),
+  reason: z.string().max(500).optional(),
+  /** An idempotency key: a request repeated with the same id is applied once and answered with the first result. */
+  requestId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "requestId: 8-64 of A-Z a-z 0-9 _ -").optional(),
 });
 export type WeightChangeRequest = z.infer<typeof weightChangeRequestSchema>;
 
@@ -53,6 +60,10 @@ export type EventsResponse = z.infer<typeof eventsResponseSchema>;
 export const apiErrorSchema = z.object({
   error: z.string(),
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  /** Machine-readable reason, e.g. `needs-force`, `weight-changed`. */
+  code: z.string().optional(),
+  /** For `weight-changed`: the weight now in effect. */
+  currentWeight: z.number().optional(),
 });
 export type ApiError = z.infer<typeof apiErrorSchema>;
 

@@ -6,7 +6,7 @@ import type { EventStore } from "../store/eventStore";
 import type { Logger } from "../log";
 import type { CommandRouter } from "./commandRouter";
 import type { HubEvent } from "@lvsdeck/protocol";
-import { HELLO_TIMEOUT_MS } from "../limits";
+import { HELLO_TIMEOUT_MS, MAX_AGENT_FRAMES_PER_SECOND } from "../limits";
 
 /** Counters the gateway exposes for /api/health and /metrics. */
 export interface AgentGatewayStats {
@@ -16,7 +16,10 @@ export interface AgentGatewayStats {
 
 /** Accepts agent sockets after authentication: hello, snapshots, deltas, events, command results. */
 export interface AgentGateway {
-  handle(socket: WebSocket): void;
+  /** Serves an authenticated socket; `boundDirector` is the director its token is for (null: any). */
+  handle(socket: WebSocket, boundDirector: DirectorId | null): void;
+  /** Closes a director's connection at once (its token was revoked). */
+  disconnect(director: DirectorId, reason: string): void;
   /** Sends a command to a connected director; false when it is not connected. */
   send(director: DirectorId, command: HubCommand): boolean;
   stats(): AgentGatewayStats;
@@ -49,7 +52,12 @@ export function createAgentGateway(deps: Deps): AgentGateway {
     sendFrame(socket, { type: "error", message });
   };
 
-  const onHello = (socket: WebSocket, hello: AgentHello): boolean => {
+  const onHello = (socket: WebSocket, hello: AgentHello, boundDirector: DirectorId | null): boolean => {
+    if (boundDirector !== null && hello.director !== boundDirector) {
+      protocolError(socket, hello.director, `this token is for director ${boundDirector}, not ${hello.director}`);
+      socket.close(4403, "token is for another director");
+      return false;
+    }
     if (hello.protocolVersion !== PROTOCOL_VERSION) {
       sendFrame(socket, {
         type: "incompatible",
@@ -107,18 +115,29 @@ export function createAgentGateway(deps: Deps): AgentGateway {
   };
 
   return {
-    handle(socket) {
+    handle(socket, boundDirector) {
       let director: DirectorId | null = null;
+      let frames = 0;
+      let windowStart = now();
       const helloTimer = setTimeout(() => {
         if (director === null) socket.close(4408, "no hello within 5 s");
       }, HELLO_TIMEOUT_MS);
       socket.on("message", (data, isBinary) => {
+        if (now() - windowStart >= 1000) {
+          windowStart = now();
+          frames = 0;
+        }
+        if (++frames > MAX_AGENT_FRAMES_PER_SECOND) {
+          protocolError(socket, director, `more than ${MAX_AGENT_FRAMES_PER_SECOND} frames per second`);
+          socket.close(1008, "frame rate exceeded");
+          return;
+        }
         if (isBinary) return protocolError(socket, director, "binary frames are not accepted; send JSON text");
         const outcome = parseFrame(agentToHubSchema, data.toString());
         if (!outcome.ok) return protocolError(socket, director, `malformed frame: ${outcome.error}`);
         if (director === null) {
           if (outcome.value.type !== "hello") return protocolError(socket, null, "the first frame must be hello");
-          if (onHello(socket, outcome.value)) director = outcome.value.director;
+          if (onHello(socket, outcome.value, boundDirector)) director = outcome.value.director;
           return;
         }
         onFrame(socket, director, outcome.value);
@@ -147,6 +166,9 @@ export function createAgentGateway(deps: Deps): AgentGateway {
       if (!socket || socket.readyState !== socket.OPEN) return false;
       socket.send(JSON.stringify(command));
       return true;
+    },
+    disconnect(director, reason) {
+      sockets.get(director)?.close(4401, reason);
     },
     stats: () => ({ protocolErrors, connected: sockets.size }),
     closeAll() {

@@ -1,7 +1,7 @@
 import { Router } from "express";
 import { z } from "zod";
 import type { ClusterResponse, HealthResponse } from "@lvsdeck/protocol";
-import { PROTOCOL_VERSION, connectionQuerySchema, directorIdSchema, realServerKeySchema, serviceKeySchema, simFaultRequestSchema, weightChangeRequestSchema } from "@lvsdeck/protocol";
+import { PROTOCOL_VERSION, connectionQuerySchema, directorIdSchema, realServerKeySchema, serviceKeySchema } from "@lvsdeck/protocol";
 import type { Fleet } from "../fleet";
 import type { EventStore } from "../store/eventStore";
 import type { SeriesStore } from "../store/seriesStore";
@@ -12,7 +12,10 @@ import { CommandError } from "../agents/commandRouter";
 import type { AgentGateway } from "../agents/agentGateway";
 import type { AlertMonitor } from "../alertMonitor";
 import { MAX_EVENTS_PAGE, MAX_SERIES_RANGE_MS, STALE_AFTER_TICKS } from "../limits";
-import { bodyOf, fail, validate } from "./validate";
+import { fail, validate } from "./validate";
+import { principalOf } from "../auth/middleware";
+import { vipScope } from "../auth/principal";
+import { scopeView } from "../auth/scope";
 import { HUB_VERSION } from "../version";
 
 interface Deps {
@@ -45,10 +48,9 @@ const seriesQuerySchema = z
   })
   .refine((q) => q.to > q.from && q.to - q.from <= MAX_SERIES_RANGE_MS, { message: "need from < to, at most 31 days apart", path: ["to"] });
 
-/** The REST API under /api. */
-export function createApiRouter(deps: Deps): Router {
+/** `GET /api/health`: the only route that needs no sign-in, for load balancers and monitoring. */
+export function createHealthRouter(deps: Pick<Deps, "agents" | "fleet" | "startedAt" | "now">): Router {
   const router = Router();
-
   router.get("/health", (_req, res) => {
     const stats = deps.agents.stats();
     const body: HealthResponse = {
@@ -63,13 +65,22 @@ export function createApiRouter(deps: Deps): Router {
     res.json(body);
   });
 
+  return router;
+}
+
+/** The read API under /api (behind sign-in): cluster, history, events, series, alerts, connections. */
+export function createApiRouter(deps: Deps): Router {
+  const router = Router();
+
   router.get("/cluster", (req, res) => {
+    const scope = vipScope(principalOf(res));
     if (req.query.at !== undefined) {
       const query = validate(z.strictObject({ at: z.coerce.number().int().positive() }), req.query, res);
       if (!query) return;
-      return void res.json(clusterAt(query.at, deps));
+      const then = clusterAt(query.at, deps);
+      return void res.json({ ...then, directors: then.directors.map((d) => scopeView(d, scope)) });
     }
-    const body: ClusterResponse = { serverTime: deps.now(), staleAfterTicks: STALE_AFTER_TICKS, directors: deps.fleet.list() };
+    const body: ClusterResponse = { serverTime: deps.now(), staleAfterTicks: STALE_AFTER_TICKS, directors: deps.fleet.list().map((d) => scopeView(d, scope)) };
     res.json(body);
   });
 
@@ -100,23 +111,6 @@ export function createApiRouter(deps: Deps): Router {
     res.json({ service: q.service, realServer: q.realServer ?? null, ...result });
   });
 
-  router.post("/weights", async (req, res) => {
-    const request = validate(weightChangeRequestSchema, bodyOf(req), res);
-    if (!request) return;
-    try {
-      res.json(await deps.commands.setWeight(request));
-    } catch (err) {
-      if (err instanceof CommandError) return fail(res, err.status, err.message);
-      throw err;
-    }
-  });
-
-  router.get("/weights/:id", (req, res) => {
-    const change = deps.commands.get(req.params.id);
-    if (!change) return fail(res, 404, `no weight change ${req.params.id}`);
-    res.json(change);
-  });
-
   router.get("/connections", async (req, res) => {
     const parsed = validate(connectionQuerySchema.extend({ director: directorIdSchema }), req.query, res);
     if (!parsed) return;
@@ -129,23 +123,5 @@ export function createApiRouter(deps: Deps): Router {
     }
   });
 
-  router.post("/sim/faults", async (req, res) => {
-    const request = validate(simFaultRequestSchema, bodyOf(req), res);
-    if (!request) return;
-    try {
-      const detail = await deps.commands.simFault(request.director, {
-        kind: "sim-fault",
-        fault: request.fault,
-        ...(request.service && { service: request.service }),
-        ...(request.realServer && { realServer: request.realServer }),
-      });
-      res.json({ ok: true, detail });
-    } catch (err) {
-      if (err instanceof CommandError) return fail(res, err.status, err.message);
-      throw err;
-    }
-  });
-
-  router.use((req, res) => fail(res, 404, `no route ${req.method} /api${req.path}`));
   return router;
 }

@@ -40,6 +40,60 @@ const migrations: string[] = [
      PRIMARY KEY (director, t)
    ) WITHOUT ROWID;
    CREATE INDEX snapshots_t ON snapshots (t);`,
+  // Users, sessions and tokens store only hashes; vips is a JSON array or NULL for every VIP.
+  `CREATE TABLE users (
+     name TEXT PRIMARY KEY,
+     role TEXT NOT NULL,
+     vips TEXT,
+     password_hash TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     disabled INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE TABLE sessions (
+     id_hash TEXT PRIMARY KEY,
+     user_name TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL
+   );
+   CREATE TABLE tokens (
+     id TEXT PRIMARY KEY,
+     kind TEXT NOT NULL,
+     name TEXT NOT NULL,
+     director TEXT,
+     vips TEXT,
+     secret_hash TEXT NOT NULL UNIQUE,
+     created_at INTEGER NOT NULL,
+     revoked_at INTEGER
+   );
+   CREATE TABLE audit (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     at INTEGER NOT NULL,
+     actor TEXT NOT NULL,
+     action TEXT NOT NULL,
+     remote TEXT,
+     directors TEXT NOT NULL,
+     service TEXT,
+     real_server TEXT,
+     from_weight INTEGER,
+     to_weight INTEGER,
+     reason TEXT,
+     result TEXT NOT NULL,
+     detail TEXT
+   );
+   CREATE INDEX audit_at ON audit (at);
+   CREATE TABLE weight_requests (
+     request_id TEXT PRIMARY KEY,
+     actor TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     response TEXT NOT NULL
+   );
+   CREATE TABLE drains (
+     service TEXT NOT NULL,
+     real_server TEXT NOT NULL,
+     previous_weight INTEGER NOT NULL,
+     started_at INTEGER NOT NULL,
+     PRIMARY KEY (service, real_server)
+   );`,
 ];
 
 /** Brings the database up to the newest schema, one transaction per migration. */

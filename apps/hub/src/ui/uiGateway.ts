@@ -2,6 +2,7 @@ import type { WebSocket } from "ws";
 import type { DirectorId, DirectorView, HubToUi, UiSubscribe } from "@lvsdeck/protocol";
 import { PROTOCOL_VERSION, parseFrame, summarizeDirector, uiToHubSchema } from "@lvsdeck/protocol";
 import type { Logger } from "../log";
+import { scopeView } from "../auth/scope";
 
 /**
  * How director changes reach browsers. `coalesce` (default): changes are gathered for a short window,
@@ -12,7 +13,8 @@ export type UiPushMode = "coalesce" | "rebroadcast";
 
 /** Browser sessions on /ws/ui: the hub pushes changes; browsers ping and subscribe. */
 export interface UiGateway {
-  handle(socket: WebSocket): void;
+  /** Serves an authenticated browser limited to `scope` VIPs (null: all). */
+  handle(socket: WebSocket, scope: readonly string[] | null): void;
   /** A director's view changed. */
   directorChanged(view: DirectorView): void;
   /** Sends a frame to every browser now (events, weight changes, alerts). */
@@ -37,6 +39,7 @@ const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 const MAX_FRAMES_PER_SECOND = 20;
 
 interface Session {
+  scope: readonly string[] | null;
   detail: UiSubscribe["detail"];
   directors: ReadonlySet<DirectorId> | null;
   frames: number;
@@ -65,7 +68,9 @@ export function createUiGateway(options: Options): UiGateway {
     if (views.length === 0) return;
     const serverTime = now();
     const fullText = new Map<DirectorId, string>();
-    const full = (view: DirectorView) => {
+    const full = (view: DirectorView, scope: readonly string[] | null) => {
+      // Scoped sessions get their own serialisation; the common unscoped one is shared by all.
+      if (scope !== null) return JSON.stringify({ type: "director", serverTime, director: scopeView(view, scope) } satisfies HubToUi);
       let text = fullText.get(view.id);
       if (text === undefined) {
         text = JSON.stringify({ type: "director", serverTime, director: view } satisfies HubToUi);
@@ -77,10 +82,13 @@ export function createUiGateway(options: Options): UiGateway {
     let allSummaries: string | null = null;
     for (const [socket, session] of targets) {
       if (session.detail === "full") {
-        for (const view of views) if (wants(session, view.id)) send(socket, full(view));
+        for (const view of views) if (wants(session, view.id)) send(socket, full(view, session.scope));
         continue;
       }
-      if (session.directors === null) {
+      if (session.scope !== null) {
+        const mine = views.filter((v) => wants(session, v.id)).map((v) => summarizeDirector(scopeView(v, session.scope)));
+        if (mine.length > 0) send(socket, JSON.stringify({ type: "summaries", serverTime, directors: mine } satisfies HubToUi));
+      } else if (session.directors === null) {
         allSummaries ??= JSON.stringify({ type: "summaries", serverTime, directors: summaries } satisfies HubToUi);
         send(socket, allSummaries);
       } else {
@@ -118,8 +126,8 @@ export function createUiGateway(options: Options): UiGateway {
   };
 
   return {
-    handle(socket) {
-      const session: Session = { detail: "full", directors: null, frames: 0, windowStart: now() };
+    handle(socket, scope) {
+      const session: Session = { scope, detail: "full", directors: null, frames: 0, windowStart: now() };
       sessions.set(socket, session);
       options.onCountChange?.(sessions.size);
       socket.send(JSON.stringify({ type: "hello", protocolVersion: PROTOCOL_VERSION, serverTime: now() } satisfies HubToUi));

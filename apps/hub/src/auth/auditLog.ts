@@ -1,0 +1,43 @@
+import type Database from "better-sqlite3";
+import type { AuditRecord } from "@lvsdeck/protocol";
+
+/** Most audit records returned by one query. */
+export const MAX_AUDIT_PAGE = 1000;
+
+/** The audit log: who did what, when, from where, to which directors, and how it went. */
+export function createAuditLog(db: Database.Database) {
+  const insert = db.prepare(
+    `INSERT INTO audit (at, actor, action, remote, directors, service, real_server, from_weight, to_weight, reason, result, detail)
+     VALUES (@at, @actor, @action, @remote, @directors, @service, @realServer, @from, @to, @reason, @result, @detail)`,
+  );
+  return {
+    append(record: Omit<AuditRecord, "id">): void {
+      insert.run({ ...record, directors: JSON.stringify(record.directors) });
+    },
+    query(q: { from?: number; to?: number; actor?: string; limit: number }): AuditRecord[] {
+      const rows = db
+        .prepare(
+          `SELECT * FROM audit WHERE at >= @from AND at <= @to ${q.actor ? "AND actor = @actor" : ""} ORDER BY id DESC LIMIT @limit`,
+        )
+        .all({ from: q.from ?? 0, to: q.to ?? Number.MAX_SAFE_INTEGER, limit: Math.min(q.limit, MAX_AUDIT_PAGE), ...(q.actor && { actor: q.actor }) }) as Record<string, unknown>[];
+      return rows.map((r) => ({
+        id: r.id as number,
+        at: r.at as number,
+        actor: r.actor as string,
+        action: r.action as AuditRecord["action"],
+        remote: r.remote as string | null,
+        directors: JSON.parse(r.directors as string) as string[],
+        service: r.service as string | null,
+        realServer: r.real_server as string | null,
+        from: r.from_weight as number | null,
+        to: r.to_weight as number | null,
+        reason: r.reason as string | null,
+        result: r.result as string,
+        detail: r.detail as string | null,
+      }));
+    },
+  };
+}
+
+/** The audit log's interface. */
+export type AuditLog = ReturnType<typeof createAuditLog>;

@@ -1,0 +1,105 @@
+import type Database from "better-sqlite3";
+import { randomUUID } from "node:crypto";
+import type { DirectorId, Role, Token, User } from "@lvsdeck/protocol";
+import { roleSchema } from "@lvsdeck/protocol";
+import { decoyHash, hashPassword, verifyPassword } from "./passwords";
+import { hashSecret, newSecret } from "./secrets";
+
+/** A signed-in session lasts this long without use (ms). */
+export const SESSION_IDLE_MS = 12 * 3_600_000;
+
+interface UserRow { name: string; role: string; vips: string | null; password_hash: string; created_at: number; disabled: number }
+interface TokenRow { id: string; kind: string; name: string; director: string | null; vips: string | null; created_at: number; revoked_at: number | null }
+
+const toUser = (r: UserRow): User => ({
+  name: r.name,
+  role: roleSchema.parse(r.role),
+  vips: r.vips === null ? null : (JSON.parse(r.vips) as string[]),
+  createdAt: r.created_at,
+  disabled: r.disabled === 1,
+});
+const toToken = (r: TokenRow): Token => ({
+  id: r.id,
+  kind: r.kind === "agent" ? "agent" : "wall",
+  name: r.name,
+  director: r.director as DirectorId | null,
+  vips: r.vips === null ? null : (JSON.parse(r.vips) as string[]),
+  createdAt: r.created_at,
+  revokedAt: r.revoked_at,
+});
+
+/** Users, sessions and tokens; only hashes of secrets are stored. */
+export function createAuthStore(db: Database.Database, now: () => number) {
+  const getUser = db.prepare("SELECT * FROM users WHERE name = ?");
+  return {
+    async addUser(name: string, role: Role, password: string, vips: string[] | null): Promise<User> {
+      const hash = await hashPassword(password);
+      db.prepare("INSERT INTO users (name, role, vips, password_hash, created_at) VALUES (?, ?, ?, ?, ?)").run(
+        name, role, vips === null ? null : JSON.stringify(vips), hash, now(),
+      );
+      return toUser(getUser.get(name) as UserRow);
+    },
+    user(name: string): User | null {
+      const row = getUser.get(name) as UserRow | undefined;
+      return row ? toUser(row) : null;
+    },
+    users: (): User[] => (db.prepare("SELECT * FROM users ORDER BY name").all() as UserRow[]).map(toUser),
+    async updateUser(name: string, patch: { role?: Role; vips?: string[] | null; disabled?: boolean; password?: string }): Promise<User | null> {
+      const current = getUser.get(name) as UserRow | undefined;
+      if (!current) return null;
+      const hash = patch.password === undefined ? current.password_hash : await hashPassword(patch.password);
+      db.prepare("UPDATE users SET role = ?, vips = ?, disabled = ?, password_hash = ? WHERE name = ?").run(
+        patch.role ?? current.role,
+        patch.vips === undefined ? current.vips : patch.vips === null ? null : JSON.stringify(patch.vips),
+        patch.disabled === undefined ? current.disabled : patch.disabled ? 1 : 0,
+        hash,
+        name,
+      );
+      // A disabled user or a changed password ends every session at once.
+      if (patch.disabled === true || patch.password !== undefined) db.prepare("DELETE FROM sessions WHERE user_name = ?").run(name);
+      return toUser(getUser.get(name) as UserRow);
+    },
+    /** Checks a password; the same work is done for unknown users so timing does not reveal who exists. */
+    async checkPassword(name: string, password: string): Promise<User | null> {
+      const row = getUser.get(name) as UserRow | undefined;
+      const ok = await verifyPassword(password, row?.password_hash ?? (await decoyHash));
+      return row && ok && row.disabled === 0 ? toUser(row) : null;
+    },
+    openSession(user: string): string {
+      const secret = newSecret("s");
+      db.prepare("INSERT INTO sessions (id_hash, user_name, created_at, expires_at) VALUES (?, ?, ?, ?)").run(hashSecret(secret), user, now(), now() + SESSION_IDLE_MS);
+      return secret;
+    },
+    /** The user of a live session, extending it (sliding expiry). */
+    sessionUser(secret: string): User | null {
+      const idHash = hashSecret(secret);
+      const row = db.prepare("SELECT u.* FROM sessions s JOIN users u ON u.name = s.user_name WHERE s.id_hash = ? AND s.expires_at > ? AND u.disabled = 0").get(idHash, now()) as UserRow | undefined;
+      if (!row) return null;
+      db.prepare("UPDATE sessions SET expires_at = ? WHERE id_hash = ?").run(now() + SESSION_IDLE_MS, idHash);
+      return toUser(row);
+    },
+    closeSession: (secret: string) => void db.prepare("DELETE FROM sessions WHERE id_hash = ?").run(hashSecret(secret)),
+    addToken(kind: "agent" | "wall", name: string, director: DirectorId | null, vips: string[] | null): Token & { secret: string } {
+      const id = randomUUID();
+      const secret = newSecret(kind === "agent" ? "agt" : "wall");
+      db.prepare("INSERT INTO tokens (id, kind, name, director, vips, secret_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)").run(
+        id, kind, name, director, vips === null ? null : JSON.stringify(vips), hashSecret(secret), now(),
+      );
+      return { ...toToken(db.prepare("SELECT * FROM tokens WHERE id = ?").get(id) as TokenRow), secret };
+    },
+    tokens: (): Token[] => (db.prepare("SELECT * FROM tokens ORDER BY created_at").all() as TokenRow[]).map(toToken),
+    /** A live token by its secret (looked up by hash: an index lookup cannot leak timing about other tokens). */
+    tokenBySecret(secret: string): Token | null {
+      const row = db.prepare("SELECT * FROM tokens WHERE secret_hash = ? AND revoked_at IS NULL").get(hashSecret(secret)) as TokenRow | undefined;
+      return row ? toToken(row) : null;
+    },
+    revokeToken(id: string): Token | null {
+      db.prepare("UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").run(now(), id);
+      const row = db.prepare("SELECT * FROM tokens WHERE id = ?").get(id) as TokenRow | undefined;
+      return row ? toToken(row) : null;
+    },
+  };
+}
+
+/** The auth store's interface. */
+export type AuthStore = ReturnType<typeof createAuthStore>;

@@ -1,0 +1,16 @@
+import type { DirectorView } from "@lvsdeck/protocol";
+
+/** A director's view reduced to the VIPs a principal may see: other services and VRRP instances are left out. */
+export function scopeView(view: DirectorView, scope: readonly string[] | null): DirectorView {
+  if (scope === null || view.snapshot === null) return view;
+  const snapshot = view.snapshot;
+  return {
+    ...view,
+    snapshot: {
+      ...snapshot,
+      services: snapshot.services.filter((s) => s.address !== null && scope.includes(s.address)),
+      vrrp: snapshot.vrrp.filter((v) => v.vips.some((vip) => scope.includes(vip.split("/")[0] ?? vip))),
+      vipsPresent: snapshot.vipsPresent.filter((vip) => scope.includes(vip.split("/")[0] ?? vip)),
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { parseArgs } from "node:util";
+import { createUserRequestSchema, directorIdSchema, roleSchema } from "@lvsdeck/protocol";
+import { openDatabase } from "./store/database";
+import { createAuthStore } from "./auth/authStore";
+import { createAuditLog } from "./auth/auditLog";
+
+/** Administrative subcommands of `lvsdeck-hub`; they work on the SQLite file directly, so the hub may be stopped. */
+export const cliUsage = `usage: lvsdeck-hub user add NAME --role viewer|operator|admin [--vips A,B] [--data DIR]   (password on stdin)
+       lvsdeck-hub user passwd NAME [--data DIR]                                         (password on stdin)
+       lvsdeck-hub user list [--data DIR]
+       lvsdeck-hub token add-agent DIRECTOR [--data DIR]        prints the token once
+       lvsdeck-hub token add-wall NAME [--vips A,B] [--data DIR] prints the token once
+       lvsdeck-hub token list | revoke ID [--data DIR]`;
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  // Only the first line counts, so `echo secret | lvsdeck-hub user add ...` works.
+  return Buffer.concat(chunks).toString("utf8").split(/\r?\n/)[0] ?? "";
+}
+
+/** Runs a subcommand; returns the exit status. Messages go to stderr, results (tokens) to stdout. */
+export async function runCli(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { role: { type: "string" }, vips: { type: "string" }, data: { type: "string", default: "./data" } },
+  });
+  const [group, action, name] = positionals;
+  const db = openDatabase(values.data ?? "./data");
+  const store = createAuthStore(db, Date.now);
+  const audit = createAuditLog(db);
+  const vips = values.vips ? values.vips.split(",").map((v) => v.trim()).filter(Boolean) : null;
+  const note = (detail: string, kind: "user" | "token") =>
+    audit.append({ at: Date.now(), actor: "cli", action: kind, remote: null, directors: [], service: null, realServer: null, from: null, to: null, reason: null, result: "ok", detail });
+  try {
+    if (group === "user" && action === "add" && name) {
+      const role = roleSchema.safeParse(values.role);
+      if (!role.success) throw new Error("--role must be viewer, operator or admin");
+      const request = createUserRequestSchema.safeParse({ name, role: role.data, password: await readStdin(), vips });
+      if (!request.success) throw new Error(request.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+      if (store.user(name)) throw new Error(`user ${name} already exists (use user passwd to change the password)`);
+      await store.addUser(request.data.name, request.data.role, request.data.password, request.data.vips);
+      note(`created ${name} as ${role.data}`, "user");
+      process.stderr.write(`created ${role.data} ${name}\n`);
+    } else if (group === "user" && action === "passwd" && name) {
+      const password = await readStdin();
+      if (password.length < 12) throw new Error("password: at least 12 characters");
+      if (!(await store.updateUser(name, { password }))) throw new Error(`no user ${name}`);
+      note(`changed the password of ${name}`, "user");
+      process.stderr.write(`password of ${name} changed; their sessions are closed\n`);
+    } else if (group === "user" && action === "list") {
+      for (const u of store.users()) process.stdout.write(`${u.name}\t${u.role}\t${u.vips?.join(",") ?? "all VIPs"}${u.disabled ? "\tdisabled" : ""}\n`);
+    } else if (group === "token" && action === "add-agent" && name) {
+      const director = directorIdSchema.parse(name);
+      const token = store.addToken("agent", director, director, null);
+      note(`created agent token for ${director}`, "token");
+      process.stdout.write(`${token.secret}\n`);
+    } else if (group === "token" && action === "add-wall" && name) {
+      const token = store.addToken("wall", name, null, vips);
+      note(`created wall token ${name}`, "token");
+      process.stdout.write(`${token.secret}\n`);
+    } else if (group === "token" && action === "list") {
+      for (const t of store.tokens()) process.stdout.write(`${t.id}\t${t.kind}\t${t.name}\t${t.revokedAt ? "revoked" : "active"}\n`);
+    } else if (group === "token" && action === "revoke" && name) {
+      if (!store.revokeToken(name)) throw new Error(`no token ${name}`);
+      note(`revoked token ${name}`, "token");
+      process.stderr.write(`revoked ${name} (a running hub disconnects its agent within a minute, or at once through the API)\n`);
+    } else {
+      process.stderr.write(`${cliUsage}\n`);
+      return 2;
+    }
+    return 0;
+  } catch (err) {
+    process.stderr.write(`lvsdeck-hub: ${(err as Error).message}\n`);
+    return 1;
+  } finally {
+    db.close();
+  }
+}

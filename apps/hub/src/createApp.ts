@@ -1,0 +1,74 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import express from "express";
+import type { Express, NextFunction, Request, Response } from "express";
+import helmet from "helmet";
+import type { AuthStore } from "./auth/authStore";
+import type { AuditLog } from "./auth/auditLog";
+import { requireAuth } from "./auth/middleware";
+import type { Logger } from "./log";
+import { MAX_REST_BODY } from "./limits";
+import { createApiRouter, createHealthRouter } from "./routes/apiRouter";
+import { createAuthRouter } from "./routes/authRouter";
+import { createChangeRouter } from "./routes/changeRouter";
+import { fail } from "./routes/validate";
+
+type ApiDeps = Parameters<typeof createApiRouter>[0] & Parameters<typeof createChangeRouter>[0];
+
+/** Everything the HTTP side needs. */
+export interface AppDeps extends ApiDeps {
+  store: AuthStore;
+  audit: AuditLog;
+  log: Logger;
+  webDist: string | undefined;
+  renderMetrics: () => Promise<{ contentType: string; body: string }>;
+  onAgentTokenRevoked: (director: string) => void;
+}
+
+/** Builds the Express app: security headers, JSON bodies, sign-in, the APIs, /metrics and the web app. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          // React and recharts set style attributes; no inline script is ever allowed.
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", "data:"],
+          connectSrc: ["'self'", "ws:", "wss:"],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          upgradeInsecureRequests: null,
+        },
+      },
+    }),
+  );
+  app.use(express.json({ limit: MAX_REST_BODY }));
+  app.use("/api", createHealthRouter(deps));
+  app.use("/api", createAuthRouter({ store: deps.store, audit: deps.audit, now: deps.now, onAgentTokenRevoked: deps.onAgentTokenRevoked }));
+  const auth = requireAuth(deps.store);
+  app.use("/api", auth, createApiRouter(deps), createChangeRouter(deps));
+  app.use("/api", (req, res) => fail(res, 404, `no route ${req.method} /api${req.path}`));
+  // Prometheus scrapers usually cannot sign in; the metrics carry no secrets (documented in apps/hub/README.md).
+  app.get("/metrics", async (_req, res) => {
+    const { contentType, body } = await deps.renderMetrics();
+    res.type(contentType).send(body);
+  });
+  if (deps.webDist && existsSync(join(deps.webDist, "index.html"))) {
+    const webDist = deps.webDist;
+    app.use(express.static(webDist, { index: false, maxAge: "1h" }));
+    app.get("/{*path}", (_req, res) => res.sendFile(join(webDist, "index.html"), { maxAge: 0 }));
+  }
+  // Express 5 routes rejected promises and body-parser failures here; answer with a clear message.
+  app.use((err: Error & { status?: number }, _req: Request, res: Response, _next: NextFunction) => {
+    const status = err.status ?? 500;
+    if (status >= 500) deps.log.error("request failed", { error: err.message });
+    res.status(status).json({ error: status === 400 ? `malformed body: ${err.message}` : status >= 500 ? "internal error" : err.message });
+  });
+  return app;
+}

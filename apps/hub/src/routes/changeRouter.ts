@@ -1,0 +1,117 @@
+import { Router, type Request, type Response } from "express";
+import { drainRequestSchema, restoreRequestSchema, simFaultRequestSchema, weightChangeRequestSchema } from "@lvsdeck/protocol";
+import type { ApiError, DirectorView } from "@lvsdeck/protocol";
+import type { CommandRouter } from "../agents/commandRouter";
+import { CommandError } from "../agents/commandRouter";
+import type { Caller, WeightService } from "../agents/weightService";
+import { WeightRefused } from "../agents/weightService";
+import { currentService } from "../agents/weightGuard";
+import type { AuditLog } from "../auth/auditLog";
+import { principalOf, requireRole } from "../auth/middleware";
+import { actorName, inScope } from "../auth/principal";
+import type { Fleet } from "../fleet";
+import { fail, validate } from "./validate";
+
+interface Deps {
+  fleet: Fleet;
+  weights: WeightService;
+  commands: CommandRouter;
+  audit: AuditLog;
+  now: () => number;
+}
+
+function callerOf(req: Request, res: Response): Caller {
+  const principal = principalOf(res);
+  return { actor: actorName(principal), remote: req.socket.remoteAddress ?? null, mayAct: (service) => inScope(principal, service) };
+}
+
+/** Turns a refused or failed command into its HTTP answer; rethrows anything else. */
+function answerError(res: Response, err: unknown): void {
+  if (err instanceof WeightRefused) {
+    const body: ApiError = { error: err.message, code: err.code, ...(err.currentWeight !== undefined && { currentWeight: err.currentWeight }) };
+    res.status(err.status).json(body);
+    return;
+  }
+  if (err instanceof CommandError) return fail(res, err.status, err.message);
+  throw err;
+}
+
+/** Drain progress of one real server: connections and persistence templates still on it, per director. */
+function drainProgress(directors: DirectorView[], service: string, realServer: string) {
+  return directors.flatMap((d) => {
+    const rs = d.snapshot?.services.find((s) => s.key === service)?.realServers.find((r) => r.key === realServer);
+    return rs ? [{ director: d.id, weight: rs.weight, activeConns: rs.activeConns, inactiveConns: rs.inactiveConns, persistConns: rs.persistConns, stale: d.stale }] : [];
+  });
+}
+
+/** Everything that changes the cluster (operators and admins only): weights, drains, restores, simulated faults. */
+export function createChangeRouter(deps: Deps): Router {
+  const router = Router();
+  const operator = requireRole("operator");
+
+  router.post("/weights", operator, async (req, res) => {
+    const request = validate(weightChangeRequestSchema, req.body, res);
+    if (!request) return;
+    try {
+      res.json(await deps.weights.setWeight(request, callerOf(req, res)));
+    } catch (err) {
+      answerError(res, err);
+    }
+  });
+
+  router.post("/drain", operator, async (req, res) => {
+    const request = validate(drainRequestSchema, req.body, res);
+    if (!request) return;
+    try {
+      res.json(await deps.weights.drain(request, callerOf(req, res)));
+    } catch (err) {
+      answerError(res, err);
+    }
+  });
+
+  router.post("/restore", operator, async (req, res) => {
+    const request = validate(restoreRequestSchema, req.body, res);
+    if (!request) return;
+    try {
+      res.json(await deps.weights.restore(request, callerOf(req, res)));
+    } catch (err) {
+      answerError(res, err);
+    }
+  });
+
+  // Drains in progress, with what is left on each director; readable by every signed-in user.
+  router.get("/drains", (_req, res) => {
+    const directors = deps.fleet.list();
+    const drains = directors
+      .flatMap((d) => d.snapshot?.services ?? [])
+      .flatMap((s) => s.realServers.map((rs) => ({ service: s.key, realServer: rs.key })))
+      .filter((k, i, all) => all.findIndex((o) => o.service === k.service && o.realServer === k.realServer) === i)
+      .flatMap(({ service, realServer }) => {
+        const previousWeight = deps.weights.drainedFrom(service, realServer);
+        if (previousWeight === null || !currentService(directors, service)) return [];
+        return [{ service, realServer, previousWeight, directors: drainProgress(directors, service, realServer) }];
+      });
+    res.json({ drains });
+  });
+
+  router.post("/sim/faults", operator, async (req, res) => {
+    const request = validate(simFaultRequestSchema, req.body, res);
+    if (!request) return;
+    const caller = callerOf(req, res);
+    const base = { at: deps.now(), actor: caller.actor, action: "sim-fault" as const, remote: caller.remote, directors: [request.director], service: request.service ?? null, realServer: request.realServer ?? null, from: null, to: null, reason: null };
+    try {
+      const detail = await deps.commands.simFault(request.director, {
+        kind: "sim-fault",
+        fault: request.fault,
+        ...(request.service && { service: request.service }),
+        ...(request.realServer && { realServer: request.realServer }),
+      });
+      deps.audit.append({ ...base, result: "ok", detail: `${request.fault}: ${detail}` });
+      res.json({ ok: true, detail });
+    } catch (err) {
+      deps.audit.append({ ...base, result: "failed", detail: `${request.fault}: ${(err as Error).message}` });
+      answerError(res, err);
+    }
+  });
+  return router;
+}
