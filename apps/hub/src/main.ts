@@ -14,6 +14,7 @@ const { values } = parseArgs({
     "agent-token": { type: "string", multiple: true },
     web: { type: "string" },
     "ui-push-mode": { type: "string", default: "coalesce" },
+    "command-timeout-ms": { type: "string" },
   },
 });
 
@@ -36,6 +37,7 @@ const hub = await createHub({
   agentTokens: tokens,
   dataDir: values.data ?? "./data",
   uiPushMode,
+  ...(values["command-timeout-ms"] !== undefined && { commandTimeoutMs: Math.max(500, Number(values["command-timeout-ms"]) || 5_000) }),
   webDist: resolve(values.web ?? join(here, "../../web/dist")),
   ...(values.host !== undefined && { host: values.host }),
 });
