@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ChildProcess } from "node:child_process";
+import WebSocket from "ws";
+import { PROTOCOL_VERSION, auditResponseSchema, createdTokenSchema, weightChangeSchema } from "@lvsdeck/protocol";
+import { USERS, agentBin, director, login, startHub, startSeedPair, stopAll, vrrpState, waitFor } from "./harness";
+import { spawn } from "node:child_process";
+
+const SEED = "TCP 192.168.50.100:443";
+const WEB = "TCP 192.168.50.101:80";
+
+/** Every route that changes something, with a valid body, so only the caller's rights decide. */
+const writes: [string, string, unknown][] = [
+  ["POST", "/api/weights", { service: SEED, realServer: "192.168.50.11:443", weight: 3 }],
+  ["POST", "/api/drain", { service: SEED, realServer: "192.168.50.11:443" }],
+  ["POST", "/api/restore", { service: SEED, realServer: "192.168.50.11:443" }],
+  ["POST", "/api/sim/faults", { director: "lvs-dir-02", fault: "cut-link" }],
+  ["POST", "/api/users", { name: "mallory", role: "admin", password: "mallory-password-1" }],
+  ["PATCH", "/api/users/vera", { role: "admin" }],
+  ["POST", "/api/tokens", { kind: "wall", name: "tv" }],
+  ["DELETE", "/api/tokens/x", undefined],
+];
+/** Every route that reads. */
+const reads = ["/api/cluster", "/api/cluster?at=1", "/api/events", "/api/alerts", "/api/series?service=TCP%20192.168.50.100:443&from=0&to=1000", "/api/connections?director=lvs-dir-01", "/api/drains", "/api/session", "/api/weights/x"];
+const adminReads = ["/api/users", "/api/tokens", "/api/audit"];
+
+describe("who may do what", () => {
+  let hub: Awaited<ReturnType<typeof startHub>>;
+  let children: ChildProcess[] = [];
+  const cookies: Record<string, string> = {};
+  const as = (who: string | null, method: string, path: string, body?: unknown) =>
+    fetch(`${hub.url}${path}`, {
+      method,
+      headers: { "content-type": "application/json", ...(who && { cookie: cookies[who]! }) },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+
+  beforeAll(async () => {
+    hub = await startHub();
+    children = await startSeedPair(hub.url);
+    for (const [key, user] of Object.entries(USERS)) cookies[key] = await login(hub.url, user.name, user.password);
+    await waitFor(async () => vrrpState(await director(hub.url, "lvs-dir-01")) === "MASTER", 15_000, "MASTER");
+    await waitFor(async () => (await director(hub.url, "lvs-dir-02"))?.snapshot, 5_000, "lvs-dir-02");
+  }, 60_000);
+  afterAll(async () => {
+    await stopAll(children);
+    await hub.close();
+  });
+
+  it("answers 401 on every route without credentials, except health and sign-in", async () => {
+    for (const path of [...reads, ...adminReads]) expect([path, (await as(null, "GET", path)).status]).toEqual([path, 401]);
+    for (const [method, path, body] of writes) expect([path, (await as(null, method, path, body)).status]).toEqual([path, 401]);
+    expect((await as(null, "GET", "/api/health")).status).toBe(200);
+  });
+
+  it("answers 403 to a viewer on every write and every admin read, and lets it read", async () => {
+    for (const [method, path, body] of writes) expect([path, (await as("viewer", method, path, body)).status]).toEqual([path, 403]);
+    for (const path of adminReads) expect([path, (await as("viewer", "GET", path)).status]).toEqual([path, 403]);
+    expect((await as("viewer", "GET", "/api/cluster")).status).toBe(200);
+  });
+
+  it("answers 403 to an operator outside their VIPs and lets them act inside", async () => {
+    const outside = await as("scoped", "POST", "/api/weights", { service: SEED, realServer: "192.168.50.11:443", weight: 3 });
+    expect(outside.status).toBe(403);
+    const inside = await as("scoped", "POST", "/api/weights", { service: WEB, realServer: "10.50.0.21:8080", weight: 2 });
+    expect(inside.status).toBe(200);
+    // Their cluster view holds only their VIP's service.
+    const cluster = (await (await as("scoped", "GET", "/api/cluster")).json()) as { directors: { snapshot: { services: { key: string }[] } | null }[] };
+    expect(cluster.directors.flatMap((d) => d.snapshot?.services.map((s) => s.key) ?? []).every((k) => k === WEB)).toBe(true);
+  });
+
+  it("rejects malformed and oversized bodies with 400 naming the field", async () => {
+    const bad = await as("operator", "POST", "/api/weights", { service: SEED, realServer: "192.168.50.11:443", weight: -1 });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { issues: { path: string }[] }).issues[0]?.path).toBe("weight");
+    const extra = await as("operator", "POST", "/api/weights", { service: SEED, realServer: "192.168.50.11:443", weight: 1, shell: "x" });
+    expect(extra.status).toBe(400);
+    const notJson = await fetch(`${hub.url}/api/weights`, { method: "POST", headers: { "content-type": "application/json", cookie: cookies.operator! }, body: "{weight" });
+    expect(notJson.status).toBe(400);
+    expect(((await notJson.json()) as { error: string }).error).toMatch(/malformed body/);
+    const huge = await as("operator", "POST", "/api/weights", { service: SEED, realServer: "192.168.50.11:443", weight: 1, reason: "x".repeat(100_000) });
+    expect(huge.status).toBe(413);
+  });
+
+  it.each([
+    ["TCP 192.168.50.100:443; reboot", "192.168.50.11:443"],
+    ["TCP 192.168.50.100:443", "192.168.50.11:443 -w 0"],
+    ["TCP -t 1.2.3.4:1", "192.168.50.11:443"],
+    ["TCP 192.168.50.100:443", "$(reboot):443"],
+    ["FWM 100 -6 --sched-flags x", "192.168.50.41:0"],
+  ])("rejects injection in service %j / real server %j by schema", async (service, realServer) => {
+    const response = await as("admin", "POST", "/api/weights", { service, realServer, weight: 1 });
+    expect(response.status).toBe(400);
+  });
+
+  it("needs force and a reason to drain the last healthy server, and records it in the audit log", async () => {
+    const drainFirst = await as("operator", "POST", "/api/drain", { service: SEED, realServer: "192.168.50.11:443" });
+    expect(drainFirst.status).toBe(200);
+    const refused = await as("operator", "POST", "/api/drain", { service: SEED, realServer: "192.168.50.12:443" });
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { code: string }).code).toBe("needs-force");
+    const noReason = await as("operator", "POST", "/api/drain", { service: SEED, realServer: "192.168.50.12:443", force: true });
+    expect(noReason.status).toBe(400);
+    const forced = await as("operator", "POST", "/api/drain", { service: SEED, realServer: "192.168.50.12:443", force: true, reason: "maintenance window 42" });
+    expect(forced.status).toBe(200);
+    for (const rs of ["192.168.50.11:443", "192.168.50.12:443"]) expect((await as("operator", "POST", "/api/restore", { service: SEED, realServer: rs })).status).toBe(200);
+    const audit = auditResponseSchema.parse(await (await as("admin", "GET", "/api/audit")).json());
+    const drain = audit.records.find((r) => r.action === "drain" && r.reason === "maintenance window 42");
+    expect(drain).toMatchObject({ actor: USERS.operator.name, realServer: "192.168.50.12:443", to: 0, result: "applied" });
+    expect(drain?.directors.sort()).toEqual(["lvs-dir-01", "lvs-dir-02"]);
+    expect(audit.records.some((r) => r.action === "login" && r.actor === USERS.viewer.name)).toBe(true);
+  });
+
+  it("answers 409 with the current weight when the weight changed since the operator saw it", async () => {
+    const response = await as("operator", "POST", "/api/weights", { service: WEB, realServer: "10.50.0.23:8080", weight: 5, expectedWeight: 7 });
+    expect(response.status).toBe(409);
+    expect(await response.json()).toMatchObject({ code: "weight-changed", currentWeight: 2 });
+  });
+
+  it("applies a replayed request id once", async () => {
+    const body = { service: WEB, realServer: "10.50.0.22:8080", weight: 4, requestId: "replay-test-0001" };
+    const first = weightChangeSchema.parse(await (await as("operator", "POST", "/api/weights", body)).json());
+    const second = weightChangeSchema.parse(await (await as("operator", "POST", "/api/weights", { ...body, weight: 9 })).json());
+    expect(second.id).toBe(first.id);
+    const view = await director(hub.url, "lvs-dir-01");
+    expect(view?.snapshot?.services.find((s) => s.key === WEB)?.realServers.find((r) => r.key === "10.50.0.22:8080")?.weight).toBe(4);
+    const audit = auditResponseSchema.parse(await (await as("admin", "GET", "/api/audit")).json());
+    expect(audit.records.filter((r) => r.action === "weight" && r.realServer === "10.50.0.22:8080")).toHaveLength(1);
+  });
+
+  it("sets the session cookie httpOnly and SameSite=Strict, with a CSP on pages", async () => {
+    const response = await fetch(`${hub.url}/api/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: USERS.admin.name, password: USERS.admin.password }) });
+    expect(response.headers.get("set-cookie")).toMatch(/HttpOnly; SameSite=Strict/);
+    expect(response.headers.get("content-security-policy")).toMatch(/script-src 'self'/);
+  });
+
+  it("binds an agent token to its director, rejects forged tokens and disconnects a revoked one at once", async () => {
+    const created = createdTokenSchema.parse(await (await as("admin", "POST", "/api/tokens", { kind: "agent", director: "lvs-dir-03" })).json());
+    const agentUrl = `${hub.url.replace("http", "ws")}/ws/agent`;
+    const hello = (name: string) => JSON.stringify({ type: "hello", protocolVersion: PROTOCOL_VERSION, director: name, agentVersion: "t", sources: [], capabilities: [], weightMode: "runtime", tickMs: 1000 });
+    const connect = (token: string) => new WebSocket(agentUrl, { headers: { authorization: `Bearer ${token}` } });
+    const refused = await new Promise<number>((resolve) => connect("agt_forged").once("unexpected-response", (_q, r) => resolve(r.statusCode ?? 0)));
+    expect(refused).toBe(401);
+    const impostor = connect(created.secret);
+    impostor.on("open", () => impostor.send(hello("lvs-dir-01")));
+    expect(await new Promise<number>((resolve) => impostor.once("close", resolve))).toBe(4403);
+    // A real agent process with that token, then revoke it.
+    const agent = spawn(process.execPath, [agentBin, "--hub", hub.url, "--director", "lvs-dir-03", "--token", created.secret, "--source", "sim", "--tick-ms", "250"], { stdio: "ignore" });
+    children.push(agent);
+    await waitFor(async () => (await director(hub.url, "lvs-dir-03"))?.connected, 10_000, "lvs-dir-03 connected");
+    expect((await as("admin", "DELETE", `/api/tokens/${created.id}`)).status).toBe(200);
+    await waitFor(async () => (await director(hub.url, "lvs-dir-03"))?.connected === false, 2_000, "lvs-dir-03 disconnected");
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect((await director(hub.url, "lvs-dir-03"))?.connected).toBe(false);
+  });
+
+  it("opens /ws/ui with a wall token in the kiosk URL, and only for its VIPs", async () => {
+    const created = createdTokenSchema.parse(await (await as("admin", "POST", "/api/tokens", { kind: "wall", name: "noc", vips: ["192.168.50.101"] })).json());
+    const ws = new WebSocket(`${hub.url.replace("http", "ws")}/ws/ui?token=${created.secret}`, { headers: { origin: hub.url } });
+    const frames: { type: string; director?: { snapshot: { services: { key: string }[] } | null } }[] = [];
+    ws.on("message", (d) => frames.push(JSON.parse(d.toString()) as (typeof frames)[number]));
+    await waitFor(async () => frames.some((f) => f.type === "director"), 5_000, "director frame");
+    const keys = frames.flatMap((f) => f.director?.snapshot?.services.map((s) => s.key) ?? []);
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys.every((k) => k === WEB)).toBe(true);
+    ws.close();
+    // The same token cannot write.
+    const write = await fetch(`${hub.url}/api/weights`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${created.secret}` }, body: JSON.stringify({ service: WEB, realServer: "10.50.0.21:8080", weight: 1 }) });
+    expect(write.status).toBe(403);
+  });
+  // Last: it locks this address out of signing in for a minute.
+  it("rate-limits failed sign-ins", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await as(null, "POST", "/api/session", { name: "nobody", password: "wrong-password" })).status);
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses.at(-1)).toBe(429);
+  });
+
+});
