@@ -2,6 +2,7 @@ import type { AgentCommand, AgentHello, CommandResult, DirectorId, DirectorSnaps
 import { PROTOCOL_VERSION, diffSnapshots } from "@lvsdeck/protocol";
 import type { DirectorSource } from "./sources/source";
 import { createEventBuffer } from "./eventBuffer";
+import { createCommandLedger } from "./commandLedger";
 import { createHubLink } from "./hubLink";
 import type { Logger } from "./log";
 import { AGENT_VERSION } from "./version";
@@ -28,6 +29,7 @@ export interface Agent {
 export function createAgent(options: AgentOptions): Agent {
   const { source, log } = options;
   const buffer = createEventBuffer(EVENT_BUFFER_CAPACITY);
+  const ledger = createCommandLedger();
   let lastSent: DirectorSnapshot | null = null;
   let ticksSinceFull = 0;
   let welcomed = false;
@@ -105,7 +107,7 @@ export function createAgent(options: AgentOptions): Agent {
         buffer.ack(frame.seq);
         return;
       case "command":
-        void runCommand(frame.id, frame.command).then((result) => {
+        void ledger.run(frame.id, () => runCommand(frame.id, frame.command)).then((result) => {
           link.send(result);
           void tick();
         });
