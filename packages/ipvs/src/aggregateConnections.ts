@@ -1,102 +1,65 @@
+import { createConnectionScanner } from "./connectionScanner";
 import type { ConnectionActivity } from "./connectionState";
-import { createLineSplitter, DEFAULT_MAX_LINE_LENGTH } from "./lineSplitter";
+import type { ConnectionAggregator, ConnectionAggregatorOptions, ConnectionCounts, ConnectionSummary } from "./connectionSummary";
+import { createRangeSplitter, DEFAULT_MAX_LINE_LENGTH } from "./lineSplitter";
 import { parseConnectionLine } from "./parseConnections";
 import type { ConnectionEntry } from "./parseConnections";
 import { lineError } from "./parseResult";
 import type { ParseError } from "./parseResult";
 import { createSpaceSaving } from "./spaceSaving";
-import type { HeavyHitter, SpaceSaving } from "./spaceSaving";
+import type { SpaceSaving } from "./spaceSaving";
+import { isBlank } from "./textLines";
 
-/** Counters of connection entries by activity and state. */
-export interface ConnectionCounts {
+export type { AggregatorFootprint, ConnectionAggregator, ConnectionAggregatorOptions, ConnectionCounts, ConnectionSummary, RealServerConnections, ServiceConnections } from "./connectionSummary";
+
+const DEFAULTS = { sketchCapacity: 64, topClients: 10, maxServices: 4096, maxRealServersPerService: 4096, maxErrors: 100 } as const;
+
+/** Counts as they accumulate: by state in a Map of boxes, bumped with one lookup. */
+interface Tally {
   total: number;
   active: number;
   inactive: number;
   templates: number;
-  byState: Record<string, number>;
+  byState: Map<string, { n: number }>;
 }
-
-/** Counts for one real server (destination) of one service. */
-export interface RealServerConnections extends ConnectionCounts {
-  realServerKey: string;
-}
-
-/** Counts for one service, its real servers, and its busiest clients (by address, templates excluded). */
-export interface ServiceConnections extends ConnectionCounts {
-  serviceKey: string;
-  realServers: RealServerConnections[];
-  /** Space-Saving estimates: each count is at most `error` above the truth, and error ≤ clientOffers / k. */
-  topClients: HeavyHitter[];
-  /** Non-template entries offered to the client sketch (the N of its error bound). */
-  clientOffers: number;
-}
-
-/** The whole table summarised; `errors` keeps the first `maxErrors`, `errorCount` counts all. */
-export interface ConnectionSummary extends ConnectionCounts {
-  byProtocol: Record<string, number>;
-  services: ServiceConnections[];
-  /** Entries whose service or real server was beyond the key limits; counted in the totals only. */
-  overflowEntries: number;
-  errors: ParseError[];
-  errorCount: number;
-}
-
-/** Options for `createConnectionAggregator`; every limit bounds memory whatever the table size. */
-export interface ConnectionAggregatorOptions {
-  /** Counters per service in the client sketch (k); default 64. */
-  sketchCapacity?: number;
-  /** Clients reported per service; default 10. */
-  topClients?: number;
-  /** Maps an entry to its service, e.g. to fold a fwmark service's VIPs into `FWM 10`; default `entry.serviceKey`. */
-  serviceKeyOf?: (entry: ConnectionEntry) => string;
-  /** Distinct services tracked; default 4096. */
-  maxServices?: number;
-  /** Distinct real servers tracked per service; default 4096. */
-  maxRealServersPerService?: number;
-  /** Errors kept with their text; default 100. */
-  maxErrors?: number;
-  maxLineLength?: number;
-}
-
-/** Memory actually retained, for callers and tests that check it stays bounded. */
-export interface AggregatorFootprint {
-  services: number;
-  realServers: number;
-  sketchCounters: number;
-  pendingChars: number;
-  errorsKept: number;
-}
-
-/** An incremental `-Lnc` / `/proc/net/ip_vs_conn` aggregator: push chunks as they stream, then finish. */
-export interface ConnectionAggregator {
-  push(chunk: string): void;
-  finish(): ConnectionSummary;
-  footprint(): AggregatorFootprint;
-}
-
-const DEFAULTS = { sketchCapacity: 64, topClients: 10, maxServices: 4096, maxRealServersPerService: 4096, maxErrors: 100 } as const;
 
 interface ServiceState {
-  counts: ConnectionCounts;
-  realServers: Map<string, ConnectionCounts>;
+  counts: Tally;
+  realServers: Map<string, Tally>;
   sketch: SpaceSaving;
 }
 
-const emptyCounts = (): ConnectionCounts => ({ total: 0, active: 0, inactive: 0, templates: 0, byState: {} });
+const emptyTally = (): Tally => ({ total: 0, active: 0, inactive: 0, templates: 0, byState: new Map() });
+const countsOf = ({ byState, ...rest }: Tally): ConnectionCounts => ({ ...rest, byState: Object.fromEntries([...byState].map(([state, { n }]) => [state, n])) });
 
-function count(counts: ConnectionCounts, activity: ConnectionActivity, state: string): void {
+function count(counts: Tally, activity: ConnectionActivity, state: string): void {
   counts.total += 1;
   if (activity === "active") counts.active += 1;
   else if (activity === "inactive") counts.inactive += 1;
   else counts.templates += 1;
-  counts.byState[state] = (counts.byState[state] ?? 0) + 1;
+  const box = counts.byState.get(state);
+  if (box === undefined) counts.byState.set(state, { n: 1 });
+  else box.n += 1;
 }
+
+/** What counting needs of an entry; both a `ConnectionEntry` and the scanner's reused record have it. */
+type CountedConnection = Pick<ConnectionEntry, "protocol" | "state" | "activity" | "template" | "realServerKey"> & { client: { address: string } };
 
 /** Creates a connection aggregator whose memory grows with services and real servers, never with connections. */
 export function createConnectionAggregator(options: ConnectionAggregatorOptions = {}): ConnectionAggregator {
+  return createAggregator(options, true);
+}
+
+/**
+ * The aggregator, with or without the fast path that reads well-formed lines without building an entry;
+ * without it every line goes through `parseConnectionLine` (the reference the tests and bench compare with).
+ */
+export function createAggregator(options: ConnectionAggregatorOptions, fastPath: boolean): ConnectionAggregator {
   const o = { ...DEFAULTS, ...options };
-  const overall = emptyCounts();
-  const byProtocol: Record<string, number> = {};
+  const scanner = fastPath ? createConnectionScanner() : null;
+  const keyOf = options.serviceKeyOf;
+  const overall = emptyTally();
+  const byProtocol = new Map<string, number>();
   const services = new Map<string, ServiceState>();
   const errors: ParseError[] = [];
   let errorCount = 0;
@@ -106,14 +69,13 @@ export function createConnectionAggregator(options: ConnectionAggregatorOptions 
     errorCount += 1;
     if (errors.length < o.maxErrors) errors.push(lineError(line, text, message));
   };
-  const add = (entry: ConnectionEntry): void => {
+  const add = (entry: CountedConnection, key: string): void => {
     count(overall, entry.activity, entry.state);
-    byProtocol[entry.protocol] = (byProtocol[entry.protocol] ?? 0) + 1;
-    const key = options.serviceKeyOf?.(entry) ?? entry.serviceKey;
+    byProtocol.set(entry.protocol, (byProtocol.get(entry.protocol) ?? 0) + 1);
     let service = services.get(key);
     if (service === undefined) {
       if (services.size >= o.maxServices) return void (overflowEntries += 1);
-      service = { counts: emptyCounts(), realServers: new Map(), sketch: createSpaceSaving(o.sketchCapacity) };
+      service = { counts: emptyTally(), realServers: new Map(), sketch: createSpaceSaving(o.sketchCapacity) };
       services.set(key, service);
     }
     count(service.counts, entry.activity, entry.state);
@@ -121,17 +83,20 @@ export function createConnectionAggregator(options: ConnectionAggregatorOptions 
     let realServer = service.realServers.get(entry.realServerKey);
     if (realServer === undefined) {
       if (service.realServers.size >= o.maxRealServersPerService) return void (overflowEntries += 1);
-      realServer = emptyCounts();
+      realServer = emptyTally();
       service.realServers.set(entry.realServerKey, realServer);
       realServerTotal += 1;
     }
     count(realServer, entry.activity, entry.state);
   };
-  const splitter = createLineSplitter((text, line, overlong) => {
+  const splitter = createRangeSplitter((chunk, start, end, line, overlong) => {
+    const scanned = overlong || scanner === null ? null : scanner.scan(chunk, start, end);
+    if (scanner !== null && scanned !== null) return add(scanned, keyOf === undefined ? scanned.serviceKey : (keyOf(scanner.entry(chunk)) ?? scanned.serviceKey));
+    const text = chunk.slice(start, end);
     if (overlong) return fail(line, text, "line too long to be a connection entry");
-    if (text.trim() === "") return;
+    if (isBlank(text)) return;
     const parsed = parseConnectionLine(text);
-    if (parsed.kind === "entry") add(parsed.entry);
+    if (parsed.kind === "entry") add(parsed.entry, keyOf?.(parsed.entry) ?? parsed.entry.serviceKey);
     else if (parsed.kind === "error") fail(line, text, parsed.message);
   }, o.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH);
   return {
@@ -140,12 +105,12 @@ export function createConnectionAggregator(options: ConnectionAggregatorOptions 
       splitter.finish();
       const list = [...services.entries()].sort(([a], [b]) => a.localeCompare(b));
       return {
-        ...overall,
-        byProtocol,
+        ...countsOf(overall),
+        byProtocol: Object.fromEntries(byProtocol),
         services: list.map(([serviceKey, s]) => ({
           serviceKey,
-          ...s.counts,
-          realServers: [...s.realServers.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([realServerKey, c]) => ({ realServerKey, ...c })),
+          ...countsOf(s.counts),
+          realServers: [...s.realServers.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([realServerKey, c]) => ({ realServerKey, ...countsOf(c) })),
           topClients: s.sketch.top(o.topClients),
           clientOffers: s.sketch.total(),
         })),

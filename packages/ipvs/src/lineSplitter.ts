@@ -12,14 +12,24 @@ export interface LineSplitter {
   pendingLength(): number;
 }
 
+/** Receives each complete line as `text[start, end)` (no newline, no CR), so no line is copied out of its chunk. */
+export type RangeHandler = (text: string, start: number, end: number, line: number, overlong: boolean) => void;
+
+const CR = 13;
+
 /** Creates a line splitter whose memory is bounded by `maxLineLength`, whatever the input. */
 export function createLineSplitter(onLine: LineHandler, maxLineLength = DEFAULT_MAX_LINE_LENGTH): LineSplitter {
+  return createRangeSplitter((text, start, end, line, overlong) => onLine(start === 0 && end === text.length ? text : text.slice(start, end), line, overlong), maxLineLength);
+}
+
+/** Like `createLineSplitter`, but hands each line over as a range of the chunk it arrived in. */
+export function createRangeSplitter(onLine: RangeHandler, maxLineLength = DEFAULT_MAX_LINE_LENGTH): LineSplitter {
   let pending = "";
   let overlong = false;
   let lineNumber = 0;
-  const emit = (text: string): void => {
+  const emit = (text: string, start: number, end: number): void => {
     lineNumber += 1;
-    onLine(text.endsWith("\r") ? text.slice(0, -1) : text, lineNumber, overlong);
+    onLine(text, start, end > start && text.charCodeAt(end - 1) === CR ? end - 1 : end, lineNumber, overlong);
     overlong = false;
   };
   const keep = (text: string): void => {
@@ -33,25 +43,24 @@ export function createLineSplitter(onLine: LineHandler, maxLineLength = DEFAULT_
   };
   return {
     push(chunk) {
-      let start = 0;
       let newline = chunk.indexOf("\n");
       if (newline < 0) {
         keep(overlong ? pending : pending + chunk);
         return;
       }
-      emit(overlong ? pending : pending + chunk.slice(0, newline));
-      start = newline + 1;
+      const first = overlong ? pending : pending + chunk.slice(0, newline);
+      emit(first, 0, first.length);
+      let start = newline + 1;
       while ((newline = chunk.indexOf("\n", start)) >= 0) {
-        const line = chunk.slice(start, newline);
-        if (line.length > maxLineLength) overlong = true;
-        emit(line.length > maxLineLength ? line.slice(0, maxLineLength) : line);
+        if (newline - start > maxLineLength) overlong = true;
+        emit(chunk, start, overlong ? start + maxLineLength : newline);
         start = newline + 1;
       }
       pending = "";
       keep(chunk.slice(start));
     },
     finish() {
-      if (pending !== "" || overlong) emit(pending);
+      if (pending !== "" || overlong) emit(pending, 0, pending.length);
       pending = "";
       overlong = false;
     },

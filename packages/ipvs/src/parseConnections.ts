@@ -40,14 +40,28 @@ const HEADER_STARTS = ["IPVS connection entries", "pro expire state", "Pro FromI
 const STATE = /^[A-Z?][A-Z0-9_!?-]{0,15}$/;
 const PROTOCOL = /^[A-Z][A-Za-z0-9_]{0,11}$/;
 
-function buildEntry(protocol: string, client: AddressPort, virtual: AddressPort, destination: AddressPort, state: string, expiresSec: number, extras: Pick<ConnectionEntry, "peName" | "peData" | "origin">): ConnectionEntry {
-  const template = isTemplate(protocol, client.port, state);
+/** True for a protocol column as the kernel prints it. */
+export const isProtocolName = (text: string): boolean => PROTOCOL.test(text);
+
+/** True for a state column as the kernel prints it. */
+export const isStateName = (text: string): boolean => STATE.test(text);
+
+/** The parts of an entry that follow from its protocol, virtual and destination alone. */
+export type ConnectionTarget = Pick<ConnectionEntry, "fwmark" | "serviceKey" | "realServerKey">;
+
+/** Keys an entry's service (a fwmark template's by its mark) and real server. */
+export function connectionTarget(protocol: string, virtual: AddressPort, destination: AddressPort): ConnectionTarget {
   const fwmark = protocol === "IP" ? fwmarkFromAddress(virtual.address, virtual.family) : null;
   const serviceKey = fwmark !== null ? fwmarkServiceKey(fwmark, virtual.family) : serviceKeyOf(protocol, virtual.address, virtual.port);
+  return { fwmark, serviceKey, realServerKey: realServerKeyOf(destination.address, destination.port) };
+}
+
+function buildEntry(protocol: string, client: AddressPort, virtual: AddressPort, destination: AddressPort, state: string, expiresSec: number, extras: Pick<ConnectionEntry, "peName" | "peData" | "origin">): ConnectionEntry {
+  const template = isTemplate(protocol, client.port, state);
+  const { fwmark, serviceKey, realServerKey } = connectionTarget(protocol, virtual, destination);
   return {
     protocol, family: client.family, client, virtual, destination, state, expiresSec, ...extras,
-    template, activity: connectionActivity(protocol, state, template), fwmark, serviceKey,
-    realServerKey: realServerKeyOf(destination.address, destination.port),
+    template, activity: connectionActivity(protocol, state, template), fwmark, serviceKey, realServerKey,
   };
 }
 
@@ -70,7 +84,8 @@ function parseIpvsadmRow(tokens: readonly string[]): ConnectionLine {
   return { kind: "entry", entry: buildEntry(protocol, client, virtual, destination, state, expiresSec, extras) };
 }
 
-function procEndpoint(addressText: string, portText: string): AddressPort | null {
+/** Decodes a /proc address and port pair, or null. */
+export function procEndpoint(addressText: string, portText: string): AddressPort | null {
   const address = parseProcAddress(addressText);
   const port = parseProcPort(portText);
   return address === null || port === null ? null : { ...address, port };

@@ -1,3 +1,5 @@
+import { detach } from "./textLines";
+
 /** A line a parser could not read: its 1-based number, its text, and why. */
 export interface ParseError {
   line: number;
@@ -16,5 +18,5 @@ const MAX_ERROR_TEXT = 200;
 
 /** Builds a parse error, clipping very long line text. */
 export function lineError(line: number, text: string, message: string): ParseError {
-  return { line, text: text.length > MAX_ERROR_TEXT ? `${text.slice(0, MAX_ERROR_TEXT)}…` : text, message };
+  return { line, text: detach(text.length > MAX_ERROR_TEXT ? `${text.slice(0, MAX_ERROR_TEXT)}…` : text), message };
 }

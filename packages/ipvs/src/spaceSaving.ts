@@ -1,3 +1,9 @@
+import { detach } from "./textLines";
+
+// V8 copies substrings shorter than this instead of slicing, so they pin nothing (SlicedString::kMinLength).
+const SLICE_MIN_LENGTH = 13;
+const own = (item: string): string => (item.length < SLICE_MIN_LENGTH ? item : detach(item));
+
 /** One heavy hitter: `count` overestimates the true count by at most `error`, so the truth is in [count - error, count]. */
 export interface HeavyHitter {
   item: string;
@@ -24,21 +30,24 @@ interface Slot {
   item: string;
   count: number;
   error: number;
+  /** Where the slot sits in the heap, so moves need no map update. */
+  at: number;
 }
 
 /** Creates a Space-Saving sketch backed by an indexed min-heap, so each offer costs O(log capacity). */
 export function createSpaceSaving(capacity: number): SpaceSaving {
   const size = Math.max(1, Math.floor(capacity));
   const heap: Slot[] = [];
-  const index = new Map<string, number>();
+  const index = new Map<string, Slot>();
   let offers = 0;
+  const place = (slot: Slot, at: number): void => {
+    heap[at] = slot;
+    slot.at = at;
+  };
   const swap = (a: number, b: number): void => {
     const sa = heap[a] as Slot;
-    const sb = heap[b] as Slot;
-    heap[a] = sb;
-    heap[b] = sa;
-    index.set(sb.item, a);
-    index.set(sa.item, b);
+    place(heap[b] as Slot, a);
+    place(sa, b);
   };
   const siftDown = (start: number): void => {
     let i = start;
@@ -65,20 +74,24 @@ export function createSpaceSaving(capacity: number): SpaceSaving {
   return {
     offer(item) {
       offers += 1;
-      const at = index.get(item);
-      if (at !== undefined) {
-        (heap[at] as Slot).count += 1;
-        siftDown(at);
+      const slot = index.get(item);
+      if (slot !== undefined) {
+        slot.count += 1;
+        siftDown(slot.at);
       } else if (heap.length < size) {
-        heap.push({ item, count: 1, error: 0 });
-        index.set(item, heap.length - 1);
-        siftUp(heap.length - 1);
+        // Kept items are detached so a counter never pins the chunk of input its item was sliced from.
+        const added: Slot = { item: own(item), count: 1, error: 0, at: heap.length };
+        heap.push(added);
+        index.set(added.item, added);
+        siftUp(added.at);
       } else {
         // Replace the smallest counter: the newcomer inherits its count as possible overestimate.
         const min = heap[0] as Slot;
         index.delete(min.item);
-        heap[0] = { item, count: min.count + 1, error: min.count };
-        index.set(item, 0);
+        min.item = own(item);
+        min.error = min.count;
+        min.count += 1;
+        index.set(min.item, min);
         siftDown(0);
       }
     },
@@ -86,7 +99,7 @@ export function createSpaceSaving(capacity: number): SpaceSaving {
       return [...heap]
         .sort((a, b) => b.count - a.count || a.item.localeCompare(b.item))
         .slice(0, Math.max(0, n))
-        .map((slot) => ({ ...slot }));
+        .map(({ item, count, error }) => ({ item, count, error }));
     },
     size: () => heap.length,
     total: () => offers,

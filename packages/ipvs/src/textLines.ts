@@ -22,3 +22,11 @@ export function tokenize(text: string): string[] {
 export function isBlank(text: string): boolean {
   return text.trim() === "";
 }
+
+/**
+ * A copy of `text` that no longer shares memory with the string it was sliced from. V8 keeps a
+ * slice's whole parent alive, so a kept key or error text must not pin a 64 KiB chunk of input.
+ */
+export function detach(text: string): string {
+  return ` ${text}`.slice(1);
+}
