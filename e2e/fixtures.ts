@@ -1,7 +1,7 @@
 import { test as base } from "@playwright/test";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DashboardPage } from "./pages/DashboardPage";
@@ -10,6 +10,19 @@ import { DashboardPage } from "./pages/DashboardPage";
 export interface DemoCluster {
   url: string;
   process: ChildProcess;
+  /** The demo admin's one-time credentials, as `npm start` prints them. */
+  admin: { user: string; password: string };
+  /** A signed-in session of the demo admin (`name=value`), for API calls from tests. */
+  cookie: string;
+  /** fetch against the hub as the demo admin. */
+  api: (path: string, init?: RequestInit) => Promise<Response>;
+}
+
+/** Signs in through the API and returns the session cookie. */
+export async function signIn(url: string, user: string, password: string): Promise<string> {
+  const response = await fetch(`${url}/api/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: user, password }) });
+  if (!response.ok) throw new Error(`sign-in as ${user} failed: HTTP ${response.status}`);
+  return (response.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
 }
 
 function freePort(): Promise<number> {
@@ -33,10 +46,18 @@ async function startDemo(): Promise<DemoCluster & { dataDir: string }> {
   child.stdout?.resume();
   child.stderr?.resume();
   const url = `http://127.0.0.1:${port}`;
+  const credentialsFile = join(dataDir, "demo-credentials.json");
+  let cookie = "";
+  let admin = { user: "", password: "" };
   for (let i = 0; i < 200; i++) {
     try {
-      const cluster = (await (await fetch(`${url}/api/cluster`)).json()) as { directors: { snapshot: unknown }[] };
-      if (cluster.directors.filter((d) => d.snapshot).length === 2) return { url, process: child, dataDir };
+      if (!cookie && existsSync(credentialsFile) && (await fetch(`${url}/api/health`)).ok) {
+        admin = JSON.parse(readFileSync(credentialsFile, "utf8")) as { user: string; password: string };
+        cookie = await signIn(url, admin.user, admin.password);
+      }
+      const api = (path: string, init: RequestInit = {}) => fetch(`${url}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), cookie } });
+      const cluster = (await (await api("/api/cluster")).json()) as { directors: { snapshot: unknown }[] };
+      if (cluster.directors.filter((d) => d.snapshot).length === 2) return { url, process: child, dataDir, admin, cookie, api };
     } catch {
       // not listening yet
     }
@@ -48,6 +69,7 @@ async function startDemo(): Promise<DemoCluster & { dataDir: string }> {
 
 /** Tests get a fresh cluster each and a page object on it. */
 export const test = base.extend<{ cluster: DemoCluster; dashboard: DashboardPage }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads fixture dependencies from this destructuring; this fixture has none
   cluster: async ({}, use) => {
     const cluster = await startDemo();
     await use(cluster);
@@ -56,6 +78,12 @@ export const test = base.extend<{ cluster: DemoCluster; dashboard: DashboardPage
       cluster.process.kill("SIGTERM");
     });
     rmSync(cluster.dataDir, { recursive: true, force: true });
+  },
+  // Every page starts signed in as the demo admin, unless a test signs in otherwise.
+  page: async ({ page, cluster }, use) => {
+    const [name, value] = cluster.cookie.split("=");
+    await page.context().addCookies([{ name: name ?? "", value: decodeURIComponent(value ?? ""), url: cluster.url, httpOnly: true, sameSite: "Strict" }]);
+    await use(page);
   },
   dashboard: async ({ page, cluster }, use) => {
     const dashboard = new DashboardPage(page, cluster.url);

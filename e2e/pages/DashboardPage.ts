@@ -36,6 +36,8 @@ export class DashboardPage {
   /** Drags a weight slider with the mouse to the position of `weight` and releases it. */
   async dragWeight(service: string, realServer: string, weight: number): Promise<void> {
     const slider = this.weightSlider(service, realServer);
+    // The graph sits above the cards: bring the row on screen before pointing at it.
+    await slider.scrollIntoViewIfNeeded();
     const box = await slider.boundingBox();
     if (!box) throw new Error("slider not visible");
     const min = Number(await slider.getAttribute("min"));
@@ -53,5 +55,30 @@ export class DashboardPage {
 
   banner(kind: string): Locator {
     return this.page.locator(`[data-testid="banner"][data-kind="${kind}"]`);
+  }
+
+  /** Drain (weight 0) and Restore buttons of a real server. */
+  drainButton(service: string, realServer: string): Locator {
+    return this.page.getByRole("button", { name: `Drain ${realServer} in ${service}`, exact: true }).first();
+  }
+
+  restoreButton(service: string, realServer: string): Locator {
+    return this.page.getByRole("button", { name: new RegExp(`^Restore ${realServer.replace(/[.[\]]/g, "\\$&")} in `) }).first();
+  }
+
+  drainProgress(service: string, realServer: string): Locator {
+    return this.realServer(service, realServer).getByTestId("drain-progress");
+  }
+
+  search(): Locator {
+    return this.page.getByRole("searchbox", { name: /Find a VIP/ });
+  }
+
+  graphNode(id: string): Locator {
+    return this.page.locator(`[data-testid="graph-node"][data-node="${id}"]`);
+  }
+
+  nav(name: string): Locator {
+    return this.page.getByRole("navigation", { name: "Pages" }).getByRole("link", { name, exact: true });
   }
 }

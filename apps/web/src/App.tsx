@@ -3,22 +3,53 @@ import { TopologyView } from "./features/topology/TopologyView";
 import { SimulationPanel } from "./features/simulation/SimulationPanel";
 import { EventList } from "./features/events/EventList";
 import { AlertList } from "./features/events/AlertList";
+import { TimelineView } from "./features/timeline/TimelineView";
+import { ConnectionsView } from "./features/connections/ConnectionsView";
+import { WallView } from "./features/wall/WallView";
 import { useLiveBridge } from "./live/useLive";
+import { Link, useLocation } from "./lib/router";
+import { routeOf, type RouteId } from "./routes";
 
-/** The control room: topology in the middle, simulation and events beside it. */
+function Page({ route }: { route: RouteId | null }) {
+  switch (route) {
+    case "topology":
+      return (
+        <div className="layout">
+          <TopologyView />
+          <aside className="sidebar" aria-label="Alerts, simulation and events">
+            <AlertList />
+            <SimulationPanel />
+            <EventList />
+          </aside>
+        </div>
+      );
+    case "timeline":
+      return <TimelineView />;
+    case "connections":
+      return <ConnectionsView />;
+    case "wall":
+    case null:
+      return (
+        <main className="not-found">
+          <h2>No such page</h2>
+          <p>
+            <Link href="/">Go to the topology</Link>
+          </p>
+        </main>
+      );
+  }
+}
+
+/** The control room: one live feed, and the page the URL names. */
 export function App() {
-  useLiveBridge();
+  const route = routeOf(useLocation().path);
+  // The wall only needs summaries: a fraction of the traffic for a screen that runs for weeks.
+  useLiveBridge(route === "wall" ? "summary" : "full");
+  if (route === "wall") return <WallView />;
   return (
     <div className="app">
-      <AppHeader />
-      <div className="layout">
-        <TopologyView />
-        <aside className="sidebar">
-          <AlertList />
-          <SimulationPanel />
-          <EventList />
-        </aside>
-      </div>
+      <AppHeader route={route} />
+      <Page route={route} />
     </div>
   );
 }

@@ -3,6 +3,8 @@ import { useNow } from "./lib/useNow";
 import { formatClock } from "./lib/format";
 import { PROTOCOL_VERSION } from "@lvsdeck/protocol";
 import type { LiveStatus } from "./live/liveStatus";
+import { Link } from "./lib/router";
+import { routes, type RouteId } from "./routes";
 
 function connectionText(status: LiveStatus, now: number): string {
   switch (status.connection) {
@@ -18,7 +20,7 @@ function connectionText(status: LiveStatus, now: number): string {
 }
 
 /** Title, hub clock and the state of the live feed. */
-export function AppHeader() {
+export function AppHeader({ route }: { route: RouteId | null }) {
   const status = useLiveStatus();
   const now = useNow();
   const hubNow = useServerNow();
@@ -26,6 +28,13 @@ export function AppHeader() {
     <header className="app-header">
       <h1>lvsdeck</h1>
       <span className="subtitle">LVS / keepalived control room</span>
+      <nav className="app-nav" aria-label="Pages">
+        {(Object.keys(routes) as RouteId[]).map((id) => (
+          <Link key={id} href={routes[id].path} {...(id === route && { "aria-current": "page" as const })}>
+            {routes[id].title}
+          </Link>
+        ))}
+      </nav>
       <span className="spacer" />
       {status.badFrames > 0 && (
         <span className="bad-frames" title={status.lastBadFrame ?? undefined}>

@@ -4,10 +4,16 @@ import type { HubEvent, HubToUi } from "@lvsdeck/protocol";
 import { createLiveBridge, FLUSH_INTERVAL_MS } from "./liveBridge";
 import { clusterQuery, eventsQuery, liveStatusQuery, seriesQuery } from "../api/queries";
 import { cluster, view } from "../test/fixtures";
+import { summarizeDirector } from "@lvsdeck/protocol";
+import { summaryKeys } from "../api/moreQueries";
+import { summariesFromCluster, type SummaryState } from "./summaries";
 
 class FakeSocket extends EventTarget {
   readyState = 0;
-  send() {}
+  sent: string[] = [];
+  send(text: string) {
+    this.sent.push(text);
+  }
   close() {
     this.readyState = 3;
   }
@@ -66,6 +72,25 @@ describe("live bridge", () => {
     const status = client.getQueryData(liveStatusQuery().queryKey);
     expect(status?.connection).toBe("open");
     expect(status?.clock.offsetMs).toBe(250_000);
+    bridge.close();
+  });
+
+  it("subscribes on open with the detail the page asked for", () => {
+    const bridge = createLiveBridge(client, { url: "ws://hub/ws/ui", detail: "summary", createSocket: () => socket as unknown as WebSocket });
+    socket.readyState = 1;
+    socket.dispatchEvent(new Event("open"));
+    expect(socket.sent.map((t) => JSON.parse(t) as unknown)).toEqual([{ type: "subscribe", detail: "summary" }]);
+    bridge.close();
+  });
+
+  it("writes summaries frames into the wall's state", () => {
+    client.setQueryData<SummaryState>(summaryKeys.all, summariesFromCluster(cluster([view("lvs-dir-01", 1_000)], 1_000)));
+    const bridge = open();
+    const summary = { ...summarizeDirector(view("lvs-dir-01", 5_000)), stale: true };
+    socket.push({ type: "summaries", serverTime: 5_000, directors: [summary] });
+    const state = client.getQueryData<SummaryState>(summaryKeys.all);
+    expect(state?.byDirector["lvs-dir-01"]?.summary.stale).toBe(true);
+    expect(state?.serverTime).toBe(5_000);
     bridge.close();
   });
 });

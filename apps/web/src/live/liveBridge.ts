@@ -1,5 +1,7 @@
 import type { QueryClient } from "@tanstack/react-query";
-import { PROTOCOL_VERSION, type HubToUi } from "@lvsdeck/protocol";
+import { PROTOCOL_VERSION, type HubToUi, type UiSubscribe } from "@lvsdeck/protocol";
+import { summaryKeys } from "../api/moreQueries";
+import { applySummaries, type SummaryState } from "./summaries";
 import {
   RECENT_WEIGHT_CHANGES,
   alertKeys,
@@ -46,6 +48,8 @@ function applyDirectorFrames(client: QueryClient, frames: readonly DirectorFrame
 /** Where the bridge connects; tests pass a fake socket. */
 export interface LiveBridgeOptions {
   url?: string;
+  /** What the hub should push: whole director views (default) or per-director summaries (the wall). */
+  detail?: UiSubscribe["detail"];
   createSocket?: (url: string) => WebSocket;
 }
 
@@ -75,6 +79,13 @@ export function createLiveBridge(client: QueryClient, options: LiveBridgeOptions
         void client.invalidateQueries({ queryKey: clusterQuery().queryKey });
         void client.invalidateQueries({ queryKey: eventsKeys.all });
         void client.invalidateQueries({ queryKey: alertKeys.all });
+        void client.invalidateQueries({ queryKey: summaryKeys.all });
+        return;
+      case "summaries":
+        updateStatus(client, (s) => ({ ...s, clock: applyClockSample(s.clock, frame.serverTime, receivedAt) }));
+        client.setQueryData<SummaryState>(summaryKeys.all, (state) =>
+          state === undefined ? state : applySummaries(state, frame.directors, frame.serverTime),
+        );
         return;
       case "director":
         updateStatus(client, (s) => ({ ...s, clock: applyClockSample(s.clock, frame.serverTime, receivedAt) }));
@@ -119,6 +130,7 @@ export function createLiveBridge(client: QueryClient, options: LiveBridgeOptions
     url: options.url ?? uiSocketUrl(window.location),
     onFrame,
     onEvent,
+    greeting: { type: "subscribe", detail: options.detail ?? "full" },
     ...(options.createSocket !== undefined && { createSocket: options.createSocket }),
   });
 

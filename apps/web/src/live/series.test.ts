@@ -33,11 +33,11 @@ describe("applySeriesUpdate", () => {
     expect(empty?.byServer).toEqual({});
   });
 
-  it("records active and inactive connections and the connection rate", () => {
+  it("records active and inactive connections, the connection rate and bytes", () => {
     const v = view("d1", 1000);
     const rs = v.snapshot?.services[0]?.realServers[0];
     if (rs === undefined) throw new Error("fixture has a real server");
-    Object.assign(rs, { activeConns: 7, inactiveConns: 3, rates: { ...rs.rates, cps: 2.5 } });
-    expect(applySeriesUpdate(undefined, v)?.byServer[key]).toEqual([{ t: 1000, activeConns: 7, inactiveConns: 3, cps: 2.5 }]);
+    Object.assign(rs, { activeConns: 7, inactiveConns: 3, rates: { ...rs.rates, cps: 2.5, inBps: 900, outBps: 4000 } });
+    expect(applySeriesUpdate(undefined, v)?.byServer[key]).toEqual([{ t: 1000, activeConns: 7, inactiveConns: 3, cps: 2.5, inBps: 900, outBps: 4000 }]);
   });
 });

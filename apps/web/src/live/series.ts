@@ -9,6 +9,8 @@ export interface SeriesPoint {
   activeConns: number;
   inactiveConns: number;
   cps: number;
+  inBps: number;
+  outBps: number;
 }
 
 /** Bounded traffic history of one director's real servers, keyed by `seriesKey(service, realServer)`. */
@@ -40,7 +42,7 @@ export function applySeriesUpdate(
   for (const service of snapshot.services) {
     for (const rs of service.realServers) {
       const key = seriesKey(service.key, rs.key);
-      const point: SeriesPoint = { t, activeConns: rs.activeConns, inactiveConns: rs.inactiveConns, cps: rs.rates.cps };
+      const point: SeriesPoint = { t, activeConns: rs.activeConns, inactiveConns: rs.inactiveConns, cps: rs.rates.cps, inBps: rs.rates.inBps, outBps: rs.rates.outBps };
       const old = series?.byServer[key] ?? [];
       byServer[key] = old.length >= capacity ? [...old.slice(old.length - capacity + 1), point] : [...old, point];
     }

@@ -24,6 +24,8 @@ export interface SocketClientOptions {
   onFrame: (frame: HubToUi) => void;
   /** Connection changes and protocol errors. */
   onEvent: (event: SocketEvent) => void;
+  /** Sent on every (re)connect, e.g. what this page wants pushed; nothing when omitted. */
+  greeting?: UiToHub;
   /** For tests; defaults to the browser's WebSocket. */
   createSocket?: (url: string) => WebSocket;
   random?: () => number;
@@ -102,6 +104,7 @@ export function createSocketClient(options: SocketClientOptions): SocketClient {
     ws.addEventListener("open", () => {
       if (socket !== ws) return;
       lastFrameAt = Date.now();
+      if (options.greeting !== undefined) ws.send(JSON.stringify(options.greeting));
       options.onEvent({ kind: "open" });
       pingTimer = setInterval(() => ping(ws), PING_INTERVAL_MS);
     });

@@ -1,4 +1,5 @@
 import { useEffect } from "react";
+import type { UiSubscribe } from "@lvsdeck/protocol";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { liveStatusQuery } from "../api/queries";
 import { useNow } from "../lib/useNow";
@@ -6,12 +7,12 @@ import { createLiveBridge } from "./liveBridge";
 import { initialLiveStatus, type LiveStatus } from "./liveStatus";
 
 /** Connects the page to /ws/ui for as long as the calling component is mounted (once, at the root). */
-export function useLiveBridge(): void {
+export function useLiveBridge(detail: UiSubscribe["detail"] = "full"): void {
   const client = useQueryClient();
   useEffect(() => {
-    const bridge = createLiveBridge(client);
+    const bridge = createLiveBridge(client, { detail });
     return () => bridge.close();
-  }, [client]);
+  }, [client, detail]);
 }
 
 /** The live feed's state (connection, protocol errors). */

@@ -17,7 +17,7 @@ export function EventList() {
       )}
       {events.isPending && <p className="loading">Loading events…</p>}
       {events.isSuccess && list.length === 0 && <p className="empty">No events yet.</p>}
-      <ol className="event-list" data-testid="events">
+      <ol className="event-list" data-testid="events" tabIndex={0} aria-label="Recent events, newest first">
         {list.toReversed().map((e) => {
           const { text, tone } = describeEvent(e);
           return (

@@ -2,6 +2,11 @@ import type { RealServer, ServiceKey } from "@lvsdeck/protocol";
 import { forwardingLabel } from "@lvsdeck/protocol";
 import { WeightControl } from "../weights/WeightControl";
 import { formatCount, formatPercent, formatRate } from "../../lib/format";
+import { useQuery } from "@tanstack/react-query";
+import { eventsQuery } from "../../api/queries";
+import { drainKey, drainProgress, isLastReceiver, restoreWeight } from "../weights/drain";
+import { rememberDrain, useDrainMemory } from "../weights/useDrainMemory";
+import { DrainProgressView } from "../weights/DrainProgressView";
 
 interface Props {
   service: ServiceKey;
@@ -12,6 +17,10 @@ interface Props {
   expected: number | null;
   weightDisabledReason: string | null;
   onDraft: (weight: number | null) => void;
+  /** The director whose table is shown: its connection table lists who is still on a draining server. */
+  director: string;
+  /** All real servers of the service, to tell whether this is the last one taking new connections. */
+  peers: readonly RealServer[];
 }
 
 const sourceText: Record<RealServer["weightSource"], string> = {
@@ -21,9 +30,12 @@ const sourceText: Record<RealServer["weightSource"], string> = {
 };
 
 /** One real server: weight (editable), health, connections and its share of the traffic. */
-export function RealServerRow({ service, rs, share, expected, weightDisabledReason, onDraft }: Props) {
+export function RealServerRow({ service, rs, share, expected, weightDisabledReason, onDraft, director, peers }: Props) {
   const conns = rs.activeConns + rs.inactiveConns;
-  const draining = rs.weight === 0 && conns > 0;
+  const memory = useDrainMemory();
+  const events = useQuery(eventsQuery()).data?.events;
+  const key = drainKey(service, rs.key);
+  const progress = drainProgress(rs, memory[key]);
   return (
     <tr
       data-testid="real-server"
@@ -41,8 +53,18 @@ export function RealServerRow({ service, rs, share, expected, weightDisabledReas
       </th>
       <td>{forwardingLabel[rs.forwarding]}</td>
       <td className="rs-weight">
-        <WeightControl service={service} realServer={rs.key} confirmed={rs.weight} disabledReason={weightDisabledReason} onDraft={onDraft} />
-        {draining && <span className="draining">draining · {formatCount(conns)} left</span>}
+        <WeightControl
+          service={service}
+          realServer={rs.key}
+          confirmed={rs.weight}
+          disabledReason={weightDisabledReason}
+          onDraft={onDraft}
+          restoreTo={restoreWeight(service, rs.key, memory, events ?? [])}
+          lastReceiver={isLastReceiver(rs, peers)}
+          onDrain={(weight) => rememberDrain(key, { weight, startedAt: Date.now(), startConns: conns })}
+          onRestore={() => rememberDrain(key, null)}
+        />
+        {progress !== null && <DrainProgressView progress={progress} service={service} realServer={rs.key} director={director} />}
       </td>
       <td>
         <span className={`health health-${rs.health}`}>{rs.health}</span>

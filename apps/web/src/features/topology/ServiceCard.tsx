@@ -5,12 +5,17 @@ import { forwardingOf, kindOf, persistenceOf, schedulerOf } from "./describeServ
 import { connectionShares, expectedShares, shareModelOf } from "../weights/expectedShare";
 import { LazyServiceChart } from "../charts/LazyServiceChart";
 import { formatCount, formatRate } from "../../lib/format";
+import { useMoment } from "./moment";
 
 interface Props {
   service: VirtualService;
   /** The director whose table this is, for the chart's history. */
   director: DirectorId;
   agent: AgentInfo | null;
+  /** Directors whose tables carry this service: a weight change goes to each. */
+  targets: readonly string[];
+  folded: boolean;
+  onToggle: () => void;
 }
 
 const modelNote = {
@@ -21,12 +26,19 @@ const modelNote = {
 } as const;
 
 /** One virtual service with its real servers, weights, traffic shares and connection history. */
-export function ServiceCard({ service, director, agent }: Props) {
+export function ServiceCard({ service, director, agent, targets, folded, onToggle }: Props) {
+  const moment = useMoment();
   const [drafts, setDrafts] = useState<ReadonlyMap<string, number>>(new Map());
   const shares = connectionShares(service.realServers);
   const expected = drafts.size > 0 ? expectedShares(service.scheduler, service.realServers, drafts) : null;
   const persistence = persistenceOf(service);
-  const disabledReason = agent !== null && !agent.capabilities.includes("set-weight") ? `the agent on ${director} cannot set weights` : null;
+  const disabledReason =
+    moment !== null
+      ? "this is the cluster as it was: go back to live to change weights"
+      : agent !== null && !agent.capabilities.includes("set-weight")
+        ? `the agent on ${director} cannot set weights`
+        : null;
+  const bodyId = `svc-body-${service.key.replace(/[^A-Za-z0-9]/g, "-")}`;
   const active = service.realServers.reduce((n, rs) => n + rs.activeConns, 0);
   const inactive = service.realServers.reduce((n, rs) => n + rs.inactiveConns, 0);
 
@@ -42,7 +54,11 @@ export function ServiceCard({ service, director, agent }: Props) {
   return (
     <section className="service" data-testid="service" data-service={service.key} aria-label={`Virtual service ${service.key}`}>
       <header className="service-head">
-        <h4 className="service-key">{service.key}</h4>
+        <h4 className="service-key">
+          <button type="button" className="fold" aria-expanded={!folded} {...(!folded && { "aria-controls": bodyId })} onClick={onToggle}>
+            <span aria-hidden="true">{folded ? "▸" : "▾"}</span> {service.key}
+          </button>
+        </h4>
         <ul className="service-tags">
           <li title="address family and protocol">{kindOf(service)}</li>
           <li title={modelNote[shareModelOf[service.scheduler]]}>{schedulerOf(service)}</li>
@@ -52,10 +68,12 @@ export function ServiceCard({ service, director, agent }: Props) {
           {service.pe !== null && <li>pe {service.pe}</li>}
         </ul>
         <p className="service-totals">
-          {formatCount(active)} active · {formatCount(inactive)} inactive · {formatRate(service.rates.cps)} conn/s
+          {formatCount(active)} active · {formatCount(inactive)} inactive · {formatRate(service.rates.cps)} conn/s · {service.realServers.length} real server
+          {service.realServers.length === 1 ? "" : "s"}
         </p>
+        <p className="service-targets">weight changes go to {targets.length === 0 ? director : targets.join(", ")}</p>
       </header>
-      <div className="service-body">
+      {!folded && <div className="service-body" id={bodyId}>
         {service.realServers.length === 0 ? (
           <p className="empty">No real servers.</p>
         ) : (
@@ -84,14 +102,16 @@ export function ServiceCard({ service, director, agent }: Props) {
                     expected={expected === null ? null : (expected.get(rs.key) ?? 0)}
                     weightDisabledReason={disabledReason}
                     onDraft={onDraft(rs.key)}
+                    director={director}
+                    peers={service.realServers}
                   />
                 ))}
               </tbody>
             </table>
-            <LazyServiceChart director={director} service={service.key} realServers={service.realServers.map((rs) => rs.key)} />
+            <LazyServiceChart director={director} service={service.key} realServers={service.realServers.map((rs) => rs.key)} end={moment} />
           </>
         )}
-      </div>
+      </div>}
     </section>
   );
 }

@@ -1,40 +1,95 @@
-import { useMemo } from "react";
+import { useDeferredValue, useMemo, useState } from "react";
+import type { ClusterResponse } from "@lvsdeck/protocol";
 import { useCluster } from "./useCluster";
-import { buildTopology } from "./topologyModel";
+import { buildTopology, type VrrpGroup } from "./topologyModel";
 import { buildBanners } from "./banners";
 import { BannerList } from "./BannerList";
 import { VrrpGroupCard } from "./VrrpGroupCard";
+import { TopologyGraph } from "./TopologyGraph";
+import { filterGroups } from "./filterGroups";
 import { useLiveStatus, useServerNow } from "../../live/useLive";
 
-/** The main page: banners, then every VRRP instance with its directors and virtual services. */
+/** Services fold by default when the cluster has more real servers than this on screen. */
+export const FOLD_CARDS_ABOVE_REAL_SERVERS = 120;
+
+interface BoardProps {
+  cluster: ClusterResponse;
+  now: number;
+  feedLost: boolean;
+}
+
+/** Banners, search, the graph and every VRRP instance's cards for one cluster (live or as it was). */
+export function TopologyBoard({ cluster, now, feedLost }: BoardProps) {
+  const [query, setQuery] = useState("");
+  const deferredQuery = useDeferredValue(query);
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const [showGraph, setShowGraph] = useState(true);
+  const groups = useMemo(() => buildTopology(cluster, now), [cluster, now]);
+  const banners = useMemo(() => buildBanners(cluster, groups, now, feedLost), [cluster, groups, now, feedLost]);
+  const visible: VrrpGroup[] = useMemo(() => filterGroups(groups, deferredQuery), [groups, deferredQuery]);
+  const totalRs = groups.reduce((n, g) => n + g.services.reduce((m, s) => m + s.realServers.length, 0), 0);
+  const foldByDefault = totalRs > FOLD_CARDS_ABOVE_REAL_SERVERS;
+  const toggle = (service: string, fold: boolean) => {
+    const without = (set: ReadonlySet<string>) => new Set([...set].filter((s) => s !== service));
+    setExpanded((old) => (fold ? without(old) : new Set([...old, service])));
+    setCollapsed((old) => (fold ? new Set([...old, service]) : without(old)));
+  };
+  const setAll = (fold: boolean) => {
+    const all = groups.flatMap((g) => g.services.map((s) => s.key as string));
+    setExpanded(fold ? new Set() : new Set(all));
+    setCollapsed(fold ? new Set(all) : new Set());
+  };
+  const isFolded = (service: string) => collapsed.has(service) || (foldByDefault && !expanded.has(service) && deferredQuery === "");
+
+  return (
+    <>
+      <BannerList banners={banners} />
+      <div className="toolbar" role="search">
+        <label>
+          Find <input type="search" value={query} onChange={(e) => setQuery(e.currentTarget.value)} placeholder="VIP, service, real server, director" aria-label="Find a VIP, virtual service, real server or director" />
+        </label>
+        <button type="button" onClick={() => setAll(false)}>
+          Expand all
+        </button>
+        <button type="button" onClick={() => setAll(true)}>
+          Collapse all
+        </button>
+        <label className="toggle">
+          <input type="checkbox" checked={showGraph} onChange={(e) => setShowGraph(e.currentTarget.checked)} /> Graph
+        </label>
+        <span className="toolbar-count">
+          {groups.length} VRRP instance{groups.length === 1 ? "" : "s"} · {groups.reduce((n, g) => n + g.services.length, 0)} services · {totalRs} real servers
+        </span>
+      </div>
+      {showGraph && <TopologyGraph groups={visible} query={deferredQuery} expanded={expanded} collapsed={collapsed} onToggleService={toggle} />}
+      {cluster.directors.length === 0 && <p className="empty">No director has connected to the hub yet.</p>}
+      {visible.map((g) => (
+        <VrrpGroupCard key={g.key} group={g} isFolded={isFolded} onToggleService={toggle} />
+      ))}
+    </>
+  );
+}
+
+/** The main page: the live cluster. */
 export function TopologyView() {
   const cluster = useCluster();
   const now = useServerNow();
   const feedLost = useLiveStatus().connection === "closed";
   const data = cluster.data;
-  const groups = useMemo(() => (data === undefined ? [] : buildTopology(data, now)), [data, now]);
-  const banners = useMemo(() => (data === undefined ? [] : buildBanners(data, groups, now, feedLost)), [data, groups, now, feedLost]);
-
-  if (data === undefined) {
-    return (
-      <main className="topology">
-        {cluster.isError ? (
+  return (
+    <main className="topology" aria-label="Topology">
+      {data === undefined ? (
+        cluster.isError ? (
           <p className="load-error" role="alert">
             Cannot load the cluster: {cluster.error.message}. Retrying…
           </p>
         ) : (
           <p className="loading">Loading cluster…</p>
-        )}
-      </main>
-    );
-  }
-  return (
-    <main className="topology">
-      <BannerList banners={banners} />
-      {data.directors.length === 0 && <p className="empty">No director has connected to the hub yet.</p>}
-      {groups.map((g) => (
-        <VrrpGroupCard key={g.key} group={g} />
-      ))}
+        )
+      ) : (
+        <TopologyBoard cluster={data} now={now} feedLost={feedLost} />
+      )}
     </main>
   );
 }

@@ -17,7 +17,18 @@ function tableSource(group: VrrpGroup): string {
 }
 
 /** One VRRP instance: its directors, then the virtual services behind its VIPs as one director sees them. */
-export function VrrpGroupCard({ group }: { group: VrrpGroup }) {
+interface Props {
+  group: VrrpGroup;
+  isFolded: (service: string) => boolean;
+  onToggleService: (service: string, fold: boolean) => void;
+}
+
+/** Directors of the group whose table carries the service: where a weight change goes. */
+function carriers(group: VrrpGroup, service: string): string[] {
+  return group.members.filter((m) => m.view.snapshot?.services.some((s) => s.key === service) === true).map((m) => m.view.id);
+}
+
+export function VrrpGroupCard({ group, isFolded, onToggleService }: Props) {
   const shown = group.shown;
   const timeouts = shown?.view.snapshot?.timeouts ?? null;
   return (
@@ -42,7 +53,17 @@ export function VrrpGroupCard({ group }: { group: VrrpGroup }) {
       </p>
       {shown !== null && group.services.length === 0 && <p className="empty">No virtual services on these VIPs.</p>}
       {shown !== null &&
-        group.services.map((service) => <ServiceCard key={service.key} service={service} director={shown.view.id} agent={shown.view.agent} />)}
+        group.services.map((service) => (
+          <ServiceCard
+            key={service.key}
+            service={service}
+            director={shown.view.id}
+            agent={shown.view.agent}
+            targets={carriers(group, service.key)}
+            folded={isFolded(service.key)}
+            onToggle={() => onToggleService(service.key, !isFolded(service.key))}
+          />
+        ))}
     </section>
   );
 }

@@ -26,6 +26,13 @@ interface Props {
   disabledReason: string | null;
   /** The value being chosen (null when none), for the expected-share preview. */
   onDraft: (weight: number | null) => void;
+  /** What Restore puts back. */
+  restoreTo: number;
+  /** Draining this server leaves the service with no server taking new connections: ask twice. */
+  lastReceiver: boolean;
+  /** Called when the operator drains, with the weight it replaces. */
+  onDrain: (previousWeight: number) => void;
+  onRestore: () => void;
 }
 
 function RequestStatus({ state }: { state: WeightRequestState }) {
@@ -54,9 +61,10 @@ function RequestStatus({ state }: { state: WeightRequestState }) {
 }
 
 /** A real server's weight: a slider and a number field, sent to the hub on release. */
-export function WeightControl({ service, realServer, confirmed, disabledReason, onDraft }: Props) {
+export function WeightControl({ service, realServer, confirmed, disabledReason, onDraft, restoreTo, lastReceiver, onDrain, onRestore }: Props) {
   const edit = useWeightChange(service, realServer, confirmed, onDraft);
   const [typed, setTyped] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState(false);
   const rangeRef = useRef<HTMLInputElement>(null);
   const label = `${realServer} in ${service}`;
 
@@ -119,6 +127,37 @@ export function WeightControl({ service, realServer, confirmed, disabledReason, 
           }}
           onBlur={submitTyped}
         />
+      </div>
+      <div className="drain-buttons">
+        {confirmed > 0 ? (
+          <button
+            type="button"
+            className={confirming ? "danger" : undefined}
+            disabled={disabled || edit.pending}
+            aria-label={confirming ? `Confirm drain of ${label}: no other server takes new connections` : `Drain ${label}`}
+            onClick={() => {
+              if (lastReceiver && !confirming) return setConfirming(true);
+              setConfirming(false);
+              onDrain(confirmed);
+              edit.commit(0);
+            }}
+            onBlur={() => setConfirming(false)}
+          >
+            {confirming ? "Confirm drain (last server!)" : "Drain"}
+          </button>
+        ) : (
+          <button
+            type="button"
+            disabled={disabled || edit.pending}
+            aria-label={`Restore ${label} to weight ${restoreTo}`}
+            onClick={() => {
+              onRestore();
+              edit.commit(restoreTo);
+            }}
+          >
+            Restore to {restoreTo}
+          </button>
+        )}
       </div>
       <RequestStatus state={edit.state} />
     </div>

@@ -1,0 +1,79 @@
+// Shared by the web benchmarks: Debian's Chromium with the e2e launch args, a demo cluster, CDP heap readings.
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright";
+
+/** The monorepo root (override with LVSDECK_ROOT to bench another checkout's hub and agents). */
+export const ROOT = process.env.LVSDECK_ROOT ?? join(dirname(fileURLToPath(import.meta.url)), "../../..");
+/** The same flags as playwright.config.ts. */
+export const LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--disable-component-update", "--disable-sync"];
+
+export function launch() {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: LAUNCH_ARGS });
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `scripts/demo.mjs` (hub + two simulated directors) and waits until both directors report. */
+export async function startDemo(extraArgs = []) {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), "lvsdeck-bench-"));
+  const child = spawn(process.execPath, ["scripts/demo.mjs", "--no-build", "--port", String(port), "--data", dataDir, ...extraArgs], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    try {
+      const cluster = await (await fetch(`${url}/api/cluster`)).json();
+      if (cluster.directors?.filter((d) => d.snapshot).length === 2) {
+        return {
+          url,
+          async stop() {
+            await new Promise((resolve) => {
+              child.once("exit", resolve);
+              child.kill("SIGTERM");
+            });
+            rmSync(dataDir, { recursive: true, force: true });
+          },
+        };
+      }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill("SIGKILL");
+  throw new Error("demo did not start within 30 s (a hub that needs sign-in? set LVSDECK_ROOT to a checkout without it)");
+}
+
+/** JS heap in use after a full garbage collection, in bytes (CDP). */
+export async function heapAfterGc(cdp) {
+  await cdp.send("HeapProfiler.collectGarbage");
+  await cdp.send("HeapProfiler.collectGarbage");
+  const { usedSize } = await cdp.send("Runtime.getHeapUsage");
+  const { metrics } = await cdp.send("Performance.getMetrics");
+  const metric = (name) => metrics.find((m) => m.name === name)?.value ?? null;
+  return { usedSize, jsHeapUsedSize: metric("JSHeapUsedSize"), nodes: metric("Nodes"), listeners: metric("JSEventListeners") };
+}
+
+export async function openWithCdp(browser, url, viewport = { width: 1440, height: 900 }) {
+  const page = await browser.newPage({ viewport });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Performance.enable");
+  await cdp.send("HeapProfiler.enable");
+  if (url !== null) await page.goto(url);
+  return { page, cdp };
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,56 @@
+import { useState, type FormEvent } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { sessionResponseSchema } from "@lvsdeck/protocol";
+import { ApiRequestError, postJson } from "../../api/http";
+import { sessionKeys } from "./sessionQuery";
+
+/** The sign-in form shown whenever the hub answers 401. */
+export function LoginPage() {
+  const queryClient = useQueryClient();
+  const [name, setName] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const session = await postJson("/api/session", { name, password }, sessionResponseSchema);
+      queryClient.setQueryData(sessionKeys.all, session);
+      // Everything loaded before sign-in was a 401; load it again as this user.
+      await queryClient.invalidateQueries({ predicate: (q) => q.queryKey[0] !== sessionKeys.all[0] });
+    } catch (err) {
+      setError(err instanceof ApiRequestError ? err.message : "sign-in failed");
+    } finally {
+      setBusy(false);
+      setPassword("");
+    }
+  };
+
+  return (
+    <main className="login">
+      <form className="login-form" onSubmit={(e) => void submit(e)} aria-labelledby="login-title">
+        <h1 id="login-title">lvsdeck</h1>
+        <p className="login-hint">Sign in to the LVS control room.</p>
+        <label>
+          User
+          <input name="user" autoComplete="username" value={name} onChange={(e) => setName(e.target.value)} required />
+        </label>
+        <label>
+          Password
+          <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+        </label>
+        {error !== null && (
+          <p className="login-error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={busy}>
+          {busy ? "Signing in…" : "Sign in"}
+        </button>
+      </form>
+    </main>
+  );
+}

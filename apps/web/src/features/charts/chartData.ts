@@ -1,0 +1,83 @@
+import type { HubEvent, SeriesPoint as StoredPoint } from "@lvsdeck/protocol";
+import type { DirectorSeries, SeriesPoint as LivePoint } from "../../live/series";
+import { seriesKey } from "../../live/series";
+
+/** The ranges an operator can pick, and how often each is refetched while live. */
+export const CHART_RANGES = [
+  { id: "5m", label: "5 min", ms: 5 * 60_000, refetchMs: 15_000 },
+  { id: "1h", label: "1 h", ms: 60 * 60_000, refetchMs: 30_000 },
+  { id: "24h", label: "24 h", ms: 24 * 3_600_000, refetchMs: 60_000 },
+  { id: "7d", label: "7 d", ms: 7 * 24 * 3_600_000, refetchMs: 300_000 },
+] as const;
+export type ChartRangeId = (typeof CHART_RANGES)[number]["id"];
+
+/** One row the charts draw. */
+export interface ChartPoint {
+  t: number;
+  active: number;
+  inactive: number;
+  cps: number;
+  inBps: number;
+  outBps: number;
+}
+
+/** A marker on the time axis. */
+export interface ChartMarker {
+  t: number;
+  kind: "vrrp" | "weight" | "moment";
+  label: string;
+}
+
+/** The window shown: live ends now; a past moment sits at 80% of the window, with a little after it. */
+export function chartWindow(rangeMs: number, now: number, moment: number | null): { from: number; to: number } {
+  if (moment === null) return { from: now - rangeMs, to: now };
+  return { from: Math.round(moment - rangeMs * 0.8), to: Math.round(moment + rangeMs * 0.2) };
+}
+
+/**
+ * Live points newer than the stored series, summed over the chosen real servers: the live tail
+ * that fills the gap until the next refetch. Null real server: every server of the service.
+ */
+export function liveTail(series: DirectorSeries | undefined, service: string, realServers: readonly string[], after: number): ChartPoint[] {
+  if (series === undefined) return [];
+  const byT = new Map<number, ChartPoint>();
+  for (const rs of realServers) {
+    const points: readonly LivePoint[] = series.byServer[seriesKey(service, rs)] ?? [];
+    for (const p of points) {
+      if (p.t <= after) continue;
+      const row = byT.get(p.t) ?? { t: p.t, active: 0, inactive: 0, cps: 0, inBps: 0, outBps: 0 };
+      row.active += p.activeConns;
+      row.inactive += p.inactiveConns;
+      row.cps += p.cps;
+      row.inBps += p.inBps;
+      row.outBps += p.outBps;
+      byT.set(p.t, row);
+    }
+  }
+  return [...byT.values()].sort((a, b) => a.t - b.t);
+}
+
+/** Stored points, then the live tail after the last of them, inside the window. */
+export function chartPoints(stored: readonly StoredPoint[], tail: readonly ChartPoint[], from: number, to: number): ChartPoint[] {
+  const rows: ChartPoint[] = stored
+    .filter((p) => p.t >= from && p.t <= to)
+    .map((p) => ({ t: p.t, active: p.active, inactive: p.inactive, cps: p.cps, inBps: p.inBps, outBps: p.outBps }));
+  const last = rows.at(-1)?.t ?? from;
+  for (const p of tail) if (p.t > last && p.t >= from && p.t <= to) rows.push(p);
+  return rows;
+}
+
+/** VRRP transitions to or from MASTER, and weight changes of this service (and real server), as markers. */
+export function chartMarkers(events: readonly HubEvent[], service: string, realServer: string | null): ChartMarker[] {
+  const markers: ChartMarker[] = [];
+  for (const e of events) {
+    const ev = e.event;
+    const t = e.observedAt ?? e.receivedAt;
+    if (ev.kind === "vrrp-transition" && (ev.to === "MASTER" || ev.from === "MASTER")) {
+      markers.push({ t, kind: "vrrp", label: `${e.director} ${ev.from}→${ev.to}` });
+    } else if (ev.kind === "weight" && ev.service === service && (realServer === null || ev.realServer === realServer)) {
+      markers.push({ t, kind: "weight", label: `${ev.realServer} weight ${ev.from}→${ev.to} (${ev.cause})` });
+    }
+  }
+  return markers;
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { buildGraph, edgeWidth, parseLayout, realServerStatus, COLLAPSE_REAL_SERVERS_ABOVE } from "./graphModel";
+import { buildTopology } from "./topologyModel";
+import { cluster, instance, view } from "../../test/fixtures";
+
+const now = 10_000;
+const groups = () => buildTopology(cluster([view("d1", now, {}, { vrrp: [instance("MASTER", 200)] }), view("d2", now, {}, { vrrp: [instance("BACKUP", 100)] })]), now);
+const none = { expanded: new Set<string>(), collapsed: new Set<string>(), query: "", layout: {} };
+
+describe("realServerStatus", () => {
+  it("tells up, down, quiesced and draining apart", () => {
+    expect(realServerStatus({ weight: 1, health: "up", activeConns: 0, inactiveConns: 0 })).toBe("up");
+    expect(realServerStatus({ weight: 0, health: "down", activeConns: 3, inactiveConns: 0 })).toBe("down");
+    expect(realServerStatus({ weight: 0, health: "up", activeConns: 0, inactiveConns: 0 })).toBe("quiesced");
+    expect(realServerStatus({ weight: 0, health: "up", activeConns: 0, inactiveConns: 2 })).toBe("draining");
+  });
+});
+
+describe("buildGraph", () => {
+  it("draws VIP → directors → service → real servers, the MASTER's path solid", () => {
+    const g = buildGraph(groups(), none);
+    expect(g.nodes.map((n) => n.kind)).toEqual(["vip", "director", "director", "service", "real-server", "real-server"]);
+    expect(g.edges.filter((e) => e.from === "vip:192.0.2.10").map((e) => e.standby)).toEqual([false, true]);
+  });
+
+  it("folds services with many real servers unless expanded, and applies saved offsets", () => {
+    const gs = groups();
+    const service = gs[0]?.services[0];
+    if (service === undefined) throw new Error("fixture has a service");
+    const many = { ...service, realServers: Array.from({ length: COLLAPSE_REAL_SERVERS_ABOVE + 1 }, (_, i) => ({ ...service.realServers[0]!, key: `192.0.2.${i}:443` as typeof service.realServers[0]["key"] })) };
+    const big = [{ ...gs[0]!, services: [many] }];
+    expect(buildGraph(big, none).nodes.filter((n) => n.kind === "real-server")).toHaveLength(0);
+    expect(buildGraph(big, { ...none, expanded: new Set([many.key as string]) }).nodes.filter((n) => n.kind === "real-server")).toHaveLength(COLLAPSE_REAL_SERVERS_ABOVE + 1);
+    const moved = buildGraph(gs, { ...none, layout: { "vip:192.0.2.10": { dx: 5, dy: 40 } } }).nodes[0];
+    expect(moved?.y).toBe(50);
+  });
+
+  it("marks what matches a search", () => {
+    const g = buildGraph(groups(), { ...none, query: "192.0.2.11" });
+    expect(g.nodes.filter((n) => n.match && n.kind === "real-server").map((n) => n.label)).toEqual(["192.0.2.11:443"]);
+  });
+});
+
+describe("edgeWidth and parseLayout", () => {
+  it("grows with connections up to a limit", () => {
+    expect(edgeWidth(0, 100)).toBe(1.5);
+    expect(edgeWidth(100, 100)).toBe(10);
+    expect(edgeWidth(25, 100)).toBeCloseTo(5.75);
+  });
+  it("ignores a broken saved layout", () => {
+    expect(parseLayout("{")).toEqual({});
+    expect(parseLayout('{"a":{"dx":1,"dy":2},"b":{"dx":"x"}}')).toEqual({ a: { dx: 1, dy: 2 } });
+  });
+});

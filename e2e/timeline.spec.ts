@@ -1,0 +1,52 @@
+import { expect, test } from "./fixtures";
+import { TimelinePage } from "./pages/TimelinePage";
+import { expectNoSeriousA11yViolations } from "./axe";
+
+test("a failover is on the timeline, and choosing it shows the old MASTER; back to live shows the new one", async ({ page, cluster, dashboard }) => {
+  await expect(dashboard.director("lvs-dir-01")).toHaveAttribute("data-state", "MASTER", { timeout: 15_000 });
+  // Let the hub store a few snapshots of the healthy cluster first.
+  await page.waitForTimeout(3_000);
+  await dashboard.simButton("Stop lvs-dir-01").click();
+  await expect(dashboard.director("lvs-dir-02")).toHaveAttribute("data-state", "MASTER", { timeout: 10_000 });
+
+  const timeline = new TimelinePage(page, cluster.url);
+  await dashboard.nav("Timeline").click();
+  const left = timeline.events("vrrp-transition", "lvs-dir-01").filter({ hasText: "MASTER →" }).first();
+  await expect(left).toBeVisible({ timeout: 10_000 });
+  await expect(timeline.events("vrrp-transition", "lvs-dir-02").filter({ hasText: "→ MASTER" }).first()).toBeVisible();
+
+  await timeline.choose(left);
+  await expect(page).toHaveURL(/[?&]at=\d+/);
+  await expect(timeline.momentDirector("lvs-dir-01")).toHaveAttribute("data-state", "MASTER", { timeout: 10_000 });
+  await expect(timeline.momentDirector("lvs-dir-02")).toHaveAttribute("data-state", "BACKUP");
+
+  // The moment is in the URL: a colleague opening it sees the same.
+  const shared = page.url();
+  const other = await page.context().newPage();
+  await other.goto(shared);
+  await expect(new TimelinePage(other, cluster.url).momentDirector("lvs-dir-01")).toHaveAttribute("data-state", "MASTER", { timeout: 10_000 });
+  await other.close();
+
+  await expectNoSeriousA11yViolations(page);
+  await page.getByRole("button", { name: "Back to live" }).click();
+  await expect(page).not.toHaveURL(/[?&]at=/);
+  await expect(timeline.moment()).toHaveCount(0);
+});
+
+test("filters by director and kind narrow the events, and live in the URL", async ({ page, cluster }) => {
+  const timeline = new TimelinePage(page, cluster.url);
+  await page.request.post(`${cluster.url}/api/sim/faults`, { data: { director: "lvs-dir-02", fault: "fail-real-server", service: "TCP 192.168.50.101:80", realServer: "10.50.0.22:8080" } });
+  await timeline.open();
+  await expect(timeline.events("health", "lvs-dir-02").first()).toBeVisible({ timeout: 10_000 });
+  await timeline.filter("Kind", "health");
+  await expect(page).toHaveURL(/kind=health/);
+  await expect(timeline.events("vrrp-transition")).toHaveCount(0);
+  await timeline.filter("Director", "lvs-dir-01");
+  await expect(timeline.events("health", "lvs-dir-02")).toHaveCount(0);
+  await timeline.filter("Director", "lvs-dir-02");
+  await timeline.filter("VIP", "192.168.50.101");
+  await expect(timeline.events("health", "lvs-dir-02").first()).toBeVisible();
+  await timeline.filter("VIP", "192.168.50.100");
+  await expect(timeline.events("health")).toHaveCount(0);
+  await expectNoSeriousA11yViolations(page);
+});
