@@ -42,7 +42,7 @@ test("dragging a weight slider changes the weight on both directors and the traf
   await expect.poll(cpsShare, { timeout: 30_000, intervals: [1000] }).toBeGreaterThan(0.6);
 });
 
-test("a viewer sees the expected share while dragging before anything is sent", async ({ dashboard }) => {
+test("an operator sees the expected share while dragging, before anything is sent", async ({ dashboard }) => {
   await expect(dashboard.director("lvs-dir-01")).toHaveAttribute("data-state", "MASTER", { timeout: 15_000 });
   const rs = "192.168.50.11:443";
   const slider = dashboard.weightSlider(SEED, rs);

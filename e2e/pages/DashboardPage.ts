@@ -38,7 +38,14 @@ export class DashboardPage {
     const slider = this.weightSlider(service, realServer);
     // The graph sits above the cards: bring the row on screen before pointing at it.
     await slider.scrollIntoViewIfNeeded();
-    const box = await slider.boundingBox();
+    // Charts load lazily above the row and push it down: wait until it stops moving before pressing.
+    let box = await slider.boundingBox();
+    for (let i = 0; i < 20; i++) {
+      await this.page.waitForTimeout(150);
+      const next = await slider.boundingBox();
+      if (box && next && Math.abs(next.y - box.y) < 1 && Math.abs(next.x - box.x) < 1) break;
+      box = next;
+    }
     if (!box) throw new Error("slider not visible");
     const min = Number(await slider.getAttribute("min"));
     const max = Number(await slider.getAttribute("max"));
