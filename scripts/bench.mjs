@@ -2,7 +2,7 @@
 // docs/benchmarks.md with each figure beside its baseline from the same run.
 // Env: BENCH_ONLY=hub,aggregation,web to pick; each bench documents its own knobs.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,9 +15,20 @@ function run(name, command, args, env = {}) {
   console.error(`[bench] ${name}: ${command} ${args.join(" ")}`);
   const started = Date.now();
   const result = spawnSync(command, args, { cwd: root, encoding: "utf8", env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"], maxBuffer: 64 * 1024 * 1024 });
-  const line = result.stdout.trim().split("\n").filter((l) => l.startsWith("{")).at(-1);
-  if (result.status !== 0 || !line) return { name, error: `exit ${result.status}`, seconds: Math.round((Date.now() - started) / 1000) };
-  return { name, ...JSON.parse(line), seconds: Math.round((Date.now() - started) / 1000) };
+  const seconds = Math.round((Date.now() - started) / 1000);
+  const out = result.stdout.trim();
+  // A bench prints one JSON object: on its last line, or pretty-printed as the whole output.
+  let parsed = null;
+  for (const candidate of [out, out.split("\n").filter((l) => l.startsWith("{")).at(-1)]) {
+    try {
+      parsed = candidate ? JSON.parse(candidate) : null;
+      if (parsed) break;
+    } catch {
+      parsed = null;
+    }
+  }
+  if (result.status !== 0 || !parsed) return { name, error: `exit ${result.status}`, seconds };
+  return { name, ...parsed, seconds };
 }
 
 const build = spawnSync("npx", ["turbo", "run", "build", "--output-logs=errors-only"], { cwd: root, stdio: "inherit" });
@@ -28,7 +39,7 @@ if (wanted("hub")) results.push(run("hub", process.execPath, ["--import", "tsx",
 if (wanted("aggregation")) results.push(run("aggregation", process.execPath, ["--import", "tsx", "packages/ipvs/bench/aggregate.ts"]));
 const webBench = join(root, "apps/web/bench");
 if (wanted("web") && existsSync(webBench)) {
-  for (const file of readdirSync(webBench).filter((f) => f.endsWith(".mjs") && !f.startsWith("_")).sort()) {
+  for (const file of ["bundleSize.mjs", "render1000.mjs", "soakWall.mjs"].filter((f) => existsSync(join(webBench, f)))) {
     results.push(run(`web/${file}`, process.execPath, [join("apps/web/bench", file)]));
   }
 }
@@ -60,7 +71,7 @@ function section(r) {
       ``,
     ].join("\n");
   }
-  const { name, seconds, bench, ...rest } = r;
+  const { name, seconds: _seconds, bench, ...rest } = r;
   return [`### ${bench ?? name}`, ``, `| figure | value |`, `|---|---|`, ...Object.entries(rest).map(([k, v]) => `| ${k} | ${fmt(v)} |`), ``].join("\n");
 }
 

@@ -81,7 +81,9 @@ async function finish(aborted = false) {
   if (aborted) results.push({ name: "run finished within the time limit", ok: false, error: new Error("aborted") });
   try {
     if (vm && process.env.LAB_VERBOSE) log((await vm.control.run("tail -n 30 /var/log/lab/lvs-dir-01-agent.log", 5000)).output);
-  } catch {}
+  } catch {
+    // the agent log is a debugging aid; a VM that is already gone has none
+  }
   await vm?.stop().catch(() => {});
   await hub?.close().catch(() => {});
   log(`timings (s): ${JSON.stringify(timings)}`);

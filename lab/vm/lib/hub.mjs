@@ -38,7 +38,7 @@ async function addUser(main, dataDir, name, password) {
 }
 
 /** Spawns a hub; resolves once /api/health answers. `port` 0 picks a free one. */
-export async function startHub({ port = 0, token, log = console.error } = {}) {
+export async function startHub({ port = 0, token } = {}) {
   const main = join(REPO_DIR, "apps/hub/dist/main.js");
   if (!existsSync(main)) throw new Error(`no hub bundle at ${main}: run 'npm run build -w @lvsdeck/hub' (and -w @lvsdeck/web)`);
   const dataDir = await mkdtemp(join(tmpdir(), "lvsdeck-lab-hub-"));
@@ -61,7 +61,9 @@ export async function startHub({ port = 0, token, log = console.error } = {}) {
     try {
       const r = await fetch(`${url}/api/health`);
       if (r.ok) break;
-    } catch {}
+    } catch {
+      // not listening yet
+    }
     if (Date.now() > deadline) throw new Error(`hub did not answer on ${url}:\n${output}`);
     await sleep(100);
   }
