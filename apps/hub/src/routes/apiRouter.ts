@@ -7,6 +7,7 @@ import type { EventStore } from "../store/eventStore";
 import type { SeriesStore } from "../store/seriesStore";
 import type { SnapshotHistory } from "../store/snapshotHistory";
 import { clusterAt } from "./clusterAt";
+import { eventConcernsVip } from "./eventScope";
 import type { CommandRouter } from "../agents/commandRouter";
 import { CommandError } from "../agents/commandRouter";
 import type { AgentGateway } from "../agents/agentGateway";
@@ -34,6 +35,7 @@ const eventsQuerySchema = z.strictObject({
   from: z.coerce.number().int().optional(),
   to: z.coerce.number().int().optional(),
   director: z.string().max(63).optional(),
+  vip: z.string().regex(/^[0-9a-fA-F:.]{2,45}$/, "vip: an address").optional(),
   kind: z.enum(["vrrp-transition", "health", "weight", "keepalived", "sim-fault", "agent", "alert"]).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_EVENTS_PAGE).default(200),
 });
@@ -91,10 +93,13 @@ export function createApiRouter(deps: Deps): Router {
   router.get("/events", (req, res) => {
     const query = validate(eventsQuerySchema, req.query, res);
     if (!query) return;
-    const { from, to, director, kind, limit } = query;
-    res.json({
-      events: deps.events.query({ limit, ...(from !== undefined && { from }), ...(to !== undefined && { to }), ...(director && { director }), ...(kind && { kind }) }),
-    });
+    const { from, to, director, kind, vip, limit } = query;
+    const filters = { ...(from !== undefined && { from }), ...(to !== undefined && { to }), ...(director && { director }), ...(kind && { kind }) };
+    if (vip === undefined) return void res.json({ events: deps.events.query({ limit, ...filters }) });
+    // VIPs are not stored per event: read a wider page and keep what concerns the VIP.
+    const directors = deps.fleet.list();
+    const events = deps.events.query({ limit: MAX_EVENTS_PAGE, ...filters }).filter((e) => eventConcernsVip(e, vip, directors));
+    res.json({ events: events.slice(-limit) });
   });
 
   router.get("/series", (req, res) => {

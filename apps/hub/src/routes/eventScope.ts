@@ -1,0 +1,24 @@
+import type { DirectorView, HubEvent } from "@lvsdeck/protocol";
+
+const addressOf = (vip: string) => vip.split("/")[0] ?? vip;
+
+/** Whether a service key (`TCP 192.168.50.100:443`, `UDP [2001:db8::1]:53`) is on this VIP. */
+function serviceOnVip(service: string, vip: string): boolean {
+  const match = /^\S+ \[?([^\]]+?)\]?:\d+$/.exec(service);
+  return match?.[1] === vip;
+}
+
+/**
+ * Whether an event concerns a VIP: a service event of a service on it; a VRRP event of an instance
+ * carrying it; a director-wide event (agent, keepalived, faults, alerts) of a director carrying it.
+ */
+export function eventConcernsVip(stored: HubEvent, vip: string, directors: readonly DirectorView[]): boolean {
+  const event = stored.event;
+  if (event.kind === "health" || event.kind === "weight") return serviceOnVip(event.service, vip);
+  const director = directors.find((d) => d.id === stored.director)?.snapshot;
+  if (event.kind === "vrrp-transition") {
+    return director?.vrrp.some((v) => v.name === event.instance && v.vips.some((x) => addressOf(x) === vip)) ?? false;
+  }
+  if (!director) return false;
+  return director.vrrp.some((v) => v.vips.some((x) => addressOf(x) === vip)) || director.services.some((s) => s.address === vip);
+}
