@@ -25,6 +25,8 @@ interface Deps {
   now: () => number;
   onEvent: (event: HubEvent) => void;
   onAlertsChanged: (alerts: Alert[]) => void;
+  /** Called for every raise and clear (the optional webhook). */
+  onAlertChange?: (type: "alert-raised" | "alert-cleared", alert: Alert, at: number) => void;
 }
 
 /** Creates the monitor. */
@@ -47,8 +49,14 @@ export function createAlertMonitor(deps: Deps): AlertMonitor {
       const now = deps.now();
       transitions = transitions.filter((t) => now - t.at <= DEFAULT_FLAP_WINDOW_MS);
       const changes = tracker.update({ directors: deps.fleet.list(), now, recentTransitions: transitions, drains: [...drains.values()] });
-      for (const alert of changes.raised) record(alert, true, alert.since);
-      for (const alert of changes.cleared) record(alert, false, now);
+      for (const alert of changes.raised) {
+        record(alert, true, alert.since);
+        deps.onAlertChange?.("alert-raised", alert, alert.since);
+      }
+      for (const alert of changes.cleared) {
+        record(alert, false, now);
+        deps.onAlertChange?.("alert-cleared", alert, now);
+      }
       if (changes.raised.length + changes.cleared.length + changes.updated.length > 0) deps.onAlertsChanged(changes.active);
     },
     noteEvent(stored) {

@@ -12,6 +12,8 @@ import { createAgentGateway } from "./agents/agentGateway";
 import { createCommandRouter } from "./agents/commandRouter";
 import { createUiGateway, type UiPushMode } from "./ui/uiGateway";
 import { createAlertMonitor } from "./alertMonitor";
+import { createAlertWebhook } from "./alerts/webhook";
+import { hostname } from "node:os";
 import { createMetrics } from "./metrics";
 import type { DirectorId, HubEvent, Role } from "@lvsdeck/protocol";
 import { createApp } from "./createApp";
@@ -42,6 +44,8 @@ export interface HubOptions {
   commandTimeoutMs?: number;
   /** Users created at start when missing (the demo's admin; tests). */
   users?: { name: string; password: string; role: Role; vips?: string[] | null }[];
+  /** URL that receives every alert raised or cleared as a JSON POST (retried, never blocking). */
+  alertWebhook?: string;
   /** How director changes reach browsers; `rebroadcast` is the benchmark's naive baseline. */
   uiPushMode?: UiPushMode;
 }
@@ -75,12 +79,14 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     ui.broadcast({ type: "event", event });
     alertMonitor.noteEvent(event);
   };
+  const webhook = options.alertWebhook ? createAlertWebhook(options.alertWebhook, { log, hubName: hostname() }) : null;
   const alertMonitor = createAlertMonitor({
     fleet,
     events,
     now,
     onEvent: (event) => ui.broadcast({ type: "event", event }),
     onAlertsChanged: (alerts) => ui.broadcast({ type: "alerts", alerts }),
+    ...(webhook && { onAlertChange: webhook.notify }),
   });
   const commands = createCommandRouter({
     fleet,
@@ -172,6 +178,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       clearInterval(sweeper);
       clearInterval(flusher);
       clearInterval(alertTimer);
+      webhook?.stop();
       stopAgentHeartbeat();
       stopUiHeartbeat();
       agents.closeAll();

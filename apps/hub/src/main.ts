@@ -15,6 +15,7 @@ const { values } = parseArgs({
     web: { type: "string" },
     "ui-push-mode": { type: "string", default: "coalesce" },
     "command-timeout-ms": { type: "string" },
+    "alert-webhook": { type: "string" },
   },
 });
 
@@ -37,6 +38,7 @@ const hub = await createHub({
   agentTokens: tokens,
   dataDir: values.data ?? "./data",
   uiPushMode,
+  ...(values["alert-webhook"] !== undefined && { alertWebhook: values["alert-webhook"] }),
   ...(values["command-timeout-ms"] !== undefined && { commandTimeoutMs: Math.max(500, Number(values["command-timeout-ms"]) || 5_000) }),
   webDist: resolve(values.web ?? join(here, "../../web/dist")),
   ...(values.host !== undefined && { host: values.host }),
