@@ -1,14 +1,23 @@
-// `npm run bench` part: aggregating a 1,000,000-entry connection table streamed in chunks, as
-// `ipvsadm -Lnc` and as /proc/net/ip_vs_conn, and scanning it with a query. The chunks are generated
-// before the clock starts. Beside each figure: the same stream with every line through the full parser
-// (`parseConnectionLine`, the pre-fast-path cost), and the naive baseline that parses the whole table
-// into an array first. Prints one JSON line; BENCH_CONNECTIONS and BENCH_RUNS (best and median) tune it.
-import { createAggregator } from "../src/aggregateConnections";
-import { aggregateConnections, createConnectionQuery, parseConnections } from "../src/index";
-import type { ConnectionAggregatorOptions } from "../src/index";
+// `npm run bench` part: a 1,000,000-entry connection table streamed in chunks, as `ipvsadm -Lnc`,
+// /proc/net/ip_vs_conn and IPv6 `-Lnc`. The chunks are generated before the clock starts. Measured:
+// - the agent's real path: the aggregator folding fwmark traffic as the agent does (`serviceFolder`,
+//   cached per service and real server), beside the previous per-entry `serviceKeyOf` and the same
+//   fold with every line through the full parser (the old per-line path);
+// - the query scan (`createConnectionQuery`), beside the same query with every line through the full
+//   parser and the naive query that parses the whole table into an array and filters it.
+// The last stdout line is one JSON object; `streamed` is the agent's real path on -Lnc, and
+// `baselineParseWholeTable` the naive aggregation (read it all, parse every row, then count).
+// BENCH_CONNECTIONS, BENCH_RUNS (best and median of that many), BENCH_FORMATS (lnc,proc,lnc6) tune it;
+// baselines run BENCH_BASELINE_RUNS times (default 2), on -Lnc only.
+import { createAggregator, serviceFolder } from "../src/aggregateConnections";
+import { aggregateConnections, connectionMatcher, parseConnections } from "../src/index";
+import type { ConnectionAggregatorOptions, ConnectionEntry, ConnectionFilter, FoldService } from "../src/index";
+import { createQuery } from "../src/queryConnections";
 
 const ENTRIES = Number(process.env.BENCH_CONNECTIONS ?? 1_000_000);
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const BASELINE_RUNS = Number(process.env.BENCH_BASELINE_RUNS ?? 2);
+const FORMATS = (process.env.BENCH_FORMATS ?? "lnc,proc,lnc6").split(",").filter((f): f is Format => f === "lnc" || f === "proc" || f === "lnc6");
 const CHUNK_LINES = 2_000;
 const STATES = ["ESTABLISHED", "ESTABLISHED", "ESTABLISHED", "FIN_WAIT", "TIME_WAIT", "SYN_RECV", "CLOSE"];
 const LNC_HEADER = "IPVS connection entries\npro expire state       source             virtual            destination\n";
@@ -67,33 +76,69 @@ function streamed(chunks: readonly string[], push: (chunk: string) => void, samp
 }
 
 const aggregate = (chunks: readonly string[], fastPath: boolean, options: ConnectionAggregatorOptions = {}) => (sample: () => void): number => {
-  const aggregator = createAggregator(options, fastPath);
+  const aggregator = createAggregator({ topClients: 10, ...options }, fastPath);
   streamed(chunks, (c) => aggregator.push(c), sample);
   return aggregator.finish().total;
 };
 
-const query = (chunks: readonly string[]) => (sample: () => void): number => {
-  const q = createConnectionQuery({ filter: { state: "SYN_RECV", vip: "198.51.100.2:443" }, offset: 10, limit: 100 });
+/**
+ * The agent's fold (apps/agent fwmarkFolder) for this table: VIPs .1-.3 are configured services, .4 is
+ * reached through fwmark 7, whose real servers are every fourth one, so a quarter of .4's traffic folds.
+ */
+function agentFold(format: Format): FoldService {
+  const v6 = format === "lnc6";
+  const vip = (n: number): string => (format === "lnc6" ? `TCP [2001:db8::${n}]:443` : `TCP 198.51.100.${n}:443`);
+  const known = new Set([vip(1), vip(2), vip(3), v6 ? "FWM 7 IPv6" : "FWM 7"]);
+  const fwmarkByRealServer = new Map<string, string>();
+  for (let rs = 4; rs <= 40; rs += 8) fwmarkByRealServer.set(v6 ? `2001:db8:2::${rs.toString(16)}` : `192.0.2.${rs}`, v6 ? "FWM 7 IPv6" : "FWM 7");
+  return (serviceKey, _realServerKey, destination) => (known.has(serviceKey) ? serviceKey : (fwmarkByRealServer.get(destination.address) ?? serviceKey));
+}
+
+const perEntry = (fold: FoldService) => (e: ConnectionEntry): string => fold(e.serviceKey, e.realServerKey, e.destination);
+
+const QUERY: { filter: ConnectionFilter; offset: number; limit: number } = { filter: { state: "SYN_RECV", vip: "198.51.100.2:443" }, offset: 10, limit: 100 };
+
+const query = (chunks: readonly string[], fastPath: boolean) => (sample: () => void): number => {
+  const q = createQuery(QUERY, fastPath);
   streamed(chunks, (c) => q.push(c), sample);
-  return q.finish().scanned;
+  const page = q.finish();
+  return page.rows.length === Math.min(QUERY.limit, Math.max(0, page.total - QUERY.offset)) ? page.scanned : -1;
 };
 
-/** Best and median of RUNS runs; heap growth is the largest seen. */
-function repeat(run: (sample: () => void) => number, runs = RUNS): { bestMs: number; medianMs: number; heapGrowthMiB: number; total: number } {
+/** Best and median of `runs` runs; heap growth is the largest seen. */
+function repeat(run: (sample: () => void) => number, runs = RUNS): { ms: number; medianMs: number; heapGrowthMiB: number; total: number; runs: number } {
   const results = Array.from({ length: runs }, () => measure(run)).sort((a, b) => a.ms - b.ms);
   const median = results[Math.floor((results.length - 1) / 2)];
-  return { bestMs: results[0]?.ms ?? 0, medianMs: median?.ms ?? 0, heapGrowthMiB: Math.max(...results.map((r) => r.heapGrowthMiB)), total: results[0]?.total ?? 0 };
+  return { ms: results[0]?.ms ?? 0, medianMs: median?.ms ?? 0, heapGrowthMiB: Math.max(...results.map((r) => r.heapGrowthMiB)), total: results[0]?.total ?? 0, runs };
 }
 
 const report: Record<string, unknown> = { bench: "connection-aggregation", entries: ENTRIES, runs: RUNS };
-for (const format of ["lnc", "proc", "lnc6"] as const) {
+for (const format of FORMATS) {
   const chunks = table(format);
-  report[format] = {
-    fastPath: repeat(aggregate(chunks, true)),
-    withServiceKeyOf: repeat(aggregate(chunks, true, { serviceKeyOf: (e) => e.serviceKey })),
-    fullParserPerLine: repeat(aggregate(chunks, false), format === "lnc" ? RUNS : 1),
-    query: repeat(query(chunks)),
+  const fold = agentFold(format);
+  const baselines = format === "lnc" ? BASELINE_RUNS : 0;
+  // Warm-up, untimed: the first figure of a format should not pay for compiling the code it shares.
+  const head = chunks.slice(0, 60);
+  for (const run of [aggregate(head, true, { serviceKeyOf: serviceFolder(fold) }), aggregate(head, true), query(head, true)]) run(() => undefined);
+  const figures: Record<string, unknown> = {
+    agentFolded: repeat(aggregate(chunks, true, { serviceKeyOf: serviceFolder(fold) })),
+    unfolded: repeat(aggregate(chunks, true)),
+    query: repeat(query(chunks, true)),
   };
+  if (baselines > 0) {
+    figures.baselinePerEntryServiceKeyOf = repeat(aggregate(chunks, true, { serviceKeyOf: perEntry(fold) }), baselines);
+    figures.baselineFullParserPerLine = repeat(aggregate(chunks, false, { serviceKeyOf: perEntry(fold) }), baselines);
+    figures.baselineQueryFullParserPerLine = repeat(query(chunks, false), baselines);
+    figures.baselineQueryParseWholeTable = repeat((sample) => {
+      const parsed = parseConnections(chunks.join(""));
+      sample();
+      const matches = connectionMatcher(QUERY.filter);
+      const rows = parsed.value.filter(matches).slice(QUERY.offset, QUERY.offset + QUERY.limit);
+      return rows.length > 0 ? parsed.value.length : -1;
+    }, 1);
+  }
+  report[format] = figures;
+  if (format === "lnc") report.streamed = figures.agentFolded;
 }
 if (process.env.BENCH_NAIVE !== "0") {
   const chunks = table("lnc");

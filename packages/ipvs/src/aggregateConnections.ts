@@ -1,6 +1,6 @@
 import { createConnectionScanner } from "./connectionScanner";
 import type { ConnectionActivity } from "./connectionState";
-import type { ConnectionAggregator, ConnectionAggregatorOptions, ConnectionCounts, ConnectionSummary } from "./connectionSummary";
+import type { ConnectionAggregator, ConnectionAggregatorOptions, ConnectionCounts, ConnectionSummary, FoldService, ServiceKeyOf } from "./connectionSummary";
 import { createRangeSplitter, DEFAULT_MAX_LINE_LENGTH } from "./lineSplitter";
 import { parseConnectionLine } from "./parseConnections";
 import type { ConnectionEntry } from "./parseConnections";
@@ -10,7 +10,9 @@ import { createSpaceSaving } from "./spaceSaving";
 import type { SpaceSaving } from "./spaceSaving";
 import { isBlank } from "./textLines";
 
-export type { AggregatorFootprint, ConnectionAggregator, ConnectionAggregatorOptions, ConnectionCounts, ConnectionSummary, RealServerConnections, ServiceConnections } from "./connectionSummary";
+export type {
+  AggregatorFootprint, ConnectionAggregator, ConnectionAggregatorOptions, ConnectionCounts, ConnectionSummary, FoldService, RealServerConnections, ServiceConnections, ServiceKeyOf,
+} from "./connectionSummary";
 
 const DEFAULTS = { sketchCapacity: 64, topClients: 10, maxServices: 4096, maxRealServersPerService: 4096, maxErrors: 100 } as const;
 
@@ -29,6 +31,13 @@ interface ServiceState {
   sketch: SpaceSaving;
 }
 
+/** A scanned target's service key and, once resolved, its counters: the per-line lookups skipped. */
+interface TargetSlot {
+  key: string;
+  service: ServiceState | undefined;
+  realServer: Tally | undefined;
+}
+
 const emptyTally = (): Tally => ({ total: 0, active: 0, inactive: 0, templates: 0, byState: new Map() });
 const countsOf = ({ byState, ...rest }: Tally): ConnectionCounts => ({ ...rest, byState: Object.fromEntries([...byState].map(([state, { n }]) => [state, n])) });
 
@@ -45,6 +54,14 @@ function count(counts: Tally, activity: ConnectionActivity, state: string): void
 /** What counting needs of an entry; both a `ConnectionEntry` and the scanner's reused record have it. */
 type CountedConnection = Pick<ConnectionEntry, "protocol" | "state" | "activity" | "template" | "realServerKey"> & { client: { address: string } };
 
+/**
+ * A `serviceKeyOf` that applies `fold` and carries it, so an aggregator given it caches the fold per
+ * service and real server as with `foldService`, while code that calls it per entry gets the same keys.
+ */
+export function serviceFolder(fold: FoldService): ServiceKeyOf {
+  return Object.assign((entry: ConnectionEntry) => fold(entry.serviceKey, entry.realServerKey, entry.destination), { foldService: fold });
+}
+
 /** Creates a connection aggregator whose memory grows with services and real servers, never with connections. */
 export function createConnectionAggregator(options: ConnectionAggregatorOptions = {}): ConnectionAggregator {
   return createAggregator(options, true);
@@ -56,8 +73,11 @@ export function createConnectionAggregator(options: ConnectionAggregatorOptions 
  */
 export function createAggregator(options: ConnectionAggregatorOptions, fastPath: boolean): ConnectionAggregator {
   const o = { ...DEFAULTS, ...options };
-  const scanner = fastPath ? createConnectionScanner() : null;
-  const keyOf = options.serviceKeyOf;
+  const fold = options.foldService ?? options.serviceKeyOf?.foldService;
+  // Each cached target carries a slot: its (folded, once) service key and the counters that key resolves to.
+  const scanner = !fastPath ? null : createConnectionScanner((t): TargetSlot => ({ key: fold === undefined ? t.serviceKey : fold(t.serviceKey, t.realServerKey, t.destination), service: undefined, realServer: undefined }));
+  const keyOf: ((entry: ConnectionEntry) => string) | undefined = fold !== undefined ? (e) => fold(e.serviceKey, e.realServerKey, e.destination) : options.serviceKeyOf;
+  const scannedKeyOf = fold === undefined ? keyOf : undefined;
   const overall = emptyTally();
   const byProtocol = new Map<string, number>();
   const services = new Map<string, ServiceState>();
@@ -69,10 +89,11 @@ export function createAggregator(options: ConnectionAggregatorOptions, fastPath:
     errorCount += 1;
     if (errors.length < o.maxErrors) errors.push(lineError(line, text, message));
   };
-  const add = (entry: CountedConnection, key: string): void => {
+  /** Counts an entry under `key`; a `slot` (the scanned target's) remembers the counters it resolves to. */
+  const add = (entry: CountedConnection, key: string, slot?: TargetSlot): void => {
     count(overall, entry.activity, entry.state);
     byProtocol.set(entry.protocol, (byProtocol.get(entry.protocol) ?? 0) + 1);
-    let service = services.get(key);
+    let service = slot?.service ?? services.get(key);
     if (service === undefined) {
       if (services.size >= o.maxServices) return void (overflowEntries += 1);
       service = { counts: emptyTally(), realServers: new Map(), sketch: createSpaceSaving(o.sketchCapacity) };
@@ -80,18 +101,25 @@ export function createAggregator(options: ConnectionAggregatorOptions, fastPath:
     }
     count(service.counts, entry.activity, entry.state);
     if (!entry.template) service.sketch.offer(entry.client.address);
-    let realServer = service.realServers.get(entry.realServerKey);
+    let realServer = slot?.realServer ?? service.realServers.get(entry.realServerKey);
     if (realServer === undefined) {
       if (service.realServers.size >= o.maxRealServersPerService) return void (overflowEntries += 1);
       realServer = emptyTally();
       service.realServers.set(entry.realServerKey, realServer);
       realServerTotal += 1;
     }
+    if (slot !== undefined) {
+      // Services and real servers are never dropped, so the counters stay those of this key for good.
+      slot.service = service;
+      slot.realServer = realServer;
+    }
     count(realServer, entry.activity, entry.state);
   };
   const splitter = createRangeSplitter((chunk, start, end, line, overlong) => {
     const scanned = overlong || scanner === null ? null : scanner.scan(chunk, start, end);
-    if (scanner !== null && scanned !== null) return add(scanned, keyOf === undefined ? scanned.serviceKey : (keyOf(scanner.entry(chunk)) ?? scanned.serviceKey));
+    if (scanner !== null && scanned !== null) {
+      return scannedKeyOf === undefined ? add(scanned, scanned.tag.key, scanned.tag) : add(scanned, scannedKeyOf(scanner.entry(chunk)) ?? scanned.serviceKey);
+    }
     const text = chunk.slice(start, end);
     if (overlong) return fail(line, text, "line too long to be a connection entry");
     if (isBlank(text)) return;

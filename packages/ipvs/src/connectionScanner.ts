@@ -7,8 +7,18 @@ import type { ConnectionEntry, ConnectionTarget } from "./parseConnections";
 import { ipv4End, isPlainToken, isProcIpv6, MAX_TOKENS, readClock, readDecimal, readHex, splitTokens, tokenIs } from "./scanTokens";
 import { detach } from "./textLines";
 
+/**
+ * What a line's protocol, VIP and real-server tokens decode to. The scanner caches one per distinct raw
+ * text (bounded, see MAX_CACHED_KEYS) and hands the same object to every line that has it: read, never change.
+ */
+export interface ScannedTarget extends ConnectionTarget {
+  protocol: string;
+  virtual: AddressPort;
+  destination: AddressPort;
+}
+
 /** One connection line as the fast path read it; the scanner overwrites this one object for every line. */
-export interface ScannedConnection {
+export interface ScannedConnection<T = null> {
   protocol: string;
   state: string;
   template: boolean;
@@ -20,19 +30,23 @@ export interface ScannedConnection {
   fwmark: number | null;
   serviceKey: string;
   realServerKey: string;
+  /** The line's cached target, shared with every line of the same protocol, service and real server. */
+  target: ScannedTarget;
+  /** What the scanner's `tagOf` gave for `target`, computed once per cached target. */
+  tag: T;
 }
 
 /** A fast reader of connection lines (`text[from, to)`, no CR or newline) that allocates no entry per line. */
-export interface ConnectionScanner {
+export interface ConnectionScanner<T = null> {
   /** Reads a well-formed entry line, or returns null to leave the line (header, blank, odd, bad) to `parseConnectionLine`. */
-  scan(text: string, from: number, to: number): ScannedConnection | null;
+  scan(text: string, from: number, to: number): ScannedConnection<T> | null;
   /** The entry for the line just scanned, equal to what `parseConnectionLine` gives for it. */
   entry(text: string): ConnectionEntry;
 }
 
-interface Target extends ConnectionTarget {
-  virtual: AddressPort;
-  destination: AddressPort;
+interface Target<T> {
+  target: ScannedTarget;
+  tag: T;
 }
 
 interface StateInfo {
@@ -43,12 +57,12 @@ interface StateInfo {
   activity: ConnectionActivity;
 }
 
-interface ProtocolInfo {
+interface ProtocolInfo<T> {
   protocol: string;
   /** Valid states seen, searched in place: a protocol has a handful, so this beats slicing and hashing. */
   states: StateInfo[];
-  lncTargets: Map<string, Target | null>;
-  procTargets: Map<string, Target | null>;
+  lncTargets: Map<string, Target<T> | null>;
+  procTargets: Map<string, Target<T> | null>;
 }
 
 // A table has few protocols, states, services and real servers; past this many cached keys the input
@@ -62,16 +76,27 @@ const MAX_EXPIRES = 2 ** 32 - 1;
 const COLON = 58;
 const OPEN_BRACKET = 91;
 
-/** Creates a scanner whose caches map raw VIP, real-server, protocol and state tokens to validated keys. */
-export function createConnectionScanner(): ConnectionScanner {
+const noTag = (): null => null;
+
+/**
+ * Creates a scanner whose caches map raw VIP, real-server, protocol and state tokens to validated keys.
+ * `tagOf` derives the caller's own value from a target (a folded service key, a filter verdict); it is
+ * called once per cached target, so it must depend on nothing else.
+ */
+export function createConnectionScanner(): ConnectionScanner;
+export function createConnectionScanner<T>(tagOf: (target: ScannedTarget) => T): ConnectionScanner<T>;
+export function createConnectionScanner<T>(tagOf: (target: ScannedTarget) => T | null = noTag): ConnectionScanner<T | null> {
   const bounds = new Int32Array(2 * MAX_TOKENS);
-  const protocols = new Map<string, ProtocolInfo | null>();
+  const protocols = new Map<string, ProtocolInfo<T | null> | null>();
   const ipv6Addresses = new Map<string, string | null>();
   let cached = 0;
   let tokens = 0;
   const client: AddressPort = { address: "", family: "inet", port: 0 };
   const none: AddressPort = { address: "", port: 0, family: "inet" };
-  const result: ScannedConnection = { protocol: "", state: "", template: false, activity: "inactive", client, virtual: none, destination: none, fwmark: null, serviceKey: "", realServerKey: "" };
+  const noTarget: ScannedTarget = { protocol: "", virtual: none, destination: none, fwmark: null, serviceKey: "", realServerKey: "" };
+  const result: ScannedConnection<T | null> = {
+    protocol: "", state: "", template: false, activity: "inactive", client, virtual: none, destination: none, fwmark: null, serviceKey: "", realServerKey: "", target: noTarget, tag: null,
+  };
   const start = (i: number): number => bounds[2 * i] ?? 0;
   const end = (i: number): number => bounds[2 * i + 1] ?? 0;
   const token = (text: string, i: number): string => text.slice(start(i), end(i));
@@ -85,18 +110,17 @@ export function createConnectionScanner(): ConnectionScanner {
     map.set(key, value);
     return value;
   }
-  let lastProtocol: ProtocolInfo | null = null;
-  function protocolOf(text: string): ProtocolInfo | null {
+  let lastProtocol: ProtocolInfo<T | null> | null = null;
+  function protocolOf(text: string): ProtocolInfo<T | null> | null {
     const last = lastProtocol;
     if (last !== null && tokenIs(text, start(0), end(0), last.protocol)) return last;
     const hit = protocols.get(token(text, 0));
     if (hit !== undefined) return (lastProtocol = hit);
-    if (hit !== undefined) return hit;
     const protocol = detach(token(text, 0));
-    const info = isProtocolName(protocol) ? { protocol, states: [], lncTargets: new Map(), procTargets: new Map() } : null;
+    const info: ProtocolInfo<T | null> | null = isProtocolName(protocol) ? { protocol, states: [], lncTargets: new Map(), procTargets: new Map() } : null;
     return (lastProtocol = remember(protocols, protocol, info));
   }
-  function stateOf(info: ProtocolInfo, text: string, i: number): StateInfo | null {
+  function stateOf(info: ProtocolInfo<T | null>, text: string, i: number): StateInfo | null {
     const s = start(i);
     const e = end(i);
     for (const known of info.states) if (tokenIs(text, s, e, known.state)) return known;
@@ -149,7 +173,7 @@ export function createConnectionScanner(): ConnectionScanner {
     return address !== null && setClient(address, port, "inet6");
   }
   /** The service and real server of tokens first..last (VIP to destination), cached by their raw text. */
-  function targetOf(info: ProtocolInfo, text: string, first: number, last: number): Target | null {
+  function targetOf(info: ProtocolInfo<T | null>, text: string, first: number, last: number): Target<T | null> | null {
     const targets = first === 4 ? info.lncTargets : info.procTargets;
     const from = start(first);
     const hit = targets.get(text.slice(from, end(last)));
@@ -158,8 +182,9 @@ export function createConnectionScanner(): ConnectionScanner {
     const part = (i: number): string => key.slice(start(i) - from, end(i) - from);
     const virtual = first === 4 ? parseAddressPort(part(4)) : procEndpoint(part(3), part(4));
     const destination = first === 4 ? parseAddressPort(part(5)) : procEndpoint(part(5), part(6));
-    const target = virtual === null || destination === null ? null : { virtual, destination, ...connectionTarget(info.protocol, virtual, destination) };
-    return remember(targets, key, target);
+    if (virtual === null || destination === null) return remember(targets, key, null);
+    const target: ScannedTarget = { protocol: info.protocol, virtual, destination, ...connectionTarget(info.protocol, virtual, destination) };
+    return remember(targets, key, { target, tag: tagOf(target) });
   }
   // ip_vs_conn_sync puts Origin (LOCAL/SYNC) between State and Expires.
   const hasOrigin = (text: string): boolean => tokens === 10 && (tokenIs(text, start(8), end(8), "LOCAL") || tokenIs(text, start(8), end(8), "SYNC"));
@@ -178,8 +203,9 @@ export function createConnectionScanner(): ConnectionScanner {
     for (let i = lnc ? 6 : hasOrigin(text) ? MAX_TOKENS : 9; i < tokens; i++) if (!isPlainToken(text, start(i), end(i))) return false;
     const state = stateOf(info, text, lnc ? 2 : 7);
     if (state === null || !(lnc ? lncClient(text, start(3), end(3)) : procClient(text))) return false;
-    const target = lnc ? targetOf(info, text, 4, 5) : targetOf(info, text, 3, 6);
-    if (target === null) return false;
+    const cachedTarget = lnc ? targetOf(info, text, 4, 5) : targetOf(info, text, 3, 6);
+    if (cachedTarget === null) return false;
+    const target = cachedTarget.target;
     const template = client.port === 0 ? state.templateAtPortZero : state.templateElsewhere;
     result.protocol = info.protocol;
     result.state = state.state;
@@ -190,6 +216,8 @@ export function createConnectionScanner(): ConnectionScanner {
     result.fwmark = target.fwmark;
     result.serviceKey = target.serviceKey;
     result.realServerKey = target.realServerKey;
+    result.target = target;
+    result.tag = cachedTarget.tag;
     return true;
   }
   return {

@@ -1,3 +1,4 @@
+import type { AddressPort } from "./addresses";
 import type { ConnectionEntry } from "./parseConnections";
 import type { ParseError } from "./parseResult";
 import type { HeavyHitter } from "./spaceSaving";
@@ -42,8 +43,17 @@ export interface ConnectionAggregatorOptions {
   sketchCapacity?: number;
   /** Clients reported per service; default 10. */
   topClients?: number;
-  /** Maps an entry to its service, e.g. to fold a fwmark service's VIPs into `FWM 10`; default `entry.serviceKey`. */
-  serviceKeyOf?: (entry: ConnectionEntry) => string;
+  /**
+   * Maps a service and real server to the service their connections count under, e.g. to fold a fwmark
+   * service's VIPs into `FWM 10`. Called once per distinct protocol, VIP and real server and cached, so
+   * it must depend on its arguments only; it costs nothing per line. Takes precedence over `serviceKeyOf`.
+   */
+  foldService?: FoldService;
+  /**
+   * Maps each entry to its service; default `entry.serviceKey`. It costs an entry object per line, so
+   * prefer `foldService` (a function made by `serviceFolder` carries one and is cached like it).
+   */
+  serviceKeyOf?: ServiceKeyOf;
   /** Distinct services tracked; default 4096. */
   maxServices?: number;
   /** Distinct real servers tracked per service; default 4096. */
@@ -52,6 +62,12 @@ export interface ConnectionAggregatorOptions {
   maxErrors?: number;
   maxLineLength?: number;
 }
+
+/** Folds a service key given the real server the connection went to (`destination` is that key decoded). */
+export type FoldService = (serviceKey: string, realServerKey: string, destination: Readonly<AddressPort>) => string;
+
+/** A per-entry service key function; one made by `serviceFolder` also carries the cacheable fold it applies. */
+export type ServiceKeyOf = ((entry: ConnectionEntry) => string) & { readonly foldService?: FoldService };
 
 /** Memory actually retained, for callers and tests that check it stays bounded. */
 export interface AggregatorFootprint {

@@ -41,10 +41,12 @@ export type {
   ConnectionAggregatorOptions,
   ConnectionCounts,
   ConnectionSummary,
+  FoldService,
   RealServerConnections,
   ServiceConnections,
+  ServiceKeyOf,
 } from "./aggregateConnections";
-export { aggregateConnections, createConnectionAggregator } from "./aggregateConnections";
+export { aggregateConnections, createConnectionAggregator, serviceFolder } from "./aggregateConnections";
 export type { ConnectionFilter, ConnectionPage, ConnectionQuery, ConnectionQueryOptions } from "./queryConnections";
 export { connectionMatcher, createConnectionQuery, queryConnections } from "./queryConnections";
 export type { IpvsTables, MergeDefaults, MergeIssue } from "./mergeIpvsTables";

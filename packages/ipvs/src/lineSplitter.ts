@@ -48,8 +48,9 @@ export function createRangeSplitter(onLine: RangeHandler, maxLineLength = DEFAUL
         keep(overlong ? pending : pending + chunk);
         return;
       }
-      const first = overlong ? pending : pending + chunk.slice(0, newline);
-      emit(first, 0, first.length);
+      // The line's start was held back: with its end it may now be too long, whatever the chunking.
+      if (!overlong) keep(pending + chunk.slice(0, newline));
+      emit(pending, 0, pending.length);
       let start = newline + 1;
       while ((newline = chunk.indexOf("\n", start)) >= 0) {
         if (newline - start > maxLineLength) overlong = true;

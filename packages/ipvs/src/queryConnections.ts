@@ -1,8 +1,11 @@
-import { createLineSplitter, DEFAULT_MAX_LINE_LENGTH } from "./lineSplitter";
+import { createConnectionScanner } from "./connectionScanner";
+import type { ScannedTarget } from "./connectionScanner";
+import { createLineSplitter, createRangeSplitter, DEFAULT_MAX_LINE_LENGTH } from "./lineSplitter";
 import { parseConnectionLine } from "./parseConnections";
 import type { ConnectionEntry } from "./parseConnections";
 import { lineError } from "./parseResult";
 import type { ParseError } from "./parseResult";
+import { detach } from "./textLines";
 
 /** Which connections a query keeps; every given field must match. */
 export interface ConnectionFilter {
@@ -54,33 +57,66 @@ function endpointMatches(wanted: string, address: string, key: string): boolean 
   return wanted === address || wanted === key;
 }
 
+/** The filter's verdict on what follows from protocol, VIP and real server alone (all but client and state). */
+function targetMatcher(filter: ConnectionFilter): (target: ScannedTarget) => boolean {
+  return (target) => {
+    if (filter.vip !== undefined) {
+      const { virtual } = target;
+      const vipKey = virtual.family === "inet6" ? `[${virtual.address}]:${virtual.port}` : `${virtual.address}:${virtual.port}`;
+      if (!endpointMatches(filter.vip, virtual.address, vipKey) && filter.vip !== target.serviceKey) return false;
+    }
+    if (filter.realServer !== undefined && !endpointMatches(filter.realServer, target.destination.address, target.realServerKey)) return false;
+    return filter.protocol === undefined || filter.protocol === target.protocol;
+  };
+}
+
+/** The filter's verdict on a line's client and state, given its target matched. */
+function lineMatcher(filter: ConnectionFilter): (clientAddress: string, state: string) => boolean {
+  const states = filter.state === undefined ? null : new Set(typeof filter.state === "string" ? [filter.state] : filter.state);
+  const client = filter.client;
+  return (clientAddress, state) => (client === undefined || clientAddress.startsWith(client)) && (states === null || states.has(state));
+}
+
 /** Builds the predicate for a filter. */
 export function connectionMatcher(filter: ConnectionFilter): (entry: ConnectionEntry) => boolean {
-  const states = filter.state === undefined ? null : new Set(typeof filter.state === "string" ? [filter.state] : filter.state);
-  return (entry) => {
-    if (filter.client !== undefined && !entry.client.address.startsWith(filter.client)) return false;
-    if (filter.vip !== undefined) {
-      const vipKey = entry.virtual.family === "inet6" ? `[${entry.virtual.address}]:${entry.virtual.port}` : `${entry.virtual.address}:${entry.virtual.port}`;
-      if (!endpointMatches(filter.vip, entry.virtual.address, vipKey) && filter.vip !== entry.serviceKey) return false;
-    }
-    if (filter.realServer !== undefined && !endpointMatches(filter.realServer, entry.destination.address, entry.realServerKey)) return false;
-    if (states !== null && !states.has(entry.state)) return false;
-    return filter.protocol === undefined || filter.protocol === entry.protocol;
+  const targetMatches = targetMatcher(filter);
+  const lineMatches = lineMatcher(filter);
+  return (entry) => lineMatches(entry.client.address, entry.state) && targetMatches(entry);
+}
+
+/** A row to keep: its strings no longer share memory with the chunk it was read from. */
+function keep(entry: ConnectionEntry): ConnectionEntry {
+  return {
+    ...entry,
+    client: { ...entry.client, address: detach(entry.client.address) },
+    peName: entry.peName === null ? null : detach(entry.peName),
+    peData: entry.peData === null ? null : detach(entry.peData),
   };
 }
 
 /** Creates a query that streams a connection table and keeps only the requested page. */
 export function createConnectionQuery(options: ConnectionQueryOptions = {}): ConnectionQuery {
+  return createQuery(options, true);
+}
+
+/**
+ * The query, with or without the fast path. With it, well-formed lines are read by the connection
+ * scanner: VIP, real-server and protocol filters are decided once per cached target, client and state
+ * per line on the scanned values, and an entry object is built only for a row of the page. Without it
+ * every line goes through `parseConnectionLine` (the reference the tests and bench compare with).
+ */
+export function createQuery(options: ConnectionQueryOptions, fastPath: boolean): ConnectionQuery {
   const offset = Math.max(0, Math.floor(options.offset ?? 0));
   const limit = Math.min(MAX_LIMIT, Math.max(0, Math.floor(options.limit ?? DEFAULT_LIMIT)));
   const maxErrors = options.maxErrors ?? 100;
-  const matches = connectionMatcher(options.filter ?? {});
+  const filter = options.filter ?? {};
+  const matches = connectionMatcher(filter);
   const rows: ConnectionEntry[] = [];
   const errors: ParseError[] = [];
   let total = 0;
   let scanned = 0;
   let errorCount = 0;
-  const splitter = createLineSplitter((text, line, overlong) => {
+  const onLine = (text: string, line: number, overlong: boolean): void => {
     if (text.trim() === "") return;
     const parsed = overlong ? ({ kind: "error", message: "line too long to be a connection entry" } as const) : parseConnectionLine(text);
     if (parsed.kind === "error") {
@@ -91,7 +127,18 @@ export function createConnectionQuery(options: ConnectionQueryOptions = {}): Con
     if (parsed.kind !== "entry") return;
     scanned += 1;
     if (!matches(parsed.entry)) return;
-    if (total >= offset && rows.length < limit) rows.push(parsed.entry);
+    if (total >= offset && rows.length < limit) rows.push(keep(parsed.entry));
+    total += 1;
+  };
+  const scanner = fastPath ? createConnectionScanner(targetMatcher(filter)) : null;
+  const lineMatches = lineMatcher(filter);
+  const splitter = scanner === null ? createLineSplitter(onLine, DEFAULT_MAX_LINE_LENGTH) : createRangeSplitter((chunk, start, end, line, overlong) => {
+    const hit = overlong ? null : scanner.scan(chunk, start, end);
+    if (hit === null) return onLine(chunk.slice(start, end), line, overlong);
+    scanned += 1;
+    // The tag is the target's verdict (VIP, real server, protocol), decided once per cached target.
+    if (!hit.tag || !lineMatches(hit.client.address, hit.state)) return;
+    if (total >= offset && rows.length < limit) rows.push(keep(scanner.entry(chunk)));
     total += 1;
   }, DEFAULT_MAX_LINE_LENGTH);
   return {

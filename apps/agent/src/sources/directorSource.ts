@@ -1,4 +1,5 @@
-import type { ConnectionEntry } from "@lvsdeck/ipvs";
+import { serviceFolder } from "@lvsdeck/ipvs";
+import type { ServiceKeyOf } from "@lvsdeck/ipvs";
 import type { AgentEvent, Capability, ConnectionQuery, DirectorId, DirectorSnapshot, VirtualService, WeightMode } from "@lvsdeck/protocol";
 import { answerConnectionQuery } from "../connectionQuery";
 import type { Logger } from "../log";
@@ -23,12 +24,16 @@ export interface DirectorSourceOptions {
 
 const NO_KEEPALIVED = { running: false, pid: null, since: null } as const;
 
-/** Maps connection entries of fwmark services (which show the VIP they hit) to their `FWM n` service. */
-function fwmarkFolder(services: readonly VirtualService[]): (entry: ConnectionEntry) => string {
+/**
+ * Maps connections of fwmark services (which show the VIP they hit) to their `FWM n` service, by the real
+ * server they went to. Made with `serviceFolder`, so the aggregator folds each service and real server
+ * once and caches the key, instead of building an entry per connection to call it.
+ */
+export function fwmarkFolder(services: readonly VirtualService[]): ServiceKeyOf {
   const known = new Set<string>(services.map((s) => s.key));
   const fwmarkByRealServer = new Map<string, string>();
   for (const s of services) if (s.fwmark !== null) for (const rs of s.realServers) fwmarkByRealServer.set(rs.address, s.key);
-  return (entry) => (known.has(entry.serviceKey) ? entry.serviceKey : (fwmarkByRealServer.get(entry.destination.address) ?? entry.serviceKey));
+  return serviceFolder((serviceKey, _realServerKey, destination) => (known.has(serviceKey) ? serviceKey : (fwmarkByRealServer.get(destination.address) ?? serviceKey)));
 }
 
 /** Combines IPVS and keepalived parts into one director source; `kinds` lists the parts behind it. */
