@@ -1,7 +1,7 @@
 import type { ParseArgsConfig } from "node:util";
 import { weightModeSchema } from "@lvsdeck/protocol";
 import type { DirectorId } from "@lvsdeck/protocol";
-import type { Logger } from "./log";
+import type { Logger } from "@lvsdeck/log";
 import { DEFAULT_IPVSADM } from "./sources/ipvsadmPart";
 import { DEFAULT_DATA_SIGNAL, DEFAULT_JSON_SIGNAL, DEFAULT_REFRESH_MS } from "./sources/keepalivedPart";
 import { DEFAULT_KEEPALIVED_PID_FILE } from "./sources/keepalivedProcess";

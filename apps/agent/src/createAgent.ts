@@ -4,7 +4,7 @@ import type { DirectorSource } from "./sources/source";
 import { createEventBuffer } from "./eventBuffer";
 import { createCommandLedger } from "./commandLedger";
 import { createHubLink } from "./hubLink";
-import type { Logger } from "./log";
+import type { Logger } from "@lvsdeck/log";
 import { AGENT_VERSION } from "./version";
 import { EVENT_BUFFER_CAPACITY, FULL_SNAPSHOT_EVERY } from "./limits";
 

@@ -1,7 +1,7 @@
 import WebSocket from "ws";
 import type { AgentHello, AgentToHub, HubToAgent } from "@lvsdeck/protocol";
 import { MAX_AGENT_FRAME_BYTES, hubToAgentSchema, parseFrame } from "@lvsdeck/protocol";
-import type { Logger } from "./log";
+import type { Logger } from "@lvsdeck/log";
 import { HUB_SILENCE_MS, RECONNECT_BASE_MS, RECONNECT_MAX_MS } from "./limits";
 
 /** Options for {@link createHubLink}. */

@@ -3,7 +3,7 @@ import type { DirectorId } from "@lvsdeck/protocol";
 import { directorIdSchema } from "@lvsdeck/protocol";
 import { cliOptions, realSourceConfig, usage } from "./cliOptions";
 import { createAgent } from "./createAgent";
-import { createLogger } from "./log";
+import { createLogger } from "@lvsdeck/log";
 import { openRealSource, parseSourceKinds } from "./sources/openSource";
 import { createSimSource, parseEndpoint } from "./sources/simSource";
 import type { DirectorSource } from "./sources/source";

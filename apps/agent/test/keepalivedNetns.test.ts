@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { AgentEvent, DirectorId, DirectorSnapshot } from "@lvsdeck/protocol";
-import { createLogger } from "../src/log";
+import { createLogger } from "@lvsdeck/log";
 import { openRealSource } from "../src/sources/openSource";
 
 const isRoot = process.getuid?.() === 0;

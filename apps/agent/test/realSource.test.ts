@@ -4,7 +4,7 @@ import { appendFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AgentEvent, DirectorId, RealServerKey, ServiceKey } from "@lvsdeck/protocol";
-import { createLogger } from "../src/log";
+import { createLogger } from "@lvsdeck/log";
 import { openRealSource } from "../src/sources/openSource";
 import type { RealSourceConfig } from "../src/sources/openSource";
 import { createFakeDirector, ipAddrJson, recordedFailures, startFakeKeepalived } from "./fakes";

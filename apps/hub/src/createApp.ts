@@ -6,7 +6,7 @@ import helmet from "helmet";
 import type { AuthStore } from "./auth/authStore";
 import type { AuditLog } from "./auth/auditLog";
 import { requireAuth } from "./auth/middleware";
-import type { Logger } from "./log";
+import type { Logger } from "@lvsdeck/log";
 import { MAX_REST_BODY } from "./limits";
 import { createApiRouter, createHealthRouter } from "./routes/apiRouter";
 import { createAuthRouter } from "./routes/authRouter";

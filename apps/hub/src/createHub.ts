@@ -23,7 +23,7 @@ import { authenticate, vipScope } from "./auth/principal";
 import { createWeightService } from "./agents/weightService";
 import { startHeartbeat, trackAlive } from "./heartbeat";
 import { createAgentTokenCheck, isSameOrigin, refuseUpgrade } from "./upgrade";
-import { createLogger } from "./log";
+import { createLogger } from "@lvsdeck/log";
 import { ALERT_EVALUATION_MS, HEARTBEAT_MS, SERIES_FLUSH_MS, STALENESS_CHECK_MS, UI_FLUSH_MS } from "./limits";
 
 /** Options for {@link createHub}; every field has a default suited to the demo. */

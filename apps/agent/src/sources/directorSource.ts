@@ -2,7 +2,7 @@ import { serviceFolder } from "@lvsdeck/ipvs";
 import type { ServiceKeyOf } from "@lvsdeck/ipvs";
 import type { AgentEvent, Capability, ConnectionQuery, DirectorId, DirectorSnapshot, VirtualService, WeightMode } from "@lvsdeck/protocol";
 import { answerConnectionQuery } from "../connectionQuery";
-import type { Logger } from "../log";
+import type { Logger } from "@lvsdeck/log";
 import type { DirectorSource } from "./source";
 import type { DirectorDetails, IpvsPart, KeepalivedPart } from "./parts";
 import { createWeightBook } from "./weightBook";

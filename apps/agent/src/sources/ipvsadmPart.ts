@@ -9,7 +9,7 @@ import {
   parseIpvsadmTimeout,
 } from "@lvsdeck/ipvs";
 import type { IpvsTables, ParseResult } from "@lvsdeck/ipvs";
-import type { Logger } from "../log";
+import type { Logger } from "@lvsdeck/log";
 import { createParseErrorLog } from "./parseErrorLog";
 import type { ParseErrorLog } from "./parseErrorLog";
 import type { IpvsPart, IpvsReading } from "./parts";

@@ -1,6 +1,6 @@
 import { parseKeepalivedData, parseKeepalivedJson } from "@lvsdeck/keepalived";
 import type { AgentEvent, Health, KeepalivedStatus, VrrpInstance } from "@lvsdeck/protocol";
-import type { Logger } from "../log";
+import type { Logger } from "@lvsdeck/log";
 import { requestDump } from "./keepalivedDump";
 import { isProcessAlive, readPidFile } from "./keepalivedProcess";
 import { followNotify } from "./notifyFollower";

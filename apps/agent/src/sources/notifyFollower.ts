@@ -2,7 +2,7 @@ import { constants, openSync } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { Socket } from "node:net";
 import { createLineSplitter } from "@lvsdeck/keepalived";
-import type { Logger } from "../log";
+import type { Logger } from "@lvsdeck/log";
 
 /** How often the FIFO path is checked for being re-created by a keepalived reload or restart (ms). */
 export const FIFO_CHECK_MS = 1_000;

@@ -1,5 +1,5 @@
 import type { DirectorId, WeightMode } from "@lvsdeck/protocol";
-import type { Logger } from "../log";
+import type { Logger } from "@lvsdeck/log";
 import { createDirectorSource } from "./directorSource";
 import { createIpvsadmPart } from "./ipvsadmPart";
 import { createKeepalivedPart } from "./keepalivedPart";

@@ -1,4 +1,4 @@
-import type { Logger } from "../log";
+import type { Logger } from "@lvsdeck/log";
 
 /** Parse errors kept in one log record; the rest are only counted. */
 const LOGGED_ERRORS_PER_READ = 3;

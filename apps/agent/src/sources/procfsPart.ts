@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createConnectionAggregator, mergeIpvsTables, parseProcIpVs, parseProcIpVsStats } from "@lvsdeck/ipvs";
-import type { Logger } from "../log";
+import type { Logger } from "@lvsdeck/log";
 import { createParseErrorLog } from "./parseErrorLog";
 import type { ParseErrorLog } from "./parseErrorLog";
 import type { IpvsPart } from "./parts";

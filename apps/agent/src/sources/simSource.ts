@@ -3,7 +3,7 @@ import type { AgentEvent, DirectorId } from "@lvsdeck/protocol";
 import { createSimDirector, decodeAdvert, encodeAdvert, renderIpvsadmConnections } from "@lvsdeck/sim";
 import { answerConnectionQuery } from "../connectionQuery";
 import type { DirectorSource } from "./source";
-import type { Logger } from "../log";
+import type { Logger } from "@lvsdeck/log";
 import { SIM_STEP_MS } from "../limits";
 
 /** A UDP endpoint on which simulated directors exchange VRRP adverts (loopback in the demo and tests). */

@@ -3,7 +3,7 @@ import type { AgentHello, AgentToHub, DirectorId, HubCommand, HubToAgent } from 
 import { PROTOCOL_VERSION, agentToHubSchema, parseFrame } from "@lvsdeck/protocol";
 import type { Fleet } from "../fleet";
 import type { EventStore } from "../store/eventStore";
-import type { Logger } from "../log";
+import type { Logger } from "@lvsdeck/log";
 import type { CommandRouter } from "./commandRouter";
 import type { HubEvent } from "@lvsdeck/protocol";
 import { HELLO_TIMEOUT_MS, MAX_AGENT_FRAMES_PER_SECOND } from "../limits";

@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Alert } from "@lvsdeck/protocol";
 import { createAlertWebhook } from "./webhook";
-import { createLogger } from "../log";
+import { createLogger } from "@lvsdeck/log";
 
 const alert: Alert = { id: "split-brain:88", rule: "split-brain", severity: "critical", message: "two MASTERs", since: 1, scope: { vrid: 88 } };
 

@@ -1,5 +1,5 @@
 import type { Alert } from "@lvsdeck/protocol";
-import type { Logger } from "../log";
+import type { Logger } from "@lvsdeck/log";
 
 /** Deliveries waiting at most; beyond this the oldest are dropped and counted, so a dead receiver costs bounded memory. */
 const MAX_QUEUED = 1_000;

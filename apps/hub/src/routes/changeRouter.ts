@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from "express";
+import type { z } from "zod";
 import { drainRequestSchema, restoreRequestSchema, simFaultRequestSchema, weightChangeRequestSchema } from "@lvsdeck/protocol";
 import type { ApiError, DirectorView } from "@lvsdeck/protocol";
 import type { CommandRouter } from "../agents/commandRouter";
@@ -49,35 +50,20 @@ export function createChangeRouter(deps: Deps): Router {
   const router = Router();
   const operator = requireRole("operator");
 
-  router.post("/weights", operator, async (req, res) => {
-    const request = validate(weightChangeRequestSchema, req.body, res);
-    if (!request) return;
-    try {
-      res.json(await deps.weights.setWeight(request, callerOf(req, res)));
-    } catch (err) {
-      answerError(res, err);
-    }
-  });
-
-  router.post("/drain", operator, async (req, res) => {
-    const request = validate(drainRequestSchema, req.body, res);
-    if (!request) return;
-    try {
-      res.json(await deps.weights.drain(request, callerOf(req, res)));
-    } catch (err) {
-      answerError(res, err);
-    }
-  });
-
-  router.post("/restore", operator, async (req, res) => {
-    const request = validate(restoreRequestSchema, req.body, res);
-    if (!request) return;
-    try {
-      res.json(await deps.weights.restore(request, callerOf(req, res)));
-    } catch (err) {
-      answerError(res, err);
-    }
-  });
+  // Weights, drains and restores share one shape: validate, act as the caller, answer or explain the refusal.
+  const change = <S extends z.ZodType>(path: string, schema: S, act: (body: z.infer<S>, caller: Caller) => Promise<unknown>) =>
+    router.post(path, operator, async (req, res) => {
+      const body = validate(schema, req.body, res);
+      if (!body) return;
+      try {
+        res.json(await act(body, callerOf(req, res)));
+      } catch (err) {
+        answerError(res, err);
+      }
+    });
+  change("/weights", weightChangeRequestSchema, (body, caller) => deps.weights.setWeight(body, caller));
+  change("/drain", drainRequestSchema, (body, caller) => deps.weights.drain(body, caller));
+  change("/restore", restoreRequestSchema, (body, caller) => deps.weights.restore(body, caller));
 
   // Drains in progress, with what is left on each director; readable by every signed-in user.
   router.get("/drains", (_req, res) => {

@@ -1,7 +1,7 @@
 import type { WebSocket } from "ws";
 import type { DirectorId, DirectorView, HubToUi, UiSubscribe } from "@lvsdeck/protocol";
 import { PROTOCOL_VERSION, parseFrame, summarizeDirector, uiToHubSchema } from "@lvsdeck/protocol";
-import type { Logger } from "../log";
+import type { Logger } from "@lvsdeck/log";
 import { scopeView } from "../auth/scope";
 
 /**
