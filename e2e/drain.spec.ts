@@ -43,13 +43,18 @@ test("draining a real server shows its connections going down to zero, then it c
   await expect(progress).toHaveCount(0);
 });
 
-test("draining the last server that takes new connections asks for confirmation", async ({ dashboard, page }) => {
+test("draining the last healthy server asks for force and a reason; Escape leaves it alone", async ({ dashboard, page }) => {
   const DNS = "UDP 192.168.50.102:53";
   await expect(dashboard.director("lvs-dir-01")).toHaveAttribute("data-state", "MASTER", { timeout: 15_000 });
   await dashboard.drainButton(DNS, "192.168.50.31:53").click();
   await expect(dashboard.realServer(DNS, "192.168.50.31:53")).toHaveAttribute("data-weight", "0", { timeout: 10_000 });
   await dashboard.drainButton(DNS, "192.168.50.32:53").click();
-  const confirm = page.getByRole("button", { name: /^Confirm drain of 192\.168\.50\.32:53/ });
-  await expect(confirm).toBeVisible();
+  const dialog = dashboard.forceDialog();
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole("button", { name: "Force" })).toBeDisabled();
+  await expectNoSeriousA11yViolations(page);
+  await page.keyboard.press("Escape");
+  await expect(dialog).toHaveCount(0);
   await expect(dashboard.realServer(DNS, "192.168.50.32:53")).toHaveAttribute("data-weight", "1");
+  await expect(dashboard.drainButton(DNS, "192.168.50.32:53")).toBeEnabled();
 });

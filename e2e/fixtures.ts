@@ -25,6 +25,21 @@ export async function signIn(url: string, user: string, password: string): Promi
   return (response.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
 }
 
+/** Creates a user through the hub's API as the demo admin; returns the password it was given. */
+export async function createUser(cluster: DemoCluster, name: string, role: "viewer" | "operator" | "admin", vips: string[] | null = null): Promise<string> {
+  const password = `pw-${name}-${Math.random().toString(36).slice(2)}-long`;
+  const response = await cluster.api("/api/users", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name, role, password, vips }) });
+  if (response.status !== 201) throw new Error(`creating ${name} failed: HTTP ${response.status} ${await response.text()}`);
+  return password;
+}
+
+/** Creates a read-only wall token through the hub's API; returns its secret. */
+export async function createWallToken(cluster: DemoCluster, name: string, vips: string[] | null = null): Promise<string> {
+  const response = await cluster.api("/api/tokens", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ kind: "wall", name, vips }) });
+  if (response.status !== 201) throw new Error(`creating wall token ${name} failed: HTTP ${response.status}`);
+  return ((await response.json()) as { secret: string }).secret;
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

@@ -1,8 +1,10 @@
 import { mkdirSync } from "node:fs";
-import { expect, test } from "./fixtures";
+import { createUser, expect, test } from "./fixtures";
 import { TimelinePage } from "./pages/TimelinePage";
 import { WallPage } from "./pages/WallPage";
 import { ConnectionsPage } from "./pages/ConnectionsPage";
+import { LoginPage } from "./pages/LoginPage";
+import { AdminPage } from "./pages/AdminPage";
 
 /** Where `npm run screenshots` writes; the README links these. */
 const OUT = "docs/screenshots";
@@ -62,4 +64,46 @@ test.describe("wall at 1920x1080", () => {
     await page.waitForTimeout(2_000);
     await page.screenshot({ path: `${OUT}/wall-failover.png` });
   });
+});
+
+test("sign-in form", async ({ browser, cluster }) => {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  const login = new LoginPage(page, cluster.url);
+  await login.open();
+  await login.signIn(cluster.admin.user, "not-the-password");
+  await expect(login.error()).toBeVisible();
+  await page.getByLabel("Password").focus();
+  await page.screenshot({ path: `${OUT}/login.png` });
+  await context.close();
+});
+
+test("forcing a drain of the last healthy server", async ({ dashboard, page }) => {
+  const DNS = "UDP 192.168.50.102:53";
+  await expect(dashboard.director("lvs-dir-01")).toHaveAttribute("data-state", "MASTER", { timeout: 15_000 });
+  await dashboard.drainButton(DNS, "192.168.50.31:53").click();
+  await expect(dashboard.realServer(DNS, "192.168.50.31:53")).toHaveAttribute("data-weight", "0", { timeout: 10_000 });
+  await dashboard.drainButton(DNS, "192.168.50.32:53").click();
+  await expect(dashboard.forceDialog()).toBeVisible();
+  await dashboard.forceDialog().getByRole("textbox", { name: "Reason" }).fill("dns01 is being replaced; dns02 gets patched in the same window");
+  await page.screenshot({ path: `${OUT}/force-dialog.png` });
+});
+
+test("admin: users, tokens and audit", async ({ page, cluster }) => {
+  await createUser(cluster, "oscar", "operator", ["192.168.50.101", "192.168.50.102"]);
+  await createUser(cluster, "vera", "viewer");
+  const admin = new AdminPage(page, cluster.url);
+  await admin.open();
+  await expect(admin.userRow("oscar")).toBeVisible();
+  await page.screenshot({ path: `${OUT}/admin-users.png` });
+  await admin.tab("Tokens").click();
+  await admin.createWallToken("noc-tv", "192.168.50.100, 192.168.50.101");
+  await expect(admin.kioskUrl()).toBeVisible();
+  await page.screenshot({ path: `${OUT}/admin-tokens.png` });
+  await cluster.api("/api/weights", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ service: "TCP 192.168.50.101:80", realServer: "10.50.0.21:8080", weight: 3, expectedWeight: 1 }) });
+  await cluster.api("/api/drain", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ service: "UDP 192.168.50.102:53", realServer: "192.168.50.31:53" }) });
+  await cluster.api("/api/drain", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ service: "UDP 192.168.50.102:53", realServer: "192.168.50.32:53", force: true, reason: "maintenance window CHG-1042" }) });
+  await admin.tab("Audit").click();
+  await expect(admin.auditRows("drain").first()).toBeVisible();
+  await page.screenshot({ path: `${OUT}/admin-audit.png` });
 });

@@ -85,6 +85,32 @@ export class DashboardPage {
     return this.page.locator(`[data-testid="graph-node"][data-node="${id}"]`);
   }
 
+  /** A weight shown as a plain number, to users who may not change it. */
+  weightValue(service: string, realServer: string): Locator {
+    return this.realServer(service, realServer).getByTestId("weight-value");
+  }
+
+  /** The dialog asking for force and a reason before an unsafe change. */
+  forceDialog(): Locator {
+    return this.page.getByRole("dialog");
+  }
+
+  /** Gives the reason and presses Force in the open dialog. */
+  async forceWithReason(reason: string): Promise<void> {
+    const dialog = this.forceDialog();
+    await dialog.getByRole("textbox", { name: "Reason" }).fill(reason);
+    await dialog.getByRole("button", { name: "Force" }).click();
+  }
+
+  /** Who the header says is signed in. */
+  session(): Locator {
+    return this.page.getByTestId("session");
+  }
+
+  async signOut(): Promise<void> {
+    await this.session().getByRole("button", { name: "Sign out" }).click();
+  }
+
   nav(name: string): Locator {
     return this.page.getByRole("navigation", { name: "Pages" }).getByRole("link", { name, exact: true });
   }

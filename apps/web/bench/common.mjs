@@ -1,14 +1,14 @@
 // Shared by the web benchmarks: Debian's Chromium with the e2e launch args, a demo cluster, CDP heap readings.
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright";
 
-/** The monorepo root (override with LVSDECK_ROOT to bench another checkout's hub and agents). */
-export const ROOT = process.env.LVSDECK_ROOT ?? join(dirname(fileURLToPath(import.meta.url)), "../../..");
+/** The monorepo root. */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../../..");
 /** The same flags as playwright.config.ts. */
 export const LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--disable-component-update", "--disable-sync"];
 
@@ -27,18 +27,36 @@ export function freePort() {
   });
 }
 
-/** Starts `scripts/demo.mjs` (hub + two simulated directors) and waits until both directors report. */
+/** Signs in through the hub's API and returns the session cookie (`name=value`). */
+export async function signIn(url, user, password) {
+  const response = await fetch(`${url}/api/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: user, password }) });
+  if (!response.ok) throw new Error(`sign-in as ${user} failed: HTTP ${response.status}`);
+  return (response.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+}
+
+/**
+ * Starts `scripts/demo.mjs` (hub + two simulated directors), signs in as the demo admin with the
+ * credentials the demo writes to its data folder, and waits until both directors report.
+ * `cookie` is the admin's session, for `signInContext`.
+ */
 export async function startDemo(extraArgs = []) {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "lvsdeck-bench-"));
   const child = spawn(process.execPath, ["scripts/demo.mjs", "--no-build", "--port", String(port), "--data", dataDir, ...extraArgs], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
   const url = `http://127.0.0.1:${port}`;
+  const credentialsFile = join(dataDir, "demo-credentials.json");
+  let cookie = "";
   for (let i = 0; i < 300; i++) {
     try {
-      const cluster = await (await fetch(`${url}/api/cluster`)).json();
+      if (!cookie && existsSync(credentialsFile) && (await fetch(`${url}/api/health`)).ok) {
+        const admin = JSON.parse(readFileSync(credentialsFile, "utf8"));
+        cookie = await signIn(url, admin.user, admin.password);
+      }
+      const cluster = await (await fetch(`${url}/api/cluster`, { headers: { cookie } })).json();
       if (cluster.directors?.filter((d) => d.snapshot).length === 2) {
         return {
           url,
+          cookie,
           async stop() {
             await new Promise((resolve) => {
               child.once("exit", resolve);
@@ -54,7 +72,13 @@ export async function startDemo(extraArgs = []) {
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill("SIGKILL");
-  throw new Error("demo did not start within 30 s (a hub that needs sign-in? set LVSDECK_ROOT to a checkout without it)");
+  throw new Error("demo did not start within 30 s");
+}
+
+/** Gives a browser context the demo admin's session cookie, as a signed-in browser would have. */
+export async function signInContext(context, url, cookie) {
+  const [name, ...value] = cookie.split("=");
+  await context.addCookies([{ name, value: decodeURIComponent(value.join("=")), url, httpOnly: true, sameSite: "Strict" }]);
 }
 
 /** JS heap in use after a full garbage collection, in bytes (CDP). */
@@ -67,8 +91,10 @@ export async function heapAfterGc(cdp) {
   return { usedSize, jsHeapUsedSize: metric("JSHeapUsedSize"), nodes: metric("Nodes"), listeners: metric("JSEventListeners") };
 }
 
-export async function openWithCdp(browser, url, viewport = { width: 1440, height: 900 }) {
+/** Opens `url` in a new page with CDP heap and performance domains on; `cookie` signs it in first. */
+export async function openWithCdp(browser, url, viewport = { width: 1440, height: 900 }, cookie = null) {
   const page = await browser.newPage({ viewport });
+  if (cookie !== null && url !== null && url.startsWith("http")) await signInContext(page.context(), new URL(url).origin, cookie);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("Performance.enable");
   await cdp.send("HeapProfiler.enable");

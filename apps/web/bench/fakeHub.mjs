@@ -59,6 +59,9 @@ export async function startFakeHub({ realServers, port = 0, intervalMs = 1000 })
     if (url.pathname === "/api/cluster") return json(res, { serverTime: Date.now(), staleAfterTicks: 3, directors: views() });
     if (url.pathname === "/api/events") return json(res, { events: [] });
     if (url.pathname === "/api/alerts") return json(res, { alerts: [] });
+    // Signed in as an admin, so the page shows every control it would for a real operator.
+    if (url.pathname === "/api/session") return json(res, { kind: "user", user: { name: "bench", role: "admin", vips: null, createdAt: 0, disabled: false }, vips: null });
+    if (url.pathname === "/api/drains") return json(res, { drains: [] });
     if (url.pathname === "/api/series") return json(res, { service: url.searchParams.get("service"), realServer: url.searchParams.get("realServer"), resolution: "1s", points: [] });
     if (url.pathname.startsWith("/api/")) {
       res.writeHead(404, { "content-type": "application/json" });

@@ -13,7 +13,7 @@ const SAMPLE_EVERY_MS = Math.max(30_000, (SOAK_MINUTES * 60_000) / 10);
 const demo = await startDemo(["--tick-ms", "250"]);
 const browser = await launch();
 try {
-  const wall = await openWithCdp(browser, `${demo.url}/wall`, { width: 1920, height: 1080 });
+  const wall = await openWithCdp(browser, `${demo.url}/wall`, { width: 1920, height: 1080 }, demo.cookie);
   const idle = await openWithCdp(browser, "about:blank");
   await wall.page.waitForSelector('[data-testid="wall-tile"]');
   await sleep(WARMUP_MS);

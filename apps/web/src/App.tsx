@@ -6,6 +6,8 @@ import { AlertList } from "./features/events/AlertList";
 import { TimelineView } from "./features/timeline/TimelineView";
 import { ConnectionsView } from "./features/connections/ConnectionsView";
 import { WallView } from "./features/wall/WallView";
+import { AdminView } from "./features/admin/AdminView";
+import { SessionGate } from "./features/auth/SessionGate";
 import { useLiveBridge } from "./live/useLive";
 import { Link, useLocation } from "./lib/router";
 import { routeOf, type RouteId } from "./routes";
@@ -27,6 +29,8 @@ function Page({ route }: { route: RouteId | null }) {
       return <TimelineView />;
     case "connections":
       return <ConnectionsView />;
+    case "admin":
+      return <AdminView />;
     case "wall":
     case null:
       return (
@@ -40,9 +44,8 @@ function Page({ route }: { route: RouteId | null }) {
   }
 }
 
-/** The control room: one live feed, and the page the URL names. */
-export function App() {
-  const route = routeOf(useLocation().path);
+/** The signed-in control room: one live feed, and the page the URL names. */
+function ControlRoom({ route }: { route: RouteId | null }) {
   // The wall only needs summaries: a fraction of the traffic for a screen that runs for weeks.
   useLiveBridge(route === "wall" ? "summary" : "full");
   if (route === "wall") return <WallView />;
@@ -51,5 +54,15 @@ export function App() {
       <AppHeader route={route} />
       <Page route={route} />
     </div>
+  );
+}
+
+/** The app: the sign-in form until the hub knows who this is, then the control room. */
+export function App() {
+  const route = routeOf(useLocation().path);
+  return (
+    <SessionGate>
+      <ControlRoom route={route} />
+    </SessionGate>
   );
 }

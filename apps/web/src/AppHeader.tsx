@@ -5,6 +5,9 @@ import { PROTOCOL_VERSION } from "@lvsdeck/protocol";
 import type { LiveStatus } from "./live/liveStatus";
 import { Link } from "./lib/router";
 import { routes, type RouteId } from "./routes";
+import { useSession } from "./features/auth/sessionQuery";
+import { sessionCan } from "./features/auth/permissions";
+import { SessionMenu } from "./features/auth/SessionMenu";
 
 function connectionText(status: LiveStatus, now: number): string {
   switch (status.connection) {
@@ -19,8 +22,10 @@ function connectionText(status: LiveStatus, now: number): string {
   }
 }
 
-/** Title, hub clock and the state of the live feed. */
+/** Title, pages, hub clock, the state of the live feed and who is signed in. */
 export function AppHeader({ route }: { route: RouteId | null }) {
+  const session = useSession();
+  const pages = (Object.keys(routes) as RouteId[]).filter((id) => id !== "admin" || sessionCan(session, "admin"));
   const status = useLiveStatus();
   const now = useNow();
   const hubNow = useServerNow();
@@ -29,7 +34,7 @@ export function AppHeader({ route }: { route: RouteId | null }) {
       <h1>lvsdeck</h1>
       <span className="subtitle">LVS / keepalived control room</span>
       <nav className="app-nav" aria-label="Pages">
-        {(Object.keys(routes) as RouteId[]).map((id) => (
+        {pages.map((id) => (
           <Link key={id} href={routes[id].path} {...(id === route && { "aria-current": "page" as const })}>
             {routes[id].title}
           </Link>
@@ -47,6 +52,7 @@ export function AppHeader({ route }: { route: RouteId | null }) {
       <time className="hub-clock" title="hub time">
         {formatClock(hubNow).slice(0, 8)}
       </time>
+      {session !== null && <SessionMenu session={session} />}
     </header>
   );
 }

@@ -7,6 +7,7 @@ describe("routeOf", () => {
     expect(routeOf("/timeline")).toBe("timeline");
     expect(routeOf("/wall/")).toBe("wall");
     expect(routeOf("/connections")).toBe("connections");
+    expect(routeOf("/admin")).toBe("admin");
   });
   it("has no page for anything else", () => {
     expect(routeOf("/nope")).toBeNull();

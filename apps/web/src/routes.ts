@@ -1,9 +1,10 @@
-/** The pages of the app; auth (issue 6) adds its own beside these. */
+/** The pages of the app; `admin` only for admins (users, tokens, audit). */
 export const routes = {
   topology: { path: "/", title: "Topology" },
   timeline: { path: "/timeline", title: "Timeline" },
   connections: { path: "/connections", title: "Connections" },
   wall: { path: "/wall", title: "Wall" },
+  admin: { path: "/admin", title: "Admin" },
 } as const;
 export type RouteId = keyof typeof routes;
 

@@ -17,6 +17,8 @@ export class ApiRequestError extends Error {
     readonly status: number | null,
     /** Offending fields of a validation error, as the hub listed them. */
     readonly issues: ApiError["issues"] = undefined,
+    /** The hub's machine-readable reason (`needs-force`, `weight-changed`…) and, for `weight-changed`, the weight now. */
+    readonly detail: Pick<ApiError, "code" | "currentWeight"> = {},
   ) {
     super(message);
   }
@@ -38,10 +40,33 @@ async function readJson(response: Response, url: string): Promise<unknown> {
   }
 }
 
+/** A wall display's token (`/wall?token=wall_…`), sent as a Bearer header on every REST call; null with a session cookie. */
+let bearerToken: string | null = null;
+
+/** Wall tokens as the hub issues them. */
+const WALL_TOKEN = /^wall_[A-Za-z0-9_-]+$/;
+
+/** The wall token in a page's query string, or null. */
+export function parseWallToken(search: string): string | null {
+  const token = new URLSearchParams(search).get("token");
+  return token !== null && WALL_TOKEN.test(token) ? token : null;
+}
+
+/** Makes every later REST call carry `token` (or none, with null). */
+export function setBearerToken(token: string | null): void {
+  bearerToken = token;
+}
+
+/** The wall token REST calls carry, for the live socket to offer the same. */
+export function currentBearerToken(): string | null {
+  return bearerToken;
+}
+
 async function send<T>(url: string, init: RequestInit, narrower: Narrow<T>): Promise<T> {
   let response: Response;
+  const auth: Record<string, string> = bearerToken === null ? {} : { authorization: `Bearer ${bearerToken}` };
   try {
-    response = await fetch(url, { ...init, headers: { accept: "application/json", ...init.headers } });
+    response = await fetch(url, { ...init, headers: { accept: "application/json", ...auth, ...init.headers } });
   } catch (err) {
     if (err instanceof DOMException && err.name === "AbortError") throw err;
     throw new ApiRequestError(`hub unreachable: ${(err as Error).message}`, null);
@@ -50,7 +75,8 @@ async function send<T>(url: string, init: RequestInit, narrower: Narrow<T>): Pro
   if (!response.ok) {
     const apiError = apiErrorSchema.safeParse(body);
     const message = apiError.success ? apiError.data.error : `HTTP ${response.status} ${response.statusText}`;
-    throw new ApiRequestError(message, response.status, apiError.success ? apiError.data.issues : undefined);
+    const detail = apiError.success ? { ...(apiError.data.code !== undefined && { code: apiError.data.code }), ...(apiError.data.currentWeight !== undefined && { currentWeight: apiError.data.currentWeight }) } : {};
+    throw new ApiRequestError(message, response.status, apiError.success ? apiError.data.issues : undefined, detail);
   }
   const outcome = narrow(narrower, body);
   if (!outcome.ok) {
@@ -67,5 +93,30 @@ export function getJson<T>(url: string, narrower: Narrow<T>, signal?: AbortSigna
 
 /** POSTs `body` as JSON and narrows the answer. */
 export function postJson<T>(url: string, body: unknown, narrower: Narrow<T>): Promise<T> {
-  return send(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }, narrower);
+  return sendJson("POST", url, body, narrower);
+}
+
+/** Sends `body` (if any) as JSON with `method` and narrows the answer. */
+export function sendJson<T>(method: "POST" | "PATCH" | "DELETE", url: string, body: unknown, narrower: Narrow<T>): Promise<T> {
+  return send(url, body === undefined ? { method } : { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) }, narrower);
+}
+
+/** True when the hub said the caller is not signed in (or the session ended). */
+export function isUnauthorized(err: unknown): boolean {
+  return err instanceof ApiRequestError && err.status === 401;
+}
+
+/** Narrows `{ [key]: T[] }` with a schema for one item: for list answers @lvsdeck/protocol has only the item schema of. */
+export function listOf<T>(key: string, item: SchemaLike<T>): (body: unknown) => ParseOutcome<T[]> {
+  return (body) => {
+    const list = typeof body === "object" && body !== null ? (body as Record<string, unknown>)[key] : undefined;
+    if (!Array.isArray(list)) return { ok: false, error: `${key}: expected an array` };
+    const items: T[] = [];
+    for (const [i, entry] of list.entries()) {
+      const outcome = narrow(item, entry);
+      if (!outcome.ok) return { ok: false, error: `${key}.${i}: ${outcome.error}` };
+      items.push(outcome.value);
+    }
+    return { ok: true, value: items };
+  };
 }

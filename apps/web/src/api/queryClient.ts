@@ -1,11 +1,21 @@
-import { QueryClient } from "@tanstack/react-query";
+import { MutationCache, QueryCache, QueryClient } from "@tanstack/react-query";
 import { liveKeys, weightKeys } from "./queries";
+import { isUnauthorized } from "./http";
+import { sessionKeys } from "../features/auth/sessionQuery";
 
 /** The page's one QueryClient; live data lives in it and never expires while the page is open. */
 export function createQueryClient(): QueryClient {
-  const client = new QueryClient({
+  // Any 401 means the session ended (expired, signed out elsewhere, user disabled): ask the hub who we
+  // are, which shows the sign-in form when nobody is.
+  const onError = (err: unknown) => {
+    if (isUnauthorized(err)) void client.invalidateQueries({ queryKey: sessionKeys.all });
+  };
+  const client: QueryClient = new QueryClient({
+    queryCache: new QueryCache({ onError }),
+    mutationCache: new MutationCache({ onError }),
     defaultOptions: {
-      queries: { retry: 2, refetchOnWindowFocus: false },
+      // A 401 will not turn into a 200 by asking again.
+      queries: { retry: (failures, err) => !isUnauthorized(err) && failures < 2, refetchOnWindowFocus: false },
       mutations: { retry: false },
     },
   });

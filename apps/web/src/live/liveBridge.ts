@@ -51,6 +51,13 @@ export interface LiveBridgeOptions {
   /** What the hub should push: whole director views (default) or per-director summaries (the wall). */
   detail?: UiSubscribe["detail"];
   createSocket?: (url: string) => WebSocket;
+  /** A wall display's token, offered on the upgrade as `?token=`; null with a session cookie. */
+  token?: string | null;
+  /**
+   * Called when the hub refused the upgrade itself. Browsers hide the status (401 or a dead hub look the
+   * same), so the page asks the hub over REST whether the session is still good.
+   */
+  onUpgradeFailed?: () => void;
 }
 
 /** Opens the live socket and writes every frame into the TanStack Query cache. */
@@ -119,6 +126,7 @@ export function createLiveBridge(client: QueryClient, options: LiveBridgeOptions
         return;
       case "closed":
         updateStatus(client, (s) => ({ ...s, connection: s.connection === "incompatible" ? s.connection : "closed", retryAt: event.retryAt }));
+        if (!event.opened) options.onUpgradeFailed?.();
         return;
       case "bad-frame":
         updateStatus(client, (s) => ({ ...s, badFrames: s.badFrames + 1, lastBadFrame: event.error }));
@@ -127,7 +135,7 @@ export function createLiveBridge(client: QueryClient, options: LiveBridgeOptions
   };
 
   const socket: SocketClient = createSocketClient({
-    url: options.url ?? uiSocketUrl(window.location),
+    url: options.url ?? uiSocketUrl(window.location, options.token ?? null),
     onFrame,
     onEvent,
     greeting: { type: "subscribe", detail: options.detail ?? "full" },

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createSocketClient, type SocketEvent } from "./socketClient";
+import { createSocketClient, uiSocketUrl, type SocketEvent } from "./socketClient";
 import { BACKOFF_BASE_MS, BACKOFF_MAX_MS, backoffDelay } from "./backoff";
 import type { HubToUi } from "@lvsdeck/protocol";
 
@@ -86,6 +86,21 @@ describe("socket client", () => {
     vi.advanceTimersByTime(backoffDelay(0, () => 0.5));
     expect(sockets).toHaveLength(4);
     client.close();
+  });
+
+  it("tells a refused upgrade (never opened) from a connection that dropped", () => {
+    const { sockets, events } = start();
+    sockets[0]?.drop();
+    expect(events.at(-1)).toMatchObject({ kind: "closed", opened: false });
+    vi.advanceTimersByTime(BACKOFF_MAX_MS);
+    sockets[1]?.open();
+    sockets[1]?.drop();
+    expect(events.at(-1)).toMatchObject({ kind: "closed", opened: true });
+  });
+
+  it("offers a wall token on the URL and nothing else otherwise", () => {
+    expect(uiSocketUrl({ protocol: "http:", host: "hub:8080" })).toBe("ws://hub:8080/ws/ui");
+    expect(uiSocketUrl({ protocol: "https:", host: "hub" }, "wall_abc-_1")).toBe("wss://hub/ws/ui?token=wall_abc-_1");
   });
 
   it("pings the hub and stops reconnecting once closed", () => {

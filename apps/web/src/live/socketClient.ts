@@ -14,7 +14,8 @@ const OPEN = 1;
 export type SocketEvent =
   | { kind: "connecting" }
   | { kind: "open" }
-  | { kind: "closed"; retryAt: number; reason: string }
+  /** `opened` false: the upgrade itself failed (hub down, or it answered 401/403, which browsers do not expose). */
+  | { kind: "closed"; retryAt: number; reason: string; opened: boolean }
   | { kind: "bad-frame"; error: string };
 
 export interface SocketClientOptions {
@@ -38,9 +39,10 @@ export interface SocketClient {
   reconnectNow: () => void;
 }
 
-/** The /ws/ui URL on the page's own origin. */
-export function uiSocketUrl(location: Location): string {
-  return `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/ws/ui`;
+/** The /ws/ui URL on the page's own origin; a wall display's token goes along as `?token=` (browsers cannot set headers on a WebSocket). */
+export function uiSocketUrl(location: Pick<Location, "protocol" | "host">, token: string | null = null): string {
+  const query = token === null ? "" : `?token=${encodeURIComponent(token)}`;
+  return `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/ws/ui${query}`;
 }
 
 /** Opens /ws/ui with exponential backoff and jitter, application-level pings and frame narrowing. */
@@ -58,11 +60,11 @@ export function createSocketClient(options: SocketClientOptions): SocketClient {
     clearInterval(pingTimer);
   };
 
-  const scheduleReconnect = (reason: string) => {
+  const scheduleReconnect = (reason: string, opened = true) => {
     stopTimers();
     if (closed) return;
     const delay = backoffDelay(attempt++, options.random);
-    options.onEvent({ kind: "closed", retryAt: Date.now() + delay, reason });
+    options.onEvent({ kind: "closed", retryAt: Date.now() + delay, reason, opened });
     retryTimer = setTimeout(connect, delay);
   };
 
@@ -97,12 +99,14 @@ export function createSocketClient(options: SocketClientOptions): SocketClient {
     try {
       ws = createSocket(options.url);
     } catch (err) {
-      scheduleReconnect(`cannot open socket: ${(err as Error).message}`);
+      scheduleReconnect(`cannot open socket: ${(err as Error).message}`, false);
       return;
     }
     socket = ws;
+    let opened = false;
     ws.addEventListener("open", () => {
       if (socket !== ws) return;
+      opened = true;
       lastFrameAt = Date.now();
       if (options.greeting !== undefined) ws.send(JSON.stringify(options.greeting));
       options.onEvent({ kind: "open" });
@@ -114,7 +118,7 @@ export function createSocketClient(options: SocketClientOptions): SocketClient {
     ws.addEventListener("close", (event) => {
       if (socket !== ws) return;
       socket = null;
-      scheduleReconnect(event.reason || `closed (${event.code})`);
+      scheduleReconnect(event.reason || `closed (${event.code})`, opened);
     });
     // An error is always followed by close, which schedules the retry.
   }

@@ -4,13 +4,23 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { liveStatusQuery } from "../api/queries";
 import { useNow } from "../lib/useNow";
 import { createLiveBridge } from "./liveBridge";
+import { currentBearerToken } from "../api/http";
+import { sessionKeys } from "../features/auth/sessionQuery";
 import { initialLiveStatus, type LiveStatus } from "./liveStatus";
 
-/** Connects the page to /ws/ui for as long as the calling component is mounted (once, at the root). */
+/**
+ * Connects the page to /ws/ui for as long as the calling component is mounted (once, at the root), with
+ * the wall token REST calls carry, if any. A refused upgrade re-checks the session, so a 401 there
+ * brings back the sign-in form like a 401 on REST does.
+ */
 export function useLiveBridge(detail: UiSubscribe["detail"] = "full"): void {
   const client = useQueryClient();
   useEffect(() => {
-    const bridge = createLiveBridge(client, { detail });
+    const bridge = createLiveBridge(client, {
+      detail,
+      token: currentBearerToken(),
+      onUpgradeFailed: () => void client.invalidateQueries({ queryKey: sessionKeys.all }),
+    });
     return () => bridge.close();
   }, [client, detail]);
 }

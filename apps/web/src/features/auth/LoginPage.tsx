@@ -4,8 +4,8 @@ import { sessionResponseSchema } from "@lvsdeck/protocol";
 import { ApiRequestError, postJson } from "../../api/http";
 import { sessionKeys } from "./sessionQuery";
 
-/** The sign-in form shown whenever the hub answers 401. */
-export function LoginPage() {
+/** The sign-in form shown whenever the hub answers 401; `notice` says why when it is not obvious. */
+export function LoginPage({ notice = null }: { notice?: string | null }) {
   const queryClient = useQueryClient();
   const [name, setName] = useState("");
   const [password, setPassword] = useState("");
@@ -34,6 +34,7 @@ export function LoginPage() {
       <form className="login-form" onSubmit={(e) => void submit(e)} aria-labelledby="login-title">
         <h1 id="login-title">lvsdeck</h1>
         <p className="login-hint">Sign in to the LVS control room.</p>
+        {notice !== null && <p className="login-notice">{notice}</p>}
         <label>
           User
           <input name="user" autoComplete="username" value={name} onChange={(e) => setName(e.target.value)} required />

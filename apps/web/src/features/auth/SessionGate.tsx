@@ -2,18 +2,22 @@ import type { ReactNode } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { LoginPage } from "./LoginPage";
 import { sessionQuery } from "./sessionQuery";
+import { currentBearerToken } from "../../api/http";
 
 /** Shows the sign-in form until the hub knows who this is; then the app. */
 export function SessionGate({ children }: { children: ReactNode }) {
   const session = useQuery(sessionQuery);
+  // A failed re-check (hub offline) keeps the signed-in page: its banners say the hub is gone.
+  if (session.data) return <>{children}</>;
   if (session.isPending) return <p className="loading" role="status">Connecting to the hub…</p>;
   if (session.isError) {
     return (
       <main className="login">
-        <p role="alert">The hub did not answer: {session.error.message}</p>
+        <p className="login-form login-error" role="alert">
+          The hub did not answer: {session.error.message}
+        </p>
       </main>
     );
   }
-  if (session.data === null) return <LoginPage />;
-  return <>{children}</>;
+  return <LoginPage notice={currentBearerToken() === null ? null : "The wall token in this address is not valid any more (revoked?). Ask an admin for a new kiosk URL, or sign in."} />;
 }

@@ -1,7 +1,7 @@
-import { queryOptions } from "@tanstack/react-query";
-import type { Role, SessionResponse } from "@lvsdeck/protocol";
+import { queryOptions, useQuery } from "@tanstack/react-query";
+import type { SessionResponse } from "@lvsdeck/protocol";
 import { sessionResponseSchema } from "@lvsdeck/protocol";
-import { ApiRequestError, getJson } from "../../api/http";
+import { getJson, isUnauthorized } from "../../api/http";
 
 /** Query keys of the signed-in session. */
 export const sessionKeys = { all: ["session"] as const };
@@ -13,7 +13,7 @@ export const sessionQuery = queryOptions({
     try {
       return await getJson("/api/session", sessionResponseSchema);
     } catch (err) {
-      if (err instanceof ApiRequestError && err.status === 401) return null;
+      if (isUnauthorized(err)) return null;
       throw err;
     }
   },
@@ -21,9 +21,7 @@ export const sessionQuery = queryOptions({
   retry: false,
 });
 
-const rank: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
-
-/** Whether the session may do what `role` may; wall tokens may only look. */
-export function sessionCan(session: SessionResponse | null | undefined, role: Role): boolean {
-  return session?.kind === "user" && session.user !== null && rank[session.user.role] >= rank[role];
+/** Who is signed in; inside {@link SessionGate} this is never null (the gate shows the sign-in form instead). */
+export function useSession(): SessionResponse | null {
+  return useQuery(sessionQuery).data ?? null;
 }

@@ -2,6 +2,8 @@ import { useState } from "react";
 import type { DirectorView, RealServerKey, ServiceKey, SimFault } from "@lvsdeck/protocol";
 import { useCluster } from "../topology/useCluster";
 import { useSimFault, useVrrpLinkFault } from "./useSimFault";
+import { useSession } from "../auth/sessionQuery";
+import { mayInjectFaults } from "../auth/permissions";
 
 /** True when the director's agent accepts injected faults (simulated directors only). */
 export function canSimulate(view: DirectorView): boolean {
@@ -81,10 +83,11 @@ function VrrpLinkControls({ directors }: { directors: readonly DirectorView[] })
   );
 }
 
-/** Fault injection for simulated directors; absent when no director's agent supports it. */
+/** Fault injection for simulated directors; absent when no director's agent supports it or the user may not change anything. */
 export function SimulationPanel() {
   const directors = (useCluster().data?.directors ?? []).filter(canSimulate);
-  if (directors.length === 0) return null;
+  const allowed = mayInjectFaults(useSession());
+  if (directors.length === 0 || !allowed) return null;
   return (
     <section className="panel simulation" aria-labelledby="sim-title">
       <h2 id="sim-title">Simulation</h2>

@@ -2,10 +2,11 @@ import type { RealServer, ServiceKey } from "@lvsdeck/protocol";
 import { forwardingLabel } from "@lvsdeck/protocol";
 import { WeightControl } from "../weights/WeightControl";
 import { formatCount, formatPercent, formatRate } from "../../lib/format";
+import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { eventsQuery } from "../../api/queries";
-import { drainKey, drainProgress, isLastReceiver, restoreWeight } from "../weights/drain";
-import { rememberDrain, useDrainMemory } from "../weights/useDrainMemory";
+import { drainsQuery } from "../../api/drains";
+import { drainCounts, drainProgress, findDrain, restoreTarget } from "../weights/drain";
 import { DrainProgressView } from "../weights/DrainProgressView";
 
 interface Props {
@@ -16,11 +17,11 @@ interface Props {
   /** Expected share of new connections while a weight of this service is being chosen; null otherwise. */
   expected: number | null;
   weightDisabledReason: string | null;
+  /** Whether the signed-in user may change this weight; others see it as a plain number. */
+  mayChange: boolean;
   onDraft: (weight: number | null) => void;
   /** The director whose table is shown: its connection table lists who is still on a draining server. */
   director: string;
-  /** All real servers of the service, to tell whether this is the last one taking new connections. */
-  peers: readonly RealServer[];
 }
 
 const sourceText: Record<RealServer["weightSource"], string> = {
@@ -30,12 +31,16 @@ const sourceText: Record<RealServer["weightSource"], string> = {
 };
 
 /** One real server: weight (editable), health, connections and its share of the traffic. */
-export function RealServerRow({ service, rs, share, expected, weightDisabledReason, onDraft, director, peers }: Props) {
+export function RealServerRow({ service, rs, share, expected, weightDisabledReason, mayChange, onDraft, director }: Props) {
   const conns = rs.activeConns + rs.inactiveConns;
-  const memory = useDrainMemory();
   const events = useQuery(eventsQuery()).data?.events;
-  const key = drainKey(service, rs.key);
-  const progress = drainProgress(rs, memory[key]);
+  const drain = findDrain(useQuery(drainsQuery()).data, service, rs.key);
+  const counts = drainCounts(drain, director, rs);
+  // The most connections seen since the drain began: what the progress bar counts down from.
+  const [drainStart, setDrainStart] = useState(0);
+  const start = counts.weight === 0 ? Math.max(drainStart, counts.activeConns + counts.inactiveConns) : 0;
+  if (start !== drainStart) setDrainStart(start);
+  const progress = drainProgress(counts, start);
   return (
     <tr
       data-testid="real-server"
@@ -53,17 +58,20 @@ export function RealServerRow({ service, rs, share, expected, weightDisabledReas
       </th>
       <td>{forwardingLabel[rs.forwarding]}</td>
       <td className="rs-weight">
-        <WeightControl
-          service={service}
-          realServer={rs.key}
-          confirmed={rs.weight}
-          disabledReason={weightDisabledReason}
-          onDraft={onDraft}
-          restoreTo={restoreWeight(service, rs.key, memory, events ?? [])}
-          lastReceiver={isLastReceiver(rs, peers)}
-          onDrain={(weight) => rememberDrain(key, { weight, startedAt: Date.now(), startConns: conns })}
-          onRestore={() => rememberDrain(key, null)}
-        />
+        {mayChange ? (
+          <WeightControl
+            service={service}
+            realServer={rs.key}
+            confirmed={rs.weight}
+            disabledReason={weightDisabledReason}
+            onDraft={onDraft}
+            restoreTo={restoreTarget(drain, service, rs.key, events ?? [])}
+          />
+        ) : (
+          <span className="weight-plain" data-testid="weight-value">
+            {rs.weight}
+          </span>
+        )}
         {progress !== null && <DrainProgressView progress={progress} service={service} realServer={rs.key} director={director} />}
       </td>
       <td>

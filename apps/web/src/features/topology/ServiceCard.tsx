@@ -6,6 +6,8 @@ import { connectionShares, expectedShares, shareModelOf } from "../weights/expec
 import { LazyServiceChart } from "../charts/LazyServiceChart";
 import { formatCount, formatRate } from "../../lib/format";
 import { useMoment } from "./moment";
+import { useSession } from "../auth/sessionQuery";
+import { mayChangeWeights } from "../auth/permissions";
 
 interface Props {
   service: VirtualService;
@@ -28,6 +30,7 @@ const modelNote = {
 /** One virtual service with its real servers, weights, traffic shares and connection history. */
 export function ServiceCard({ service, director, agent, targets, folded, onToggle }: Props) {
   const moment = useMoment();
+  const mayChange = mayChangeWeights(useSession(), service);
   const [drafts, setDrafts] = useState<ReadonlyMap<string, number>>(new Map());
   const shares = connectionShares(service.realServers);
   const expected = drafts.size > 0 ? expectedShares(service.scheduler, service.realServers, drafts) : null;
@@ -71,7 +74,7 @@ export function ServiceCard({ service, director, agent, targets, folded, onToggl
           {formatCount(active)} active · {formatCount(inactive)} inactive · {formatRate(service.rates.cps)} conn/s · {service.realServers.length} real server
           {service.realServers.length === 1 ? "" : "s"}
         </p>
-        <p className="service-targets">weight changes go to {targets.length === 0 ? director : targets.join(", ")}</p>
+        {mayChange && <p className="service-targets">weight changes go to {targets.length === 0 ? director : targets.join(", ")}</p>}
       </header>
       {!folded && <div className="service-body" id={bodyId}>
         {service.realServers.length === 0 ? (
@@ -101,9 +104,9 @@ export function ServiceCard({ service, director, agent, targets, folded, onToggl
                     share={shares.get(rs.key) ?? 0}
                     expected={expected === null ? null : (expected.get(rs.key) ?? 0)}
                     weightDisabledReason={disabledReason}
+                    mayChange={mayChange}
                     onDraft={onDraft(rs.key)}
                     director={director}
-                    peers={service.realServers}
                   />
                 ))}
               </tbody>

@@ -20,7 +20,10 @@ export function DrainProgressView({ progress, service, realServer, director }: {
   return (
     <div className={`drain drain-${progress.phase}`} data-testid="drain-progress" data-left={progress.left} data-phase={progress.phase}>
       <progress max={1} value={progress.done} aria-label={`Drain of ${realServer} in ${service}`} aria-valuetext={`${formatCount(progress.left)} connections left`} />
-      <span>{progress.phase === "drained" ? "drained · 0 left" : `draining · ${formatCount(progress.left)} left`}</span>{" "}
+      <span>
+        {progress.phase === "drained" ? "drained · 0 left" : `draining · ${formatCount(progress.left)} left`}
+        {progress.templates > 0 && ` · ${formatCount(progress.templates)} persistence template${progress.templates === 1 ? "" : "s"}`}
+      </span>{" "}
       {progress.phase === "draining" && <Link href={href}>who is still on it</Link>}
     </div>
   );

@@ -1,7 +1,9 @@
 import { useEffect, useEffectEvent, useRef, useState } from "react";
 import { MAX_WEIGHT, type RealServerKey, type ServiceKey } from "@lvsdeck/protocol";
-import { useWeightChange, type WeightRequestState } from "./useWeightChange";
+import { useWeightChange } from "./useWeightChange";
+import type { WeightRequestState } from "./weightRequest";
 import { describeWeightChange } from "./describeWeightChange";
+import { ForceDialog } from "./ForceDialog";
 
 /** The slider reaches at least this far, so small weights can still be raised. */
 export const MIN_SLIDER_MAX = 10;
@@ -26,14 +28,11 @@ interface Props {
   disabledReason: string | null;
   /** The value being chosen (null when none), for the expected-share preview. */
   onDraft: (weight: number | null) => void;
-  /** What Restore puts back. */
-  restoreTo: number;
-  /** Draining this server leaves the service with no server taking new connections: ask twice. */
-  lastReceiver: boolean;
-  /** Called when the operator drains, with the weight it replaces. */
-  onDrain: (previousWeight: number) => void;
-  onRestore: () => void;
+  /** What Restore puts back, and whether the hub remembers it from its own drain. */
+  restoreTo: { weight: number; hubDrain: boolean };
 }
+
+const verb = { set: "weight", drain: "drain", restore: "restore" } as const;
 
 function RequestStatus({ state }: { state: WeightRequestState }) {
   switch (state.kind) {
@@ -42,7 +41,7 @@ function RequestStatus({ state }: { state: WeightRequestState }) {
     case "pending":
       return (
         <span className="weight-status pending" data-testid="weight-pending" role="status">
-          pending: weight {state.weight}…
+          pending: {state.intent.action === "set" ? `weight ${state.intent.weight}` : verb[state.intent.action]}…
         </span>
       );
     case "answered":
@@ -51,20 +50,31 @@ function RequestStatus({ state }: { state: WeightRequestState }) {
           {describeWeightChange(state.change)}
         </span>
       );
+    case "conflict":
+      return (
+        <span className="weight-status failed" data-testid="weight-result" data-state="conflict" role="alert">
+          changed meanwhile to {state.currentWeight}: your {state.intent.weight} was not sent
+        </span>
+      );
+    case "needs-force":
+      return (
+        <span className="weight-status pending" data-testid="weight-result" data-state="needs-force" role="status">
+          {state.intent.action === "set" ? `weight ${state.intent.weight}` : verb[state.intent.action]} needs force and a reason
+        </span>
+      );
     case "error":
       return (
         <span className="weight-status failed" data-testid="weight-result" data-state="error" role="alert">
-          weight {state.weight} refused: {state.message}
+          {state.intent.action === "set" ? `weight ${state.intent.weight}` : verb[state.intent.action]} refused: {state.message}
         </span>
       );
   }
 }
 
-/** A real server's weight: a slider and a number field, sent to the hub on release. */
-export function WeightControl({ service, realServer, confirmed, disabledReason, onDraft, restoreTo, lastReceiver, onDrain, onRestore }: Props) {
+/** A real server's weight: a slider and a number field, sent to the hub on release; Drain and Restore. */
+export function WeightControl({ service, realServer, confirmed, disabledReason, onDraft, restoreTo }: Props) {
   const edit = useWeightChange(service, realServer, confirmed, onDraft);
   const [typed, setTyped] = useState<string | null>(null);
-  const [confirming, setConfirming] = useState(false);
   const rangeRef = useRef<HTMLInputElement>(null);
   const label = `${realServer} in ${service}`;
 
@@ -88,6 +98,7 @@ export function WeightControl({ service, realServer, confirmed, disabledReason, 
   };
 
   const disabled = disabledReason !== null;
+  const { state } = edit;
   return (
     <div className="weight-control" title={disabledReason ?? undefined}>
       <div className="weight-inputs">
@@ -130,36 +141,24 @@ export function WeightControl({ service, realServer, confirmed, disabledReason, 
       </div>
       <div className="drain-buttons">
         {confirmed > 0 ? (
-          <button
-            type="button"
-            className={confirming ? "danger" : undefined}
-            disabled={disabled || edit.pending}
-            aria-label={confirming ? `Confirm drain of ${label}: no other server takes new connections` : `Drain ${label}`}
-            onClick={() => {
-              if (lastReceiver && !confirming) return setConfirming(true);
-              setConfirming(false);
-              onDrain(confirmed);
-              edit.commit(0);
-            }}
-            onBlur={() => setConfirming(false)}
-          >
-            {confirming ? "Confirm drain (last server!)" : "Drain"}
+          <button type="button" disabled={disabled || edit.pending} aria-label={`Drain ${label}`} onClick={() => edit.drain()}>
+            Drain
           </button>
         ) : (
-          <button
-            type="button"
-            disabled={disabled || edit.pending}
-            aria-label={`Restore ${label} to weight ${restoreTo}`}
-            onClick={() => {
-              onRestore();
-              edit.commit(restoreTo);
-            }}
-          >
-            Restore to {restoreTo}
+          <button type="button" disabled={disabled || edit.pending} aria-label={`Restore ${label} to weight ${restoreTo.weight}`} onClick={() => edit.restore(restoreTo)}>
+            Restore to {restoreTo.weight}
           </button>
         )}
       </div>
-      <RequestStatus state={edit.state} />
+      <RequestStatus state={state} />
+      {state.kind === "needs-force" && (
+        <ForceDialog
+          title={state.intent.action === "drain" ? `Drain ${label}?` : `Set the weight of ${label} to ${state.intent.weight}?`}
+          message={state.message}
+          onForce={(reason) => edit.force(reason)}
+          onCancel={() => edit.dismissForce()}
+        />
+      )}
     </div>
   );
 }

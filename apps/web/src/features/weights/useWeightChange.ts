@@ -1,41 +1,38 @@
 import { useRef, useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { RealServerKey, ServiceKey, WeightChange } from "@lvsdeck/protocol";
-import { postWeightChange } from "../../api/mutations";
+import { postDrain, postRestore, postWeightChange } from "../../api/mutations";
 import { RECENT_WEIGHT_CHANGES, recentWeightChangesQuery } from "../../api/queries";
+import { drainKeys } from "../../api/drains";
 import { applyWeightChange } from "../../live/applyUpdate";
 import { useNow } from "../../lib/useNow";
+import { newRequestId } from "../../lib/requestId";
+import { displayedWeight, draftAfter, stateAfterFailure, type Draft, type WeightIntent, type WeightRequestState } from "./weightRequest";
 
-/** After an applied change, the slider keeps the new value this long while waiting for the snapshot to show it. */
-export const DRAFT_HOLD_MS = 5_000;
-
-/** What the row shows about its last weight request. */
-export type WeightRequestState =
-  | { kind: "idle" }
-  | { kind: "pending"; weight: number }
-  | { kind: "answered"; change: WeightChange }
-  | { kind: "error"; weight: number; message: string };
-
-/** A value the operator chose that the director's table does not show yet. */
-interface Draft {
-  weight: number;
-  /** The confirmed weight when the draft began; once the table moves away from it, the draft is obsolete. */
-  base: number;
-  /** When an applied answer came back; null while dragging or waiting. */
-  settledAt: number | null;
+/** A request to the hub: what was chosen, a fresh idempotency key, and for a forced change its reason. */
+interface Sent {
+  intent: WeightIntent;
+  requestId: string;
+  forced: { reason: string } | null;
 }
 
-/** The value the slider shows: the operator's draft while it means something, else the confirmed weight. */
-export function displayedWeight(draft: Draft | null, confirmed: number, now: number): number {
-  if (draft === null) return confirmed;
-  if (draft.settledAt === null) return draft.weight;
-  return confirmed === draft.base && now - draft.settledAt < DRAFT_HOLD_MS ? draft.weight : confirmed;
+function sendToHub(service: ServiceKey, realServer: RealServerKey, { intent, requestId, forced }: Sent): Promise<WeightChange> {
+  const force = forced === null ? {} : { force: true, reason: forced.reason };
+  switch (intent.action) {
+    case "drain":
+      return postDrain({ service, realServer, requestId, ...force });
+    case "restore":
+      return postRestore({ service, realServer, requestId, ...(forced !== null && { reason: forced.reason }) });
+    case "set":
+      return postWeightChange({ service, realServer, weight: intent.weight, requestId, ...(intent.expected !== null && { expectedWeight: intent.expected }), ...force });
+  }
 }
 
 /**
  * Weight editing for one real server: the draft while dragging, the request on release, and its outcome.
- * A value committed while a request is in flight is sent when it returns (only the latest), so holding
- * an arrow key never piles up requests. A failed request drops the draft: nothing optimistic sticks.
+ * Every request carries the weight the operator saw and a fresh request id. A value committed while a
+ * request is in flight is sent when it returns (only the latest), so holding an arrow key never piles
+ * up requests. A 409 either moves the slider to the weight now in effect or asks for force and a reason.
  */
 export function useWeightChange(service: ServiceKey, realServer: RealServerKey, confirmed: number, onDraft: (weight: number | null) => void) {
   const client = useQueryClient();
@@ -46,31 +43,37 @@ export function useWeightChange(service: ServiceKey, realServer: RealServerKey, 
   const [state, setState] = useState<WeightRequestState>({ kind: "idle" });
 
   const { mutateAsync } = useMutation({
-    mutationFn: (weight: number) => postWeightChange({ service, realServer, weight }),
-    onSuccess: (change) => {
+    mutationFn: (sent: Sent) => sendToHub(service, realServer, sent),
+    onSuccess: (change, sent) => {
       client.setQueryData(recentWeightChangesQuery().queryKey, (recent) => applyWeightChange(recent ?? [], change, RECENT_WEIGHT_CHANGES));
+      if (sent.intent.action !== "set") void client.invalidateQueries({ queryKey: drainKeys.all });
     },
   });
 
-  async function send(weight: number): Promise<void> {
+  async function send(intent: WeightIntent, forced: { reason: string } | null = null): Promise<void> {
     inFlight.current = true;
-    setState({ kind: "pending", weight });
-    let applied = false;
+    setState({ kind: "pending", intent });
+    let outcome: WeightRequestState;
     try {
-      const change = await mutateAsync(weight);
-      applied = change.state === "applied";
-      setState({ kind: "answered", change });
+      outcome = { kind: "answered", change: await mutateAsync({ intent, requestId: newRequestId(), forced }) };
     } catch (err) {
-      setState({ kind: "error", weight, message: err instanceof Error ? err.message : String(err) });
+      outcome = stateAfterFailure(intent, err);
     } finally {
       inFlight.current = false;
     }
+    setState(outcome);
     const next = queued.current;
     queued.current = null;
-    if (next !== null) return send(next);
-    setDraft((d) => (applied && d !== null ? { ...d, settledAt: Date.now() } : null));
-    onDraft(null);
+    // The next value was chosen on top of this one if it applied, else on top of what the operator saw.
+    const applied = outcome.kind === "answered" && outcome.change.state === "applied";
+    if (next !== null && outcome.kind !== "needs-force") return send({ action: "set", weight: next, expected: applied ? intent.weight : intent.expected });
+    const settled = Date.now();
+    setDraft((d) => draftAfter(d, outcome, settled));
+    if (outcome.kind !== "needs-force") onDraft(null);
   }
+
+  const startDraft = (weight: number) => setDraft((d) => ({ weight, base: d !== null && d.settledAt === null ? d.base : confirmed, settledAt: null }));
+  const ready = () => !inFlight.current && state.kind !== "needs-force";
 
   return {
     state,
@@ -78,18 +81,43 @@ export function useWeightChange(service: ServiceKey, realServer: RealServerKey, 
     weight: displayedWeight(draft, confirmed, now),
     /** The operator is moving the value (not yet released). */
     drag(weight: number): void {
-      setDraft((d) => ({ weight, base: d !== null && d.settledAt === null ? d.base : confirmed, settledAt: null }));
+      startDraft(weight);
       onDraft(weight);
     },
     /** The operator released the value: send it now, or after the request in flight. */
     commit(weight: number): void {
-      setDraft((d) => ({ weight, base: d !== null && d.settledAt === null ? d.base : confirmed, settledAt: null }));
+      const expected = draft !== null && draft.settledAt === null ? draft.base : confirmed;
+      startDraft(weight);
       onDraft(weight);
-      if (inFlight.current) {
+      if (!ready()) {
         queued.current = weight;
         return;
       }
-      void send(weight);
+      void send({ action: "set", weight, expected });
+    },
+    /** Drains the server (weight 0 on every director carrying the service). */
+    drain(): void {
+      if (!ready()) return;
+      startDraft(0);
+      void send({ action: "drain", weight: 0, expected: null });
+    },
+    /** Puts back the weight the hub remembers from its drain, or sets `weight` where the hub has no drain. */
+    restore(target: { weight: number; hubDrain: boolean }): void {
+      if (!ready()) return;
+      startDraft(target.weight);
+      void send(target.hubDrain ? { action: "restore", weight: target.weight, expected: null } : { action: "set", weight: target.weight, expected: confirmed });
+    },
+    /** Sends the change the hub called unsafe again, forced, with the operator's reason. */
+    force(reason: string): void {
+      if (state.kind !== "needs-force" || inFlight.current) return;
+      void send(state.intent, { reason });
+    },
+    /** The operator decided not to force: nothing changes. */
+    dismissForce(): void {
+      if (state.kind !== "needs-force") return;
+      setState({ kind: "idle" });
+      setDraft(null);
+      onDraft(null);
     },
     /** The operator abandoned an edit without sending it. */
     cancel(): void {

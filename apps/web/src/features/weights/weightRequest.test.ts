@@ -1,6 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { DRAFT_HOLD_MS, displayedWeight } from "./useWeightChange";
+import type { RealServerKey, ServiceKey, WeightChange } from "@lvsdeck/protocol";
+import { ApiRequestError } from "../../api/http";
+import { DRAFT_HOLD_MS, displayedWeight, draftAfter, stateAfterFailure, type WeightIntent } from "./weightRequest";
 import { sliderMax } from "./WeightControl";
+
+const set: WeightIntent = { action: "set", weight: 7, expected: 2 };
+const drain: WeightIntent = { action: "drain", weight: 0, expected: null };
+const change = (state: WeightChange["state"]): WeightChange => ({
+  id: "c1",
+  service: "TCP 192.0.2.10:443" as ServiceKey,
+  realServer: "192.0.2.11:443" as RealServerKey,
+  weight: 7,
+  requestedAt: 0,
+  state,
+  results: [],
+});
 
 describe("displayedWeight", () => {
   it("shows the draft while dragging or waiting for the hub", () => {
@@ -15,6 +29,45 @@ describe("displayedWeight", () => {
   it("follows the table as soon as it changes, so nothing optimistic sticks", () => {
     expect(displayedWeight({ weight: 7, base: 2, settledAt: 1000 }, 3, 1001)).toBe(3);
     expect(displayedWeight(null, 2, 0)).toBe(2);
+  });
+});
+
+describe("stateAfterFailure (the hub's 409s)", () => {
+  it("turns weight-changed into a conflict carrying the weight now in effect", () => {
+    const err = new ApiRequestError("someone changed it", 409, undefined, { code: "weight-changed", currentWeight: 5 });
+    expect(stateAfterFailure(set, err)).toEqual({ kind: "conflict", intent: set, currentWeight: 5 });
+  });
+
+  it("turns needs-force into a question with the hub's reason", () => {
+    const err = new ApiRequestError("last healthy real server; send force with a reason to do it anyway", 409, undefined, { code: "needs-force", currentWeight: 1 });
+    expect(stateAfterFailure(drain, err)).toEqual({ kind: "needs-force", intent: drain, message: err.message });
+  });
+
+  it("shows anything else as a plain refusal with the hub's message", () => {
+    expect(stateAfterFailure(set, new ApiRequestError("role viewer may not do this", 403))).toEqual({ kind: "error", intent: set, message: "role viewer may not do this" });
+    expect(stateAfterFailure(set, new ApiRequestError("odd", 409))).toMatchObject({ kind: "error" });
+    expect(stateAfterFailure(set, new Error("hub unreachable"))).toMatchObject({ kind: "error", message: "hub unreachable" });
+  });
+});
+
+describe("draftAfter", () => {
+  const dragging = { weight: 7, base: 2, settledAt: null };
+
+  it("holds an applied weight and drops a failed or partial one", () => {
+    expect(draftAfter(dragging, { kind: "answered", change: change("applied") }, 50)).toEqual({ weight: 7, base: 2, settledAt: 50 });
+    expect(draftAfter(dragging, { kind: "answered", change: change("partial") }, 50)).toBeNull();
+    expect(draftAfter(dragging, { kind: "error", intent: set, message: "no" }, 50)).toBeNull();
+  });
+
+  it("moves the slider to the weight now in effect after a conflict, until the table shows it", () => {
+    const draft = draftAfter(dragging, { kind: "conflict", intent: set, currentWeight: 5 }, 50);
+    expect(displayedWeight(draft, 2, 60)).toBe(5);
+    expect(displayedWeight(draft, 5, 60)).toBe(5);
+    expect(displayedWeight(draft, 2, 50 + DRAFT_HOLD_MS)).toBe(2);
+  });
+
+  it("keeps the chosen value on screen while the hub asks for force", () => {
+    expect(draftAfter(dragging, { kind: "needs-force", intent: set, message: "unsafe" }, 50)).toBe(dragging);
   });
 });
 
