@@ -48,14 +48,18 @@ const fmt = (v) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v
 function section(r) {
   if (r.error) return `### ${r.name}\n\nFailed: ${r.error} after ${r.seconds} s.\n`;
   if (r.bench === "hub-load") {
-    const rows = r.results.map((x) => `| ${x.mode === "coalesce" ? "lvsdeck (coalesced, subscriptions)" : "baseline (rebroadcast every full snapshot)"} | ${x.hubCpuCores} | ${x.hubPeakRssMiB} | ${x.p50 ?? "-"} | ${x.p99 ?? "-"} | ${x.max ?? "-"} | ${x.updates} | ${(x.bytes / 1e6).toFixed(0)} | ${x.disconnects} |`);
+    const q = (x) => (x ? `${x.p50 ?? "-"} / ${x.p95 ?? "-"} / ${x.p99 ?? "-"}` : "-");
+    const rows = r.results.map(
+      (x) =>
+        `| ${x.mode === "coalesce" ? "lvsdeck (state changes at once, counters coalesced, subscriptions)" : "baseline (every full snapshot rebroadcast to every browser)"} | ${x.hubCpuCores} | ${x.hubPeakRssMiB} | ${q(x.transition)} | ${x.transitionsReceived} | ${q(x.tick)} | ${(x.bytes / 1e6).toFixed(0)} | ${x.disconnects} |`,
+    );
     return [
       `### Hub under load`,
       ``,
-      `${r.directors} agent connections (simulated directors, ${r.realServersPerDirector} real servers each, 1 s ticks, every counter changing every tick) and ${r.browsers} browser WebSockets (${r.fullBrowsers} subscribed to full views of 4 directors each, the rest to summaries, as an overview or wall does), measured for ${r.measureSeconds} s after a warm-up. Latency is from the agent stamping \`takenAt\` to a browser receiving the frame (same clock).`,
+      `${r.directors} agent connections (simulated directors, ${r.realServersPerDirector} real servers each, 1 s ticks with every counter changing, and a VRRP transition per director every 10 s: 20 a second fleet-wide) and ${r.browsers} browser WebSockets (${r.fullBrowsers} subscribed to full views of 4 directors each, the rest to summaries, as an overview or wall does), measured for ${r.measureSeconds} s after a warm-up. Transition latency: from the agent sending keepalived's transition to each browser receiving it. Tick age: from the agent stamping a snapshot to a browser receiving it (summaries are coalesced to 1 s by design, full views to 50 ms). One clock; hub, agents and browsers share this machine's 2 cores.`,
       ``,
-      `| hub | CPU (cores) | peak RSS (MiB) | p50 ms | p99 ms | max ms | director updates received | MB pushed | browsers dropped |`,
-      `|---|---|---|---|---|---|---|---|---|`,
+      `| hub | hub CPU (cores) | hub peak RSS (MiB) | transition latency p50 / p95 / p99 ms | transitions received | tick age p50 / p95 / p99 ms | MB pushed | browsers dropped |`,
+      `|---|---|---|---|---|---|---|---|`,
       ...rows,
       ``,
     ].join("\n");

@@ -4,8 +4,10 @@ import WebSocket from "ws";
 import type { AgentToHub, DirectorId, DirectorSnapshot, RealServer, VirtualService } from "@lvsdeck/protocol";
 import { PROTOCOL_VERSION, diffSnapshots, realServerKeyOf, serviceKeyOf, zeroCounters, zeroRates } from "@lvsdeck/protocol";
 
-const [hubUrl, token, directors, realServers, tickMs, durationMs] = process.argv.slice(2);
+const [hubUrl = "", token, directors, realServers, tickMs, durationMs] = process.argv.slice(2);
 const SERVICES = 5;
+/** Each director fails over this often (ms): with 200 directors, 20 VRRP transitions a second fleet-wide. */
+const TRANSITION_EVERY_MS = 10_000;
 
 function makeSnapshot(director: string, index: number): DirectorSnapshot {
   const perService = Math.ceil(Number(realServers) / SERVICES);
@@ -42,9 +44,24 @@ for (let d = 0; d < Number(directors); d++) {
   let tick = 0;
   const send = (frame: AgentToHub) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(frame));
   ws.on("open", () => send({ type: "hello", protocolVersion: PROTOCOL_VERSION, director: id as DirectorId, agentVersion: "bench", sources: ["bench"], capabilities: [], weightMode: "runtime", tickMs: Number(tickMs) }));
+  let seq = 0;
   ws.on("message", (data) => {
-    if (!String(data).includes('"welcome"')) return;
+    const text = String(data);
+    if (!text.includes('"welcome"')) return;
+    seq = (JSON.parse(text) as { lastSeq: number }).lastSeq + 1;
     send({ type: "snapshot", snapshot });
+    // A VRRP transition travels as keepalived's FIFO line would: an event at once, then the new state in the next delta.
+    setTimeout(() => {
+      setInterval(() => {
+        const vrrp = snapshot.vrrp[0]!;
+        const to = vrrp.state === "MASTER" ? "BACKUP" : "MASTER";
+        const now = Date.now();
+        send({ type: "event", seq: seq++, observedAt: now, event: { kind: "vrrp-transition", instance: vrrp.name, vrid: vrrp.vrid, from: vrrp.state, to, priority: 100, at: now } });
+        const next = { ...snapshot, takenAt: now, vrrp: [{ ...vrrp, state: to, lastTransitionAt: now }] } as DirectorSnapshot;
+        send(diffSnapshots(snapshot, next));
+        snapshot = next;
+      }, TRANSITION_EVERY_MS);
+    }, Math.random() * TRANSITION_EVERY_MS);
     // Stagger directors across the tick like independent agents.
     setTimeout(() => {
       setInterval(() => {

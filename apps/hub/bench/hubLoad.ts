@@ -1,7 +1,7 @@
 // `npm run bench` part: the hub fed by 200 simulated directors (100 real servers each, 1 s ticks) and
 // 500 browser sockets, once as lvsdeck runs (coalesced pushes, summary/full subscriptions) and once as
 // the naive baseline (every full snapshot rebroadcast to every browser). Prints one JSON line.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readFileSync, mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -18,6 +18,7 @@ const TICK_MS = 1000;
 const WARMUP_MS = env("BENCH_WARMUP_MS", 10_000);
 const MEASURE_MS = env("BENCH_MEASURE_MS", 30_000);
 const TOKEN = "bench-token";
+const PASSWORD = "bench-viewer-password";
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 const freePort = () => new Promise<number>((resolve) => {
@@ -46,12 +47,17 @@ function runChild(script: string, args: (string | number)[]): Promise<Record<str
 async function run(mode: "coalesce" | "rebroadcast") {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const dataDir = mkdtempSync(join(tmpdir(), "lvsdeck-bench-"));
+  // Browsers sign in like real ones: a viewer created with the hub's own CLI.
+  spawnSync(process.execPath, [join(here, "../dist/main.js"), "user", "add", "bench", "--role", "viewer", "--data", dataDir], { input: `${PASSWORD}\n` });
   const hub = spawn(process.execPath, [join(here, "../dist/main.js"), "--port", String(port), "--host", "127.0.0.1",
-    "--data", mkdtempSync(join(tmpdir(), "lvsdeck-bench-")), "--agent-token", TOKEN, "--ui-push-mode", mode], { stdio: ["ignore", "ignore", "ignore"] });
+    "--data", dataDir, "--agent-token", TOKEN, "--ui-push-mode", mode], { stdio: ["ignore", "ignore", "ignore"] });
   for (let i = 0; i < 100; i++) { try { if ((await fetch(`${url}/api/health`)).ok) break; } catch { await new Promise((r) => setTimeout(r, 100)); } }
+  const login = await fetch(`${url}/api/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "bench", password: PASSWORD }) });
+  const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
   const total = WARMUP_MS + MEASURE_MS;
   const agents = runChild("fakeDirectors.ts", [url, TOKEN, DIRECTORS, REAL_SERVERS, TICK_MS, total + 2000]);
-  const browsers = runChild("fakeBrowsers.ts", [url, BROWSERS, FULL_BROWSERS, DIRECTORS, WARMUP_MS, MEASURE_MS]);
+  const browsers = runChild("fakeBrowsers.ts", [url, BROWSERS, FULL_BROWSERS, DIRECTORS, WARMUP_MS, MEASURE_MS, cookie]);
   await new Promise((r) => setTimeout(r, WARMUP_MS));
   const cpu0 = cpuSeconds(hub.pid!);
   let peakRss = 0;

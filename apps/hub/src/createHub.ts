@@ -24,7 +24,7 @@ import { createWeightService } from "./agents/weightService";
 import { startHeartbeat, trackAlive } from "./heartbeat";
 import { createAgentTokenCheck, isSameOrigin, refuseUpgrade } from "./upgrade";
 import { createLogger } from "@lvsdeck/log";
-import { ALERT_EVALUATION_MS, HEARTBEAT_MS, SERIES_FLUSH_MS, STALENESS_CHECK_MS, UI_FLUSH_MS } from "./limits";
+import { ALERT_EVALUATION_MS, HEARTBEAT_MS, SERIES_FLUSH_MS, STALENESS_CHECK_MS, UI_FLUSH_MS, UI_SUMMARY_FLUSH_MS } from "./limits";
 
 /** Options for {@link createHub}; every field has a default suited to the demo. */
 export interface HubOptions {
@@ -73,6 +73,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     directors: () => fleet.list(),
     mode: options.uiPushMode ?? "coalesce",
     flushMs: UI_FLUSH_MS,
+    summaryFlushMs: UI_SUMMARY_FLUSH_MS,
     onCountChange: (count) => metrics.hub.setUiClients(count),
   });
   const publishEvent = (event: HubEvent) => {

@@ -16,8 +16,10 @@ export const MAX_EVENTS_PAGE = 1000;
 export const SERIES_FLUSH_MS = 1_000;
 /** Longest range one GET /api/series may ask for (ms): 31 days. */
 export const MAX_SERIES_RANGE_MS = 31 * 86_400_000;
-/** Director changes are gathered this long before being pushed to browsers (ms). */
+/** Counter updates are gathered this long before being pushed to browsers with full views (ms); state changes go at once. */
 export const UI_FLUSH_MS = 50;
+/** The same for summary subscribers (walls, overviews), which need counters only about once a second (ms). */
+export const UI_SUMMARY_FLUSH_MS = 1_000;
 /** Alert rules are re-evaluated this often (ms), besides on every presence or staleness change. */
 export const ALERT_EVALUATION_MS = 1_000;
 /** Frames per second one agent may send before it is disconnected (a tick, events and results fit easily). */

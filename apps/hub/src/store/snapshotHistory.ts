@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import { deflateSync, inflateSync } from "node:zlib";
 import type { DirectorId, DirectorSnapshot } from "@lvsdeck/protocol";
 import { directorSnapshotSchema } from "@lvsdeck/protocol";
+import { snapshotShape } from "../directorShape";
 
 /** A snapshot is kept at least this often per director (ms), besides every change of shape. */
 export const SNAPSHOT_HISTORY_INTERVAL_MS = 30_000;
@@ -17,16 +18,6 @@ export interface SnapshotHistory {
   prune(now: number): void;
 }
 
-// What a responder looks back for; counters and rates change every tick and do not count as shape.
-function shapeOf(s: DirectorSnapshot): string {
-  return JSON.stringify([
-    s.keepalived.running,
-    s.vrrp.map((v) => [v.name, v.state, v.effectivePriority]),
-    s.vipsPresent,
-    s.services.map((svc) => [svc.key, svc.scheduler, svc.realServers.map((rs) => [rs.key, rs.weight, rs.health])]),
-  ]);
-}
-
 /** Creates the history on an open, migrated database. */
 export function createSnapshotHistory(db: Database.Database): SnapshotHistory {
   const last = new Map<DirectorId, { t: number; shape: string }>();
@@ -38,7 +29,7 @@ export function createSnapshotHistory(db: Database.Database): SnapshotHistory {
   const prune = db.prepare("DELETE FROM snapshots WHERE t < ?");
   return {
     offer(snapshot) {
-      const shape = shapeOf(snapshot);
+      const shape = snapshotShape(snapshot);
       const previous = last.get(snapshot.director);
       if (previous && previous.shape === shape && snapshot.takenAt - previous.t < SNAPSHOT_HISTORY_INTERVAL_MS) return;
       last.set(snapshot.director, { t: snapshot.takenAt, shape });

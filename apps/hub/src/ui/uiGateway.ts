@@ -3,6 +3,7 @@ import type { DirectorId, DirectorView, HubToUi, UiSubscribe } from "@lvsdeck/pr
 import { PROTOCOL_VERSION, parseFrame, summarizeDirector, uiToHubSchema } from "@lvsdeck/protocol";
 import type { Logger } from "@lvsdeck/log";
 import { scopeView } from "../auth/scope";
+import { viewShape } from "../directorShape";
 
 /**
  * How director changes reach browsers. `coalesce` (default): changes are gathered for a short window,
@@ -28,8 +29,10 @@ interface Options {
   now: () => number;
   directors: () => DirectorView[];
   mode: UiPushMode;
-  /** Coalescing window (ms). */
+  /** Coalescing window for full views (ms). */
   flushMs: number;
+  /** Coalescing window for summaries (ms): overviews and walls need counters less often. */
+  summaryFlushMs: number;
   onCountChange?: (count: number) => void;
 }
 
@@ -52,7 +55,9 @@ const wants = (session: Session, id: DirectorId) => session.directors === null |
 export function createUiGateway(options: Options): UiGateway {
   const { log, now } = options;
   const sessions = new Map<WebSocket, Session>();
-  const dirty = new Map<DirectorId, DirectorView>();
+  const dirtyFull = new Map<DirectorId, DirectorView>();
+  const dirtySummary = new Map<DirectorId, DirectorView>();
+  const shapes = new Map<DirectorId, string>();
 
   const send = (socket: WebSocket, text: string) => {
     if (socket.readyState !== socket.OPEN) return;
@@ -64,7 +69,7 @@ export function createUiGateway(options: Options): UiGateway {
     socket.send(text);
   };
 
-  const pushDirectors = (views: DirectorView[], targets: Iterable<[WebSocket, Session]>) => {
+  const pushDirectors = (views: DirectorView[], targets: Iterable<[WebSocket, Session]>, only?: Session["detail"]) => {
     if (views.length === 0) return;
     const serverTime = now();
     const fullText = new Map<DirectorId, string>();
@@ -81,6 +86,7 @@ export function createUiGateway(options: Options): UiGateway {
     const summaries = views.map(summarizeDirector);
     let allSummaries: string | null = null;
     for (const [socket, session] of targets) {
+      if (only !== undefined && session.detail !== only) continue;
       if (session.detail === "full") {
         for (const view of views) if (wants(session, view.id)) send(socket, full(view, session.scope));
         continue;
@@ -98,13 +104,16 @@ export function createUiGateway(options: Options): UiGateway {
     }
   };
 
-  const flushTimer = setInterval(() => {
+  const flush = (dirty: Map<DirectorId, DirectorView>, detail: Session["detail"]) => {
     if (dirty.size === 0) return;
     const views = [...dirty.values()];
     dirty.clear();
-    pushDirectors(views, sessions);
-  }, options.flushMs);
-  flushTimer.unref();
+    pushDirectors(views, sessions, detail);
+  };
+  const fullTimer = setInterval(() => flush(dirtyFull, "full"), options.flushMs);
+  const summaryTimer = setInterval(() => flush(dirtySummary, "summary"), options.summaryFlushMs);
+  fullTimer.unref();
+  summaryTimer.unref();
 
   const onMessage = (socket: WebSocket, session: Session, text: string) => {
     const t = now();
@@ -144,7 +153,15 @@ export function createUiGateway(options: Options): UiGateway {
         for (const socket of sessions.keys()) send(socket, text);
         return;
       }
-      dirty.set(view.id, view);
+      dirtyFull.set(view.id, view);
+      dirtySummary.set(view.id, view);
+      // A change of state (VRRP, VIPs, weights, health, freshness) goes out now, not at the next flush.
+      const shape = viewShape(view);
+      if (shapes.get(view.id) !== shape) {
+        shapes.set(view.id, shape);
+        flush(dirtyFull, "full");
+        flush(dirtySummary, "summary");
+      }
     },
     broadcast(frame) {
       const text = JSON.stringify(frame);
@@ -152,7 +169,8 @@ export function createUiGateway(options: Options): UiGateway {
     },
     count: () => sessions.size,
     closeAll() {
-      clearInterval(flushTimer);
+      clearInterval(fullTimer);
+      clearInterval(summaryTimer);
       for (const socket of sessions.keys()) socket.close(1001, "hub shutting down");
     },
   };
