@@ -110,6 +110,11 @@ describe("who may do what", () => {
     expect(audit.records.some((r) => r.action === "login" && r.actor === USERS.viewer.name)).toBe(true);
   });
 
+  it("does not let an admin disable themselves or drop their own admin role", async () => {
+    expect((await as("admin", "PATCH", `/api/users/${USERS.admin.name}`, { disabled: true })).status).toBe(409);
+    expect((await as("admin", "PATCH", `/api/users/${USERS.admin.name}`, { role: "viewer" })).status).toBe(409);
+  });
+
   it("answers 409 with the current weight when the weight changed since the operator saw it", async () => {
     const response = await as("operator", "POST", "/api/weights", { service: WEB, realServer: "10.50.0.23:8080", weight: 5, expectedWeight: 7 });
     expect(response.status).toBe(409);

@@ -86,6 +86,11 @@ export function createAuthRouter(deps: Deps): Router {
   router.patch("/users/:name", auth, admin, async (req: Request<{ name: string }>, res: Response) => {
     const body = validate(updateUserRequestSchema, req.body, res);
     if (!body) return;
+    const actor = principalOf(res);
+    // An admin locking themselves out (or giving up admin) could leave no admin at all.
+    if (actor.kind === "user" && actor.user.name === req.params.name && (body.disabled === true || (body.role !== undefined && body.role !== "admin"))) {
+      return fail(res, 409, "you cannot disable yourself or drop your own admin role; ask another admin");
+    }
     const patch = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
     const user = await store.updateUser(req.params.name, patch);
     if (!user) return fail(res, 404, `no user ${req.params.name}`);
