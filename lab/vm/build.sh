@@ -132,7 +132,14 @@ LAB_CPIO=$CACHE/img/lab.cpio.gz
 rm -rf "$L"
 
 # ---- 5. one initrd: the kernel unpacks concatenated archives in order -------------------------
-cat "$BASE" "$NODE_CPIO" "$LAB_CPIO" > "$CACHE/img/initrd.img"
+# Each part must start on a 4-byte boundary, or the kernel reports "invalid magic at start of
+# compressed archive" for the part after it: pad with zeros, which the unpacker skips.
+: > "$CACHE/img/initrd.img"
+for part in "$BASE" "$NODE_CPIO" "$LAB_CPIO"; do
+  cat "$part" >> "$CACHE/img/initrd.img"
+  pad=$(( (4 - $(stat -c %s "$CACHE/img/initrd.img") % 4) % 4 ))
+  [ "$pad" -eq 0 ] || head -c "$pad" /dev/zero >> "$CACHE/img/initrd.img"
+done
 for f in "$CACHE/img"/base-*.cpio.gz "$CACHE/img"/node-*.cpio; do   # drop images of older inputs
   [ "$f" = "$BASE" ] || [ "$f" = "$NODE_CPIO" ] || rm -f "$f"
 done
