@@ -63,6 +63,13 @@ describe("who may do what", () => {
     expect(outside.status).toBe(403);
     const inside = await as("scoped", "POST", "/api/weights", { service: WEB, realServer: "10.50.0.21:8080", weight: 2 });
     expect(inside.status).toBe(200);
+    // Outside their VIP they read nothing either: no series, no connection table, no foreign events.
+    expect((await as("scoped", "GET", `/api/series?service=${encodeURIComponent(SEED)}&from=0&to=1000`)).status).toBe(403);
+    expect((await as("scoped", "GET", "/api/connections?director=lvs-dir-01")).status).toBe(403);
+    expect((await as("scoped", "GET", "/api/connections?director=lvs-dir-01&vip=192.168.50.101")).status).toBe(200);
+    const events = (await (await as("scoped", "GET", "/api/events?kind=weight")).json()) as { events: { event: { service: string } }[] };
+    expect(events.events.length).toBeGreaterThan(0);
+    expect(events.events.every((e) => e.event.service === WEB)).toBe(true);
     // Their cluster view holds only their VIP's service.
     const cluster = (await (await as("scoped", "GET", "/api/cluster")).json()) as { directors: { snapshot: { services: { key: string }[] } | null }[] };
     expect(cluster.directors.flatMap((d) => d.snapshot?.services.map((s) => s.key) ?? []).every((k) => k === WEB)).toBe(true);

@@ -17,6 +17,7 @@ import { fail, validate } from "./validate";
 import { principalOf } from "../auth/middleware";
 import { vipScope } from "../auth/principal";
 import { scopeView } from "../auth/scope";
+import { alertInScope, eventInScope } from "../auth/frameScope";
 import { HUB_VERSION } from "../version";
 
 interface Deps {
@@ -87,7 +88,8 @@ export function createApiRouter(deps: Deps): Router {
   });
 
   router.get("/alerts", (_req, res) => {
-    res.json({ alerts: deps.alerts.active() });
+    const scope = vipScope(principalOf(res));
+    res.json({ alerts: deps.alerts.active().filter((a) => alertInScope(a, scope)) });
   });
 
   router.get("/events", (req, res) => {
@@ -95,16 +97,22 @@ export function createApiRouter(deps: Deps): Router {
     if (!query) return;
     const { from, to, director, kind, vip, limit } = query;
     const filters = { ...(from !== undefined && { from }), ...(to !== undefined && { to }), ...(director && { director }), ...(kind && { kind }) };
-    if (vip === undefined) return void res.json({ events: deps.events.query({ limit, ...filters }) });
-    // VIPs are not stored per event: read a wider page and keep what concerns the VIP.
+    const scope = vipScope(principalOf(res));
+    if (vip === undefined && scope === null) return void res.json({ events: deps.events.query({ limit, ...filters }) });
+    // VIPs are not stored per event: read a wider page and keep what concerns the VIP and the caller's scope.
     const directors = deps.fleet.list();
-    const events = deps.events.query({ limit: MAX_EVENTS_PAGE, ...filters }).filter((e) => eventConcernsVip(e, vip, directors));
+    const events = deps.events
+      .query({ limit: MAX_EVENTS_PAGE, ...filters })
+      .filter((e) => (vip === undefined || eventConcernsVip(e, vip, directors)) && eventInScope(e, scope, directors));
     res.json({ events: events.slice(-limit) });
   });
 
   router.get("/series", (req, res) => {
     const q = validate(seriesQuerySchema, req.query, res);
     if (!q) return;
+    const scope = vipScope(principalOf(res));
+    const address = /^\S+ \[?([^\]]+?)\]?:\d+$/.exec(q.service)?.[1];
+    if (scope !== null && (address === undefined || !scope.includes(address))) return fail(res, 403, `${q.service} is outside your VIP scope`);
     const result = deps.series.query({
       service: q.service,
       from: q.from,
@@ -120,6 +128,10 @@ export function createApiRouter(deps: Deps): Router {
     const parsed = validate(connectionQuerySchema.extend({ director: directorIdSchema }), req.query, res);
     if (!parsed) return;
     const { director, ...query } = parsed;
+    const scope = vipScope(principalOf(res));
+    if (scope !== null && (query.vip === undefined || !scope.includes(query.vip))) {
+      return fail(res, 403, `your VIP scope is ${scope.join(", ")}: ask for one of them with vip=`);
+    }
     try {
       res.json(await deps.commands.queryConnections(director, query));
     } catch (err) {

@@ -4,6 +4,7 @@ import { PROTOCOL_VERSION, parseFrame, summarizeDirector, uiToHubSchema } from "
 import type { Logger } from "@lvsdeck/log";
 import { scopeView } from "../auth/scope";
 import { viewShape } from "../directorShape";
+import { alertInScope, eventInScope, weightChangeInScope } from "../auth/frameScope";
 
 /**
  * How director changes reach browsers. `coalesce` (default): changes are gathered for a short window,
@@ -165,7 +166,18 @@ export function createUiGateway(options: Options): UiGateway {
     },
     broadcast(frame) {
       const text = JSON.stringify(frame);
-      for (const socket of sessions.keys()) send(socket, text);
+      let directors: DirectorView[] | null = null;
+      for (const [socket, session] of sessions) {
+        if (session.scope === null) {
+          send(socket, text);
+          continue;
+        }
+        // VIP-scoped sessions (limited users, wall tokens) see only what concerns their VIPs.
+        const scope = session.scope;
+        if (frame.type === "event" && eventInScope(frame.event, scope, (directors ??= options.directors()))) send(socket, text);
+        else if (frame.type === "weight-change" && weightChangeInScope(frame.change, scope)) send(socket, text);
+        else if (frame.type === "alerts") send(socket, JSON.stringify({ ...frame, alerts: frame.alerts.filter((a) => alertInScope(a, scope)) }));
+      }
     },
     count: () => sessions.size,
     closeAll() {
