@@ -60,3 +60,9 @@ export function inScope(principal: Principal, service: Pick<VirtualService, "add
 export function actorName(principal: Principal): string {
   return principal.kind === "user" ? principal.user.name : `wall:${principal.token.name}`;
 }
+
+/** The caller's address for the audit log, with IPv4-mapped IPv6 (`::ffff:a.b.c.d`) shown as IPv4. */
+export function remoteAddress(req: IncomingMessage): string | null {
+  const address = req.socket.remoteAddress ?? null;
+  return address?.startsWith("::ffff:") && address.includes(".") ? address.slice(7) : address;
+}

@@ -8,7 +8,7 @@ import type { AuditLog } from "../auth/auditLog";
 import { MAX_AUDIT_PAGE } from "../auth/auditLog";
 import { createLoginLimiter } from "../auth/loginLimiter";
 import { principalOf, requireAuth, requireRole } from "../auth/middleware";
-import { actorName, readCookie, SESSION_COOKIE } from "../auth/principal";
+import { actorName, readCookie, remoteAddress, SESSION_COOKIE } from "../auth/principal";
 import { fail, validate } from "./validate";
 
 interface Deps {
@@ -19,7 +19,7 @@ interface Deps {
   onAgentTokenRevoked: (director: string) => void;
 }
 
-const remoteOf = (req: Request) => req.socket.remoteAddress ?? null;
+const remoteOf = (req: Request) => remoteAddress(req);
 
 function sessionCookie(req: Request, value: string, maxAgeMs: number): string {
   const secure = req.secure ? "; Secure" : "";

@@ -9,7 +9,7 @@ import { WeightRefused } from "../agents/weightService";
 import { currentService } from "../agents/weightGuard";
 import type { AuditLog } from "../auth/auditLog";
 import { principalOf, requireRole } from "../auth/middleware";
-import { actorName, inScope } from "../auth/principal";
+import { actorName, inScope, remoteAddress } from "../auth/principal";
 import type { Fleet } from "../fleet";
 import { fail, validate } from "./validate";
 
@@ -23,7 +23,7 @@ interface Deps {
 
 function callerOf(req: Request, res: Response): Caller {
   const principal = principalOf(res);
-  return { actor: actorName(principal), remote: req.socket.remoteAddress ?? null, mayAct: (service) => inScope(principal, service) };
+  return { actor: actorName(principal), remote: remoteAddress(req), mayAct: (service) => inScope(principal, service) };
 }
 
 /** Turns a refused or failed command into its HTTP answer; rethrows anything else. */
