@@ -2,14 +2,15 @@
 // docs/benchmarks.md with each figure beside its baseline from the same run.
 // Env: BENCH_ONLY=hub,aggregation,web to pick; each bench documents its own knobs.
 import { spawnSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(fileURLToPath(new URL(".", import.meta.url)), "..");
 const only = process.env.BENCH_ONLY?.split(",");
-const wanted = (name) => !only || only.includes(name);
+/** BENCH_ONLY names groups (hub, aggregation, web) or single benches (web/soakWall.mjs). */
+const wanted = (name) => !only || only.includes(name) || only.includes(name.split("/")[0]);
 
 function run(name, command, args, env = {}) {
   console.error(`[bench] ${name}: ${command} ${args.join(" ")}`);
@@ -38,11 +39,22 @@ const results = [];
 if (wanted("hub")) results.push(run("hub", process.execPath, ["--import", "tsx", "apps/hub/bench/hubLoad.ts"]));
 if (wanted("aggregation")) results.push(run("aggregation", process.execPath, ["--import", "tsx", "packages/ipvs/bench/aggregate.ts"]));
 const webBench = join(root, "apps/web/bench");
-if (wanted("web") && existsSync(webBench)) {
-  for (const file of ["bundleSize.mjs", "render1000.mjs", "soakWall.mjs"].filter((f) => existsSync(join(webBench, f)))) {
+if (existsSync(webBench)) {
+  for (const file of ["bundleSize.mjs", "render1000.mjs", "soakWall.mjs"].filter((f) => existsSync(join(webBench, f)) && wanted(`web/${f}`))) {
     results.push(run(`web/${file}`, process.execPath, [join("apps/web/bench", file)]));
   }
 }
+
+// A partial run (BENCH_ONLY) keeps the other benches' figures from the last full run, marked with their date.
+const store = join(root, "docs/benchmarks.json");
+const previous = existsSync(store) ? JSON.parse(readFileSync(store, "utf8")) : [];
+const ranAt = new Date().toISOString();
+for (const r of results) r.ranAt = ranAt;
+const merged = [...previous.filter((p) => !results.some((r) => r.name === p.name)), ...results].sort((a, b) => order(a.name) - order(b.name));
+function order(name) {
+  return ["hub", "aggregation", "web/bundleSize.mjs", "web/render1000.mjs", "web/soakWall.mjs"].indexOf(name);
+}
+writeFileSync(store, `${JSON.stringify(merged, null, 2)}\n`);
 
 const fmt = (v) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : JSON.stringify(v));
 function section(r) {
@@ -75,17 +87,17 @@ function section(r) {
       ``,
     ].join("\n");
   }
-  const { name, seconds: _seconds, bench, ...rest } = r;
+  const { name, seconds: _seconds, ranAt: _ranAt, bench, ...rest } = r;
   return [`### ${bench ?? name}`, ``, `| figure | value |`, `|---|---|`, ...Object.entries(rest).map(([k, v]) => `| ${k} | ${fmt(v)} |`), ``].join("\n");
 }
 
 const doc = [
   `# Benchmarks`,
   ``,
-  `Written by \`npm run bench\` on ${new Date().toISOString()} (${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}).`,
+  `Written by \`npm run bench\` on this machine (${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}).`,
   `Every figure stands beside its baseline from the same run. Reproduce with \`npm run bench\`; \`BENCH_ONLY=hub,aggregation,web\` runs a subset.`,
   ``,
-  ...results.map(section),
+  ...merged.map((r) => `${section(r)}\n_Run ${r.ranAt}${r.seconds ? `, took ${r.seconds} s` : ""}._\n`),
 ].join("\n");
 writeFileSync(join(root, "docs/benchmarks.md"), `${doc}\n`);
 console.log(doc);

@@ -5,8 +5,11 @@ import { heapAfterGc, launch, openWithCdp, sleep, startDemo } from "./common.mjs
 
 /** How long the soak runs. */
 const SOAK_MINUTES = Number(process.env.SOAK_MINUTES ?? 30);
-/** Let the page load, fetch and fill its sparklines before the first reading. */
-const WARMUP_MS = 20_000;
+/**
+ * Let the page load and fill its bounded buffers before the first reading: the sparklines keep 120
+ * one-second samples, so growth measured earlier would be the buffers filling, not a leak.
+ */
+const WARMUP_MS = Number(process.env.SOAK_WARMUP_MS ?? 180_000);
 /** Intermediate readings, to see a trend rather than two points. */
 const SAMPLE_EVERY_MS = Math.max(30_000, (SOAK_MINUTES * 60_000) / 10);
 
@@ -32,6 +35,7 @@ try {
       {
         bench: "wall-soak",
         minutes: SOAK_MINUTES,
+        warmupSeconds: WARMUP_MS / 1000,
         updatesPerSecond: 4,
         tiles,
         wall: { startBytes: start.wall.usedSize, endBytes: finish.wall.usedSize, growthPercent: growth(start.wall.usedSize, finish.wall.usedSize), startNodes: start.wall.nodes, endNodes: finish.wall.nodes, startListeners: start.wall.listeners, endListeners: finish.wall.listeners },

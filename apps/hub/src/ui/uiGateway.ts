@@ -154,15 +154,18 @@ export function createUiGateway(options: Options): UiGateway {
         for (const socket of sessions.keys()) send(socket, text);
         return;
       }
-      dirtyFull.set(view.id, view);
-      dirtySummary.set(view.id, view);
-      // A change of state (VRRP, VIPs, weights, health, freshness) goes out now, not at the next flush.
+      // A change of state (VRRP, VIPs, weights, health, freshness) of this director goes out now;
+      // other directors' counters keep waiting for their flush.
       const shape = viewShape(view);
       if (shapes.get(view.id) !== shape) {
         shapes.set(view.id, shape);
-        flush(dirtyFull, "full");
-        flush(dirtySummary, "summary");
+        dirtyFull.delete(view.id);
+        dirtySummary.delete(view.id);
+        pushDirectors([view], sessions);
+        return;
       }
+      dirtyFull.set(view.id, view);
+      dirtySummary.set(view.id, view);
     },
     broadcast(frame) {
       const text = JSON.stringify(frame);
