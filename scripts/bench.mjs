@@ -91,11 +91,38 @@ function section(r) {
   return [`### ${bench ?? name}`, ``, `| figure | value |`, `|---|---|`, ...Object.entries(rest).map(([k, v]) => `| ${k} | ${fmt(v)} |`), ``].join("\n");
 }
 
+/** The targets from DESIGN.md and the issues, checked against the figures above. */
+function goals(all) {
+  const by = (name) => all.find((r) => r.name === name && !r.error);
+  const hub = by("hub")?.results?.find((x) => x.mode === "coalesce");
+  const soak = by("web/soakWall.mjs");
+  const render = by("web/render1000.mjs")?.results?.find((x) => x.realServers === 1000);
+  const rows = [
+    ["VRRP transition to every browser, p99 < 100 ms (200 directors, 500 browsers)", hub?.transition?.p99, (v) => v < 100, "ms"],
+    ["hub under one core at that load", hub?.hubCpuCores, (v) => v < 1, "cores"],
+    ["1,000,000-entry connection table aggregated in well under a second", by("aggregation")?.streamed?.ms, (v) => v < 1000, "ms"],
+    ["initial JavaScript under 300 KB gzip", by("web/bundleSize.mjs")?.initialGzipKB, (v) => v < 300, "KB"],
+    ["1,000 real servers at 1 s updates: long tasks per minute", render?.longTasksPerMinute, (v) => v === 0, "per min"],
+    ["wall heap growth over the soak under 10%", soak?.wall?.growthPercent, (v) => v < 10, "%"],
+  ];
+  return [
+    `## Goals`,
+    ``,
+    `| target | measured | met |`,
+    `|---|---|---|`,
+    ...rows.map(([what, value, ok, unit]) => `| ${what} | ${value === undefined ? "not run" : `${value} ${unit}`} | ${value === undefined ? "-" : ok(value) ? "yes" : "**no**"} |`),
+    ``,
+  ].join("\n");
+}
+
 const doc = [
   `# Benchmarks`,
   ``,
   `Written by \`npm run bench\` on this machine (${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}).`,
   `Every figure stands beside its baseline from the same run. Reproduce with \`npm run bench\`; \`BENCH_ONLY=hub,aggregation,web\` runs a subset.`,
+  ``,
+  goals(merged),
+  `## Figures`,
   ``,
   ...merged.map((r) => `${section(r)}\n_Run ${r.ranAt}${r.seconds ? `, took ${r.seconds} s` : ""}._\n`),
 ].join("\n");

@@ -60,32 +60,33 @@ export function createUiGateway(options: Options): UiGateway {
   const dirtySummary = new Map<DirectorId, DirectorView>();
   const shapes = new Map<DirectorId, string>();
 
-  const send = (socket: WebSocket, text: string) => {
+  // Frames shared by many sockets are encoded to UTF-8 once (a Buffer) instead of once per socket.
+  const send = (socket: WebSocket, data: string | Buffer) => {
     if (socket.readyState !== socket.OPEN) return;
     if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
       log.warn("browser too slow; disconnecting it so it reloads a fresh state", {});
       socket.terminate();
       return;
     }
-    socket.send(text);
+    socket.send(data, { binary: false });
   };
 
   const pushDirectors = (views: DirectorView[], targets: Iterable<[WebSocket, Session]>, only?: Session["detail"]) => {
     if (views.length === 0) return;
     const serverTime = now();
-    const fullText = new Map<DirectorId, string>();
+    const fullText = new Map<DirectorId, Buffer>();
     const full = (view: DirectorView, scope: readonly string[] | null) => {
       // Scoped sessions get their own serialisation; the common unscoped one is shared by all.
       if (scope !== null) return JSON.stringify({ type: "director", serverTime, director: scopeView(view, scope) } satisfies HubToUi);
       let text = fullText.get(view.id);
       if (text === undefined) {
-        text = JSON.stringify({ type: "director", serverTime, director: view } satisfies HubToUi);
+        text = Buffer.from(JSON.stringify({ type: "director", serverTime, director: view } satisfies HubToUi));
         fullText.set(view.id, text);
       }
       return text;
     };
     const summaries = views.map(summarizeDirector);
-    let allSummaries: string | null = null;
+    let allSummaries: Buffer | null = null;
     for (const [socket, session] of targets) {
       if (only !== undefined && session.detail !== only) continue;
       if (session.detail === "full") {
@@ -96,7 +97,7 @@ export function createUiGateway(options: Options): UiGateway {
         const mine = views.filter((v) => wants(session, v.id)).map((v) => summarizeDirector(scopeView(v, session.scope)));
         if (mine.length > 0) send(socket, JSON.stringify({ type: "summaries", serverTime, directors: mine } satisfies HubToUi));
       } else if (session.directors === null) {
-        allSummaries ??= JSON.stringify({ type: "summaries", serverTime, directors: summaries } satisfies HubToUi);
+        allSummaries ??= Buffer.from(JSON.stringify({ type: "summaries", serverTime, directors: summaries } satisfies HubToUi));
         send(socket, allSummaries);
       } else {
         const mine = summaries.filter((s) => wants(session, s.id));
@@ -151,6 +152,7 @@ export function createUiGateway(options: Options): UiGateway {
     directorChanged(view) {
       if (options.mode === "rebroadcast") {
         const text = JSON.stringify({ type: "director", serverTime: now(), director: view } satisfies HubToUi);
+        // The naive baseline: one string, encoded again for every socket.
         for (const socket of sessions.keys()) send(socket, text);
         return;
       }
@@ -168,7 +170,7 @@ export function createUiGateway(options: Options): UiGateway {
       dirtySummary.set(view.id, view);
     },
     broadcast(frame) {
-      const text = JSON.stringify(frame);
+      const text = Buffer.from(JSON.stringify(frame));
       let directors: DirectorView[] | null = null;
       for (const [socket, session] of sessions) {
         if (session.scope === null) {
