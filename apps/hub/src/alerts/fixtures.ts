@@ -1,5 +1,6 @@
 import type { DirectorId, DirectorView, RealServer, VirtualService, VrrpInstance, VrrpState } from "@lvsdeck/protocol";
-import { realServerKeyOf, serviceKeyOf, zeroCounters, zeroRates } from "@lvsdeck/protocol";
+import { serviceKeyOf, zeroCounters, zeroRates } from "@lvsdeck/protocol";
+import { sampleRealServer } from "@lvsdeck/protocol/testFixtures";
 import type { AlertInput } from "./alertOptions";
 
 /** The hub clock at the start of every recorded sequence (ms). */
@@ -13,24 +14,7 @@ export const SEED_VRID = 88;
 
 /** A DR real server at weight 2, health up, no connections, for tests. */
 export function realServer(address: string, port: number, patch: Partial<RealServer> = {}): RealServer {
-  return {
-    key: realServerKeyOf(address, port),
-    address,
-    port,
-    forwarding: "Route",
-    weight: 2,
-    upperThreshold: 0,
-    lowerThreshold: 0,
-    activeConns: 0,
-    inactiveConns: 0,
-    persistConns: 0,
-    stats: zeroCounters,
-    rates: zeroRates,
-    health: "up",
-    weightSource: "config",
-    weightMode: "runtime",
-    ...patch,
-  };
+  return { ...sampleRealServer(address, port, 2), ...patch };
 }
 
 /** A TCP wrr service with persistence 120 s, for tests. */
