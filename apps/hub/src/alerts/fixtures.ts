@@ -1,6 +1,5 @@
 import type { DirectorId, DirectorView, RealServer, VirtualService, VrrpInstance, VrrpState } from "@lvsdeck/protocol";
-import { serviceKeyOf, zeroCounters, zeroRates } from "@lvsdeck/protocol";
-import { sampleRealServer } from "@lvsdeck/protocol/testFixtures";
+import { sampleRealServer, sampleService } from "@lvsdeck/protocol/testFixtures";
 import type { AlertInput } from "./alertOptions";
 
 /** The hub clock at the start of every recorded sequence (ms). */
@@ -19,23 +18,7 @@ export function realServer(address: string, port: number, patch: Partial<RealSer
 
 /** A TCP wrr service with persistence 120 s, for tests. */
 export function service(address: string, port: number, realServers: RealServer[], patch: Partial<VirtualService> = {}): VirtualService {
-  return {
-    key: serviceKeyOf("TCP", address, port),
-    family: address.includes(":") ? "inet6" : "inet",
-    protocol: "TCP",
-    address,
-    port,
-    fwmark: null,
-    scheduler: "wrr",
-    schedulerFlags: [],
-    persistence: { timeoutSec: 120, netmask: null },
-    onePacket: false,
-    pe: null,
-    stats: zeroCounters,
-    rates: zeroRates,
-    realServers,
-    ...patch,
-  };
+  return { ...sampleService(address, port, realServers), persistence: { timeoutSec: 120, netmask: null }, ...patch };
 }
 
 /** The seed cluster's service: 192.168.50.100:443 with two real servers of weight 2. */
