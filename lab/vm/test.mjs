@@ -268,8 +268,12 @@ try {
     assert(vipOnB.includes("198.51.100.100"), `VIP not on lvs-dir-02: ${vipOnB}`);
     const vipOnA = await guest(`on ${DIR_A} ip -br addr show front`);
     assert(!vipOnA.includes("198.51.100.100"), `VIP still on lvs-dir-01: ${vipOnA}`);
-    const a = director(await api.cluster(), DIR_A).snapshot;
-    assert(a.keepalived.running === false || a.vrrp[0]?.state !== "MASTER", "hub still shows lvs-dir-01 as a running MASTER");
+    // keepalived writes STOP to the FIFO before it exits; the agent pushes it at once.
+    await until("lvs-dir-01 no longer a running MASTER in the hub", async () => {
+      const a = director(await api.cluster(), DIR_A).snapshot;
+      return a.keepalived.running === false || a.vrrp[0]?.state !== "MASTER";
+    }, 3_000, 100);
+    timings.oldMasterGoneInHub = (Date.now() - stopped) / 1000;
   });
 } catch (err) {
   results.push({ name: "setup", ok: false, error: err });

@@ -6,6 +6,7 @@ import { createCommandLedger } from "./commandLedger";
 import { createHubLink } from "./hubLink";
 import type { Logger } from "@lvsdeck/log";
 import { AGENT_VERSION } from "./version";
+import { coalesced } from "./coalesced";
 import { EVENT_BUFFER_CAPACITY, FULL_SNAPSHOT_EVERY } from "./limits";
 
 /** Options for {@link createAgent}. */
@@ -33,7 +34,6 @@ export function createAgent(options: AgentOptions): Agent {
   let lastSent: DirectorSnapshot | null = null;
   let ticksSinceFull = 0;
   let welcomed = false;
-  let reading = false;
   let closed = false;
   // The command being applied, so the weight events it causes carry its id into the audit trail.
   let applyingCommandId: string | null = null;
@@ -49,9 +49,10 @@ export function createAgent(options: AgentOptions): Agent {
     tickMs: options.tickMs,
   });
 
-  const tick = async () => {
-    if (reading || closed) return;
-    reading = true;
+  // A tick asked for while one is reading runs again right after it: an event that lands mid-read
+  // (a FIFO STOP line, say) reaches the hub now, not one tick interval later.
+  const tick = coalesced(async () => {
+    if (closed) return;
     try {
       const snapshot = await source.read();
       if (!welcomed) return;
@@ -65,10 +66,8 @@ export function createAgent(options: AgentOptions): Agent {
       }
     } catch (err) {
       log.error("reading the director failed", { error: (err as Error).message });
-    } finally {
-      reading = false;
     }
-  };
+  });
 
   const runCommand = async (id: string, command: AgentCommand): Promise<CommandResult> => {
     const base = { type: "command-result" as const, commandId: id };

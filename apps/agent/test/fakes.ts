@@ -112,6 +112,8 @@ export interface FakeKeepalived {
   child: ChildProcess;
   /** Chooses which recorded dump the next SIGJSON writes. */
   useDump(name: string): void;
+  /** How long it takes between the half-written and the whole dump (s; 0.1 unless set). */
+  slowDumps(seconds: number): void;
   /** How many SIGHUPs it got. */
   reloads(): number;
   kill(): Promise<void>;
@@ -128,7 +130,7 @@ export async function startFakeKeepalived(dir: string, dump: string): Promise<Fa
     `#!/bin/bash
 echo $$ > '${pidFile}'
 # keepalived 2.2.7 writes the dump non-atomically: show the agent half a file first.
-dump() { src=$(cat '${source}'); head -c 200 "$src" > '${jsonPath}'; sleep 0.1; cat "$src" > '${jsonPath}'; }
+dump() { src=$(cat '${source}'); head -c 200 "$src" > '${jsonPath}'; sleep "$(cat '${dir}/dump-seconds' 2>/dev/null || echo 0.1)"; cat "$src" > '${jsonPath}'; }
 trap dump 36
 trap 'echo HUP >> "${dir}/reloads"' HUP
 while :; do sleep 0.05 & wait $!; done
@@ -141,6 +143,7 @@ while :; do sleep 0.05 & wait $!; done
     jsonPath,
     child,
     useDump: (name) => writeFileSync(source, join(keepalivedFixtures, name)),
+    slowDumps: (seconds) => writeFileSync(join(dir, "dump-seconds"), String(seconds)),
     reloads: () => (existsSync(join(dir, "reloads")) ? readFileSync(join(dir, "reloads"), "utf8").trim().split("\n").length : 0),
     kill: () =>
       new Promise((resolve) => {

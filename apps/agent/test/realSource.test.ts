@@ -1,6 +1,6 @@
 // The composite source in-process, with substitute ipvsadm/ip binaries and a keepalived stand-in.
 import { execFileSync } from "node:child_process";
-import { appendFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AgentEvent, DirectorId, RealServerKey, ServiceKey } from "@lvsdeck/protocol";
@@ -149,6 +149,25 @@ describe("real director source", () => {
     const after = await source.read();
     expect(after.keepalived).toMatchObject({ running: false, pid: null });
     expect(after.vrrp.map((i) => i.state)).toEqual(["STOP", "STOP"]);
+  });
+
+  it("keeps STOP lines that arrive while keepalived writes a dump, and sends no dump signal to a stopping keepalived", async () => {
+    keepalived.useDump("a-master.json");
+    const source = open({ keepalivedRefreshMs: 0 });
+    writeFileSync(join(fake.dir, "notify.log"), "");
+    expect((await source.read()).vrrp.map((i) => i.state)).toEqual(["MASTER", "MASTER"]);
+    // The next read asks for a dump (refresh every read); keepalived stops while writing it.
+    keepalived.slowDumps(0.6);
+    const reading = source.read();
+    await new Promise((r) => setTimeout(r, 150));
+    appendFileSync(join(fake.dir, "notify.log"), 'INSTANCE "VI_1" STOP 205\nINSTANCE "VI web" STOP 200\n');
+    expect((await reading).vrrp.map((i) => i.state)).toEqual(["STOP", "STOP"]);
+    // Its process is still alive (keepalived's parent outlives its VRRP child for a moment): no dump
+    // signal now brings back the MASTER it had.
+    const dumps = statSync(keepalived.jsonPath).mtimeMs;
+    expect((await source.read()).vrrp.map((i) => i.state)).toEqual(["STOP", "STOP"]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(statSync(keepalived.jsonPath).mtimeMs).toBe(dumps);
   });
 
   it("reports VIP presence from ip -j addr, only for keepalived's VIPs", async () => {

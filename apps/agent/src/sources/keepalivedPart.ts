@@ -1,6 +1,7 @@
 import { parseKeepalivedData, parseKeepalivedJson } from "@lvsdeck/keepalived";
 import type { AgentEvent, Health, KeepalivedStatus, VrrpInstance } from "@lvsdeck/protocol";
 import type { Logger } from "@lvsdeck/log";
+import { coalesced } from "../coalesced";
 import { requestDump } from "./keepalivedDump";
 import { isProcessAlive, readPidFile } from "./keepalivedProcess";
 import { followNotify } from "./notifyFollower";
@@ -50,7 +51,12 @@ export function createKeepalivedPart(options: KeepalivedPartOptions): Keepalived
   let masterRouters = new Map<string, string | null>();
   const health = new Map<string, Health>();
   let lastRefresh = 0;
-  let refreshing: Promise<void> | null = null;
+  // VRRP lines applied so far: a dump requested before a line arrived is older than the line.
+  let vrrpLines = 0;
+  // The pid of a keepalived whose instances all went STOP over the FIFO: it is shutting down, and a
+  // dump signal to it would at best time out and at worst show the state it had before.
+  let stoppingPid: number | null = null;
+  let closed = false;
 
   const checkLiveness = async (): Promise<void> => {
     const pid = await readPidFile(options.pidFile);
@@ -76,15 +82,18 @@ export function createKeepalivedPart(options: KeepalivedPartOptions): Keepalived
 
   const refreshNow = async (): Promise<void> => {
     const pid = status.pid;
-    if (!status.running || pid === null) return;
+    if (closed || !status.running || pid === null || pid === stoppingPid) return;
     lastRefresh = Date.now();
+    const linesBefore = vrrpLines;
     try {
       const json = await requestDump({ pid, signal: options.jsonSignal, path: options.jsonPath, parse: parseKeepalivedJson });
-      view = { ...view, instances: json.instances };
+      // A transition pushed over the FIFO while keepalived wrote the dump is newer than the dump, and
+      // has already queued another refresh: keep the pushed state.
+      if (vrrpLines === linesBefore) view = { ...view, instances: json.instances };
     } catch (err) {
       log.warn("could not read keepalived's JSON dump", { error: (err as Error).message });
     }
-    if (options.dataPath === null) return;
+    if (options.dataPath === null || pid === stoppingPid) return;
     try {
       const data = await requestDump({ pid, signal: options.dataSignal, path: options.dataPath, parse: parseKeepalivedData });
       masterRouters = new Map(data.instances.map((i) => [i.name, i.masterRouter]));
@@ -96,13 +105,18 @@ export function createKeepalivedPart(options: KeepalivedPartOptions): Keepalived
       log.warn("could not read keepalived's data dump", { error: (err as Error).message });
     }
   };
-  const refresh = (): Promise<void> => (refreshing ??= refreshNow().finally(() => (refreshing = null)));
+  const refresh = coalesced(refreshNow);
 
   const onLine = (line: string, receivedAt: number) => {
     const outcome = applyNotifyLine(view, line, receivedAt);
     if (outcome.error !== null) return parseErrors.report("a keepalived notify line", [{ message: outcome.error }]);
     view = outcome.view;
     if (outcome.health !== null) health.set(outcome.health.key, outcome.health.up ? "up" : "down");
+    if (outcome.event?.kind === "vrrp-transition") {
+      vrrpLines += 1;
+      const allStopped = view.instances.length > 0 && view.instances.every((i) => i.state === "STOP");
+      stoppingPid = allStopped ? status.pid : null;
+    }
     if (outcome.event !== null) emit(outcome.event);
     if (outcome.event?.kind === "vrrp-transition" || outcome.unknownInstance) void refresh();
   };
@@ -135,9 +149,11 @@ export function createKeepalivedPart(options: KeepalivedPartOptions): Keepalived
     },
     onEvent: (listener) => void listeners.push(listener),
     async close() {
+      closed = true;
       clearInterval(livenessTimer);
       followers.forEach((f) => f.close());
-      await refreshing;
+      // Waits for a dump in flight; the run this queues returns at once.
+      await refresh().catch(() => undefined);
     },
   };
 }

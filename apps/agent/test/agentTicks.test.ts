@@ -1,0 +1,105 @@
+// The agent against a real WebSocket server standing in for the hub's /ws/agent endpoint.
+import { once } from "node:events";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { WebSocketServer } from "ws";
+import type { AgentEvent, DirectorId, DirectorSnapshot, RealServerKey, ServiceKey, VrrpInstance, VrrpState } from "@lvsdeck/protocol";
+import { PROTOCOL_VERSION, agentToHubSchema, applyDelta, parseFrame } from "@lvsdeck/protocol";
+import { sampleSnapshot } from "@lvsdeck/protocol/testFixtures";
+import { createLogger } from "@lvsdeck/log";
+import { createAgent } from "../src/createAgent";
+import type { Agent } from "../src/createAgent";
+import type { DirectorSource } from "../src/sources/source";
+
+const until = async (check: () => boolean, ms = 3000) => {
+  for (const end = Date.now() + ms; !check(); ) {
+    if (Date.now() > end) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+const vrrpInstance = (state: VrrpState): VrrpInstance => ({
+  name: "VI_1",
+  vrid: 51,
+  interface: "eth0",
+  state,
+  basePriority: 200,
+  effectivePriority: 200,
+  advertIntervalMs: 1000,
+  preempt: true,
+  vips: ["192.0.2.10"],
+  lastTransitionAt: null,
+  masterRouter: null,
+  syncGroup: null,
+});
+
+/** A source whose reads take `readMs` and return whatever VRRP state it holds when the read began. */
+function slowSource(readMs: number) {
+  let state: VrrpState = "MASTER";
+  let listener: (event: AgentEvent) => void = () => undefined;
+  let reads = 0;
+  const base = sampleSnapshot("lvs-dir-01", 0);
+  const source: DirectorSource = {
+    kinds: ["test"],
+    capabilities: [],
+    weightMode: "runtime",
+    async read(): Promise<DirectorSnapshot> {
+      reads += 1;
+      const snapshot: DirectorSnapshot = { ...sampleSnapshot("lvs-dir-01", Date.now()), vrrp: [vrrpInstance(state)] };
+      await new Promise((r) => setTimeout(r, readMs));
+      return snapshot;
+    },
+    setWeight: (_s: ServiceKey, _r: RealServerKey, weight: number) => Promise.resolve(weight),
+    onEvent: (l) => void (listener = l),
+    close: () => Promise.resolve(),
+  };
+  return {
+    source,
+    reads: () => reads,
+    /** An event that changes nothing the snapshot shows (a health line for a server already up). */
+    poke() {
+      listener({ kind: "health", service: base.services[0]!.key, realServer: base.services[0]!.realServers[0]!.key, up: true, at: Date.now() });
+    },
+    stop() {
+      state = "STOP";
+      listener({ kind: "vrrp-transition", instance: "VI_1", vrid: 51, from: "MASTER", to: "STOP", priority: 200, at: Date.now() });
+    },
+  };
+}
+
+describe("agent ticks", () => {
+  let agent: Agent | null = null;
+  let server: WebSocketServer | null = null;
+  afterEach(async () => {
+    await agent?.close();
+    server?.close();
+  });
+
+  it("an event that lands while a read is running is sent with a read right after it, not at the next tick", async () => {
+    server = new WebSocketServer({ port: 0, host: "127.0.0.1" });
+    await once(server, "listening");
+    let hubView: DirectorSnapshot | null = null;
+    server.on("connection", (ws) => {
+      ws.on("message", (data) => {
+        const parsed = parseFrame(agentToHubSchema, String(data));
+        if (!parsed.ok) throw new Error(parsed.error);
+        const frame = parsed.value;
+        if (frame.type === "hello") ws.send(JSON.stringify({ type: "welcome", protocolVersion: PROTOCOL_VERSION, lastSeq: -1 }));
+        if (frame.type === "snapshot") hubView = frame.snapshot;
+        if (frame.type === "delta" && hubView) hubView = applyDelta(hubView, frame);
+      });
+    });
+    const fake = slowSource(200);
+    const port = (server.address() as AddressInfo).port;
+    // One tick a minute: anything the hub sees within seconds came from an event-driven read.
+    agent = createAgent({ hubUrl: `http://127.0.0.1:${port}`, token: "t", director: "lvs-dir-01" as DirectorId, source: fake.source, tickMs: 60_000, log: createLogger("test", true) });
+    await until(() => hubView?.vrrp[0]?.state === "MASTER");
+    // An event starts a read; keepalived stops while that read is running.
+    const readsBefore = fake.reads();
+    fake.poke();
+    await new Promise((r) => setTimeout(r, 50));
+    fake.stop();
+    await until(() => hubView?.vrrp.every((i) => i.state === "STOP") === true, 2000);
+    expect(fake.reads()).toBe(readsBefore + 2);
+  });
+});
