@@ -19,7 +19,8 @@ export default tseslint.config(
   {
     // Pure packages: no I/O, no apps.
     files: ["packages/**/*.ts"],
-    ignores: ["packages/**/*.test.ts"],
+    // Tests and benchmarks are harnesses around the package: they may read files and run tools.
+    ignores: ["packages/**/*.test.ts", "packages/**/bench/**"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [
         { group: ["@lvsdeck/agent", "@lvsdeck/hub", "@lvsdeck/web", "**/apps/**"], message: "packages must not import apps" },

@@ -7,8 +7,16 @@
 //   parser and the naive query that parses the whole table into an array and filters it.
 // The last stdout line is one JSON object; `streamed` is the agent's real path on -Lnc, and
 // `baselineParseWholeTable` the naive aggregation (read it all, parse every row, then count).
+// Beside them, on the same table written to a file: `wc -l` (the floor of any line scan) and an awk
+// one-liner doing the same per-state, per-real-server counts, against the aggregator reading that file
+// as a stream; peak memory of each (RSS high-water mark for the tools, heap for the aggregator) at the
+// full size and at a tenth of it, to show whether memory grows with the table.
 // BENCH_CONNECTIONS, BENCH_RUNS (best and median of that many), BENCH_FORMATS (lnc,proc,lnc6) tune it;
 // baselines run BENCH_BASELINE_RUNS times (default 2), on -Lnc only.
+import { spawn } from "node:child_process";
+import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createAggregator, serviceFolder } from "../src/aggregateConnections";
 import { aggregateConnections, connectionMatcher, parseConnections } from "../src/index";
 import type { ConnectionAggregatorOptions, ConnectionEntry, ConnectionFilter, FoldService } from "../src/index";
@@ -148,5 +156,93 @@ if (process.env.BENCH_NAIVE !== "0") {
     sample();
     return aggregateConnections(chunks.join("")).total === parsed.value.length ? parsed.value.length : -1;
   }, 1);
+}
+/** The awk one-liner an operator would write: connections per (real server, state) from `ipvsadm -Lnc`. */
+const AWK_PROGRAM = 'NR > 2 { n[$6 " " $3]++ } END { for (k in n) print k, n[k] }';
+
+interface ToolRun {
+  ms: number;
+  peakRssMiB: number;
+  outputLines: number;
+}
+
+/** Runs a tool on the file, timing it and sampling its RSS high-water mark (VmHWM) until it exits. */
+function runTool(command: string, args: string[]): Promise<ToolRun> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    let hwmKiB = 0;
+    const sampleHwm = (): void => {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
+        if (m?.[1]) hwmKiB = Math.max(hwmKiB, Number(m[1]));
+      } catch {
+        // exited between samples
+      }
+    };
+    const timer = setInterval(sampleHwm, 5);
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      clearInterval(timer);
+      if (code !== 0) return reject(new Error(`${command} exited ${code}`));
+      resolve({ ms: Math.round(performance.now() - start), peakRssMiB: Math.round(hwmKiB / 1024), outputLines: out.trim().split("\n").length });
+    });
+  });
+}
+
+/** The aggregator reading the file as a stream (64 KiB reads), as the agent reads ipvsadm's pipe. */
+async function aggregateFile(path: string): Promise<{ ms: number; heapGrowthMiB: number; total: number; groups: number }> {
+  (globalThis as { gc?: () => void }).gc?.();
+  const heap0 = process.memoryUsage().heapUsed;
+  let peak = heap0;
+  const start = performance.now();
+  const aggregator = createAggregator({ topClients: 10 }, true);
+  let reads = 0;
+  for await (const chunk of createReadStream(path, { encoding: "utf8", highWaterMark: 64 * 1024 })) {
+    aggregator.push(chunk as string);
+    if (++reads % 20 === 0) peak = Math.max(peak, process.memoryUsage().heapUsed);
+  }
+  const result = aggregator.finish();
+  peak = Math.max(peak, process.memoryUsage().heapUsed);
+  const groups = result.services.reduce((n, s) => n + s.realServers.reduce((m, r) => m + Object.keys(r.byState).length, 0), 0);
+  return { ms: Math.round(performance.now() - start), heapGrowthMiB: Math.round((peak - heap0) / 1048576), total: result.total, groups };
+}
+
+/** Best of `runs` (by time) for the tools and the file-reading aggregator; memory is the largest seen. */
+async function best<T extends { ms: number }>(runs: number, run: () => Promise<T>): Promise<T & { runs: number }> {
+  const results: T[] = [];
+  for (let i = 0; i < runs; i++) results.push(await run());
+  const fastest = [...results].sort((a, b) => a.ms - b.ms)[0] as T;
+  const memory = (r: T): number => ("peakRssMiB" in r ? (r.peakRssMiB as number) : "heapGrowthMiB" in r ? (r.heapGrowthMiB as number) : 0);
+  const key = "peakRssMiB" in fastest ? "peakRssMiB" : "heapGrowthMiB";
+  return { ...fastest, [key]: Math.max(...results.map(memory)), runs };
+}
+
+if (process.env.BENCH_TOOLS !== "0") {
+  const dir = mkdtempSync(join(tmpdir(), "lvsdeck-bench-"));
+  try {
+    const tools: Record<string, unknown> = {};
+    for (const [label, entries] of [["full", ENTRIES], ["tenth", Math.round(ENTRIES / 10)]] as const) {
+      const file = join(dir, `${label}.txt`);
+      const chunks = table("lnc");
+      const kept = label === "full" ? chunks : [chunks[0] ?? "", ...chunks.slice(1, 1 + Math.ceil(entries / CHUNK_LINES))];
+      writeFileSync(file, kept.join(""));
+      tools[label] = {
+        entries: label === "full" ? ENTRIES : Math.min(ENTRIES, Math.ceil(entries / CHUNK_LINES) * CHUNK_LINES),
+        aggregatorFromFile: await best(RUNS, () => aggregateFile(file)),
+        wcL: await best(RUNS, () => runTool("wc", ["-l", file])),
+        awk: await best(RUNS, () => runTool("awk", [AWK_PROGRAM, file])),
+      };
+      rmSync(file);
+    }
+    report.tools = tools;
+    const full = tools.full as { aggregatorFromFile: { ms: number }; awk: { ms: number }; wcL: { ms: number } };
+    report.speedupOverAwk = Number((full.awk.ms / Math.max(1, full.aggregatorFromFile.ms)).toFixed(2));
+    report.awk = "mawk-or-awk on PATH: " + AWK_PROGRAM;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 process.stdout.write(`${JSON.stringify(report)}\n`);
