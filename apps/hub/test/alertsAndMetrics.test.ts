@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ChildProcess } from "node:child_process";
 import WebSocket from "ws";
-import { alertsResponseSchema, eventsResponseSchema, hubToUiSchema } from "@lvsdeck/protocol";
+import { alertsResponseSchema, eventsResponseSchema, hubToUiSchema, simFaultResponseSchema } from "@lvsdeck/protocol";
 import { director, startHub, startSeedPair, stopAll, vrrpState, waitFor , USERS, api, login } from "./harness";
 
 const fault = (url: string, body: unknown) =>
@@ -21,7 +21,9 @@ describe("alerts, metrics and browser subscriptions with real agents", () => {
     children = await startSeedPair(hub.url);
     await waitFor(async () => vrrpState(await director(hub.url, "lvs-dir-01")) === "MASTER", 15_000, "MASTER");
     await waitFor(async () => vrrpState(await director(hub.url, "lvs-dir-02")) === "BACKUP", 5_000, "BACKUP");
-    expect((await fault(hub.url, { director: "lvs-dir-02", fault: "cut-link" })).status).toBe(200);
+    const cut = await fault(hub.url, { director: "lvs-dir-02", fault: "cut-link" });
+    expect(cut.status).toBe(200);
+    expect(simFaultResponseSchema.parse(await cut.json()).detail).toMatch(/link cut on lvs-dir-02/);
     const alerts = async () => alertsResponseSchema.parse(await (await api(`${hub.url}/api/alerts`)).json()).alerts;
     await waitFor(async () => (await alerts()).some((a) => a.rule === "split-brain"), 10_000, "split-brain alert");
     expect((await fault(hub.url, { director: "lvs-dir-02", fault: "restore-link" })).status).toBe(200);

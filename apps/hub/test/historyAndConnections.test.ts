@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ChildProcess } from "node:child_process";
-import { clusterResponseSchema, connectionsResponseSchema } from "@lvsdeck/protocol";
+import { clusterResponseSchema, connectionsResponseSchema, simFaultResponseSchema } from "@lvsdeck/protocol";
 import { director, startHub, startSeedPair, stopAll, vrrpState, waitFor , api } from "./harness";
 
 describe("looking back and looking into the connection table", () => {
@@ -24,6 +24,7 @@ describe("looking back and looking into the connection table", () => {
       body: JSON.stringify({ director: "lvs-dir-01", fault: "stop-director" }),
     });
     expect(stop.status).toBe(200);
+    expect(simFaultResponseSchema.parse(await stop.json()).detail).toMatch(/keepalived stopped on lvs-dir-01/);
     await waitFor(async () => vrrpState(await director(hub.url, "lvs-dir-02")) === "MASTER", 8_000, "lvs-dir-02 MASTER");
     const then = clusterResponseSchema.parse(await (await api(`${hub.url}/api/cluster?at=${before}`)).json());
     expect(then.serverTime).toBe(before);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChildProcess } from "node:child_process";
 import WebSocket from "ws";
-import { PROTOCOL_VERSION, auditResponseSchema, createdTokenSchema, weightChangeSchema } from "@lvsdeck/protocol";
+import { PROTOCOL_VERSION, auditResponseSchema, createdTokenSchema, drainsResponseSchema, tokensResponseSchema, usersResponseSchema, weightChangeSchema } from "@lvsdeck/protocol";
 import { USERS, agentBin, director, login, startHub, startSeedPair, stopAll, vrrpState, waitFor } from "./harness";
 import { spawn } from "node:child_process";
 
@@ -109,7 +109,13 @@ describe("who may do what", () => {
     expect(noReason.status).toBe(400);
     const forced = await as("operator", "POST", "/api/drain", { service: SEED, realServer: "192.168.50.12:443", force: true, reason: "maintenance window 42" });
     expect(forced.status).toBe(200);
+    // Every signed-in user sees both drains, with what is left on each director, until they are restored.
+    const drained = async () => drainsResponseSchema.parse(await (await as("viewer", "GET", "/api/drains")).json()).drains.filter((d) => d.service === SEED);
+    const drains = await drained();
+    expect(drains.map((d) => d.realServer).sort()).toEqual(["192.168.50.11:443", "192.168.50.12:443"]);
+    expect(drains.every((d) => d.previousWeight > 0 && d.directors.map((p) => p.director).sort().join() === "lvs-dir-01,lvs-dir-02")).toBe(true);
     for (const rs of ["192.168.50.11:443", "192.168.50.12:443"]) expect((await as("operator", "POST", "/api/restore", { service: SEED, realServer: rs })).status).toBe(200);
+    expect(await drained()).toEqual([]);
     const audit = auditResponseSchema.parse(await (await as("admin", "GET", "/api/audit")).json());
     const drain = audit.records.find((r) => r.action === "drain" && r.reason === "maintenance window 42");
     expect(drain).toMatchObject({ actor: USERS.operator.name, realServer: "192.168.50.12:443", to: 0, result: "applied" });
@@ -120,6 +126,8 @@ describe("who may do what", () => {
   it("does not let an admin disable themselves or drop their own admin role", async () => {
     expect((await as("admin", "PATCH", `/api/users/${USERS.admin.name}`, { disabled: true })).status).toBe(409);
     expect((await as("admin", "PATCH", `/api/users/${USERS.admin.name}`, { role: "viewer" })).status).toBe(409);
+    const { users } = usersResponseSchema.parse(await (await as("admin", "GET", "/api/users")).json());
+    expect(users.find((u) => u.name === USERS.admin.name)).toMatchObject({ role: "admin", disabled: false });
   });
 
   it("answers 409 with the current weight when the weight changed since the operator saw it", async () => {
@@ -160,6 +168,8 @@ describe("who may do what", () => {
     children.push(agent);
     await waitFor(async () => (await director(hub.url, "lvs-dir-03"))?.connected, 10_000, "lvs-dir-03 connected");
     expect((await as("admin", "DELETE", `/api/tokens/${created.id}`)).status).toBe(200);
+    const { tokens } = tokensResponseSchema.parse(await (await as("admin", "GET", "/api/tokens")).json());
+    expect(tokens.find((t) => t.id === created.id)).toMatchObject({ kind: "agent", director: "lvs-dir-03", revokedAt: expect.any(Number) as number });
     await waitFor(async () => (await director(hub.url, "lvs-dir-03"))?.connected === false, 2_000, "lvs-dir-03 disconnected");
     await new Promise((r) => setTimeout(r, 1_500));
     expect((await director(hub.url, "lvs-dir-03"))?.connected).toBe(false);

@@ -18,6 +18,9 @@ export const userSchema = z.object({
   disabled: z.boolean(),
 });
 export type User = z.infer<typeof userSchema>;
+/** `GET /api/users` (admins). */
+export const usersResponseSchema = z.object({ users: z.array(userSchema) });
+export type UsersResponse = z.infer<typeof usersResponseSchema>;
 
 /** `POST /api/session`. */
 export const loginRequestSchema = z.strictObject({ name: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
@@ -58,6 +61,9 @@ export const tokenSchema = z.object({
   revokedAt: z.number().nullable(),
 });
 export type Token = z.infer<typeof tokenSchema>;
+/** `GET /api/tokens` (admins), revoked ones included. */
+export const tokensResponseSchema = z.object({ tokens: z.array(tokenSchema) });
+export type TokensResponse = z.infer<typeof tokensResponseSchema>;
 
 /** `POST /api/tokens` (admins): an agent token for one director, or a read-only wall token scoped to VIPs. */
 export const createTokenRequestSchema = z.discriminatedUnion("kind", [

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { directorIdSchema, realServerKeySchema, serviceKeySchema } from "./ids";
-import { weightSchema } from "./model";
+import { realServerSchema, weightSchema } from "./model";
 import { simFaultSchema } from "./agentMessages";
 import { directorViewSchema, hubEventSchema, weightChangeSchema } from "./hubModel";
 
@@ -51,6 +51,29 @@ export const simFaultRequestSchema = z.strictObject({
   realServer: realServerKeySchema.optional(),
 });
 export type SimFaultRequest = z.infer<typeof simFaultRequestSchema>;
+
+/** The answer to `POST /api/sim/faults`: what the simulated director says it did. */
+export const simFaultResponseSchema = z.object({ ok: z.literal(true), detail: z.string() });
+export type SimFaultResponse = z.infer<typeof simFaultResponseSchema>;
+
+/** What is left on a drained real server on one director; persistence templates still pin clients to it. */
+export const drainDirectorSchema = realServerSchema
+  .pick({ weight: true, activeConns: true, inactiveConns: true, persistConns: true })
+  .extend({ director: directorIdSchema, stale: z.boolean() });
+export type DrainDirector = z.infer<typeof drainDirectorSchema>;
+
+/** A drain the hub remembers: the weight Restore puts back and, per director, what is left. */
+export const drainSchema = z.object({
+  service: serviceKeySchema,
+  realServer: realServerKeySchema,
+  previousWeight: weightSchema,
+  directors: z.array(drainDirectorSchema),
+});
+export type Drain = z.infer<typeof drainSchema>;
+
+/** `GET /api/drains`: drains in progress, shared by every operator. */
+export const drainsResponseSchema = z.object({ drains: z.array(drainSchema) });
+export type DrainsResponse = z.infer<typeof drainsResponseSchema>;
 
 /** `GET /api/events`. */
 export const eventsResponseSchema = z.object({ events: z.array(hubEventSchema) });

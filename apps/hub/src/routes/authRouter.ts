@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from "express";
 import { z } from "zod";
-import type { SessionResponse } from "@lvsdeck/protocol";
+import type { SessionResponse, TokensResponse, UsersResponse } from "@lvsdeck/protocol";
 import { createTokenRequestSchema, createUserRequestSchema, loginRequestSchema, updateUserRequestSchema } from "@lvsdeck/protocol";
 import type { AuthStore } from "../auth/authStore";
 import { SESSION_IDLE_MS } from "../auth/authStore";
@@ -74,7 +74,7 @@ export function createAuthRouter(deps: Deps): Router {
     res.status(204).end();
   });
 
-  router.get("/users", auth, admin, (_req, res) => res.json({ users: store.users() }));
+  router.get("/users", auth, admin, (_req, res) => res.json({ users: store.users() } satisfies UsersResponse));
   router.post("/users", auth, admin, async (req, res) => {
     const body = validate(createUserRequestSchema, req.body, res);
     if (!body) return;
@@ -99,7 +99,7 @@ export function createAuthRouter(deps: Deps): Router {
     res.json(user);
   });
 
-  router.get("/tokens", auth, admin, (_req, res) => res.json({ tokens: store.tokens() }));
+  router.get("/tokens", auth, admin, (_req, res) => res.json({ tokens: store.tokens() } satisfies TokensResponse));
   router.post("/tokens", auth, admin, (req, res) => {
     const body = validate(createTokenRequestSchema, req.body, res);
     if (!body) return;

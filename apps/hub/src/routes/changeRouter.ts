@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from "express";
 import type { z } from "zod";
 import { drainRequestSchema, restoreRequestSchema, simFaultRequestSchema, weightChangeRequestSchema } from "@lvsdeck/protocol";
-import type { ApiError, DirectorView } from "@lvsdeck/protocol";
+import type { ApiError, DirectorView, DrainDirector, DrainsResponse, RealServerKey, ServiceKey, SimFaultResponse } from "@lvsdeck/protocol";
 import type { CommandRouter } from "../agents/commandRouter";
 import { CommandError } from "../agents/commandRouter";
 import type { Caller, WeightService } from "../agents/weightService";
@@ -38,7 +38,7 @@ function answerError(res: Response, err: unknown): void {
 }
 
 /** Drain progress of one real server: connections and persistence templates still on it, per director. */
-function drainProgress(directors: DirectorView[], service: string, realServer: string) {
+function drainProgress(directors: DirectorView[], service: ServiceKey, realServer: RealServerKey): DrainDirector[] {
   return directors.flatMap((d) => {
     const rs = d.snapshot?.services.find((s) => s.key === service)?.realServers.find((r) => r.key === realServer);
     return rs ? [{ director: d.id, weight: rs.weight, activeConns: rs.activeConns, inactiveConns: rs.inactiveConns, persistConns: rs.persistConns, stale: d.stale }] : [];
@@ -77,7 +77,7 @@ export function createChangeRouter(deps: Deps): Router {
         if (previousWeight === null || !currentService(directors, service)) return [];
         return [{ service, realServer, previousWeight, directors: drainProgress(directors, service, realServer) }];
       });
-    res.json({ drains });
+    res.json({ drains } satisfies DrainsResponse);
   });
 
   router.post("/sim/faults", operator, async (req, res) => {
@@ -93,7 +93,7 @@ export function createChangeRouter(deps: Deps): Router {
         ...(request.realServer && { realServer: request.realServer }),
       });
       deps.audit.append({ ...base, result: "ok", detail: `${request.fault}: ${detail}` });
-      res.json({ ok: true, detail });
+      res.json({ ok: true, detail } satisfies SimFaultResponse);
     } catch (err) {
       deps.audit.append({ ...base, result: "failed", detail: `${request.fault}: ${(err as Error).message}` });
       answerError(res, err);

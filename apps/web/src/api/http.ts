@@ -105,18 +105,3 @@ export function sendJson<T>(method: "POST" | "PATCH" | "DELETE", url: string, bo
 export function isUnauthorized(err: unknown): boolean {
   return err instanceof ApiRequestError && err.status === 401;
 }
-
-/** Narrows `{ [key]: T[] }` with a schema for one item: for list answers @lvsdeck/protocol has only the item schema of. */
-export function listOf<T>(key: string, item: SchemaLike<T>): (body: unknown) => ParseOutcome<T[]> {
-  return (body) => {
-    const list = typeof body === "object" && body !== null ? (body as Record<string, unknown>)[key] : undefined;
-    if (!Array.isArray(list)) return { ok: false, error: `${key}: expected an array` };
-    const items: T[] = [];
-    for (const [i, entry] of list.entries()) {
-      const outcome = narrow(item, entry);
-      if (!outcome.ok) return { ok: false, error: `${key}.${i}: ${outcome.error}` };
-      items.push(outcome.value);
-    }
-    return { ok: true, value: items };
-  };
-}

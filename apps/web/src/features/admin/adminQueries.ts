@@ -1,6 +1,6 @@
 import { queryOptions } from "@tanstack/react-query";
-import { auditResponseSchema, createdTokenSchema, tokenSchema, userSchema, type Role } from "@lvsdeck/protocol";
-import { getJson, listOf, sendJson } from "../../api/http";
+import { auditResponseSchema, createdTokenSchema, tokenSchema, tokensResponseSchema, userSchema, usersResponseSchema, type Role } from "@lvsdeck/protocol";
+import { getJson, sendJson } from "../../api/http";
 import { hrefWith } from "../../lib/router";
 
 /** Audit records the page shows at most (the hub's default page). */
@@ -14,9 +14,11 @@ export const adminKeys = {
   audit: (actor: string) => [...adminKeys.all, "audit", { actor }] as const,
 };
 
-export const usersQuery = () => queryOptions({ queryKey: adminKeys.users(), queryFn: ({ signal }) => getJson("/api/users", listOf("users", userSchema), signal) });
+export const usersQuery = () =>
+  queryOptions({ queryKey: adminKeys.users(), queryFn: async ({ signal }) => (await getJson("/api/users", usersResponseSchema, signal)).users });
 
-export const tokensQuery = () => queryOptions({ queryKey: adminKeys.tokens(), queryFn: ({ signal }) => getJson("/api/tokens", listOf("tokens", tokenSchema), signal) });
+export const tokensQuery = () =>
+  queryOptions({ queryKey: adminKeys.tokens(), queryFn: async ({ signal }) => (await getJson("/api/tokens", tokensResponseSchema, signal)).tokens });
 
 /** The newest audit records, newest first, optionally of one actor. */
 export const auditQuery = (actor: string) =>

@@ -1,5 +1,4 @@
-import type { HubEvent, RealServer } from "@lvsdeck/protocol";
-import type { Drain, DrainDirector } from "../../api/drains";
+import type { Drain, DrainDirector, HubEvent, RealServer } from "@lvsdeck/protocol";
 
 /** Weight restored when nothing says what it was. */
 export const FALLBACK_RESTORE_WEIGHT = 1;
