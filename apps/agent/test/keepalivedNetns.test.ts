@@ -133,6 +133,13 @@ vrrp_instance VI_CLUSTER {
     const taken = await until(() => d2.read(), (s) => s.vrrp[0]?.state === "MASTER" && s.vipsPresent.includes("198.51.100.100"), ELECTION_MS);
     expect(taken.vrrp[0]?.state).toBe("MASTER");
     expect(d2Events).toContainEqual(expect.objectContaining({ kind: "vrrp-transition", instance: "VI_CLUSTER", from: "BACKUP", to: "MASTER" }));
+    // The FIFO line has no time; keepalived's own last_transition arrives with the JSON dump read after
+    // it, just before the line reached the agent: what the hub stores as the transition's keepalivedAt.
+    const line = d2Events.find((e) => e.kind === "vrrp-transition" && e.to === "MASTER");
+    const dumped = await until(() => d2.read(), (s) => (s.vrrp[0]?.lastTransitionAt ?? 0) > (line?.at ?? 0) - 5_000, ELECTION_MS);
+    const keepalivedAt = dumped.vrrp[0]?.lastTransitionAt ?? 0;
+    expect(keepalivedAt).toBeLessThanOrEqual((line?.at ?? 0) + 1);
+    expect(keepalivedAt).not.toBe(line?.at);
     const stopped = await until(() => d1.read(), (s) => !s.keepalived.running, ELECTION_MS);
     expect(stopped.vrrp.every((i) => i.state !== "MASTER")).toBe(true);
     expect(d1Events).toContainEqual(expect.objectContaining({ kind: "keepalived", running: false }));

@@ -6,6 +6,7 @@ import { MAX_AGENT_FRAME_BYTES, MAX_UI_FRAME_BYTES } from "@lvsdeck/protocol";
 import { createFleet } from "./fleet";
 import { openDatabase } from "./store/database";
 import { createEventStore } from "./store/eventStore";
+import { createTransitionTimes } from "./store/transitionTimes";
 import { createSeriesStore } from "./store/seriesStore";
 import { createSnapshotHistory } from "./store/snapshotHistory";
 import { createAgentGateway } from "./agents/agentGateway";
@@ -99,11 +100,13 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     now,
     ...(options.commandTimeoutMs !== undefined && { timeoutMs: options.commandTimeoutMs }),
   });
+  const transitionTimes = createTransitionTimes(events);
   const agents = createAgentGateway({ fleet, events, commands, log, now, onEvent: publishEvent });
   fleet.onChange((director, change) => {
     if (change === "data" && director.snapshot) {
       series.record(director.snapshot);
       history.offer(director.snapshot);
+      transitionTimes.observe(director.snapshot);
     }
     ui.directorChanged(director);
     // Presence and staleness changes can raise alerts at once; data is re-evaluated on the timer.

@@ -30,7 +30,8 @@ describe("applyNotify", () => {
     const { instances, event, ignored } = applyNotify(before, line('INSTANCE "VI_1" MASTER 103'), now);
     expect(event).toEqual({ kind: "vrrp-transition", instance: "VI_1", vrid: 51, from: "BACKUP", to: "MASTER", priority: 103, at: now });
     expect(ignored).toBeNull();
-    expect(instances[0]).toMatchObject({ state: "MASTER", effectivePriority: 103, lastTransitionAt: now, masterRouter: null });
+    // The line has no time of its own: the instance keeps keepalived's last_transition until the next dump.
+    expect(instances[0]).toMatchObject({ state: "MASTER", effectivePriority: 103, lastTransitionAt: before[0]?.lastTransitionAt, masterRouter: null });
     expect(instances[1]).toBe(before[1]);
     expect(before[0]?.state).toBe("BACKUP");
   });

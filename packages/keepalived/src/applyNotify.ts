@@ -49,7 +49,7 @@ export function applyNotify(instances: VrrpInstance[], parsed: NotifyLine, now: 
         ...current,
         state: to,
         effectivePriority: parsed.priority,
-        lastTransitionAt: now,
+        // lastTransitionAt stays keepalived's own: FIFO lines carry no time, the next JSON dump brings it.
         // Whoever was master before is stale news once the state moves; the next data dump says who it is now.
         masterRouter: null,
       }

@@ -10,7 +10,14 @@ export const vrrpTransitionEventSchema = z.object({
   from: vrrpStateSchema,
   to: vrrpStateSchema,
   priority: z.number().int().min(0).max(255).nullable(),
+  /** When the agent (or the simulation) saw it: for keepalived, the moment its FIFO line arrived. */
   at: z.number(),
+  /**
+   * keepalived's own time of the transition (its `last_transition`, epoch ms). keepalived 2.2.7's FIFO
+   * lines carry no time, so the hub adds this when the director's next snapshot brings it from the
+   * JSON dump; absent until then, or when keepalived stopped before dumping.
+   */
+  keepalivedAt: z.number().optional(),
 });
 
 /** A health checker marked a real server up or down. */

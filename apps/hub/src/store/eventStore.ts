@@ -2,6 +2,11 @@ import type Database from "better-sqlite3";
 import type { DirectorId, HubEvent } from "@lvsdeck/protocol";
 import { hubEventSchema } from "@lvsdeck/protocol";
 
+/** A transition's FIFO line reaches the agent within this long after keepalived's own time (ms). */
+export const TRANSITION_MATCH_MS = 30_000;
+/** keepalived's clock and the agent's are the same host's; allow for rounding and a stepped clock (ms). */
+const CLOCK_SLACK_MS = 1_000;
+
 /** Filters for reading the event log. */
 export interface EventQuery {
   from?: number;
@@ -17,6 +22,11 @@ export interface EventStore {
   appendAgentEvent(input: Omit<HubEvent, "id">): HubEvent | null;
   /** Stores an event the hub observed itself (no seq). */
   appendHubEvent(input: Omit<HubEvent, "id" | "seq" | "observedAt">): HubEvent;
+  /**
+   * Adds keepalived's own time to the latest stored transition of `instance` on `director` into `state`
+   * that has none yet and was seen within TRANSITION_MATCH_MS after that time; returns whether one was found.
+   */
+  annotateTransition(director: DirectorId, instance: string, state: string, keepalivedAt: number): boolean;
   /** Highest stored seq for a director, -1 when none. */
   lastSeq(director: DirectorId): number;
   query(q: EventQuery): HubEvent[];
@@ -29,6 +39,15 @@ export function createEventStore(db: Database.Database): EventStore {
      VALUES (@director, @seq, @kind, @observedAt, @receivedAt, @at, @body)`,
   );
   const lastSeqStmt = db.prepare("SELECT MAX(seq) AS seq FROM events WHERE director = ?");
+  // keepalived writes the FIFO line right after it changes state; the agent's `at` is when it arrived.
+  const annotate = db.prepare(
+    `UPDATE events SET body = json_set(body, '$.keepalivedAt', @keepalivedAt)
+     WHERE id = (SELECT id FROM events
+       WHERE director = @director AND kind = 'vrrp-transition' AND at BETWEEN @earliest AND @latest
+         AND json_extract(body, '$.instance') = @instance AND json_extract(body, '$.to') = @state
+       ORDER BY at DESC, id DESC LIMIT 1)
+     AND json_extract(body, '$.keepalivedAt') IS NULL`,
+  );
 
   const append = (input: Omit<HubEvent, "id">): HubEvent | null => {
     const result = insert.run({
@@ -47,6 +66,10 @@ export function createEventStore(db: Database.Database): EventStore {
   return {
     appendAgentEvent: append,
     appendHubEvent: (input) => append({ ...input, seq: null, observedAt: null }) as HubEvent,
+    annotateTransition(director, instance, state, keepalivedAt) {
+      const window = { earliest: keepalivedAt - CLOCK_SLACK_MS, latest: keepalivedAt + TRANSITION_MATCH_MS };
+      return annotate.run({ director, instance, state, keepalivedAt, ...window }).changes > 0;
+    },
     lastSeq(director) {
       const row = lastSeqStmt.get(director) as { seq: number | null } | undefined;
       return row?.seq ?? -1;

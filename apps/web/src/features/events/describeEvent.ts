@@ -34,7 +34,23 @@ export function describeEvent(hubEvent: HubEvent): { text: string; tone: EventTo
   }
 }
 
-/** The moment an event happened: keepalived's or the agent's own timestamp. */
+/** The moment an event happened: keepalived's own time when the hub has it, else the agent's. */
 export function eventTime(hubEvent: HubEvent): number {
-  return hubEvent.event.at;
+  const e = hubEvent.event;
+  return e.kind === "vrrp-transition" && e.keepalivedAt !== undefined ? e.keepalivedAt : e.at;
+}
+
+const after = (ms: number): string => `+${Math.max(0, Math.round(ms))} ms`;
+
+/**
+ * Where the time of an event comes from, for a responder lining up clocks: keepalived's own time of a
+ * transition, then how much later the agent and the hub saw it.
+ */
+export function eventClocks(hubEvent: HubEvent): string {
+  const e = hubEvent.event;
+  const origin = eventTime(hubEvent);
+  const agent = hubEvent.observedAt === null ? "" : ` · agent ${after(hubEvent.observedAt - origin)}`;
+  const hub = ` · hub ${after(hubEvent.receivedAt - origin)}`;
+  if (e.kind === "vrrp-transition") return `${e.keepalivedAt === undefined ? "agent's time (keepalived's not known)" : "keepalived's time"}${e.keepalivedAt === undefined ? "" : agent}${hub}`;
+  return hubEvent.observedAt === null ? "hub's time" : `agent's time${hub}`;
 }

@@ -5,7 +5,7 @@ import { useCluster } from "../topology/useCluster";
 import { useServerNow } from "../../live/useLive";
 import { formatClock } from "../../lib/format";
 import { hrefWith, navigate, useLocation } from "../../lib/router";
-import { describeEvent, eventTime } from "../events/describeEvent";
+import { describeEvent, eventClocks, eventTime } from "../events/describeEvent";
 import { TIMELINE_RANGES, buildVipIndex, filterEvents, momentBefore, parseTimelineParams, placeEvents, timelineWindow, type TimelineParams } from "./timelineModel";
 import { MomentView } from "./MomentView";
 import { TimelineAxis } from "./TimelineAxis";
@@ -107,6 +107,7 @@ export function TimelineView() {
                 </time>
                 <span className="event-director">{e.director}</span>
                 <span className="event-kind">{e.event.kind}</span>
+                <span className="event-clocks" data-testid="event-clocks">{eventClocks(e)}</span>
                 <span className="event-text">{text}</span>
                 <button type="button" onClick={() => set({ at: momentBefore(e) })} aria-label={`Show the cluster just before ${formatClock(t)}: ${e.director} ${text}`}>
                   Show then

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import type { DirectorId, DirectorSnapshot, VrrpInstance, VrrpState } from "@lvsdeck/protocol";
+import { sampleSnapshot } from "@lvsdeck/protocol/testFixtures";
+import { openDatabase } from "./database";
+import { createEventStore } from "./eventStore";
+import { createTransitionTimes } from "./transitionTimes";
+
+const director = "lvs-dir-02" as DirectorId;
+const t0 = Date.UTC(2026, 10, 26, 3, 12, 0);
+
+const instance = (state: VrrpState, lastTransitionAt: number | null): VrrpInstance => ({
+  name: "VI_1", vrid: 51, interface: "eth0", state, basePriority: 100, effectivePriority: 100, advertIntervalMs: 1000,
+  preempt: true, vips: ["192.0.2.10"], lastTransitionAt, masterRouter: null, syncGroup: null,
+});
+const snapshot = (state: VrrpState, lastTransitionAt: number | null): DirectorSnapshot => ({ ...sampleSnapshot(director, t0), vrrp: [instance(state, lastTransitionAt)] });
+
+function setUp() {
+  const events = createEventStore(openDatabase(":memory:"));
+  const times = createTransitionTimes(events);
+  let seq = 0;
+  /** Stores a transition as the agent reports it from a FIFO line: `at` is the line's arrival. */
+  const transition = (from: VrrpState, to: VrrpState, at: number) =>
+    events.appendAgentEvent({ director, seq: seq++, observedAt: at, receivedAt: at + 3, event: { kind: "vrrp-transition", instance: "VI_1", vrid: 51, from, to, priority: 100, at } });
+  const stored = () => events.query({ director, kind: "vrrp-transition", limit: 100 }).map((e) => (e.event.kind === "vrrp-transition" ? e.event.keepalivedAt : "other"));
+  return { times, transition, stored };
+}
+
+describe("keepalived's own transition times", () => {
+  it("adds last_transition from the next snapshot to the transition the FIFO line reported", () => {
+    const { times, transition, stored } = setUp();
+    times.observe(snapshot("BACKUP", t0 - 60_000));
+    transition("BACKUP", "MASTER", t0 + 4);
+    times.observe(snapshot("MASTER", t0 - 60_000));
+    expect(stored()).toEqual([undefined]);
+    times.observe(snapshot("MASTER", t0 + 0.417));
+    expect(stored()).toEqual([t0 + 0.417]);
+  });
+
+  it("annotates the matching transition only: same new state, close in time, not already annotated", () => {
+    const { times, transition, stored } = setUp();
+    transition("BACKUP", "MASTER", t0 + 5);
+    transition("MASTER", "BACKUP", t0 + 40_000);
+    // A dump that says BACKUP belongs to the second transition, not the first.
+    times.observe(snapshot("BACKUP", t0 + 39_999.5));
+    expect(stored()).toEqual([undefined, t0 + 39_999.5]);
+    // A last_transition from long before any stored line annotates nothing.
+    times.observe(snapshot("MASTER", t0 - 120_000));
+    expect(stored()).toEqual([undefined, t0 + 39_999.5]);
+    // Nor does a later dump re-stamp a transition that already has keepalived's time.
+    times.observe(snapshot("BACKUP", t0 + 40_000.2));
+    expect(stored()).toEqual([undefined, t0 + 39_999.5]);
+  });
+});
