@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ChildProcess } from "node:child_process";
 import type { ServiceKey, RealServerKey } from "@lvsdeck/protocol";
-import { weightChangeSchema } from "@lvsdeck/protocol";
+import { eventsResponseSchema, weightChangeSchema } from "@lvsdeck/protocol";
 import { director, startHub, startSeedPair, stopAll, vrrpState, waitFor , api } from "./harness";
 
 const SEED_SERVICE = "TCP 192.168.50.100:443" as ServiceKey;
@@ -82,5 +82,12 @@ describe("hub with real agent processes", () => {
     }, 5_000, "lvs-dir-01 stale");
     expect(stale.connected).toBe(false);
     await waitFor(async () => vrrpState(await director(hub.url, "lvs-dir-02")) === "MASTER", 8_000, "lvs-dir-02 MASTER");
+    // The transition is stored with the simulated keepalived's own time, taken from the snapshot after it.
+    const takeover = await waitFor(async () => {
+      const { events } = eventsResponseSchema.parse(await (await api(`${hub.url}/api/events?director=lvs-dir-02&kind=vrrp-transition`)).json());
+      const e = events.findLast((x) => x.event.kind === "vrrp-transition" && x.event.to === "MASTER");
+      return e?.event.kind === "vrrp-transition" && e.event.keepalivedAt !== undefined ? e : undefined;
+    }, 5_000, "lvs-dir-02's takeover with keepalived's time");
+    await expect(director(hub.url, "lvs-dir-02").then((d) => d?.snapshot?.vrrp[0]?.lastTransitionAt)).resolves.toBe(takeover.event.kind === "vrrp-transition" ? takeover.event.keepalivedAt : null);
   });
 });
