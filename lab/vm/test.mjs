@@ -251,8 +251,13 @@ try {
     await bounce("rs1", 80, WEB, RS1_WEB);
     const w = await kernelWeight(DIR_A, WEB, RS1_WEB);
     assert(w === "6", `after down+up the weight is ${w}`);
-    const rs = realServer(director(await api.cluster(), DIR_A).snapshot, WEB, RS1_WEB);
-    log(`  hub: weight ${rs?.weight}, source ${rs?.weightSource}, mode ${rs?.weightMode}`);
+    // The hub catches up at the agent's next tick after the server is back.
+    const rs = await until("the hub shows rs1 back at weight 6", async () => {
+      const r = realServer(director(await api.cluster(), DIR_A).snapshot, WEB, RS1_WEB);
+      return r?.weight === 6 && r;
+    }, 10_000, 300);
+    log(`  hub: weight ${rs.weight}, source ${rs.weightSource}, mode ${rs.weightMode}`);
+    assert(rs.weightMode === "keepalived", `the hub shows weight mode ${rs.weightMode}`);
   });
 
   // ---- 4 ----------------------------------------------------------------------------------------
