@@ -11,38 +11,76 @@ import { DEFAULT_IP } from "./sources/vipPresence";
 /** Where keepalived 2.2.7 writes its SIGJSON dump (`$TMPDIR` or /tmp). */
 const DEFAULT_KEEPALIVED_JSON = "/tmp/keepalived.json";
 
-/** Command-line options of `lvsdeck-agent`. */
+/**
+ * Options of `lvsdeck-agent`, on the command line as `--name value` and in a `--config` file as
+ * `name = value`. Defaults live in {@link optionDefaults}, so a config file can tell an option the
+ * command line left out from one it set.
+ */
 export const cliOptions = {
+  config: { type: "string" },
   hub: { type: "string" },
   director: { type: "string" },
   token: { type: "string" },
-  source: { type: "string", default: "sim" },
+  "token-file": { type: "string" },
+  source: { type: "string" },
   "tick-ms": { type: "string" },
   seed: { type: "string" },
   "vrrp-listen": { type: "string" },
   "vrrp-peer": { type: "string", multiple: true },
   "sim-flap-ms": { type: "string" },
-  ipvsadm: { type: "string", default: DEFAULT_IPVSADM },
-  "proc-root": { type: "string", default: "/proc" },
+  ipvsadm: { type: "string" },
+  "proc-root": { type: "string" },
   "proc-hz": { type: "string" },
-  ip: { type: "string", default: DEFAULT_IP },
+  ip: { type: "string" },
   "no-ip": { type: "boolean" },
   "keepalived-fifo": { type: "string", multiple: true },
-  "keepalived-pid-file": { type: "string", default: DEFAULT_KEEPALIVED_PID_FILE },
-  "keepalived-json": { type: "string", default: DEFAULT_KEEPALIVED_JSON },
-  "keepalived-json-signal": { type: "string", default: String(DEFAULT_JSON_SIGNAL) },
+  "keepalived-pid-file": { type: "string" },
+  "keepalived-json": { type: "string" },
+  "keepalived-json-signal": { type: "string" },
   "keepalived-data": { type: "string" },
-  "keepalived-data-signal": { type: "string", default: String(DEFAULT_DATA_SIGNAL) },
-  "keepalived-refresh-ms": { type: "string", default: String(DEFAULT_REFRESH_MS) },
-  "weight-mode": { type: "string", default: "runtime" },
+  "keepalived-data-signal": { type: "string" },
+  "keepalived-refresh-ms": { type: "string" },
+  "weight-mode": { type: "string" },
   "keepalived-weights-file": { type: "string" },
   help: { type: "boolean" },
 } as const satisfies ParseArgsConfig["options"];
 
+/** The long name of an option (`tick-ms`), as written after `--` and as a config file key. */
+export type OptionName = keyof typeof cliOptions;
+
+/** Option values as parsed: a list for repeatable options, a boolean for flags, otherwise text. */
+export type OptionValues = { [K in OptionName]?: (typeof cliOptions)[K] extends { multiple: true } ? string[] : (typeof cliOptions)[K]["type"] extends "boolean" ? boolean : string };
+
+/** What an option is when neither the command line nor the config file sets it. */
+export const optionDefaults = {
+  source: "sim",
+  ipvsadm: DEFAULT_IPVSADM,
+  "proc-root": "/proc",
+  ip: DEFAULT_IP,
+  "keepalived-pid-file": DEFAULT_KEEPALIVED_PID_FILE,
+  "keepalived-json": DEFAULT_KEEPALIVED_JSON,
+  "keepalived-json-signal": String(DEFAULT_JSON_SIGNAL),
+  "keepalived-data-signal": String(DEFAULT_DATA_SIGNAL),
+  "keepalived-refresh-ms": String(DEFAULT_REFRESH_MS),
+  "weight-mode": "runtime",
+} as const satisfies OptionValues;
+
+/**
+ * The options in effect: the command line over the config file over the defaults. A repeatable option
+ * given on the command line replaces the file's list rather than adding to it.
+ */
+export function resolveOptions(commandLine: OptionValues, configFile: OptionValues): OptionValues {
+  return { ...optionDefaults, ...configFile, ...commandLine };
+}
+
 /** The usage text printed by `--help` and after a command-line error. */
-export const usage = `usage: lvsdeck-agent [run] --hub URL --director NAME --token T [--source KINDS] [--tick-ms 1000]
+export const usage = `usage: lvsdeck-agent [run] --hub URL --director NAME --token-file PATH [--source KINDS] [--tick-ms 1000]
+       lvsdeck-agent [run] --config /etc/lvsdeck/agent.conf [--flag value ...]
        lvsdeck-agent snapshot --director NAME [--source KINDS]     print one snapshot as JSON
        lvsdeck-agent details --director NAME [--source KINDS]      print per-state connection counts as JSON
+  --config PATH      options as \`name = value\` lines, one per line, named like the flags (# comments);
+                     flags on the command line win over the file
+  token:      --token-file PATH (the token alone, mode 600 or 640) | --token T | env LVSDECK_AGENT_TOKEN
   --source sim | any of ipvsadm,procfs,keepalived (comma-separated)      default sim
   sim:        [--seed N] [--vrrp-listen HOST:PORT] [--vrrp-peer HOST:PORT ...] [--sim-flap-ms N (stop/start keepalived every N ms)]
   ipvsadm:    [--ipvsadm /sbin/ipvsadm]
@@ -53,16 +91,14 @@ export const usage = `usage: lvsdeck-agent [run] --hub URL --director NAME --tok
               [--keepalived-refresh-ms 5000] [--ip /sbin/ip | --no-ip]
   weights:    [--weight-mode runtime|keepalived] [--keepalived-weights-file PATH]`;
 
-type Values = { [K in keyof typeof cliOptions]?: (typeof cliOptions)[K] extends { multiple: true } ? string[] : (typeof cliOptions)[K]["type"] extends "boolean" ? boolean : string };
-
-function integer(values: Values, name: "proc-hz" | "keepalived-json-signal" | "keepalived-data-signal" | "keepalived-refresh-ms", min: number): number {
+function integer(values: OptionValues, name: "proc-hz" | "keepalived-json-signal" | "keepalived-data-signal" | "keepalived-refresh-ms", min: number): number {
   const value = Number(values[name]);
   if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be an integer >= ${min}`);
   return value;
 }
 
 /** Builds the real sources' configuration from parsed flags; throws a one-line message on a bad value. */
-export function realSourceConfig(values: Values, director: DirectorId, kinds: RealSourceKind[], log: Logger): RealSourceConfig {
+export function realSourceConfig(values: OptionValues, director: DirectorId, kinds: RealSourceKind[], log: Logger): RealSourceConfig {
   const weightMode = weightModeSchema.safeParse(values["weight-mode"]);
   if (!weightMode.success) throw new Error(`--weight-mode must be runtime or keepalived, not ${values["weight-mode"]}`);
   return {

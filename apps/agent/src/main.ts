@@ -1,17 +1,22 @@
+import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import type { DirectorId } from "@lvsdeck/protocol";
 import { directorIdSchema } from "@lvsdeck/protocol";
-import { cliOptions, realSourceConfig, usage } from "./cliOptions";
+import { cliOptions, realSourceConfig, resolveOptions, usage } from "./cliOptions";
+import type { OptionValues } from "./cliOptions";
+import { citeConfigLine, formatConfigFileError, parseConfigFile } from "./configFile";
+import type { ConfigFile } from "./configFile";
 import { createAgent } from "./createAgent";
 import { createLogger } from "@lvsdeck/log";
 import { openRealSource, parseSourceKinds } from "./sources/openSource";
 import { createSimSource, parseEndpoint } from "./sources/simSource";
 import type { DirectorSource } from "./sources/source";
 import { DEFAULT_TICK_MS, MIN_TICK_MS } from "./limits";
+import { chooseTokenSource, loadToken } from "./tokenFile";
 
-/** A command-line mistake: message and usage, exit 2. */
-function die(message: string): never {
-  process.stderr.write(`lvsdeck-agent: ${message}\n${usage}\n`);
+/** A mistake in the config file or token file: one line naming the file, exit 2. */
+function dieConfig(message: string): never {
+  process.stderr.write(`lvsdeck-agent: ${message}\n`);
   process.exit(2);
 }
 
@@ -25,12 +30,33 @@ let parsed;
 try {
   parsed = parseArgs({ allowPositionals: true, options: cliOptions });
 } catch (err) {
-  die((err as Error).message);
+  process.stderr.write(`lvsdeck-agent: ${(err as Error).message}\n${usage}\n`);
+  process.exit(2);
 }
-const { values, positionals } = parsed;
-if (values.help) {
+const { values: commandLine, positionals } = parsed;
+if (commandLine.help) {
   process.stdout.write(`${usage}\n`);
   process.exit(0);
+}
+
+async function loadConfigFile(path: string): Promise<ConfigFile> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    dieConfig(`cannot read config file ${path}: ${(err as Error).message}`);
+  }
+  const result = parseConfigFile(text, path);
+  if (!result.ok) dieConfig(formatConfigFileError(result.error));
+  return result.config;
+}
+const configFile = commandLine.config === undefined ? null : await loadConfigFile(commandLine.config);
+const values: OptionValues = resolveOptions(commandLine, configFile?.values ?? {});
+
+/** A mistake in the options: message (citing the config file line it came from) and usage, exit 2. */
+function die(message: string): never {
+  process.stderr.write(`lvsdeck-agent: ${citeConfigLine(message, configFile, commandLine)}\n${usage}\n`);
+  process.exit(2);
 }
 const command = positionals[0] ?? "run";
 if (command !== "run" && command !== "snapshot" && command !== "details") die(`unknown command ${command}`);
@@ -87,8 +113,12 @@ if (command === "snapshot" || command === "details") {
   process.exit(0);
 }
 if (!values.hub) die("--hub is required");
-const token = values.token ?? process.env.LVSDECK_AGENT_TOKEN;
-if (!token) die("--token (or LVSDECK_AGENT_TOKEN) is required");
+let token: string;
+try {
+  token = await loadToken(chooseTokenSource(commandLine, process.env.LVSDECK_AGENT_TOKEN, configFile?.values ?? {}));
+} catch (err) {
+  dieConfig((err as Error).message);
+}
 const agent = createAgent({
   hubUrl: values.hub,
   token,

@@ -56,6 +56,8 @@ export function createKeepalivedPart(options: KeepalivedPartOptions): Keepalived
   // The pid of a keepalived whose instances all went STOP over the FIFO: it is shutting down, and a
   // dump signal to it would at best time out and at worst show the state it had before.
   let stoppingPid: number | null = null;
+  // The pid of a keepalived this agent may not signal (not root, no CAP_KILL): asked once, then left alone.
+  let refusedPid: number | null = null;
   let closed = false;
 
   const checkLiveness = async (): Promise<void> => {
@@ -82,7 +84,7 @@ export function createKeepalivedPart(options: KeepalivedPartOptions): Keepalived
 
   const refreshNow = async (): Promise<void> => {
     const pid = status.pid;
-    if (closed || !status.running || pid === null || pid === stoppingPid) return;
+    if (closed || !status.running || pid === null || pid === stoppingPid || pid === refusedPid) return;
     lastRefresh = Date.now();
     const linesBefore = vrrpLines;
     try {
@@ -91,6 +93,11 @@ export function createKeepalivedPart(options: KeepalivedPartOptions): Keepalived
       // has already queued another refresh: keep the pushed state.
       if (vrrpLines === linesBefore) view = { ...view, instances: json.instances };
     } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "EPERM") {
+        refusedPid = pid;
+        log.warn("not permitted to signal keepalived: VRRP instances are not read (that needs keepalived's uid, i.e. root, or CAP_KILL)", { pid });
+        return;
+      }
       log.warn("could not read keepalived's JSON dump", { error: (err as Error).message });
     }
     if (options.dataPath === null || pid === stoppingPid) return;

@@ -36,6 +36,9 @@ export function followNotify(options: NotifyFollowerOptions): NotifyFollower {
   let polling = false;
   let firstPoll = true;
   let closed = false;
+  // The last problem reported: a FIFO the agent may not open (a non-root agent, a root-owned FIFO) fails
+  // at every poll, and one warning says it.
+  let lastProblem: string | null = null;
   const deliver = (chunk: string | Uint8Array) => {
     const now = Date.now();
     for (const line of splitter.push(chunk)) if (line.trim() !== "") options.onLine(line, now);
@@ -81,8 +84,14 @@ export function followNotify(options: NotifyFollowerOptions): NotifyFollower {
       } else if (info.isFile()) {
         await tailFile(info.ino, info.size);
       }
+      lastProblem = null;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "ENOENT") options.log.warn("cannot follow the notify FIFO", { path: options.path, error: (err as Error).message });
+      const problem = (err as Error).message;
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT" && problem !== lastProblem) {
+        const hint = (err as NodeJS.ErrnoException).code === "EACCES" ? "the FIFO is opened read-write: run as its owner (keepalived's `vrrp_notify_fifo PATH USER`) or as root" : undefined;
+        options.log.warn("cannot follow the notify FIFO", { path: options.path, error: problem, hint });
+      }
+      lastProblem = problem;
     } finally {
       polling = false;
       firstPoll = false;
