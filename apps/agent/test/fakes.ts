@@ -109,6 +109,10 @@ export function ipAddrJson(addresses: string[]): unknown {
 export interface FakeKeepalived {
   pidFile: string;
   jsonPath: string;
+  /** Where SIGUSR1 writes the recorded data dump (when started with `data`). */
+  dataPath: string;
+  /** SIGJSONs received (answered or not). */
+  jsonSignals(): number;
   child: ChildProcess;
   /** Chooses which recorded dump the next SIGJSON writes. */
   useDump(name: string): void;
@@ -119,10 +123,16 @@ export interface FakeKeepalived {
   kill(): Promise<void>;
 }
 
-/** Starts the stand-in (bash, since it must trap SIGRTMIN+2 like keepalived). */
-export async function startFakeKeepalived(dir: string, dump: string): Promise<FakeKeepalived> {
+/**
+ * Starts the stand-in (bash, since it must trap SIGRTMIN+2 like keepalived). `json: false` plays a
+ * keepalived built without JSON (CentOS 7's 1.3.5): it ignores SIGJSON. `data` names the recorded
+ * SIGUSR1 data dump it writes.
+ */
+export async function startFakeKeepalived(dir: string, dump: string, options: { json?: boolean; data?: string } = {}): Promise<FakeKeepalived> {
   const pidFile = join(dir, "keepalived.pid");
   const jsonPath = join(dir, "keepalived.json");
+  const dataPath = join(dir, "keepalived.data");
+  const answerJson = options.json ?? true;
   const source = join(dir, "dump-source");
   writeFileSync(source, join(keepalivedFixtures, dump));
   const script = writeScript(
@@ -131,7 +141,8 @@ export async function startFakeKeepalived(dir: string, dump: string): Promise<Fa
 echo $$ > '${pidFile}'
 # keepalived 2.2.7 writes the dump non-atomically: show the agent half a file first.
 dump() { src=$(cat '${source}'); head -c 200 "$src" > '${jsonPath}'; sleep "$(cat '${dir}/dump-seconds' 2>/dev/null || echo 0.1)"; cat "$src" > '${jsonPath}'; }
-trap dump 36
+trap 'echo J >> "${dir}/json-signals"${answerJson ? "; dump" : ""}' 36
+${options.data === undefined ? "" : `trap 'cat "${join(keepalivedFixtures, options.data)}" > "${dataPath}"' USR1`}
 trap 'echo HUP >> "${dir}/reloads"' HUP
 while :; do sleep 0.05 & wait $!; done
 `,
@@ -141,7 +152,9 @@ while :; do sleep 0.05 & wait $!; done
   return {
     pidFile,
     jsonPath,
+    dataPath,
     child,
+    jsonSignals: () => (existsSync(join(dir, "json-signals")) ? readFileSync(join(dir, "json-signals"), "utf8").trim().split("\n").length : 0),
     useDump: (name) => writeFileSync(source, join(keepalivedFixtures, name)),
     slowDumps: (seconds) => writeFileSync(join(dir, "dump-seconds"), String(seconds)),
     reloads: () => (existsSync(join(dir, "reloads")) ? readFileSync(join(dir, "reloads"), "utf8").trim().split("\n").length : 0),

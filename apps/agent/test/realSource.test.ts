@@ -170,6 +170,20 @@ describe("real director source", () => {
     expect(statSync(keepalived.jsonPath).mtimeMs).toBe(dumps);
   });
 
+  it("reads VRRP instances from the data dump when keepalived does not answer SIGJSON, and stops sending it", async () => {
+    await keepalived.kill();
+    keepalived = await startFakeKeepalived(fake.dir, "b-backup.json", { json: false, data: "b-backup.data" });
+    const source = open({ keepalivedData: keepalived.dataPath, keepalivedRefreshMs: 100 });
+    const first = await source.read();
+    expect(first.vrrp.map((i) => [i.name, i.state])).toEqual([["VI_1", "BACKUP"], ["VI web", "BACKUP"]]);
+    expect(first.vrrp[0]?.lastTransitionAt).not.toBeNull();
+    expect(keepalived.jsonSignals()).toBe(1);
+    await new Promise((r) => setTimeout(r, 150));
+    const second = await source.read();
+    expect(second.vrrp.map((i) => i.state)).toEqual(["BACKUP", "BACKUP"]);
+    expect(keepalived.jsonSignals()).toBe(1);
+  });
+
   it("reports VIP presence from ip -j addr, only for keepalived's VIPs", async () => {
     writeFileSync(join(fake.dir, "ip-addr.json"), JSON.stringify(ipAddrJson(["198.51.100.12", "198.51.100.101"])));
     expect((await open().read()).vipsPresent).toEqual(["198.51.100.101"]);

@@ -16,6 +16,11 @@ async function versionOf(path: string): Promise<string | null> {
   }
 }
 
+/** keepalived never rewrote the dump file after the signal: it does not handle that signal (or hung). */
+export class DumpNotWrittenError extends Error {
+  override name = "DumpNotWrittenError";
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -32,7 +37,7 @@ export async function requestDump<T>(options: {
   const before = await versionOf(options.path);
   process.kill(options.pid, options.signal);
   const deadline = Date.now() + (options.timeoutMs ?? DUMP_TIMEOUT_MS);
-  let lastError = `keepalived did not rewrite ${options.path}`;
+  let lastError: string | null = null;
   let lastTried: string | null = before;
   while (Date.now() < deadline) {
     await sleep(DUMP_POLL_MS);
@@ -43,5 +48,7 @@ export async function requestDump<T>(options: {
     if (parsed.ok) return parsed.value;
     lastError = `${options.path}: ${parsed.error.message}`;
   }
-  throw new Error(`${lastError} within ${options.timeoutMs ?? DUMP_TIMEOUT_MS} ms`);
+  const within = `within ${options.timeoutMs ?? DUMP_TIMEOUT_MS} ms`;
+  if (lastError === null) throw new DumpNotWrittenError(`keepalived did not rewrite ${options.path} ${within}`);
+  throw new Error(`${lastError} ${within}`);
 }

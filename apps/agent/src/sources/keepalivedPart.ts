@@ -2,7 +2,7 @@ import { parseKeepalivedData, parseKeepalivedJson } from "@lvsdeck/keepalived";
 import type { AgentEvent, Health, KeepalivedStatus, VrrpInstance } from "@lvsdeck/protocol";
 import type { Logger } from "@lvsdeck/log";
 import { coalesced } from "../coalesced";
-import { requestDump } from "./keepalivedDump";
+import { DumpNotWrittenError, requestDump } from "./keepalivedDump";
 import { isProcessAlive, readPidFile } from "./keepalivedProcess";
 import { followNotify } from "./notifyFollower";
 import type { NotifyFollower } from "./notifyFollower";
@@ -58,6 +58,9 @@ export function createKeepalivedPart(options: KeepalivedPartOptions): Keepalived
   let stoppingPid: number | null = null;
   // The pid of a keepalived this agent may not signal (not root, no CAP_KILL): asked once, then left alone.
   let refusedPid: number | null = null;
+  // The pid of a keepalived that never answered SIGJSON while its SIGUSR1 data dump worked: built without
+  // JSON (CentOS 7's 1.3.5, some RHEL builds). Its instances come from the data dump; SIGJSON is not sent again.
+  let noJsonPid: number | null = null;
   let closed = false;
 
   const checkLiveness = async (): Promise<void> => {
@@ -87,12 +90,16 @@ export function createKeepalivedPart(options: KeepalivedPartOptions): Keepalived
     if (closed || !status.running || pid === null || pid === stoppingPid || pid === refusedPid) return;
     lastRefresh = Date.now();
     const linesBefore = vrrpLines;
-    try {
+    let jsonRead = false;
+    let jsonUnanswered = false;
+    if (pid !== noJsonPid) try {
       const json = await requestDump({ pid, signal: options.jsonSignal, path: options.jsonPath, parse: parseKeepalivedJson });
+      jsonRead = true;
       // A transition pushed over the FIFO while keepalived wrote the dump is newer than the dump, and
       // has already queued another refresh: keep the pushed state.
       if (vrrpLines === linesBefore) view = { ...view, instances: json.instances };
     } catch (err) {
+      jsonUnanswered = err instanceof DumpNotWrittenError;
       if ((err as NodeJS.ErrnoException).code === "EPERM") {
         refusedPid = pid;
         log.warn("not permitted to signal keepalived: VRRP instances are not read (that needs keepalived's uid, i.e. root, or CAP_KILL)", { pid });
@@ -103,6 +110,11 @@ export function createKeepalivedPart(options: KeepalivedPartOptions): Keepalived
     if (options.dataPath === null || pid === stoppingPid) return;
     try {
       const data = await requestDump({ pid, signal: options.dataSignal, path: options.dataPath, parse: parseKeepalivedData });
+      if (!jsonRead && vrrpLines === linesBefore) view = { ...view, instances: data.instances };
+      if (jsonUnanswered && noJsonPid !== pid) {
+        noJsonPid = pid;
+        log.warn("keepalived does not answer SIGJSON (built without JSON?): VRRP instances come from its data dump", { pid, dataPath: options.dataPath });
+      }
       masterRouters = new Map(data.instances.map((i) => [i.name, i.masterRouter]));
       view = { ...view, syncGroups: data.syncGroups };
       for (const vs of data.virtualServers) {
