@@ -2,6 +2,7 @@ import { useState } from "react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { AuditRecord } from "@lvsdeck/protocol";
 import { AUDIT_PAGE, auditQuery } from "./adminQueries";
+import { AdminTable } from "./AdminTable";
 import { formatDateTime } from "./formatTime";
 
 /** "2 → 0", "→ 5", or nothing for records without weights. */
@@ -16,8 +17,7 @@ const failedResults = new Set(["failed", "denied", "partial"]);
 export function AuditPanel() {
   const [typed, setTyped] = useState("");
   const [actor, setActor] = useState("");
-  const audit = useQuery({ ...auditQuery(actor), placeholderData: keepPreviousData });
-  const records = audit.data?.records ?? [];
+  const audit = useQuery({ ...auditQuery(actor), placeholderData: keepPreviousData, select: (d) => d.records });
   return (
     <section className="panel admin-panel" aria-labelledby="audit-title">
       <h2 id="audit-title">Audit log</h2>
@@ -53,53 +53,31 @@ export function AuditPanel() {
           {actor !== "" && ` of ${actor}`}
         </span>
       </form>
-      {audit.isError && (
-        <p className="form-error" role="alert">
-          {audit.error.message}
-        </p>
-      )}
-      {audit.isPending ? (
-        <p className="loading">Loading the audit log…</p>
-      ) : records.length === 0 ? (
-        <p className="empty">No records{actor !== "" && ` of ${actor}`}.</p>
-      ) : (
-        <div className="table-scroll">
-          <table className="admin-table audit-table">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">From</th>
-                <th scope="col">Action</th>
-                <th scope="col">Directors</th>
-                <th scope="col">Service</th>
-                <th scope="col">Real server</th>
-                <th scope="col">Weight</th>
-                <th scope="col">Reason</th>
-                <th scope="col">Result</th>
-                <th scope="col">Detail</th>
-              </tr>
-            </thead>
-            <tbody>
-              {records.map((r) => (
-                <tr key={r.id} data-testid="audit-row" data-actor={r.actor} data-action={r.action} data-result={r.result}>
-                  <td className="nowrap">{formatDateTime(r.at)}</td>
-                  <th scope="row">{r.actor}</th>
-                  <td>{r.remote ?? ""}</td>
-                  <td>{r.action}</td>
-                  <td>{r.directors.join(", ")}</td>
-                  <td className="nowrap">{r.service ?? ""}</td>
-                  <td>{r.realServer ?? ""}</td>
-                  <td className="nowrap">{fromTo(r)}</td>
-                  <td className="reason">{r.reason ?? ""}</td>
-                  <td className={failedResults.has(r.result) ? "result-bad" : undefined}>{r.result}</td>
-                  <td className="detail">{r.detail ?? ""}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <AdminTable
+        query={audit}
+        what="the audit log"
+        columns={["When", "Who", "From", "Action", "Directors", "Service", "Real server", "Weight", "Reason", "Result", "Detail"]}
+        empty={`No records${actor !== "" ? ` of ${actor}` : ""}.`}
+        className="audit-table"
+      >
+        {(rows) =>
+          rows.map((r) => (
+            <tr key={r.id} data-testid="audit-row" data-actor={r.actor} data-action={r.action} data-result={r.result}>
+              <td className="nowrap">{formatDateTime(r.at)}</td>
+              <th scope="row">{r.actor}</th>
+              <td>{r.remote ?? ""}</td>
+              <td>{r.action}</td>
+              <td>{r.directors.join(", ")}</td>
+              <td className="nowrap">{r.service ?? ""}</td>
+              <td>{r.realServer ?? ""}</td>
+              <td className="nowrap">{fromTo(r)}</td>
+              <td className="reason">{r.reason ?? ""}</td>
+              <td className={failedResults.has(r.result) ? "result-bad" : undefined}>{r.result}</td>
+              <td className="detail">{r.detail ?? ""}</td>
+            </tr>
+          ))
+        }
+      </AdminTable>
     </section>
   );
 }

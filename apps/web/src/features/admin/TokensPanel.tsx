@@ -6,6 +6,7 @@ import { formatVipList, parseVipList } from "./vipList";
 import { formatDateTime } from "./formatTime";
 import { useCluster } from "../topology/useCluster";
 import { CopyButton } from "./CopyButton";
+import { AdminTable } from "./AdminTable";
 
 type Created = Token & { secret: string };
 
@@ -153,31 +154,9 @@ export function TokensPanel() {
     <section className="panel admin-panel" aria-labelledby="tokens-title">
       <h2 id="tokens-title">Tokens</h2>
       {created !== null && <CreatedSecret token={created} onDone={() => setCreated(null)} />}
-      {tokens.isPending ? (
-        <p className="loading">Loading tokens…</p>
-      ) : tokens.isError ? (
-        <p className="form-error" role="alert">
-          {tokens.error.message}
-        </p>
-      ) : (
-        <table className="admin-table">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Director or VIPs</th>
-              <th scope="col">Created</th>
-              <th scope="col">Status</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {tokens.data.map((t) => (
-              <TokenRow key={t.id} token={t} />
-            ))}
-          </tbody>
-        </table>
-      )}
+      <AdminTable query={tokens} what="tokens" columns={["Name", "Kind", "Director or VIPs", "Created", "Status", "Actions"]} empty="No tokens yet: create one per director's agent below.">
+        {(rows) => rows.map((t) => <TokenRow key={t.id} token={t} />)}
+      </AdminTable>
       <NewTokenForm onCreated={setCreated} />
     </section>
   );

@@ -5,6 +5,7 @@ import { adminKeys, createUser, updateUser, usersQuery } from "./adminQueries";
 import { formatVipList, parseVipList } from "./vipList";
 import { formatDateTime } from "./formatTime";
 import { useSession } from "../auth/sessionQuery";
+import { AdminTable } from "./AdminTable";
 
 function RoleSelect({ value, onChange, label }: { value: Role; onChange: (role: Role) => void; label: string }) {
   return (
@@ -137,31 +138,9 @@ export function UsersPanel() {
   return (
     <section className="panel admin-panel" aria-labelledby="users-title">
       <h2 id="users-title">Users</h2>
-      {users.isPending ? (
-        <p className="loading">Loading users…</p>
-      ) : users.isError ? (
-        <p className="form-error" role="alert">
-          {users.error.message}
-        </p>
-      ) : (
-        <table className="admin-table">
-          <thead>
-            <tr>
-              <th scope="col">User</th>
-              <th scope="col">Role</th>
-              <th scope="col">VIPs</th>
-              <th scope="col">Created</th>
-              <th scope="col">Status</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.data.map((u) => (
-              <UserRow key={`${u.name}:${u.role}:${formatVipList(u.vips)}`} user={u} self={u.name === me} />
-            ))}
-          </tbody>
-        </table>
-      )}
+      <AdminTable query={users} what="users" columns={["User", "Role", "VIPs", "Created", "Status", "Actions"]} empty="No users yet.">
+        {(rows) => rows.map((u) => <UserRow key={`${u.name}:${u.role}:${formatVipList(u.vips)}`} user={u} self={u.name === me} />)}
+      </AdminTable>
       <NewUserForm />
     </section>
   );
