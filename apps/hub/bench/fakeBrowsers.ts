@@ -1,10 +1,37 @@
 // Bench load: N browser sockets on /ws/ui. `full` of them subscribe to full views of a few directors,
-// the rest to summaries (an overview or wall). Each records now - takenAt for every director it receives.
+// the rest to summaries (an overview or wall). Every frame is JSON.parsed, as a browser does; each
+// records now - takenAt for every director it receives and now - observedAt for every VRRP transition.
+// The sockets are spread over worker threads (BENCH_BROWSER_THREADS, default 2), so one busy event loop
+// does not delay every browser's frames: the figures then measure the hub more than this generator.
+import { performance } from "node:perf_hooks";
+import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import WebSocket from "ws";
 
-const [hubUrl = "", clients, fullClients, directors, warmupMs, durationMs, cookie = ""] = process.argv.slice(2);
-const TAKEN_AT = '"takenAt":';
-const MAX_SAMPLES = 200_000;
+const MAX_SAMPLES = 100_000;
+const THREADS = Math.max(1, Number(process.env.BENCH_BROWSER_THREADS ?? 2));
+
+interface Args {
+  hubUrl: string;
+  clients: number;
+  fullClients: number;
+  directors: number;
+  warmupMs: number;
+  durationMs: number;
+  cookie: string;
+  /** This thread serves browsers first..first+count-1. */
+  first: number;
+  count: number;
+}
+const METRICS = ["transition", "transitionAgentToHub", "transitionHubToBrowser", "tick", "tickHubToBrowser"] as const;
+type Metric = (typeof METRICS)[number];
+interface ThreadResult {
+  frames: number;
+  bytes: number;
+  disconnects: number;
+  seen: Record<Metric, number>;
+  samples: Record<Metric, number[]>;
+  eventLoopUtilization: number;
+}
 
 /** Bounded latency samples, kept by reservoir sampling so memory does not grow with the frame count. */
 function createReservoir() {
@@ -19,54 +46,116 @@ function createReservoir() {
         if (j < MAX_SAMPLES) samples[j] = latency;
       }
     },
-    count: () => seen,
-    quantiles() {
-      samples.sort((a, b) => a - b);
-      const q = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))] ?? null;
-      return { p50: q(0.5), p95: q(0.95), p99: q(0.99), max: samples.at(-1) ?? null };
-    },
+    seen: () => seen,
+    samples: () => samples,
   };
 }
-const ticks = createReservoir();
-const transitions = createReservoir();
-let frames = 0;
-let bytes = 0;
-let disconnects = 0;
-let measuring = false;
-const sockets: WebSocket[] = [];
-for (let c = 0; c < Number(clients); c++) {
-  // A real browser validates UTF-8 natively; here it would only make the load generator the bottleneck.
-  const ws = new WebSocket(`${hubUrl.replace("http", "ws")}/ws/ui`, { headers: { cookie, origin: hubUrl }, skipUTF8Validation: true });
-  sockets.push(ws);
-  ws.on("open", () => {
-    if (c < Number(fullClients)) {
-      const picks = Array.from({ length: 4 }, (_, i) => `bench-${String((c * 4 + i) % Number(directors)).padStart(3, "0")}`);
-      ws.send(JSON.stringify({ type: "subscribe", detail: "full", directors: picks }));
-    } else ws.send(JSON.stringify({ type: "subscribe", detail: "summary" }));
-  });
-  ws.on("message", (data: Buffer) => {
-    if (!measuring) return;
-    const now = Date.now();
-    frames++;
-    bytes += data.length;
-    // VRRP transitions arrive as small event frames: parse those. For director frames read only the first
-    // takenAt (its oldest director): 500 sockets' worth of JSON cannot be parsed on the same two cores as the hub.
-    if (data.subarray(0, 16).toString("latin1") === '{"type":"event",') {
-      const frame = JSON.parse(data.toString()) as { event: { observedAt: number | null; event: { kind: string } } };
-      if (frame.event.event.kind === "vrrp-transition" && frame.event.observedAt !== null) transitions.add(now - frame.event.observedAt);
-      return;
-    }
-    const at = data.indexOf(TAKEN_AT);
-    if (at >= 0) ticks.add(now - Number(data.toString("latin1", at + TAKEN_AT.length, at + TAKEN_AT.length + 13)));
-  });
-  ws.on("close", () => void disconnects++);
-  ws.on("error", () => undefined);
+
+function quantiles(samples: number[]) {
+  samples.sort((a, b) => a - b);
+  const q = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))] ?? null;
+  return { p50: q(0.5), p95: q(0.95), p99: q(0.99), max: samples.at(-1) ?? null };
 }
-setTimeout(() => (measuring = true), Number(warmupMs));
-setTimeout(() => {
-  process.stdout.write(
-    `${JSON.stringify({ frames, bytes, disconnects, transitionsReceived: transitions.count(), transition: transitions.quantiles(), ticksReceived: ticks.count(), tick: ticks.quantiles() })}\n`,
+
+interface Frame {
+  type: string;
+  serverTime?: number;
+  event?: { observedAt: number | null; receivedAt: number; event: { kind: string } };
+  director?: { snapshot: { takenAt: number } | null };
+  directors?: { takenAt: number | null }[];
+}
+
+function runBrowsers(a: Args): Promise<ThreadResult> {
+  const r = Object.fromEntries(METRICS.map((m) => [m, createReservoir()])) as Record<Metric, ReturnType<typeof createReservoir>>;
+  let frames = 0;
+  let bytes = 0;
+  let disconnects = 0;
+  let measuring = false;
+  let elu0 = performance.eventLoopUtilization();
+  const sockets: WebSocket[] = [];
+  for (let c = a.first; c < a.first + a.count; c++) {
+    // A real browser validates UTF-8 natively and fast; in JavaScript it would only load this generator.
+    const ws = new WebSocket(`${a.hubUrl.replace("http", "ws")}/ws/ui`, { headers: { cookie: a.cookie, origin: a.hubUrl }, skipUTF8Validation: true });
+    sockets.push(ws);
+    ws.on("open", () => {
+      if (c < a.fullClients) {
+        const picks = Array.from({ length: 4 }, (_, i) => `bench-${String((c * 4 + i) % a.directors).padStart(3, "0")}`);
+        ws.send(JSON.stringify({ type: "subscribe", detail: "full", directors: picks }));
+      } else ws.send(JSON.stringify({ type: "subscribe", detail: "summary" }));
+    });
+    ws.on("message", (data: Buffer) => {
+      // Parsed before anything else, measuring or not: a browser parses every frame it is sent.
+      const frame = JSON.parse(data.toString()) as Frame;
+      if (!measuring) return;
+      const now = Date.now();
+      frames++;
+      bytes += data.length;
+      if (frame.type === "event" && frame.event?.event.kind === "vrrp-transition" && frame.event.observedAt !== null) {
+        r.transition.add(now - frame.event.observedAt);
+        r.transitionAgentToHub.add(frame.event.receivedAt - frame.event.observedAt);
+        r.transitionHubToBrowser.add(now - frame.event.receivedAt);
+        return;
+      }
+      if (frame.serverTime !== undefined && frame.type !== "hello") r.tickHubToBrowser.add(now - frame.serverTime);
+      if (frame.director?.snapshot) r.tick.add(now - frame.director.snapshot.takenAt);
+      for (const d of frame.directors ?? []) if (d.takenAt !== null) r.tick.add(now - d.takenAt);
+    });
+    ws.on("close", () => void disconnects++);
+    ws.on("error", () => undefined);
+  }
+  setTimeout(() => {
+    measuring = true;
+    elu0 = performance.eventLoopUtilization();
+  }, a.warmupMs);
+  return new Promise((resolve) =>
+    setTimeout(() => {
+      const eventLoopUtilization = performance.eventLoopUtilization(elu0).utilization;
+      for (const ws of sockets) ws.terminate();
+      resolve({
+        frames, bytes, disconnects, eventLoopUtilization,
+        seen: Object.fromEntries(METRICS.map((m) => [m, r[m].seen()])) as Record<Metric, number>,
+        samples: Object.fromEntries(METRICS.map((m) => [m, r[m].samples()])) as Record<Metric, number[]>,
+      });
+    }, a.warmupMs + a.durationMs),
   );
-  for (const ws of sockets) ws.terminate();
+}
+
+if (!isMainThread) {
+  parentPort?.postMessage(await runBrowsers(workerData as Args));
+} else {
+  const [hubUrl = "", clients, fullClients, directors, warmupMs, durationMs, cookie = ""] = process.argv.slice(2);
+  const base = { hubUrl, clients: Number(clients), fullClients: Number(fullClients), directors: Number(directors), warmupMs: Number(warmupMs), durationMs: Number(durationMs), cookie };
+  const cpu0 = process.cpuUsage();
+  // Loader hooks do not reach workers: each one registers tsx, then loads this very file.
+  const bootstrap = `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); });`;
+  // Browsers are dealt out in contiguous blocks; full subscribers (the first ones) land on the first thread(s).
+  const per = Math.ceil(base.clients / THREADS);
+  const results = await Promise.all(
+    Array.from({ length: THREADS }, (_, t) => {
+      const args: Args = { ...base, first: t * per, count: Math.max(0, Math.min(per, base.clients - t * per)) };
+      const worker = new Worker(bootstrap, { eval: true, workerData: args });
+      return new Promise<ThreadResult>((resolve, reject) => {
+        worker.once("message", (m: ThreadResult) => void worker.terminate().then(() => resolve(m)));
+        worker.once("error", reject);
+      });
+    }),
+  );
+  const cpu = process.cpuUsage(cpu0);
+  const merged = (m: Metric) => quantiles(results.flatMap((x) => x.samples[m]));
+  const sum = (f: (x: ThreadResult) => number) => results.reduce((n, x) => n + f(x), 0);
+  process.stdout.write(
+    `${JSON.stringify({
+      frames: sum((x) => x.frames), bytes: sum((x) => x.bytes), disconnects: sum((x) => x.disconnects),
+      transitionsReceived: sum((x) => x.seen.transition), transition: merged("transition"),
+      ticksReceived: sum((x) => x.seen.tick), tick: merged("tick"),
+      stages: { transitionAgentToHub: merged("transitionAgentToHub"), transitionHubToBrowser: merged("transitionHubToBrowser"), tickHubToBrowser: merged("tickHubToBrowser") },
+      generator: {
+        threads: THREADS,
+        eventLoopUtilization: results.map((x) => Number(x.eventLoopUtilization.toFixed(2))),
+        // Over the whole run, warm-up included.
+        cpuCores: Number(((cpu.user + cpu.system) / 1e6 / ((base.warmupMs + base.durationMs) / 1000)).toFixed(2)),
+      },
+    })}\n`,
+  );
   process.exit(0);
-}, Number(warmupMs) + Number(durationMs));
+}

@@ -1,5 +1,6 @@
 // Bench load: N agent connections, each a director with R real servers, sending a delta every tick
 // whose takenAt is the send time, so browsers can measure agent-to-browser latency.
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import WebSocket from "ws";
 import type { AgentToHub, DirectorId, DirectorSnapshot, RealServer, VirtualService } from "@lvsdeck/protocol";
 import { PROTOCOL_VERSION, diffSnapshots, realServerKeyOf, serviceKeyOf, zeroCounters, zeroRates } from "@lvsdeck/protocol";
@@ -35,6 +36,9 @@ function evolve(s: DirectorSnapshot, tick: number): DirectorSnapshot {
 }
 
 let sent = 0;
+// A late timer here is a late send: the agent-to-hub leg includes this generator's own delays.
+const delay = monitorEventLoopDelay({ resolution: 10 });
+delay.enable();
 const sockets: WebSocket[] = [];
 for (let d = 0; d < Number(directors); d++) {
   const id = `bench-${String(d).padStart(3, "0")}`;
@@ -75,7 +79,9 @@ for (let d = 0; d < Number(directors); d++) {
   ws.on("error", () => undefined);
 }
 setTimeout(() => {
-  process.stdout.write(`${JSON.stringify({ sent })}\n`);
+  const elu = performance.eventLoopUtilization().utilization;
+  const ms = (ns: number) => Math.round(ns / 1e6);
+  process.stdout.write(`${JSON.stringify({ sent, eventLoopUtilization: Number(elu.toFixed(2)), eventLoopDelayMs: { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) } })}\n`);
   for (const ws of sockets) ws.terminate();
   process.exit(0);
 }, Number(durationMs));

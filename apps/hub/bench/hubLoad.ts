@@ -1,6 +1,10 @@
 // `npm run bench` part: the hub fed by 200 simulated directors (100 real servers each, 1 s ticks) and
 // 500 browser sockets, once as lvsdeck runs (coalesced pushes, summary/full subscriptions) and once as
 // the naive baseline (every full snapshot rebroadcast to every browser). Prints one JSON line.
+// Besides latency it reports where time goes: the transition's two legs (agent -> hub receive, hub receive ->
+// browser), the hub's event-loop delay and utilization (from its /metrics), and the CPU of the load
+// generator, which shares the machine. Knobs: BENCH_DIRECTORS, BENCH_REAL_SERVERS, BENCH_BROWSERS,
+// BENCH_FULL_BROWSERS, BENCH_WARMUP_MS, BENCH_MEASURE_MS, BENCH_BROWSER_THREADS, BENCH_CPU_PROF=<dir>.
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync, mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
@@ -20,6 +24,8 @@ const MEASURE_MS = env("BENCH_MEASURE_MS", 30_000);
 const TOKEN = "bench-token";
 const PASSWORD = "bench-viewer-password";
 const CLOCK_TICKS = 100; // USER_HZ on Linux
+/** How long the bench waits for the hub's /metrics; an overloaded hub may not answer in time (figures are then null). */
+const SCRAPE_TIMEOUT_MS = 5_000;
 
 const freePort = () => new Promise<number>((resolve) => {
   const s = createServer();
@@ -35,13 +41,30 @@ function rssMiB(pid: number): number {
   return Math.round(Number(line?.split(/\s+/)[1] ?? 0) / 1024);
 }
 
-function runChild(script: string, args: (string | number)[]): Promise<Record<string, number>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(here, script), ...args.map(String)], { stdio: ["ignore", "pipe", "inherit"] });
+function runChild(script: string, args: (string | number)[]): { pid: number; done: Promise<Record<string, unknown>> } {
+  const child = spawn(process.execPath, ["--import", "tsx", join(here, script), ...args.map(String)], { stdio: ["ignore", "pipe", "inherit"] });
+  const done = new Promise<Record<string, unknown>>((resolve, reject) => {
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.on("exit", () => { try { resolve(JSON.parse(out.trim().split("\n").at(-1) ?? "{}")); } catch (e) { reject(e); } });
   });
+  return { pid: child.pid!, done };
+}
+
+/** The hub's own view of its event loop, from /metrics: delay quantiles since the previous scrape and utilization. */
+async function hubLoop(url: string) {
+  const started = Date.now();
+  let text = "";
+  try {
+    text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(SCRAPE_TIMEOUT_MS) })).text();
+  } catch {
+    // Timed out: the figures stay null.
+  }
+  const scrapeMs = Date.now() - started;
+  const value = (name: string) => Number(new RegExp(`^${name} ([0-9.e+-]+)`, "m").exec(text)?.[1] ?? NaN);
+  const ms = (name: string) => (Number.isNaN(value(name)) ? null : Math.round(value(name) * 1000));
+  return { delayP50Ms: ms("nodejs_eventloop_lag_p50_seconds"), delayP99Ms: ms("nodejs_eventloop_lag_p99_seconds"), delayMaxMs: ms("nodejs_eventloop_lag_max_seconds"),
+    utilization: text ? Number(value("lvsdeck_hub_event_loop_utilization").toFixed(2)) : null, scrapeMs };
 }
 
 async function run(mode: "coalesce" | "rebroadcast") {
@@ -50,7 +73,9 @@ async function run(mode: "coalesce" | "rebroadcast") {
   const dataDir = mkdtempSync(join(tmpdir(), "lvsdeck-bench-"));
   // Browsers sign in like real ones: a viewer created with the hub's own CLI.
   spawnSync(process.execPath, [join(here, "../dist/main.js"), "user", "add", "bench", "--role", "viewer", "--data", dataDir], { input: `${PASSWORD}\n` });
-  const hub = spawn(process.execPath, [join(here, "../dist/main.js"), "--port", String(port), "--host", "127.0.0.1",
+  // BENCH_CPU_PROF=<dir>: the hub writes a V8 CPU profile there when it exits.
+  const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF, "--cpu-prof-name", `hub-${mode}.cpuprofile`] : [];
+  const hub = spawn(process.execPath, [...prof, join(here, "../dist/main.js"), "--port", String(port), "--host", "127.0.0.1",
     "--data", dataDir, "--agent-token", TOKEN, "--ui-push-mode", mode], { stdio: ["ignore", "ignore", "ignore"] });
   for (let i = 0; i < 100; i++) { try { if ((await fetch(`${url}/api/health`)).ok) break; } catch { await new Promise((r) => setTimeout(r, 100)); } }
   const login = await fetch(`${url}/api/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "bench", password: PASSWORD }) });
@@ -59,15 +84,28 @@ async function run(mode: "coalesce" | "rebroadcast") {
   const agents = runChild("fakeDirectors.ts", [url, TOKEN, DIRECTORS, REAL_SERVERS, TICK_MS, total + 2000]);
   const browsers = runChild("fakeBrowsers.ts", [url, BROWSERS, FULL_BROWSERS, DIRECTORS, WARMUP_MS, MEASURE_MS, cookie]);
   await new Promise((r) => setTimeout(r, WARMUP_MS));
+  const t0 = Date.now();
   const cpu0 = cpuSeconds(hub.pid!);
+  const gen0 = cpuSeconds(agents.pid) + cpuSeconds(browsers.pid);
+  // Starts the hub's event-loop window; not awaited, since an overloaded hub answers late.
+  void hubLoop(url);
   let peakRss = 0;
   const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, rssMiB(hub.pid!))), 1000);
-  const browserResult = await browsers;
+  // Sampled a little before the browsers finish, so every figure covers (nearly) the same window.
+  await new Promise((r) => setTimeout(r, MEASURE_MS - 2000));
   const cpu1 = cpuSeconds(hub.pid!);
+  const gen1 = cpuSeconds(agents.pid) + cpuSeconds(browsers.pid);
+  const seconds = (Date.now() - t0) / 1000;
+  const loop = await hubLoop(url);
+  const browserResult = await browsers.done;
   clearInterval(rssTimer);
-  const agentResult = await agents;
+  const agentResult = await agents.done;
+  const exited = new Promise((r) => hub.once("exit", r));
+  hub.kill(prof.length > 0 ? "SIGTERM" : "SIGKILL");
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
   hub.kill("SIGKILL");
-  return { mode, hubCpuCores: Number(((cpu1 - cpu0) / (MEASURE_MS / 1000)).toFixed(2)), hubPeakRssMiB: peakRss, ...browserResult, agentFramesSent: agentResult.sent };
+  return { mode, hubCpuCores: Number(((cpu1 - cpu0) / seconds).toFixed(2)), hubPeakRssMiB: peakRss, hubEventLoop: loop,
+    generatorCpuCores: Number(((gen1 - gen0) / seconds).toFixed(2)), ...browserResult, agentFramesSent: agentResult.sent, agentEventLoopUtilization: agentResult.eventLoopUtilization, agentEventLoopDelayMs: agentResult.eventLoopDelayMs };
 }
 
 const results = [await run("coalesce"), await run("rebroadcast")];

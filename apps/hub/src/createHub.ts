@@ -7,7 +7,8 @@ import { createFleet } from "./fleet";
 import { openDatabase } from "./store/database";
 import { createEventStore } from "./store/eventStore";
 import { createTransitionTimes } from "./store/transitionTimes";
-import { createSeriesStore } from "./store/seriesStore";
+import { DEFAULT_RETENTION, createSeriesStore } from "./store/seriesStore";
+import { createWorkerWriter } from "./store/seriesWrites";
 import { createSnapshotHistory } from "./store/snapshotHistory";
 import { createAgentGateway } from "./agents/agentGateway";
 import { createCommandRouter } from "./agents/commandRouter";
@@ -64,7 +65,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const log = createLogger("hub", options.quiet ?? false);
   const db = openDatabase(options.dataDir ?? "./data");
   const events = createEventStore(db);
-  const series = createSeriesStore(db);
+  // Samples are written on a worker thread with its own connection; an in-memory database has only one.
+  const series = createSeriesStore(db, DEFAULT_RETENTION, db.memory ? undefined : createWorkerWriter(db.name));
   const history = createSnapshotHistory(db);
   const fleet = createFleet();
   const metrics = createMetrics();
@@ -72,6 +74,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     log,
     now,
     directors: () => fleet.list(),
+    director: (id) => fleet.get(id),
     mode: options.uiPushMode ?? "coalesce",
     flushMs: UI_FLUSH_MS,
     summaryFlushMs: UI_SUMMARY_FLUSH_MS,
@@ -102,6 +105,15 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   });
   const transitionTimes = createTransitionTimes(events);
   const agents = createAgentGateway({ fleet, events, commands, log, now, onEvent: publishEvent });
+  // One evaluation for every presence or staleness change of one turn: a sweep that finds 200 stale
+  // directors evaluates the rules once, not 200 times.
+  let evaluation: NodeJS.Immediate | null = null;
+  const evaluateSoon = () => {
+    evaluation ??= setImmediate(() => {
+      evaluation = null;
+      alertMonitor.evaluate();
+    });
+  };
   fleet.onChange((director, change) => {
     if (change === "data" && director.snapshot) {
       series.record(director.snapshot);
@@ -110,7 +122,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     }
     ui.directorChanged(director);
     // Presence and staleness changes can raise alerts at once; data is re-evaluated on the timer.
-    if (change !== "data") alertMonitor.evaluate();
+    if (change !== "data") evaluateSoon();
   });
   const sweeper = setInterval(() => {
     fleet.sweep(now());
@@ -118,7 +130,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   }, STALENESS_CHECK_MS);
   const alertTimer = setInterval(() => alertMonitor.evaluate(), ALERT_EVALUATION_MS);
   const flusher = setInterval(() => {
-    series.flush(now());
+    series.flushInBackground(now()).catch((err: Error) => log.warn("series samples not written", { error: err.message }));
     history.prune(now());
   }, SERIES_FLUSH_MS);
 
@@ -182,6 +194,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       clearInterval(sweeper);
       clearInterval(flusher);
       clearInterval(alertTimer);
+      if (evaluation) clearImmediate(evaluation);
       webhook?.stop();
       stopAgentHeartbeat();
       stopUiHeartbeat();
@@ -189,7 +202,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       ui.closeAll();
       for (const ws of [...agentWss.clients, ...uiWss.clients]) ws.terminate();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      series.flush(now());
+      await series.close(now());
       db.close();
     },
   };

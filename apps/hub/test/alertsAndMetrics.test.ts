@@ -54,7 +54,7 @@ describe("alerts, metrics and browser subscriptions with real agents", () => {
     expect(text).toMatch(/lvsdeck_real_server_weight\{[^}]*real_server="192\.168\.50\.11:443"[^}]*\} 2/);
   });
 
-  it("pushes summaries without real-server rows to a browser that subscribes to them", async () => {
+  it("pushes summaries, then compact counters, without real-server rows to a browser that subscribes to them", async () => {
     const hub = await startHub();
     close = hub.close;
     children = await startSeedPair(hub.url);
@@ -69,7 +69,7 @@ describe("alerts, metrics and browser subscriptions with real agents", () => {
     const countBefore = frames.length;
     await new Promise((r) => setTimeout(r, 1500));
     const later = frames.slice(countBefore) as { type: string }[];
-    expect(later.some((f) => f.type === "summaries")).toBe(true);
+    expect(later.some((f) => f.type === "counters")).toBe(true);
     expect(later.some((f) => f.type === "director")).toBe(false);
     ws.close();
   });

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { directorIdSchema, serviceKeySchema } from "./ids";
 import { keepalivedStatusSchema, schedulerSchema, vrrpInstanceSchema } from "./model";
 import type { DirectorView } from "./hubModel";
+import type { VirtualService } from "./model";
 
 /** A virtual service reduced to what an overview or a wall tile shows. */
 export const serviceSummarySchema = z.object({
@@ -32,6 +33,30 @@ export const directorSummarySchema = z.object({
 });
 export type DirectorSummary = z.infer<typeof directorSummarySchema>;
 
+/** Per-service totals of a snapshot's real servers, shared by summaries and counter frames. */
+function serviceTotals(s: VirtualService): Omit<ServiceSummary, "key" | "scheduler"> {
+  let activeConns = 0;
+  let inactiveConns = 0;
+  let up = 0;
+  let weightZero = 0;
+  for (const rs of s.realServers) {
+    activeConns += rs.activeConns;
+    inactiveConns += rs.inactiveConns;
+    if (rs.health !== "down") up++;
+    if (rs.weight === 0) weightZero++;
+  }
+  return {
+    activeConns,
+    inactiveConns,
+    cps: s.rates.cps,
+    inBps: s.rates.inBps,
+    outBps: s.rates.outBps,
+    realServers: s.realServers.length,
+    realServersUp: up,
+    realServersWeightZero: weightZero,
+  };
+}
+
 /** Reduces a director's live view to its summary. */
 export function summarizeDirector(view: DirectorView): DirectorSummary {
   const snapshot = view.snapshot;
@@ -44,29 +69,39 @@ export function summarizeDirector(view: DirectorView): DirectorSummary {
     keepalived: snapshot?.keepalived ?? null,
     vrrp: snapshot?.vrrp ?? [],
     vipsPresent: snapshot?.vipsPresent ?? [],
+    services: (snapshot?.services ?? []).map((s) => ({ key: s.key, scheduler: s.scheduler, ...serviceTotals(s) })),
+  };
+}
+
+/**
+ * One service's moving numbers as a tuple, to keep the frame small: key, active connections, inactive
+ * connections, connections per second, bytes per second in, bytes per second out.
+ */
+export const serviceCountersSchema = z.tuple([serviceKeySchema, z.number(), z.number(), z.number(), z.number(), z.number()]);
+export type ServiceCounters = z.infer<typeof serviceCountersSchema>;
+
+/**
+ * What changes in a director's summary from tick to tick: freshness and service counters. Everything else
+ * (VRRP, VIPs, keepalived, services and real servers, staleness) travels as a whole summary when it changes.
+ */
+export const directorCountersSchema = z.object({
+  id: directorIdSchema,
+  receivedAt: z.number().nullable(),
+  takenAt: z.number().nullable(),
+  services: z.array(serviceCountersSchema),
+});
+export type DirectorCounters = z.infer<typeof directorCountersSchema>;
+
+/** Reduces a director's live view to the counters of its summary. */
+export function countDirector(view: DirectorView): DirectorCounters {
+  const snapshot = view.snapshot;
+  return {
+    id: view.id,
+    receivedAt: view.receivedAt,
+    takenAt: snapshot?.takenAt ?? null,
     services: (snapshot?.services ?? []).map((s) => {
-      let activeConns = 0;
-      let inactiveConns = 0;
-      let up = 0;
-      let weightZero = 0;
-      for (const rs of s.realServers) {
-        activeConns += rs.activeConns;
-        inactiveConns += rs.inactiveConns;
-        if (rs.health !== "down") up++;
-        if (rs.weight === 0) weightZero++;
-      }
-      return {
-        key: s.key,
-        scheduler: s.scheduler,
-        activeConns,
-        inactiveConns,
-        cps: s.rates.cps,
-        inBps: s.rates.inBps,
-        outBps: s.rates.outBps,
-        realServers: s.realServers.length,
-        realServersUp: up,
-        realServersWeightZero: weightZero,
-      };
+      const t = serviceTotals(s);
+      return [s.key, t.activeConns, t.inactiveConns, t.cps, t.inBps, t.outBps];
     }),
   };
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { directorViewSchema, hubEventSchema, weightChangeSchema } from "./hubModel";
 import { alertSchema } from "./alerts";
 import { directorIdSchema } from "./ids";
-import { directorSummarySchema } from "./summary";
+import { directorCountersSchema, directorSummarySchema } from "./summary";
 
 /** Largest frame the hub accepts from a browser on /ws/ui; browsers only send pings. */
 export const MAX_UI_FRAME_BYTES = 4 * 1024;
@@ -22,6 +22,12 @@ export const uiAlertsSchema = z.object({ type: z.literal("alerts"), alerts: z.ar
 /** Changed directors, summarised, for clients subscribed to summaries (overview, wall). */
 export const uiSummariesSchema = z.object({ type: z.literal("summaries"), serverTime: z.number(), directors: z.array(directorSummarySchema) });
 
+/**
+ * Counters of changed directors for summary subscribers, gathered for a second: a fraction of a whole
+ * summary's size. A director whose state changed is sent as a whole summary first, at once.
+ */
+export const uiCountersSchema = z.object({ type: z.literal("counters"), serverTime: z.number(), directors: z.array(directorCountersSchema) });
+
 /** Every frame the hub pushes to browsers. */
 export const hubToUiSchema = z.discriminatedUnion("type", [
   uiHelloSchema,
@@ -30,6 +36,7 @@ export const hubToUiSchema = z.discriminatedUnion("type", [
   uiWeightChangeSchema,
   uiAlertsSchema,
   uiSummariesSchema,
+  uiCountersSchema,
 ]);
 export type HubToUi = z.infer<typeof hubToUiSchema>;
 

@@ -1,4 +1,5 @@
-import type { Registry } from "prom-client";
+import { performance, type EventLoopUtilization } from "node:perf_hooks";
+import { Gauge, type Registry } from "prom-client";
 import type { Alert, DirectorView } from "@lvsdeck/protocol";
 import { alertRules } from "@lvsdeck/protocol";
 import { ruleSeverity } from "../alerts/alertOptions";
@@ -26,6 +27,18 @@ export function createHubMetrics(registry: Registry): HubMetrics {
   const agents = gauge(registry, "lvsdeck_hub_agents_connected", "Agents connected to the hub now.", []);
   const directors = gauge(registry, "lvsdeck_hub_directors", "Directors in the hub's live model, connected or not.", []);
   const uiClients = gauge(registry, "lvsdeck_hub_ui_clients", "Open /ws/ui sessions (browsers and wall displays).", []);
+  // Busy share of the event loop between two scrapes: near 1 means browsers and agents queue behind the hub.
+  let lastElu: EventLoopUtilization = performance.eventLoopUtilization();
+  new Gauge({
+    name: "lvsdeck_hub_event_loop_utilization",
+    help: "Share of time the hub's event loop was busy since the previous scrape (0-1).",
+    registers: [registry],
+    collect() {
+      const now = performance.eventLoopUtilization();
+      this.set(performance.eventLoopUtilization(now, lastElu).utilization);
+      lastElu = now;
+    },
+  });
   const active = gauge(registry, "lvsdeck_alert_active", "Active alerts by rule and severity (0 when none).", ["rule", "severity"] as const);
   let countedErrors = 0;
 

@@ -3,6 +3,10 @@ import type { DirectorSnapshot } from "@lvsdeck/protocol";
 import { sampleSnapshot } from "@lvsdeck/protocol/testFixtures";
 import { openDatabase } from "./database";
 import { createSeriesStore, pickResolution, DEFAULT_RETENTION } from "./seriesStore";
+import { createWorkerWriter } from "./seriesWrites";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 function withActive(snapshot: DirectorSnapshot, active: number): DirectorSnapshot {
   const service = snapshot.services[0]!;
@@ -55,6 +59,42 @@ describe("series store", () => {
     const minutes = store.query({ service: service.key, realServer: rs, from: base - 11 * 60_000, to: base + 120_000, now: base + 130_000 });
     expect(minutes.resolution).toBe("1m");
     expect(minutes.points.map((p) => p.active)).toEqual([10, 20]);
+  });
+
+  it("writes and downsamples the same when flushing in the background, giving the event loop turns between slices", async () => {
+    const retention = { raw: 60_000, tenSeconds: 600_000, minute: 3_600_000 };
+    const store = createSeriesStore(openDatabase(":memory:"), retention);
+    store.flush(base);
+    let turns = 0;
+    for (let s = 0; s < 130; s++) {
+      store.record(withActive(sampleSnapshot(`d${s % 3}`, base + s * 1000), s < 60 ? 10 : 20));
+      if (s % 10 === 9) {
+        const ticking = setInterval(() => turns++, 0);
+        await store.flushInBackground(base + (s + 1) * 1000);
+        clearInterval(ticking);
+      }
+    }
+    expect(turns).toBeGreaterThan(0);
+    const rs = service.realServers[0]!.key;
+    const tens = store.query({ service: service.key, realServer: rs, from: base, to: base + 120_000, now: base + 130_000 });
+    expect(tens.resolution).toBe("10s");
+    // Three directors take turns: each one's average, summed across them.
+    expect(tens.points[0]).toMatchObject({ t: base, active: 30 });
+    expect(tens.points.at(-1)).toMatchObject({ t: base + 120_000, active: 60 });
+    const minutes = store.query({ service: service.key, realServer: rs, from: base - 11 * 60_000, to: base + 120_000, now: base + 130_000 });
+    expect(minutes.points.map((p) => p.active)).toEqual([30, 60]);
+  });
+
+  it("writes samples on a worker thread that the hub's own connection then reads", async () => {
+    const db = openDatabase(mkdtempSync(join(tmpdir(), "lvsdeck-series-")));
+    const store = createSeriesStore(db, DEFAULT_RETENTION, createWorkerWriter(db.name));
+    for (let s = 0; s < 3; s++) store.record(withActive(sampleSnapshot("d1", base + s * 1000), s + 1));
+    await store.flushInBackground(base + 3000);
+    store.record(withActive(sampleSnapshot("d1", base + 3000), 4));
+    await store.close(base + 4000);
+    const rs = store.query({ service: service.key, realServer: service.realServers[0]!.key, from: base, to: base + 4000, now: base + 4000 });
+    expect(rs.points.map((p) => p.active)).toEqual([1, 2, 3, 4]);
+    db.close();
   });
 
   it("picks the finest resolution whose retention covers the range", () => {

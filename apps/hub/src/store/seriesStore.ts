@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import type { DirectorSnapshot, SeriesPoint, SeriesResolution } from "@lvsdeck/protocol";
+import { TIERS, createInlineWriter, type SeriesOp, type SeriesRow, type SeriesWriter } from "./seriesWrites";
 
 /** How long each tier keeps its samples, and its bucket width; configurable per hub. */
 export interface SeriesRetention {
@@ -13,12 +14,6 @@ export interface SeriesRetention {
 
 /** Default retention: 1 s for an hour, 10 s for a day, 1 min for 30 days. */
 export const DEFAULT_RETENTION: SeriesRetention = { raw: 3_600_000, tenSeconds: 86_400_000, minute: 30 * 86_400_000 };
-
-const TIERS = [
-  { resolution: "1s", table: "samples_1s", widthMs: 1_000 },
-  { resolution: "10s", table: "samples_10s", widthMs: 10_000 },
-  { resolution: "1m", table: "samples_60s", widthMs: 60_000 },
-] as const;
 
 /** A query for one series; no realServer means the virtual service's own series. */
 export interface SeriesQuery {
@@ -35,12 +30,25 @@ export interface SeriesQuery {
 export interface SeriesStore {
   /** Buffers one sample per service and real server of a snapshot (bucketed to the second). */
   record(snapshot: DirectorSnapshot): void;
-  /** Writes buffered samples in one transaction; then downsamples closed buckets and prunes. */
+  /** Writes buffered samples, downsamples closed buckets and prunes, all now, on the hub's connection (tests). */
   flush(now: number): void;
+  /**
+   * The same through the store's writer (a worker thread, or slices of a few milliseconds between turns
+   * of the event loop), so a second's 20,000 samples never hold up frames to and from agents and
+   * browsers. A call while one is running returns that one; its samples wait for the next.
+   */
+  flushInBackground(now: number): Promise<void>;
+  /** Waits for a background flush, writes what is left, and stops the writer. */
+  close(now: number): Promise<void>;
   query(q: SeriesQuery): { resolution: SeriesResolution; points: SeriesPoint[] };
 }
 
-type Row = [string, string, string, number, number, number, number, number, number, number, number];
+type Row = SeriesRow;
+
+/** Samples written per transaction (about 10 ms of SQLite work, the longest the hub may wait on the writer). */
+const WRITE_SLICE_ROWS = 1_500;
+/** Virtual services downsampled per transaction; each is one primary-key range, so a slice stays short. */
+const ROLLUP_SLICE_SERVICES = 100;
 
 /** Picks the finest tier whose retention still covers the start of the range and keeps the point count sane. */
 export function pickResolution(from: number, to: number, now: number, retention: SeriesRetention): SeriesResolution {
@@ -50,34 +58,46 @@ export function pickResolution(from: number, to: number, now: number, retention:
   return "1m";
 }
 
-/** Creates the store on an open, migrated database. */
-export function createSeriesStore(db: Database.Database, retention: SeriesRetention = DEFAULT_RETENTION): SeriesStore {
+/** Creates the store on an open, migrated database; `writer` runs background flushes (default: sliced, on `db`). */
+export function createSeriesStore(db: Database.Database, retention: SeriesRetention = DEFAULT_RETENTION, writer?: SeriesWriter): SeriesStore {
   const pending = new Map<string, Row>();
-  const insertRaw = db.prepare(`INSERT OR REPLACE INTO samples_1s VALUES (?,?,?,?,?,?,?,?,?,?,?)`);
-  const rollup = (from: (typeof TIERS)[number], into: (typeof TIERS)[number]) =>
-    db.prepare(
-      `INSERT OR REPLACE INTO ${into.table}
-       SELECT director, service, real_server, (t / ${into.widthMs}) * ${into.widthMs} AS bucket,
-              AVG(active), AVG(inactive), AVG(cps), AVG(in_pps), AVG(out_pps), AVG(in_bps), AVG(out_bps)
-       FROM ${from.table} WHERE t >= @start AND t < @end GROUP BY director, service, real_server, bucket`,
-    );
-  const rollups = [rollup(TIERS[0], TIERS[1]), rollup(TIERS[1], TIERS[2])];
-  const prunes = TIERS.map((tier) => db.prepare(`DELETE FROM ${tier.table} WHERE t < ?`));
+  const inline = createInlineWriter(db);
+  const background = writer ?? inline;
+  const servicesIn = TIERS.map((tier) => db.prepare(`SELECT DISTINCT service FROM ${tier.table} WHERE t >= ? AND t < ?`).pluck());
   const keep = [retention.raw, retention.tenSeconds, retention.minute];
   const rolledUpTo = [0, 0];
+  // Services written into a tier since its last downsampling, and those of the last one (its bucket is re-rolled).
+  const touched = [new Set<string>(), new Set<string>()];
+  const lastRolled = [new Set<string>(), new Set<string>()];
 
-  const flushTx = db.transaction((rows: Row[], now: number) => {
-    for (const row of rows) insertRaw.run(...row);
-    for (const [i, statement] of rollups.entries()) {
-      const width = TIERS[i + 1]!.widthMs;
+  /** The whole flush as ops, each short enough to hold nothing up for long. */
+  const flushOps = (now: number): SeriesOp[] => {
+    const rows = [...pending.values()];
+    pending.clear();
+    const ops: SeriesOp[] = [];
+    for (let i = 0; i < rows.length; i += WRITE_SLICE_ROWS) ops.push({ kind: "insert", rows: rows.slice(i, i + WRITE_SLICE_ROWS) });
+    for (const [tier, into] of TIERS.slice(1).entries()) {
       // Roll up only closed buckets, and re-roll the last one in case late samples arrived.
-      const end = Math.floor(now / width) * width;
-      const start = rolledUpTo[i] === 0 ? end - width * 2 : rolledUpTo[i]! - width;
-      if (end > start) statement.run({ start, end });
-      rolledUpTo[i] = end;
+      const end = Math.floor(now / into.widthMs) * into.widthMs;
+      const start = rolledUpTo[tier] === 0 ? end - into.widthMs * 2 : rolledUpTo[tier]! - into.widthMs;
+      if (end <= start) continue;
+      // After a restart nothing is known of the last buckets' services: ask the table once.
+      const services = rolledUpTo[tier] === 0
+        ? (servicesIn[tier]!.all(start, end) as string[])
+        : [...new Set([...touched[tier]!, ...lastRolled[tier]!])];
+      lastRolled[tier] = touched[tier]!;
+      touched[tier] = new Set();
+      rolledUpTo[tier] = end;
+      for (const service of services) touched[tier + 1]?.add(service);
+      for (let k = 0; k < services.length; k += ROLLUP_SLICE_SERVICES) {
+        ops.push({ kind: "rollup", tier, services: services.slice(k, k + ROLLUP_SLICE_SERVICES), start, end });
+      }
     }
-    prunes.forEach((statement, i) => statement.run(now - keep[i]!));
-  });
+    for (const [tier, age] of keep.entries()) ops.push({ kind: "prune", tier, before: now - age });
+    return ops;
+  };
+
+  let running: Promise<void> | null = null;
 
   return {
     record(snapshot) {
@@ -86,6 +106,7 @@ export function createSeriesStore(db: Database.Database, retention: SeriesRetent
         const r = service.rates;
         const active = service.realServers.reduce((n, rs) => n + rs.activeConns, 0);
         const inactive = service.realServers.reduce((n, rs) => n + rs.inactiveConns, 0);
+        touched[0]!.add(service.key);
         pending.set(`${snapshot.director}|${service.key}||${t}`, [snapshot.director, service.key, "", t, active, inactive, r.cps, r.inPps, r.outPps, r.inBps, r.outBps]);
         for (const rs of service.realServers) {
           const q = rs.rates;
@@ -96,9 +117,16 @@ export function createSeriesStore(db: Database.Database, retention: SeriesRetent
       }
     },
     flush(now) {
-      const rows = [...pending.values()];
-      pending.clear();
-      flushTx(rows, now);
+      inline.runNow(flushOps(now));
+    },
+    flushInBackground(now) {
+      running ??= background.run(flushOps(now)).finally(() => (running = null));
+      return running;
+    },
+    async close(now) {
+      await running?.catch(() => undefined);
+      await background.close();
+      inline.runNow(flushOps(now));
     },
     query(q) {
       const resolution = pickResolution(q.from, q.to, q.now, retention);

@@ -1,14 +1,15 @@
 import type { WebSocket } from "ws";
-import type { DirectorId, DirectorView, HubToUi, UiSubscribe } from "@lvsdeck/protocol";
-import { PROTOCOL_VERSION, parseFrame, summarizeDirector, uiToHubSchema } from "@lvsdeck/protocol";
+import type { DirectorId, DirectorView, HubToUi } from "@lvsdeck/protocol";
+import { PROTOCOL_VERSION, parseFrame, uiToHubSchema } from "@lvsdeck/protocol";
 import type { Logger } from "@lvsdeck/log";
-import { scopeView } from "../auth/scope";
 import { viewShape } from "../directorShape";
+import { createFrameEncoder, wants, type Subscription } from "./uiFrames";
 import { alertInScope, eventInScope, weightChangeInScope } from "../auth/frameScope";
 
 /**
- * How director changes reach browsers. `coalesce` (default): changes are gathered for a short window,
- * serialised once per director and sent as full views or summaries per subscription. `rebroadcast`:
+ * How director changes reach browsers. `coalesce` (default): a change of state goes out at once (whole
+ * views, or whole summaries); counters are gathered for a short window, serialised once per round and
+ * sent as whole views or compact `counters` frames per subscription. `rebroadcast`:
  * every full view goes to every browser at once: the naive baseline the benchmark compares against.
  */
 export type UiPushMode = "coalesce" | "rebroadcast";
@@ -29,6 +30,8 @@ interface Options {
   log: Logger;
   now: () => number;
   directors: () => DirectorView[];
+  /** One director's current view, for counters a slow browser is still owed. */
+  director: (id: DirectorId) => DirectorView | undefined;
   mode: UiPushMode;
   /** Coalescing window for full views (ms). */
   flushMs: number;
@@ -39,30 +42,30 @@ interface Options {
 
 /** A browser that cannot keep up is dropped rather than letting its queue grow without bound; it reconnects fresh. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+/**
+ * A browser with more than this still unsent misses counter rounds until it drains; it gets the latest
+ * counters then. State changes are never held back, so they do not queue behind bulk traffic.
+ */
+const BULK_BACKLOG_BYTES = 512 * 1024;
 /** Frames a browser may send per second before it is disconnected (pings and subscriptions are rare). */
 const MAX_FRAMES_PER_SECOND = 20;
 
-interface Session {
-  scope: readonly string[] | null;
-  detail: UiSubscribe["detail"];
-  directors: ReadonlySet<DirectorId> | null;
+interface Session extends Subscription {
   frames: number;
   windowStart: number;
+  /** Directors whose counters changed while this browser was behind; sent with the next round it can take. */
+  owed: Set<DirectorId>;
 }
-
-const wants = (session: Session, id: DirectorId) => session.directors === null || session.directors.has(id);
 
 /** Creates the browser gateway. */
 export function createUiGateway(options: Options): UiGateway {
   const { log, now } = options;
   const sessions = new Map<WebSocket, Session>();
-  const dirtyFull = new Map<DirectorId, DirectorView>();
-  const dirtySummary = new Map<DirectorId, DirectorView>();
+  const dirty = { full: new Map<DirectorId, DirectorView>(), summary: new Map<DirectorId, DirectorView>() };
   const shapes = new Map<DirectorId, string>();
 
-  // Frames shared by many sockets are encoded to UTF-8 once (a Buffer) instead of once per socket.
-  const send = (socket: WebSocket, data: string | Buffer) => {
-    if (socket.readyState !== socket.OPEN) return;
+  const send = (socket: WebSocket, data: string | Buffer | null) => {
+    if (data === null || socket.readyState !== socket.OPEN) return;
     if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
       log.warn("browser too slow; disconnecting it so it reloads a fresh state", {});
       socket.terminate();
@@ -71,49 +74,45 @@ export function createUiGateway(options: Options): UiGateway {
     socket.send(data, { binary: false });
   };
 
-  const pushDirectors = (views: DirectorView[], targets: Iterable<[WebSocket, Session]>, only?: Session["detail"]) => {
+  /** Whole views or whole summaries, at once: subscriptions and changes of state. */
+  const pushState = (views: DirectorView[], targets: Iterable<[WebSocket, Session]>) => {
     if (views.length === 0) return;
-    const serverTime = now();
-    const fullText = new Map<DirectorId, Buffer>();
-    const full = (view: DirectorView, scope: readonly string[] | null) => {
-      // Scoped sessions get their own serialisation; the common unscoped one is shared by all.
-      if (scope !== null) return JSON.stringify({ type: "director", serverTime, director: scopeView(view, scope) } satisfies HubToUi);
-      let text = fullText.get(view.id);
-      if (text === undefined) {
-        text = Buffer.from(JSON.stringify({ type: "director", serverTime, director: view } satisfies HubToUi));
-        fullText.set(view.id, text);
-      }
-      return text;
-    };
-    const summaries = views.map(summarizeDirector);
-    let allSummaries: Buffer | null = null;
+    const encoder = createFrameEncoder(now());
     for (const [socket, session] of targets) {
-      if (only !== undefined && session.detail !== only) continue;
+      for (const view of views) session.owed.delete(view.id);
       if (session.detail === "full") {
-        for (const view of views) if (wants(session, view.id)) send(socket, full(view, session.scope));
-        continue;
-      }
-      if (session.scope !== null) {
-        const mine = views.filter((v) => wants(session, v.id)).map((v) => summarizeDirector(scopeView(v, session.scope)));
-        if (mine.length > 0) send(socket, JSON.stringify({ type: "summaries", serverTime, directors: mine } satisfies HubToUi));
-      } else if (session.directors === null) {
-        allSummaries ??= Buffer.from(JSON.stringify({ type: "summaries", serverTime, directors: summaries } satisfies HubToUi));
-        send(socket, allSummaries);
-      } else {
-        const mine = summaries.filter((s) => wants(session, s.id));
-        if (mine.length > 0) send(socket, JSON.stringify({ type: "summaries", serverTime, directors: mine } satisfies HubToUi));
-      }
+        for (const view of views) if (wants(session, view.id)) send(socket, encoder.full(view, session));
+      } else send(socket, encoder.summaries(views, session));
     }
   };
 
-  const flush = (dirty: Map<DirectorId, DirectorView>, detail: Session["detail"]) => {
-    if (dirty.size === 0) return;
-    const views = [...dirty.values()];
-    dirty.clear();
-    pushDirectors(views, sessions, detail);
+  /** A coalescing round: counters of the directors that changed, skipping browsers that are behind. */
+  const flush = (detail: Session["detail"]) => {
+    const changed = dirty[detail];
+    if (changed.size === 0) return;
+    const views = [...changed.values()];
+    changed.clear();
+    const encoder = createFrameEncoder(now());
+    for (const [socket, session] of sessions) {
+      if (session.detail !== detail) continue;
+      if (socket.bufferedAmount > BULK_BACKLOG_BYTES) {
+        for (const view of views) if (wants(session, view.id)) session.owed.add(view.id);
+        continue;
+      }
+      let mine = views;
+      if (session.owed.size > 0) {
+        for (const view of views) session.owed.delete(view.id);
+        const owed = [...session.owed].flatMap((id) => options.director(id) ?? []);
+        session.owed.clear();
+        mine = [...views, ...owed];
+      }
+      if (detail === "full") {
+        for (const view of mine) if (wants(session, view.id)) send(socket, encoder.full(view, session));
+      } else send(socket, encoder.counters(mine, session));
+    }
   };
-  const fullTimer = setInterval(() => flush(dirtyFull, "full"), options.flushMs);
-  const summaryTimer = setInterval(() => flush(dirtySummary, "summary"), options.summaryFlushMs);
+  const fullTimer = setInterval(() => flush("full"), options.flushMs);
+  const summaryTimer = setInterval(() => flush("summary"), options.summaryFlushMs);
   fullTimer.unref();
   summaryTimer.unref();
 
@@ -133,12 +132,13 @@ export function createUiGateway(options: Options): UiGateway {
     if (outcome.value.type !== "subscribe") return;
     session.detail = outcome.value.detail;
     session.directors = outcome.value.directors ? new Set(outcome.value.directors) : null;
-    pushDirectors(options.directors(), [[socket, session]]);
+    session.owed.clear();
+    pushState(options.directors(), [[socket, session]]);
   };
 
   return {
     handle(socket, scope) {
-      const session: Session = { scope, detail: "full", directors: null, frames: 0, windowStart: now() };
+      const session: Session = { scope, detail: "full", directors: null, frames: 0, windowStart: now(), owed: new Set() };
       sessions.set(socket, session);
       options.onCountChange?.(sessions.size);
       socket.send(JSON.stringify({ type: "hello", protocolVersion: PROTOCOL_VERSION, serverTime: now() } satisfies HubToUi));
@@ -161,13 +161,13 @@ export function createUiGateway(options: Options): UiGateway {
       const shape = viewShape(view);
       if (shapes.get(view.id) !== shape) {
         shapes.set(view.id, shape);
-        dirtyFull.delete(view.id);
-        dirtySummary.delete(view.id);
-        pushDirectors([view], sessions);
+        dirty.full.delete(view.id);
+        dirty.summary.delete(view.id);
+        pushState([view], sessions);
         return;
       }
-      dirtyFull.set(view.id, view);
-      dirtySummary.set(view.id, view);
+      dirty.full.set(view.id, view);
+      dirty.summary.set(view.id, view);
     },
     broadcast(frame) {
       const text = Buffer.from(JSON.stringify(frame));

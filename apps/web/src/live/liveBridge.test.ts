@@ -4,7 +4,7 @@ import type { HubEvent, HubToUi } from "@lvsdeck/protocol";
 import { createLiveBridge, FLUSH_INTERVAL_MS } from "./liveBridge";
 import { clusterQuery, eventsQuery, liveStatusQuery, seriesQuery } from "../api/queries";
 import { cluster, view } from "../test/fixtures";
-import { summarizeDirector } from "@lvsdeck/protocol";
+import { countDirector, summarizeDirector } from "@lvsdeck/protocol";
 import { summaryKeys } from "../api/moreQueries";
 import { summariesFromCluster, type SummaryState } from "./summaries";
 
@@ -91,6 +91,16 @@ describe("live bridge", () => {
     const state = client.getQueryData<SummaryState>(summaryKeys.all);
     expect(state?.byDirector["lvs-dir-01"]?.summary.stale).toBe(true);
     expect(state?.serverTime).toBe(5_000);
+    bridge.close();
+  });
+
+  it("writes counters frames into the wall's state", () => {
+    client.setQueryData<SummaryState>(summaryKeys.all, summariesFromCluster(cluster([view("lvs-dir-01", 1_000)], 1_000)));
+    const bridge = open();
+    socket.push({ type: "counters", serverTime: 6_000, directors: [countDirector(view("lvs-dir-01", 6_000))] });
+    const state = client.getQueryData<SummaryState>(summaryKeys.all);
+    expect(state?.byDirector["lvs-dir-01"]?.summary.takenAt).toBe(6_000);
+    expect(state?.serverTime).toBe(6_000);
     bridge.close();
   });
 });

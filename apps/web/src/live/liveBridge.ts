@@ -1,7 +1,7 @@
 import type { QueryClient } from "@tanstack/react-query";
 import { PROTOCOL_VERSION, type HubToUi, type UiSubscribe } from "@lvsdeck/protocol";
 import { summaryKeys } from "../api/moreQueries";
-import { applySummaries, type SummaryState } from "./summaries";
+import { applyCounters, applySummaries, type SummaryState } from "./summaries";
 import {
   RECENT_WEIGHT_CHANGES,
   alertKeys,
@@ -92,6 +92,12 @@ export function createLiveBridge(client: QueryClient, options: LiveBridgeOptions
         updateStatus(client, (s) => ({ ...s, clock: applyClockSample(s.clock, frame.serverTime, receivedAt) }));
         client.setQueryData<SummaryState>(summaryKeys.all, (state) =>
           state === undefined ? state : applySummaries(state, frame.directors, frame.serverTime),
+        );
+        return;
+      case "counters":
+        updateStatus(client, (s) => ({ ...s, clock: applyClockSample(s.clock, frame.serverTime, receivedAt) }));
+        client.setQueryData<SummaryState>(summaryKeys.all, (state) =>
+          state === undefined ? state : applyCounters(state, frame.directors, frame.serverTime),
         );
         return;
       case "director":

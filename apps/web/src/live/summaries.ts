@@ -1,4 +1,4 @@
-import { summarizeDirector, type ClusterResponse, type DirectorSummary } from "@lvsdeck/protocol";
+import { summarizeDirector, type ClusterResponse, type DirectorCounters, type DirectorSummary } from "@lvsdeck/protocol";
 
 /** cps samples kept per service for the wall's sparklines: two minutes at 1 s, thirty seconds at 250 ms. */
 export const SPARKLINE_POINTS = 120;
@@ -55,6 +55,40 @@ export function applySummaries(
     // Drop a summary older than the one held (frames and a refetch can cross).
     if (old !== undefined && old.summary.receivedAt !== null && summary.receivedAt !== null && summary.receivedAt < old.summary.receivedAt) continue;
     byDirector[summary.id] = nextEntry(old, summary, null, capacity);
+  }
+  return { ...state, serverTime: Math.max(state.serverTime, serverTime), byDirector };
+}
+
+/** A director's summary with the counters of a `counters` frame written in; services it does not name keep theirs. */
+function withCounters(summary: DirectorSummary, counters: DirectorCounters): DirectorSummary {
+  const byKey = new Map(counters.services.map((c) => [c[0], c] as const));
+  return {
+    ...summary,
+    receivedAt: counters.receivedAt,
+    takenAt: counters.takenAt,
+    services: summary.services.map((s) => {
+      const c = byKey.get(s.key);
+      return c === undefined ? s : { ...s, activeConns: c[1], inactiveConns: c[2], cps: c[3], inBps: c[4], outBps: c[5] };
+    }),
+  };
+}
+
+/**
+ * Writes a `counters` frame into the state. A director not held yet is skipped: its whole summary comes
+ * with the next state change or refetch, and counters alone cannot draw a tile.
+ */
+export function applyCounters(
+  state: SummaryState,
+  directors: readonly DirectorCounters[],
+  serverTime: number,
+  capacity = SPARKLINE_POINTS,
+): SummaryState {
+  const byDirector: Record<string, SummaryEntry> = { ...state.byDirector };
+  for (const counters of directors) {
+    const old = byDirector[counters.id];
+    if (old === undefined) continue;
+    if (old.summary.receivedAt !== null && counters.receivedAt !== null && counters.receivedAt < old.summary.receivedAt) continue;
+    byDirector[counters.id] = nextEntry(old, withCounters(old.summary, counters), null, capacity);
   }
   return { ...state, serverTime: Math.max(state.serverTime, serverTime), byDirector };
 }

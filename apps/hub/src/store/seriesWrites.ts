@@ -1,0 +1,135 @@
+import type Database from "better-sqlite3";
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
+
+/** One sample row: director, service, real server ('' for the service), t, then the seven measures. */
+export type SeriesRow = [string, string, string, number, number, number, number, number, number, number, number];
+
+/** The tiers, finest first: their tables and bucket widths. */
+export const TIERS = [
+  { resolution: "1s", table: "samples_1s", widthMs: 1_000 },
+  { resolution: "10s", table: "samples_10s", widthMs: 10_000 },
+  { resolution: "1m", table: "samples_60s", widthMs: 60_000 },
+] as const;
+
+/** One unit of series writing, run in its own short transaction. */
+export type SeriesOp =
+  | { kind: "insert"; rows: SeriesRow[] }
+  /** Averages tier `tier`'s samples of `services` in [start, end) into tier `tier + 1`. */
+  | { kind: "rollup"; tier: number; services: string[]; start: number; end: number }
+  | { kind: "prune"; tier: number; before: number };
+
+// Rollups go per service, so each statement is a primary-key range search and the work can be cut up.
+const rollupSql = (from: (typeof TIERS)[number], into: (typeof TIERS)[number]) =>
+  `INSERT OR REPLACE INTO ${into.table}
+   SELECT director, service, real_server, (t / ${into.widthMs}) * ${into.widthMs} AS bucket,
+          AVG(active), AVG(inactive), AVG(cps), AVG(in_pps), AVG(out_pps), AVG(in_bps), AVG(out_bps)
+   FROM ${from.table} WHERE service = @service AND t >= @start AND t < @end GROUP BY director, service, real_server, bucket`;
+
+const SQL = {
+  insert: `INSERT OR REPLACE INTO samples_1s VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+  rollups: [rollupSql(TIERS[0], TIERS[1]), rollupSql(TIERS[1], TIERS[2])],
+  prunes: TIERS.map((tier) => `DELETE FROM ${tier.table} WHERE t < ?`),
+};
+
+/** Runs series ops somewhere: on the hub's own connection, or on a worker thread's. */
+export interface SeriesWriter {
+  /** Runs the ops in order; resolves when all are written. */
+  run(ops: SeriesOp[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Runs ops on `db` itself, one transaction per op; `run` gives the event loop a turn between ops. */
+export function createInlineWriter(db: Database.Database): SeriesWriter & { runNow(ops: SeriesOp[]): void } {
+  const insert = db.prepare(SQL.insert);
+  const rollups = SQL.rollups.map((sql) => db.prepare(sql));
+  const prunes = SQL.prunes.map((sql) => db.prepare(sql));
+  const apply = db.transaction((op: SeriesOp) => {
+    if (op.kind === "insert") for (const row of op.rows) insert.run(...row);
+    else if (op.kind === "rollup") for (const service of op.services) rollups[op.tier]!.run({ service, start: op.start, end: op.end });
+    else prunes[op.tier]!.run(op.before);
+  });
+  return {
+    runNow: (ops) => ops.forEach((op) => apply(op)),
+    run: (ops) =>
+      new Promise((resolve, reject) => {
+        let i = 0;
+        const step = () => {
+          try {
+            if (i < ops.length) apply(ops[i++]!);
+          } catch (err) {
+            return reject(err as Error);
+          }
+          if (i < ops.length) setImmediate(step);
+          else resolve();
+        };
+        step();
+      }),
+    close: async () => undefined,
+  };
+}
+
+// Plain JavaScript, evaluated in the worker: it opens its own connection to the same file (WAL lets the
+// hub read beside it) and runs each op in its own transaction, so a hub write waits at most one op.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const Database = require(workerData.driver);
+const db = new Database(workerData.file);
+db.pragma("journal_mode = WAL");
+db.pragma("synchronous = NORMAL");
+const insert = db.prepare(workerData.sql.insert);
+const rollups = workerData.sql.rollups.map((sql) => db.prepare(sql));
+const prunes = workerData.sql.prunes.map((sql) => db.prepare(sql));
+const apply = db.transaction((op) => {
+  if (op.kind === "insert") for (const row of op.rows) insert.run(...row);
+  else if (op.kind === "rollup") for (const service of op.services) rollups[op.tier].run({ service, start: op.start, end: op.end });
+  else prunes[op.tier].run(op.before);
+});
+parentPort.on("message", ({ id, ops }) => {
+  try {
+    for (const op of ops) apply(op);
+    parentPort.postMessage({ id, error: null });
+  } catch (err) {
+    parentPort.postMessage({ id, error: String(err && err.message || err) });
+  }
+});
+`;
+
+/**
+ * Runs ops on a worker thread with its own connection to `file`: a second's 20,000 samples and every
+ * rollup are written beside the hub's event loop instead of on it.
+ */
+export function createWorkerWriter(file: string): SeriesWriter {
+  const driver = createRequire(import.meta.url).resolve("better-sqlite3");
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, sql: SQL } });
+  const waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
+  let nextId = 0;
+  const failAll = (err: Error) => {
+    for (const w of waiting.values()) w.reject(err);
+    waiting.clear();
+  };
+  worker.on("message", ({ id, error }: { id: number; error: string | null }) => {
+    const w = waiting.get(id);
+    waiting.delete(id);
+    if (error === null) w?.resolve();
+    else w?.reject(new Error(`series writer: ${error}`));
+  });
+  worker.on("error", failAll);
+  worker.on("exit", () => failAll(new Error("series writer stopped")));
+  return {
+    async run(ops) {
+      // One op at a time: between two, the hub's own writes (events, snapshots) take the lock at once
+      // instead of backing off while the worker writes op after op.
+      for (const op of ops) {
+        await new Promise<void>((resolve, reject) => {
+          const id = nextId++;
+          waiting.set(id, { resolve, reject });
+          worker.postMessage({ id, ops: [op] });
+        });
+      }
+    },
+    async close() {
+      await worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import { EventEmitter } from "node:events";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { WebSocket } from "ws";
+import type { DirectorId, DirectorView, HubToUi } from "@lvsdeck/protocol";
+import { sampleSnapshot } from "@lvsdeck/protocol/testFixtures";
+import { createLogger } from "@lvsdeck/log";
+import { createUiGateway } from "./uiGateway";
+
+/** Enough of a `ws` socket for the gateway: it records frames and lets a test set its backlog. */
+class FakeSocket extends EventEmitter {
+  readonly OPEN = 1;
+  readyState = 1;
+  bufferedAmount = 0;
+  frames: HubToUi[] = [];
+  send(data: string | Buffer) {
+    this.frames.push(JSON.parse(data.toString()) as HubToUi);
+  }
+  terminate() {
+    this.readyState = 3;
+  }
+  close() {
+    this.readyState = 3;
+  }
+}
+
+const view = (id: string, at: number, state: "MASTER" | "BACKUP" = "MASTER"): DirectorView => {
+  const snapshot = sampleSnapshot(id, at);
+  return {
+    id: id as DirectorId,
+    connected: true,
+    receivedAt: at,
+    stale: false,
+    agent: { version: "t", sources: ["sim"], capabilities: [], weightMode: "runtime", tickMs: 1000 },
+    snapshot: {
+      ...snapshot,
+      vrrp: [{ name: "VI_1", vrid: 88, interface: "eth0", state, basePriority: 100, effectivePriority: 100, advertIntervalMs: 1000,
+        preempt: true, vips: [], lastTransitionAt: null, masterRouter: null, syncGroup: null }],
+    },
+  };
+};
+
+describe("ui gateway", () => {
+  beforeEach(() => void vi.useFakeTimers());
+  afterEach(() => void vi.useRealTimers());
+
+  const start = () => {
+    const views = new Map<DirectorId, DirectorView>();
+    const gateway = createUiGateway({
+      log: createLogger("test", true),
+      now: () => Date.now(),
+      directors: () => [...views.values()],
+      director: (id) => views.get(id),
+      mode: "coalesce",
+      flushMs: 50,
+      summaryFlushMs: 1000,
+    });
+    const change = (v: DirectorView) => {
+      views.set(v.id, v);
+      gateway.directorChanged(v);
+    };
+    const open = () => {
+      const socket = new FakeSocket();
+      gateway.handle(socket as unknown as WebSocket, null);
+      socket.emit("message", Buffer.from(JSON.stringify({ type: "subscribe", detail: "summary" })));
+      return socket;
+    };
+    return { gateway, change, open };
+  };
+  const types = (s: FakeSocket) => s.frames.map((f) => f.type);
+
+  it("sends counters once a second, and a change of VRRP state as a whole summary at once", () => {
+    const { gateway, change, open } = start();
+    change(view("d1", 1000));
+    const socket = open();
+    socket.frames = [];
+    change(view("d1", 2000));
+    expect(types(socket)).toEqual([]);
+    vi.advanceTimersByTime(1000);
+    expect(types(socket)).toEqual(["counters"]);
+    change(view("d1", 3000, "BACKUP"));
+    expect(types(socket)).toEqual(["counters", "summaries"]);
+    gateway.closeAll();
+  });
+
+  it("holds counters back from a browser that is behind and sends it the latest once it drains", () => {
+    const { gateway, change, open } = start();
+    change(view("d1", 1000));
+    change(view("d2", 1000));
+    const slow = open();
+    const fast = open();
+    slow.frames = [];
+    fast.frames = [];
+    slow.bufferedAmount = 4 * 1024 * 1024;
+    change(view("d1", 2000));
+    vi.advanceTimersByTime(1000);
+    expect(types(slow)).toEqual([]);
+    expect(types(fast)).toEqual(["counters"]);
+    // A change of state is never held back.
+    change(view("d2", 2500, "BACKUP"));
+    expect(types(slow)).toEqual(["summaries"]);
+    slow.bufferedAmount = 0;
+    change(view("d2", 3000, "BACKUP"));
+    vi.advanceTimersByTime(1000);
+    const last = slow.frames.at(-1);
+    expect(last?.type).toBe("counters");
+    const ids = last?.type === "counters" ? last.directors.map((d) => [d.id, d.takenAt]) : [];
+    expect(ids).toEqual(expect.arrayContaining([["d2", 3000], ["d1", 2000]]));
+    gateway.closeAll();
+  });
+});
