@@ -3,7 +3,7 @@ import { QueryClient } from "@tanstack/react-query";
 import type { HubEvent, HubToUi } from "@lvsdeck/protocol";
 import { createLiveBridge, FLUSH_INTERVAL_MS } from "./liveBridge";
 import { clusterQuery, eventsQuery, liveStatusQuery, seriesQuery } from "../api/queries";
-import { cluster, view } from "../test/fixtures";
+import { cluster, instance, view } from "../test/fixtures";
 import { countDirector, summarizeDirector } from "@lvsdeck/protocol";
 import { summaryKeys } from "../api/moreQueries";
 import { summariesFromCluster, type SummaryState } from "./summaries";
@@ -52,6 +52,21 @@ describe("live bridge", () => {
     expect(c?.directors[0]?.receivedAt).toBe(3_000);
     const series = client.getQueryData(seriesQuery(c!.directors[0]!.id).queryKey);
     expect(Object.values(series?.byServer ?? {}).map((points) => points.length)).toEqual([1, 1]);
+    bridge.close();
+  });
+
+  it("draws a change of VRRP state at once, and holds counter-only frames for the next flush", () => {
+    client.setQueryData(clusterQuery().queryKey, cluster([view("lvs-dir-01", 1_000, {}, { vrrp: [instance("MASTER", 200)] })], 1_000));
+    const bridge = open();
+    const shown = () => client.getQueryData(clusterQuery().queryKey)?.directors[0];
+    socket.push({ type: "director", serverTime: 2_000, director: view("lvs-dir-01", 2_000, {}, { vrrp: [instance("MASTER", 200)] }) });
+    expect(shown()?.receivedAt).toBe(1_000);
+    vi.advanceTimersByTime(FLUSH_INTERVAL_MS);
+    expect(shown()?.receivedAt).toBe(2_000);
+    socket.push({ type: "director", serverTime: 3_000, director: view("lvs-dir-01", 3_000, {}, { vrrp: [instance("STOP", 0)] }) });
+    expect(shown()?.snapshot?.vrrp[0]?.state).toBe("STOP");
+    socket.push({ type: "director", serverTime: 4_000, director: view("lvs-dir-01", 4_000, { stale: true }, { vrrp: [instance("STOP", 0)] }) });
+    expect(shown()?.stale).toBe(true);
     bridge.close();
   });
 

@@ -1,5 +1,5 @@
 import type { QueryClient } from "@tanstack/react-query";
-import { PROTOCOL_VERSION, type HubToUi, type UiSubscribe } from "@lvsdeck/protocol";
+import { PROTOCOL_VERSION, type DirectorView, type HubToUi, type UiSubscribe } from "@lvsdeck/protocol";
 import { summaryKeys } from "../api/moreQueries";
 import { applyCounters, applySummaries, type SummaryState } from "./summaries";
 import {
@@ -43,6 +43,20 @@ function applyDirectorFrames(client: QueryClient, frames: readonly DirectorFrame
   for (const frame of frames) {
     client.setQueryData(seriesQuery(frame.director.id).queryKey, (series) => applySeriesUpdate(series, frame.director));
   }
+}
+
+/** What a director's state looks like on screen: presence, staleness, keepalived, VRRP states, VIPs held. */
+function stateOf(view: DirectorView | undefined): string {
+  if (view === undefined) return "";
+  const s = view.snapshot;
+  const vrrp = s === null ? "" : s.vrrp.map((i) => `${i.name}=${i.state}`).join(",");
+  return [view.connected, view.stale, s?.keepalived.running, vrrp, s?.vipsPresent.join(",")].join("|");
+}
+
+/** True when the frame changes what the director's state looks like, as opposed to its counters. */
+function changesState(client: QueryClient, next: DirectorView): boolean {
+  const shown = client.getQueryData(clusterQuery().queryKey)?.directors.find((d) => d.id === next.id);
+  return stateOf(shown) !== stateOf(next);
 }
 
 /** Where the bridge connects; tests pass a fake socket. */
@@ -104,7 +118,13 @@ export function createLiveBridge(client: QueryClient, options: LiveBridgeOptions
         updateStatus(client, (s) => ({ ...s, clock: applyClockSample(s.clock, frame.serverTime, receivedAt) }));
         pending.push(frame);
         if (pending.length > MAX_PENDING_FRAMES) pending = pending.slice(pending.length - MAX_PENDING_FRAMES);
-        flushTimer ??= setTimeout(flush, FLUSH_INTERVAL_MS);
+        // Counters wait for the next flush; a failover, a dead keepalived or a stale director is drawn now.
+        if (changesState(client, frame.director)) {
+          clearTimeout(flushTimer);
+          flush();
+        } else {
+          flushTimer ??= setTimeout(flush, FLUSH_INTERVAL_MS);
+        }
         return;
       case "event":
         client.setQueryData(eventsQuery(EVENT_LIMIT).queryKey, (events) =>
