@@ -63,18 +63,27 @@ function section(r) {
   if (r.error) return `### ${r.name}\n\nFailed: ${r.error} after ${r.seconds} s.\n`;
   if (r.bench === "hub-load") {
     const q = (x) => (x ? `${x.p50 ?? "-"} / ${x.p95 ?? "-"} / ${x.p99 ?? "-"}` : "-");
+    const label = (x) => (x.mode === "coalesce" ? "lvsdeck (state changes at once, counters coalesced, subscriptions)" : "baseline (every full snapshot rebroadcast to every browser)");
     const rows = r.results.map(
       (x) =>
-        `| ${x.mode === "coalesce" ? "lvsdeck (state changes at once, counters coalesced, subscriptions)" : "baseline (every full snapshot rebroadcast to every browser)"} | ${x.hubCpuCores} | ${x.hubPeakRssMiB} | ${q(x.transition)} | ${x.transitionsReceived} | ${q(x.tick)} | ${(x.bytes / 1e6).toFixed(0)} | ${x.disconnects} |`,
+        `| ${label(x)} | ${x.hubCpuCores} | ${x.hubPeakRssMiB} | ${q(x.transition)} | ${q(x.stages?.transitionAgentToHub)} | ${q(x.stages?.transitionHubToBrowser)} | ${x.transitionsReceived} | ${q(x.tick)} | ${(x.bytes / 1e6).toFixed(0)} | ${x.disconnects} |`,
+    );
+    const loops = r.results.map(
+      (x) =>
+        `| ${label(x)} | ${x.hubEventLoop?.utilization ?? "-"} | ${x.hubEventLoop ? `${x.hubEventLoop.delayP50Ms} / ${x.hubEventLoop.delayP99Ms} / ${x.hubEventLoop.delayMaxMs}` : "-"} | ${x.generatorCpuCores ?? "-"} | ${x.agentEventLoopUtilization ?? "-"} |`,
     );
     return [
       `### Hub under load`,
       ``,
-      `${r.directors} agent connections (simulated directors, ${r.realServersPerDirector} real servers each, 1 s ticks with every counter changing, and a VRRP transition per director every 10 s: 20 a second fleet-wide) and ${r.browsers} browser WebSockets (${r.fullBrowsers} subscribed to full views of 4 directors each, the rest to summaries, as an overview or wall does), measured for ${r.measureSeconds} s after a warm-up. Transition latency: from the agent sending keepalived's transition to each browser receiving it. Tick age: from the agent stamping a snapshot to a browser receiving it (summaries are coalesced to 1 s by design, full views to 50 ms). One clock; hub, agents and browsers share this machine's 2 cores.`,
+      `${r.directors} agent connections (simulated directors, ${r.realServersPerDirector} real servers each, 1 s ticks with every counter changing, and a VRRP transition per director every 10 s: 20 a second fleet-wide) and ${r.browsers} browser WebSockets (${r.fullBrowsers} subscribed to full views of 4 directors each, the rest to summaries, as an overview or wall does), measured for ${r.measureSeconds} s after a warm-up. The fake browsers JSON.parse every frame they are sent, as a browser does, on worker threads of their own. Transition latency: from the agent sending keepalived's transition to each browser receiving it, also split at the hub's receive time. Tick age: from the agent stamping a snapshot to a browser receiving it (counters are coalesced to 1 s by design, full views to 50 ms). One clock; hub, agents and browsers share this machine's 2 cores.`,
       ``,
-      `| hub | hub CPU (cores) | hub peak RSS (MiB) | transition latency p50 / p95 / p99 ms | transitions received | tick age p50 / p95 / p99 ms | MB pushed | browsers dropped |`,
-      `|---|---|---|---|---|---|---|---|`,
+      `| hub | hub CPU (cores) | hub peak RSS (MiB) | transition latency p50 / p95 / p99 ms | of which agent → hub | of which hub → browser | transitions received | tick age p50 / p95 / p99 ms | MB pushed | browsers dropped |`,
+      `|---|---|---|---|---|---|---|---|---|---|`,
       ...rows,
+      ``,
+      `| hub | hub event-loop utilization | hub event-loop delay p50 / p99 / max ms | load generator CPU (cores) | fake agents' event-loop utilization |`,
+      `|---|---|---|---|---|`,
+      ...loops,
       ``,
     ].join("\n");
   }
