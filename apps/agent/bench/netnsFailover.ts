@@ -18,8 +18,12 @@ import { figuresOf, summarize } from "./failoverFigures";
 import type { Transition } from "./failoverFigures";
 import { stampFifos } from "./fifoStamper";
 import type { FifoStamper, StampedLine } from "./fifoStamper";
-import { DIRECTORS, HUB_ADDRESS, HUB_NS, INSTANCE, VIP, createDaemon, createNetwork, createProcessSet, deleteNetwork, startHolder } from "./netnsLab";
-import type { Daemon, ProcessSet } from "./netnsLab";
+import { createDaemon } from "../../../lab/netns/lib/keepalived";
+import type { Daemon } from "../../../lab/netns/lib/keepalived";
+import { createNetwork, deleteNamespaces } from "../../../lab/netns/lib/network";
+import { planLab } from "../../../lab/netns/lib/plan";
+import { createProcessSet, startHolder } from "../../../lab/netns/lib/processes";
+import type { ProcessSet } from "../../../lab/netns/lib/processes";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 const HUB_MAIN = join(root, "apps/hub/dist/main.js");
@@ -29,6 +33,10 @@ const CHROMIUM = "/usr/bin/chromium";
 const FAILOVERS = Number(process.env.BENCH_FAILOVERS ?? 20);
 const POLL_MS = Number(process.env.BENCH_POLL_MS ?? 5_000);
 const HUB_PORT = 8080;
+/** The netns lab's layout (lab/netns/lib), under the bench's own names: the hub in a namespace of its own. */
+const PLAN = planLab({ prefix: "lvsdk-bench-", hubNamespace: true, directorId: (i) => `lvs-bench-d${i}` });
+const { ns: HUB_NS, address: HUB_ADDRESS } = PLAN.hub ?? { ns: "", address: "" };
+const { name: INSTANCE, vip: VIP } = PLAN.instances[0] ?? { name: "", vip: "" };
 const USER = "bench";
 const PASSWORD = "bench-viewer-password";
 /** keepalived needs 3 x advert_int plus skew to elect; this is far beyond it (ms). */
@@ -87,14 +95,20 @@ function waitForOutput(child: ChildProcess, text: string, ms: number): Promise<v
   });
 }
 
+/** The notify_fifo the bench stamps (the daemons are created with one). */
+function benchFifo(daemon: Daemon): string {
+  if (daemon.files.notifyFifo === null) throw new Error(`${daemon.director.id} has no notify_fifo`);
+  return daemon.files.notifyFifo;
+}
+
 /** The first `INSTANCE "…" MASTER` line stamped at or after `since`. */
 async function masterLine(stamper: FifoStamper, daemon: Daemon, since: number): Promise<StampedLine> {
   const wanted = `INSTANCE "${INSTANCE}" MASTER `;
   for (const end = Date.now() + ELECTION_TIMEOUT_MS; Date.now() < end; await sleep(10)) {
-    const line = stamper.lines(daemon.benchFifo).find((l) => l.at >= since && l.line.startsWith(wanted));
+    const line = stamper.lines(benchFifo(daemon)).find((l) => l.at >= since && l.line.startsWith(wanted));
     if (line !== undefined) return line;
   }
-  throw new Error(`${daemon.spec.id} wrote no MASTER line within ${ELECTION_TIMEOUT_MS} ms`);
+  throw new Error(`${daemon.director.id} wrote no MASTER line within ${ELECTION_TIMEOUT_MS} ms`);
 }
 
 async function run(work: string, processes: ProcessSet, cleanups: Array<() => Promise<void> | void>) {
@@ -102,27 +116,27 @@ async function run(work: string, processes: ProcessSet, cleanups: Array<() => Pr
   mkdirSync(dataDir);
   hubCli(dataDir, ["user", "add", USER, "--role", "viewer"], `${PASSWORD}\n`);
   const wallToken = hubCli(dataDir, ["token", "add-wall", "bench-wall"]);
-  const tokens = DIRECTORS.map((d) => hubCli(dataDir, ["token", "add-agent", d.id]));
-  createNetwork();
+  const tokens = PLAN.directors.map((d) => hubCli(dataDir, ["token", "add-agent", d.id]));
+  createNetwork(PLAN);
   const hubUrl = `http://${HUB_ADDRESS}:${HUB_PORT}`;
   const hub = processes.add(
     spawn("ip", ["netns", "exec", HUB_NS, process.execPath, HUB_MAIN, "--host", HUB_ADDRESS, "--port", String(HUB_PORT), "--data", dataDir], { stdio: ["ignore", "pipe", openSync(join(work, "hub.log"), "a")] }),
   );
   await waitForOutput(hub, "listening", HUB_START_MS);
   const holders = new Map<Daemon, number>();
-  for (const spec of DIRECTORS) {
-    const holder = await startHolder(spec.ns, processes);
-    const daemon = createDaemon(spec, work, holder, processes);
+  for (const director of PLAN.directors) {
+    const holder = await startHolder(director.ns, processes);
+    const daemon = createDaemon({ plan: PLAN, director, work, holderPid: holder, processes, notifyFifo: true });
     holders.set(daemon, holder);
     cleanups.push(() => daemon.stop());
   }
   const daemons = [...holders.keys()];
-  const stamper = await stampFifos(daemons.map((d) => d.benchFifo));
+  const stamper = await stampFifos(daemons.map(benchFifo));
   cleanups.push(() => stamper.close());
   for (const [i, daemon] of daemons.entries()) {
     daemon.start();
-    const agentArgs = ["--hub", hubUrl, "--director", daemon.spec.id, "--source", "keepalived", "--keepalived-fifo", daemon.agentFifo, "--keepalived-pid-file", daemon.pidFile];
-    const log = openSync(join(work, `${daemon.spec.id}.agent.log`), "a");
+    const agentArgs = ["--hub", hubUrl, "--director", daemon.director.id, "--source", "keepalived", "--keepalived-fifo", daemon.files.vrrpNotifyFifo, "--keepalived-pid-file", daemon.files.pidFile];
+    const log = openSync(join(work, `${daemon.director.id}.agent.log`), "a");
     // The token goes in the environment, not on a command line every local user can read in ps.
     const env = { ...process.env, LVSDECK_AGENT_TOKEN: tokens[i] ?? "" };
     processes.add(spawn("nsenter", ["-t", String(holders.get(daemon)), "-m", "-n", "--", process.execPath, AGENT_MAIN, "run", ...agentArgs], { stdio: ["ignore", "ignore", log], env }));
@@ -130,7 +144,7 @@ async function run(work: string, processes: ProcessSet, cleanups: Array<() => Pr
   const probe: BrowserProbe = await openBrowserProbe({ hubUrl, ns: HUB_NS, work, user: USER, password: PASSWORD, wallToken, vip: VIP, pollMs: POLL_MS });
   cleanups.push(() => probe.close());
   const [primary, secondary] = daemons as [Daemon, Daemon];
-  if (!(await probe.waitForSettled(primary.spec.id, STARTUP_TIMEOUT_MS))) throw new Error(`the pages never showed ${primary.spec.id} as the MASTER`);
+  if (!(await probe.waitForSettled(primary.director.id, STARTUP_TIMEOUT_MS))) throw new Error(`the pages never showed ${primary.director.id} as the MASTER`);
 
   const transitions: Transition[] = [];
   for (let i = 0; i < FAILOVERS; i++) {
@@ -140,15 +154,15 @@ async function run(work: string, processes: ProcessSet, cleanups: Array<() => Pr
     if (kind === "takeover") await primary.stop();
     else primary.start();
     const line = await masterLine(stamper, target, actionAt);
-    transitions.push({ kind, director: target.spec.id, actionAt, stampAt: line.at });
-    await probe.waitForMaster(target.spec.id, actionAt, SHOW_TIMEOUT_MS);
+    transitions.push({ kind, director: target.director.id, actionAt, stampAt: line.at });
+    await probe.waitForMaster(target.director.id, actionAt, SHOW_TIMEOUT_MS);
     // Hold the new state until the poller saw it too, so the baseline gets a figure for every transition.
-    await probe.waitForPoll(target.spec.id, actionAt, POLL_MS + SHOW_TIMEOUT_MS);
-    await probe.waitForSettled(target.spec.id, SHOW_TIMEOUT_MS);
+    await probe.waitForPoll(target.director.id, actionAt, POLL_MS + SHOW_TIMEOUT_MS);
+    await probe.waitForSettled(target.director.id, SHOW_TIMEOUT_MS);
     // A random pause puts the next transition at a random point of the poller's period: without it
     // the bench's rhythm would lock onto the poller's and flatter or punish the baseline.
     await sleep(SETTLE_MS + random() * POLL_MS);
-    process.stderr.write(`[failover] ${i + 1}/${FAILOVERS} ${kind} to ${target.spec.id}: election ${line.at - actionAt} ms\n`);
+    process.stderr.write(`[failover] ${i + 1}/${FAILOVERS} ${kind} to ${target.director.id}: election ${line.at - actionAt} ms\n`);
   }
   const [seen, events] = await Promise.all([probe.records(), probe.transitions()]);
   const figures = transitions.map((t) => figuresOf(t, seen, events));
@@ -170,14 +184,14 @@ async function main(): Promise<void> {
   const cleanUp = async () => {
     for (const step of cleanups.splice(0).reverse()) await Promise.resolve().then(step).catch(() => undefined);
     processes.killAll();
-    deleteNetwork();
+    deleteNamespaces(PLAN.prefix);
     if (failed || process.env.BENCH_KEEP_WORK === "1") process.stderr.write(`[failover] logs kept in ${work}\n`);
   };
   // Namespaces and daemons go away on Ctrl-C, on kill and on any exit, not only after a clean run.
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
   process.once("exit", () => {
     processes.killAll();
-    deleteNetwork();
+    deleteNamespaces(PLAN.prefix);
   });
   try {
     const result = await run(work, processes, cleanups);

@@ -1,0 +1,147 @@
+// keepalived for one director of the lab: its keepalived.conf (modelled on the seed: VRID 88,
+// priorities 200/100, advert_int 1), its notify FIFOs, and start / stop (SIGTERM) / kill -9.
+import { execFileSync, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { DirectorPlan, LabPlan } from "./plan";
+import type { ProcessSet } from "./processes";
+import { stopChild } from "./processes";
+
+/** Debian's keepalived. */
+export const KEEPALIVED = "/usr/sbin/keepalived";
+/** How long keepalived may take to exit after SIGTERM before it is killed (ms). */
+const KEEPALIVED_STOP_MS = 10_000;
+/** How long keepalived may take to write its VRRP child's pid file after start (ms). */
+const VRRP_PID_MS = 5_000;
+
+/** Where a director's keepalived writes what the agent (and the bench) read. */
+export interface KeepalivedFiles {
+  conf: string;
+  /** keepalived's own pid (the parent), as the agent's --keepalived-pid-file. */
+  pidFile: string;
+  /** The VRRP child's pid: it holds the VIPs, so kill -9 must reach it too. */
+  vrrpPidFile: string;
+  /** `vrrp_notify_fifo`: the agent's. */
+  vrrpNotifyFifo: string;
+  /** `notify_fifo`: the same lines, written just before; only when asked for (the bench stamps it). */
+  notifyFifo: string | null;
+  log: string;
+}
+
+/** keepalived.conf of one director: every instance of the plan, with this director's priority in each. */
+export function keepalivedConf(plan: LabPlan, director: DirectorPlan, files: Pick<KeepalivedFiles, "vrrpNotifyFifo" | "notifyFifo">): string {
+  const instances = plan.instances.map((instance) => {
+    const member = instance.members.find((m) => m.director === director.id);
+    if (member === undefined) throw new Error(`${director.id} is not in ${instance.name}`);
+    return `vrrp_instance ${instance.name} {
+  state ${member.initialState}
+  interface eth0
+  virtual_router_id ${instance.vrid}
+  priority ${member.priority}
+  advert_int 1
+  virtual_ipaddress {
+    ${instance.vip}/24
+  }
+}
+`;
+  });
+  const notify = files.notifyFifo === null ? "" : `  notify_fifo ${files.notifyFifo}\n`;
+  return `global_defs {
+  router_id ${director.id}
+${notify}  vrrp_notify_fifo ${files.vrrpNotifyFifo}
+}
+${instances.join("")}`;
+}
+
+/** One director's keepalived. */
+export interface Daemon {
+  director: DirectorPlan;
+  files: KeepalivedFiles;
+  running(): boolean;
+  /** Starts keepalived in the holder's namespaces (no-op when it runs). */
+  start(): void;
+  /** SIGTERM to keepalived's parent, as `systemctl stop` does; resolves once it exited. */
+  stop(): Promise<void>;
+  /**
+   * SIGKILL to the VRRP child and the parent, as `pkill -9 keepalived` does: nobody removes the VIPs,
+   * and the parent cannot restart the child. Resolves once the parent exited.
+   */
+  kill9(): Promise<void>;
+}
+
+/** Options for {@link createDaemon}. */
+export interface DaemonOptions {
+  plan: LabPlan;
+  director: DirectorPlan;
+  work: string;
+  holderPid: number;
+  processes: ProcessSet;
+  /** Also write `notify_fifo` (the bench's stamper reads it); default false. */
+  notifyFifo?: boolean;
+}
+
+function readPid(file: string): number | null {
+  try {
+    const pid = Number(readFileSync(file, "utf8").trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+function isKeepalived(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "keepalived";
+  } catch {
+    return false;
+  }
+}
+
+/** Writes the director's keepalived.conf and FIFOs; keepalived runs inside the holder's namespaces once started. */
+export function createDaemon(options: DaemonOptions): Daemon {
+  const { director, work } = options;
+  const file = (suffix: string) => join(work, `${director.id}.${suffix}`);
+  const files: KeepalivedFiles = {
+    conf: file("keepalived.conf"),
+    pidFile: file("keepalived.pid"),
+    vrrpPidFile: file("vrrp.pid"),
+    vrrpNotifyFifo: file("agent.fifo"),
+    notifyFifo: options.notifyFifo === true ? file("notify.fifo") : null,
+    log: file("keepalived.log"),
+  };
+  writeFileSync(files.conf, keepalivedConf(options.plan, director, files));
+  // Made before keepalived starts, so keepalived neither creates nor removes them across restarts.
+  execFileSync("mkfifo", ["-m", "0600", files.vrrpNotifyFifo, ...(files.notifyFifo === null ? [] : [files.notifyFifo])]);
+  let child: ChildProcess | null = null;
+  const isRunning = () => child !== null && child.exitCode === null && child.signalCode === null;
+  return {
+    director,
+    files,
+    running: isRunning,
+    start() {
+      if (isRunning()) return;
+      // A kill -9 leaves keepalived's pid files behind: stale pids must not be mistaken for the new ones.
+      for (const stale of [files.pidFile, files.vrrpPidFile]) rmSync(stale, { force: true });
+      const args = ["-t", String(options.holderPid), "-m", "-n", "--", KEEPALIVED, "-f", files.conf, "-p", files.pidFile, "-r", files.vrrpPidFile, "-c", file("check.pid"), "--dont-fork", "--log-console", "--vrrp"];
+      const log = openSync(files.log, "a");
+      child = options.processes.add(spawn("nsenter", args, { stdio: ["ignore", log, log] }));
+      closeSync(log);
+    },
+    async stop() {
+      if (child !== null) await stopChild(child, KEEPALIVED_STOP_MS);
+    },
+    async kill9() {
+      const current = child;
+      if (current === null || !isRunning()) return;
+      const exited = new Promise((r) => current.once("exit", r));
+      // The child first: were the parent killed first, the child would get its parent-death signal
+      // and shut down cleanly, removing the VIPs.
+      for (const end = Date.now() + VRRP_PID_MS; readPid(files.vrrpPidFile) === null && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
+      const vrrp = readPid(files.vrrpPidFile);
+      if (vrrp !== null && isKeepalived(vrrp)) process.kill(vrrp, "SIGKILL");
+      current.kill("SIGKILL");
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,142 @@
+// Starts the whole netns lab: the hub on the host's 127.0.0.1, the lab network, and per director a
+// holder (network namespace + private /tmp), real keepalived, the recorded ipvsadm, a relay to the
+// hub and the built agent with `--source ipvsadm,keepalived`. Everything it creates is registered
+// with the caller's teardown as soon as it exists, so a failure or a signal half-way removes it too.
+import { execFileSync } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { claimPrefix } from "./claim";
+import { AGENT_MAIN, HUB_MAIN, REPO_ROOT, prepareHubData, startHub } from "./hub";
+import type { HubClient, LabHub } from "./hub";
+import { writeRecordedIpvsadm } from "./ipvsadmScript";
+import { KEEPALIVED, createDaemon } from "./keepalived";
+import type { Daemon } from "./keepalived";
+import { createNetwork, deleteNamespaces } from "./network";
+import { planLab } from "./plan";
+import type { DirectorPlan, LabPlan, PlanOptions } from "./plan";
+import { createProcessSet, spawnIn, startHolder, stopChild } from "./processes";
+import { startRelay } from "./relay";
+import type { Teardown } from "./teardown";
+
+/** The relay run inside each director namespace. */
+const RELAY_MAIN = join(REPO_ROOT, "lab/netns/relay.ts");
+/** How long a relay may take to listen (tsx compiles it first) (ms). */
+const RELAY_START_MS = 20_000;
+/** A word in the command line of every lab process (see claim.ts). */
+const LAB_MARKER = "lab/netns/";
+/** The agents' tick (ms): the agent's default. */
+const AGENT_TICK_MS = 1_000;
+
+/** Options for {@link startLab}. */
+export interface LabOptions extends Omit<PlanOptions, "hubNamespace"> {
+  /** The hub's port on 127.0.0.1 (0: any free port). */
+  port: number;
+  log: (message: string) => void;
+  /** Keep the work folder (logs, configs) after the lab stops. */
+  keepWork?: boolean;
+}
+
+/** One director of a running lab. */
+export interface LabDirector {
+  plan: DirectorPlan;
+  keepalived: Daemon;
+  agent: ChildProcess;
+  /** Runs a command inside the director's network and mount namespaces; returns its stdout. */
+  exec(command: string, args: readonly string[]): string;
+}
+
+/** A running lab. */
+export interface Lab {
+  plan: LabPlan;
+  work: string;
+  hub: LabHub;
+  admin: { user: string; password: string };
+  directors: LabDirector[];
+}
+
+/** Why the lab cannot run here, or null when it can. */
+export function labProblem(): string | null {
+  if (process.getuid?.() !== 0) return "needs root (it creates network namespaces and runs keepalived): run it as root, e.g. with sudo";
+  if (!existsSync(KEEPALIVED)) return `no keepalived at ${KEEPALIVED}: apt-get install keepalived (node scripts/ensure.mjs test installs it)`;
+  for (const tool of ["/usr/bin/ip", "/usr/bin/nsenter", "/usr/bin/unshare"]) if (!existsSync(tool)) return `no ${tool}: apt-get install iproute2 util-linux`;
+  if (!existsSync(HUB_MAIN) || !existsSync(AGENT_MAIN)) return "the hub or agent bundle is missing: run npx turbo run build first";
+  return null;
+}
+
+function waitForLine(child: ChildProcess, text: string, ms: number, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = "";
+    const timer = setTimeout(() => reject(new Error(`${what} did not start within ${ms} ms`)), ms);
+    child.stdout?.on("data", (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.includes(text)) resolve(clearTimeout(timer));
+    });
+    child.once("exit", (code) => reject(new Error(`${what} exited (${code}) before starting`)));
+  });
+}
+
+/** Starts the lab; the caller owns `teardown` and runs it to remove everything. */
+export async function startLab(options: LabOptions, teardown: Teardown): Promise<Lab> {
+  const plan = planLab(options);
+  const { log } = options;
+  const work = mkdtempSync(`/var/tmp/${plan.prefix}`);
+  teardown.deferSync("remove the work folder", () => {
+    if (options.keepWork === true) log(`logs and configs kept in ${work}`);
+    else rmSync(work, { recursive: true, force: true });
+  });
+  const claim = claimPrefix(plan.prefix, work, LAB_MARKER, log);
+  teardown.deferSync("release the prefix", () => claim.release());
+  teardown.deferSync("delete the namespaces", () => void deleteNamespaces(plan.prefix));
+  const processes = createProcessSet();
+  teardown.deferSync("kill the lab's processes", () => processes.killAll());
+
+  const credentials = prepareHubData(join(work, "hub"), plan.directors.map((d) => d.id));
+  const hub = await startHub({ dataDir: join(work, "hub"), port: options.port, logFile: join(work, "hub.log"), processes });
+  if (hub.child.pid !== undefined) claim.recordHub(hub.child.pid);
+  teardown.defer("stop the hub", () => hub.stop());
+  const hubSocket = join(work, "hub.sock");
+  const hostRelay = await startRelay({ listen: { path: hubSocket }, to: { host: "127.0.0.1", port: hub.port } });
+  teardown.defer("close the host relay", () => hostRelay.close());
+
+  createNetwork(plan);
+  const vips = plan.instances.map((i) => i.vip);
+  const logFile = (director: DirectorPlan, what: string) => openSync(join(work, `${director.id}.${what}.log`), "a");
+  const directors = await Promise.all(
+    plan.directors.map(async (director): Promise<LabDirector> => {
+      const holderPid = await startHolder(director.ns, processes);
+      const keepalived = createDaemon({ plan, director, work, holderPid, processes });
+      teardown.defer(`stop keepalived on ${director.id}`, () => keepalived.stop());
+      const ipvsadm = writeRecordedIpvsadm(join(work, `${director.id}.ipvs`), vips);
+      // The agent's hub URL is the same as the browser's: the relay listens on the hub's port in the namespace.
+      const relayLog = logFile(director, "relay");
+      const relay = processes.add(spawnIn(holderPid, false, process.execPath, ["--import", "tsx", RELAY_MAIN, `127.0.0.1:${hub.port}`, hubSocket], { cwd: REPO_ROOT, stdio: ["pipe", "pipe", relayLog] }));
+      closeSync(relayLog);
+      await waitForLine(relay, "relaying", RELAY_START_MS, `the relay in ${director.ns}`);
+      keepalived.start();
+      const agentArgs = ["run", "--hub", hub.url, "--director", director.id, "--tick-ms", String(AGENT_TICK_MS), "--source", "ipvsadm,keepalived", "--ipvsadm", ipvsadm];
+      agentArgs.push("--keepalived-fifo", keepalived.files.vrrpNotifyFifo, "--keepalived-pid-file", keepalived.files.pidFile);
+      const agentLog = logFile(director, "agent");
+      // The token goes in the environment, not on a command line every local user can read in ps.
+      const env = { ...process.env, LVSDECK_AGENT_TOKEN: credentials.agentTokens.get(director.id) ?? "" };
+      const agent = processes.add(spawnIn(holderPid, true, process.execPath, [AGENT_MAIN, ...agentArgs], { env, stdio: ["ignore", agentLog, agentLog] }));
+      closeSync(agentLog);
+      teardown.defer(`stop the agent of ${director.id}`, () => stopChild(agent));
+      const exec = (command: string, args: readonly string[]) =>
+        execFileSync("nsenter", ["-t", String(holderPid), "-m", "-n", "--", command, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+      return { plan: director, keepalived, agent, exec };
+    }),
+  );
+  return { plan, work, hub, admin: credentials.admin, directors };
+}
+
+/** The planned MASTER of every instance reports MASTER there and every other director BACKUP. */
+export function electedAsPlanned(plan: LabPlan, cluster: Awaited<ReturnType<HubClient["cluster"]>>): boolean {
+  return plan.instances.every((instance) =>
+    instance.members.every((member) => {
+      const view = cluster.directors.find((d) => d.id === member.director);
+      const state = view?.snapshot?.vrrp.find((i) => i.name === instance.name)?.state;
+      return view?.connected === true && !view.stale && state === (member.director === instance.master ? "MASTER" : "BACKUP");
+    }),
+  );
+}

@@ -1,0 +1,260 @@
+// `npm run test:lab:netns` (root, keepalived): the netns lab (two directors, two VRRP instances, each
+// director MASTER of one VIP) with the built hub and agents, checked through the hub's REST API, the
+// namespaces' own `ip addr`, and Debian's Chromium (Playwright) on the topology page and the wall:
+//   1 two instances on one pair: each director MASTER of its own VIP, its services under that VIP
+//   2 SIGTERM to the MASTER's keepalived: the BACKUP becomes MASTER; the old MASTER preempts back
+//   3 a director cut off the VRRP network: both MASTER (split brain) in alerts and banners, then healed
+//   4 kill -9 of the MASTER's keepalived: its VIP stays, the hub reports it on two directors until
+//     `ip addr del` removes it
+//   5 everything the lab created is gone afterwards (namespaces, processes, files)
+// Prints `N passed, M failed` last; exit 1 on any failure. LAB_KEEP=1 keeps logs and failure screenshots.
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { expect } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { chromium } from "playwright";
+import type { Alert, ClusterResponse } from "@lvsdeck/protocol";
+import { WallPage } from "../../e2e/pages/WallPage";
+import { REPO_ROOT, hubClient } from "./lib/hub";
+import { electedAsPlanned, labProblem, startLab } from "./lib/lab";
+import type { Lab, LabDirector } from "./lib/lab";
+import { addressesIn, deleteAddress, namespacesWithPrefix, setOnBridge } from "./lib/network";
+import type { InstancePlan } from "./lib/plan";
+import { createTeardown } from "./lib/teardown";
+import { VrrpTopologyPage } from "./pages/VrrpTopologyPage";
+
+/** Hard limit of the whole run (ms): CI must never hang on a stuck daemon or browser. */
+const RUN_LIMIT_MS = 170_000;
+/** How long the first election and the agents' first reports may take (ms). */
+const STARTUP_MS = 40_000;
+/** A VRRP change in the hub: 3 x advert_int plus skew for an election, plus an agent tick (ms). */
+const HUB_MS = 20_000;
+/** The same change on screen, after the hub has it (ms). */
+const SCREEN_MS = 15_000;
+/** How often the API is polled while waiting (ms). */
+const POLL_MS = 200;
+const PREFIX = "lvsdk-labt-";
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/** Chromium flags for these machines: no sandbox as root, no GPU, no background traffic. */
+const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--disable-component-update", "--disable-sync"];
+const RESULTS_DIR = join(REPO_ROOT, "test-results/lab-netns");
+
+const t0 = Date.now();
+const log = (message: string) => process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${message}\n`);
+const results: Array<{ name: string; ok: boolean }> = [];
+const timings: Record<string, number> = {};
+const since = (start: number) => Math.round((Date.now() - start) / 100) / 10;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function assert(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(message);
+}
+
+/** Polls `probe` until it returns a truthy value; fails with the last value seen. */
+async function until<T>(what: string, probe: () => Promise<T> | T, timeoutMs: number): Promise<NonNullable<T>> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      last = await probe();
+      if (last) return last as NonNullable<T>;
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)?.slice(0, 300)})`);
+    await sleep(POLL_MS);
+  }
+}
+
+const problem = labProblem() ?? (existsSync(CHROMIUM) ? null : `no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
+if (problem !== null) {
+  process.stderr.write(`test:lab:netns cannot run: ${problem}\n`);
+  process.exit(1);
+}
+const teardown = createTeardown(log);
+const watchdog = setTimeout(() => {
+  log(`run limit of ${RUN_LIMIT_MS / 1000} s reached: stopping`);
+  results.push({ name: "the run finished within its time limit", ok: false });
+  void finish();
+}, RUN_LIMIT_MS);
+let pages: Page[] = [];
+
+async function test(name: string, body: () => Promise<void>): Promise<void> {
+  const started = Date.now();
+  try {
+    await body();
+    results.push({ name, ok: true });
+    log(`PASS ${name} (${since(started)} s)`);
+  } catch (err) {
+    results.push({ name, ok: false });
+    // Playwright's messages carry a long call log: the first lines say what failed.
+    log(`FAIL ${name} (${since(started)} s): ${((err as Error).stack ?? String(err)).split("\n").slice(0, 12).join("\n")}`);
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    const slug = name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
+    await Promise.all(pages.map((p, i) => p.screenshot({ path: join(RESULTS_DIR, `${slug}-${i}.png`) }).catch(() => undefined)));
+    log(`screenshots in ${RESULTS_DIR}`);
+  }
+}
+
+let lab: Lab | null = null;
+async function finish(): Promise<never> {
+  clearTimeout(watchdog);
+  const started = Date.now();
+  await teardown.run();
+  timings.teardown = since(started);
+  if (lab !== null) {
+    const { work, hub, directors } = lab;
+    await test("5 everything the lab created is gone: namespaces, processes, files", async () => {
+      assert(namespacesWithPrefix(PREFIX).length === 0, `namespaces left: ${namespacesWithPrefix(PREFIX).join(" ")}`);
+      const alive = [hub.child, ...directors.map((d) => d.agent)].filter((c) => c.exitCode === null && c.signalCode === null);
+      assert(alive.length === 0, `processes left: ${alive.map((c) => c.pid).join(" ")}`);
+      assert(directors.every((d) => !d.keepalived.running()), "a keepalived is still running");
+      assert(process.env.LAB_KEEP === "1" || !existsSync(work), `${work} is still there`);
+    });
+  }
+  log(`timings (s): ${JSON.stringify(timings)}`);
+  const failed = results.filter((r) => !r.ok).length;
+  process.stdout.write(`${results.length - failed} passed, ${failed} failed\n`);
+  process.exit(failed > 0 ? 1 : 0);
+}
+
+const vrrpState = (cluster: ClusterResponse, director: string, instance: string) =>
+  cluster.directors.find((d) => d.id === director)?.snapshot?.vrrp.find((i) => i.name === instance)?.state;
+const vipsOf = (cluster: ClusterResponse, director: string) => cluster.directors.find((d) => d.id === director)?.snapshot?.vipsPresent ?? [];
+const alertOf = (alerts: Alert[], rule: string, match: (a: Alert) => boolean = () => true) => alerts.find((a) => a.rule === rule && match(a));
+
+try {
+  lab = await startLab({ prefix: PREFIX, directors: 2, instances: 2, port: 0, keepWork: process.env.LAB_KEEP === "1", log }, teardown);
+  timings.labStarted = since(t0);
+  log(`lab up: hub ${lab.hub.url}, work ${lab.work}`);
+  const { plan } = lab;
+  const api = await hubClient(lab.hub.url, lab.admin.user, lab.admin.password);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+  teardown.defer("close the browser", () => browser.close());
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const [name, value] = api.cookie.split("=");
+  await context.addCookies([{ name: name ?? "", value: decodeURIComponent(value ?? ""), url: lab.hub.url, httpOnly: true, sameSite: "Strict" }]);
+  const topology = new VrrpTopologyPage(await context.newPage(), lab.hub.url);
+  const wall = new WallPage(await (await browser.newContext({ viewport: { width: 1920, height: 1080 }, storageState: await context.storageState() })).newPage(), lab.hub.url);
+  pages = [topology.page, wall.page];
+  await Promise.all([topology.open(), wall.open()]);
+
+  // Two directors and two instances, as asked for above.
+  const [d1, d2] = lab.directors as [LabDirector, LabDirector];
+  const [vi88, vi89] = plan.instances as [InstancePlan, InstancePlan];
+  const [id1, id2] = [d1.plan.id, d2.plan.id];
+  const electedAsPlannedInHub = async () => electedAsPlanned(plan, await api.cluster());
+  /** The screen shows every instance's planned MASTER and BACKUP. */
+  const showsPlannedElection = async () => {
+    for (const instance of plan.instances) {
+      for (const member of instance.members) {
+        const card = topology.director(instance.vrid, member.director);
+        await expect(card).toHaveAttribute("data-state", member.director === instance.master ? "MASTER" : "BACKUP", { timeout: SCREEN_MS });
+        await expect(card).toHaveAttribute("data-stale", "false");
+      }
+      await expect(wall.tile(instance.vip)).toHaveAttribute("data-master", instance.master, { timeout: SCREEN_MS });
+    }
+  };
+
+  await test("1 two VRRP instances on one pair: each director is MASTER of its own VIP, in the hub and on screen", async () => {
+    await until("both directors reporting the planned election", electedAsPlannedInHub, STARTUP_MS);
+    timings.electedInHub = since(t0);
+    const cluster = await api.cluster();
+    for (const instance of plan.instances) {
+      for (const director of lab?.directors ?? []) {
+        const holds = addressesIn(director.plan.ns).includes(instance.vip);
+        const master = director.plan.id === instance.master;
+        assert(holds === master, `${director.plan.id} ${holds ? "holds" : "lacks"} ${instance.vip} in its namespace`);
+        assert(vipsOf(cluster, director.plan.id).includes(instance.vip) === master, `the hub says ${director.plan.id} ${master ? "lacks" : "holds"} ${instance.vip}`);
+      }
+    }
+    await showsPlannedElection();
+    // The recorded services are under the VIP whose address they have, not under the other instance.
+    await expect(topology.service(vi88.vrid, `TCP ${vi88.vip}:80`)).toBeVisible();
+    await expect(topology.service(vi89.vrid, `TCP ${vi89.vip}:80`)).toBeVisible();
+    await expect(topology.service(vi88.vrid, `TCP ${vi89.vip}:80`)).toHaveCount(0);
+    await expect(topology.service(vi89.vrid, `TCP ${vi88.vip}:80`)).toHaveCount(0);
+    const alerts = await api.alerts();
+    assert(alerts.every((a) => a.severity !== "critical"), `critical alerts on a healthy pair: ${alerts.map((a) => a.message).join("; ")}`);
+    timings.shownOnScreen = since(t0);
+  });
+
+  await test("2 SIGTERM to the MASTER's keepalived makes the BACKUP MASTER in /api/cluster and on screen; it preempts back", async () => {
+    const stopped = Date.now();
+    await d1.keepalived.stop();
+    await until(`${id2} MASTER of ${vi88.name} with ${vi88.vip}`, async () => {
+      const c = await api.cluster();
+      return vrrpState(c, id2, vi88.name) === "MASTER" && vipsOf(c, id2).includes(vi88.vip) && vrrpState(c, id1, vi88.name) !== "MASTER";
+    }, HUB_MS);
+    timings.failoverInHub = since(stopped);
+    assert(addressesIn(d2.plan.ns).includes(vi88.vip), `${vi88.vip} is not on ${id2}`);
+    assert(!addressesIn(d1.plan.ns).includes(vi88.vip), `${vi88.vip} is still on ${id1}`);
+    await expect(topology.director(vi88.vrid, id2)).toHaveAttribute("data-state", "MASTER", { timeout: SCREEN_MS });
+    await expect(topology.director(vi88.vrid, id1)).not.toHaveAttribute("data-state", "MASTER");
+    await expect(wall.tile(vi88.vip)).toHaveAttribute("data-master", id2, { timeout: SCREEN_MS });
+    await expect(wall.banner("failover")).toContainText(`${id1} left MASTER`, { timeout: SCREEN_MS });
+    timings.failoverOnScreen = since(stopped);
+    const restarted = Date.now();
+    d1.keepalived.start();
+    await until("the planned election again", electedAsPlannedInHub, HUB_MS);
+    await showsPlannedElection();
+    timings.preemptBackOnScreen = since(restarted);
+  });
+
+  await test("3 a director cut off the VRRP network: both MASTER, split-brain alert and banners; healed when it is back", async () => {
+    const cut = Date.now();
+    setOnBridge(plan, d2.plan.ns, false);
+    try {
+      const both = (a: Alert) => a.message.includes(id1) && a.message.includes(id2);
+      await until("split-brain alerts for both instances", async () => {
+        const alerts = await api.alerts();
+        return plan.instances.every((i) => alertOf(alerts, "split-brain", (a) => a.scope.vrid === i.vrid && both(a)));
+      }, HUB_MS);
+      timings.splitBrainAlert = since(cut);
+      await expect(wall.banner("split-brain").first()).toContainText(`VRID ${vi88.vrid}`, { timeout: SCREEN_MS });
+      await expect(topology.banner("split-brain").first()).toBeVisible({ timeout: SCREEN_MS });
+      await expect(topology.alert("split-brain")).toHaveCount(2, { timeout: SCREEN_MS });
+    } finally {
+      setOnBridge(plan, d2.plan.ns, true);
+    }
+    await until("the planned election and no split-brain alert", async () => (await electedAsPlannedInHub()) && alertOf(await api.alerts(), "split-brain") === undefined, HUB_MS);
+    await expect(wall.banner("split-brain")).toHaveCount(0, { timeout: SCREEN_MS });
+    await expect(topology.alert("split-brain")).toHaveCount(0, { timeout: SCREEN_MS });
+    await showsPlannedElection();
+  });
+
+  await test("4 kill -9 of the MASTER's keepalived leaves its VIP: the hub reports it on two directors until ip addr del", async () => {
+    const killed = Date.now();
+    await d1.keepalived.kill9();
+    await until(`${id2} MASTER of ${vi88.name}`, async () => vrrpState(await api.cluster(), id2, vi88.name) === "MASTER", HUB_MS);
+    // The layer-3 split brain itself: nobody removed the dead MASTER's VIP.
+    assert(addressesIn(d1.plan.ns).includes(vi88.vip), `${vi88.vip} left ${id1} although its keepalived got SIGKILL`);
+    assert(addressesIn(d2.plan.ns).includes(vi88.vip), `${vi88.vip} is not on ${id2}`);
+    const onTwo = (alerts: Alert[]) => alertOf(alerts, "vip-on-two-directors", (a) => a.scope.vip === vi88.vip && a.message.includes(id1) && a.message.includes(id2));
+    const alert = await until(`a vip-on-two-directors alert for ${vi88.vip}`, async () => onTwo(await api.alerts()), HUB_MS);
+    timings.vipOnTwoAlert = since(killed);
+    log(`  alert: ${alert.severity} ${alert.message}`);
+    const cluster = await api.cluster();
+    assert(vipsOf(cluster, id1).includes(vi88.vip) && vipsOf(cluster, id2).includes(vi88.vip), `the hub does not show ${vi88.vip} on both directors`);
+    await expect(topology.alert("vip-on-two-directors")).toContainText(vi88.vip, { timeout: SCREEN_MS });
+    await expect(topology.director(vi88.vrid, id2)).toHaveAttribute("data-state", "MASTER");
+    await expect(wall.tile(vi88.vip)).toHaveAttribute("data-master", id2, { timeout: SCREEN_MS });
+    const wallBanners = await wall.page.locator('[data-testid="wall-banner"]').allInnerTexts();
+    log(`  the wall's banners meanwhile: ${JSON.stringify(wallBanners)}`);
+    // Still there a few agent ticks later: the alert holds as long as the VIP does.
+    await sleep(3_000);
+    assert(onTwo(await api.alerts()) !== undefined, "the alert cleared while the VIP is still on two directors");
+    const removed = Date.now();
+    deleteAddress(d1.plan.ns, vi88.vip);
+    await until("the alert cleared", async () => onTwo(await api.alerts()) === undefined, HUB_MS);
+    timings.vipOnTwoCleared = since(removed);
+    assert(!vipsOf(await api.cluster(), id1).includes(vi88.vip), `the hub still shows ${vi88.vip} on ${id1}`);
+    await expect(topology.alert("vip-on-two-directors")).toHaveCount(0, { timeout: SCREEN_MS });
+  });
+} catch (err) {
+  // Stopped half-way by a signal: its handler is removing the lab and exits.
+  if (teardown.stopping()) await new Promise(() => undefined);
+  results.push({ name: "setup", ok: false });
+  log(`setup failed: ${(err as Error).stack ?? String(err)}`);
+}
+await finish();
