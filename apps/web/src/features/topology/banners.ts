@@ -1,6 +1,7 @@
 import type { ClusterResponse } from "@lvsdeck/protocol";
 import { staleReasonText, directorFreshness } from "../../lib/freshness";
 import { receivesNewConnections } from "../weights/expectedShare";
+import { normalizeVip } from "./topologyModel";
 import type { VrrpGroup } from "./topologyModel";
 
 /** The conditions that get a banner across the top of the page. */
@@ -42,6 +43,20 @@ export function buildBanners(cluster: ClusterResponse, groups: readonly VrrpGrou
         banners.push({ key: `down-${group.key}-${service.key}`, kind: "all-down", message: `${service.key}: no real server takes new connections (all down or weight 0)` });
       }
     }
+  }
+  // A VIP on two live directors answers ARP from both, whatever VRRP says (a keepalived killed with -9
+  // leaves its VIP behind); when those are the two MASTERs, the split-brain banner above already says it.
+  const splitMasters = new Set(groups.filter((g) => g.problem === "split-brain").flatMap((g) => g.liveMasters.map((m) => `${g.key}:${m.view.id}`)));
+  const holders = new Map<string, string[]>();
+  for (const view of cluster.directors) {
+    if (directorFreshness(view, cluster.staleAfterTicks, now).stale) continue;
+    for (const vip of (view.snapshot?.vipsPresent ?? []).map(normalizeVip)) holders.set(vip, [...(holders.get(vip) ?? []), view.id]);
+  }
+  for (const [vip, ids] of holders) {
+    if (ids.length < 2) continue;
+    const group = groups.find((g) => g.vips.includes(vip));
+    if (group !== undefined && ids.every((id) => splitMasters.has(`${group.key}:${id}`))) continue;
+    banners.push({ key: `vip-${vip}`, kind: "split-brain", message: `Split brain: VIP ${vip} is on ${ids.join(" and ")} at the same time` });
   }
   const stale = cluster.directors
     .map((view) => ({ view, f: directorFreshness(view, cluster.staleAfterTicks, now) }))

@@ -29,6 +29,23 @@ describe("buildTopology", () => {
     expect(buildBanners(c, groups, now).map((b) => b.kind)).toEqual(["split-brain"]);
   });
 
+  it("flags split brain when a VIP is on two current directors, e.g. left behind by a killed keepalived", () => {
+    const vipsPresent = ["192.0.2.10"];
+    const left = cluster([
+      view("lvs-dir-01", now, {}, { vrrp: [instance("STOP", 0)], vipsPresent }),
+      view("lvs-dir-02", now, {}, { vrrp: [instance("MASTER", 100)], vipsPresent }),
+    ]);
+    expect(buildBanners(left, buildTopology(left, now), now).map((b) => [b.kind, b.message])).toEqual([
+      ["split-brain", "Split brain: VIP 192.0.2.10 is on lvs-dir-01 and lvs-dir-02 at the same time"],
+    ]);
+    // Two MASTERs holding it: one banner, not two.
+    const masters = cluster([
+      view("lvs-dir-01", now, {}, { vrrp: [instance("MASTER", 200)], vipsPresent }),
+      view("lvs-dir-02", now, {}, { vrrp: [instance("MASTER", 100)], vipsPresent }),
+    ]);
+    expect(buildBanners(masters, buildTopology(masters, now), now)).toHaveLength(1);
+  });
+
   it("does not trust a stale MASTER: no master, and the stale banner", () => {
     const c = cluster([
       view("lvs-dir-01", now - 60_000, {}, { vrrp: [instance("MASTER", 200)] }),

@@ -24,6 +24,19 @@ describe("buildWall", () => {
     expect(none.tiles[0]?.status).toBe("bad");
   });
 
+  it("raises split brain for a VIP left on a director whose keepalived died (kill -9), once per problem", () => {
+    const vip = ["192.0.2.10"];
+    const left = wallOf(view("d1", now, {}, { vrrp: [instance("STOP", 0)], vipsPresent: vip }), view("d2", now, {}, { vrrp: [instance("MASTER", 100)], vipsPresent: vip }));
+    expect(left.banners.map((b) => [b.kind, b.message])).toEqual([["split-brain", "VIP 192.0.2.10 is on d1 and d2 at once"]]);
+    expect(left.tiles[0]).toMatchObject({ status: "bad", note: "VIP on 2 directors" });
+    // Two MASTERs holding the VIP is one split brain, said once.
+    const both = wallOf(view("d1", now, {}, { vrrp: [instance("MASTER", 200)], vipsPresent: vip }), view("d2", now, {}, { vrrp: [instance("MASTER", 100)], vipsPresent: vip }));
+    expect(both.banners.map((b) => b.key)).toEqual(["split-88"]);
+    // Once the VIP is removed from d1 the wall is calm again.
+    const cleared = wallOf(view("d1", now, {}, { vrrp: [instance("STOP", 0)] }), view("d2", now, {}, { vrrp: [instance("MASTER", 100)], vipsPresent: vip }));
+    expect(cleared.banners).toEqual([]);
+  });
+
   it("does not trust a stale MASTER, and says which director is stale", () => {
     const { tiles, banners } = wallOf(view("d1", now - 60_000, {}, { vrrp: [instance("MASTER", 200)] }), view("d2", now, {}, { vrrp: [instance("BACKUP", 100)] }));
     expect(tiles[0]?.master).toBeNull();

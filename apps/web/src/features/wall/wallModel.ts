@@ -103,7 +103,7 @@ function pickSource(entries: readonly SummaryEntry[], master: string | null, sta
   return pool.reduce<DirectorSummary | null>((best, e) => (best === null || (e.summary.receivedAt ?? 0) > (best.receivedAt ?? 0) ? e.summary : best), null);
 }
 
-function buildTile(key: string, entries: readonly SummaryEntry[], group: VridGroup | undefined, stale: ReadonlyMap<string, boolean>): WallTile {
+function buildTile(key: string, entries: readonly SummaryEntry[], group: VridGroup | undefined, stale: ReadonlyMap<string, boolean>, holders: readonly string[]): WallTile {
   const members = [...(group?.members ?? [])].sort((a, b) => a.id.localeCompare(b.id));
   const masters = members.filter((m) => m.state === "MASTER" && !m.stale);
   const master = masters.length === 1 ? (masters[0]?.id ?? null) : null;
@@ -117,6 +117,7 @@ function buildTile(key: string, entries: readonly SummaryEntry[], group: VridGro
   const problems: string[] = [];
   let status: WallTile["status"] = "ok";
   if (group !== undefined && masters.length > 1) problems.push("split brain");
+  else if (holders.length > 1) problems.push(`VIP on ${holders.length} directors`);
   if (group !== undefined && masters.length === 0 && anyLive) problems.push("no MASTER");
   if (realServers > 0 && realServersUp === 0) problems.push("no real server up");
   if (problems.length > 0) status = "bad";
@@ -138,6 +139,19 @@ function buildTile(key: string, entries: readonly SummaryEntry[], group: VridGro
     status,
     note: problems.length > 0 ? problems.join(" · ") : null,
   };
+}
+
+/** Which live directors hold each VIP (from `ip addr`), by the VIP's tile key. */
+function vipHolders(entries: readonly SummaryEntry[], stale: ReadonlyMap<string, boolean>): Map<string, string[]> {
+  const holders = new Map<string, string[]>();
+  for (const { summary } of entries) {
+    if (stale.get(summary.id) ?? true) continue;
+    for (const vip of summary.vipsPresent) {
+      const key = normalizeVip(vip);
+      holders.set(key, [...(holders.get(key) ?? []), summary.id]);
+    }
+  }
+  return holders;
 }
 
 /** Recent MASTER changes from the event log: a director that left MASTER, and who holds it now. */
@@ -172,14 +186,25 @@ export function buildWall(state: SummaryState, events: readonly HubEvent[], now:
     const carriers = new Set(entries.filter((e) => e.summary.services.some((s) => tileKeyOfService(s.key) === key)).map((e) => e.summary.id as string));
     return [...groups.values()].find((g) => g.members.some((m) => carriers.has(m.id)));
   };
-  const tiles = [...keys].sort(compareTileKeys).map((key) => buildTile(key, entries, vipGroup.get(key) ?? groupOfCarriers(key), stale));
+  const holders = vipHolders(entries, stale);
+  const tiles = [...keys].sort(compareTileKeys).map((key) => buildTile(key, entries, vipGroup.get(key) ?? groupOfCarriers(key), stale, holders.get(key) ?? []));
 
   const banners: WallBanner[] = [];
+  const splitVrids = new Set<number>();
   for (const g of [...groups.values()].sort((a, b) => a.vrid - b.vrid)) {
     const live = g.members.filter((m) => !m.stale);
     const masters = live.filter((m) => m.state === "MASTER");
-    if (masters.length > 1) banners.push({ key: `split-${g.vrid}`, kind: "split-brain", message: `VRID ${g.vrid}: ${masters.map((m) => m.id).join(" and ")} are MASTER at once` });
-    else if (masters.length === 0 && live.length > 0) banners.push({ key: `nomaster-${g.vrid}`, kind: "no-master", message: `VRID ${g.vrid}: no MASTER — VIP ${[...g.vips].join(", ")} may be unreachable` });
+    if (masters.length > 1) {
+      banners.push({ key: `split-${g.vrid}`, kind: "split-brain", message: `VRID ${g.vrid}: ${masters.map((m) => m.id).join(" and ")} are MASTER at once` });
+      splitVrids.add(g.vrid);
+    } else if (masters.length === 0 && live.length > 0) banners.push({ key: `nomaster-${g.vrid}`, kind: "no-master", message: `VRID ${g.vrid}: no MASTER — VIP ${[...g.vips].join(", ")} may be unreachable` });
+  }
+  // A VIP configured on two live directors answers ARP from both, whatever VRRP says: a keepalived
+  // killed with -9 leaves its VIP behind while the BACKUP takes over.
+  for (const [vip, ids] of [...holders].sort(([a], [b]) => compareTileKeys(a, b))) {
+    const group = vipGroup.get(vip);
+    if (ids.length < 2 || (group !== undefined && splitVrids.has(group.vrid))) continue;
+    banners.push({ key: `vip-${vip}`, kind: "split-brain", message: `VIP ${vip} is on ${ids.join(" and ")} at once` });
   }
   for (const t of tiles) {
     if (t.realServers > 0 && t.realServersUp === 0) banners.push({ key: `down-${t.key}`, kind: "all-down", message: `${t.title}: all ${t.realServers} real servers down or drained` });
