@@ -103,7 +103,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     now,
     ...(options.commandTimeoutMs !== undefined && { timeoutMs: options.commandTimeoutMs }),
   });
-  const transitionTimes = createTransitionTimes(events);
+  // Pages replace the event they hold by id; alerts saw it already.
+  const transitionTimes = createTransitionTimes(events, (event) => ui.broadcast({ type: "event", event }));
   const agents = createAgentGateway({ fleet, events, commands, log, now, onEvent: publishEvent });
   // One evaluation for every presence or staleness change of one turn: a sweep that finds 200 stale
   // directors evaluates the rules once, not 200 times.

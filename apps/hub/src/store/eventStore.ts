@@ -24,12 +24,27 @@ export interface EventStore {
   appendHubEvent(input: Omit<HubEvent, "id" | "seq" | "observedAt">): HubEvent;
   /**
    * Adds keepalived's own time to the latest stored transition of `instance` on `director` into `state`
-   * that has none yet and was seen within TRANSITION_MATCH_MS after that time; returns whether one was found.
+   * that has none yet and was seen within TRANSITION_MATCH_MS after that time; returns that event as now stored, or null.
    */
-  annotateTransition(director: DirectorId, instance: string, state: string, keepalivedAt: number): boolean;
+  annotateTransition(director: DirectorId, instance: string, state: string, keepalivedAt: number): HubEvent | null;
   /** Highest stored seq for a director, -1 when none. */
   lastSeq(director: DirectorId): number;
   query(q: EventQuery): HubEvent[];
+}
+
+interface EventRow {
+  id: number;
+  director: string;
+  seq: number | null;
+  observed_at: number | null;
+  received_at: number;
+  body: string;
+}
+
+/** Rows were validated on the way in; parsing again keeps the types honest if the file was edited by hand. */
+function eventOfRow(r: EventRow): HubEvent | null {
+  const parsed = hubEventSchema.safeParse({ id: r.id, director: r.director, seq: r.seq, observedAt: r.observed_at, receivedAt: r.received_at, event: JSON.parse(r.body) });
+  return parsed.success ? parsed.data : null;
 }
 
 /** Creates the event log on an open, migrated database. */
@@ -46,7 +61,8 @@ export function createEventStore(db: Database.Database): EventStore {
        WHERE director = @director AND kind = 'vrrp-transition' AND at BETWEEN @earliest AND @latest
          AND json_extract(body, '$.instance') = @instance AND json_extract(body, '$.to') = @state
        ORDER BY at DESC, id DESC LIMIT 1)
-     AND json_extract(body, '$.keepalivedAt') IS NULL`,
+     AND json_extract(body, '$.keepalivedAt') IS NULL
+     RETURNING id, director, seq, observed_at, received_at, body`,
   );
 
   const append = (input: Omit<HubEvent, "id">): HubEvent | null => {
@@ -68,7 +84,8 @@ export function createEventStore(db: Database.Database): EventStore {
     appendHubEvent: (input) => append({ ...input, seq: null, observedAt: null }) as HubEvent,
     annotateTransition(director, instance, state, keepalivedAt) {
       const window = { earliest: keepalivedAt - CLOCK_SLACK_MS, latest: keepalivedAt + TRANSITION_MATCH_MS };
-      return annotate.run({ director, instance, state, keepalivedAt, ...window }).changes > 0;
+      const row = annotate.get({ director, instance, state, keepalivedAt, ...window }) as EventRow | undefined;
+      return row === undefined ? null : eventOfRow(row);
     },
     lastSeq(director) {
       const row = lastSeqStmt.get(director) as { seq: number | null } | undefined;
@@ -86,15 +103,10 @@ export function createEventStore(db: Database.Database): EventStore {
       }
       const sql = `SELECT * FROM (SELECT id, director, seq, observed_at, received_at, body FROM events
         ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY at DESC, id DESC LIMIT @limit) ORDER BY id ASC`;
-      const rows = db.prepare(sql).all(params) as {
-        id: number; director: string; seq: number | null; observed_at: number | null; received_at: number; body: string;
-      }[];
-      // Rows were validated on the way in; parsing again keeps the types honest if the file was edited by hand.
+      const rows = db.prepare(sql).all(params) as EventRow[];
       return rows.flatMap((r) => {
-        const parsed = hubEventSchema.safeParse({
-          id: r.id, director: r.director, seq: r.seq, observedAt: r.observed_at, receivedAt: r.received_at, event: JSON.parse(r.body),
-        });
-        return parsed.success ? [parsed.data] : [];
+        const event = eventOfRow(r);
+        return event === null ? [] : [event];
       });
     },
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { DirectorId, DirectorSnapshot, VrrpInstance, VrrpState } from "@lvsdeck/protocol";
+import type { DirectorId, DirectorSnapshot, HubEvent, VrrpInstance, VrrpState } from "@lvsdeck/protocol";
 import { sampleSnapshot } from "@lvsdeck/protocol/testFixtures";
 import { openDatabase } from "./database";
 import { createEventStore } from "./eventStore";
@@ -16,24 +16,27 @@ const snapshot = (state: VrrpState, lastTransitionAt: number | null): DirectorSn
 
 function setUp() {
   const events = createEventStore(openDatabase(":memory:"));
-  const times = createTransitionTimes(events);
+  const amended: HubEvent[] = [];
+  const times = createTransitionTimes(events, (e) => amended.push(e));
   let seq = 0;
   /** Stores a transition as the agent reports it from a FIFO line: `at` is the line's arrival. */
   const transition = (from: VrrpState, to: VrrpState, at: number) =>
     events.appendAgentEvent({ director, seq: seq++, observedAt: at, receivedAt: at + 3, event: { kind: "vrrp-transition", instance: "VI_1", vrid: 51, from, to, priority: 100, at } });
   const stored = () => events.query({ director, kind: "vrrp-transition", limit: 100 }).map((e) => (e.event.kind === "vrrp-transition" ? e.event.keepalivedAt : "other"));
-  return { times, transition, stored };
+  return { times, transition, stored, amended };
 }
 
 describe("keepalived's own transition times", () => {
   it("adds last_transition from the next snapshot to the transition the FIFO line reported", () => {
-    const { times, transition, stored } = setUp();
+    const { times, transition, stored, amended } = setUp();
     times.observe(snapshot("BACKUP", t0 - 60_000));
     transition("BACKUP", "MASTER", t0 + 4);
     times.observe(snapshot("MASTER", t0 - 60_000));
     expect(stored()).toEqual([undefined]);
     times.observe(snapshot("MASTER", t0 + 0.417));
     expect(stored()).toEqual([t0 + 0.417]);
+    // The amended event goes out again, so open pages replace their copy.
+    expect(amended.map((e) => [e.seq, e.event.kind === "vrrp-transition" && e.event.keepalivedAt])).toEqual([[0, t0 + 0.417]]);
   });
 
   it("annotates the matching transition only: same new state, close in time, not already annotated", () => {

@@ -1,4 +1,4 @@
-import type { DirectorSnapshot } from "@lvsdeck/protocol";
+import type { DirectorSnapshot, HubEvent } from "@lvsdeck/protocol";
 import type { EventStore } from "./eventStore";
 
 /** Adds keepalived's own transition times to stored events as directors' snapshots bring them. */
@@ -10,9 +10,10 @@ export interface TransitionTimes {
 /**
  * keepalived 2.2.7's FIFO lines have no time, so a transition is stored with the agent's receive time;
  * keepalived's own `last_transition` comes with the JSON dump the agent reads right after, in the next
- * snapshot. This matches the two up (same director, instance and new state, close in time).
+ * snapshot. This matches the two up (same director, instance and new state, close in time) and hands
+ * the event, as now stored, to `onAnnotated` (the hub sends it again so open pages replace their copy).
  */
-export function createTransitionTimes(events: Pick<EventStore, "annotateTransition">): TransitionTimes {
+export function createTransitionTimes(events: Pick<EventStore, "annotateTransition">, onAnnotated: (event: HubEvent) => void = () => undefined): TransitionTimes {
   // (director, instance) -> the last lastTransitionAt seen, so each is looked up once.
   const seen = new Map<string, Map<string, number>>();
   return {
@@ -23,7 +24,8 @@ export function createTransitionTimes(events: Pick<EventStore, "annotateTransiti
         if (at === null || known?.get(instance.name) === at) continue;
         if (known === undefined) seen.set(snapshot.director, (known = new Map()));
         known.set(instance.name, at);
-        events.annotateTransition(snapshot.director, instance.name, instance.state, at);
+        const annotated = events.annotateTransition(snapshot.director, instance.name, instance.state, at);
+        if (annotated !== null) onAnnotated(annotated);
       }
     },
   };

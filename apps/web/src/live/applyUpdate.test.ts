@@ -64,6 +64,17 @@ describe("applyEventUpdate", () => {
     expect(events.events.map((e) => e.id)).toEqual([2, 3, 4]);
   });
 
+  it("replaces an event with the hub's amended copy (keepalived's own time added)", () => {
+    const at = 5;
+    const transition = (keepalivedAt?: number): HubEvent => ({
+      ...event(9),
+      event: { kind: "vrrp-transition", instance: "VI_1", vrid: 51, from: "BACKUP", to: "MASTER", priority: 100, at, ...(keepalivedAt !== undefined && { keepalivedAt }) },
+    });
+    const events = applyEventUpdate({ events: [event(8), transition()] }, transition(4.2), 10);
+    expect(events.events.map((e) => e.id)).toEqual([8, 9]);
+    expect(events.events[1]?.event).toMatchObject({ keepalivedAt: 4.2 });
+  });
+
   it("puts an out-of-order event in id order", () => {
     const events = applyEventUpdate({ events: [event(1), event(3)] }, event(2), 10);
     expect(events.events.map((e) => e.id)).toEqual([1, 2, 3]);

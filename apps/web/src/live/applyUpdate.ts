@@ -47,10 +47,12 @@ export function mergeCluster(cached: ClusterResponse | undefined, fetched: Clust
   return { ...fetched, serverTime: Math.max(cached.serverTime, fetched.serverTime), directors };
 }
 
-/** Appends an event (ignoring one already held), keeping the newest `limit`, newest last. */
+/** Appends an event (an amended copy of one already held replaces it), keeping the newest `limit`, newest last. */
 export function applyEventUpdate(events: EventsResponse, event: HubEvent, limit: number): EventsResponse {
   const list = events.events;
-  if (list.some((e) => e.id === event.id)) return events;
+  // The same event again is the hub's amended copy (keepalived's own time added): it replaces ours.
+  const index = list.findIndex((e) => e.id === event.id);
+  if (index >= 0) return JSON.stringify(list[index]) === JSON.stringify(event) ? events : { events: list.with(index, event) };
   const last = list.at(-1);
   const next = last === undefined || last.id < event.id ? [...list, event] : [...list, event].sort((a, b) => a.id - b.id);
   return { events: next.length > limit ? next.slice(next.length - limit) : next };
