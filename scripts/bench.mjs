@@ -37,7 +37,7 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 
 const results = [];
 if (wanted("hub")) results.push(run("hub", process.execPath, ["--import", "tsx", "apps/hub/bench/hubLoad.ts"]));
-if (wanted("aggregation")) results.push(run("aggregation", process.execPath, ["--import", "tsx", "packages/ipvs/bench/aggregate.ts"]));
+if (wanted("aggregation")) results.push(run("aggregation", process.execPath, ["--expose-gc", "--import", "tsx", "packages/ipvs/bench/aggregate.ts"]));
 const webBench = join(root, "apps/web/bench");
 if (existsSync(webBench)) {
   for (const file of ["bundleSize.mjs", "render1000.mjs", "soakWall.mjs"].filter((f) => existsSync(join(webBench, f)) && wanted(`web/${f}`))) {
@@ -108,7 +108,7 @@ function section(r) {
 function toolRows(r) {
   if (!r.tools) return [];
   const row = (label, t) => [
-    `| ${label} | ${t.entries} | aggregator (streamed from the file, every count and top clients) | ${t.aggregatorFromFile.ms} | ${t.aggregatorFromFile.heapGrowthMiB} MiB heap |`,
+    `| ${label} | ${t.entries} | aggregator (streamed from the file, every count and top clients) | ${t.aggregatorFromFile.ms} | ${t.aggregatorFromFile.heapGrowthMiB} MiB heap at its peak (garbage included), ${t.aggregatorFromFile.retainedMiB ?? "-"} MiB retained after GC |`,
     `| ${label} | ${t.entries} | \`wc -l\` (floor of a line scan) | ${t.wcL.ms} | ${t.wcL.peakRssMiB} MiB RSS |`,
     `| ${label} | ${t.entries} | awk per-state, per-real-server counts | ${t.awk.ms} | ${t.awk.peakRssMiB} MiB RSS |`,
   ];
@@ -125,11 +125,11 @@ function toolRows(r) {
   ];
 }
 
-/** Heap growth of the streamed aggregator on the full table over that on a tenth of it. */
+/** The streamed aggregator's peak heap growth on the full table over that on a tenth of it (both measured from a GC). */
 function memoryRatio(r) {
   const full = r?.tools?.full?.aggregatorFromFile?.heapGrowthMiB;
   const tenth = r?.tools?.tenth?.aggregatorFromFile?.heapGrowthMiB;
-  return full === undefined || tenth === undefined ? undefined : Number((full / Math.max(1, tenth)).toFixed(2));
+  return full == null || tenth == null ? undefined : Number((full / Math.max(1, tenth)).toFixed(2));
 }
 
 /** The failover bench: each step of the path from keepalived's FIFO write to the browser, and the poller beside it. */
@@ -172,7 +172,7 @@ function goals(all) {
     ["hub under one core at that load", hub?.hubCpuCores, (v) => v < 1, "cores"],
     ["1,000,000-entry connection table aggregated in well under a second", by("aggregation")?.streamed?.ms, (v) => v < 1000, "ms"],
     ["connection aggregation at least 3x faster than the awk one-liner", by("aggregation")?.speedupOverAwk, (v) => v >= 3, "x"],
-    ["aggregator memory independent of table size: heap growth at 10x the entries, over that at 1x", memoryRatio(by("aggregation")), (v) => v < 2, "x"],
+    ["aggregator memory independent of table size: peak heap at 10x the entries, over that at 1x", memoryRatio(by("aggregation")), (v) => v < 2, "x"],
     ["initial JavaScript under 300 KB gzip", by("web/bundleSize.mjs")?.initialGzipKB, (v) => v < 300, "KB"],
     ["1,000 real servers at 1 s updates: long tasks per minute", render?.longTasksPerMinute, (v) => v === 0, "per min"],
     ["wall heap growth over the soak under 10%", soak?.wall?.growthPercent, (v) => v < 10, "%"],
