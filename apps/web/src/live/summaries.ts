@@ -83,12 +83,9 @@ export function applyCounters(
   serverTime: number,
   capacity = SPARKLINE_POINTS,
 ): SummaryState {
-  const byDirector: Record<string, SummaryEntry> = { ...state.byDirector };
-  for (const counters of directors) {
-    const old = byDirector[counters.id];
-    if (old === undefined) continue;
-    if (old.summary.receivedAt !== null && counters.receivedAt !== null && counters.receivedAt < old.summary.receivedAt) continue;
-    byDirector[counters.id] = nextEntry(old, withCounters(old.summary, counters), null, capacity);
-  }
-  return { ...state, serverTime: Math.max(state.serverTime, serverTime), byDirector };
+  const summaries = directors.flatMap((counters) => {
+    const held = state.byDirector[counters.id];
+    return held === undefined ? [] : [withCounters(held.summary, counters)];
+  });
+  return applySummaries(state, summaries, serverTime, capacity);
 }
