@@ -18,6 +18,7 @@ import { figuresOf, summarize } from "./failoverFigures";
 import type { Transition } from "./failoverFigures";
 import { stampFifos } from "./fifoStamper";
 import type { FifoStamper, StampedLine } from "./fifoStamper";
+import { stageAgent } from "../../../lab/netns/lib/hub";
 import { createDaemon } from "../../../lab/netns/lib/keepalived";
 import type { Daemon } from "../../../lab/netns/lib/keepalived";
 import { createNetwork, deleteNamespaces } from "../../../lab/netns/lib/network";
@@ -113,6 +114,8 @@ async function masterLine(stamper: FifoStamper, daemon: Daemon, since: number): 
 
 async function run(work: string, processes: ProcessSet, cleanups: Array<() => Promise<void> | void>) {
   const dataDir = join(work, "hub");
+  // The agents run in mount namespaces with a private /tmp, where a checkout under /tmp is not visible.
+  const agentMain = stageAgent(work);
   mkdirSync(dataDir);
   hubCli(dataDir, ["user", "add", USER, "--role", "viewer"], `${PASSWORD}\n`);
   const wallToken = hubCli(dataDir, ["token", "add-wall", "bench-wall"]);
@@ -139,7 +142,7 @@ async function run(work: string, processes: ProcessSet, cleanups: Array<() => Pr
     const log = openSync(join(work, `${daemon.director.id}.agent.log`), "a");
     // The token goes in the environment, not on a command line every local user can read in ps.
     const env = { ...process.env, LVSDECK_AGENT_TOKEN: tokens[i] ?? "" };
-    processes.add(spawn("nsenter", ["-t", String(holders.get(daemon)), "-m", "-n", "--", process.execPath, AGENT_MAIN, "run", ...agentArgs], { stdio: ["ignore", "ignore", log], env }));
+    processes.add(spawn("nsenter", ["-t", String(holders.get(daemon)), "-m", "-n", "--", process.execPath, agentMain, "run", ...agentArgs], { stdio: ["ignore", "ignore", log], env }));
   }
   const probe: BrowserProbe = await openBrowserProbe({ hubUrl, ns: HUB_NS, work, user: USER, password: PASSWORD, wallToken, vip: VIP, pollMs: POLL_MS });
   cleanups.push(() => probe.close());

@@ -3,7 +3,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, openSync, closeSync } from "node:fs";
+import { copyFileSync, mkdirSync, openSync, closeSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Alert, ClusterResponse } from "@lvsdeck/protocol";
@@ -13,6 +13,16 @@ import { stopChild } from "./processes";
 export const REPO_ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 export const HUB_MAIN = join(REPO_ROOT, "apps/hub/dist/main.js");
 export const AGENT_MAIN = join(REPO_ROOT, "apps/agent/dist/main.js");
+/**
+ * Copies the agent bundle into the lab's work folder (under /var/tmp) and returns its path. The agent
+ * runs inside a director's mount namespace, whose /tmp is private: a checkout under /tmp (a CI clone,
+ * say) is invisible there. The bundle is self-contained; `.mjs` makes node load it as ESM on its own.
+ */
+export function stageAgent(work: string): string {
+  const staged = join(work, "lvsdeck-agent.mjs");
+  copyFileSync(AGENT_MAIN, staged);
+  return staged;
+}
 /** How long the hub may take to listen (ms). */
 const HUB_START_MS = 20_000;
 /** The lab's admin user. */

@@ -7,7 +7,7 @@ import type { ChildProcess } from "node:child_process";
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { claimPrefix } from "./claim";
-import { AGENT_MAIN, HUB_MAIN, REPO_ROOT, prepareHubData, startHub } from "./hub";
+import { AGENT_MAIN, HUB_MAIN, REPO_ROOT, prepareHubData, stageAgent, startHub } from "./hub";
 import type { HubClient, LabHub } from "./hub";
 import { writeRecordedIpvsadm } from "./ipvsadmScript";
 import { KEEPALIVED, createDaemon } from "./keepalived";
@@ -99,6 +99,7 @@ export async function startLab(options: LabOptions, teardown: Teardown): Promise
   const hostRelay = await startRelay({ listen: { path: hubSocket }, to: { host: "127.0.0.1", port: hub.port } });
   teardown.defer("close the host relay", () => hostRelay.close());
 
+  const agentMain = stageAgent(work);
   createNetwork(plan);
   const vips = plan.instances.map((i) => i.vip);
   const logFile = (director: DirectorPlan, what: string) => openSync(join(work, `${director.id}.${what}.log`), "a");
@@ -119,7 +120,7 @@ export async function startLab(options: LabOptions, teardown: Teardown): Promise
       const agentLog = logFile(director, "agent");
       // The token goes in the environment, not on a command line every local user can read in ps.
       const env = { ...process.env, LVSDECK_AGENT_TOKEN: credentials.agentTokens.get(director.id) ?? "" };
-      const agent = processes.add(spawnIn(holderPid, true, process.execPath, [AGENT_MAIN, ...agentArgs], { env, stdio: ["ignore", agentLog, agentLog] }));
+      const agent = processes.add(spawnIn(holderPid, true, process.execPath, [agentMain, ...agentArgs], { env, stdio: ["ignore", agentLog, agentLog] }));
       closeSync(agentLog);
       teardown.defer(`stop the agent of ${director.id}`, () => stopChild(agent));
       const exec = (command: string, args: readonly string[]) =>
