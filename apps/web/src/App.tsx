@@ -9,6 +9,7 @@ import { WallView } from "./features/wall/WallView";
 import { AdminView } from "./features/admin/AdminView";
 import { SessionGate } from "./features/auth/SessionGate";
 import { useLiveBridge } from "./live/useLive";
+import { ProtocolReloadNotice } from "./live/ProtocolReloadNotice";
 import { Link, useLocation } from "./lib/router";
 import { routeOf, type RouteId } from "./routes";
 
@@ -48,9 +49,17 @@ function Page({ route }: { route: RouteId | null }) {
 function ControlRoom({ route }: { route: RouteId | null }) {
   // The wall only needs summaries: a fraction of the traffic for a screen that runs for weeks.
   useLiveBridge(route === "wall" ? "summary" : "full");
-  if (route === "wall") return <WallView />;
+  if (route === "wall") {
+    return (
+      <>
+        <ProtocolReloadNotice />
+        <WallView />
+      </>
+    );
+  }
   return (
     <div className="app">
+      <ProtocolReloadNotice />
       <AppHeader route={route} />
       <Page route={route} />
     </div>
