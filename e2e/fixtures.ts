@@ -10,6 +10,8 @@ import { DashboardPage } from "./pages/DashboardPage";
 export interface DemoCluster {
   url: string;
   process: ChildProcess;
+  /** The hub's data folder (SQLite file, demo credentials). */
+  dataDir: string;
   /** The demo admin's one-time credentials, as `npm start` prints them. */
   admin: { user: string; password: string };
   /** A signed-in session of the demo admin (`name=value`), for API calls from tests. */
@@ -52,7 +54,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startDemo(): Promise<DemoCluster & { dataDir: string }> {
+async function startDemo(): Promise<DemoCluster> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "lvsdeck-e2e-"));
   const child = spawn(process.execPath, ["scripts/demo.mjs", "--no-build", "--port", String(port), "--data", dataDir], {

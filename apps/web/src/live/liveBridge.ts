@@ -93,6 +93,7 @@ export function createLiveBridge(client: QueryClient, options: LiveBridgeOptions
         updateStatus(client, (s) => ({
           ...s,
           connection: frame.protocolVersion === PROTOCOL_VERSION ? "open" : "incompatible",
+          offlineSince: null,
           hubProtocolVersion: frame.protocolVersion,
           clock: applyClockSample({ offsetMs: null, samples: [] }, frame.serverTime, receivedAt),
         }));
@@ -151,7 +152,12 @@ export function createLiveBridge(client: QueryClient, options: LiveBridgeOptions
         // "open" is declared by the hello, which also says whether we speak the same protocol.
         return;
       case "closed":
-        updateStatus(client, (s) => ({ ...s, connection: s.connection === "incompatible" ? s.connection : "closed", retryAt: event.retryAt }));
+        updateStatus(client, (s) => ({
+          ...s,
+          connection: s.connection === "incompatible" ? s.connection : "closed",
+          retryAt: event.retryAt,
+          offlineSince: s.offlineSince ?? Date.now(),
+        }));
         if (!event.opened) options.onUpgradeFailed?.();
         return;
       case "bad-frame":

@@ -8,6 +8,8 @@ export interface LiveStatus {
   connection: ConnectionState;
   /** Local time of the next reconnect attempt while closed. */
   retryAt: number | null;
+  /** Local time the live feed was lost (or first failed); null while live and before the first attempt ends. */
+  offlineSince: number | null;
   clock: ServerClock;
   /** Frames that were not valid JSON or did not match the protocol. */
   badFrames: number;
@@ -18,6 +20,7 @@ export interface LiveStatus {
 export const initialLiveStatus: LiveStatus = {
   connection: "connecting",
   retryAt: null,
+  offlineSince: null,
   clock: initialServerClock,
   badFrames: 0,
   lastBadFrame: null,

@@ -3,6 +3,8 @@ import { useQuery } from "@tanstack/react-query";
 import { summariesQuery } from "../../api/moreQueries";
 import { eventsQuery } from "../../api/queries";
 import { useLiveStatus, useServerNow } from "../../live/useLive";
+import { feedLoss, retryText } from "../../live/feedLoss";
+import { useNow } from "../../lib/useNow";
 import { formatRate } from "../../lib/format";
 import { buildWall, pagesOf, tilesPerPage, type WallBanner, type WallTile } from "./wallModel";
 import { Sparkline } from "./Sparkline";
@@ -66,7 +68,7 @@ export function WallView() {
   const state = useQuery(summariesQuery()).data;
   const events = useQuery(eventsQuery()).data?.events;
   const now = useServerNow();
-  const feed = useLiveStatus().connection;
+  const lost = feedLoss(useLiveStatus(), useNow());
   const { width, height } = useViewport();
   const wall = useMemo(() => (state === undefined ? null : buildWall(state, events ?? [], now)), [state, events, now]);
   const pages = pagesOf(wall?.tiles ?? [], tilesPerPage(width, height - 220));
@@ -94,9 +96,9 @@ export function WallView() {
         <time className="wall-clock">{new Date(now).toTimeString().slice(0, 8)}</time>
       </header>
       <div className="wall-banners" aria-live="assertive">
-        {feed === "closed" && (
+        {lost !== null && (
           <div className="wall-banner wall-banner-stale" data-testid="wall-banner" data-kind="hub-offline" role="alert">
-            <strong>HUB OFFLINE</strong> lost the live connection; reconnecting
+            <strong>HUB UNREACHABLE</strong> since {new Date(lost.since).toTimeString().slice(0, 5)}: what is shown is not live; {retryText(lost)}
           </div>
         )}
         {wall?.banners.map((b) => (
