@@ -22,6 +22,7 @@ const { values } = parseArgs({
   options: {
     directors: { type: "string", default: "2" },
     instances: { type: "string", default: "2" },
+    segments: { type: "string", default: "1" },
     port: { type: "string", default: process.env.LAB_HUB_PORT ?? "8080" },
     prefix: { type: "string", default: "lvsdk-lab-" },
     keep: { type: "boolean", default: false },
@@ -115,14 +116,14 @@ if (problem !== null) {
 const teardown = createTeardown(log);
 try {
   const lab = await startLab(
-    { prefix: values.prefix, directors: Number(values.directors), instances: Number(values.instances), port: Number(values.port), keepWork: values.keep, log },
+    { prefix: values.prefix, directors: Number(values.directors), instances: Number(values.instances), segments: Number(values.segments), port: Number(values.port), keepWork: values.keep, log },
     teardown,
   );
   const api = await hubClient(lab.hub.url, lab.admin.user, lab.admin.password);
   for (const end = Date.now() + READY_TIMEOUT_MS; !electedAsPlanned(lab.plan, await api.cluster()); await new Promise((r) => setTimeout(r, 250))) {
     if (Date.now() > end) throw new Error(`the directors did not elect as planned within ${READY_TIMEOUT_MS} ms; logs in ${lab.work}`);
   }
-  const layout = lab.plan.instances.map((i) => `${i.name} (VRID ${i.vrid}, VIP ${i.vip}) MASTER ${i.master}`).join("; ");
+  const layout = lab.plan.instances.map((i) => `${i.name} (VRID ${i.vrid}, VIP ${i.vip}${lab.plan.instances.some((o) => o.segment > 0) ? `, segment ${i.segment}` : ""}) MASTER ${i.master}`).join("; ");
   process.stdout.write(`
 lvsdeck netns lab running: open ${lab.hub.url} in a browser (Ctrl-C stops it and removes everything)
 sign in as ${lab.admin.user} with the one-time password ${lab.admin.password}

@@ -5,6 +5,7 @@ import type { ChildProcess } from "node:child_process";
 import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { DirectorPlan, LabPlan } from "./plan";
+import { instancesOf } from "./plan";
 import type { ProcessSet } from "./processes";
 import { stopChild } from "./processes";
 
@@ -31,7 +32,7 @@ export interface KeepalivedFiles {
 
 /** keepalived.conf of one director: every instance of the plan, with this director's priority in each. */
 export function keepalivedConf(plan: LabPlan, director: DirectorPlan, files: Pick<KeepalivedFiles, "vrrpNotifyFifo" | "notifyFifo">): string {
-  const instances = plan.instances.map((instance) => {
+  const instances = instancesOf(plan, director).map((instance) => {
     const member = instance.members.find((m) => m.director === director.id);
     if (member === undefined) throw new Error(`${director.id} is not in ${instance.name}`);
     return `vrrp_instance ${instance.name} {

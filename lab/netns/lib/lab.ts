@@ -13,7 +13,7 @@ import { writeRecordedIpvsadm } from "./ipvsadmScript";
 import { KEEPALIVED, createDaemon } from "./keepalived";
 import type { Daemon } from "./keepalived";
 import { createNetwork, deleteNamespaces } from "./network";
-import { planLab } from "./plan";
+import { instancesOf, planLab } from "./plan";
 import type { DirectorPlan, LabPlan, PlanOptions } from "./plan";
 import { createProcessSet, spawnIn, startHolder, stopChild } from "./processes";
 import { startRelay } from "./relay";
@@ -101,14 +101,14 @@ export async function startLab(options: LabOptions, teardown: Teardown): Promise
 
   const agentMain = stageAgent(work);
   createNetwork(plan);
-  const vips = plan.instances.map((i) => i.vip);
   const logFile = (director: DirectorPlan, what: string) => openSync(join(work, `${director.id}.${what}.log`), "a");
   const directors = await Promise.all(
     plan.directors.map(async (director): Promise<LabDirector> => {
       const holderPid = await startHolder(director.ns, processes);
       const keepalived = createDaemon({ plan, director, work, holderPid, processes });
       teardown.defer(`stop keepalived on ${director.id}`, () => keepalived.stop());
-      const ipvsadm = writeRecordedIpvsadm(join(work, `${director.id}.ipvs`), vips);
+      // Each director's IPVS has services behind the VIPs of its own segment's instances.
+      const ipvsadm = writeRecordedIpvsadm(join(work, `${director.id}.ipvs`), instancesOf(plan, director).map((i) => i.vip));
       // The agent's hub URL is the same as the browser's: the relay listens on the hub's port in the namespace.
       const relayLog = logFile(director, "relay");
       const relay = processes.add(spawnIn(holderPid, false, process.execPath, ["--import", "tsx", RELAY_MAIN, `127.0.0.1:${hub.port}`, hubSocket], { cwd: REPO_ROOT, stdio: ["pipe", "pipe", relayLog] }));

@@ -1,4 +1,4 @@
-// The lab's network: one namespace holding a bridge, and one namespace per director (and the bench's
+// The lab's network: one namespace holding a bridge per L2 segment, and one namespace per director (and the bench's
 // hub) with a veth into it. Both ends of every veth are created inside namespaces of ours and every
 // address is in 198.51.100.0/24: the host's own network namespace is never changed.
 import { execFileSync } from "node:child_process";
@@ -53,6 +53,11 @@ export function deleteNamespaces(prefix: string): string[] {
   return deleted;
 }
 
+/** The bridge of one L2 segment, in the bridge namespace: `br0`, `br1`, … */
+export function bridgeOf(segment: number): string {
+  return `br${segment}`;
+}
+
 /** The bridge port of a director or the hub: `vb0` is the hub's (if any), then `vb1`… for d1… */
 export function bridgePort(plan: LabPlan, ns: string): string {
   const index = namespacesOf(plan).indexOf(ns) - 1;
@@ -64,14 +69,17 @@ export function bridgePort(plan: LabPlan, ns: string): string {
 export function createNetwork(plan: LabPlan): void {
   deleteNamespaces(plan.prefix);
   ip("netns", "add", plan.bridgeNs);
-  ip("-n", plan.bridgeNs, "link", "add", "br0", "type", "bridge");
-  ip("-n", plan.bridgeNs, "link", "set", "br0", "up");
-  const members = [...(plan.hub === null ? [] : [plan.hub]), ...plan.directors];
-  for (const { ns, address } of members) {
+  for (const segment of new Set([0, ...plan.directors.map((d) => d.segment)])) {
+    ip("-n", plan.bridgeNs, "link", "add", bridgeOf(segment), "type", "bridge");
+    ip("-n", plan.bridgeNs, "link", "set", bridgeOf(segment), "up");
+  }
+  // The bench's hub namespace sits on segment 0.
+  const members = [...(plan.hub === null ? [] : [{ ...plan.hub, segment: 0 }]), ...plan.directors];
+  for (const { ns, address, segment } of members) {
     const port = bridgePort(plan, ns);
     ip("netns", "add", ns);
     ip("-n", plan.bridgeNs, "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", ns);
-    ip("-n", plan.bridgeNs, "link", "set", port, "master", "br0", "up");
+    ip("-n", plan.bridgeNs, "link", "set", port, "master", bridgeOf(segment), "up");
     ip("-n", ns, "link", "set", "lo", "up");
     ip("-n", ns, "link", "set", "eth0", "up");
     ip("-n", ns, "addr", "add", `${address}/24`, "dev", "eth0");
@@ -85,7 +93,8 @@ export function createNetwork(plan: LabPlan): void {
  */
 export function setOnBridge(plan: LabPlan, ns: string, on: boolean): void {
   const port = bridgePort(plan, ns);
-  if (on) ip("-n", plan.bridgeNs, "link", "set", port, "master", "br0");
+  const segment = plan.directors.find((d) => d.ns === ns)?.segment ?? 0;
+  if (on) ip("-n", plan.bridgeNs, "link", "set", port, "master", bridgeOf(segment));
   else ip("-n", plan.bridgeNs, "link", "set", port, "nomaster");
 }
 

@@ -1,8 +1,24 @@
 import { describe, expect, it } from "vitest";
 import { keepalivedConf } from "./keepalived";
-import { directorOf, namespacesOf, planLab } from "./plan";
+import { directorOf, instancesOf, namespacesOf, planLab } from "./plan";
 
 describe("planLab", () => {
+  it("puts two pairs on separate segments that reuse one VRID, each with VIPs of its own", () => {
+    const plan = planLab({ prefix: "lvsdk-labp-", directors: 4, segments: 2, directorId: (i) => ["pa1", "pa2", "pb1", "pb2"][i - 1] ?? "" });
+    expect(plan.directors.map((d) => [d.id, d.segment])).toEqual([["pa1", 0], ["pa2", 0], ["pb1", 1], ["pb2", 1]]);
+    expect(plan.instances.map((i) => [i.name, i.vrid, i.vip, i.master, i.segment, i.members.map((m) => m.director)])).toEqual([
+      ["VI_88", 88, "198.51.100.100", "pa1", 0, ["pa1", "pa2"]],
+      ["VI_88", 88, "198.51.100.101", "pb1", 1, ["pb1", "pb2"]],
+    ]);
+    const pb2 = directorOf(plan, "pb2");
+    expect(instancesOf(plan, pb2).map((i) => i.vip)).toEqual(["198.51.100.101"]);
+    const conf = keepalivedConf(plan, pb2, { vrrpNotifyFifo: "/w/pb2.fifo", notifyFifo: null });
+    expect(conf).toContain("virtual_router_id 88");
+    expect(conf).toContain("198.51.100.101/24");
+    expect(conf).not.toContain("198.51.100.100/24");
+    expect(() => planLab({ prefix: "lvsdk-labp-", directors: 3, segments: 2 })).toThrow("segments");
+  });
+
   it("lays out the seed pair: VRID 88, VIP 198.51.100.100, priorities 200/100, lvs-dir-01 MASTER", () => {
     const plan = planLab({ prefix: "lvsdk-lab-" });
     expect(plan.directors.map((d) => [d.id, d.ns, d.address])).toEqual([
@@ -19,6 +35,7 @@ describe("planLab", () => {
           { director: "lvs-dir-01", priority: 200, initialState: "MASTER" },
           { director: "lvs-dir-02", priority: 100, initialState: "BACKUP" },
         ],
+        segment: 0,
       },
     ]);
     expect(namespacesOf(plan)).toEqual(["lvsdk-lab-br", "lvsdk-lab-d1", "lvsdk-lab-d2"]);

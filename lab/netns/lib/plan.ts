@@ -21,6 +21,8 @@ export interface DirectorPlan {
   ns: string;
   /** Its address on the lab bridge (198.51.100.11 and up). */
   address: string;
+  /** The L2 segment (bridge `br<segment>`) its eth0 is plugged into; 0 unless the lab has several. */
+  segment: number;
 }
 
 /** One director's part in a VRRP instance. */
@@ -38,6 +40,8 @@ export interface InstancePlan {
   /** The director with the highest priority: MASTER whenever its keepalived runs (preemption). */
   master: string;
   members: InstanceMember[];
+  /** The L2 segment its adverts travel on: a VRID is unique per segment only, so segments may reuse one. */
+  segment: number;
 }
 
 /** The whole lab. */
@@ -63,6 +67,12 @@ export interface PlanOptions {
   hubNamespace?: boolean;
   /** Director id from its 1-based index; default `lvs-dir-01`, `lvs-dir-02`, … */
   directorId?: (index: number) => string;
+  /**
+   * Independent keepalived groups on separate L2 segments (default 1). The directors are split evenly
+   * between them, and every segment runs the same instances (the same VRIDs, as fleets reuse them) with
+   * VIPs of its own: segment s gets VIPs 198.51.100.(100 + s * instances + j).
+   */
+  segments?: number;
 }
 
 const defaultDirectorId = (index: number) => `lvs-dir-${String(index).padStart(2, "0")}`;
@@ -79,20 +89,33 @@ export function planLab(options: PlanOptions): LabPlan {
   if (!/^[a-z][a-z0-9-]{0,20}-$/.test(prefix)) throw new Error(`namespace prefix must look like "lvsdk-lab-", not "${prefix}"`);
   const n = count(options.directors ?? 2, "the number of directors", 2, MAX_DIRECTORS);
   const k = count(options.instances ?? 1, "the number of VRRP instances", 1, MAX_INSTANCES);
+  const segments = count(options.segments ?? 1, "the number of segments", 1, Math.floor(MAX_DIRECTORS / 2));
+  if (n % segments !== 0 || n / segments < 2) throw new Error(`${n} directors cannot be split into ${segments} segments of at least 2`);
+  if (k * segments > MAX_INSTANCES) throw new Error(`${k} instances on ${segments} segments need more than ${MAX_INSTANCES} VIPs`);
+  const perSegment = n / segments;
   const idOf = options.directorId ?? defaultDirectorId;
-  const directors = Array.from({ length: n }, (_, i): DirectorPlan => ({ index: i + 1, id: idOf(i + 1), ns: `${prefix}d${i + 1}`, address: `198.51.100.${11 + i}` }));
-  const instances = Array.from({ length: k }, (_, j): InstancePlan => {
-    const vrid = FIRST_VRID + j;
-    // Director j (mod N) is this instance's MASTER; the others follow it in order, each 10 lower.
-    const members = directors.map((_, i): InstanceMember => {
-      const rank = (i - (j % n) + n) % n;
-      const director = directors[i] as DirectorPlan;
-      return rank === 0
-        ? { director: director.id, priority: MASTER_PRIORITY, initialState: "MASTER" }
-        : { director: director.id, priority: BACKUP_PRIORITY - 10 * (rank - 1), initialState: "BACKUP" };
+  const directors = Array.from({ length: n }, (_, i): DirectorPlan => ({
+    index: i + 1,
+    id: idOf(i + 1),
+    ns: `${prefix}d${i + 1}`,
+    address: `198.51.100.${11 + i}`,
+    segment: Math.floor(i / perSegment),
+  }));
+  const instances = Array.from({ length: segments }, (_, segment) => {
+    const group = directors.filter((d) => d.segment === segment);
+    return Array.from({ length: k }, (_, j): InstancePlan => {
+      const vrid = FIRST_VRID + j;
+      // Director j (mod N) of the segment is this instance's MASTER; the others follow it in order, each 10 lower.
+      const members = group.map((director, i): InstanceMember => {
+        const rank = (i - (j % perSegment) + perSegment) % perSegment;
+        return rank === 0
+          ? { director: director.id, priority: MASTER_PRIORITY, initialState: "MASTER" }
+          : { director: director.id, priority: BACKUP_PRIORITY - 10 * (rank - 1), initialState: "BACKUP" };
+      });
+      const vip = `198.51.100.${100 + segment * k + j}`;
+      return { name: `VI_${vrid}`, vrid, vip, master: (group[j % perSegment] as DirectorPlan).id, members, segment };
     });
-    return { name: `VI_${vrid}`, vrid, vip: `198.51.100.${100 + j}`, master: (directors[j % n] as DirectorPlan).id, members };
-  });
+  }).flat();
   return {
     prefix,
     bridgeNs: `${prefix}br`,
@@ -105,6 +128,11 @@ export function planLab(options: PlanOptions): LabPlan {
 /** Every namespace of the plan, the bridge first. */
 export function namespacesOf(plan: LabPlan): string[] {
   return [plan.bridgeNs, ...(plan.hub === null ? [] : [plan.hub.ns]), ...plan.directors.map((d) => d.ns)];
+}
+
+/** The instances a director takes part in (those of its segment). */
+export function instancesOf(plan: LabPlan, director: DirectorPlan): InstancePlan[] {
+  return plan.instances.filter((instance) => instance.segment === director.segment);
 }
 
 /** The director of the plan with this id, or an error naming the ones there are. */
