@@ -11,6 +11,7 @@ export * from "./rest";
 export * from "./parse";
 export * from "./delta";
 export * from "./alerts";
+export * from "./verdicts";
 export * from "./summary";
 export * from "./connections";
 export * from "./auth";

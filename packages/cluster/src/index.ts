@@ -1,0 +1,21 @@
+export type { ParsedServiceKey } from "./keys";
+export { normalizeVip, parseServiceKey, vipInScope, vipOfServiceKey } from "./keys";
+export type { FreshDirector } from "./staleness";
+export { STALE_AFTER_TICKS, isFresh, isStaleAt, staleReason } from "./staleness";
+export type { VrrpGroup, VrrpMember } from "./groups";
+export { groupOnWire, liveServices, vrrpGroups } from "./groups";
+export type { ActiveDrain, RecordedTransition, VerdictInput, VerdictOptions } from "./verdictOptions";
+export {
+  DEFAULT_DRAIN_STUCK_AFTER_MS,
+  DEFAULT_FLAP_TRANSITIONS,
+  DEFAULT_FLAP_WINDOW_MS,
+  DEFAULT_MAX_DIFFERENCES_LISTED,
+  alertOfVerdict,
+  defaultVerdictOptions,
+  verdictSeverity,
+} from "./verdictOptions";
+export { compareVerdicts, deriveVerdicts } from "./deriveVerdicts";
+export type { VerdictChanges, VerdictTracker } from "./verdictTracker";
+export { createVerdictTracker } from "./verdictTracker";
+export type { HealthStatus } from "./health";
+export { clusterHealth, groupInScope, healthStatuses, scopeHealth, statusOf, statusOfVerdict, verdictInScope, verdictsOfGroup, verdictsOfVip, vipsOfVerdict } from "./health";

@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { createVerdictTracker, deriveVerdicts } from "./index";
+import { SEED_VIP, SEED_VRID, T0, verdictInput, director, realServer, seedCluster, seedService, service, vrrp } from "./fixtures";
+
+const rules = (verdicts: { kind: string }[]) => verdicts.map((a) => a.kind);
+const MINUTE = 60_000;
+
+describe("all-real-servers-down", () => {
+  const allOut = seedService({ rs1: { health: "down", weight: 0 }, rs2: { weight: 0 } });
+
+  it("is raised for the MASTER's service when every real server is down or at weight 0, and cleared when one returns", () => {
+    const tracker = createVerdictTracker();
+    const both = (svc: typeof allOut) => seedCluster({ dir01: { services: [svc] }, dir02: { services: [svc] } });
+    const down = tracker.update(verdictInput(both(allOut)));
+    expect(down.raised).toMatchObject([
+      { kind: "all-real-servers-down", severity: "critical", scope: { service: "TCP 192.168.50.100:443" } },
+    ]);
+    expect(down.raised[0]?.message).toBe("all 2 real servers of TCP 192.168.50.100:443 are out on lvs-dir-01: 1 down, 1 at weight 0");
+    const back = tracker.update(verdictInput(both(seedService({ rs1: { health: "down" } }))));
+    expect(rules(back.cleared)).toEqual(["all-real-servers-down"]);
+  });
+
+  it("ignores the BACKUP's table, a stale MASTER, unknown health and services without real servers", () => {
+    expect(rules(deriveVerdicts(verdictInput(seedCluster({ dir02: { services: [allOut] } }))))).toEqual(["tables-differ"]);
+    expect(rules(deriveVerdicts(verdictInput(seedCluster({ dir01: { services: [allOut], stale: true } }))))).toEqual(["no-master", "stale-director"]);
+    const unknown = seedService({ rs1: { health: "unknown" }, rs2: { health: "down" } });
+    expect(deriveVerdicts(verdictInput(seedCluster({ dir01: { services: [unknown] }, dir02: { services: [unknown] } })))).toEqual([]);
+    const empty = service(SEED_VIP, 80, []);
+    expect(deriveVerdicts(verdictInput(seedCluster({ dir01: { services: [seedService(), empty] } })))).toMatchObject([{ kind: "tables-differ" }]);
+  });
+
+  it("only looks at services on VIPs the director is MASTER of, plus fwmark services, or all on a standalone director", () => {
+    const otherVip = service("192.168.60.1", 443, [realServer("10.0.0.1", 443, { health: "down" })]);
+    const fwmark = { ...service("192.168.60.2", 0, [realServer("10.0.0.2", 0, { weight: 0 })]), key: "FWM 100" as never, address: null, port: null, fwmark: 100 };
+    const master = director("lvs-dir-01", { vrrp: [vrrp(SEED_VRID, "MASTER", [SEED_VIP])], services: [seedService(), otherVip, fwmark] });
+    expect(deriveVerdicts(verdictInput([master])).map((a) => a.scope.service)).toEqual(["FWM 100"]);
+    const standalone = director("lvs-solo", { services: [otherVip] });
+    expect(deriveVerdicts(verdictInput([standalone])).map((a) => a.scope.service)).toEqual(["TCP 192.168.60.1:443"]);
+  });
+});
+
+describe("drain-stuck", () => {
+  const drains = [{ service: "TCP 192.168.50.100:443", realServer: "192.168.50.11:443", startedAt: T0 }];
+  const draining = (activeConns: number, weight = 0) => {
+    const svc = seedService({ rs1: { weight, activeConns } });
+    return seedCluster({ dir01: { services: [svc] }, dir02: { services: [svc] } });
+  };
+
+  it("is raised ten minutes after the drain began while connections remain, and cleared when they are gone", () => {
+    const tracker = createVerdictTracker();
+    expect(tracker.update(verdictInput(draining(5), { drains, now: T0 + 9 * MINUTE })).raised).toEqual([]);
+    const stuck = tracker.update(verdictInput(draining(5), { drains, now: T0 + 10 * MINUTE }));
+    expect(stuck.raised).toMatchObject([
+      { kind: "drain-stuck", severity: "warning", since: T0 + 10 * MINUTE, scope: { service: "TCP 192.168.50.100:443", realServer: "192.168.50.11:443" } },
+    ]);
+    expect(stuck.raised[0]?.message).toBe(
+      "drain of 192.168.50.11:443 in TCP 192.168.50.100:443 stuck: active connections 5 on lvs-dir-01, 5 on lvs-dir-02 after 10 min",
+    );
+    expect(tracker.update(verdictInput(draining(3), { drains, now: T0 + 12 * MINUTE })).active).toMatchObject([{ since: T0 + 10 * MINUTE }]);
+    expect(rules(tracker.update(verdictInput(draining(0), { drains, now: T0 + 13 * MINUTE })).cleared)).toEqual(["drain-stuck"]);
+  });
+
+  it("is not raised once the weight is back, and honours drainStuckAfterMs", () => {
+    expect(deriveVerdicts(verdictInput(draining(5, 2), { drains, now: T0 + 20 * MINUTE }))).toEqual([]);
+    expect(rules(deriveVerdicts(verdictInput(draining(5), { drains, now: T0 + MINUTE }), { drainStuckAfterMs: MINUTE }))).toEqual(["drain-stuck"]);
+  });
+});

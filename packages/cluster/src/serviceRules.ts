@@ -1,0 +1,62 @@
+import type { DirectorView, RealServer, Verdict } from "@lvsdeck/protocol";
+import type { VerdictInput, VerdictOptions } from "./verdictOptions";
+import { makeVerdict } from "./verdictOptions";
+import { liveServices } from "./groups";
+import { isFresh } from "./staleness";
+
+function isOut(server: RealServer): boolean {
+  return server.health === "down" || server.weight === 0;
+}
+
+/** all-real-servers-down: a live service on a fresh MASTER whose real servers (at least one) are all down or at weight 0. */
+export function allRealServersDownVerdicts(directors: readonly DirectorView[], now: number): Verdict[] {
+  const found = new Map<string, { directors: string[]; down: number; quiesced: number; total: number }>();
+  for (const view of directors) {
+    if (!isFresh(view)) continue;
+    for (const service of liveServices(view)) {
+      const servers = service.realServers;
+      if (servers.length === 0 || !servers.every(isOut)) continue;
+      const down = servers.filter((s) => s.health === "down").length;
+      const entry = found.get(service.key) ?? { directors: [], down, quiesced: servers.length - down, total: servers.length };
+      entry.directors.push(view.id);
+      found.set(service.key, entry);
+    }
+  }
+  return [...found].map(([service, e]) =>
+    makeVerdict(
+      "all-real-servers-down",
+      { service },
+      `all ${e.total} real servers of ${service} are out on ${e.directors.sort().join(" and ")}: ${e.down} down, ${e.quiesced} at weight 0`,
+      now,
+    ),
+  );
+}
+
+/** drain-stuck: a drained real server that still has active connections `drainStuckAfterMs` after the drain began. */
+export function drainStuckVerdicts(input: VerdictInput, options: VerdictOptions): Verdict[] {
+  const verdicts: Verdict[] = [];
+  for (const drain of input.drains) {
+    const stuckAt = drain.startedAt + options.drainStuckAfterMs;
+    if (input.now < stuckAt) continue;
+    const holders = input.directors.filter(isFresh).flatMap((view) => {
+      const service = view.snapshot.services.find((s) => s.key === drain.service);
+      const server = service?.realServers.find((r) => r.key === drain.realServer);
+      return server ? [{ director: view.id, server }] : [];
+    });
+    // The operator gave the weight back everywhere: the drain is over even if nobody removed it from the list yet.
+    if (holders.every((h) => h.server.weight > 0)) continue;
+    const busy = holders.filter((h) => h.server.activeConns > 0);
+    if (busy.length === 0) continue;
+    const counts = busy.map((h) => `${h.server.activeConns} on ${h.director}`).join(", ");
+    const minutes = Math.floor((input.now - drain.startedAt) / 60_000);
+    verdicts.push(
+      makeVerdict(
+        "drain-stuck",
+        { service: drain.service, realServer: drain.realServer },
+        `drain of ${drain.realServer} in ${drain.service} stuck: active connections ${counts} after ${minutes} min`,
+        stuckAt,
+      ),
+    );
+  }
+  return verdicts;
+}

@@ -1,0 +1,99 @@
+import type { Alert, DirectorId, DirectorView, RealServerKey, ServiceKey, Verdict, VerdictKind, VerdictScope } from "@lvsdeck/protocol";
+
+/** Transitions of one VRID on one director within the window that count as flapping. */
+export const DEFAULT_FLAP_TRANSITIONS = 4;
+/** The sliding window in which flapping transitions are counted (ms): five minutes. */
+export const DEFAULT_FLAP_WINDOW_MS = 5 * 60_000;
+/** How long a drained real server may keep active connections before the drain is stuck (ms): ten minutes. */
+export const DEFAULT_DRAIN_STUCK_AFTER_MS = 10 * 60_000;
+/** Most table differences spelled out in one tables-differ message; the rest are counted. */
+export const DEFAULT_MAX_DIFFERENCES_LISTED = 3;
+
+/** Thresholds of the verdict rules; every field has a default above. */
+export interface VerdictOptions {
+  /** Transitions that make a VRID flapping on one director. */
+  flapTransitions: number;
+  /** Window for counting them (ms). */
+  flapWindowMs: number;
+  /** Age after which a drain with active connections is stuck (ms). */
+  drainStuckAfterMs: number;
+  /** Differences listed in a tables-differ message before "and N more". */
+  maxDifferencesListed: number;
+}
+
+/** The defaults of {@link VerdictOptions}. */
+export const defaultVerdictOptions: VerdictOptions = {
+  flapTransitions: DEFAULT_FLAP_TRANSITIONS,
+  flapWindowMs: DEFAULT_FLAP_WINDOW_MS,
+  drainStuckAfterMs: DEFAULT_DRAIN_STUCK_AFTER_MS,
+  maxDifferencesListed: DEFAULT_MAX_DIFFERENCES_LISTED,
+};
+
+/** Fills the unset fields of partial options with the defaults. */
+export function resolveVerdictOptions(options: Partial<VerdictOptions> = {}): VerdictOptions {
+  return { ...defaultVerdictOptions, ...options };
+}
+
+/** A VRRP transition the hub recorded, as the flapping rule needs it (`at` in ms since the epoch). */
+export interface RecordedTransition {
+  director: DirectorId | string;
+  vrid: number;
+  at: number;
+}
+
+/** A drain started by an operator: the real server's weight was set to 0 at `startedAt`. */
+export interface ActiveDrain {
+  service: ServiceKey | string;
+  realServer: RealServerKey | string;
+  startedAt: number;
+}
+
+/** Everything the verdict rules look at, taken at one moment `now` (hub clock, ms). */
+export interface VerdictInput {
+  directors: readonly DirectorView[];
+  now: number;
+  recentTransitions: readonly RecordedTransition[];
+  drains: readonly ActiveDrain[];
+}
+
+/** The severity of each kind of verdict. */
+export const verdictSeverity = {
+  "split-brain": "critical",
+  "vip-on-two-directors": "critical",
+  "no-master": "critical",
+  flapping: "warning",
+  "all-real-servers-down": "critical",
+  "stale-director": "warning",
+  "tables-differ": "warning",
+  "drain-stuck": "warning",
+} as const satisfies Record<VerdictKind, Verdict["severity"]>;
+
+/** The VIPs of a scope as alerts spell them: sorted and joined with `,`. */
+function joinedVips(scope: VerdictScope): string | undefined {
+  return scope.vips === undefined || scope.vips.length === 0 ? undefined : scope.vips.join(",");
+}
+
+/** Builds a verdict whose id is derived from its kind and scope, so it stays the same while the condition holds. */
+export function makeVerdict(kind: VerdictKind, scope: VerdictScope, message: string, since: number): Verdict {
+  // A stale director is one condition whatever VIPs it last reported; its VIPs are there for scoping.
+  const vip = kind === "stale-director" ? undefined : joinedVips(scope);
+  const fields = { vrid: scope.vrid, vip, director: scope.director, service: scope.service, realServer: scope.realServer };
+  const parts = (["vrid", "vip", "director", "service", "realServer"] as const)
+    .filter((key) => fields[key] !== undefined)
+    .map((key) => `${key}=${String(fields[key])}`);
+  return { id: [kind, ...parts].join("|"), kind, severity: verdictSeverity[kind], message, since, scope };
+}
+
+/** A verdict as `/api/alerts`, metrics and webhooks show it: `rule` and one `vip` field, same id. */
+export function alertOfVerdict(verdict: Verdict): Alert {
+  const { scope } = verdict;
+  const vip = joinedVips(scope);
+  const alertScope: Alert["scope"] = {
+    ...(scope.vrid !== undefined && { vrid: scope.vrid }),
+    ...(vip !== undefined && { vip }),
+    ...(scope.director !== undefined && { director: scope.director }),
+    ...(scope.service !== undefined && { service: scope.service }),
+    ...(scope.realServer !== undefined && { realServer: scope.realServer }),
+  };
+  return { id: verdict.id, rule: verdict.kind, severity: verdict.severity, message: verdict.message, since: verdict.since, scope: alertScope };
+}

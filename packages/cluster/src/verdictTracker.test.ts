@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { createVerdictTracker } from "./index";
+import { SEED_VIP, SEED_VRID, T0, verdictInput, seedCluster, vrrp } from "./fixtures";
+
+const TICK = 1000;
+
+describe("alert tracker on a recorded failover", () => {
+  // lvs-dir-01's agent dies while MASTER; keepalived on lvs-dir-02 takes over three adverts later.
+  const sequence = [
+    { now: T0, directors: seedCluster() },
+    { now: T0 + 4 * TICK, directors: seedCluster({ dir01: { stale: true } }) },
+    { now: T0 + 5 * TICK, directors: seedCluster({ dir01: { connected: false } }) },
+    {
+      now: T0 + 7 * TICK,
+      directors: seedCluster({ dir01: { connected: false }, dir02: { vrrp: [vrrp(SEED_VRID, "MASTER", [SEED_VIP])], vipsPresent: [SEED_VIP] } }),
+    },
+    { now: T0 + 60 * TICK, directors: seedCluster({ dir02: { vrrp: [vrrp(SEED_VRID, "MASTER", [SEED_VIP])], vipsPresent: [SEED_VIP] } }) },
+  ];
+
+  it("raises, keeps and clears each alert once, with ids and since stable", () => {
+    const tracker = createVerdictTracker();
+    const steps = sequence.map((step) => tracker.update(verdictInput(step.directors, { now: step.now })));
+    const ids = (verdicts: { id: string }[]) => verdicts.map((a) => a.id);
+
+    expect(steps[0]?.active).toEqual([]);
+    expect(ids(steps[1]!.raised)).toEqual([`no-master|vrid=88|vip=${SEED_VIP}`, "stale-director|director=lvs-dir-01"]);
+    expect(steps[2]!.raised).toEqual([]);
+    expect(steps[2]!.updated.map((a) => a.message)).toEqual(["lvs-dir-01 is stale: agent disconnected"]);
+    expect(steps[2]!.active.map((a) => a.since)).toEqual([T0 + 4 * TICK, T0 + 4 * TICK]);
+    expect(ids(steps[3]!.cleared)).toEqual([`no-master|vrid=88|vip=${SEED_VIP}`]);
+    expect(steps[3]!.active).toMatchObject([{ id: "stale-director|director=lvs-dir-01", since: T0 + 4 * TICK }]);
+    // lvs-dir-01 is back and MASTER again by preemption in its report while lvs-dir-02 is still MASTER.
+    expect(steps[4]!.raised.map((a) => a.kind)).toEqual(["split-brain", "vip-on-two-directors"]);
+    expect(steps[4]!.cleared.map((a) => a.kind)).toEqual(["stale-director"]);
+    expect(tracker.active().map((a) => a.severity)).toEqual(["critical", "critical"]);
+  });
+});

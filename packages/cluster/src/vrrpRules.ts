@@ -1,0 +1,59 @@
+import type { Verdict, VerdictScope } from "@lvsdeck/protocol";
+import type { VerdictInput, VerdictOptions } from "./verdictOptions";
+import { makeVerdict } from "./verdictOptions";
+import type { VrrpGroup, VrrpMember } from "./groups";
+import { directorNames } from "./groups";
+
+/** A VRRP instance group: one with a VRID. */
+export type InstanceGroup = VrrpGroup & { vrid: number };
+
+/** The scope of a verdict about a whole group. */
+export function groupScope(group: InstanceGroup): VerdictScope {
+  return { group: group.key, vrid: group.vrid, vips: group.vips };
+}
+
+function describe(member: VrrpMember): string {
+  return `${member.director.id} ${member.state}${member.fresh ? "" : " (stale)"}`;
+}
+
+/** split-brain: two or more fresh directors are MASTER of the same VRRP group. */
+export function splitBrainVerdicts(groups: readonly InstanceGroup[], now: number): Verdict[] {
+  return groups.flatMap((group) => {
+    const masters = directorNames(group.members.filter((m) => m.fresh && m.state === "MASTER"));
+    if (masters.length < 2) return [];
+    return [makeVerdict("split-brain", groupScope(group), `split brain on ${group.label}: MASTER on ${masters.join(" and ")}`, now)];
+  });
+}
+
+/** no-master: a VRRP group with no fresh MASTER among the directors that carry it. */
+export function noMasterVerdicts(groups: readonly InstanceGroup[], now: number): Verdict[] {
+  return groups.flatMap((group) => {
+    if (group.members.some((m) => m.fresh && m.state === "MASTER")) return [];
+    const states = [...group.members].sort((a, b) => a.director.id.localeCompare(b.director.id)).map(describe);
+    return [makeVerdict("no-master", groupScope(group), `no MASTER for ${group.label}: ${states.join(", ")}`, now)];
+  });
+}
+
+/** flapping: at least `flapTransitions` transitions of one VRID on one director within `flapWindowMs`. */
+export function flappingVerdicts(input: VerdictInput, options: VerdictOptions): Verdict[] {
+  const from = input.now - options.flapWindowMs;
+  const byScope = new Map<string, { director: string; vrid: number; times: number[] }>();
+  for (const t of input.recentTransitions) {
+    if (t.at < from) continue;
+    const key = `${t.director}\u0000${t.vrid}`;
+    const entry = byScope.get(key) ?? { director: t.director, vrid: t.vrid, times: [] };
+    entry.times.push(t.at);
+    byScope.set(key, entry);
+  }
+  const minutes = Math.round(options.flapWindowMs / 60_000);
+  return [...byScope.values()]
+    .filter((e) => e.times.length >= options.flapTransitions)
+    .map((e) =>
+      makeVerdict(
+        "flapping",
+        { vrid: e.vrid, director: e.director },
+        `VRID ${e.vrid} on ${e.director} flapping: ${e.times.length} transitions in ${minutes} min`,
+        Math.min(...e.times),
+      ),
+    );
+}
