@@ -1,5 +1,5 @@
-import type { Alert, DirectorId, HubEvent, WeightChange } from "@lvsdeck/protocol";
-import { createAlertTracker, DEFAULT_FLAP_WINDOW_MS } from "./alerts";
+import type { Alert, DirectorId, HubEvent, Verdict, WeightChange } from "@lvsdeck/protocol";
+import { alertOfVerdict, createVerdictTracker, DEFAULT_FLAP_WINDOW_MS } from "@lvsdeck/cluster";
 import type { Fleet } from "./fleet";
 import type { EventStore } from "./store/eventStore";
 
@@ -8,14 +8,20 @@ export const HUB_EVENT_SOURCE = "hub" as DirectorId;
 /** Most VRRP transitions remembered for the flapping rule. */
 const MAX_RECENT_TRANSITIONS = 10_000;
 
-/** Evaluates the alert rules over the live model and records every raise and clear as an event. */
+/**
+ * Evaluates the health verdicts (@lvsdeck/cluster) over the live model, once for everyone, and records
+ * every raise and clear as an event. Alerts, metrics, webhooks and browsers all show these verdicts.
+ */
 export interface AlertMonitor {
-  /** Re-evaluates now; cheap enough to call on every change (about 12 ms for 200 directors). */
+  /** Re-evaluates now; cheap enough to call on every change of state (about 12 ms for 200 directors). */
   evaluate(): void;
   /** Feeds stored events: VRRP transitions count towards flapping. */
   noteEvent(event: HubEvent): void;
   /** Feeds weight changes: an applied weight 0 starts a drain, a later non-zero weight ends it. */
   noteWeightChange(change: WeightChange): void;
+  /** The verdicts that hold as of the last evaluation, critical first. */
+  verdicts(): Verdict[];
+  /** The same verdicts as alerts. */
   active(): Alert[];
 }
 
@@ -24,16 +30,20 @@ interface Deps {
   events: EventStore;
   now: () => number;
   onEvent: (event: HubEvent) => void;
-  onAlertsChanged: (alerts: Alert[]) => void;
+  /** Called after an evaluation that raised, cleared or changed a verdict. */
+  onVerdictsChanged: (verdicts: Verdict[]) => void;
+  /** Called after every evaluation, changed or not (the health frame follows the groups too). */
+  onEvaluated?: () => void;
   /** Called for every raise and clear (the optional webhook). */
   onAlertChange?: (type: "alert-raised" | "alert-cleared", alert: Alert, at: number) => void;
 }
 
 /** Creates the monitor. */
 export function createAlertMonitor(deps: Deps): AlertMonitor {
-  const tracker = createAlertTracker();
+  const tracker = createVerdictTracker();
   let transitions: { director: string; vrid: number; at: number }[] = [];
   const drains = new Map<string, { service: string; realServer: string; startedAt: number }>();
+  let alerts: Alert[] = [];
 
   const record = (alert: Alert, raised: boolean, at: number) => {
     const stored = deps.events.appendHubEvent({
@@ -49,15 +59,17 @@ export function createAlertMonitor(deps: Deps): AlertMonitor {
       const now = deps.now();
       transitions = transitions.filter((t) => now - t.at <= DEFAULT_FLAP_WINDOW_MS);
       const changes = tracker.update({ directors: deps.fleet.list(), now, recentTransitions: transitions, drains: [...drains.values()] });
-      for (const alert of changes.raised) {
+      alerts = changes.active.map(alertOfVerdict);
+      for (const alert of changes.raised.map(alertOfVerdict)) {
         record(alert, true, alert.since);
         deps.onAlertChange?.("alert-raised", alert, alert.since);
       }
-      for (const alert of changes.cleared) {
+      for (const alert of changes.cleared.map(alertOfVerdict)) {
         record(alert, false, now);
         deps.onAlertChange?.("alert-cleared", alert, now);
       }
-      if (changes.raised.length + changes.cleared.length + changes.updated.length > 0) deps.onAlertsChanged(changes.active);
+      if (changes.raised.length + changes.cleared.length + changes.updated.length > 0) deps.onVerdictsChanged(changes.active);
+      deps.onEvaluated?.();
     },
     noteEvent(stored) {
       if (stored.event.kind !== "vrrp-transition") return;
@@ -70,6 +82,7 @@ export function createAlertMonitor(deps: Deps): AlertMonitor {
       if (change.weight === 0) drains.set(key, { service: change.service, realServer: change.realServer, startedAt: change.requestedAt });
       else drains.delete(key);
     },
-    active: () => tracker.active(),
+    verdicts: () => tracker.active(),
+    active: () => alerts,
   };
 }

@@ -17,7 +17,8 @@ import { createAlertMonitor } from "./alertMonitor";
 import { createAlertWebhook } from "./alerts/webhook";
 import { hostname } from "node:os";
 import { createMetrics } from "./metrics";
-import type { DirectorId, HubEvent, Role } from "@lvsdeck/protocol";
+import type { ClusterHealth, DirectorId, HubEvent, Role } from "@lvsdeck/protocol";
+import { alertOfVerdict, clusterHealth } from "@lvsdeck/cluster";
 import { createApp } from "./createApp";
 import { createAuthStore } from "./auth/authStore";
 import { createAuditLog } from "./auth/auditLog";
@@ -75,6 +76,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     now,
     directors: () => fleet.list(),
     director: (id) => fleet.get(id),
+    health: () => health,
+    onStateChange: () => evaluateSoon(),
     mode: options.uiPushMode ?? "coalesce",
     flushMs: UI_FLUSH_MS,
     summaryFlushMs: UI_SUMMARY_FLUSH_MS,
@@ -90,9 +93,21 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     events,
     now,
     onEvent: (event) => ui.broadcast({ type: "event", event }),
-    onAlertsChanged: (alerts) => ui.broadcast({ type: "alerts", alerts }),
+    onVerdictsChanged: (verdicts) => ui.broadcast({ type: "alerts", alerts: verdicts.map(alertOfVerdict) }),
+    onEvaluated: () => publishHealth(),
     ...(webhook && { onAlertChange: webhook.notify }),
   });
+  // The groups and verdicts browsers show; sent whole whenever either changes.
+  let health: ClusterHealth = { groups: [], verdicts: [] };
+  let healthText = JSON.stringify(health);
+  const publishHealth = () => {
+    const next = clusterHealth(fleet.list(), alertMonitor.verdicts());
+    const text = JSON.stringify(next);
+    if (text === healthText) return;
+    health = next;
+    healthText = text;
+    ui.broadcast({ type: "health", serverTime: now(), health });
+  };
   const commands = createCommandRouter({
     fleet,
     send: (director, command) => agents.send(director, command),
@@ -122,7 +137,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       transitionTimes.observe(director.snapshot);
     }
     ui.directorChanged(director);
-    // Presence and staleness changes can raise alerts at once; data is re-evaluated on the timer.
+    // Presence and staleness changes can raise alerts at once; so do changes of state (the UI gateway
+    // reports them); counters alone are re-evaluated on the timer.
     if (change !== "data") evaluateSoon();
   });
   const sweeper = setInterval(() => {

@@ -1,6 +1,6 @@
 import type { AgentDelta, AgentHello, DirectorId, DirectorSnapshot, DirectorView } from "@lvsdeck/protocol";
 import { applyDelta } from "@lvsdeck/protocol";
-import { STALE_AFTER_TICKS } from "./limits";
+import { isStaleAt } from "@lvsdeck/cluster";
 
 interface DirectorEntry {
   view: DirectorView;
@@ -23,11 +23,6 @@ export interface Fleet {
   onChange(listener: (view: DirectorView, change: FleetChange) => void): void;
 }
 
-function isStale(view: DirectorView, now: number): boolean {
-  if (!view.connected || view.receivedAt === null || view.agent === null) return true;
-  return now - view.receivedAt > STALE_AFTER_TICKS * view.agent.tickMs;
-}
-
 /** Creates an empty fleet. */
 export function createFleet(): Fleet {
   const entries = new Map<DirectorId, DirectorEntry>();
@@ -38,7 +33,7 @@ export function createFleet(): Fleet {
     const entry = entries.get(director);
     if (!entry) return;
     const next = { ...entry.view, ...patch };
-    next.stale = isStale(next, now);
+    next.stale = isStaleAt(next, now);
     entry.view = next;
     emit(next, change);
   };
@@ -74,7 +69,7 @@ export function createFleet(): Fleet {
     sweep(now) {
       const flipped: DirectorId[] = [];
       for (const [id, entry] of entries) {
-        if (isStale(entry.view, now) !== entry.view.stale) {
+        if (isStaleAt(entry.view, now) !== entry.view.stale) {
           flipped.push(id);
           update(id, {}, now, "staleness");
         }

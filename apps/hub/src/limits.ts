@@ -1,5 +1,3 @@
-/** A director is stale once its data is older than this many of its agent's ticks. */
-export const STALE_AFTER_TICKS = 3;
 /** How often the hub re-evaluates staleness (ms); bounds how late "stale" is shown. */
 export const STALENESS_CHECK_MS = 250;
 /** Interval between WebSocket pings; a peer that missed one pong is terminated. */

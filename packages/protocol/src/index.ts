@@ -1,5 +1,5 @@
 /** Wire version; bump on any incompatible change to a schema below. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 export * from "./ids";
 export * from "./model";

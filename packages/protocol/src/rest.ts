@@ -3,6 +3,7 @@ import { directorIdSchema, realServerKeySchema, serviceKeySchema } from "./ids";
 import { realServerSchema, weightSchema } from "./model";
 import { simFaultSchema } from "./agentMessages";
 import { directorViewSchema, hubEventSchema, weightChangeSchema } from "./hubModel";
+import { clusterHealthSchema } from "./verdicts";
 
 /** `GET /api/health`. */
 export const healthResponseSchema = z.object({
@@ -16,11 +17,12 @@ export const healthResponseSchema = z.object({
 });
 export type HealthResponse = z.infer<typeof healthResponseSchema>;
 
-/** `GET /api/cluster`: the live model. */
+/** `GET /api/cluster`: the live model, with the hub's groups and health verdicts over it. */
 export const clusterResponseSchema = z.object({
   serverTime: z.number(),
   staleAfterTicks: z.number().int(),
   directors: z.array(directorViewSchema),
+  health: clusterHealthSchema,
 });
 export type ClusterResponse = z.infer<typeof clusterResponseSchema>;
 

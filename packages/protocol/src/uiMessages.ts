@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { directorViewSchema, hubEventSchema, weightChangeSchema } from "./hubModel";
 import { alertSchema } from "./alerts";
+import { clusterHealthSchema } from "./verdicts";
 import { directorIdSchema } from "./ids";
 import { directorCountersSchema, directorSummarySchema } from "./summary";
 
@@ -19,6 +20,12 @@ export const uiWeightChangeSchema = z.object({ type: z.literal("weight-change"),
 /** The full set of active alerts, sent whenever it changes. */
 export const uiAlertsSchema = z.object({ type: z.literal("alerts"), alerts: z.array(alertSchema) });
 
+/**
+ * The hub's groups and health verdicts, whole, whenever they change (and right after `hello`), within
+ * the viewer's VIP scope. Browsers show these; they derive no health of their own.
+ */
+export const uiHealthSchema = z.object({ type: z.literal("health"), serverTime: z.number(), health: clusterHealthSchema });
+
 /** Changed directors, summarised, for clients subscribed to summaries (overview, wall). */
 export const uiSummariesSchema = z.object({ type: z.literal("summaries"), serverTime: z.number(), directors: z.array(directorSummarySchema) });
 
@@ -35,6 +42,7 @@ export const hubToUiSchema = z.discriminatedUnion("type", [
   uiEventSchema,
   uiWeightChangeSchema,
   uiAlertsSchema,
+  uiHealthSchema,
   uiSummariesSchema,
   uiCountersSchema,
 ]);

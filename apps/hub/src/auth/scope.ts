@@ -1,4 +1,5 @@
 import type { DirectorView } from "@lvsdeck/protocol";
+import { vipInScope } from "@lvsdeck/cluster";
 
 /** A director's view reduced to the VIPs a principal may see: other services and VRRP instances are left out. */
 export function scopeView(view: DirectorView, scope: readonly string[] | null): DirectorView {
@@ -8,9 +9,9 @@ export function scopeView(view: DirectorView, scope: readonly string[] | null): 
     ...view,
     snapshot: {
       ...snapshot,
-      services: snapshot.services.filter((s) => s.address !== null && scope.includes(s.address)),
-      vrrp: snapshot.vrrp.filter((v) => v.vips.some((vip) => scope.includes(vip.split("/")[0] ?? vip))),
-      vipsPresent: snapshot.vipsPresent.filter((vip) => scope.includes(vip.split("/")[0] ?? vip)),
+      services: snapshot.services.filter((s) => s.address !== null && vipInScope(s.address, scope)),
+      vrrp: snapshot.vrrp.filter((v) => v.vips.some((vip) => vipInScope(vip, scope))),
+      vipsPresent: snapshot.vipsPresent.filter((vip) => vipInScope(vip, scope)),
     },
   };
 }

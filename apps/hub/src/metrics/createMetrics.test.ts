@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Alert, DirectorView } from "@lvsdeck/protocol";
 import { createMetrics } from "./index";
-import { T0, realServer, seedCluster, service, SEED_VIP } from "../alerts/fixtures";
-import { deriveAlerts } from "../alerts";
+import { T0, realServer, seedCluster, service, SEED_VIP } from "@lvsdeck/cluster/fixtures";
+import { alertOfVerdict, deriveVerdicts } from "@lvsdeck/cluster";
 
 const SVC = `director="lvs-dir-01",service="TCP 192.168.50.100:443"`;
 const RS11 = `${SVC},real_server="192.168.50.11:443"`;
@@ -20,7 +20,7 @@ function fleet(servers?: Parameters<typeof busyService>[0]): DirectorView[] {
   return seedCluster({ dir01: { services: [busyService(servers)], receivedAt: T0 - 2500 } });
 }
 
-async function scrape(directors: DirectorView[], alerts: Alert[] = deriveAlerts({ directors, now: T0, recentTransitions: [], drains: [] })) {
+async function scrape(directors: DirectorView[], alerts: Alert[] = deriveVerdicts({ directors, now: T0, recentTransitions: [], drains: [] }).map(alertOfVerdict)) {
   const metrics = createMetrics({ defaultMetrics: false });
   return { metrics, text: await metrics.render(directors, alerts, T0) };
 }

@@ -1,6 +1,6 @@
 import { Registry, collectDefaultMetrics } from "prom-client";
 import type { Alert, DirectorView } from "@lvsdeck/protocol";
-import { isFresh } from "../alerts/directorFacts";
+import { isFresh } from "@lvsdeck/cluster";
 import { createDirectorMetrics } from "./directorMetrics";
 import type { HubHealthMetrics } from "./hubMetrics";
 import { createHubMetrics } from "./hubMetrics";

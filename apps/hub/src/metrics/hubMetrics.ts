@@ -2,7 +2,7 @@ import { performance, type EventLoopUtilization } from "node:perf_hooks";
 import { Gauge, type Registry } from "prom-client";
 import type { Alert, DirectorView } from "@lvsdeck/protocol";
 import { alertRules } from "@lvsdeck/protocol";
-import { ruleSeverity } from "../alerts/alertOptions";
+import { verdictSeverity } from "@lvsdeck/cluster";
 import { counter, gauge } from "./metricKit";
 
 /** The hub's own health, fed by the gateways. */
@@ -59,7 +59,7 @@ export function createHubMetrics(registry: Registry): HubMetrics {
       directors.set(list.length);
       active.reset();
       // Every rule is present at 0 so `lvsdeck_alert_active > 0` alerting never meets an absent series.
-      for (const rule of alertRules) active.set({ rule, severity: ruleSeverity[rule] }, 0);
+      for (const rule of alertRules) active.set({ rule, severity: verdictSeverity[rule] }, 0);
       for (const alert of alerts) active.inc({ rule: alert.rule, severity: alert.severity });
     },
   };

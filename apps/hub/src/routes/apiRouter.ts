@@ -12,7 +12,8 @@ import type { CommandRouter } from "../agents/commandRouter";
 import { CommandError } from "../agents/commandRouter";
 import type { AgentGateway } from "../agents/agentGateway";
 import type { AlertMonitor } from "../alertMonitor";
-import { MAX_EVENTS_PAGE, MAX_SERIES_RANGE_MS, STALE_AFTER_TICKS } from "../limits";
+import { MAX_EVENTS_PAGE, MAX_SERIES_RANGE_MS } from "../limits";
+import { STALE_AFTER_TICKS, clusterHealth, scopeHealth, vipInScope, vipOfServiceKey } from "@lvsdeck/cluster";
 import { fail, validate } from "./validate";
 import { principalOf } from "../auth/middleware";
 import { vipScope } from "../auth/principal";
@@ -81,9 +82,13 @@ export function createApiRouter(deps: Deps): Router {
       const query = validate(z.strictObject({ at: z.coerce.number().int().positive() }), req.query, res);
       if (!query) return;
       const then = clusterAt(query.at, deps);
-      return void res.json({ ...then, directors: then.directors.map((d) => scopeView(d, scope)) });
+      const past: ClusterResponse = { ...then, directors: then.directors.map((d) => scopeView(d, scope)), health: scopeHealth(then.health, scope) };
+      return void res.json(past);
     }
-    const body: ClusterResponse = { serverTime: deps.now(), staleAfterTicks: STALE_AFTER_TICKS, directors: deps.fleet.list().map((d) => scopeView(d, scope)) };
+    // Health is decided on the whole fleet, then cut to the caller's VIPs like the directors.
+    const directors = deps.fleet.list();
+    const health = scopeHealth(clusterHealth(directors, deps.alerts.verdicts()), scope);
+    const body: ClusterResponse = { serverTime: deps.now(), staleAfterTicks: STALE_AFTER_TICKS, directors: directors.map((d) => scopeView(d, scope)), health };
     res.json(body);
   });
 
@@ -111,8 +116,8 @@ export function createApiRouter(deps: Deps): Router {
     const q = validate(seriesQuerySchema, req.query, res);
     if (!q) return;
     const scope = vipScope(principalOf(res));
-    const address = /^\S+ \[?([^\]]+?)\]?:\d+$/.exec(q.service)?.[1];
-    if (scope !== null && (address === undefined || !scope.includes(address))) return fail(res, 403, `${q.service} is outside your VIP scope`);
+    const address = vipOfServiceKey(q.service);
+    if (scope !== null && (address === null || !vipInScope(address, scope))) return fail(res, 403, `${q.service} is outside your VIP scope`);
     const result = deps.series.query({
       service: q.service,
       from: q.from,

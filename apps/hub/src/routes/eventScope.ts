@@ -1,11 +1,9 @@
 import type { DirectorView, HubEvent } from "@lvsdeck/protocol";
-
-const addressOf = (vip: string) => vip.split("/")[0] ?? vip;
+import { normalizeVip, vipOfServiceKey } from "@lvsdeck/cluster";
 
 /** Whether a service key (`TCP 192.168.50.100:443`, `UDP [2001:db8::1]:53`) is on this VIP. */
 function serviceOnVip(service: string, vip: string): boolean {
-  const match = /^\S+ \[?([^\]]+?)\]?:\d+$/.exec(service);
-  return match?.[1] === vip;
+  return vipOfServiceKey(service) === normalizeVip(vip);
 }
 
 /**
@@ -14,11 +12,13 @@ function serviceOnVip(service: string, vip: string): boolean {
  */
 export function eventConcernsVip(stored: HubEvent, vip: string, directors: readonly DirectorView[]): boolean {
   const event = stored.event;
+  const target = normalizeVip(vip);
+  const onTarget = (address: string) => normalizeVip(address) === target;
   if (event.kind === "health" || event.kind === "weight") return serviceOnVip(event.service, vip);
   const director = directors.find((d) => d.id === stored.director)?.snapshot;
   if (event.kind === "vrrp-transition") {
-    return director?.vrrp.some((v) => v.name === event.instance && v.vips.some((x) => addressOf(x) === vip)) ?? false;
+    return director?.vrrp.some((v) => v.name === event.instance && v.vips.some(onTarget)) ?? false;
   }
   if (!director) return false;
-  return director.vrrp.some((v) => v.vips.some((x) => addressOf(x) === vip)) || director.services.some((s) => s.address === vip);
+  return director.vrrp.some((v) => v.vips.some(onTarget)) || director.services.some((s) => s.address !== null && onTarget(s.address));
 }

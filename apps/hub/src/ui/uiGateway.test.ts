@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { WebSocket } from "ws";
-import type { DirectorId, DirectorView, HubToUi } from "@lvsdeck/protocol";
+import type { ClusterHealth, DirectorId, DirectorView, HubToUi, Verdict } from "@lvsdeck/protocol";
 import { sampleSnapshot } from "@lvsdeck/protocol/testFixtures";
 import { createLogger } from "@lvsdeck/log";
 import { createUiGateway } from "./uiGateway";
@@ -43,13 +43,14 @@ describe("ui gateway", () => {
   beforeEach(() => void vi.useFakeTimers());
   afterEach(() => void vi.useRealTimers());
 
-  const start = () => {
+  const start = (health: ClusterHealth = { groups: [], verdicts: [] }) => {
     const views = new Map<DirectorId, DirectorView>();
     const gateway = createUiGateway({
       log: createLogger("test", true),
       now: () => Date.now(),
       directors: () => [...views.values()],
       director: (id) => views.get(id),
+      health: () => health,
       mode: "coalesce",
       flushMs: 50,
       summaryFlushMs: 1000,
@@ -58,9 +59,9 @@ describe("ui gateway", () => {
       views.set(v.id, v);
       gateway.directorChanged(v);
     };
-    const open = () => {
+    const open = (scope: readonly string[] | null = null) => {
       const socket = new FakeSocket();
-      gateway.handle(socket as unknown as WebSocket, null);
+      gateway.handle(socket as unknown as WebSocket, scope);
       socket.emit("message", Buffer.from(JSON.stringify({ type: "subscribe", detail: "summary" })));
       return socket;
     };
@@ -105,6 +106,23 @@ describe("ui gateway", () => {
     expect(last?.type).toBe("counters");
     const ids = last?.type === "counters" ? last.directors.map((d) => [d.id, d.takenAt]) : [];
     expect(ids).toEqual(expect.arrayContaining([["d2", 3000], ["d1", 2000]]));
+    gateway.closeAll();
+  });
+
+  it("sends the hub's health after hello and every health frame cut to the browser's VIP scope", () => {
+    const group = (vip: string) => ({ key: `51/${vip}`, vrid: 51, vips: [vip], names: ["VI_51"], label: `VRID 51 (${vip})`, members: [] });
+    const split: Verdict = { id: "split-brain|vrid=51|vip=203.0.113.10", kind: "split-brain", severity: "critical", message: "split brain", since: 1, scope: { group: "51/203.0.113.10", vrid: 51, vips: ["203.0.113.10"] } };
+    const health: ClusterHealth = { groups: [group("198.51.100.10"), group("203.0.113.10")], verdicts: [split] };
+    const { gateway, open } = start(health);
+    const scoped = open(["198.51.100.10"]);
+    const everything = open();
+    const healthOf = (s: FakeSocket) => s.frames.flatMap((f) => (f.type === "health" ? [f.health] : []));
+    expect(scoped.frames[1]?.type).toBe("health");
+    expect(healthOf(scoped)).toEqual([{ groups: [group("198.51.100.10")], verdicts: [] }]);
+    expect(healthOf(everything)).toEqual([health]);
+    gateway.broadcast({ type: "health", serverTime: 2, health });
+    expect(healthOf(scoped).at(-1)).toEqual({ groups: [group("198.51.100.10")], verdicts: [] });
+    expect(healthOf(everything).at(-1)).toEqual(health);
     gateway.closeAll();
   });
 });

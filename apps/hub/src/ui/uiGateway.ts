@@ -1,5 +1,6 @@
 import type { WebSocket } from "ws";
-import type { DirectorId, DirectorView, HubToUi } from "@lvsdeck/protocol";
+import type { ClusterHealth, DirectorId, DirectorView, HubToUi } from "@lvsdeck/protocol";
+import { scopeHealth } from "@lvsdeck/cluster";
 import { PROTOCOL_VERSION, parseFrame, uiToHubSchema } from "@lvsdeck/protocol";
 import type { Logger } from "@lvsdeck/log";
 import { viewShape } from "../directorShape";
@@ -20,7 +21,7 @@ export interface UiGateway {
   handle(socket: WebSocket, scope: readonly string[] | null): void;
   /** A director's view changed. */
   directorChanged(view: DirectorView): void;
-  /** Sends a frame to every browser now (events, weight changes, alerts). */
+  /** Sends a frame to every browser now (events, weight changes, alerts, health), cut to each one's VIP scope. */
   broadcast(frame: HubToUi): void;
   count(): number;
   closeAll(): void;
@@ -30,6 +31,10 @@ interface Options {
   log: Logger;
   now: () => number;
   directors: () => DirectorView[];
+  /** The hub's current groups and verdicts, sent to each browser right after its hello. */
+  health: () => ClusterHealth;
+  /** Called when a director's state (not just its counters) changed, so health is decided again at once. */
+  onStateChange?: (view: DirectorView) => void;
   /** One director's current view, for counters a slow browser is still owed. */
   director: (id: DirectorId) => DirectorView | undefined;
   mode: UiPushMode;
@@ -142,6 +147,7 @@ export function createUiGateway(options: Options): UiGateway {
       sessions.set(socket, session);
       options.onCountChange?.(sessions.size);
       socket.send(JSON.stringify({ type: "hello", protocolVersion: PROTOCOL_VERSION, serverTime: now() } satisfies HubToUi));
+      socket.send(JSON.stringify({ type: "health", serverTime: now(), health: scopeHealth(options.health(), scope) } satisfies HubToUi));
       socket.on("message", (data) => onMessage(socket, session, data.toString()));
       socket.on("error", (err) => log.warn("browser socket error", { error: err.message }));
       socket.on("close", () => {
@@ -164,6 +170,7 @@ export function createUiGateway(options: Options): UiGateway {
         dirty.full.delete(view.id);
         dirty.summary.delete(view.id);
         pushState([view], sessions);
+        options.onStateChange?.(view);
         return;
       }
       dirty.full.set(view.id, view);
@@ -182,6 +189,7 @@ export function createUiGateway(options: Options): UiGateway {
         if (frame.type === "event" && eventInScope(frame.event, scope, (directors ??= options.directors()))) send(socket, text);
         else if (frame.type === "weight-change" && weightChangeInScope(frame.change, scope)) send(socket, text);
         else if (frame.type === "alerts") send(socket, JSON.stringify({ ...frame, alerts: frame.alerts.filter((a) => alertInScope(a, scope)) }));
+        else if (frame.type === "health") send(socket, JSON.stringify({ ...frame, health: scopeHealth(frame.health, scope) }));
       }
     },
     count: () => sessions.size,

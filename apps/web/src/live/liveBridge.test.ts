@@ -4,7 +4,7 @@ import type { HubEvent, HubToUi } from "@lvsdeck/protocol";
 import { createLiveBridge, FLUSH_INTERVAL_MS } from "./liveBridge";
 import { clusterQuery, eventsQuery, liveStatusQuery, seriesQuery } from "../api/queries";
 import { cluster, instance, view } from "../test/fixtures";
-import { countDirector, summarizeDirector } from "@lvsdeck/protocol";
+import { PROTOCOL_VERSION, countDirector, summarizeDirector } from "@lvsdeck/protocol";
 import { summaryKeys } from "../api/moreQueries";
 import { summariesFromCluster, type SummaryState } from "./summaries";
 
@@ -83,7 +83,7 @@ describe("live bridge", () => {
   it("takes the hub's clock from hello and marks the feed open", () => {
     vi.setSystemTime(1_000_000);
     const bridge = open();
-    socket.push({ type: "hello", protocolVersion: 1, serverTime: 1_250_000 });
+    socket.push({ type: "hello", protocolVersion: PROTOCOL_VERSION, serverTime: 1_250_000 });
     const status = client.getQueryData(liveStatusQuery().queryKey);
     expect(status?.connection).toBe("open");
     expect(status?.clock.offsetMs).toBe(250_000);

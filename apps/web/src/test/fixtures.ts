@@ -1,5 +1,6 @@
 import type { AgentInfo, ClusterResponse, DirectorId, DirectorSnapshot, DirectorView, VrrpInstance, VrrpState } from "@lvsdeck/protocol";
 import { sampleSnapshot } from "@lvsdeck/protocol/testFixtures";
+import { clusterHealth, deriveVerdicts } from "@lvsdeck/cluster";
 
 /** An agent as the demo's simulated directors announce it. */
 export const simAgent: AgentInfo = { version: "0.1.0", sources: ["sim"], capabilities: ["set-weight", "sim-faults"], weightMode: "runtime", tickMs: 1000 };
@@ -35,7 +36,8 @@ export function view(id: string, at: number, patch: Partial<DirectorView> = {}, 
   };
 }
 
-/** A cluster of the given views. */
+/** A cluster of the given views, with the health the hub would serve for them at `serverTime`. */
 export function cluster(directors: DirectorView[], serverTime = 0): ClusterResponse {
-  return { serverTime, staleAfterTicks: 3, directors };
+  const verdicts = deriveVerdicts({ directors, now: serverTime, recentTransitions: [], drains: [] });
+  return { serverTime, staleAfterTicks: 3, directors, health: clusterHealth(directors, verdicts) };
 }
