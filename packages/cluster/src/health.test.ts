@@ -49,6 +49,16 @@ describe("scope", () => {
   });
 });
 
+describe("scope of a group with VIPs on both sides", () => {
+  it("keeps only the viewer's VIPs in the group and its verdicts", () => {
+    const both = [SEED_VIP, "192.168.50.101"];
+    const directors = seedCluster({ dir02: { vrrp: [vrrp(SEED_VRID, "MASTER", both)] }, dir01: { vrrp: [vrrp(SEED_VRID, "MASTER", both)], vipsPresent: [SEED_VIP] } });
+    const mine = scopeHealth(healthOf(directors), ["192.168.50.101"]);
+    expect(mine.groups.map((g) => g.vips)).toEqual([["192.168.50.101"]]);
+    expect(mine.verdicts.map((v) => [v.kind, v.scope.vips])).toEqual([["split-brain", ["192.168.50.101"]]]);
+  });
+});
+
 describe("alertOfVerdict", () => {
   it("keeps the id and spells the VIPs as one field", () => {
     const [split] = deriveVerdicts(verdictInput(otherPair("MASTER")));

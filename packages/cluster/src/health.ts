@@ -27,10 +27,20 @@ export function groupInScope(group: ClusterGroup, scope: readonly string[] | nul
   return group.vips.some((vip) => mine.has(vip));
 }
 
-/** The part of the health a VIP-scoped principal may see (null scope: all of it). */
+/**
+ * The part of the health a VIP-scoped principal may see (null scope: all of it): groups and verdicts with
+ * one of its VIPs, and of their VIPs only those.
+ */
 export function scopeHealth(health: ClusterHealth, scope: readonly string[] | null): ClusterHealth {
   if (scope === null) return health;
-  return { groups: health.groups.filter((g) => groupInScope(g, scope)), verdicts: health.verdicts.filter((v) => verdictInScope(v, scope)) };
+  const mine = new Set(scope.map(normalizeVip));
+  const trim = (vips: readonly string[]) => vips.filter((vip) => mine.has(vip));
+  return {
+    groups: health.groups.filter((g) => groupInScope(g, scope)).map((g) => ({ ...g, vips: trim(g.vips) })),
+    verdicts: health.verdicts
+      .filter((v) => verdictInScope(v, scope))
+      .map((v) => (v.scope.vips === undefined ? v : { ...v, scope: { ...v.scope, vips: trim(v.scope.vips) } })),
+  };
 }
 
 /** The one status of a group or VIP, decided from the verdicts about it. */

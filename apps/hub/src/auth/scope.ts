@@ -1,7 +1,7 @@
 import type { DirectorView } from "@lvsdeck/protocol";
 import { vipInScope } from "@lvsdeck/cluster";
 
-/** A director's view reduced to the VIPs a principal may see: other services and VRRP instances are left out. */
+/** A director's view reduced to the VIPs a principal may see: other services, VRRP instances and VIPs are left out. */
 export function scopeView(view: DirectorView, scope: readonly string[] | null): DirectorView {
   if (scope === null || view.snapshot === null) return view;
   const snapshot = view.snapshot;
@@ -10,7 +10,7 @@ export function scopeView(view: DirectorView, scope: readonly string[] | null): 
     snapshot: {
       ...snapshot,
       services: snapshot.services.filter((s) => s.address !== null && vipInScope(s.address, scope)),
-      vrrp: snapshot.vrrp.filter((v) => v.vips.some((vip) => vipInScope(vip, scope))),
+      vrrp: snapshot.vrrp.filter((v) => v.vips.some((vip) => vipInScope(vip, scope))).map((v) => ({ ...v, vips: v.vips.filter((vip) => vipInScope(vip, scope)) })),
       vipsPresent: snapshot.vipsPresent.filter((vip) => vipInScope(vip, scope)),
     },
   };

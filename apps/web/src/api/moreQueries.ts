@@ -9,6 +9,8 @@ import {
 import { getJson } from "./http";
 import { hrefWith } from "../lib/router";
 import { summariesFromCluster, type SummaryState } from "../live/summaries";
+import { applyHealth } from "../live/health";
+import { healthQuery } from "./queries";
 
 /** The open connection browser re-reads the table this often: entries come and go by the second. */
 export const CONNECTIONS_REFRESH_MS = 5_000;
@@ -88,6 +90,7 @@ export const summariesQuery = () =>
     queryKey: summaryKeys.all,
     queryFn: async ({ signal, client }): Promise<SummaryState> => {
       const cluster = await getJson("/api/cluster", clusterResponseSchema, signal);
+      client.setQueryData(healthQuery().queryKey, (old) => applyHealth(old, cluster.serverTime, cluster.health));
       return summariesFromCluster(cluster, client.getQueryData<SummaryState>(summaryKeys.all));
     },
     staleTime: Infinity,

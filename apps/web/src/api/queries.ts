@@ -11,6 +11,7 @@ import { mergeCluster, type RecentWeightChanges } from "../live/applyUpdate";
 import { applyClockSample } from "../live/serverClock";
 import { initialLiveStatus, type LiveStatus } from "../live/liveStatus";
 import type { DirectorSeries } from "../live/series";
+import { applyHealth, type HealthState } from "../live/health";
 
 /** Events fetched on load and kept while live frames append to them. */
 export const EVENT_LIMIT = 200;
@@ -29,6 +30,7 @@ export const liveKeys = {
   status: () => [...liveKeys.all, "status"] as const,
   seriesAll: () => [...liveKeys.all, "series"] as const,
   series: (director: DirectorId) => [...liveKeys.seriesAll(), director] as const,
+  health: () => [...liveKeys.all, "health"] as const,
 };
 
 /** The live model of every director; the live bridge keeps it current between fetches. */
@@ -38,6 +40,7 @@ export const clusterQuery = () =>
     queryFn: async ({ signal, client }): Promise<ClusterResponse> => {
       const cluster = await getJson("/api/cluster", clusterResponseSchema, signal);
       const receivedAt = Date.now();
+      client.setQueryData(healthQuery().queryKey, (old) => applyHealth(old, cluster.serverTime, cluster.health));
       client.setQueryData(liveStatusQuery().queryKey, (status) => {
         const s = status ?? initialLiveStatus;
         return { ...s, clock: applyClockSample(s.clock, cluster.serverTime, receivedAt) };
@@ -83,6 +86,18 @@ export const liveStatusQuery = () =>
     queryKey: liveKeys.status(),
     queryFn: skipToken,
     initialData: initialLiveStatus as LiveStatus,
+    staleTime: Infinity,
+    gcTime: Infinity,
+  });
+
+/**
+ * The hub's VRRP groups and health verdicts: written by every GET /api/cluster and by `health` frames,
+ * the newer answer winning. Pages show these; they derive no health of their own.
+ */
+export const healthQuery = () =>
+  queryOptions({
+    queryKey: liveKeys.health(),
+    queryFn: skipToken as typeof skipToken | (() => HealthState),
     staleTime: Infinity,
     gcTime: Infinity,
   });

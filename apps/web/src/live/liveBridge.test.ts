@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { QueryClient } from "@tanstack/react-query";
 import type { HubEvent, HubToUi } from "@lvsdeck/protocol";
 import { createLiveBridge, FLUSH_INTERVAL_MS } from "./liveBridge";
-import { clusterQuery, eventsQuery, liveStatusQuery, seriesQuery } from "../api/queries";
+import { clusterQuery, eventsQuery, healthQuery, liveStatusQuery, seriesQuery } from "../api/queries";
 import { cluster, instance, view } from "../test/fixtures";
 import { PROTOCOL_VERSION, countDirector, summarizeDirector } from "@lvsdeck/protocol";
 import { summaryKeys } from "../api/moreQueries";
@@ -67,6 +67,15 @@ describe("live bridge", () => {
     expect(shown()?.snapshot?.vrrp[0]?.state).toBe("STOP");
     socket.push({ type: "director", serverTime: 4_000, director: view("lvs-dir-01", 4_000, { stale: true }, { vrrp: [instance("STOP", 0)] }) });
     expect(shown()?.stale).toBe(true);
+    bridge.close();
+  });
+
+  it("writes the hub's health frames into the health query, newest by the hub's clock", () => {
+    const bridge = open();
+    const group = { key: "51/198.51.100.10", vrid: 51, vips: ["198.51.100.10"], names: ["VI_51"], label: "VRID 51 (198.51.100.10)", members: [] };
+    socket.push({ type: "health", serverTime: 5_000, health: { groups: [group], verdicts: [] } });
+    socket.push({ type: "health", serverTime: 4_000, health: { groups: [], verdicts: [] } });
+    expect(client.getQueryData(healthQuery().queryKey)).toEqual({ serverTime: 5_000, health: { groups: [group], verdicts: [] } });
     bridge.close();
   });
 

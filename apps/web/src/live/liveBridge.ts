@@ -9,12 +9,14 @@ import {
   clusterQuery,
   eventsKeys,
   eventsQuery,
+  healthQuery,
   liveStatusQuery,
   recentWeightChangesQuery,
   seriesQuery,
   EVENT_LIMIT,
 } from "../api/queries";
 import { applyDirectorUpdate, applyEventUpdate, applyWeightChange } from "./applyUpdate";
+import { applyHealth } from "./health";
 import { applySeriesUpdate } from "./series";
 import { applyClockSample } from "./serverClock";
 import { createSocketClient, uiSocketUrl, type SocketClient, type SocketEvent } from "./socketClient";
@@ -134,6 +136,9 @@ export function createLiveBridge(client: QueryClient, options: LiveBridgeOptions
         return;
       case "alerts":
         client.setQueryData(alertsQuery().queryKey, { alerts: frame.alerts });
+        return;
+      case "health":
+        client.setQueryData(healthQuery().queryKey, (old) => applyHealth(old, frame.serverTime, frame.health));
         return;
       case "weight-change":
         client.setQueryData(recentWeightChangesQuery().queryKey, (recent) =>

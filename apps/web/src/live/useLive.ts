@@ -1,7 +1,8 @@
 import { useEffect } from "react";
 import type { UiSubscribe } from "@lvsdeck/protocol";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { liveStatusQuery } from "../api/queries";
+import { healthQuery, liveStatusQuery } from "../api/queries";
+import type { HealthState } from "./health";
 import { useNow } from "../lib/useNow";
 import { createLiveBridge } from "./liveBridge";
 import { currentBearerToken } from "../api/http";
@@ -34,4 +35,9 @@ export function useLiveStatus(): LiveStatus {
 export function useServerNow(): number {
   const offset = useQuery({ ...liveStatusQuery(), select: (s) => s.clock.offsetMs }).data;
   return useNow() + (offset ?? 0);
+}
+
+/** The hub's groups and verdicts as last received; undefined until the first answer. */
+export function useHealth(): HealthState | undefined {
+  return useQuery(healthQuery()).data;
 }

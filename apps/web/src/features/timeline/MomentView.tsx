@@ -40,7 +40,7 @@ export function MomentView({ at, onMove, onLive }: { at: number; onMove: (at: nu
             </p>
           )}
           {cluster.isPending && <p className="loading">Loading the cluster as it was…</p>}
-          {cluster.data !== undefined && <TopologyBoard cluster={{ ...cluster.data, staleAfterTicks: Math.max(cluster.data.staleAfterTicks, HISTORY_STALE_AFTER_TICKS) }} now={cluster.data.serverTime} feedLost={false} />}
+          {cluster.data !== undefined && <TopologyBoard cluster={{ ...cluster.data, staleAfterTicks: Math.max(cluster.data.staleAfterTicks, HISTORY_STALE_AFTER_TICKS) }} health={cluster.data.health} now={cluster.data.serverTime} />}
         </div>
       </MomentContext>
     </section>

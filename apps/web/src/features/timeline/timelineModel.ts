@@ -1,6 +1,6 @@
 import type { ClusterResponse, HubEvent } from "@lvsdeck/protocol";
 import { eventTime } from "../events/describeEvent";
-import { normalizeVip } from "../topology/topologyModel";
+import { normalizeVip } from "@lvsdeck/cluster";
 import { addressOf, vipOfService } from "../weights/DrainProgressView";
 
 /** Windows the timeline can show, ending now or around the chosen moment. */

@@ -19,5 +19,6 @@ const bannerTitle: Record<Banner["kind"], string> = {
   "no-master": "NO MASTER",
   stale: "STALE",
   "all-down": "NO SERVER",
+  degraded: "DEGRADED",
   "hub-offline": "OFFLINE",
 };

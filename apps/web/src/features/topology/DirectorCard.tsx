@@ -1,7 +1,7 @@
 import type { GroupMember } from "./topologyModel";
 import { formatAge, staleReasonText } from "../../lib/freshness";
 import { formatClock } from "../../lib/format";
-import { normalizeVip } from "./topologyModel";
+import { normalizeVip } from "@lvsdeck/cluster";
 
 /** How a state is drawn: green-ish only for a current MASTER, red for FAULT/STOP, grey when stale. */
 function stateTone(member: GroupMember): string {

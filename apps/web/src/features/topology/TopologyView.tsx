@@ -1,5 +1,5 @@
 import { useDeferredValue, useMemo, useState } from "react";
-import type { ClusterResponse } from "@lvsdeck/protocol";
+import type { ClusterHealth, ClusterResponse } from "@lvsdeck/protocol";
 import { useCluster } from "./useCluster";
 import { buildTopology, type VrrpGroup } from "./topologyModel";
 import { buildBanners } from "./banners";
@@ -7,26 +7,27 @@ import { BannerList } from "./BannerList";
 import { VrrpGroupCard } from "./VrrpGroupCard";
 import { TopologyGraph } from "./TopologyGraph";
 import { filterGroups } from "./filterGroups";
-import { useLiveStatus, useServerNow } from "../../live/useLive";
+import { useHealth, useLiveStatus, useServerNow } from "../../live/useLive";
 
 /** Services fold by default when the cluster has more real servers than this on screen. */
 export const FOLD_CARDS_ABOVE_REAL_SERVERS = 120;
 
 interface BoardProps {
   cluster: ClusterResponse;
+  /** The hub's groups and verdicts to show; null while the live feed is lost (they are not current). */
+  health: ClusterHealth | null;
   now: number;
-  feedLost: boolean;
 }
 
 /** Banners, search, the graph and every VRRP instance's cards for one cluster (live or as it was). */
-export function TopologyBoard({ cluster, now, feedLost }: BoardProps) {
+export function TopologyBoard({ cluster, health, now }: BoardProps) {
   const [query, setQuery] = useState("");
   const deferredQuery = useDeferredValue(query);
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [showGraph, setShowGraph] = useState(true);
-  const groups = useMemo(() => buildTopology(cluster, now), [cluster, now]);
-  const banners = useMemo(() => buildBanners(cluster, groups, now, feedLost), [cluster, groups, now, feedLost]);
+  const groups = useMemo(() => buildTopology(cluster, health, now), [cluster, health, now]);
+  const banners = useMemo(() => buildBanners(health), [health]);
   const visible: VrrpGroup[] = useMemo(() => filterGroups(groups, deferredQuery), [groups, deferredQuery]);
   const totalRs = groups.reduce((n, g) => n + g.services.reduce((m, s) => m + s.realServers.length, 0), 0);
   const foldByDefault = totalRs > FOLD_CARDS_ABOVE_REAL_SERVERS;
@@ -76,6 +77,7 @@ export function TopologyView() {
   const cluster = useCluster();
   const now = useServerNow();
   const feedLost = useLiveStatus().connection === "closed";
+  const live = useHealth()?.health;
   const data = cluster.data;
   return (
     <main className="topology" aria-label="Topology">
@@ -88,7 +90,7 @@ export function TopologyView() {
           <p className="loading">Loading cluster…</p>
         )
       ) : (
-        <TopologyBoard cluster={data} now={now} feedLost={feedLost} />
+        <TopologyBoard cluster={data} health={feedLost ? null : (live ?? data.health)} now={now} />
       )}
     </main>
   );

@@ -4,7 +4,8 @@ import { buildTopology } from "./topologyModel";
 import { cluster, instance, view } from "../../test/fixtures";
 
 const now = 10_000;
-const groups = () => buildTopology(cluster([view("d1", now, {}, { vrrp: [instance("MASTER", 200)] }), view("d2", now, {}, { vrrp: [instance("BACKUP", 100)] })]), now);
+const twoDirectors = cluster([view("d1", now, {}, { vrrp: [instance("MASTER", 200)] }), view("d2", now, {}, { vrrp: [instance("BACKUP", 100)] })]);
+const groups = () => buildTopology(twoDirectors, twoDirectors.health, now);
 const none = { expanded: new Set<string>(), collapsed: new Set<string>(), query: "", layout: {} };
 
 describe("realServerStatus", () => {
@@ -33,6 +34,16 @@ describe("buildGraph", () => {
     expect(buildGraph(big, { ...none, expanded: new Set([many.key as string]) }).nodes.filter((n) => n.kind === "real-server")).toHaveLength(COLLAPSE_REAL_SERVERS_ABOVE + 1);
     const moved = buildGraph(gs, { ...none, layout: { "vip:192.0.2.10": { dx: 5, dy: 40 } } }).nodes[0];
     expect(moved?.y).toBe(50);
+  });
+
+  it("links each VIP only to the directors of its own pair when two pairs reuse a VRID", () => {
+    const other = { ...instance("MASTER", 200), vips: ["198.51.100.10/32"] };
+    const c = cluster([...twoDirectors.directors, view("e1", now, {}, { vrrp: [other] }), view("e2", now, {}, { vrrp: [{ ...other, state: "MASTER" }] })]);
+    const g = buildGraph(buildTopology(c, c.health, now), none);
+    const linked = (vip: string) => g.edges.filter((e) => e.from === `vip:${vip}`).map((e) => e.to.split(":").at(-1));
+    expect(linked("192.0.2.10")).toEqual(["d1", "d2"]);
+    expect(linked("198.51.100.10")).toEqual(["e1", "e2"]);
+    expect(g.nodes.filter((n) => n.kind === "vip").map((n) => [n.label, n.status])).toEqual([["192.0.2.10", "ok"], ["198.51.100.10", "split-brain"]]);
   });
 
   it("marks what matches a search", () => {

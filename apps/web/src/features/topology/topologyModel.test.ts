@@ -1,61 +1,72 @@
 import { describe, expect, it } from "vitest";
-import { buildTopology, normalizeVip } from "./topologyModel";
+import type { ClusterResponse, DirectorView } from "@lvsdeck/protocol";
+import { sampleRealServer, sampleService } from "@lvsdeck/protocol/testFixtures";
+import { buildTopology } from "./topologyModel";
 import { buildBanners } from "./banners";
 import { cluster, instance, view } from "../../test/fixtures";
 
 const now = 10_000;
+const OTHER_VIP = "198.51.100.10";
+const live = (c: ClusterResponse) => buildTopology(c, c.health, now);
+const banners = (c: ClusterResponse) => buildBanners(c.health).map((b) => [b.kind, b.message]);
+/** A director of a second pair that reuses VRID 88 on its own segment and VIP. */
+const otherPair = (id: string, state: "MASTER" | "BACKUP"): DirectorView =>
+  view(id, now, {}, {
+    vrrp: [{ ...instance(state, state === "MASTER" ? 200 : 100), vips: [`${OTHER_VIP}/32`] }],
+    services: [sampleService(OTHER_VIP, 80, [sampleRealServer("198.51.100.21", 80, 1)])],
+    vipsPresent: state === "MASTER" ? [OTHER_VIP] : [],
+  });
 
-describe("buildTopology", () => {
-  it("groups directors by VRID and shows the MASTER's table", () => {
-    const c = cluster([
-      view("lvs-dir-01", now, {}, { vrrp: [instance("MASTER", 200)] }),
-      view("lvs-dir-02", now, {}, { vrrp: [instance("BACKUP", 100)] }),
-    ]);
-    const [group, ...rest] = buildTopology(c, now);
+describe("buildTopology from the hub's groups", () => {
+  it("shows one group per hub group with the MASTER's table, and no banner when healthy", () => {
+    const c = cluster([view("lvs-dir-01", now, {}, { vrrp: [instance("MASTER", 200)] }), view("lvs-dir-02", now, {}, { vrrp: [instance("BACKUP", 100)] })]);
+    const [group, ...rest] = live(c);
     expect(rest).toHaveLength(0);
     expect(group?.members.map((m) => `${m.view.id}:${m.state}`)).toEqual(["lvs-dir-01:MASTER", "lvs-dir-02:BACKUP"]);
     expect(group?.shown?.view.id).toBe("lvs-dir-01");
+    expect(group?.status).toBe("ok");
     expect(group?.services.map((s) => s.key)).toEqual(["TCP 192.0.2.10:443"]);
-    expect(buildBanners(c, buildTopology(c, now), now)).toEqual([]);
+    expect(banners(c)).toEqual([]);
   });
 
-  it("flags split brain when two current directors are MASTER", () => {
+  it("keeps two healthy pairs that reuse a VRID apart: two groups, no split brain", () => {
     const c = cluster([
-      view("lvs-dir-01", now, {}, { vrrp: [instance("MASTER", 200)] }),
-      view("lvs-dir-02", now, {}, { vrrp: [instance("MASTER", 100)] }),
+      view("pa1", now, {}, { vrrp: [instance("MASTER", 200)], vipsPresent: ["192.0.2.10"] }),
+      view("pa2", now, {}, { vrrp: [instance("BACKUP", 100)] }),
+      otherPair("pb1", "MASTER"),
+      otherPair("pb2", "BACKUP"),
     ]);
-    const groups = buildTopology(c, now);
-    expect(groups[0]?.problem).toBe("split-brain");
-    expect(buildBanners(c, groups, now).map((b) => b.kind)).toEqual(["split-brain"]);
+    const groups = live(c);
+    expect(groups.map((g) => [g.vrid, g.vips, g.members.map((m) => m.view.id), g.status])).toEqual([
+      [88, ["192.0.2.10"], ["pa1", "pa2"], "ok"],
+      [88, [OTHER_VIP], ["pb1", "pb2"], "ok"],
+    ]);
+    expect(groups.map((g) => g.services.map((s) => s.key))).toEqual([["TCP 192.0.2.10:443"], [`TCP ${OTHER_VIP}:80`]]);
+    expect(banners(c)).toEqual([]);
   });
 
-  it("flags split brain when a VIP is on two current directors, e.g. left behind by a killed keepalived", () => {
-    const vipsPresent = ["192.0.2.10"];
-    const left = cluster([
-      view("lvs-dir-01", now, {}, { vrrp: [instance("STOP", 0)], vipsPresent }),
-      view("lvs-dir-02", now, {}, { vrrp: [instance("MASTER", 100)], vipsPresent }),
+  it("puts a real split brain on its own pair and says what the hub says", () => {
+    const c = cluster([view("pa1", now, {}, { vrrp: [instance("MASTER", 200)] }), view("pa2", now, {}, { vrrp: [instance("BACKUP", 100)] }), otherPair("pb1", "MASTER"), otherPair("pb2", "MASTER")]);
+    expect(live(c).map((g) => [g.members.map((m) => m.view.id).join(), g.status, g.problem])).toEqual([
+      ["pa1,pa2", "ok", null],
+      ["pb1,pb2", "split-brain", "split-brain"],
     ]);
-    expect(buildBanners(left, buildTopology(left, now), now).map((b) => [b.kind, b.message])).toEqual([
-      ["split-brain", "Split brain: VIP 192.0.2.10 is on lvs-dir-01 and lvs-dir-02 at the same time"],
+    expect(banners(c)).toEqual([
+      ["split-brain", `split brain on VRID 88 (${OTHER_VIP}): MASTER on pb1 and pb2`],
+      ["split-brain", `VIP ${OTHER_VIP} is on pb1 and pb2`],
     ]);
-    // Two MASTERs holding it: one banner, not two.
-    const masters = cluster([
-      view("lvs-dir-01", now, {}, { vrrp: [instance("MASTER", 200)], vipsPresent }),
-      view("lvs-dir-02", now, {}, { vrrp: [instance("MASTER", 100)], vipsPresent }),
-    ]);
-    expect(buildBanners(masters, buildTopology(masters, now), now)).toHaveLength(1);
   });
 
-  it("does not trust a stale MASTER: no master, and the stale banner", () => {
+  it("does not trust a stale MASTER: no MASTER, the stale banner, and the BACKUP's table", () => {
     const c = cluster([
-      view("lvs-dir-01", now - 60_000, {}, { vrrp: [instance("MASTER", 200)] }),
+      view("lvs-dir-01", now - 60_000, { stale: true }, { vrrp: [instance("MASTER", 200)] }),
       view("lvs-dir-02", now, {}, { vrrp: [instance("BACKUP", 100)] }),
     ]);
-    const groups = buildTopology(c, now);
-    expect(groups[0]?.problem).toBe("no-master");
-    expect(groups[0]?.shown?.view.id).toBe("lvs-dir-02");
-    expect(groups[0]?.members[0]?.freshness.stale).toBe(true);
-    expect(buildBanners(c, groups, now).map((b) => b.kind)).toEqual(["no-master", "stale"]);
+    const [group] = live(c);
+    expect(group?.problem).toBe("no-master");
+    expect(group?.shown?.view.id).toBe("lvs-dir-02");
+    expect(group?.members[0]?.freshness.stale).toBe(true);
+    expect(banners(c).map(([kind]) => kind)).toEqual(["no-master", "stale"]);
   });
 
   it("keeps a director whose keepalived stopped in its group, as STOP", () => {
@@ -63,34 +74,30 @@ describe("buildTopology", () => {
       view("lvs-dir-01", now, {}, { vrrp: [], keepalived: { running: false, pid: null, since: null } }),
       view("lvs-dir-02", now, {}, { vrrp: [instance("MASTER", 100)] }),
     ]);
-    const groups = buildTopology(c, now);
+    const groups = live(c);
     expect(groups).toHaveLength(1);
     expect(groups[0]?.members.map((m) => `${m.view.id}:${m.state}`)).toEqual(["lvs-dir-01:STOP", "lvs-dir-02:MASTER"]);
   });
 
-  it("raises all-down when no real server of a shown service can take connections", () => {
+  it("shows the hub's verdict when no real server of a service can take connections", () => {
     const v = view("lvs-dir-01", now, {}, { vrrp: [instance("MASTER", 200)] });
     for (const rs of v.snapshot?.services[0]?.realServers ?? []) rs.health = "down";
     const c = cluster([v]);
-    expect(buildBanners(c, buildTopology(c, now), now).map((b) => b.kind)).toEqual(["all-down"]);
+    expect(live(c)[0]?.status).toBe("degraded");
+    expect(banners(c)).toEqual([["all-down", "all 2 real servers of TCP 192.0.2.10:443 are out on lvs-dir-01: 2 down, 0 at weight 0"]]);
+  });
+
+  it("gives a director the hub has not grouped yet a card of its own, status unknown", () => {
+    const c = { ...cluster([view("lvs-dir-01", now, {}, { vrrp: [instance("MASTER", 200)] })]), health: { groups: [], verdicts: [] } };
+    expect(live(c).map((g) => [g.key, g.status])).toEqual([["director/lvs-dir-01", "unknown"]]);
   });
 });
 
-describe("normalizeVip", () => {
-  it("strips prefix lengths, device suffixes and brackets", () => {
-    expect(normalizeVip("192.168.50.100/32 dev eth0")).toBe("192.168.50.100");
-    expect(normalizeVip("[2001:DB8::1]")).toBe("2001:db8::1");
-  });
-});
-
-describe("buildBanners when the feed is lost", () => {
-  it("says the hub is offline and does not cry 'no MASTER' when every director is merely stale", () => {
-    const c = cluster([
-      view("lvs-dir-01", now - 60_000, {}, { vrrp: [instance("MASTER", 200)] }),
-      view("lvs-dir-02", now - 60_000, {}, { vrrp: [instance("BACKUP", 100)] }),
-    ]);
-    const groups = buildTopology(c, now);
-    expect(groups[0]?.problem).toBeNull();
-    expect(buildBanners(c, groups, now, true).map((b) => b.kind)).toEqual(["hub-offline", "stale"]);
+describe("when the live feed is lost", () => {
+  it("says the hub is unreachable, keeps the last grouping and calls every status unknown", () => {
+    const c = cluster([view("lvs-dir-01", now, {}, { vrrp: [instance("MASTER", 200)] }), view("lvs-dir-02", now, {}, { vrrp: [instance("MASTER", 100)] })]);
+    const groups = buildTopology(c, null, now);
+    expect(groups.map((g) => [g.members.length, g.status, g.problem])).toEqual([[2, "unknown", null]]);
+    expect(buildBanners(null).map((b) => b.kind)).toEqual(["hub-offline"]);
   });
 });

@@ -1,4 +1,5 @@
-import type { ClusterResponse, DirectorId, DirectorView, VirtualService, VrrpInstance, VrrpState } from "@lvsdeck/protocol";
+import type { ClusterGroup, ClusterHealth, ClusterResponse, DirectorId, DirectorView, Verdict, VirtualService, VrrpInstance, VrrpState } from "@lvsdeck/protocol";
+import { normalizeVip, statusOf, verdictsOfGroup, type HealthStatus } from "@lvsdeck/cluster";
 import { directorFreshness, type Freshness } from "../../lib/freshness";
 
 /** One director as a member of a VRRP instance. */
@@ -11,32 +12,28 @@ export interface GroupMember {
   freshness: Freshness;
 }
 
-/** What is wrong with a VRRP instance as a whole. */
+/** What is wrong with a VRRP instance as a whole, as the hub's verdicts say. */
 export type GroupProblem = "split-brain" | "no-master";
 
-/** One VRRP instance (a VRID) across directors, with the virtual services behind its VIPs. */
+/** A group's one status: the hub's verdicts about it, or unknown while the hub cannot say. */
+export type GroupStatus = HealthStatus | "unknown";
+
+/** One VRRP group as the hub grouped it (a VRID with its VIPs), with the virtual services behind its VIPs. */
 export interface VrrpGroup {
   key: string;
   vrid: number | null;
   names: readonly string[];
   vips: readonly string[];
   members: readonly GroupMember[];
-  /** Members that are MASTER and whose data is current. */
+  /** Members that are MASTER and whose data is current: whose table to show. */
   liveMasters: readonly GroupMember[];
+  status: GroupStatus;
+  /** The hub's verdicts about this group. */
+  verdicts: readonly Verdict[];
   problem: GroupProblem | null;
   /** The director whose IPVS table is shown: the live MASTER, else the freshest director with data. */
   shown: GroupMember | null;
   services: readonly VirtualService[];
-}
-
-/** "192.168.50.100/32 dev eth0" and "2001:DB8::1" → "192.168.50.100", "2001:db8::1". */
-export function normalizeVip(vip: string): string {
-  const address = (vip.trim().split(/\s+/)[0] ?? "").split("/")[0] ?? "";
-  return address.replace(/^\[|\]$/g, "").toLowerCase();
-}
-
-function stateWithoutInstance(view: DirectorView): VrrpState {
-  return view.snapshot !== null && !view.snapshot.keepalived.running ? "STOP" : "UNKNOWN";
 }
 
 function pickShown(members: readonly GroupMember[], liveMasters: readonly GroupMember[]): GroupMember | null {
@@ -47,59 +44,43 @@ function pickShown(members: readonly GroupMember[], liveMasters: readonly GroupM
   return pool.reduce<GroupMember | null>((best, m) => (best === null || (m.view.receivedAt ?? 0) > (best.view.receivedAt ?? 0) ? m : best), null);
 }
 
-interface GroupDraft {
-  vrid: number | null;
-  names: Set<string>;
-  vips: Set<string>;
-  members: GroupMember[];
+function memberOf(view: DirectorView, instanceName: string | null, hubState: VrrpState, freshness: Freshness): GroupMember {
+  // The director's own report is drawn as it arrives; the hub's grouping says where it belongs.
+  const instance = instanceName === null ? null : (view.snapshot?.vrrp.find((i) => i.name === instanceName) ?? null);
+  return { view, instance, state: instance?.state ?? hubState, freshness };
 }
 
-function collectGroups(cluster: ClusterResponse, now: number): { drafts: Map<string, GroupDraft>; orphans: GroupMember[] } {
-  const drafts = new Map<string, GroupDraft>();
-  const withoutVrrp: GroupMember[] = [];
-  for (const view of cluster.directors) {
-    const freshness = directorFreshness(view, cluster.staleAfterTicks, now);
-    const instances = view.snapshot?.vrrp ?? [];
-    if (instances.length === 0) {
-      withoutVrrp.push({ view, instance: null, state: stateWithoutInstance(view), freshness });
-      continue;
-    }
-    for (const instance of instances) {
-      const key = `vrid-${instance.vrid}`;
-      const draft = drafts.get(key) ?? { vrid: instance.vrid, names: new Set(), vips: new Set(), members: [] };
-      draft.names.add(instance.name);
-      for (const vip of instance.vips) draft.vips.add(normalizeVip(vip));
-      draft.members.push({ view, instance, state: instance.state, freshness });
-      drafts.set(key, draft);
-    }
-  }
-  // A director without VRRP (keepalived stopped) still belongs where its services' VIPs are.
-  const orphans: GroupMember[] = [];
-  for (const member of withoutVrrp) {
-    const addresses = new Set((member.view.snapshot?.services ?? []).map((s) => normalizeVip(s.address ?? "")));
-    const homes = [...drafts.values()].filter((d) => [...d.vips].some((vip) => addresses.has(vip)));
-    if (homes.length === 0) orphans.push(member);
-    for (const home of homes) home.members.push(member);
-  }
-  return { drafts, orphans };
+function groupFrom(group: ClusterGroup, health: ClusterHealth | null, members: GroupMember[]): VrrpGroup {
+  const liveMasters = members.filter((m) => m.state === "MASTER" && !m.freshness.stale);
+  const verdicts = health === null ? [] : verdictsOfGroup(health, group);
+  const status: GroupStatus = health === null ? "unknown" : statusOf(verdicts);
+  const problem = status === "split-brain" || status === "no-master" ? status : null;
+  return { key: group.key, vrid: group.vrid, names: group.names, vips: group.vips, members, liveMasters, status, verdicts, problem, shown: pickShown(members, liveMasters), services: [] };
 }
 
-/** Groups the cluster by VRRP instance and decides, per instance, whose IPVS table to show. */
-export function buildTopology(cluster: ClusterResponse, now: number): VrrpGroup[] {
-  const { drafts, orphans } = collectGroups(cluster, now);
-  const groups: VrrpGroup[] = [...drafts.entries()]
-    .sort(([, a], [, b]) => (a.vrid ?? 0) - (b.vrid ?? 0))
-    .map(([key, d]) => {
-      const members = [...d.members].sort((a, b) => a.view.id.localeCompare(b.view.id));
-      const liveMasters = members.filter((m) => m.state === "MASTER" && !m.freshness.stale);
-      // With every member stale nothing is known (the stale banner says so); a live member and no live
-      // MASTER is "no MASTER", even if a stale member last said MASTER: it cannot be confirmed.
-      const anyLive = members.some((m) => !m.freshness.stale);
-      const problem: GroupProblem | null = liveMasters.length > 1 ? "split-brain" : liveMasters.length === 0 && anyLive ? "no-master" : null;
-      return { key, vrid: d.vrid, names: [...d.names].sort(), vips: [...d.vips], members, liveMasters, problem, shown: pickShown(members, liveMasters), services: [] };
+/**
+ * The topology as the hub grouped it: one card per hub group, members drawn from the live director views.
+ * `health` null means the hub's verdicts are not current (the feed is lost): every status is unknown.
+ * A director no hub group names yet (it just connected) gets a card of its own, status unknown.
+ */
+export function buildTopology(cluster: ClusterResponse, health: ClusterHealth | null, now: number): VrrpGroup[] {
+  const views = new Map<string, DirectorView>(cluster.directors.map((v) => [v.id, v]));
+  const freshness = (view: DirectorView) => directorFreshness(view, cluster.staleAfterTicks, now);
+  const grouped = new Set<string>();
+  const groups: VrrpGroup[] = [];
+  for (const group of (health ?? cluster.health).groups) {
+    const members = group.members.flatMap((m) => {
+      const view = views.get(m.director);
+      if (view === undefined) return [];
+      grouped.add(view.id);
+      return [memberOf(view, m.instance, m.state, freshness(view))];
     });
-  for (const member of orphans) {
-    groups.push({ key: `director-${member.view.id}`, vrid: null, names: [], vips: [], members: [member], liveMasters: [], problem: null, shown: member.view.snapshot === null ? null : member, services: [] });
+    if (members.length > 0) groups.push(groupFrom(group, health, members));
+  }
+  for (const view of cluster.directors) {
+    if (grouped.has(view.id)) continue;
+    const alone: ClusterGroup = { key: `director/${view.id}`, vrid: null, vips: [], names: [], label: view.id, members: [] };
+    groups.push(groupFrom(alone, null, [memberOf(view, null, "UNKNOWN", freshness(view))]));
   }
   return attachServices(groups);
 }
@@ -116,7 +97,7 @@ function attachServices(groups: VrrpGroup[]): VrrpGroup[] {
     const own = snapshot.services.filter((s) => s.address !== null && vips.has(normalizeVip(s.address)));
     const leftovers = placedLeftovers.has(shown.view.id)
       ? []
-      : snapshot.services.filter((s) => s.address === null || !allVips.has(normalizeVip(s.address)));
+      : snapshot.services.filter((s) => s.address === null || (!allVips.has(normalizeVip(s.address)) && !vips.has(normalizeVip(s.address))));
     placedLeftovers.add(shown.view.id);
     return { ...group, services: [...own, ...leftovers] };
   });

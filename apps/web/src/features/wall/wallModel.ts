@@ -1,7 +1,7 @@
 import type { DirectorSummary, HubEvent, VrrpState } from "@lvsdeck/protocol";
 import { DEFAULT_TICK_MS } from "../../lib/freshness";
 import type { SummaryEntry, SummaryState } from "../../live/summaries";
-import { normalizeVip } from "../topology/topologyModel";
+import { normalizeVip } from "@lvsdeck/cluster";
 
 /** A MASTER change stays on the wall this long, so a failover in the night is still seen in the morning stand-up. */
 export const FAILOVER_NOTICE_MS = 15 * 60_000;
