@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { createUserRequestSchema, directorIdSchema, roleSchema } from "@lvsdeck/protocol";
+import { MIN_PASSWORD_LENGTH, createUserRequestSchema, directorIdSchema, roleSchema } from "@lvsdeck/protocol";
 import { openDatabase } from "./store/database";
 import { createAuthStore } from "./auth/authStore";
 import { createAuditLog } from "./auth/auditLog";
@@ -21,11 +21,22 @@ async function readStdin(): Promise<string> {
 
 /** Runs a subcommand; returns the exit status. Messages go to stderr, results (tokens) to stdout. */
 export async function runCli(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { role: { type: "string" }, vips: { type: "string" }, data: { type: "string", default: "./data" } },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { role: { type: "string" }, vips: { type: "string" }, data: { type: "string", default: "./data" }, help: { type: "boolean", short: "h" } },
+    });
+  } catch (err) {
+    process.stderr.write(`lvsdeck-hub: ${(err as Error).message}\n${cliUsage}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) {
+    process.stdout.write(`${cliUsage}\n`);
+    return 0;
+  }
   const [group, action, name] = positionals;
   const db = openDatabase(values.data ?? "./data");
   const store = createAuthStore(db, Date.now);
@@ -45,7 +56,7 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stderr.write(`created ${role.data} ${name}\n`);
     } else if (group === "user" && action === "passwd" && name) {
       const password = await readStdin();
-      if (password.length < 12) throw new Error("password: at least 12 characters");
+      if (password.length < MIN_PASSWORD_LENGTH) throw new Error(`password: at least ${MIN_PASSWORD_LENGTH} characters`);
       if (!(await store.updateUser(name, { password }))) throw new Error(`no user ${name}`);
       note(`changed the password of ${name}`, "user");
       process.stderr.write(`password of ${name} changed; their sessions are closed\n`);

@@ -2,22 +2,45 @@ import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { dirname, join, resolve } from "node:path";
 import { createHub } from "./createHub";
-import { runCli } from "./cli";
+import { cliUsage, runCli } from "./cli";
+
+const usage = `usage: lvsdeck-hub [--port 8080] [--host ADDRESS] [--data ./data] [--agent-token T ...] [--web DIR]
+                   [--alert-webhook URL] [--command-timeout-ms 5000] [--ui-push-mode coalesce|rebroadcast]
+  --port          TCP port for HTTP, /ws/agent and /ws/ui (or PORT; default 8080; 0 picks a free one)
+  --host          address to listen on (default: every address)
+  --data          folder of the SQLite file (default ./data)
+  --agent-token   a fleet-wide agent token (repeatable, or LVSDECK_AGENT_TOKENS=a,b); per-director tokens: token add-agent
+  --web           the built web app to serve (default: apps/web/dist beside the hub)
+  --alert-webhook URL that receives raised and cleared alerts as JSON
+${cliUsage.replace(/^usage: /, "       ")}`;
 
 if (process.argv[2] === "user" || process.argv[2] === "token") process.exit(await runCli(process.argv.slice(2)));
 
-const { values } = parseArgs({
-  options: {
-    port: { type: "string" },
-    host: { type: "string" },
-    data: { type: "string" },
-    "agent-token": { type: "string", multiple: true },
-    web: { type: "string" },
-    "ui-push-mode": { type: "string", default: "coalesce" },
-    "command-timeout-ms": { type: "string" },
-    "alert-webhook": { type: "string" },
-  },
-});
+function parseOptions() {
+  try {
+    return parseArgs({
+      options: {
+        port: { type: "string" },
+        host: { type: "string" },
+        data: { type: "string" },
+        "agent-token": { type: "string", multiple: true },
+        web: { type: "string" },
+        "ui-push-mode": { type: "string", default: "coalesce" },
+        "command-timeout-ms": { type: "string" },
+        "alert-webhook": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }).values;
+  } catch (err) {
+    process.stderr.write(`lvsdeck-hub: ${(err as Error).message}\n${usage}\n`);
+    process.exit(2);
+  }
+}
+const values = parseOptions();
+if (values.help === true) {
+  process.stdout.write(`${usage}\n`);
+  process.exit(0);
+}
 
 // Per-director agent tokens live in the database (lvsdeck-hub token add-agent); these fleet-wide ones are optional.
 const tokens = [...(values["agent-token"] ?? []), ...(process.env.LVSDECK_AGENT_TOKENS?.split(",") ?? [])].filter(Boolean);

@@ -39,7 +39,7 @@ export const MIN_PASSWORD_LENGTH = 12;
 export const createUserRequestSchema = z.strictObject({
   name: userNameSchema,
   role: roleSchema,
-  password: z.string().min(MIN_PASSWORD_LENGTH, `password: at least ${MIN_PASSWORD_LENGTH} characters`).max(1024),
+  password: z.string().min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters`).max(1024),
   vips: z.array(z.string().max(45)).max(256).nullable().default(null),
 });
 /** `PATCH /api/users/:name` (admins). */
