@@ -9,7 +9,8 @@ export interface Banner {
   message: string;
 }
 
-const kindOfVerdict: Record<Verdict["kind"], BannerKind> = {
+/** The banner kind of each verdict kind; the wall's banners use the same. */
+export const bannerKindOfVerdict: Record<Verdict["kind"], Exclude<BannerKind, "hub-offline">> = {
   "split-brain": "split-brain",
   "vip-on-two-directors": "split-brain",
   "no-master": "no-master",
@@ -28,5 +29,5 @@ export function buildBanners(health: ClusterHealth | null): Banner[] {
   if (health === null) {
     return [{ key: "hub-offline", kind: "hub-offline", message: "Lost the live connection to the hub; reconnecting. What is shown may be out of date." }];
   }
-  return health.verdicts.map((v) => ({ key: v.id, kind: kindOfVerdict[v.kind], message: v.message }));
+  return health.verdicts.map((v) => ({ key: v.id, kind: bannerKindOfVerdict[v.kind], message: v.message }));
 }

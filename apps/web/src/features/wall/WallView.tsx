@@ -2,23 +2,15 @@ import { useEffect, useMemo, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { summariesQuery } from "../../api/moreQueries";
 import { eventsQuery } from "../../api/queries";
-import { useLiveStatus, useServerNow } from "../../live/useLive";
+import { useHealth, useLiveStatus, useServerNow } from "../../live/useLive";
 import { feedLoss, retryText } from "../../live/feedLoss";
 import { useNow } from "../../lib/useNow";
 import { formatRate } from "../../lib/format";
-import { buildWall, pagesOf, tilesPerPage, type WallBanner, type WallTile } from "./wallModel";
+import { buildWall, pagesOf, stateLabel, tilesPerPage, type WallTile } from "./wallModel";
 import { Sparkline } from "./Sparkline";
 
 /** With more VIPs than fit, the wall shows the next page this often. */
 export const WALL_CYCLE_MS = 10_000;
-
-const bannerTitle: Record<WallBanner["kind"], string> = {
-  "split-brain": "SPLIT BRAIN",
-  "no-master": "NO MASTER",
-  "all-down": "ALL REAL SERVERS DOWN",
-  stale: "STALE",
-  failover: "FAILOVER",
-};
 
 function useViewport(): { width: number; height: number } {
   const [size, setSize] = useState(() => ({ width: window.innerWidth, height: window.innerHeight }));
@@ -30,22 +22,27 @@ function useViewport(): { width: number; height: number } {
   return size;
 }
 
-function Tile({ tile }: { tile: WallTile }) {
+/** "hh:mm" of a local time. */
+const hhmm = (t: number) => new Date(t).toTimeString().slice(0, 5);
+
+function Tile({ tile, unknownWhy }: { tile: WallTile; unknownWhy: string }) {
+  const others = tile.directors.filter((d) => d.id !== tile.master || tile.state === "split-brain");
   return (
-    <section className={`wall-tile wall-${tile.status}`} data-testid="wall-tile" data-vip={tile.key} data-master={tile.master ?? ""} data-status={tile.status} aria-label={`VIP ${tile.title}`}>
+    <section className={`wall-tile wall-${tile.status}`} data-testid="wall-tile" data-vip={tile.key} data-master={tile.master ?? ""} data-status={tile.status} data-state={tile.state} aria-label={`VIP ${tile.title}`}>
       <header className="wall-tile-head">
         <h2>{tile.title}</h2>
         {tile.vrid !== null && <span className="wall-vrid">VRID {tile.vrid}</span>}
       </header>
-      <p className="wall-master">
-        {tile.master === null ? <span className="wall-nomaster">no MASTER</span> : <>MASTER <strong>{tile.master}</strong></>}
+      <p className={`wall-state wall-state-${tile.state}`} data-testid="wall-tile-state">
+        {stateLabel[tile.state]}
+        {tile.state === "unknown" && ` (${unknownWhy})`}
       </p>
-      <p className="wall-directors">
-        {tile.directors
-          .filter((d) => d.id !== tile.master)
-          .map((d) => `${d.id} ${d.stale ? "stale" : d.state}`)
-          .join(" · ")}
-      </p>
+      {tile.master !== null && tile.state !== "split-brain" && (
+        <p className="wall-master">
+          MASTER <strong>{tile.master}</strong>
+        </p>
+      )}
+      <p className="wall-directors">{others.map((d) => `${d.id} ${d.stale ? "stale" : d.state}`).join(" · ")}</p>
       <div className="wall-numbers">
         <p>
           <span className="wall-big">
@@ -58,7 +55,7 @@ function Tile({ tile }: { tile: WallTile }) {
         </p>
       </div>
       <Sparkline values={tile.sparkline} label={`connections per second on ${tile.title}, last minutes`} />
-      {tile.note !== null && <p className="wall-note">{tile.note}</p>}
+      {tile.verdicts[0] !== undefined && <p className="wall-note">{tile.verdicts[0].message}</p>}
     </section>
   );
 }
@@ -69,8 +66,12 @@ export function WallView() {
   const events = useQuery(eventsQuery()).data?.events;
   const now = useServerNow();
   const lost = feedLoss(useLiveStatus(), useNow());
+  const received = useHealth()?.health;
+  // The hub's verdicts are only shown while it is reachable: otherwise every tile is unknown.
+  const health = lost === null ? (received ?? null) : null;
+  const unknownWhy = lost !== null ? `hub unreachable since ${hhmm(lost.since)}` : "waiting for the hub";
   const { width, height } = useViewport();
-  const wall = useMemo(() => (state === undefined ? null : buildWall(state, events ?? [], now)), [state, events, now]);
+  const wall = useMemo(() => (state === undefined ? null : buildWall(state, health, events ?? [], now)), [state, health, events, now]);
   const pages = pagesOf(wall?.tiles ?? [], tilesPerPage(width, height - 220));
   const [page, setPage] = useState(0);
   useEffect(() => {
@@ -98,16 +99,16 @@ export function WallView() {
       <div className="wall-banners" aria-live="assertive">
         {lost !== null && (
           <div className="wall-banner wall-banner-stale" data-testid="wall-banner" data-kind="hub-offline" role="alert">
-            <strong>HUB UNREACHABLE</strong> since {new Date(lost.since).toTimeString().slice(0, 5)}: what is shown is not live; {retryText(lost)}
+            <strong>HUB UNREACHABLE</strong> since {hhmm(lost.since)}: what is shown is not live; {retryText(lost)}
           </div>
         )}
         {wall?.banners.map((b) => (
           <div key={b.key} className={`wall-banner wall-banner-${b.kind}`} data-testid="wall-banner" data-kind={b.kind} role="alert">
-            <strong>{bannerTitle[b.kind]}</strong> {b.message}
+            <strong>{b.title}</strong> {b.message}
           </div>
         ))}
       </div>
-      {wall === null ? <p className="wall-loading">Loading…</p> : <div className="wall-grid">{shown.map((t) => <Tile key={t.key} tile={t} />)}</div>}
+      {wall === null ? <p className="wall-loading">Loading…</p> : <div className="wall-grid">{shown.map((t) => <Tile key={t.key} tile={t} unknownWhy={unknownWhy} />)}</div>}
     </main>
   );
 }
