@@ -2,13 +2,15 @@ import { expect, test } from "./fixtures";
 import { expectNoSeriousA11yViolations } from "./axe";
 
 const SEED = "TCP 192.168.50.100:443";
+/** The seed pair's VRRP group as the hub keys it: its VRID with its VIP set. */
+const SEED_GROUP = "88/192.168.50.100,192.168.50.101,192.168.50.102,2001:db8:50::100";
 
 test("the graph draws VIPs, directors, services and real servers; health and quiesced are distinct", async ({ dashboard, page, cluster }) => {
   await expect(dashboard.director("lvs-dir-01")).toHaveAttribute("data-state", "MASTER", { timeout: 15_000 });
   await expect(dashboard.graphNode("vip:192.168.50.100")).toBeVisible();
-  await expect(dashboard.graphNode("dir:vrid-88:lvs-dir-01")).toHaveAttribute("data-status", "MASTER");
-  await expect(dashboard.graphNode("dir:vrid-88:lvs-dir-02")).toHaveAttribute("data-status", "BACKUP");
-  const rsNode = (rs: string) => dashboard.graphNode(`rs:svc:vrid-88:TCP 192.168.50.101:80:${rs}`);
+  await expect(dashboard.graphNode(`dir:${SEED_GROUP}:lvs-dir-01`)).toHaveAttribute("data-status", "MASTER");
+  await expect(dashboard.graphNode(`dir:${SEED_GROUP}:lvs-dir-02`)).toHaveAttribute("data-status", "BACKUP");
+  const rsNode = (rs: string) => dashboard.graphNode(`rs:svc:${SEED_GROUP}:TCP 192.168.50.101:80:${rs}`);
   await expect(rsNode("10.50.0.21:8080")).toHaveAttribute("data-status", "up");
   for (const director of ["lvs-dir-01", "lvs-dir-02"]) {
     await page.request.post(`${cluster.url}/api/sim/faults`, { data: { director, fault: "fail-real-server", service: "TCP 192.168.50.101:80", realServer: "10.50.0.22:8080" } });
