@@ -46,6 +46,13 @@ function makeView(id, master, realServers, t, tick) {
   };
 }
 
+/** What the real hub would decide for this healthy pair: one VRRP group, no verdict. */
+function healthOf(views) {
+  const vips = [...new Set(views.flatMap((v) => v.snapshot.vrrp[0].vips))].sort();
+  const members = views.map((v) => ({ director: v.id, instance: "VI_1", state: v.snapshot.vrrp[0].state, fresh: true }));
+  return { groups: [{ key: `51/${vips.join(",")}`, vrid: 51, vips, names: ["VI_1"], label: `VRID 51 (${vips[0]} +${vips.length - 1})`, members }], verdicts: [] };
+}
+
 /** Starts the fake hub on `port` (0: any); returns its URL and `close()`. */
 export async function startFakeHub({ realServers, port = 0, intervalMs = 1000 }) {
   let tick = 0;
@@ -56,7 +63,10 @@ export async function startFakeHub({ realServers, port = 0, intervalMs = 1000 })
   };
   const server = createServer((req, res) => {
     const url = new URL(req.url, "http://x");
-    if (url.pathname === "/api/cluster") return json(res, { serverTime: Date.now(), staleAfterTicks: 3, directors: views() });
+    if (url.pathname === "/api/cluster") {
+      const directors = views();
+      return json(res, { serverTime: Date.now(), staleAfterTicks: 3, directors, health: healthOf(directors) });
+    }
     if (url.pathname === "/api/events") return json(res, { events: [] });
     if (url.pathname === "/api/alerts") return json(res, { alerts: [] });
     // Signed in as an admin, so the page shows every control it would for a real operator.
