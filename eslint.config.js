@@ -29,6 +29,18 @@ export default tseslint.config(
     },
   },
   {
+    // The one home of cluster health: pure rules over protocol types, shown by the hub and the web app alike.
+    files: ["packages/cluster/src/**/*.ts"],
+    ignores: ["packages/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [
+        { group: ["@lvsdeck/agent", "@lvsdeck/hub", "@lvsdeck/web", "**/apps/**"], message: "packages must not import apps" },
+        { group: ["node:*", "fs", "child_process", "ws", "express"], message: "packages are pure: the apps do the I/O" },
+        { group: ["react", "react-dom", "@tanstack/*", "zod"], message: "@lvsdeck/cluster decides health from protocol types only; schemas live in @lvsdeck/protocol" },
+      ] }],
+    },
+  },
+  {
     files: ["apps/web/**/*.{ts,tsx}"],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { "react-hooks": reactHooks },
