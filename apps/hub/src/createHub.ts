@@ -27,7 +27,7 @@ import { createWeightService } from "./agents/weightService";
 import { startHeartbeat, trackAlive } from "./heartbeat";
 import { createAgentTokenCheck, isSameOrigin, refuseUpgrade } from "./upgrade";
 import { createLogger } from "@lvsdeck/log";
-import { ALERT_EVALUATION_MS, HEARTBEAT_MS, SERIES_FLUSH_MS, STALENESS_CHECK_MS, UI_FLUSH_MS, UI_SUMMARY_FLUSH_MS } from "./limits";
+import { ALERT_EVALUATION_MS, HEARTBEAT_MS, SERIES_FLUSH_MS, STALENESS_CHECK_MS, STATE_EVALUATION_GAP_MS, UI_FLUSH_MS, UI_SUMMARY_FLUSH_MS } from "./limits";
 
 /** Options for {@link createHub}; every field has a default suited to the demo. */
 export interface HubOptions {
@@ -121,14 +121,18 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   // Pages replace the event they hold by id; alerts saw it already.
   const transitionTimes = createTransitionTimes(events, (event) => ui.broadcast({ type: "event", event }));
   const agents = createAgentGateway({ fleet, events, commands, log, now, onEvent: publishEvent });
-  // One evaluation for every presence or staleness change of one turn: a sweep that finds 200 stale
-  // directors evaluates the rules once, not 200 times.
-  let evaluation: NodeJS.Immediate | null = null;
+  // Changes of presence, staleness or state are judged soon, but together: one evaluation covers all
+  // the changes that arrive within STATE_EVALUATION_GAP_MS of the previous one.
+  let evaluation: NodeJS.Timeout | null = null;
+  let lastEvaluation = 0;
+  const evaluate = () => {
+    if (evaluation) clearTimeout(evaluation);
+    evaluation = null;
+    lastEvaluation = now();
+    alertMonitor.evaluate();
+  };
   const evaluateSoon = () => {
-    evaluation ??= setImmediate(() => {
-      evaluation = null;
-      alertMonitor.evaluate();
-    });
+    evaluation ??= setTimeout(evaluate, Math.max(0, lastEvaluation + STATE_EVALUATION_GAP_MS - now()));
   };
   fleet.onChange((director, change) => {
     if (change === "data" && director.snapshot) {
@@ -145,7 +149,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     fleet.sweep(now());
     metrics.hub.syncProtocolErrors(agents.stats().protocolErrors);
   }, STALENESS_CHECK_MS);
-  const alertTimer = setInterval(() => alertMonitor.evaluate(), ALERT_EVALUATION_MS);
+  const alertTimer = setInterval(evaluate, ALERT_EVALUATION_MS);
   const flusher = setInterval(() => {
     series.flushInBackground(now()).catch((err: Error) => log.warn("series samples not written", { error: err.message }));
     history.prune(now());
@@ -211,7 +215,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       clearInterval(sweeper);
       clearInterval(flusher);
       clearInterval(alertTimer);
-      if (evaluation) clearImmediate(evaluation);
+      if (evaluation) clearTimeout(evaluation);
       webhook?.stop();
       stopAgentHeartbeat();
       stopUiHeartbeat();

@@ -18,7 +18,9 @@ export const MAX_SERIES_RANGE_MS = 31 * 86_400_000;
 export const UI_FLUSH_MS = 50;
 /** The same for summary subscribers (walls, overviews), which need counters only about once a second (ms). */
 export const UI_SUMMARY_FLUSH_MS = 1_000;
-/** Alert rules are re-evaluated this often (ms), besides on every presence or staleness change. */
+/** Alert rules are re-evaluated this often (ms), besides on every presence, staleness or state change. */
 export const ALERT_EVALUATION_MS = 1_000;
+/** Least time between two evaluations prompted by changes (ms), so a storm of changes costs a bounded number of them. */
+export const STATE_EVALUATION_GAP_MS = 100;
 /** Frames per second one agent may send before it is disconnected (a tick, events and results fit easily). */
 export const MAX_AGENT_FRAMES_PER_SECOND = 500;
