@@ -16,6 +16,11 @@ export class VrrpTopologyPage {
     return this.page.locator(`[data-testid="vrrp-group"][data-vrid="${vrid}"]`);
   }
 
+  /** The card of the VRRP group that carries a VIP: with VRIDs reused across segments, the VRID alone is ambiguous. */
+  groupOf(vip: string): Locator {
+    return this.page.locator(`[data-testid="vrrp-group"][data-vips~="${vip}"]`);
+  }
+
   /** A director's card within one instance: `data-state` is its VRRP state there, `data-stale` its data age. */
   director(vrid: number, id: string): Locator {
     return this.group(vrid).locator(`[data-testid="director"][data-director="${id}"]`);
@@ -26,7 +31,7 @@ export class VrrpTopologyPage {
     return this.group(vrid).locator(`[data-testid="service"][data-service="${key}"]`);
   }
 
-  /** The page's own banners (split brain, no MASTER, …), derived in the browser. */
+  /** The page's banners (split brain, no MASTER, …): the hub's verdicts. */
   banner(kind: string): Locator {
     return this.page.locator(`[data-testid="banner"][data-kind="${kind}"]`);
   }

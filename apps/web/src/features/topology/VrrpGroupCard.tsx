@@ -32,7 +32,7 @@ export function VrrpGroupCard({ group, isFolded, onToggleService }: Props) {
   const shown = group.shown;
   const timeouts = shown?.view.snapshot?.timeouts ?? null;
   return (
-    <section className={`vrrp-group${group.problem === null ? "" : ` problem-${group.problem}`}`} data-testid="vrrp-group" data-vrid={group.vrid ?? ""} data-status={group.status} aria-label={title(group)}>
+    <section className={`vrrp-group${group.problem === null ? "" : ` problem-${group.problem}`}`} data-testid="vrrp-group" data-vrid={group.vrid ?? ""} data-vips={group.vips.join(" ")} data-status={group.status} aria-label={title(group)}>
       <header className="group-head">
         <h2>{title(group)}</h2>
         {group.vips.length > 0 && <p className="group-vips">VIP {group.vips.join(", ")}</p>}
