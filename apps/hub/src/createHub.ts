@@ -12,6 +12,8 @@ import { createWorkerWriter } from "./store/seriesWrites";
 import { createSnapshotHistory } from "./store/snapshotHistory";
 import { createAgentGateway } from "./agents/agentGateway";
 import { createCommandRouter } from "./agents/commandRouter";
+import { createWeightDelivery } from "./agents/weightDelivery";
+import { createHeldChangeStore } from "./store/heldWeightChanges";
 import { createUiGateway, type UiPushMode } from "./ui/uiGateway";
 import { createAlertMonitor } from "./alertMonitor";
 import { createAlertWebhook } from "./alerts/webhook";
@@ -111,12 +113,17 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const commands = createCommandRouter({
     fleet,
     send: (director, command) => agents.send(director, command),
+    ...(options.commandTimeoutMs !== undefined && { timeoutMs: options.commandTimeoutMs }),
+  });
+  const delivery = createWeightDelivery({
+    fleet,
+    commands,
+    store: createHeldChangeStore(db),
     onWeightChange: (change) => {
       ui.broadcast({ type: "weight-change", change });
       alertMonitor.noteWeightChange(change);
     },
     now,
-    ...(options.commandTimeoutMs !== undefined && { timeoutMs: options.commandTimeoutMs }),
   });
   // Pages replace the event they hold by id; alerts saw it already.
   const transitionTimes = createTransitionTimes(events, (event) => ui.broadcast({ type: "event", event }));
@@ -141,6 +148,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       transitionTimes.observe(director.snapshot);
     }
     ui.directorChanged(director);
+    delivery.noteDirector(director, change);
     // Presence and staleness changes can raise alerts at once; so do changes of state (the UI gateway
     // reports them); counters alone are re-evaluated on the timer.
     if (change !== "data") evaluateSoon();
@@ -160,7 +168,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   for (const user of options.users ?? []) {
     if (!authStore.user(user.name)) await authStore.addUser(user.name, user.role, user.password, user.vips ?? null);
   }
-  const weights = createWeightService({ db, fleet, commands, audit, now });
+  const weights = createWeightService({ db, fleet, delivery, audit, now });
   const app = createApp({
     fleet, events, series, history, commands, agents, weights, audit, store: authStore, log, now,
     alerts: alertMonitor,

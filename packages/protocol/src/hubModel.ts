@@ -57,16 +57,25 @@ export const hubEventSchema = z.object({
 });
 export type HubEvent = z.infer<typeof hubEventSchema>;
 
-/** Per-director progress of one weight change. */
+/**
+ * Per-director progress of one weight change. `disconnected`: the director carries the service but was
+ * away; the hub keeps the change and sends it when the director is back. `drift`: on its return the
+ * director had a weight that was neither the one before the change nor the one asked for, so the hub
+ * did not overwrite it; the operator may reapply.
+ */
 export const weightChangeResultSchema = z.object({
   director: directorIdSchema,
-  state: z.enum(["pending", "ok", "failed", "timeout"]),
+  state: z.enum(["pending", "ok", "failed", "timeout", "disconnected", "drift"]),
   observedWeight: weightSchema.nullable(),
   error: z.string().nullable(),
 });
 export type WeightChangeResult = z.infer<typeof weightChangeResultSchema>;
 
-/** A weight change as it travels hub -> agents -> hub. */
+/**
+ * A weight change as it travels hub -> agents -> hub. `applied` only once every director carrying the
+ * service confirmed; `partial` while some did and others did not (yet); `pending` while none did and
+ * some are still to answer or to return.
+ */
 export const weightChangeSchema = z.object({
   id: z.string(),
   service: serviceKeySchema,

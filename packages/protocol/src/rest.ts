@@ -42,7 +42,11 @@ export const weightChangeRequestSchema = z.strictObject({
 });
 export type WeightChangeRequest = z.infer<typeof weightChangeRequestSchema>;
 
-/** The answer to `POST /api/weights` and `GET /api/weights/:id`. */
+/** `POST /api/weights/:id/reapply`: send a change again to one director that drifted or failed. */
+export const weightReapplyRequestSchema = z.strictObject({ director: directorIdSchema });
+export type WeightReapplyRequest = z.infer<typeof weightReapplyRequestSchema>;
+
+/** The answer to `POST /api/weights`, `POST /api/weights/:id/reapply` and `GET /api/weights/:id`. */
 export const weightChangeResponseSchema = weightChangeSchema;
 
 /** `POST /api/sim/faults`: inject a fault into a simulated director. */

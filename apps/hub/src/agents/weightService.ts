@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
-import type { RealServerKey, ServiceKey, WeightChange, WeightChangeRequest } from "@lvsdeck/protocol";
-import type { CommandRouter } from "./commandRouter";
+import type { DirectorId, RealServerKey, ServiceKey, WeightChange, WeightChangeRequest } from "@lvsdeck/protocol";
 import { CommandError } from "./commandRouter";
+import type { WeightDelivery } from "./weightDelivery";
 import type { Fleet } from "../fleet";
 import type { AuditLog } from "../auth/auditLog";
 import { currentService, unsafeReason } from "./weightGuard";
@@ -21,12 +21,17 @@ export interface Caller {
   mayAct: (service: { address: string | null }) => boolean;
 }
 
+/** Each director's outcome in one line, for the audit log. */
+function auditDetail(change: WeightChange): string {
+  return change.results.map((r) => `${r.director}: ${r.state}${r.observedWeight === null ? "" : ` (${r.observedWeight})`}${r.error ? ` ${r.error}` : ""}`).join("; ");
+}
+
 /** Idempotency records are kept this long (ms). */
 const REQUEST_ID_TTL_MS = 24 * 3_600_000;
 
 /** Weight changes with guardrails, optimistic concurrency, idempotency, drains and an audit record each. */
-export function createWeightService(deps: { db: Database.Database; fleet: Fleet; commands: CommandRouter; audit: AuditLog; now: () => number }) {
-  const { db, fleet, commands, audit, now } = deps;
+export function createWeightService(deps: { db: Database.Database; fleet: Fleet; delivery: WeightDelivery; audit: AuditLog; now: () => number }) {
+  const { db, fleet, delivery, audit, now } = deps;
   const findRequest = db.prepare("SELECT response FROM weight_requests WHERE request_id = ?");
   const saveRequest = db.prepare("INSERT OR REPLACE INTO weight_requests (request_id, actor, at, response) VALUES (?, ?, ?, ?)");
   const getDrain = db.prepare("SELECT previous_weight FROM drains WHERE service = ? AND real_server = ?");
@@ -49,7 +54,7 @@ export function createWeightService(deps: { db: Database.Database; fleet: Fleet;
     if (unsafe && !request.reason?.trim()) throw new WeightRefused(400, "a forced change needs a reason", "needs-reason", rs.weight);
     let change: WeightChange;
     try {
-      change = await commands.setWeight(request);
+      change = await delivery.setWeight(request);
     } catch (err) {
       audit.append({
         at: now(), actor: caller.actor, action, remote: caller.remote, directors: request.director ? [request.director] : [], service: request.service,
@@ -60,7 +65,7 @@ export function createWeightService(deps: { db: Database.Database; fleet: Fleet;
     audit.append({
       at: now(), actor: caller.actor, action, remote: caller.remote, directors: change.results.map((r) => r.director), service: request.service,
       realServer: request.realServer, from: rs.weight, to: request.weight, reason: request.reason ?? null, result: change.state,
-      detail: change.results.map((r) => `${r.director}: ${r.state}${r.observedWeight === null ? "" : ` (${r.observedWeight})`}${r.error ? ` ${r.error}` : ""}`).join("; "),
+      detail: auditDetail(change),
     });
     if (request.requestId) saveRequest.run(request.requestId, caller.actor, now(), JSON.stringify(change));
     return change;
@@ -83,6 +88,27 @@ export function createWeightService(deps: { db: Database.Database; fleet: Fleet;
       const change = await apply({ ...request, weight: drain.previous_weight }, caller, "restore");
       if (change.state === "applied") db.prepare("DELETE FROM drains WHERE service = ? AND real_server = ?").run(request.service, request.realServer);
       return change;
+    },
+    /** A weight change the caller may see (VIP scope), or a 404. */
+    change(id: string, caller: Caller): WeightChange {
+      const change = delivery.get(id);
+      const found = change && currentService(fleet.list(), change.service);
+      if (!change || (found && !caller.mayAct(found.service))) throw new WeightRefused(404, `no weight change ${id} is known`, "not-found");
+      return change;
+    },
+    /** Sends a change again to one director that drifted, failed or timed out; audited like any change. */
+    async reapply(id: string, director: DirectorId, caller: Caller): Promise<WeightChange> {
+      const before = this.change(id, caller);
+      const from = before.results.find((r) => r.director === director)?.observedWeight ?? null;
+      const base = { at: now(), actor: caller.actor, action: "weight" as const, remote: caller.remote, directors: [director], service: before.service, realServer: before.realServer, from, to: before.weight, reason: "reapply" };
+      try {
+        const change = await delivery.reapply(id, director);
+        audit.append({ ...base, result: change.state, detail: auditDetail(change) });
+        return change;
+      } catch (err) {
+        audit.append({ ...base, result: "failed", detail: (err as Error).message });
+        throw err;
+      }
     },
     /** The weight a drained real server had before, if it is drained. */
     drainedFrom: (service: ServiceKey, realServer: RealServerKey) => (getDrain.get(service, realServer) as { previous_weight: number } | undefined)?.previous_weight ?? null,

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from "express";
 import type { z } from "zod";
-import { drainRequestSchema, restoreRequestSchema, simFaultRequestSchema, weightChangeRequestSchema } from "@lvsdeck/protocol";
+import { drainRequestSchema, restoreRequestSchema, simFaultRequestSchema, weightChangeRequestSchema, weightReapplyRequestSchema } from "@lvsdeck/protocol";
 import type { ApiError, DirectorView, DrainDirector, DrainsResponse, RealServerKey, ServiceKey, SimFaultResponse } from "@lvsdeck/protocol";
 import type { CommandRouter } from "../agents/commandRouter";
 import { CommandError } from "../agents/commandRouter";
@@ -64,6 +64,24 @@ export function createChangeRouter(deps: Deps): Router {
   change("/weights", weightChangeRequestSchema, (body, caller) => deps.weights.setWeight(body, caller));
   change("/drain", drainRequestSchema, (body, caller) => deps.weights.drain(body, caller));
   change("/restore", restoreRequestSchema, (body, caller) => deps.weights.restore(body, caller));
+  // One click on a drifted (or failed) director: the same change, sent to it again.
+  router.post("/weights/:id/reapply", operator, async (req, res) => {
+    const body = validate(weightReapplyRequestSchema, req.body, res);
+    if (!body) return;
+    try {
+      res.json(await deps.weights.reapply(String(req.params.id), body.director, callerOf(req, res)));
+    } catch (err) {
+      answerError(res, err);
+    }
+  });
+  // A change's progress per director, e.g. one held for a director that was away.
+  router.get("/weights/:id", (req, res) => {
+    try {
+      res.json(deps.weights.change(String(req.params.id), callerOf(req, res)));
+    } catch (err) {
+      answerError(res, err);
+    }
+  });
 
   // Drains in progress, with what is left on each director; readable by every signed-in user.
   router.get("/drains", (_req, res) => {

@@ -94,6 +94,14 @@ const migrations: string[] = [
      started_at INTEGER NOT NULL,
      PRIMARY KEY (service, real_server)
    );`,
+  // Weight changes still owed to a director that was away (or that drifted); body is the WeightChange JSON,
+  // before maps each director to the weight it had when the change was asked for.
+  `CREATE TABLE held_weight_changes (
+     id TEXT PRIMARY KEY,
+     requested_at INTEGER NOT NULL,
+     body TEXT NOT NULL,
+     before TEXT NOT NULL
+   );`,
 ];
 
 /** Brings the database up to the newest schema, one transaction per migration. */
