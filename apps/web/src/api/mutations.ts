@@ -1,10 +1,15 @@
-import type { RealServerKey, ServiceKey, SimFaultRequest, SimFaultResponse, WeightChange, WeightChangeRequest } from "@lvsdeck/protocol";
+import type { DirectorId, RealServerKey, ServiceKey, SimFaultRequest, SimFaultResponse, WeightChange, WeightChangeRequest } from "@lvsdeck/protocol";
 import { simFaultResponseSchema, weightChangeResponseSchema } from "@lvsdeck/protocol";
 import { postJson } from "./http";
 
 /** Asks the hub to change a real server's weight on every director carrying the service (or one). */
 export function postWeightChange(request: WeightChangeRequest): Promise<WeightChange> {
   return postJson("/api/weights", request, weightChangeResponseSchema);
+}
+
+/** Sends a weight change again to one director that drifted, failed or timed out. */
+export function postReapply(changeId: string, director: DirectorId): Promise<WeightChange> {
+  return postJson(`/api/weights/${encodeURIComponent(changeId)}/reapply`, { director }, weightChangeResponseSchema);
 }
 
 /** `POST /api/drain` and `POST /api/restore`: one real server, with an idempotency key. */

@@ -8,6 +8,7 @@ import { eventsQuery } from "../../api/queries";
 import { drainsQuery } from "../../api/drains";
 import { drainCounts, drainProgress, findDrain, restoreTarget } from "../weights/drain";
 import { DrainProgressView } from "../weights/DrainProgressView";
+import { describeExpectedShare } from "../weights/expectedShare";
 
 interface Props {
   service: ServiceKey;
@@ -16,6 +17,8 @@ interface Props {
   share: number;
   /** Expected share of new connections while a weight of this service is being chosen; null otherwise. */
   expected: number | null;
+  /** The service's persistence timeout (s), or null when it is not persistent. */
+  persistenceTimeoutSec: number | null;
   weightDisabledReason: string | null;
   /** Whether the signed-in user may change this weight; others see it as a plain number. */
   mayChange: boolean;
@@ -31,7 +34,7 @@ const sourceText: Record<RealServer["weightSource"], string> = {
 };
 
 /** One real server: weight (editable), health, connections and its share of the traffic. */
-export function RealServerRow({ service, rs, share, expected, weightDisabledReason, mayChange, onDraft, director }: Props) {
+export function RealServerRow({ service, rs, share, expected, persistenceTimeoutSec, weightDisabledReason, mayChange, onDraft, director }: Props) {
   const conns = rs.activeConns + rs.inactiveConns;
   const events = useQuery(eventsQuery()).data?.events;
   const drain = findDrain(useQuery(drainsQuery()).data, service, rs.key);
@@ -63,6 +66,7 @@ export function RealServerRow({ service, rs, share, expected, weightDisabledReas
             service={service}
             realServer={rs.key}
             confirmed={rs.weight}
+            weightMode={rs.weightMode}
             disabledReason={weightDisabledReason}
             onDraft={onDraft}
             restoreTo={restoreTarget(drain, service, rs.key, events ?? [])}
@@ -89,7 +93,7 @@ export function RealServerRow({ service, rs, share, expected, weightDisabledReas
         </span>
         {expected !== null ? (
           <span className="expected" data-testid="expected-share" title="expected share of new connections">
-            → {formatPercent(expected)} of new
+            {describeExpectedShare(expected, persistenceTimeoutSec)}
           </span>
         ) : (
           // Keeps the row's height while no weight is being chosen, so rows do not jump under the pointer.

@@ -103,6 +103,7 @@ export function ServiceCard({ service, director, agent, targets, folded, onToggl
                     rs={rs}
                     share={shares.get(rs.key) ?? 0}
                     expected={expected === null ? null : (expected.get(rs.key) ?? 0)}
+                    persistenceTimeoutSec={service.persistence?.timeoutSec ?? null}
                     weightDisabledReason={disabledReason}
                     mayChange={mayChange}
                     onDraft={onDraft(rs.key)}

@@ -1,8 +1,8 @@
 import { useEffect, useEffectEvent, useRef, useState } from "react";
-import { MAX_WEIGHT, type RealServerKey, type ServiceKey } from "@lvsdeck/protocol";
+import { MAX_WEIGHT, type RealServerKey, type ServiceKey, type WeightMode } from "@lvsdeck/protocol";
 import { useWeightChange } from "./useWeightChange";
 import type { WeightRequestState } from "./weightRequest";
-import { describeWeightChange } from "./describeWeightChange";
+import { ChangeOutcome } from "./ChangeOutcome";
 import { ForceDialog } from "./ForceDialog";
 
 /** The slider reaches at least this far, so small weights can still be raised. */
@@ -24,6 +24,8 @@ interface Props {
   realServer: RealServerKey;
   /** The weight in the shown director's table. */
   confirmed: number;
+  /** How the agent applies weights to this server: `runtime` ones do not survive keepalived's next health transition. */
+  weightMode: WeightMode;
   /** Why the weight cannot be changed, or null. */
   disabledReason: string | null;
   /** The value being chosen (null when none), for the expected-share preview. */
@@ -34,7 +36,11 @@ interface Props {
 
 const verb = { set: "weight", drain: "drain", restore: "restore" } as const;
 
-function RequestStatus({ state }: { state: WeightRequestState }) {
+/** Said next to the control, not in a tooltip: a runtime weight is not the end of the story. */
+export const RUNTIME_WEIGHT_NOTE =
+  "Runtime weight: keepalived puts its configured weight back at this server's next health transition or reload. Weight mode keepalived (agent --weight-mode keepalived) keeps it.";
+
+function RequestStatus({ state, label }: { state: WeightRequestState; label: string }) {
   switch (state.kind) {
     case "idle":
       return null;
@@ -45,11 +51,7 @@ function RequestStatus({ state }: { state: WeightRequestState }) {
         </span>
       );
     case "answered":
-      return (
-        <span className={`weight-status ${state.change.state}`} data-testid="weight-result" data-state={state.change.state} role="status">
-          {describeWeightChange(state.change)}
-        </span>
-      );
+      return <ChangeOutcome answered={state.change} label={label} />;
     case "conflict":
       return (
         <span className="weight-status failed" data-testid="weight-result" data-state="conflict" role="alert">
@@ -72,7 +74,7 @@ function RequestStatus({ state }: { state: WeightRequestState }) {
 }
 
 /** A real server's weight: a slider and a number field, sent to the hub on release; Drain and Restore. */
-export function WeightControl({ service, realServer, confirmed, disabledReason, onDraft, restoreTo }: Props) {
+export function WeightControl({ service, realServer, confirmed, weightMode, disabledReason, onDraft, restoreTo }: Props) {
   const edit = useWeightChange(service, realServer, confirmed, onDraft);
   const [typed, setTyped] = useState<string | null>(null);
   const rangeRef = useRef<HTMLInputElement>(null);
@@ -150,7 +152,12 @@ export function WeightControl({ service, realServer, confirmed, disabledReason, 
           </button>
         )}
       </div>
-      <RequestStatus state={state} />
+      {weightMode === "runtime" && (
+        <p className="weight-mode-note" data-testid="weight-mode-note">
+          {RUNTIME_WEIGHT_NOTE}
+        </p>
+      )}
+      <RequestStatus state={state} label={label} />
       {state.kind === "needs-force" && (
         <ForceDialog
           title={state.intent.action === "drain" ? `Drain ${label}?` : `Set the weight of ${label} to ${state.intent.weight}?`}

@@ -1,4 +1,5 @@
 import type { RealServer, Scheduler } from "@lvsdeck/protocol";
+import { formatPercent } from "../../lib/format";
 
 /** How a scheduler spreads new connections, as far as weights tell. */
 export type ShareModel = "weighted" | "equal" | "failover" | "unknown";
@@ -56,4 +57,13 @@ export function expectedShares(
 export function connectionShares(servers: readonly Pick<RealServer, "key" | "activeConns" | "inactiveConns">[]): Map<string, number> {
   const total = servers.reduce((sum, rs) => sum + rs.activeConns + rs.inactiveConns, 0);
   return new Map(servers.map((rs) => [rs.key as string, total === 0 ? 0 : (rs.activeConns + rs.inactiveConns) / total]));
+}
+
+/**
+ * The preview of one server's expected share in words. On a persistent service existing clients stay on
+ * their server for the persistence timeout, so a weight change or drain moves only new clients.
+ */
+export function describeExpectedShare(share: number, persistenceTimeoutSec: number | null): string {
+  if (persistenceTimeoutSec === null) return `→ ${formatPercent(share)} of new`;
+  return `→ new clients: ${formatPercent(share)}; existing clients stay up to ${persistenceTimeoutSec} s (persistence)`;
 }
