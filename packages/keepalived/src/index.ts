@@ -12,6 +12,7 @@ export { parseKeepalivedJson } from "./parseKeepalivedJson";
 export type { KeepalivedDataView } from "./parseKeepalivedData";
 export { parseKeepalivedData } from "./parseKeepalivedData";
 export type { KeepalivedVirtualServer, KeepalivedRealServer } from "./parseLvsTopology";
+export type { KeepalivedChecker } from "./parseHealthCheckers";
 export type { VipEntry } from "./vips";
 export { parseVip } from "./vips";
 export type { ApplyNotifyResult, NotifyIgnoreReason } from "./applyNotify";

@@ -90,8 +90,8 @@ describe("parseKeepalivedData on the checker's dump", () => {
     const [web, fwmark] = result.value.virtualServers;
     expect(web).toMatchObject({ serviceKey: "TCP 198.51.100.100:80", scheduler: "wlc", alive: true, quorumUp: true });
     expect(web?.realServers).toEqual([
-      { address: "198.51.100.21", port: 80, key: "198.51.100.21:80", weight: 10, effectiveWeight: null, alive: true, failedCheckers: 0, forwarding: "DR" },
-      { address: "198.51.100.22", port: 80, key: "198.51.100.22:80", weight: 5, effectiveWeight: null, alive: false, failedCheckers: 1, forwarding: "DR" },
+      { address: "198.51.100.21", port: 80, key: "198.51.100.21:80", weight: 10, effectiveWeight: null, alive: true, failedCheckers: 0, forwarding: "DR", inKernel: true, inhibitOnFailure: false, checkers: [] },
+      { address: "198.51.100.22", port: 80, key: "198.51.100.22:80", weight: 5, effectiveWeight: null, alive: false, failedCheckers: 1, forwarding: "DR", inKernel: false, inhibitOnFailure: false, checkers: [] },
     ]);
     expect(fwmark).toMatchObject({ serviceKey: "FWM 7", quorumUp: false, realServers: [{ key: "[2001:db8::11]:0", alive: false }] });
   });
@@ -100,6 +100,57 @@ describe("parseKeepalivedData on the checker's dump", () => {
     const text = readFixture("synthetic/keepalived_check.data").replace("WEIGHT = 10\n", "WEIGHT = 10 EFF WEIGHT = 7\n");
     const result = parseKeepalivedData(text);
     expect(result.ok && result.value.virtualServers[0]?.realServers[0]?.effectiveWeight).toBe(7);
+  });
+});
+
+describe("parseKeepalivedData on keepalived 2.2.7's real checker dump (lab VM, real IPVS)", () => {
+  // vm-check-failed.data: rs2:80 failed (no inhibit_on_failure), rs2:8081 failed (inhibit_on_failure),
+  // rs1:8082 failed under `quorum 2` with a sorry server; the matching `ipvsadm -Ln` is beside it.
+  const parsed = parseKeepalivedData(readFixture("real/vm-check-failed.data"));
+  const service = (key: string) => (parsed.ok ? parsed.value.virtualServers.find((vs) => vs.serviceKey === key) : undefined);
+  const server = (key: string, rs: string) => service(key)?.realServers.find((r) => r.key === rs);
+
+  it("parses every virtual server with its real servers", () => {
+    expect(parsed.ok && parsed.value.virtualServers.map((vs) => [vs.serviceKey, vs.realServers.length])).toEqual([
+      ["TCP 198.51.100.100:443", 2],
+      ["TCP 198.51.100.100:80", 2],
+      ["TCP 198.51.100.100:8081", 2],
+      ["TCP 198.51.100.100:8082", 2],
+    ]);
+  });
+
+  it("a failed server without inhibit_on_failure is dead and out of the kernel table (RS set = 0)", () => {
+    expect(server("TCP 198.51.100.100:80", "203.0.113.12:80")).toMatchObject({ alive: false, failedCheckers: 1, inKernel: false, inhibitOnFailure: false, weight: 2, effectiveWeight: 2, forwarding: "NAT" });
+    expect(server("TCP 198.51.100.100:80", "203.0.113.11:80")).toMatchObject({ alive: true, failedCheckers: 0, inKernel: true });
+  });
+
+  it("a failed server with inhibit_on_failure is dead but stays in the kernel table", () => {
+    expect(server("TCP 198.51.100.100:8081", "203.0.113.12:8081")).toMatchObject({ alive: false, inKernel: true, inhibitOnFailure: true });
+  });
+
+  it("reads weights above 65535 as keepalived holds them", () => {
+    expect(server("TCP 198.51.100.100:8081", "203.0.113.11:8081")).toMatchObject({ weight: 100000, effectiveWeight: 100000, alive: true });
+  });
+
+  it("reads the quorum, its state and the sorry server; an alive server is out of the table while the quorum is lost", () => {
+    expect(service("TCP 198.51.100.100:8082")).toMatchObject({ quorum: 2, quorumUp: false, alive: true, sorryServer: "203.0.113.12:8083" });
+    expect(service("TCP 198.51.100.100:80")).toMatchObject({ quorum: 1, quorumUp: true, sorryServer: null });
+    expect(server("TCP 198.51.100.100:8082", "203.0.113.12:8082")).toMatchObject({ alive: true, inKernel: false });
+  });
+
+  it("gives each real server its checker type and verdict from the Health checkers section", () => {
+    expect(server("TCP 198.51.100.100:80", "203.0.113.12:80")?.checkers).toEqual([{ method: "TCP_CHECK", up: false }]);
+    expect(server("TCP 198.51.100.100:443", "203.0.113.11:443")?.checkers).toEqual([{ method: "TCP_CHECK", up: true }]);
+  });
+
+  it("with every server of a service failed, the service has no alive server and its quorum is down", () => {
+    const all = parseKeepalivedData(readFixture("real/vm-check-alldown.data"));
+    const seed = all.ok ? all.value.virtualServers.find((vs) => vs.serviceKey === "TCP 198.51.100.100:443") : undefined;
+    expect(seed).toMatchObject({ quorumUp: false, sorryServer: null });
+    expect(seed?.realServers.map((rs) => [rs.key, rs.alive, rs.inKernel])).toEqual([
+      ["203.0.113.11:443", false, false],
+      ["203.0.113.12:443", false, false],
+    ]);
   });
 });
 

@@ -1,5 +1,7 @@
 import { splitSections, startsWithSection } from "./dataDump";
 import type { KeepalivedVrrpView } from "./instanceDetails";
+import { checkerKey, parseHealthCheckers } from "./parseHealthCheckers";
+import type { KeepalivedChecker } from "./parseHealthCheckers";
 import { parseLvsTopology } from "./parseLvsTopology";
 import type { KeepalivedVirtualServer } from "./parseLvsTopology";
 import { parseSyncGroups, parseVrrpTopology } from "./parseVrrpTopology";
@@ -15,9 +17,17 @@ const sections = {
   vrrp: "VRRP Topology",
   syncGroups: "VRRP Sync groups",
   lvs: "LVS Topology",
+  checkers: "Health checkers",
   // dump_data_vrrp() writes the interface list last, and always has one when there are instances.
   vrrpLast: "Interfaces",
 } as const;
+
+function withCheckers(servers: KeepalivedVirtualServer[], checkers: ReadonlyMap<string, readonly KeepalivedChecker[]>): KeepalivedVirtualServer[] {
+  return servers.map((vs) => ({
+    ...vs,
+    realServers: vs.realServers.map((rs) => ({ ...rs, checkers: vs.serviceKey === null ? [] : (checkers.get(checkerKey(vs.serviceKey, rs.key)) ?? []) })),
+  }));
+}
 
 function incomplete(message: string): ParseResult<never, DumpError> {
   return fail({ kind: "incomplete", message });
@@ -46,6 +56,6 @@ export function parseKeepalivedData(text: string): ParseResult<KeepalivedDataVie
     instances: vrrp.value.map((entry) => entry.instance),
     details: vrrp.value.map((entry) => entry.details),
     syncGroups: parseSyncGroups(byTitle.get(sections.syncGroups) ?? []),
-    virtualServers: lvs.value,
+    virtualServers: withCheckers(lvs.value, parseHealthCheckers(byTitle.get(sections.checkers) ?? [])),
   });
 }

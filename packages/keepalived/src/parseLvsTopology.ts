@@ -1,8 +1,9 @@
 import type { RealServerKey, ServiceKey } from "@lvsdeck/protocol";
 import { intValue, readBlock, splitBlocks } from "./dataDump";
+import type { KeepalivedChecker } from "./parseHealthCheckers";
 import { fail, ok } from "./result";
 import type { DumpError, ParseResult } from "./result";
-import { checkerProtocols, parseVirtualServerRef, realServerKeyOfEndpoint, serviceKeyOfRef } from "./virtualServerRef";
+import { checkerProtocols, parseEndpoint, parseVirtualServerRef, realServerKeyOfEndpoint, serviceKeyOfRef } from "./virtualServerRef";
 import type { CheckerProtocol, VirtualServerRef } from "./virtualServerRef";
 
 /** A real server as keepalived's checker sees it (check_data.c dump_rs()). */
@@ -17,6 +18,11 @@ export interface KeepalivedRealServer {
   readonly alive: boolean;
   readonly failedCheckers: number | null;
   readonly forwarding: string | null;
+  /** `RS set`: keepalived put this server in the kernel table (a failed server stays, at weight 0, under inhibit_on_failure). */
+  readonly inKernel: boolean | null;
+  readonly inhibitOnFailure: boolean | null;
+  /** Its checkers from the dump's `Health checkers` section; empty when the section was not read. */
+  readonly checkers: readonly KeepalivedChecker[];
 }
 
 /** A virtual server as keepalived's checker sees it (check_data.c dump_vs()). */
@@ -27,6 +33,10 @@ export interface KeepalivedVirtualServer {
   readonly alive: boolean | null;
   /** Whether the quorum of alive real servers is met. */
   readonly quorumUp: boolean | null;
+  /** `quorum = N`: the sum of alive weights keepalived needs. */
+  readonly quorum: number | null;
+  /** The `sorry_server`, which keepalived puts in the kernel table while the quorum is lost. */
+  readonly sorryServer: RealServerKey | null;
   readonly realServers: KeepalivedRealServer[];
 }
 
@@ -38,6 +48,12 @@ const lastField = "reloaded";
 function flag(text: string | undefined): boolean | null {
   const value = intValue(text);
   return value === null ? null : value !== 0;
+}
+
+// "Inhibit on failure is ON|OFF" has no " = ", so it is not one of readBlock's fields.
+function inhibitOnFailure(lines: readonly string[]): boolean | null {
+  if (lines.includes("   Inhibit on failure is ON")) return true;
+  return lines.includes("   Inhibit on failure is OFF") ? false : null;
 }
 
 function parseHeading(heading: string, protocolText: string | undefined): VirtualServerRef | null {
@@ -68,7 +84,15 @@ function parseRealServer(lines: readonly string[]): ParseResult<KeepalivedRealSe
     alive: flag(fields.get("alive")) ?? false,
     failedCheckers: intValue(fields.get("num failed checkers")),
     forwarding: fields.get("forwarding method") ?? null,
+    inKernel: flag(fields.get("RS set")),
+    inhibitOnFailure: inhibitOnFailure(lines),
+    checkers: [],
   });
+}
+
+function sorryServerKey(text: string | undefined): RealServerKey | null {
+  const endpoint = text === undefined ? null : parseEndpoint(text);
+  return endpoint === null ? null : realServerKeyOfEndpoint(endpoint);
 }
 
 function parseVirtualServer(lines: readonly string[]): ParseResult<KeepalivedVirtualServer, DumpError> {
@@ -92,6 +116,8 @@ function parseVirtualServer(lines: readonly string[]): ParseResult<KeepalivedVir
     scheduler: fields.get("lvs_sched") ?? null,
     alive: flag(fields.get("alive")),
     quorumUp: flag(fields.get("quorum_state_up")),
+    quorum: intValue(/^(\d+)/.exec(fields.get("quorum") ?? "")?.[1]),
+    sorryServer: sorryServerKey(fields.get("sorry server")),
     realServers,
   });
 }
