@@ -52,6 +52,17 @@ export type Health = z.infer<typeof healthSchema>;
 export const MAX_WEIGHT = 65535;
 export const weightSchema = z.number().int().min(0).max(MAX_WEIGHT);
 
+/** keepalived's checker verdict on one configured real server, from its checker dump and notify FIFO. */
+export const realServerCheckerSchema = z.object({
+  /** Checker types as keepalived names them (`TCP_CHECK`, `HTTP_GET`, `MISC_CHECK`, …); empty when its dump did not say. */
+  types: z.array(z.string()),
+  alive: z.boolean(),
+  failedCheckers: count.nullable(),
+  /** When the agent saw keepalived change its verdict (ms since the epoch); null when unknown. */
+  lastChangeAt: z.number().nullable(),
+});
+export type RealServerChecker = z.infer<typeof realServerCheckerSchema>;
+
 /** One real server (destination) of a virtual service. */
 export const realServerSchema = z.object({
   key: realServerKeySchema,
@@ -69,12 +80,27 @@ export const realServerSchema = z.object({
   health: healthSchema,
   weightSource: weightSourceSchema,
   weightMode: weightModeSchema,
+  /** False for a server keepalived is configured with but that is not in the kernel table (removed by its checker, or by a lost quorum): it takes no connections. Absent means it is in the table. */
+  inKernel: z.boolean().optional(),
+  /** keepalived's checker view; absent when the agent reads no checker dump. */
+  checker: realServerCheckerSchema.optional(),
 });
 export type RealServer = z.infer<typeof realServerSchema>;
 
 /** Persistence (`-p timeout -M netmask`); netmask as printed (dotted quad or IPv6 prefix length). */
 export const persistenceSchema = z.object({ timeoutSec: count, netmask: z.string().nullable() });
 export type Persistence = z.infer<typeof persistenceSchema>;
+
+/** keepalived's quorum and sorry server for one virtual service. */
+export const serviceCheckerSchema = z.object({
+  /** `quorum`: the sum of alive weights keepalived needs; null when the dump did not say. */
+  quorum: count.nullable(),
+  quorumUp: z.boolean().nullable(),
+  sorryServer: realServerKeySchema.nullable(),
+  /** The sorry server is in the kernel table (keepalived adds it when the quorum is lost). */
+  sorryServerInUse: z.boolean(),
+});
+export type ServiceChecker = z.infer<typeof serviceCheckerSchema>;
 
 /** A virtual service as ipvsadm shows it. */
 export const virtualServiceSchema = z.object({
@@ -92,6 +118,8 @@ export const virtualServiceSchema = z.object({
   stats: countersSchema,
   rates: ratesSchema,
   realServers: z.array(realServerSchema),
+  /** keepalived's checker view of the service; absent when the agent reads no checker dump. */
+  checker: serviceCheckerSchema.optional(),
 });
 export type VirtualService = z.infer<typeof virtualServiceSchema>;
 
@@ -128,11 +156,24 @@ export type SyncGroup = z.infer<typeof syncGroupSchema>;
 export const ipvsTimeoutsSchema = z.object({ tcp: count, tcpFin: count, udp: count });
 export type IpvsTimeouts = z.infer<typeof ipvsTimeoutsSchema>;
 
+/** keepalived's checker child: alive, and still answering the agent's dump requests. */
+export const checkerProcessSchema = z.object({
+  pid: z.number().int().nullable(),
+  running: z.boolean(),
+  /** When the checker last wrote the dump the agent asked for (ms since the epoch); null when never. */
+  lastDumpAt: z.number().nullable(),
+  /** Running but it answered none of the agent's last dump requests (frozen or stuck): its verdicts are stale. */
+  silent: z.boolean(),
+});
+export type CheckerProcess = z.infer<typeof checkerProcessSchema>;
+
 /** Whether keepalived runs on the director, as the agent last saw it. */
 export const keepalivedStatusSchema = z.object({
   running: z.boolean(),
   pid: z.number().int().nullable(),
   since: z.number().nullable(),
+  /** Its checker child; absent when keepalived runs no checker (no virtual servers) or the agent reads no checker dump. */
+  checker: checkerProcessSchema.optional(),
 });
 export type KeepalivedStatus = z.infer<typeof keepalivedStatusSchema>;
 
