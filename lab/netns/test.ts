@@ -192,7 +192,7 @@ try {
     await expect(topology.director(vi88.vrid, id2)).toHaveAttribute("data-state", "MASTER", { timeout: SCREEN_MS });
     await expect(topology.director(vi88.vrid, id1)).not.toHaveAttribute("data-state", "MASTER");
     await expect(wall.tile(vi88.vip)).toHaveAttribute("data-master", id2, { timeout: SCREEN_MS });
-    await expect(wall.banner("failover")).toContainText(`${id1} left MASTER`, { timeout: SCREEN_MS });
+    await expect(wall.banner("failover")).toContainText(`MASTER moved from ${id1} to ${id2}`, { timeout: SCREEN_MS });
     timings.failoverOnScreen = since(stopped);
     const restarted = Date.now();
     d1.keepalived.start();

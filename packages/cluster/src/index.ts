@@ -19,3 +19,5 @@ export type { VerdictChanges, VerdictTracker } from "./verdictTracker";
 export { createVerdictTracker } from "./verdictTracker";
 export type { HealthStatus } from "./health";
 export { clusterHealth, groupInScope, healthStatuses, scopeHealth, statusOf, statusOfVerdict, verdictInScope, verdictsOfGroup, verdictsOfVip, vipsOfVerdict } from "./health";
+export type { Incident, IncidentList } from "./incidents";
+export { INCIDENT_WINDOW_MS, recentIncidents } from "./incidents";

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { summariesQuery } from "../../api/moreQueries";
 import { eventsQuery } from "../../api/queries";
@@ -6,20 +6,78 @@ import { useHealth, useLiveStatus, useServerNow } from "../../live/useLive";
 import { feedLoss, retryText } from "../../live/feedLoss";
 import { useNow } from "../../lib/useNow";
 import { formatRate } from "../../lib/format";
+import type { IncidentList as IncidentListData } from "@lvsdeck/cluster";
 import { buildWall, pagesOf, stateLabel, tilesPerPage, type WallTile } from "./wallModel";
 import { Sparkline } from "./Sparkline";
 
 /** With more VIPs than fit, the wall shows the next page this often. */
 export const WALL_CYCLE_MS = 10_000;
 
-function useViewport(): { width: number; height: number } {
-  const [size, setSize] = useState(() => ({ width: window.innerWidth, height: window.innerHeight }));
-  useEffect(() => {
-    const onResize = () => setSize({ width: window.innerWidth, height: window.innerHeight });
-    window.addEventListener("resize", onResize);
-    return () => window.removeEventListener("resize", onResize);
+/** Tile height before one has been measured (px at the wall's type size). */
+const TILE_HEIGHT_GUESS = 360;
+/** Space between tiles (px): the grid's gap in styles.css. */
+const TILE_GAP = 18;
+
+/**
+ * The space the tile grid really has (the page is one screen: header, banners and incidents take what
+ * they need) and the height of a rendered tile, so paging follows the screen instead of a guess.
+ */
+interface GridSpace {
+  width: number;
+  height: number;
+  tileHeight: number;
+}
+
+function useGridSpace(): [GridSpace, (element: HTMLDivElement | null) => void] {
+  const [space, setSpace] = useState<GridSpace>({ width: window.innerWidth, height: window.innerHeight - 220, tileHeight: TILE_HEIGHT_GUESS });
+  const observer = useRef<ResizeObserver | null>(null);
+  const attach = useCallback((element: HTMLDivElement | null) => {
+    observer.current?.disconnect();
+    if (element === null) return;
+    const measure = () => {
+      const tile = element.firstElementChild?.getBoundingClientRect().height;
+      setSpace({ width: element.clientWidth, height: element.clientHeight, tileHeight: tile !== undefined && tile > 0 ? tile : TILE_HEIGHT_GUESS });
+    };
+    observer.current = new ResizeObserver(measure);
+    observer.current.observe(element);
+    measure();
   }, []);
-  return size;
+  return [space, attach];
+}
+
+/** A tile's data older than this is printed in the warning colour (three default agent ticks). */
+const STALE_AGE_MS = 3_000;
+/** Most incidents the wall lists (one on screens under 900 px high); the rest are counted. */
+const MAX_INCIDENTS_SHOWN = 3;
+const SHORT_SCREEN_PX = 900;
+
+/** "42 s", "3 min", "1 h 5 min". */
+function span(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const min = Math.round(s / 60);
+  return min < 60 ? `${min} min` : `${Math.floor(min / 60)} h ${min % 60} min`;
+}
+
+/** The last hour's incidents: what, when, how long; the ones still holding first in the hub's order. */
+function IncidentList({ list, now }: { list: IncidentListData; now: number }) {
+  if (list.incidents.length === 0) return null;
+  const shown = list.incidents.slice(0, window.innerHeight < SHORT_SCREEN_PX ? 1 : MAX_INCIDENTS_SHOWN);
+  const covered = now - list.coveredFrom < 60 * 60_000 - 60_000 ? ` (the log reaches back to ${hhmm(list.coveredFrom)})` : "";
+  return (
+    <section className="wall-incidents" data-testid="wall-incidents" aria-label="Incidents in the last hour">
+      <h2>Last hour{covered}</h2>
+      <ol>
+        {shown.map((i) => (
+          <li key={i.key} className={`wall-incident wall-incident-${i.severity}`} data-testid="wall-incident" data-kind={i.kind} data-ongoing={i.endedAt === null}>
+            <time>{hhmm(i.startedAt)}</time> {i.message}{" "}
+            <span className="wall-incident-span">{i.endedAt === null ? `ongoing for ${span(now - i.startedAt)}` : i.kind === "failover" ? "" : `lasted ${span(i.endedAt - i.startedAt)}`}</span>
+          </li>
+        ))}
+      </ol>
+      {list.incidents.length > shown.length && <p className="wall-incidents-more">and {list.incidents.length - shown.length} more in the timeline</p>}
+    </section>
+  );
 }
 
 /** "hh:mm" of a local time. */
@@ -31,7 +89,12 @@ function Tile({ tile, unknownWhy }: { tile: WallTile; unknownWhy: string }) {
     <section className={`wall-tile wall-${tile.status}`} data-testid="wall-tile" data-vip={tile.key} data-master={tile.master ?? ""} data-status={tile.status} data-state={tile.state} aria-label={`VIP ${tile.title}`}>
       <header className="wall-tile-head">
         <h2>{tile.title}</h2>
-        {tile.vrid !== null && <span className="wall-vrid">VRID {tile.vrid}</span>}
+        <span className="wall-vrid">
+          {tile.vrid !== null && `VRID ${tile.vrid} · `}
+          <span className={tile.ageMs !== null && tile.ageMs > STALE_AGE_MS ? "wall-tile-age-old" : undefined} data-testid="wall-tile-age">
+            {tile.ageMs === null ? "no data yet" : `data ${Math.round(tile.ageMs / 1000)} s old`}
+          </span>
+        </span>
       </header>
       <p className={`wall-state wall-state-${tile.state}`} data-testid="wall-tile-state">
         {stateLabel[tile.state]}
@@ -55,6 +118,7 @@ function Tile({ tile, unknownWhy }: { tile: WallTile; unknownWhy: string }) {
         </p>
       </div>
       <Sparkline values={tile.sparkline} label={`connections per second on ${tile.title}, last minutes`} />
+
       {tile.verdicts[0] !== undefined && <p className="wall-note">{tile.verdicts[0].message}</p>}
     </section>
   );
@@ -70,9 +134,9 @@ export function WallView() {
   // The hub's verdicts are only shown while it is reachable: otherwise every tile is unknown.
   const health = lost === null ? (received ?? null) : null;
   const unknownWhy = lost !== null ? `hub unreachable since ${hhmm(lost.since)}` : "waiting for the hub";
-  const { width, height } = useViewport();
+  const [grid, attachGrid] = useGridSpace();
   const wall = useMemo(() => (state === undefined ? null : buildWall(state, health, events ?? [], now)), [state, health, events, now]);
-  const pages = pagesOf(wall?.tiles ?? [], tilesPerPage(width, height - 220));
+  const pages = pagesOf(wall?.tiles ?? [], tilesPerPage(grid.width, grid.height, grid.tileHeight, TILE_GAP));
   const [page, setPage] = useState(0);
   useEffect(() => {
     if (pages.length <= 1) return;
@@ -108,7 +172,8 @@ export function WallView() {
           </div>
         ))}
       </div>
-      {wall === null ? <p className="wall-loading">Loading…</p> : <div className="wall-grid">{shown.map((t) => <Tile key={t.key} tile={t} unknownWhy={unknownWhy} />)}</div>}
+      {wall === null ? <p className="wall-loading">Loading…</p> : <div className="wall-grid" ref={attachGrid}>{shown.map((t) => <Tile key={t.key} tile={t} unknownWhy={unknownWhy} />)}</div>}
+      {wall !== null && <IncidentList list={wall.incidents} now={now} />}
     </main>
   );
 }

@@ -87,19 +87,30 @@ describe("buildWall from the hub's groups and verdicts", () => {
     expect(wall.banners).toEqual([]);
   });
 
-  it("shows a recent MASTER change for the pair it happened in, and forgets it after a while", () => {
+  it("shows a recent MASTER move for the pair it happened in, keeps it in the incident list, and drops the banner after a while", () => {
     const c = cluster([view("d2", now, {}, { vrrp: [instance("MASTER", 100)] }), view("d1", now, {}, { vrrp: [instance("BACKUP", 200)] }), other("e1", "MASTER"), other("e2", "BACKUP")], now);
     const state = summariesFromCluster(c);
-    const event: HubEvent = { id: 1, director: view("d1", 0).id, seq: 1, observedAt: now - 5_000, receivedAt: now - 5_000, event: { kind: "vrrp-transition", instance: "VI_1", vrid: 88, from: "MASTER", to: "BACKUP", priority: 200, at: now - 5_000 } };
-    const banner = buildWall(state, c.health, [event], now).banners.find((b) => b.kind === "failover");
-    expect(banner?.message).toMatch(/d1 left MASTER .* now MASTER: d2$/);
-    expect(buildWall(state, c.health, [event], now + 60 * 60_000).banners.some((b) => b.kind === "failover")).toBe(false);
+    const moved = (id: number, director: string, from: "MASTER" | "BACKUP", to: "MASTER" | "BACKUP", at: number): HubEvent => ({
+      id, director: view(director, 0).id, seq: id, observedAt: at, receivedAt: at, event: { kind: "vrrp-transition", instance: "VI_1", vrid: 88, from, to, priority: null, at },
+    });
+    // d1 was MASTER, left it, and d2 took over; e1's own start-up in the other pair is no failover.
+    const events = [moved(1, "d1", "BACKUP", "MASTER", now - 60_000), moved(2, "e1", "BACKUP", "MASTER", now - 59_000), moved(3, "d1", "MASTER", "BACKUP", now - 6_000), moved(4, "d2", "BACKUP", "MASTER", now - 5_000)];
+    const wall = buildWall(state, c.health, events, now);
+    const banners = wall.banners.filter((b) => b.kind === "failover");
+    expect(banners).toHaveLength(1);
+    expect(banners[0]?.message).toMatch(/^VRID 88 .*: MASTER moved from d1 to d2 at \d\d:\d\d:\d\d after 1 s without one$/);
+    expect(wall.incidents.incidents.map((i) => i.kind)).toEqual(["failover"]);
+    const later = buildWall(state, c.health, events, now + 30 * 60_000);
+    expect(later.banners.some((b) => b.kind === "failover")).toBe(false);
+    expect(later.incidents.incidents).toHaveLength(1);
   });
 });
 
 describe("pages", () => {
   it("cycles through pages when more tiles than fit", () => {
-    expect(tilesPerPage(1920, 860)).toBe(6);
+    expect(tilesPerPage(1864, 760, 360, 18)).toBe(6);
+    expect(tilesPerPage(1864, 500, 360, 18)).toBe(3);
+    expect(tilesPerPage(390, 300, 360, 18)).toBe(1);
     expect(pagesOf([1, 2, 3, 4, 5, 6, 7], 3)).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
     expect(pagesOf([], 3)).toEqual([[]]);
   });

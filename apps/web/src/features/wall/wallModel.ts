@@ -1,5 +1,5 @@
 import type { ClusterGroup, ClusterHealth, DirectorSummary, HubEvent, Verdict, VrrpState } from "@lvsdeck/protocol";
-import { statusOf, verdictsOfGroup, verdictsOfVip, vipOfServiceKey, type HealthStatus } from "@lvsdeck/cluster";
+import { recentIncidents, statusOf, verdictsOfGroup, verdictsOfVip, vipOfServiceKey, type HealthStatus, type Incident, type IncidentList } from "@lvsdeck/cluster";
 import type { SummaryEntry, SummaryState } from "../../live/summaries";
 import { bannerKindOfVerdict } from "../topology/banners";
 
@@ -46,9 +46,18 @@ export interface WallTile {
   cps: number;
   /** Summed cps of the tile's services across current directors, oldest first. */
   sparkline: readonly number[];
+  /** How old the numbers shown are: the age of the data of the director they come from; null before any. */
+  ageMs: number | null;
 }
 
 export type WallBannerKind = (typeof bannerKindOfVerdict)[Verdict["kind"]] | "failover";
+
+/** What the wall shows: tiles, banners, and the last hour's incidents. */
+export interface Wall {
+  tiles: WallTile[];
+  banners: WallBanner[];
+  incidents: IncidentList;
+}
 
 export interface WallBanner {
   key: string;
@@ -86,12 +95,13 @@ function tileStatus(state: TileState, verdicts: readonly Verdict[]): WallTile["s
   return verdicts.some((v) => v.severity === "critical") ? "bad" : verdicts.length > 0 ? "warn" : "ok";
 }
 
-function buildTile(key: string, group: ClusterGroup | undefined, verdicts: readonly Verdict[] | null, entries: readonly SummaryEntry[]): WallTile {
+function buildTile(key: string, group: ClusterGroup | undefined, verdicts: readonly Verdict[] | null, entries: readonly SummaryEntry[], now: number): WallTile {
   const directors = (group?.members ?? []).map((m) => ({ id: m.director as string, state: m.state, stale: !m.fresh }));
   const masters = directors.filter((d) => d.state === "MASTER" && !d.stale);
   const master = masters.length === 1 ? (masters[0]?.id ?? null) : null;
   const carrying = entries.filter((e) => e.summary.services.some((s) => tileKeyOf(s.key) === key));
-  const services = (pickSource(carrying, master)?.services ?? []).filter((s) => tileKeyOf(s.key) === key);
+  const source = pickSource(carrying, master);
+  const services = (source?.services ?? []).filter((s) => tileKeyOf(s.key) === key);
   const realServers = services.reduce((n, s) => n + s.realServers, 0);
   const realServersUp = services.reduce((n, s) => n + Math.max(0, Math.min(s.realServersUp, s.realServers - s.realServersWeightZero)), 0);
   const sparkline = sumAligned(carrying.filter((e) => isCurrent(e.summary)).flatMap((e) => services.map((s) => e.cps[s.key] ?? [])));
@@ -110,6 +120,7 @@ function buildTile(key: string, group: ClusterGroup | undefined, verdicts: reado
     realServersUp,
     cps: services.reduce((n, s) => n + s.cps, 0),
     sparkline,
+    ageMs: source?.receivedAt == null ? null : Math.max(0, now - source.receivedAt),
   };
 }
 
@@ -120,23 +131,16 @@ function verdictsOfTile(health: ClusterHealth, key: string, group: ClusterGroup 
   return health.verdicts.filter((v) => ids.has(v.id) || v.scope.service === key);
 }
 
-/** Recent MASTER changes from the event log: a director that left MASTER, and who holds its group now. */
-function failoverBanners(events: readonly HubEvent[], groups: readonly ClusterGroup[], now: number): WallBanner[] {
-  const banners: WallBanner[] = [];
+/** The latest MASTER move of each group within FAILOVER_NOTICE_MS, as a banner; the incident list keeps them all. */
+function failoverBanners(incidents: readonly Incident[], now: number): WallBanner[] {
   const seen = new Set<string>();
-  for (const e of [...events].reverse()) {
-    const ev = e.event;
-    if (ev.kind !== "vrrp-transition" || ev.from !== "MASTER" || ev.to === "MASTER") continue;
-    const at = e.observedAt ?? e.receivedAt;
-    // A VRID is unique only per segment: the group is the one with this VRID that the director is in.
-    const group = groups.find((g) => g.vrid === ev.vrid && g.members.some((m) => m.director === e.director));
-    const key = group?.key ?? `${ev.vrid}/${e.director}`;
-    if (now - at > FAILOVER_NOTICE_MS || seen.has(key)) continue;
-    seen.add(key);
-    const master = group?.members.filter((m) => m.state === "MASTER" && m.fresh).map((m) => m.director);
-    const time = new Date(at).toTimeString().slice(0, 8);
-    const holder = master?.length === 1 ? `now MASTER: ${master[0]}` : "no single MASTER now";
-    banners.push({ key: `failover-${key}`, kind: "failover", title: "FAILOVER", message: `VRID ${ev.vrid}: ${e.director} left MASTER (${ev.to}) at ${time} — ${holder}` });
+  const banners: WallBanner[] = [];
+  for (const incident of incidents) {
+    if (incident.kind !== "failover" || incident.endedAt === null || now - incident.endedAt > FAILOVER_NOTICE_MS) continue;
+    const group = incident.group ?? incident.key;
+    if (seen.has(group)) continue;
+    seen.add(group);
+    banners.push({ key: incident.key, kind: "failover", title: "FAILOVER", message: incident.message });
   }
   return banners;
 }
@@ -145,7 +149,7 @@ function failoverBanners(events: readonly HubEvent[], groups: readonly ClusterGr
  * Tiles per VIP and banners. Grouping and every state come from the hub's `health` (null while it cannot
  * be trusted: hub unreachable or not heard yet, and every tile is unknown); summaries give the traffic.
  */
-export function buildWall(state: SummaryState, health: ClusterHealth | null, events: readonly HubEvent[], now: number): { tiles: WallTile[]; banners: WallBanner[] } {
+export function buildWall(state: SummaryState, health: ClusterHealth | null, events: readonly HubEvent[], now: number): Wall {
   const entries = Object.values(state.byDirector).sort((a, b) => a.summary.id.localeCompare(b.summary.id));
   const groups = health?.groups ?? [];
   const keys = new Set<string>(groups.flatMap((g) => g.vips));
@@ -159,11 +163,13 @@ export function buildWall(state: SummaryState, health: ClusterHealth | null, eve
   };
   const tiles = [...keys].sort(compareTileKeys).map((key) => {
     const group = groupOf(key);
-    return buildTile(key, group, health === null ? null : verdictsOfTile(health, key, group), entries);
+    return buildTile(key, group, health === null ? null : verdictsOfTile(health, key, group), entries, now);
   });
-  if (health === null) return { tiles, banners: [] };
+  // The event log is the hub's record: its incidents stay true while the hub is unreachable.
+  const incidents = recentIncidents(events, groups, now);
+  if (health === null) return { tiles, banners: [], incidents };
   const banners: WallBanner[] = health.verdicts.map((v) => ({ key: v.id, kind: bannerKindOfVerdict[v.kind], title: stateLabel[statusOf([v])], message: v.message }));
-  return { tiles, banners: [...banners, ...failoverBanners(events, groups, now)] };
+  return { tiles, banners: [...banners, ...failoverBanners(incidents.incidents, now)], incidents };
 }
 
 /** VIPs before firewall marks, IPv4 before IPv6, then in address order. */
@@ -172,10 +178,10 @@ function compareTileKeys(a: string, b: string): number {
   return rank(a) - rank(b) || a.localeCompare(b, "en", { numeric: true });
 }
 
-/** Tiles per page for a screen size: at least 380×260 px each, 1080p fits 3×3 at the wall's type size. */
-export function tilesPerPage(width: number, height: number): number {
-  const columns = Math.max(1, Math.floor(width / 600));
-  const rows = Math.max(1, Math.floor(height / 300));
+/** Tiles that fit a grid of `width` × `height` px: columns of at least 560 px (the grid's minimum), rows of `tileHeight`; at least one. */
+export function tilesPerPage(width: number, height: number, tileHeight: number, gap: number): number {
+  const columns = Math.max(1, Math.floor((width + gap) / (560 + gap)));
+  const rows = Math.max(1, Math.floor((height + gap) / (tileHeight + gap)));
   return columns * rows;
 }
 
