@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createVerdictTracker, deriveVerdicts } from "./index";
 import { SEED_VIP, SEED_VRID, T0, verdictInput, director, seedCluster, vrrp } from "./fixtures";
+import { masterDownMs } from "./vrrpRules";
 
 const rules = (verdicts: { kind: string }[]) => verdicts.map((a) => a.kind);
 
@@ -55,6 +56,26 @@ describe("no-master", () => {
     expect(raised.raised).toMatchObject([{ kind: "no-master", severity: "critical", scope: { vrid: 88, vips: [SEED_VIP] } }]);
     expect(raised.raised[0]?.message).toBe("no MASTER for VRID 88 (192.168.50.100): lvs-dir-01 BACKUP, lvs-dir-02 BACKUP");
     expect(rules(tracker.update(verdictInput(seedCluster(), { now: T0 + 3000 })).cleared)).toEqual(["no-master"]);
+  });
+
+  it("waits while an election can still produce a MASTER (start-up), then is raised by the master-down interval", () => {
+    // Both entered BACKUP 1 s ago by keepalived's clock: with advert_int 1 s the BACKUPs take over after ~3.4 s.
+    const justStarted = (now: number) =>
+      verdictInput(seedCluster({
+        dir01: { vrrp: [vrrp(SEED_VRID, "BACKUP", [SEED_VIP], { lastTransitionAt: T0 - 1_000 })], vipsPresent: [] },
+        dir02: { vrrp: [vrrp(SEED_VRID, "BACKUP", [SEED_VIP], { lastTransitionAt: T0 - 1_000 })] },
+      }), { now });
+    expect(masterDownMs({ advertIntervalMs: 1000, effectivePriority: 100 })).toBe(3_610);
+    expect(rules(deriveVerdicts(justStarted(T0)))).toEqual([]);
+    expect(rules(deriveVerdicts(justStarted(T0 + 2_700)))).toEqual(["no-master"]);
+  });
+
+  it("does not wait for a BACKUP that has been BACKUP for long: a MASTER that left is an outage at once", () => {
+    const longBackup = seedCluster({
+      dir01: { vrrp: [vrrp(SEED_VRID, "BACKUP", [SEED_VIP], { lastTransitionAt: T0 - 500 })], vipsPresent: [] },
+      dir02: { vrrp: [vrrp(SEED_VRID, "BACKUP", [SEED_VIP], { lastTransitionAt: T0 - 600_000 })] },
+    });
+    expect(rules(deriveVerdicts(verdictInput(longBackup)))).toEqual(["no-master"]);
   });
 
   it("counts a stale MASTER as no MASTER", () => {

@@ -25,10 +25,30 @@ export function splitBrainVerdicts(groups: readonly InstanceGroup[], now: number
   });
 }
 
-/** no-master: a VRRP group with no fresh MASTER among the directors that carry it. */
+/**
+ * keepalived's master-down interval for a BACKUP: 3 × advert_int plus the skew (256 − priority) / 256 ×
+ * advert_int. A BACKUP that entered BACKUP less than this ago has not yet had the chance to take over.
+ */
+export function masterDownMs(instance: { advertIntervalMs: number; effectivePriority: number }): number {
+  return 3 * instance.advertIntervalMs + Math.ceil(((256 - instance.effectivePriority) * instance.advertIntervalMs) / 256);
+}
+
+/**
+ * An election still running: every member is a fresh BACKUP that entered BACKUP (by keepalived's own
+ * clock) less than its master-down interval ago, as at start-up. No MASTER then is not an outage yet.
+ */
+function electing(group: InstanceGroup, now: number): boolean {
+  return group.members.length > 0 && group.members.every((m) => {
+    const since = m.instance?.lastTransitionAt ?? null;
+    return m.fresh && m.state === "BACKUP" && m.instance !== null && since !== null && now - since < masterDownMs(m.instance);
+  });
+}
+
+/** no-master: a VRRP group with no fresh MASTER among the directors that carry it, once no election can still produce one. */
 export function noMasterVerdicts(groups: readonly InstanceGroup[], now: number): Verdict[] {
   return groups.flatMap((group) => {
     if (group.members.some((m) => m.fresh && m.state === "MASTER")) return [];
+    if (electing(group, now)) return [];
     const states = [...group.members].sort((a, b) => a.director.id.localeCompare(b.director.id)).map(describe);
     return [makeVerdict("no-master", groupScope(group), `no MASTER for ${group.label}: ${states.join(", ")}`, now)];
   });
