@@ -6,6 +6,7 @@ import type { Logger } from "@lvsdeck/log";
 import type { DirectorSource } from "./source";
 import type { DirectorDetails, IpvsPart, KeepalivedPart } from "./parts";
 import { createWeightBook } from "./weightBook";
+import { mergeCheckerView } from "./checkerMerge";
 import type { WeightsFile } from "./weightsFile";
 
 /** Options for {@link createDirectorSource}. */
@@ -69,7 +70,8 @@ export function createDirectorSource(options: DirectorSourceOptions): DirectorSo
     async read(): Promise<DirectorSnapshot> {
       const [reading, vrrp, managedKeys] = await Promise.all([table?.readTable(), keepalived?.read(), managed()]);
       const takenAt = Date.now();
-      const annotated = book.annotate(reading?.services ?? [], vrrp?.health ?? new Map(), managedKeys, takenAt);
+      const services = mergeCheckerView(reading?.services ?? [], vrrp?.checker ?? null);
+      const annotated = book.annotate(services, vrrp?.health ?? new Map(), managedKeys, takenAt);
       lastServices = annotated.services;
       for (const event of annotated.events) emit(event);
       return {

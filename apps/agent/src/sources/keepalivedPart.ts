@@ -2,6 +2,7 @@ import { parseKeepalivedData, parseKeepalivedJson } from "@lvsdeck/keepalived";
 import type { AgentEvent, Health, KeepalivedStatus, VrrpInstance } from "@lvsdeck/protocol";
 import type { Logger } from "@lvsdeck/log";
 import { coalesced } from "../coalesced";
+import { checkersPidFileBeside, createCheckerReader, DEFAULT_CHECK_DATA_PATH } from "./checkerReader";
 import { DumpNotWrittenError, requestDump } from "./keepalivedDump";
 import { isProcessAlive, readPidFile } from "./keepalivedProcess";
 import { followNotify } from "./notifyFollower";
@@ -32,6 +33,10 @@ export interface KeepalivedPartOptions {
   dataPath: string | null;
   dataSignal: number;
   fifoPaths: readonly string[];
+  /** The checker child's DATA dump (default `/tmp/keepalived_check.data`); null to skip it. */
+  checkDataPath?: string | null;
+  /** The checker child's pid file (default `checkers.pid` beside `pidFile`). */
+  checkersPidFile?: string;
   /** `ip` binary for VIP presence; null to skip it. */
   ip: string | null;
   refreshMs: number;
@@ -50,6 +55,13 @@ export function createKeepalivedPart(options: KeepalivedPartOptions): Keepalived
   let view: VrrpView = { instances: [], syncGroups: [] };
   let masterRouters = new Map<string, string | null>();
   const health = new Map<string, Health>();
+  // When keepalived last changed a real server's verdict: the receipt time of its RS FIFO line.
+  const lastChange = new Map<string, number>();
+  const checkDataPath = options.checkDataPath === undefined ? DEFAULT_CHECK_DATA_PATH : options.checkDataPath;
+  const checker =
+    checkDataPath === null
+      ? null
+      : createCheckerReader({ pidFile: options.checkersPidFile ?? checkersPidFileBeside(options.pidFile), path: checkDataPath, signal: options.dataSignal, log });
   let lastRefresh = 0;
   // VRRP lines applied so far: a dump requested before a line arrived is older than the line.
   let vrrpLines = 0;
@@ -72,6 +84,7 @@ export function createKeepalivedPart(options: KeepalivedPartOptions): Keepalived
     checkedOnce = true;
     status = running ? { running, pid, since: at } : { running, pid: null, since: at };
     lastRefresh = 0;
+    checker?.forget();
     // A keepalived found running at start-up is the normal case; anything else is news.
     if (startingUp && running) return;
     const detail = running ? `keepalived running (pid ${pid})` : pid === null ? `no keepalived pid in ${options.pidFile}` : `keepalived pid ${pid} is gone`;
@@ -107,6 +120,12 @@ export function createKeepalivedPart(options: KeepalivedPartOptions): Keepalived
       }
       log.warn("could not read keepalived's JSON dump", { error: (err as Error).message });
     }
+    if (checker !== null && pid !== stoppingPid) {
+      const virtualServers = await checker.refresh(pid);
+      for (const vs of virtualServers ?? []) {
+        for (const rs of vs.realServers) if (vs.serviceKey !== null) health.set(healthKey(vs.serviceKey, rs.key), rs.alive ? "up" : "down");
+      }
+    }
     if (options.dataPath === null || pid === stoppingPid) return;
     try {
       const data = await requestDump({ pid, signal: options.dataSignal, path: options.dataPath, parse: parseKeepalivedData });
@@ -130,7 +149,10 @@ export function createKeepalivedPart(options: KeepalivedPartOptions): Keepalived
     const outcome = applyNotifyLine(view, line, receivedAt);
     if (outcome.error !== null) return parseErrors.report("a keepalived notify line", [{ message: outcome.error }]);
     view = outcome.view;
-    if (outcome.health !== null) health.set(outcome.health.key, outcome.health.up ? "up" : "down");
+    if (outcome.health !== null) {
+      health.set(outcome.health.key, outcome.health.up ? "up" : "down");
+      lastChange.set(outcome.health.key, receivedAt);
+    }
     if (outcome.event?.kind === "vrrp-transition") {
       vrrpLines += 1;
       const allStopped = view.instances.length > 0 && view.instances.every((i) => i.state === "STOP");
@@ -164,7 +186,11 @@ export function createKeepalivedPart(options: KeepalivedPartOptions): Keepalived
         return { ...i, masterRouter: masterRouters.get(i.name) ?? i.masterRouter };
       });
       const vips = new Set(view.instances.flatMap((i) => i.vips));
-      return { keepalived: status, vrrp, syncGroups: view.syncGroups, vipsPresent: await vipsPresent(vips), health };
+      await checker?.checkAlive();
+      const checkerReading = status.running ? (checker?.reading() ?? null) : null;
+      const keepalived = checkerReading === null ? status : { ...status, checker: checkerReading.process };
+      const checkerView = checkerReading?.virtualServers == null ? null : { virtualServers: checkerReading.virtualServers, lastChange };
+      return { keepalived, vrrp, syncGroups: view.syncGroups, vipsPresent: await vipsPresent(vips), health, checker: checkerView };
     },
     onEvent: (listener) => void listeners.push(listener),
     async close() {

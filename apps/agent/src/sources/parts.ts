@@ -1,4 +1,5 @@
 import type { ConnectionEntry, ConnectionSummary, ProcIpVsStats } from "@lvsdeck/ipvs";
+import type { KeepalivedVirtualServer } from "@lvsdeck/keepalived";
 import type {
   AgentEvent,
   Health,
@@ -42,8 +43,16 @@ export interface KeepalivedReading {
   vrrp: VrrpInstance[];
   syncGroups: SyncGroup[];
   vipsPresent: string[];
-  /** Checker verdicts from RS FIFO lines, keyed by {@link healthKey}. */
+  /** Checker verdicts from RS FIFO lines and checker dumps, keyed by {@link healthKey}. */
   health: ReadonlyMap<string, Health>;
+  /** keepalived's configured virtual and real servers from its checker's last dump; null when there is none. */
+  checker: CheckerView | null;
+}
+
+/** The checker's configured servers, and when each real server's verdict last changed ({@link healthKey}). */
+export interface CheckerView {
+  virtualServers: readonly KeepalivedVirtualServer[];
+  lastChange: ReadonlyMap<string, number>;
 }
 
 /** The keepalived part of a director source. */
