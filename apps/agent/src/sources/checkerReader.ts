@@ -27,7 +27,9 @@ export interface CheckerReading {
 export interface CheckerReaderOptions {
   pidFile: string;
   path: string;
-  signal: number;
+  signal: number | NodeJS.Signals;
+  /** How long to wait for the dump (ms); keepalivedDump's DUMP_TIMEOUT_MS by default. */
+  timeoutMs?: number;
   log: Logger;
 }
 
@@ -59,7 +61,7 @@ export function createCheckerReader(options: CheckerReaderOptions) {
       checker = await lookUp();
       if (checker === null || !checker.running) return null;
       try {
-        virtualServers = (await requestDump({ pid: parentPid, signal: options.signal, path: options.path, parse: parseKeepalivedData })).virtualServers;
+        virtualServers = (await requestDump({ pid: parentPid, signal: options.signal, path: options.path, parse: parseKeepalivedData, ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }) })).virtualServers;
         unanswered = 0;
         checker = { ...checker, lastDumpAt: Date.now(), silent: false };
         return virtualServers;
