@@ -16,8 +16,11 @@ export interface FakeAgent {
   close(): Promise<void>;
 }
 
-/** Connects a fake agent for `director` whose FAKE_REAL_SERVER starts at `weight`; resolves once its snapshot is sent. */
-export function connectFakeAgent(hubUrl: string, director: string, weight: number): Promise<FakeAgent> {
+/**
+ * Connects a fake agent for `director` whose FAKE_REAL_SERVER starts at `weight`; resolves once its snapshot
+ * is sent. With `hangUpOnSetWeight` it closes its socket on the first set-weight instead of answering.
+ */
+export function connectFakeAgent(hubUrl: string, director: string, weight: number, options: { hangUpOnSetWeight?: boolean } = {}): Promise<FakeAgent> {
   const snapshot: DirectorSnapshot = sampleSnapshot(director, Date.now());
   const setWeight = (w: number) => {
     for (const rs of snapshot.services[0]?.realServers ?? []) if (rs.key === FAKE_REAL_SERVER) rs.weight = w;
@@ -47,6 +50,7 @@ export function connectFakeAgent(hubUrl: string, director: string, weight: numbe
       const command = agentCommandSchema.parse(frame.command);
       commands.push(command);
       if (command.kind !== "set-weight") return;
+      if (options.hangUpOnSetWeight) return ws.close();
       setWeight(command.weight);
       ws.send(JSON.stringify({ type: "command-result", commandId: frame.id, ok: true, observedWeight: command.weight, error: null, detail: null }));
       sendSnapshot();

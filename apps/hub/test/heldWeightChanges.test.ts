@@ -105,4 +105,20 @@ describe("a weight change while a director carrying the service is away", () => 
     await vi.waitFor(async () => expect((await getChange(hub.url, second.id)).state).toBe("applied"), WAIT);
     expect(b.commands.map((c) => (c.kind === "set-weight" ? c.weight : null))).toEqual([8]);
   });
+
+  it("holds the change for a director that disconnects before answering, and delivers it when it returns", async () => {
+    const hub = await startHub();
+    cleanups.push(() => hub.close());
+    const a = await connectFakeAgent(hub.url, "dir-a", 2);
+    const b = await connectFakeAgent(hub.url, "dir-b", 2, { hangUpOnSetWeight: true });
+    cleanups.push(() => a.close(), () => b.close());
+    await vi.waitFor(async () => expect((await director(hub.url, "dir-b"))?.snapshot).toBeTruthy(), WAIT);
+    const change = await changeWeight(hub.url, 6);
+    expect(byDirector(change)).toEqual({ "dir-a": ["ok", 6], "dir-b": ["disconnected", null] });
+    expect(change.results.find((r) => r.director === "dir-b")?.error).toMatch(/disconnected before answering; checked again when it returns/);
+
+    const back = await reconnect(hub.url, "dir-b", 2);
+    await vi.waitFor(async () => expect((await getChange(hub.url, change.id)).state).toBe("applied"), WAIT);
+    expect(back.weight()).toBe(6);
+  });
 });
