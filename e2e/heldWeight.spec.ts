@@ -24,8 +24,9 @@ test("a weight set while a director is away reads pending (disconnected), and ap
   const row = dashboard.realServer(WEB, RS);
   const outcome = new WeightOutcome(row);
   await expect(row).toHaveAttribute("data-weight", "1");
-  await expect(outcome.runtimeNote()).toContainText("keepalived puts its configured weight back at this server's next health transition or reload");
-  await expect(outcome.runtimeNote()).toContainText("--weight-mode keepalived");
+  const service = dashboard.page.locator(`[data-testid="service"][data-service="${WEB}"]`).first();
+  await expect(service.getByTestId("runtime-weight-note")).toContainText("keepalived puts a server's configured weight back at its next health transition or reload");
+  await expect(outcome.runtimeNote()).toHaveCount(0);
 
   const away = demoAgent(cluster.process.pid ?? 0, "lvs-dir-02");
   process.kill(away.pid, "SIGKILL");
@@ -39,6 +40,8 @@ test("a weight set while a director is away reads pending (disconnected), and ap
   await expect(outcome.director("lvs-dir-02")).toHaveText("lvs-dir-02: pending (disconnected)");
   await expect(outcome.result()).toHaveAttribute("data-state", "partial");
   await expect(outcome.result()).toContainText("weight 5 applied on 1 of 2 directors");
+  await expect(outcome.runtimeNote()).toContainText("keepalived puts its configured weight back at this server's next health transition or reload");
+  await expect(outcome.runtimeNote()).toContainText("--weight-mode keepalived");
 
   // The same agent again: the simulated director starts from its configured weight, the one before the change.
   const back = spawn(process.execPath, away.args, { stdio: "ignore" });

@@ -14,7 +14,7 @@ export class WeightOutcome {
     return this.result().locator(`[data-testid="weight-director"][data-director="${id}"]`);
   }
 
-  /** The inline note shown for weights set in runtime mode. */
+  /** The inline note shown beside a runtime-mode weight being changed. */
   runtimeNote(): Locator {
     return this.row.getByTestId("weight-mode-note");
   }

@@ -6,6 +6,8 @@ import { connectionShares, expectedShares, shareModelOf } from "../weights/expec
 import { LazyServiceChart } from "../charts/LazyServiceChart";
 import { formatCount, formatRate } from "../../lib/format";
 import { useMoment } from "./moment";
+import { realServerStatus } from "./graphModel";
+import { quorumText } from "./checkerText";
 import { useSession } from "../auth/sessionQuery";
 import { mayChangeWeights } from "../auth/permissions";
 
@@ -19,6 +21,10 @@ interface Props {
   folded: boolean;
   onToggle: () => void;
 }
+
+/** Shown with the weight controls of a service whose weights the agent sets in runtime mode. */
+const RUNTIME_SERVICE_NOTE =
+  "Runtime weights: keepalived puts a server's configured weight back at its next health transition or reload; weight mode keepalived (agent --weight-mode keepalived) keeps them.";
 
 const modelNote = {
   weighted: "new connections by weight among servers that are up",
@@ -44,6 +50,8 @@ export function ServiceCard({ service, director, agent, targets, folded, onToggl
   const bodyId = `svc-body-${service.key.replace(/[^A-Za-z0-9]/g, "-")}`;
   const active = service.realServers.reduce((n, rs) => n + rs.activeConns, 0);
   const inactive = service.realServers.reduce((n, rs) => n + rs.inactiveConns, 0);
+  const up = service.realServers.filter((rs) => realServerStatus(rs) === "up").length;
+  const quorum = quorumText(service.checker);
 
   const onDraft = (rs: string) => (weight: number | null) =>
     setDrafts((old) => {
@@ -72,9 +80,19 @@ export function ServiceCard({ service, director, agent, targets, folded, onToggl
         </ul>
         <p className="service-totals">
           {formatCount(active)} active · {formatCount(inactive)} inactive · {formatRate(service.rates.cps)} conn/s · {service.realServers.length} real server
-          {service.realServers.length === 1 ? "" : "s"}
+          {service.realServers.length === 1 ? "" : "s"} · <span data-testid="service-up">{up}/{service.realServers.length} up</span>
         </p>
+        {quorum !== null && (
+          <p className="service-quorum warn" data-testid="service-quorum">
+            {quorum}
+          </p>
+        )}
         {mayChange && <p className="service-targets">weight changes go to {targets.length === 0 ? director : targets.join(", ")}</p>}
+        {mayChange && service.realServers.some((rs) => rs.weightMode === "runtime") && (
+          <p className="service-targets" data-testid="runtime-weight-note">
+            {RUNTIME_SERVICE_NOTE}
+          </p>
+        )}
       </header>
       {!folded && <div className="service-body" id={bodyId}>
         {service.realServers.length === 0 ? (
@@ -108,6 +126,7 @@ export function ServiceCard({ service, director, agent, targets, folded, onToggl
                     mayChange={mayChange}
                     onDraft={onDraft(rs.key)}
                     director={director}
+                    sorryServer={service.checker?.sorryServer === rs.key}
                   />
                 ))}
               </tbody>
