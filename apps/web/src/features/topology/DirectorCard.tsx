@@ -1,6 +1,7 @@
 import type { GroupMember } from "./topologyModel";
 import { formatAge, staleReasonText } from "../../lib/freshness";
 import { formatClock } from "../../lib/format";
+import { checkerProcessText } from "./checkerText";
 import { normalizeVip } from "@lvsdeck/cluster";
 
 /** How a state is drawn: green-ish only for a current MASTER, red for FAULT/STOP, grey when stale. */
@@ -36,6 +37,7 @@ export function DirectorCard({ member }: { member: GroupMember }) {
   const { view, instance, state, freshness } = member;
   const tone = stateTone(member);
   const vip = freshness.stale ? null : vipNote(member);
+  const checker = checkerProcessText(view.snapshot?.keepalived.checker);
   return (
     <article
       className={`director tone-${tone}`}
@@ -88,6 +90,14 @@ export function DirectorCard({ member }: { member: GroupMember }) {
           <div>
             <dt>keepalived</dt>
             <dd className="warn">not running</dd>
+          </div>
+        )}
+        {view.snapshot?.keepalived.running === true && checker !== null && (
+          <div>
+            <dt>checker</dt>
+            <dd className="warn" data-testid="checker-process">
+              {checker}
+            </dd>
           </div>
         )}
       </dl>

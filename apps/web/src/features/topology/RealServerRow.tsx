@@ -8,6 +8,7 @@ import { eventsQuery } from "../../api/queries";
 import { drainsQuery } from "../../api/drains";
 import { drainCounts, drainProgress, findDrain, restoreTarget } from "../weights/drain";
 import { DrainProgressView } from "../weights/DrainProgressView";
+import { checkerTitle, healthText } from "./checkerText";
 import { describeExpectedShare } from "../weights/expectedShare";
 
 interface Props {
@@ -25,6 +26,8 @@ interface Props {
   onDraft: (weight: number | null) => void;
   /** The director whose table is shown: its connection table lists who is still on a draining server. */
   director: string;
+  /** This row is the service's sorry server (keepalived's `sorry_server`). */
+  sorryServer?: boolean;
 }
 
 const sourceText: Record<RealServer["weightSource"], string> = {
@@ -34,7 +37,7 @@ const sourceText: Record<RealServer["weightSource"], string> = {
 };
 
 /** One real server: weight (editable), health, connections and its share of the traffic. */
-export function RealServerRow({ service, rs, share, expected, persistenceTimeoutSec, weightDisabledReason, mayChange, onDraft, director }: Props) {
+export function RealServerRow({ service, rs, share, expected, persistenceTimeoutSec, weightDisabledReason, mayChange, onDraft, director, sorryServer = false }: Props) {
   const conns = rs.activeConns + rs.inactiveConns;
   const events = useQuery(eventsQuery()).data?.events;
   const drain = findDrain(useQuery(drainsQuery()).data, service, rs.key);
@@ -51,6 +54,7 @@ export function RealServerRow({ service, rs, share, expected, persistenceTimeout
       data-real-server={rs.key}
       data-weight={rs.weight}
       data-health={rs.health}
+      data-in-kernel={rs.inKernel !== false}
       data-active={rs.activeConns}
       data-inactive={rs.inactiveConns}
       data-cps={rs.rates.cps}
@@ -58,6 +62,7 @@ export function RealServerRow({ service, rs, share, expected, persistenceTimeout
     >
       <th scope="row" className="rs-key">
         {rs.key}
+        {sorryServer && <span className="rs-sorry"> · sorry server</span>}
       </th>
       <td>{forwardingLabel[rs.forwarding]}</td>
       <td className="rs-weight">
@@ -67,7 +72,7 @@ export function RealServerRow({ service, rs, share, expected, persistenceTimeout
             realServer={rs.key}
             confirmed={rs.weight}
             weightMode={rs.weightMode}
-            disabledReason={weightDisabledReason}
+            disabledReason={rs.inKernel === false ? "not in the kernel table: keepalived puts it back when its checker passes" : weightDisabledReason}
             onDraft={onDraft}
             restoreTo={restoreTarget(drain, service, rs.key, events ?? [])}
           />
@@ -79,7 +84,9 @@ export function RealServerRow({ service, rs, share, expected, persistenceTimeout
         {progress !== null && <DrainProgressView progress={progress} service={service} realServer={rs.key} director={director} />}
       </td>
       <td>
-        <span className={`health health-${rs.health}`}>{rs.health}</span>
+        <span className={`health health-${rs.health}`} data-testid="health" title={checkerTitle(rs)}>
+          {healthText(rs)}
+        </span>
       </td>
       <td className="num">{formatCount(rs.activeConns)}</td>
       <td className="num">{formatCount(rs.inactiveConns)}</td>

@@ -50,8 +50,10 @@ export interface Graph {
 export type Layout = Readonly<Record<string, { dx: number; dy: number }>>;
 
 /** Up, down, quiesced (weight 0, nothing left), draining (weight 0, connections left). */
-export function realServerStatus(rs: Pick<RealServer, "weight" | "health" | "activeConns" | "inactiveConns">): RealServerStatus {
+export function realServerStatus(rs: Pick<RealServer, "weight" | "health" | "activeConns" | "inactiveConns" | "inKernel">): RealServerStatus {
   if (rs.health === "down") return "down";
+  // keepalived took it out of the kernel table (a lost quorum): alive, but it takes no connections
+  if (rs.inKernel === false) return "quiesced";
   if (rs.weight === 0) return rs.activeConns + rs.inactiveConns > 0 ? "draining" : "quiesced";
   return rs.health === "up" ? "up" : "unknown";
 }
