@@ -55,6 +55,43 @@ test("a weight set while a director is away reads pending (disconnected), and ap
   }
 });
 
+test("a director that returns with a third weight shows drift, and Reapply sends the change to it", async ({ cluster, dashboard }) => {
+  await expect(dashboard.director("lvs-dir-01")).toHaveAttribute("data-state", "MASTER", { timeout: 15_000 });
+  const weightOn = async (id: string) => {
+    const body = (await (await cluster.api("/api/cluster")).json()) as { directors: { id: string; connected: boolean; snapshot: { services: { key: string; realServers: { key: string; weight: number }[] }[] } | null }[] };
+    const view = body.directors.find((d) => d.id === id);
+    return { connected: view?.connected, weight: view?.snapshot?.services.find((s) => s.key === WEB)?.realServers.find((r) => r.key === RS)?.weight };
+  };
+  // lvs-dir-02 alone at 3: the hub remembers 3 as its weight before the change below.
+  const only = await cluster.api("/api/weights", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ service: WEB, realServer: RS, weight: 3, director: "lvs-dir-02" }) });
+  expect(only.status).toBe(200);
+  await expect.poll(async () => (await weightOn("lvs-dir-02")).weight).toBe(3);
+  const away = demoAgent(cluster.process.pid ?? 0, "lvs-dir-02");
+  process.kill(away.pid, "SIGKILL");
+  await expect.poll(async () => (await weightOn("lvs-dir-02")).connected).toBe(false);
+
+  const outcome = new WeightOutcome(dashboard.realServer(WEB, RS));
+  await outcome.numberField().fill("5");
+  await outcome.numberField().press("Enter");
+  await expect(outcome.director("lvs-dir-02")).toHaveAttribute("data-state", "disconnected");
+
+  // Restarted, the simulated director has its configured weight 1: neither 3 nor 5, so the hub leaves it alone.
+  const back = spawn(process.execPath, away.args, { stdio: "ignore" });
+  try {
+    await expect(outcome.director("lvs-dir-02")).toHaveAttribute("data-state", "drift", { timeout: 20_000 });
+    await expect(outcome.director("lvs-dir-02")).toContainText("lvs-dir-02: drift (weight 1) — weight 1 on its return, neither 3 (before the change) nor 5");
+    await expect(outcome.result()).toHaveAttribute("data-state", "partial");
+    expect((await weightOn("lvs-dir-02")).weight).toBe(1);
+    await outcome.director("lvs-dir-02").getByRole("button", { name: "Reapply weight 5 of 10.50.0.21:8080 in TCP 192.168.50.101:80 on lvs-dir-02" }).click();
+    await expect(outcome.result()).toHaveAttribute("data-state", "applied");
+    await expect(outcome.director("lvs-dir-02")).toHaveAttribute("data-state", "ok");
+    await expect.poll(async () => (await weightOn("lvs-dir-02")).weight).toBe(5);
+  } finally {
+    back.kill("SIGTERM");
+    await exited(back);
+  }
+});
+
 test("while dragging a weight of a persistent service, the preview says existing clients stay", async ({ dashboard }) => {
   await expect(dashboard.director("lvs-dir-01")).toHaveAttribute("data-state", "MASTER", { timeout: 15_000 });
   const seed = "TCP 192.168.50.100:443";
