@@ -1,6 +1,14 @@
 import type { Verdict } from "@lvsdeck/protocol";
 import type { VerdictInput, VerdictOptions } from "./verdictOptions";
 import { compareVerdicts, deriveVerdicts } from "./deriveVerdicts";
+import { vrrpGroups, vrrpInstanceGroups } from "./groups";
+import { noMasterHoldMs } from "./vrrpRules";
+
+/** How long a condition must hold before it is a verdict: no MASTER only after the master-down interval. */
+function holdMs(verdict: Verdict, input: VerdictInput): number {
+  if (verdict.kind !== "no-master") return 0;
+  return noMasterHoldMs(vrrpInstanceGroups(vrrpGroups(input.directors)), verdict.scope.group);
+}
 
 /** What changed in one {@link VerdictTracker.update}. */
 export interface VerdictChanges {
@@ -14,7 +22,11 @@ export interface VerdictChanges {
   active: Verdict[];
 }
 
-/** Keeps the verdicts that hold between evaluations so `since` stays put while a condition holds. */
+/**
+ * Keeps the verdicts that hold between evaluations so `since` stays put while a condition holds. A
+ * condition with a hold (no MASTER) becomes a verdict only once it has held that long, with `since` from
+ * when it was first seen.
+ */
 export interface VerdictTracker {
   /** Re-evaluates every rule on `input` and reports what began, ended or changed. */
   update(input: VerdictInput): VerdictChanges;
@@ -26,17 +38,26 @@ export interface VerdictTracker {
 export function createVerdictTracker(options: Partial<VerdictOptions> = {}): VerdictTracker {
   let current = new Map<string, Verdict>();
   let sorted: Verdict[] = [];
+  // Conditions seen but still within their hold: id -> when first seen.
+  let pending = new Map<string, number>();
 
   return {
     update(input) {
       const next = new Map<string, Verdict>();
+      const nextPending = new Map<string, number>();
       const raised: Verdict[] = [];
       const updated: Verdict[] = [];
       for (const verdict of deriveVerdicts(input, options)) {
         const before = current.get(verdict.id);
         if (before === undefined) {
-          raised.push(verdict);
-          next.set(verdict.id, verdict);
+          const firstSeen = pending.get(verdict.id) ?? input.now;
+          if (input.now - firstSeen < holdMs(verdict, input)) {
+            nextPending.set(verdict.id, firstSeen);
+            continue;
+          }
+          const begun = { ...verdict, since: Math.min(verdict.since, firstSeen) };
+          raised.push(begun);
+          next.set(verdict.id, begun);
           continue;
         }
         const kept = { ...verdict, since: before.since };
@@ -45,6 +66,7 @@ export function createVerdictTracker(options: Partial<VerdictOptions> = {}): Ver
       }
       const cleared = [...current.values()].filter((v) => !next.has(v.id));
       current = next;
+      pending = nextPending;
       sorted = [...next.values()].sort(compareVerdicts);
       return { raised, cleared, updated, active: sorted };
     },

@@ -33,22 +33,10 @@ export function masterDownMs(instance: { advertIntervalMs: number; effectivePrio
   return 3 * instance.advertIntervalMs + Math.ceil(((256 - instance.effectivePriority) * instance.advertIntervalMs) / 256);
 }
 
-/**
- * An election still running: every member is a fresh BACKUP that entered BACKUP (by keepalived's own
- * clock) less than its master-down interval ago, as at start-up. No MASTER then is not an outage yet.
- */
-function electing(group: InstanceGroup, now: number): boolean {
-  return group.members.length > 0 && group.members.every((m) => {
-    const since = m.instance?.lastTransitionAt ?? null;
-    return m.fresh && m.state === "BACKUP" && m.instance !== null && since !== null && now - since < masterDownMs(m.instance);
-  });
-}
-
-/** no-master: a VRRP group with no fresh MASTER among the directors that carry it, once no election can still produce one. */
+/** no-master: a VRRP group with no fresh MASTER among the directors that carry it (see {@link noMasterHoldMs}). */
 export function noMasterVerdicts(groups: readonly InstanceGroup[], now: number): Verdict[] {
   return groups.flatMap((group) => {
     if (group.members.some((m) => m.fresh && m.state === "MASTER")) return [];
-    if (electing(group, now)) return [];
     const states = [...group.members].sort((a, b) => a.director.id.localeCompare(b.director.id)).map(describe);
     return [makeVerdict("no-master", groupScope(group), `no MASTER for ${group.label}: ${states.join(", ")}`, now)];
   });
@@ -76,4 +64,18 @@ export function flappingVerdicts(input: VerdictInput, options: VerdictOptions): 
         Math.min(...e.times),
       ),
     );
+}
+
+/** advert_int and priority assumed for a member that reports no instance (keepalived's defaults). */
+const DEFAULT_INSTANCE = { advertIntervalMs: 1000, effectivePriority: 100 };
+
+/**
+ * How long a group may be without a MASTER before that is an outage: the longest master-down interval
+ * of its members. Within it a BACKUP can still take over, as at start-up or during a clean failover (whose
+ * gap the failover's incident reports); after it nobody will unless something changes.
+ */
+export function noMasterHoldMs(groups: readonly InstanceGroup[], groupKey: string | undefined): number {
+  const group = groups.find((g) => g.key === groupKey);
+  const members = group?.members ?? [];
+  return Math.max(masterDownMs(DEFAULT_INSTANCE), ...members.map((m) => masterDownMs(m.instance ?? DEFAULT_INSTANCE)));
 }
