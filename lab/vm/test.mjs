@@ -5,8 +5,10 @@
 //   2 a weight sent to the hub reaches the kernel and the traffic follows it
 //   3 a stopped httpd fails keepalived's TCP_CHECK: health event + removal in the hub, and back
 //   5 what undoes an `ipvsadm -e` weight on keepalived 2.2.7, and whether keepalived weight mode survives it
+//   6 keepalived's checker view: inhibit_on_failure, a lost quorum with its sorry server, a frozen checker; no twos on 6.1
 //   4 stopping the MASTER's keepalived moves the VIP and the hub shows the BACKUP as MASTER
-// (5 runs before 4: 4 stops a director.) Prints `N passed, M failed` last; exits 1 on any failure.
+//   7 a weight above 65535 set in keepalived's config, in the kernel and in the hub
+// (5 and 6 run before 4: 4 stops a director; 7 runs last.) Prints `N passed, M failed` last; exits 1 on any failure.
 // Env: LAB_KEEP=1 keeps the VM's work dir (console log); LAB_VERBOSE=1 echoes guest commands.
 import { setTimeout as sleep } from "node:timers/promises";
 import { buildImage, bootVm } from "./lib/vm.mjs";
@@ -14,7 +16,7 @@ import { startHub, hubClient } from "./lib/hub.mjs";
 import { readTables, readConnections, sections } from "./lib/ipvsText.mjs";
 
 /** Hard limit of the whole run (ms): CI must never hang on a stuck VM. */
-const RUN_LIMIT_MS = 170_000;
+const RUN_LIMIT_MS = 240_000;
 /** Agent tick in the VM (ms): 1 s ticks with two agents saturate a 2-vCPU TCG guest. */
 const AGENT_TICK_MS = 2000;
 const DIR_A = "lvs-dir-01";
@@ -25,6 +27,8 @@ const RS1_WEB = "203.0.113.11:80";
 const RS2_WEB = "203.0.113.12:80";
 const RS1_SEED = "203.0.113.11:443";
 const TOKEN = "lab-test-token";
+const INHIBIT = "TCP 198.51.100.100:8081";
+const QUORUM = "TCP 198.51.100.100:8082";
 
 const t0 = Date.now();
 const secs = () => ((Date.now() - t0) / 1000).toFixed(1);
@@ -137,7 +141,7 @@ try {
     const snap = JSON.parse(s.snapshot);
     const details = JSON.parse(s.details);
     const between = (what, v, x, y) => assert(v >= Math.min(x, y) && v <= Math.max(x, y), `${what}: agent says ${v}, ipvsadm ${x} before and ${y} after`);
-    assert(before.size === 2, `expected 2 services in ipvsadm, got ${[...before.keys()]}`);
+    assert(before.size === 4, `expected 4 services in ipvsadm, got ${[...before.keys()]}`);
     assert(snap.services.map((x) => x.key).sort().join() === [...before.keys()].sort().join(), `services differ: agent ${snap.services.map((x) => x.key)} vs ipvsadm ${[...before.keys()]}`);
     let checked = 0;
     for (const [key, b] of before) {
@@ -207,15 +211,21 @@ try {
       (await api.events()).events.find((e) => e.director === DIR_A && e.event.kind === "health" && e.event.realServer === RS2_WEB && e.event.up === up && e.receivedAt >= stopped);
     await until("a health-down event from lvs-dir-01", healthEvent(false), 25_000);
     timings.healthDownEvent = (Date.now() - stopped) / 1000;
-    await until("rs2 removed from the hub's view", async () => {
-      const rs = realServer(director(await api.cluster(), DIR_A).snapshot, WEB, RS2_WEB);
-      return rs === undefined || rs.weight === 0;
+    // keepalived deletes it from the kernel (no inhibit_on_failure); the hub still shows it: down, not in the table
+    const rs = await until("rs2 down and out of the kernel table in the hub's view", async () => {
+      const r = realServer(director(await api.cluster(), DIR_A).snapshot, WEB, RS2_WEB);
+      return r?.health === "down" && r.inKernel === false && r;
     }, 15_000);
+    assert(rs.weight === 2 && rs.activeConns + rs.inactiveConns === 0, `rs2 shown with weight ${rs.weight}, ${rs.activeConns + rs.inactiveConns} connections`);
+    assert(rs.checker?.types.includes("TCP_CHECK") && rs.checker.alive === false, `rs2's checker: ${JSON.stringify(rs.checker)}`);
     assert((await kernelWeight(DIR_A, WEB, RS2_WEB)) === "-", "rs2 still in lvs-dir-01's IPVS table");
     const restarted = Date.now();
     await guest("httpd_start rs2 80");
     await until("a health-up event", healthEvent(true), 25_000);
-    await until("rs2 back in the hub's view with weight 2", async () => realServer(director(await api.cluster(), DIR_A).snapshot, WEB, RS2_WEB)?.weight === 2, 15_000);
+    await until("rs2 back in the kernel table in the hub's view, up with weight 2", async () => {
+      const r = realServer(director(await api.cluster(), DIR_A).snapshot, WEB, RS2_WEB);
+      return r?.inKernel === true && r.health === "up" && r.weight === 2;
+    }, 15_000);
     timings.healthUp = (Date.now() - restarted) / 1000;
   });
 
@@ -260,6 +270,72 @@ try {
     assert(rs.weightMode === "keepalived", `the hub shows weight mode ${rs.weightMode}`);
   });
 
+  // ---- 6 ----------------------------------------------------------------------------------------
+  // keepalived's checker view (its checker dump, keepalived_check.data) in the hub, against the kernel table.
+  const hubRs = async (svc, rs) => realServer(director(await api.cluster(), DIR_A).snapshot, svc, rs);
+  const hubService = async (svc) => service(director(await api.cluster(), DIR_A).snapshot, svc);
+  await test("6a inhibit_on_failure: a failed server stays in the kernel at weight 0 and the hub shows it down at weight 0", async () => {
+    await guest("httpd_stop rs2 8081");
+    try {
+      const rs = await until("rs2:8081 down at weight 0 in the hub", async () => {
+        const r = await hubRs(INHIBIT, "203.0.113.12:8081");
+        return r?.health === "down" && r.weight === 0 && r;
+      }, 20_000, 400);
+      assert(rs.inKernel === true, `inKernel is ${rs.inKernel}`);
+      assert((await kernelWeight(DIR_A, INHIBIT, "203.0.113.12:8081")) === "0", "the kernel does not hold rs2:8081 at weight 0");
+    } finally {
+      await guest("httpd_start rs2 8081");
+    }
+    await until("rs2:8081 up again", async () => (await hubRs(INHIBIT, "203.0.113.12:8081"))?.health === "up", 20_000, 400);
+  });
+  await test("6b quorum 2 lost: the sorry server is in use, both configured servers are out of the table; all down, both down", async () => {
+    await guest("httpd_stop rs1 8082");
+    try {
+      const svc = await until("quorum lost with the sorry server in use in the hub", async () => {
+        const s = await hubService(QUORUM);
+        return s?.checker?.quorumUp === false && s.checker.sorryServerInUse && s;
+      }, 20_000, 400);
+      const row = (key) => svc.realServers.find((r) => r.key === key);
+      assert(svc.checker.quorum === 2 && svc.checker.sorryServer === "203.0.113.12:8083", `checker: ${JSON.stringify(svc.checker)}`);
+      assert(row("203.0.113.12:8083") !== undefined, "the sorry server is not in the hub's rows");
+      assert(row("203.0.113.11:8082")?.health === "down" && row("203.0.113.11:8082")?.inKernel === false, `rs1:8082: ${JSON.stringify(row("203.0.113.11:8082"))}`);
+      // alive by its checker, taken out by keepalived when the quorum was lost
+      assert(row("203.0.113.12:8082")?.inKernel === false && row("203.0.113.12:8082")?.checker?.alive === true, `rs2:8082: ${JSON.stringify(row("203.0.113.12:8082"))}`);
+      assert((await kernelWeight(DIR_A, QUORUM, "203.0.113.12:8083")) === "1", "the sorry server is not in the kernel table");
+      assert((await kernelWeight(DIR_A, QUORUM, "203.0.113.12:8082")) === "-", "rs2:8082 is still in the kernel table");
+      await guest("httpd_stop rs2 8082");
+      await until("both configured servers down in the hub", async () => {
+        const s = await hubService(QUORUM);
+        return s?.realServers.filter((r) => r.inKernel === false && r.health === "down").length === 2;
+      }, 20_000, 400);
+    } finally {
+      await guest("httpd_start rs1 8082; httpd_start rs2 8082");
+    }
+    await until("quorum up again, sorry server out", async () => {
+      const s = await hubService(QUORUM);
+      return s?.checker?.quorumUp === true && !s.checker.sorryServerInUse;
+    }, 25_000, 400);
+  });
+  await test("6c a frozen checker process is reported silent, and answering again once thawed", async () => {
+    const running = await until("the checker process in the hub", async () => director(await api.cluster(), DIR_A).snapshot?.keepalived.checker?.running === true, 10_000, 400);
+    assert(running, "no checker process in the hub");
+    const frozen = Date.now();
+    await guest(`checker_signal ${DIR_A} STOP`);
+    try {
+      await until("checker silent in the hub", async () => director(await api.cluster(), DIR_A).snapshot?.keepalived.checker?.silent === true, 30_000, 500);
+      timings.checkerSilent = (Date.now() - frozen) / 1000;
+    } finally {
+      await guest(`checker_signal ${DIR_A} CONT`);
+    }
+    await until("checker answering again in the hub", async () => director(await api.cluster(), DIR_A).snapshot?.keepalived.checker?.silent === false, 20_000, 500);
+  });
+  await test("6d Debian 12's kernel (6.1) has no twos scheduler (ip_vs_twos arrived in Linux 6.2)", async () => {
+    const modules = await guest("uname -r; ls /lib/modules/$(uname -r)/kernel/net/netfilter/ipvs/; modinfo ip_vs_twos 2>&1 || true");
+    log(`  ${modules.replace(/\s+/g, " ")}`);
+    assert(/^6\.1\./.test(modules), "not a 6.1 kernel");
+    assert(modules.includes("ip_vs_wrr.ko") && !modules.includes("ip_vs_twos.ko"), "ip_vs_twos is in this kernel: add a twos scheduler test");
+  });
+
   // ---- 4 ----------------------------------------------------------------------------------------
   await test("4 stopping the MASTER's keepalived moves the VIP; the hub shows lvs-dir-02 as MASTER", async () => {
     const stopped = Date.now();
@@ -279,6 +355,14 @@ try {
       return a.keepalived.running === false || a.vrrp[0]?.state !== "MASTER";
     }, 3_000, 100);
     timings.oldMasterGoneInHub = (Date.now() - stopped) / 1000;
+  });
+  // ---- 7 ----------------------------------------------------------------------------------------
+  // Last: a hub that refuses weights above 65535 would refuse lvs-dir-02's whole snapshot from here on.
+  await test("7 a weight of 100000 from keepalived's config reaches the kernel and the hub shows it as it is", async () => {
+    await guest(`vs_weight ${DIR_B} 203.0.113.11 8081 100000`);
+    await until("weight 100000 in lvs-dir-02's kernel", async () => (await kernelWeight(DIR_B, INHIBIT, "203.0.113.11:8081")) === "100000", 20_000, 400);
+    await until("the hub shows lvs-dir-02's rs1:8081 at weight 100000", async () =>
+      realServer(director(await api.cluster(), DIR_B).snapshot, INHIBIT, "203.0.113.11:8081")?.weight === 100000, 15_000, 500);
   });
 } catch (err) {
   results.push({ name: "setup", ok: false, error: err });

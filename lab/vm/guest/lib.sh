@@ -15,7 +15,7 @@ GW_VIP=203.0.113.1      # the real servers' default gateway: a second VIP, so NA
 front_of() { case $1 in lvs-dir-01) echo 198.51.100.2;; lvs-dir-02) echo 198.51.100.3;; client) echo 198.51.100.10;; esac; }
 back_of() { case $1 in lvs-dir-01) echo 203.0.113.2;; lvs-dir-02) echo 203.0.113.3;; rs1) echo 203.0.113.11;; rs2) echo 203.0.113.12;; esac; }
 REAL_SERVERS="rs1 rs2"
-RS_PORTS="80 443"
+RS_PORTS="80 443 8081 8082 8083"   # 8083: the sorry server of :8082 (on rs2)
 
 # busybox sh (and nsenter) prefer their own applets to binaries on PATH: iproute2's ip (needed for
 # veth peers, `ip -j`, `ip -br`) must be called by its full path.
@@ -67,6 +67,23 @@ ka_pid() { on $1 cat /run/keepalived.pid 2>/dev/null; }
 ka_stop() { kill -${2:-TERM} "$(ka_pid $1)"; }
 ka_reload() { kill -HUP "$(ka_pid $1)"; }
 ka_log() { tail -n ${2:-40} $LOGS/$1-keepalived.log; }
+# checker_dump NAME: keepalived's DATA signal (SIGUSR1), then the checker child's keepalived_check.data
+checker_dump() {
+  on $1 rm -f /tmp/keepalived_check.data
+  ka_stop $1 USR1
+  local i=0
+  while [ $i -lt 50 ] && ! on $1 grep -q '^------< Health checkers' /tmp/keepalived_check.data 2>/dev/null; do usleep 100000; i=$((i+1)); done
+  usleep 200000
+  on $1 cat /tmp/keepalived_check.data
+}
+# checker_signal NAME SIG: signal keepalived's checker child (STOP freezes it, CONT thaws it)
+checker_signal() { kill -$2 "$(on $1 cat /run/checkers.pid)"; }
+# vs_weight NAME RS-ADDR RS-PORT WEIGHT: rewrite that real server's weight in virtual_servers.conf, then reload
+vs_weight() {
+  on $1 sh -c "awk -v rs='real_server $2 $3 ' 'index(\$0, rs) {f=1} f && /weight/ {sub(/weight [0-9]+/, \"weight $4\"); f=0} {print}' \
+    /etc/keepalived/virtual_servers.conf > /tmp/vs.conf && cat /tmp/vs.conf > /etc/keepalived/virtual_servers.conf"
+  ka_reload $1
+}
 
 # --- the agent ------------------------------------------------------------------------------
 # Flags common to `run` and `snapshot`; LAB_agentargs (kernel command line, ',' for ' ') adds more.
