@@ -12,6 +12,10 @@ const alert = (alertId: string, raised: boolean, at: number, rule = "no-master")
   id: nextId++, director: "hub" as DirectorId, seq: null, observedAt: null, receivedAt: at,
   event: { kind: "alert", alertId, rule, raised, message: `no MASTER for VRID 51 (198.51.100.10)`, at },
 });
+const lost = (director: string, at: number): HubEvent => ({
+  id: nextId++, director: director as DirectorId, seq: null, observedAt: null, receivedAt: at,
+  event: { kind: "agent", connected: false, detail: "connection closed", at },
+});
 const group = (key: string, vip: string, members: string[]): ClusterGroup => ({
   key, vrid: 51, vips: [vip], names: ["VI_51"], label: `VRID 51 (${vip})`,
   members: members.map((director) => ({ director: director as DirectorId, instance: "VI_51", state: "BACKUP", fresh: true })),
@@ -33,8 +37,22 @@ describe("recentIncidents", () => {
   });
 
   it("names the previous MASTER from the log when its agent died and reported nothing", () => {
-    const events = [...startUp, transition("pa2", "BACKUP", "MASTER", T + 90_000)];
-    expect(recentIncidents(events, [pairA], T + 95_000).incidents[0]?.message).toContain("MASTER moved from pa1 to pa2");
+    const events = [...startUp, lost("pa1", T + 86_000), transition("pa2", "BACKUP", "MASTER", T + 90_000)];
+    const [move] = recentIncidents(events, [pairA], T + 95_000).incidents;
+    expect(move?.message).toContain("MASTER moved from pa1 to pa2");
+    expect(move?.startedAt).toBe(T + 86_000);
+  });
+
+  it("calls a split brain that ends with the older MASTER yielding a move to the newer one", () => {
+    const events = [...startUp, transition("pa2", "BACKUP", "MASTER", T + 90_000), transition("pa1", "MASTER", "BACKUP", T + 95_000)];
+    const [move] = recentIncidents(events, [pairA], T + 99_000).incidents;
+    expect(move).toMatchObject({ kind: "failover", endedAt: T + 90_000 });
+    expect(move?.message).toContain("MASTER moved from pa1 to pa2");
+  });
+
+  it("does not call a second MASTER beside one still there a move: that is a split brain, the hub's verdict", () => {
+    const events = [...startUp, transition("pa2", "BACKUP", "MASTER", T + 90_000), transition("pa2", "MASTER", "BACKUP", T + 95_000)];
+    expect(recentIncidents(events, [pairA], T + 99_000).incidents).toEqual([]);
   });
 
   it("keeps a failover listed after the failback that ended it, newest first", () => {

@@ -34,51 +34,74 @@ function groupKeyOf(groups: readonly ClusterGroup[], director: string, vrid: num
 }
 
 interface MasterTrack {
-  /** The director last known as MASTER, by the events; null after it left. */
-  master: string | null;
-  /** Who left MASTER and when, while nobody has taken over. */
+  /** The directors MASTER by the events, with when each became MASTER (two or more: a split brain). */
+  masters: Map<string, number>;
+  /** Who was MASTER last and when it stopped being (left MASTER, or its agent was lost), while nobody is. */
   left: { director: string; at: number } | null;
 }
 
 const clock = (t: number) => new Date(t).toTimeString().slice(0, 8);
 
+function move(key: string, label: string, from: string, to: string, startedAt: number, at: number): Incident {
+  const gap = at - startedAt;
+  return {
+    key: `failover/${key}/${at}/${to}`,
+    kind: "failover",
+    severity: "warning",
+    group: key,
+    message: `${label}: MASTER moved from ${from} to ${to} at ${clock(at)}${gap >= 1000 ? ` after ${Math.round(gap / 1000)} s without one` : ""}`,
+    startedAt,
+    endedAt: at,
+  };
+}
+
 /**
- * MASTER moves from VRRP transitions, read in order per group: a director becoming MASTER after another
- * held or left it is a failover (or failback), named after both, whoever reported it: a killed agent
- * reports nothing, so the previous MASTER comes from the log, not from the reporter. The first MASTER of
- * a group (start-up election) is not an incident.
+ * `director` is no longer MASTER from `at`. If one other director had become MASTER after it (preemption:
+ * the new MASTER's report can arrive before the old one's), the MASTER has moved to that one; if none is
+ * left, the group waits for the next.
+ */
+function leave(track: MasterTrack, director: string, at: number, moved: (from: string, to: string, since: number) => void): void {
+  const joined = track.masters.get(director);
+  if (joined === undefined) return;
+  track.masters.delete(director);
+  const [rest] = [...track.masters.entries()];
+  if (track.masters.size === 1 && rest !== undefined && rest[1] >= joined) moved(director, rest[0], rest[1]);
+  if (track.masters.size === 0) track.left = { director, at };
+}
+
+/**
+ * MASTER moves from the event log, read in order per group: a director becoming MASTER after the MASTER
+ * left (its own transition, or its agent lost: a killed agent reports nothing) is a failover or failback,
+ * named after both. A group's first MASTER (start-up election) and a second MASTER beside one that stays
+ * (split brain, a verdict of its own) are not moves.
  */
 function masterMoves(events: readonly HubEvent[], groups: readonly ClusterGroup[]): Incident[] {
   const tracks = new Map<string, MasterTrack>();
+  const labels = new Map<string, string>();
   const moves: Incident[] = [];
+  const handover = (key: string) => (from: string, to: string, since: number) => moves.push(move(key, labels.get(key) ?? key, from, to, since, since));
   for (const e of events) {
     const ev = e.event;
-    if (ev.kind !== "vrrp-transition") continue;
     const at = timeOf(e);
-    const { key, label } = groupKeyOf(groups, e.director, ev.vrid);
-    const track = tracks.get(key) ?? { master: null, left: null };
-    tracks.set(key, track);
-    if (ev.to === "MASTER") {
-      const previous = track.master ?? track.left?.director ?? null;
-      if (previous !== null && previous !== e.director) {
-        const gapFrom = track.left?.at ?? at;
-        const gap = at - gapFrom;
-        moves.push({
-          key: `failover/${key}/${at}/${e.director}`,
-          kind: "failover",
-          severity: "warning",
-          group: key,
-          message: `${label}: MASTER moved from ${previous} to ${e.director} at ${clock(at)}${gap >= 1000 ? ` after ${Math.round(gap / 1000)} s without one` : ""}`,
-          startedAt: gapFrom,
-          endedAt: at,
-        });
-      }
-      track.master = e.director;
-      track.left = null;
-    } else if (ev.from === "MASTER" && track.master === e.director) {
-      track.master = null;
-      track.left = { director: e.director, at };
+    if (ev.kind === "agent" && !ev.connected) {
+      for (const [key, track] of tracks) leave(track, e.director, at, handover(key));
+      continue;
     }
+    if (ev.kind !== "vrrp-transition") continue;
+    const { key, label } = groupKeyOf(groups, e.director, ev.vrid);
+    labels.set(key, label);
+    const track = tracks.get(key) ?? { masters: new Map<string, number>(), left: null };
+    tracks.set(key, track);
+    if (ev.to !== "MASTER") {
+      leave(track, e.director, at, handover(key));
+      continue;
+    }
+    if (track.masters.has(e.director)) continue;
+    if (track.masters.size === 0 && track.left !== null && track.left.director !== e.director) {
+      moves.push(move(key, label, track.left.director, e.director, track.left.at, at));
+    }
+    track.masters.set(e.director, at);
+    track.left = null;
   }
   return moves;
 }
