@@ -20,13 +20,22 @@ describe("all-real-servers-down", () => {
     expect(rules(back.cleared)).toEqual(["all-real-servers-down"]);
   });
 
-  it("ignores the BACKUP's table, a stale MASTER, unknown health and services without real servers", () => {
+  it("counts a real server keepalived removed from the kernel table as out, and a service with none at all (0/0) as down", () => {
+    const removed = seedService({ rs1: { health: "down", inKernel: false }, rs2: { inKernel: false, health: "unknown" } });
+    expect(rules(deriveVerdicts(verdictInput(seedCluster({ dir01: { services: [removed] }, dir02: { services: [removed] } }))))).toEqual(["all-real-servers-down"]);
+    const empty = service(SEED_VIP, 443, []);
+    const verdicts = deriveVerdicts(verdictInput(seedCluster({ dir01: { services: [empty] }, dir02: { services: [empty] } })));
+    expect(verdicts).toMatchObject([{ kind: "all-real-servers-down", severity: "critical" }]);
+    expect(verdicts[0]?.message).toBe("TCP 192.168.50.100:443 has no real server in its table on lvs-dir-01: nothing takes its connections");
+  });
+
+  it("ignores the BACKUP's table, a stale MASTER and unknown health", () => {
     expect(rules(deriveVerdicts(verdictInput(seedCluster({ dir02: { services: [allOut] } }))))).toEqual(["tables-differ"]);
     expect(rules(deriveVerdicts(verdictInput(seedCluster({ dir01: { services: [allOut], stale: true } }))))).toEqual(["no-master", "stale-director"]);
     const unknown = seedService({ rs1: { health: "unknown" }, rs2: { health: "down" } });
     expect(deriveVerdicts(verdictInput(seedCluster({ dir01: { services: [unknown] }, dir02: { services: [unknown] } })))).toEqual([]);
     const empty = service(SEED_VIP, 80, []);
-    expect(deriveVerdicts(verdictInput(seedCluster({ dir01: { services: [seedService(), empty] } })))).toMatchObject([{ kind: "tables-differ" }]);
+    expect(rules(deriveVerdicts(verdictInput(seedCluster({ dir02: { services: [seedService(), empty] } }))))).toEqual(["tables-differ"]);
   });
 
   it("only looks at services on VIPs the director is MASTER of, plus fwmark services, or all on a standalone director", () => {

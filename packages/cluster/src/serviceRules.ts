@@ -4,18 +4,23 @@ import { makeVerdict } from "./verdictOptions";
 import { liveServices } from "./groups";
 import { isFresh } from "./staleness";
 
+/** A real server that takes no new connections: down, at weight 0, or configured but not in the kernel table. */
 function isOut(server: RealServer): boolean {
-  return server.health === "down" || server.weight === 0;
+  return server.health === "down" || server.weight === 0 || server.inKernel === false;
 }
 
-/** all-real-servers-down: a live service on a fresh MASTER whose real servers (at least one) are all down or at weight 0. */
+/**
+ * all-real-servers-down: a live service on a fresh MASTER with no real server taking new connections:
+ * all down, at weight 0 or removed by keepalived's checker, or none in its table at all (0/0 is no
+ * capacity, never healthy).
+ */
 export function allRealServersDownVerdicts(directors: readonly DirectorView[], now: number): Verdict[] {
   const found = new Map<string, { directors: string[]; down: number; quiesced: number; total: number }>();
   for (const view of directors) {
     if (!isFresh(view)) continue;
     for (const service of liveServices(view)) {
       const servers = service.realServers;
-      if (servers.length === 0 || !servers.every(isOut)) continue;
+      if (!servers.every(isOut)) continue;
       const down = servers.filter((s) => s.health === "down").length;
       const entry = found.get(service.key) ?? { directors: [], down, quiesced: servers.length - down, total: servers.length };
       entry.directors.push(view.id);
@@ -26,7 +31,9 @@ export function allRealServersDownVerdicts(directors: readonly DirectorView[], n
     makeVerdict(
       "all-real-servers-down",
       { service },
-      `all ${e.total} real servers of ${service} are out on ${e.directors.sort().join(" and ")}: ${e.down} down, ${e.quiesced} at weight 0`,
+      e.total === 0
+        ? `${service} has no real server in its table on ${e.directors.sort().join(" and ")}: nothing takes its connections`
+        : `all ${e.total} real servers of ${service} are out on ${e.directors.sort().join(" and ")}: ${e.down} down, ${e.quiesced} at weight 0`,
       now,
     ),
   );
