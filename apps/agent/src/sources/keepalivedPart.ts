@@ -159,7 +159,8 @@ export function createKeepalivedPart(options: KeepalivedPartOptions): Keepalived
       stoppingPid = allStopped ? status.pid : null;
     }
     if (outcome.event !== null) emit(outcome.event);
-    if (outcome.event?.kind === "vrrp-transition" || outcome.unknownInstance) void refresh();
+    // A checker verdict changes the kernel table, the quorum and maybe the sorry server: re-read the checker's dump.
+    if (outcome.event?.kind === "vrrp-transition" || outcome.event?.kind === "health" || outcome.unknownInstance) void refresh();
   };
   const followers: NotifyFollower[] = options.fifoPaths.map((path) => followNotify({ path, onLine, log }));
   const livenessTimer = setInterval(() => void checkLiveness().catch((err: Error) => log.error("keepalived liveness check failed", { error: err.message })), LIVENESS_CHECK_MS);
