@@ -63,6 +63,13 @@ export interface SimServiceConfig {
   readonly instance: string;
   readonly realServers: readonly SimRealServerConfig[];
   readonly traffic: SimTrafficProfile;
+  /**
+   * keepalived's `inhibit_on_failure`: true keeps a server whose check fails in the table at weight 0;
+   * false (keepalived's default) deletes it from the table until its check passes again.
+   */
+  readonly inhibitOnFailure: boolean;
+  /** The checker keepalived runs on each real server (`TCP_CHECK`, `HTTP_GET`, `MISC_CHECK`, …). */
+  readonly checker: string;
 }
 
 /** A whole simulated keepalived cluster: directors, VRRP instances, virtual services and timeouts. */

@@ -21,6 +21,10 @@ export interface SimRealServer extends SchedulerDest {
   weight: number;
   weightSource: WeightSource;
   health: Health;
+  /** False while keepalived has deleted it from the table (a failed check without inhibit_on_failure). */
+  inKernel: boolean;
+  /** When the checker last changed its verdict (ms); null before any change. */
+  checkedAt: number | null;
   activeConns: number;
   inactiveConns: number;
   persistConns: number;
@@ -64,10 +68,13 @@ export function createServices(
       return {
         key: rsKey,
         config: rs,
-        // inhibit_on_failure: a failed check leaves the server in the table at weight 0.
+        // A failed check leaves the server at weight 0 (inhibit_on_failure) or out of the table; either
+        // way the scheduler sees weight 0.
         weight: failed ? 0 : rs.weight,
-        weightSource: failed ? "health-check" : "config",
+        weightSource: failed && config.inhibitOnFailure ? "health-check" : "config",
         health: failed ? "down" : "up",
+        inKernel: !failed || config.inhibitOnFailure,
+        checkedAt: null,
         activeConns: 0,
         inactiveConns: 0,
         persistConns: 0,

@@ -49,7 +49,7 @@ export function createTemplateTable(): TemplateTable {
       }
       // Only a server removed from the service invalidates a template; a weight-0 (quiesced) server
       // keeps its persistent clients because expire_quiescent_template defaults to 0.
-      if (!t || !service.realServers.includes(t.dest)) return null;
+      if (!t || !service.realServers.includes(t.dest) || !t.dest.inKernel) return null;
       t.expiresAt = Math.max(t.expiresAt, now + timeoutMs(service));
       return t;
     },

@@ -39,9 +39,11 @@ export function resolveCheckTargets(
 }
 
 /**
- * Flips a real server's health as keepalived's checker would, with inhibit_on_failure: down sets the
- * weight to 0 (the server stays in the table), up restores keepalived's configured weight, overwriting
- * any operator edit as keepalived does at a health transition. Returns whether anything changed.
+ * Flips a real server's health as keepalived's checker would. Down: with inhibit_on_failure the weight
+ * goes to 0 and the server stays in the table; without it keepalived deletes the server from the table
+ * (no weight change is seen, the server is gone, and so are its persistence templates). Up restores
+ * keepalived's configured weight (or adds the server back), overwriting any operator edit as keepalived
+ * does at a health transition. Returns whether anything changed.
  */
 export function applyHealth(
   services: readonly SimService[],
@@ -54,7 +56,13 @@ export function applyHealth(
   const rs = service?.realServers.find((r) => r.key === target.realServer);
   if (!service || !rs || (rs.health === "up") === up) return false;
   rs.health = up ? "up" : "down";
+  rs.checkedAt = at;
   emit({ kind: "health", service: service.key, realServer: rs.key, up, at });
+  if (!service.config.inhibitOnFailure) {
+    rs.inKernel = up;
+    applyWeight(service, rs, up ? rs.config.weight : 0, "config");
+    return true;
+  }
   const from = rs.weight;
   applyWeight(service, rs, up ? rs.config.weight : 0, up ? "config" : "health-check");
   emit({ kind: "weight", service: service.key, realServer: rs.key, from, to: rs.weight, cause: "health-check", commandId: null, at });

@@ -29,24 +29,33 @@ const services: SimServiceConfig[] = [
     scheduler: "wrr", persistence: { timeoutSec: 120, netmask: null }, forwarding: "Route", instance: INSTANCE,
     realServers: [rs("192.168.50.11", 443, 2), rs("192.168.50.12", 443, 2)],
     traffic: https,
+    // The seed's TCP_CHECK without inhibit_on_failure: keepalived deletes a failed server from the table.
+    inhibitOnFailure: false,
+    checker: "TCP_CHECK",
   },
   {
     protocol: "TCP", address: "192.168.50.101", port: 80, fwmark: null, family: "inet",
     scheduler: "wlc", persistence: null, forwarding: "Masq", instance: INSTANCE,
     realServers: [rs("10.50.0.21", 8080, 1), rs("10.50.0.22", 8080, 1), rs("10.50.0.23", 8080, 2)],
     traffic: http,
+    inhibitOnFailure: true,
+    checker: "HTTP_GET",
   },
   {
     protocol: "UDP", address: "192.168.50.102", port: 53, fwmark: null, family: "inet",
     scheduler: "rr", persistence: null, forwarding: "Route", instance: INSTANCE,
     realServers: [rs("192.168.50.31", 53, 1), rs("192.168.50.32", 53, 1)],
     traffic: dns,
+    inhibitOnFailure: true,
+    checker: "MISC_CHECK",
   },
   {
     protocol: "TCP", address: "2001:db8:50::100", port: 443, fwmark: null, family: "inet6",
     scheduler: "wlc", persistence: null, forwarding: "Route", instance: INSTANCE,
     realServers: [rs("2001:db8:50::11", 443, 1), rs("2001:db8:50::12", 443, 1)],
     traffic: { ...https, cps: 5 },
+    inhibitOnFailure: true,
+    checker: "TCP_CHECK",
   },
   {
     protocol: null, address: null, port: null, fwmark: 100, family: "inet",
@@ -55,6 +64,8 @@ const services: SimServiceConfig[] = [
     realServers: [rs("192.168.50.41", 0, 3), rs("192.168.50.42", 0, 1)],
     // An iptables mangle rule marks 8080/8443 on the .100 VIP so both ports share persistence.
     traffic: { ...http, cps: 6, targets: [{ address: "192.168.50.100", port: 8080 }, { address: "192.168.50.100", port: 8443 }] },
+    inhibitOnFailure: true,
+    checker: "TCP_CHECK",
   },
 ];
 

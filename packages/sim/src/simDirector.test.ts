@@ -7,6 +7,9 @@ import { eventsOf, runPair, T0 } from "./testCluster";
 
 const SVC = "TCP 192.168.50.100:443" as ServiceKey;
 const RS1 = "192.168.50.11:443" as RealServerKey;
+/** The seed's NAT service, checked with inhibit_on_failure, and its weight-2 real server. */
+const NAT_SVC = "TCP 192.168.50.101:80" as ServiceKey;
+const NAT_RS = "10.50.0.23:8080" as RealServerKey;
 const fault = (f: "fail-real-server" | "restore-real-server", service?: string, realServer?: string) => ({
   kind: "sim-fault" as const,
   fault: f,
@@ -119,19 +122,34 @@ describe("weights and faults", () => {
     expect(() => d.setWeight(SVC, RS1, 70_000, t)).toThrow(/weight must be an integer/);
   });
 
-  it("fail-real-server marks it down at weight 0 (inhibit_on_failure) and restore brings the configured weight back", () => {
+  it("fail-real-server with inhibit_on_failure marks it down at weight 0 and restore brings the configured weight back", () => {
     const { d, t } = master();
     d.drainEvents();
-    expect(d.injectFault(fault("fail-real-server", SVC, RS1), t)).toMatch(/down/);
-    expect(d.snapshot(t).services[0]?.realServers[0]).toMatchObject({ health: "down", weight: 0, weightSource: "health-check" });
+    expect(d.injectFault(fault("fail-real-server", NAT_SVC, NAT_RS), t)).toMatch(/down/);
+    expect(d.snapshot(t).services[1]?.realServers[2]).toMatchObject({ key: NAT_RS, health: "down", weight: 0, weightSource: "health-check", checker: { types: ["HTTP_GET"], alive: false } });
     const failEvents = d.drainEvents();
     expect(failEvents.map((e) => e.kind)).toEqual(["sim-fault", "health", "weight"]);
     expect(eventsOf(failEvents, "weight")[0]).toMatchObject({ from: 2, to: 0, cause: "health-check" });
-    d.injectFault(fault("restore-real-server", SVC, RS1), t + 1000);
-    expect(d.snapshot(t + 1000).services[0]?.realServers[0]).toMatchObject({ health: "up", weight: 2, weightSource: "config" });
+    d.injectFault(fault("restore-real-server", NAT_SVC, NAT_RS), t + 1000);
+    expect(d.snapshot(t + 1000).services[1]?.realServers[2]).toMatchObject({ health: "up", weight: 2, weightSource: "config" });
     const restoreEvents = d.drainEvents();
     expect(eventsOf(restoreEvents, "health")[0]?.up).toBe(true);
     for (const e of [...failEvents, ...restoreEvents]) agentEventSchema.parse(e);
+  });
+
+  it("fail-real-server on the seed's TCP_CHECK without inhibit_on_failure: deleted from the table, still shown, down, at its configured weight", () => {
+    const { d, t } = master();
+    d.drainEvents();
+    d.injectFault(fault("fail-real-server", SVC, RS1), t);
+    const removed = d.snapshot(t).services[0]?.realServers[0];
+    expect(removed).toMatchObject({ key: RS1, health: "down", inKernel: false, weight: 2, activeConns: 0, checker: { types: ["TCP_CHECK"], alive: false, lastChangeAt: t } });
+    // keepalived deletes the destination: no weight change, only the checker's verdict.
+    expect(d.drainEvents().map((e) => e.kind)).toEqual(["sim-fault", "health"]);
+    d.injectFault(fault("restore-real-server", SVC, RS1), t + 1000);
+    const back = d.snapshot(t + 1000).services[0]?.realServers[0];
+    expect(back).toMatchObject({ health: "up", weight: 2 });
+    expect(back?.inKernel).toBeUndefined();
+    directorSnapshotSchema.parse(d.snapshot(t + 1000));
   });
 
   it("rejects a real-server fault without a real server, or naming one that does not exist", () => {
@@ -145,7 +163,7 @@ describe("weights and faults", () => {
     d.injectFault(fault("fail-real-server", SVC, RS1), t);
     d.injectFault({ kind: "sim-fault", fault: "stop-director" }, t + 100);
     d.injectFault({ kind: "sim-fault", fault: "start-director" }, t + 200);
-    expect(d.snapshot(t + 300).services[0]?.realServers[0]).toMatchObject({ health: "down", weight: 0 });
+    expect(d.snapshot(t + 300).services[0]?.realServers[0]).toMatchObject({ health: "down", inKernel: false });
   });
 
   it("refuses an invalid director name", () => {

@@ -11,7 +11,7 @@ import {
 } from "@lvsdeck/protocol";
 import type { VrrpAdvert } from "./advert";
 import type { SimClusterConfig } from "./clusterConfig";
-import { applyWeight, createServices, findRealServer } from "./ipvsTable";
+import { applyWeight, createServices, findRealServer, serviceKeyOfConfig } from "./ipvsTable";
 import { createIpvsRuntime } from "./ipvsRuntime";
 import { createPrng, hashString } from "./prng";
 import { applyHealth, failedCheckKey, resolveCheckTargets, type FailedCheckKey } from "./realServerFaults";
@@ -145,7 +145,9 @@ export function createSimDirector(o: SimDirectorOptions): SimDirector {
     const what = `${cmd.realServer} in ${targets.map((t) => t.service).join(", ")}`;
     if (!keepalived.running) return `health check of ${what} will report ${up ? "up" : "down"} when keepalived starts`;
     if (changed === 0) return `${what} was already ${up ? "up" : "down"}`;
-    return up ? `health check up: ${what} back at its configured weight` : `health check down: ${what} set to weight 0 (inhibit_on_failure)`;
+    if (up) return `health check up: ${what} back at its configured weight`;
+    const inhibited = targets.every((t) => cluster.services.find((c) => serviceKeyOfConfig(c) === t.service)?.inhibitOnFailure === true);
+    return `health check down: ${what} ${inhibited ? "set to weight 0 (inhibit_on_failure)" : "deleted from the table by keepalived (no inhibit_on_failure)"}`;
   };
 
   const applyFault = (cmd: SimFaultCommand, now: number): string => {

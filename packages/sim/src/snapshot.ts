@@ -1,4 +1,4 @@
-import type { DirectorId, DirectorSnapshot, KeepalivedStatus, RealServer, VirtualService, WeightMode } from "@lvsdeck/protocol";
+import type { DirectorId, DirectorSnapshot, KeepalivedStatus, RealServer, RealServerChecker, VirtualService, WeightMode } from "@lvsdeck/protocol";
 import type { IpvsTimeouts } from "@lvsdeck/protocol";
 import { countersOf } from "./estimator";
 import type { SimRealServer, SimService } from "./ipvsTable";
@@ -7,7 +7,34 @@ import type { SimVrrpInstance } from "./vrrpInstance";
 /** The simulator applies weights straight into IPVS, as the agent's runtime mode does. */
 const WEIGHT_MODE: WeightMode = "runtime";
 
+/** keepalived's checker view of a simulated real server. */
+function checkerOf(service: SimService, rs: SimRealServer): RealServerChecker {
+  return { types: [service.config.checker], alive: rs.health !== "down", failedCheckers: rs.health === "down" ? 1 : 0, lastChangeAt: rs.checkedAt };
+}
+
 function realServerView(service: SimService, rs: SimRealServer): RealServer {
+  // Deleted by keepalived: ipvsadm no longer lists it; keepalived's configuration still has it.
+  if (!rs.inKernel) {
+    return {
+      key: rs.key,
+      address: rs.config.address,
+      port: rs.config.port,
+      forwarding: service.config.forwarding,
+      weight: rs.config.weight,
+      upperThreshold: rs.config.upperThreshold ?? 0,
+      lowerThreshold: rs.config.lowerThreshold ?? 0,
+      activeConns: 0,
+      inactiveConns: 0,
+      persistConns: 0,
+      stats: { conns: 0, inPkts: 0, outPkts: 0, inBytes: 0, outBytes: 0 },
+      rates: { cps: 0, inPps: 0, outPps: 0, inBps: 0, outBps: 0 },
+      health: "down",
+      weightSource: "config",
+      weightMode: WEIGHT_MODE,
+      inKernel: false,
+      checker: checkerOf(service, rs),
+    };
+  }
   return {
     key: rs.key,
     address: rs.config.address,
@@ -24,6 +51,7 @@ function realServerView(service: SimService, rs: SimRealServer): RealServer {
     health: rs.health,
     weightSource: rs.weightSource,
     weightMode: WEIGHT_MODE,
+    checker: checkerOf(service, rs),
   };
 }
 

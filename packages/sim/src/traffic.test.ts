@@ -87,12 +87,24 @@ describe("traffic placement", () => {
   });
 
   it("a server failing its health check gets no new clients, and its stuck persistent clients sit in SYN_RECV", () => {
-    const { d, t } = solo({ scheduler: "wrr", persistence: { timeoutSec: 120, netmask: null } });
+    // inhibit_on_failure keeps the server (and its persistence templates) in the table at weight 0.
+    const { d, t } = solo({ scheduler: "wrr", persistence: { timeoutSec: 120, netmask: null }, inhibitOnFailure: true });
     const warm = run(d, t, 20_000);
     d.injectFault({ kind: "sim-fault", fault: "fail-real-server", service: SVC, realServer: RS1 }, warm);
     const end = run(d, warm, 10_000);
     const rows = d.connections(end).filter((c) => c.destination === RS1 && c.state === "SYN_RECV");
     expect(rows.length).toBeGreaterThan(0);
+  });
+
+  it("a server keepalived deletes (no inhibit_on_failure) loses its persistent clients to the others at once", () => {
+    const { d, t } = solo({ scheduler: "wrr", persistence: { timeoutSec: 120, netmask: null }, inhibitOnFailure: false });
+    const warm = run(d, t, 20_000);
+    d.injectFault({ kind: "sim-fault", fault: "fail-real-server", service: SVC, realServer: RS1 }, warm);
+    const { counts, t: end } = newConns(d, warm, 10_000);
+    // Its templates went with it: no client is held on it in SYN_RECV, the other server takes them all.
+    expect(d.connections(end).filter((c) => c.destination === RS1 && c.state === "SYN_RECV")).toEqual([]);
+    expect(counts[1]).toBeGreaterThan(50);
+    expect(d.snapshot(end).services[0]?.realServers[0]).toMatchObject({ key: RS1, health: "down", inKernel: false, activeConns: 0 });
   });
 });
 
