@@ -39,6 +39,19 @@ describe("verdicts of a group and of a VIP", () => {
   });
 });
 
+describe("verdicts of one VIP in a group of several", () => {
+  it("keep a service's verdict on its own VIP, while a group's split brain is on every VIP of the group", () => {
+    const SECOND_VIP = "192.168.50.101";
+    const down = seedService({ rs1: { health: "down" }, rs2: { health: "down" } });
+    const both = [SEED_VIP, SECOND_VIP];
+    const health = healthOf(seedCluster({ dir01: { services: [down], vrrp: [vrrp(SEED_VRID, "MASTER", both)] }, dir02: { services: [down], vrrp: [vrrp(SEED_VRID, "BACKUP", both)] } }));
+    expect(verdictsOfVip(health, SEED_VIP).map((v) => v.kind)).toEqual(["all-real-servers-down"]);
+    expect(verdictsOfVip(health, SECOND_VIP)).toEqual([]);
+    const split = healthOf(seedCluster({ dir01: { vrrp: [vrrp(SEED_VRID, "MASTER", both)] }, dir02: { vrrp: [vrrp(SEED_VRID, "MASTER", both)] } }));
+    expect(statusOf(verdictsOfVip(split, SECOND_VIP))).toBe("split-brain");
+  });
+});
+
 describe("scope", () => {
   it("shows a VIP-scoped viewer only the groups and verdicts of its VIPs", () => {
     const health = healthOf([...seedCluster({ dir02: { stale: true } }), ...otherPair("MASTER")]);

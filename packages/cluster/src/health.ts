@@ -80,9 +80,17 @@ export function verdictsOfGroup(health: ClusterHealth, group: ClusterGroup): Ver
   });
 }
 
-/** The verdicts about one VIP (normalised): those naming it, and those of the groups that carry it. */
+/**
+ * The verdicts about one VIP (normalised): those naming it, and those about a whole group that carries it
+ * (split brain, no MASTER, a stale or flapping member). A verdict about one service or one VIP stays with
+ * that VIP: a service with no real server left does not colour its group's other VIPs.
+ */
 export function verdictsOfVip(health: ClusterHealth, vip: string): Verdict[] {
   const groups = health.groups.filter((g) => g.vips.includes(vip));
   const ids = new Set(groups.flatMap((g) => verdictsOfGroup(health, g)).map((v) => v.id));
-  return health.verdicts.filter((v) => ids.has(v.id) || vipsOfVerdict(v).includes(vip));
+  return health.verdicts.filter((v) => {
+    const named = vipsOfVerdict(v).includes(vip);
+    const aboutOne = v.scope.group === undefined && (v.scope.service !== undefined || v.scope.vips !== undefined);
+    return named || (!aboutOne && ids.has(v.id));
+  });
 }

@@ -22,7 +22,9 @@ describe("all-real-servers-down", () => {
 
   it("counts a real server keepalived removed from the kernel table as out, and a service with none at all (0/0) as down", () => {
     const removed = seedService({ rs1: { health: "down", inKernel: false }, rs2: { inKernel: false, health: "unknown" } });
-    expect(rules(deriveVerdicts(verdictInput(seedCluster({ dir01: { services: [removed] }, dir02: { services: [removed] } }))))).toEqual(["all-real-servers-down"]);
+    const removedVerdicts = deriveVerdicts(verdictInput(seedCluster({ dir01: { services: [removed] }, dir02: { services: [removed] } })));
+    expect(rules(removedVerdicts)).toEqual(["all-real-servers-down"]);
+    expect(removedVerdicts[0]?.message).toBe("all 2 real servers of TCP 192.168.50.100:443 are out on lvs-dir-01: 2 removed by keepalived's checker, 0 at weight 0");
     const empty = service(SEED_VIP, 443, []);
     const verdicts = deriveVerdicts(verdictInput(seedCluster({ dir01: { services: [empty] }, dir02: { services: [empty] } })));
     expect(verdicts).toMatchObject([{ kind: "all-real-servers-down", severity: "critical" }]);

@@ -9,20 +9,36 @@ function isOut(server: RealServer): boolean {
   return server.health === "down" || server.weight === 0 || server.inKernel === false;
 }
 
+interface OutCount {
+  directors: string[];
+  /** Deleted from the kernel table by keepalived's checker (no inhibit_on_failure). */
+  removed: number;
+  down: number;
+  quiesced: number;
+  total: number;
+}
+
+/** "2 removed by keepalived's checker, 1 down, 0 at weight 0", leaving out a kind nobody is. */
+function outBreakdown(e: OutCount): string {
+  const parts = [e.removed > 0 ? `${e.removed} removed by keepalived's checker` : null, e.down > 0 || e.removed === 0 ? `${e.down} down` : null, `${e.quiesced} at weight 0`];
+  return parts.filter((p) => p !== null).join(", ");
+}
+
 /**
  * all-real-servers-down: a live service on a fresh MASTER with no real server taking new connections:
  * all down, at weight 0 or removed by keepalived's checker, or none in its table at all (0/0 is no
  * capacity, never healthy).
  */
 export function allRealServersDownVerdicts(directors: readonly DirectorView[], now: number): Verdict[] {
-  const found = new Map<string, { directors: string[]; down: number; quiesced: number; total: number }>();
+  const found = new Map<string, OutCount>();
   for (const view of directors) {
     if (!isFresh(view)) continue;
     for (const service of liveServices(view)) {
       const servers = service.realServers;
       if (!servers.every(isOut)) continue;
-      const down = servers.filter((s) => s.health === "down").length;
-      const entry = found.get(service.key) ?? { directors: [], down, quiesced: servers.length - down, total: servers.length };
+      const removed = servers.filter((s) => s.inKernel === false).length;
+      const down = servers.filter((s) => s.health === "down" && s.inKernel !== false).length;
+      const entry = found.get(service.key) ?? { directors: [], removed, down, quiesced: servers.length - down - removed, total: servers.length };
       entry.directors.push(view.id);
       found.set(service.key, entry);
     }
@@ -33,7 +49,7 @@ export function allRealServersDownVerdicts(directors: readonly DirectorView[], n
       { service },
       e.total === 0
         ? `${service} has no real server in its table on ${e.directors.sort().join(" and ")}: nothing takes its connections`
-        : `all ${e.total} real servers of ${service} are out on ${e.directors.sort().join(" and ")}: ${e.down} down, ${e.quiesced} at weight 0`,
+        : `all ${e.total} real servers of ${service} are out on ${e.directors.sort().join(" and ")}: ${outBreakdown(e)}`,
       now,
     ),
   );
