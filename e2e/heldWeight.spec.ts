@@ -103,6 +103,8 @@ test("while dragging a weight of a persistent service, the preview says existing
   await dashboard.page.mouse.down();
   const max = Number(await slider.getAttribute("max"));
   await dashboard.page.mouse.move(box.x + (6 / max) * box.width, box.y + box.height / 2, { steps: 6 });
-  await expect(dashboard.realServer(seed, "192.168.50.11:443").getByTestId("expected-share")).toContainText(/new clients: \d+%; existing clients stay up to 120 s \(persistence\)/);
+  await expect(dashboard.realServer(seed, "192.168.50.11:443").getByTestId("expected-share")).toContainText(/of new$/);
+  const service = dashboard.page.locator(`[data-testid="service"][data-service="${seed}"]`).first();
+  await expect(service.getByTestId("persistence-note")).toHaveText("new clients only: existing clients stay up to 120 s (persistence)");
   await dashboard.page.mouse.up();
 });

@@ -9,7 +9,6 @@ import { drainsQuery } from "../../api/drains";
 import { drainCounts, drainProgress, findDrain, restoreTarget } from "../weights/drain";
 import { DrainProgressView } from "../weights/DrainProgressView";
 import { checkerTitle, healthText } from "./checkerText";
-import { describeExpectedShare } from "../weights/expectedShare";
 
 interface Props {
   service: ServiceKey;
@@ -18,8 +17,6 @@ interface Props {
   share: number;
   /** Expected share of new connections while a weight of this service is being chosen; null otherwise. */
   expected: number | null;
-  /** The service's persistence timeout (s), or null when it is not persistent. */
-  persistenceTimeoutSec: number | null;
   weightDisabledReason: string | null;
   /** Whether the signed-in user may change this weight; others see it as a plain number. */
   mayChange: boolean;
@@ -37,7 +34,7 @@ const sourceText: Record<RealServer["weightSource"], string> = {
 };
 
 /** One real server: weight (editable), health, connections and its share of the traffic. */
-export function RealServerRow({ service, rs, share, expected, persistenceTimeoutSec, weightDisabledReason, mayChange, onDraft, director, sorryServer = false }: Props) {
+export function RealServerRow({ service, rs, share, expected, weightDisabledReason, mayChange, onDraft, director, sorryServer = false }: Props) {
   const conns = rs.activeConns + rs.inactiveConns;
   const events = useQuery(eventsQuery()).data?.events;
   const drain = findDrain(useQuery(drainsQuery()).data, service, rs.key);
@@ -100,7 +97,7 @@ export function RealServerRow({ service, rs, share, expected, persistenceTimeout
         </span>
         {expected !== null ? (
           <span className="expected" data-testid="expected-share" title="expected share of new connections">
-            {describeExpectedShare(expected, persistenceTimeoutSec)}
+            → {formatPercent(expected)} of new
           </span>
         ) : (
           // Keeps the row's height while no weight is being chosen, so rows do not jump under the pointer.

@@ -2,7 +2,7 @@ import { useState } from "react";
 import type { AgentInfo, DirectorId, VirtualService } from "@lvsdeck/protocol";
 import { RealServerRow } from "./RealServerRow";
 import { forwardingOf, kindOf, persistenceOf, schedulerOf } from "./describeService";
-import { connectionShares, expectedShares, shareModelOf } from "../weights/expectedShare";
+import { connectionShares, describePersistenceEffect, expectedShares, shareModelOf } from "../weights/expectedShare";
 import { LazyServiceChart } from "../charts/LazyServiceChart";
 import { formatCount, formatRate } from "../../lib/format";
 import { useMoment } from "./moment";
@@ -88,11 +88,6 @@ export function ServiceCard({ service, director, agent, targets, folded, onToggl
           </p>
         )}
         {mayChange && <p className="service-targets">weight changes go to {targets.length === 0 ? director : targets.join(", ")}</p>}
-        {mayChange && service.realServers.some((rs) => rs.weightMode === "runtime") && (
-          <p className="service-targets" data-testid="runtime-weight-note">
-            {RUNTIME_SERVICE_NOTE}
-          </p>
-        )}
       </header>
       {!folded && <div className="service-body" id={bodyId}>
         {service.realServers.length === 0 ? (
@@ -121,7 +116,6 @@ export function ServiceCard({ service, director, agent, targets, folded, onToggl
                     rs={rs}
                     share={shares.get(rs.key) ?? 0}
                     expected={expected === null ? null : (expected.get(rs.key) ?? 0)}
-                    persistenceTimeoutSec={service.persistence?.timeoutSec ?? null}
                     weightDisabledReason={disabledReason}
                     mayChange={mayChange}
                     onDraft={onDraft(rs.key)}
@@ -131,6 +125,17 @@ export function ServiceCard({ service, director, agent, targets, folded, onToggl
                 ))}
               </tbody>
             </table>
+            {/* Under the rows rather than above them, so the weight controls stay where they were. */}
+            {expected !== null && service.persistence !== null && (
+              <p className="service-targets" data-testid="persistence-note" role="status">
+                {describePersistenceEffect(service.persistence.timeoutSec)}
+              </p>
+            )}
+            {mayChange && service.realServers.some((rs) => rs.weightMode === "runtime") && (
+              <p className="service-targets" data-testid="runtime-weight-note">
+                {RUNTIME_SERVICE_NOTE}
+              </p>
+            )}
             <LazyServiceChart director={director} service={service.key} realServers={service.realServers.map((rs) => rs.key)} end={moment} />
           </>
         )}

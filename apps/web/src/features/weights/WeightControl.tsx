@@ -36,7 +36,7 @@ interface Props {
 
 const verb = { set: "weight", drain: "drain", restore: "restore" } as const;
 
-/** Said next to the control, not in a tooltip, once a runtime weight is being changed: it does not last. */
+/** Said next to the control, not in a tooltip, once a runtime weight was sent: it does not last. */
 export const RUNTIME_WEIGHT_NOTE =
   "Runtime weight: keepalived puts its configured weight back at this server's next health transition or reload. Weight mode keepalived (agent --weight-mode keepalived) keeps it.";
 
@@ -152,7 +152,8 @@ export function WeightControl({ service, realServer, confirmed, weightMode, disa
           </button>
         )}
       </div>
-      {weightMode === "runtime" && (state.kind !== "idle" || edit.weight !== confirmed) && (
+      {/* Not while dragging: the row would grow under the pointer. */}
+      {weightMode === "runtime" && state.kind !== "idle" && (
         <p className="weight-mode-note" data-testid="weight-mode-note">
           {RUNTIME_WEIGHT_NOTE}
         </p>

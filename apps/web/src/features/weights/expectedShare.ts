@@ -1,5 +1,4 @@
 import type { RealServer, Scheduler } from "@lvsdeck/protocol";
-import { formatPercent } from "../../lib/format";
 
 /** How a scheduler spreads new connections, as far as weights tell. */
 export type ShareModel = "weighted" | "equal" | "failover" | "unknown";
@@ -60,10 +59,9 @@ export function connectionShares(servers: readonly Pick<RealServer, "key" | "act
 }
 
 /**
- * The preview of one server's expected share in words. On a persistent service existing clients stay on
- * their server for the persistence timeout, so a weight change or drain moves only new clients.
+ * Said with the expected-share preview (a share of new connections) on a persistent service: existing
+ * clients stay on their server for the persistence timeout, so a weight change or drain moves only new clients.
  */
-export function describeExpectedShare(share: number, persistenceTimeoutSec: number | null): string {
-  if (persistenceTimeoutSec === null) return `→ ${formatPercent(share)} of new`;
-  return `→ new clients: ${formatPercent(share)}; existing clients stay up to ${persistenceTimeoutSec} s (persistence)`;
+export function describePersistenceEffect(timeoutSec: number): string {
+  return `new clients only: existing clients stay up to ${timeoutSec} s (persistence)`;
 }
