@@ -6,7 +6,7 @@ export { parseNotifyLine, parseNotifyArgs, notifyEvents, notifyScopes } from "./
 export type { LineSplitter, LineSplitterOptions } from "./lineSplitter";
 export { createLineSplitter, MAX_LINE_LENGTH } from "./lineSplitter";
 export type { VirtualServerRef, Endpoint, CheckerProtocol } from "./virtualServerRef";
-export { checkerProtocols, serviceKeyOfRef, realServerKeyOfEndpoint } from "./virtualServerRef";
+export { checkerProtocols, serviceKeyOfRef, realServerKeyOfEndpoint, verdictTargetOfRef, GROUP_TARGET_PREFIX } from "./virtualServerRef";
 export type { KeepalivedVrrpView, VrrpInstanceDetails, VrrpStats } from "./instanceDetails";
 export { parseKeepalivedJson } from "./parseKeepalivedJson";
 export type { KeepalivedDataView } from "./parseKeepalivedData";

@@ -63,6 +63,17 @@ export function serviceKeyOfRef(ref: VirtualServerRef): ServiceKey | null {
   return serviceKeyOf(ipvsProtocolNames[ref.protocol], ref.address, ref.port);
 }
 
+/** Prefix of the name a virtual_server_group's checker verdicts are filed under. */
+export const GROUP_TARGET_PREFIX = "group ";
+
+/**
+ * Where keepalived's verdicts on this virtual server's real servers are filed: its service key, or
+ * for a group `group <name>`, since a group's services are known only through the real servers they carry.
+ */
+export function verdictTargetOfRef(ref: VirtualServerRef): string | null {
+  return ref.kind === "group" ? `${GROUP_TARGET_PREFIX}${ref.group}` : serviceKeyOfRef(ref);
+}
+
 /** The protocol's real server key for an endpoint. */
 export function realServerKeyOfEndpoint(endpoint: Pick<Endpoint, "address" | "port">): RealServerKey {
   return realServerKeyOf(endpoint.address, endpoint.port);

@@ -10,7 +10,7 @@ import type { NotifyFollower } from "./notifyFollower";
 import { applyNotifyLine } from "./notifyLines";
 import type { VrrpView } from "./notifyLines";
 import type { KeepalivedPart, KeepalivedReading } from "./parts";
-import { healthKey } from "./parts";
+import { fileVerdicts } from "./parts";
 import type { ParseErrorLog } from "./parseErrorLog";
 import { createParseErrorLog } from "./parseErrorLog";
 import { readLocalAddresses } from "./vipPresence";
@@ -123,7 +123,7 @@ export function createKeepalivedPart(options: KeepalivedPartOptions): Keepalived
     if (checker !== null && pid !== stoppingPid) {
       const virtualServers = await checker.refresh(pid);
       for (const vs of virtualServers ?? []) {
-        for (const rs of vs.realServers) if (vs.serviceKey !== null) health.set(healthKey(vs.serviceKey, rs.key), rs.alive ? "up" : "down");
+        fileVerdicts(health, vs);
       }
     }
     if (options.dataPath === null || pid === stoppingPid) return;
@@ -137,7 +137,7 @@ export function createKeepalivedPart(options: KeepalivedPartOptions): Keepalived
       masterRouters = new Map(data.instances.map((i) => [i.name, i.masterRouter]));
       view = { ...view, syncGroups: data.syncGroups };
       for (const vs of data.virtualServers) {
-        for (const rs of vs.realServers) if (vs.serviceKey !== null) health.set(healthKey(vs.serviceKey, rs.key), rs.alive ? "up" : "down");
+        fileVerdicts(health, vs);
       }
     } catch (err) {
       log.warn("could not read keepalived's data dump", { error: (err as Error).message });

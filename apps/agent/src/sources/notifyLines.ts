@@ -1,4 +1,4 @@
-import { applyNotify, parseNotifyLine, realServerKeyOfEndpoint, serviceKeyOfRef } from "@lvsdeck/keepalived";
+import { applyNotify, parseNotifyLine, realServerKeyOfEndpoint, serviceKeyOfRef, verdictTargetOfRef } from "@lvsdeck/keepalived";
 import type { AgentEvent, SyncGroup, VrrpInstance, VrrpState } from "@lvsdeck/protocol";
 
 /** A notify line split from the timestamp a wrapper may have put in front of it. */
@@ -50,11 +50,15 @@ export function applyNotifyLine(view: VrrpView, line: string, receivedAt: number
   if (!parsed.ok) return { ...none, error: `${parsed.error.reason}: ${JSON.stringify(parsed.error.line.slice(0, 200))}` };
   const notify = parsed.value;
   if (notify.kind === "real-server") {
-    const service = serviceKeyOfRef(notify.virtualServer);
-    if (service === null) return none;
+    const target = verdictTargetOfRef(notify.virtualServer);
+    if (target === null) return none;
     const realServer = realServerKeyOfEndpoint(notify.realServer);
+    const health = { key: `${target}|${realServer}`, up: notify.up };
+    const service = serviceKeyOfRef(notify.virtualServer);
+    // A group's line names no one service, so no event; its verdict still lands on the group's services.
+    if (service === null) return { ...none, health };
     const event: AgentEvent = { kind: "health", service, realServer, up: notify.up, at: when };
-    return { ...none, event, health: { key: `${service}|${realServer}`, up: notify.up } };
+    return { ...none, event, health };
   }
   if (notify.kind !== "vrrp") return none;
   if (notify.scope === "GROUP") {

@@ -1,5 +1,6 @@
 import type { ConnectionEntry, ConnectionSummary, ProcIpVsStats } from "@lvsdeck/ipvs";
 import type { KeepalivedVirtualServer } from "@lvsdeck/keepalived";
+import { GROUP_TARGET_PREFIX, verdictTargetOfRef } from "@lvsdeck/keepalived";
 import type {
   AgentEvent,
   Health,
@@ -65,4 +66,30 @@ export interface KeepalivedPart {
 /** The key of a real server within a service, for maps shared by the parts. */
 export function healthKey(service: string, realServer: string): string {
   return `${service}|${realServer}`;
+}
+
+/** Files a checker dump's verdicts on one virtual server's real servers: by service key, or by group name. */
+export function fileVerdicts(health: Map<string, Health>, vs: KeepalivedVirtualServer): void {
+  const target = verdictTargetOfRef(vs.virtualServer);
+  if (target === null) return;
+  for (const rs of vs.realServers) health.set(healthKey(target, rs.key), rs.alive ? "up" : "down");
+}
+
+/**
+ * Verdicts filed under virtual_server_groups, by real server key. keepalived names a group's virtual
+ * server `[<group>]:<port>`, not its services, so a verdict lands on every service carrying that real
+ * server without a verdict of its own; a real server that two groups disagree on is left unknown.
+ */
+export function groupVerdicts(health: ReadonlyMap<string, Health>): Map<string, Health> {
+  const verdicts = new Map<string, Health>();
+  const disputed = new Set<string>();
+  for (const [key, verdict] of health) {
+    if (!key.startsWith(GROUP_TARGET_PREFIX)) continue;
+    const realServer = key.slice(key.lastIndexOf("|") + 1);
+    const before = verdicts.get(realServer);
+    if (before !== undefined && before !== verdict) disputed.add(realServer);
+    verdicts.set(realServer, verdict);
+  }
+  for (const realServer of disputed) verdicts.delete(realServer);
+  return verdicts;
 }

@@ -1,5 +1,5 @@
 import type { AgentEvent, Health, VirtualService, WeightSource } from "@lvsdeck/protocol";
-import { healthKey } from "./parts";
+import { groupVerdicts, healthKey } from "./parts";
 
 /**
  * Remembers the weights operators set and the weights last seen, to say where each weight came from
@@ -33,11 +33,12 @@ export function createWeightBook(): WeightBook {
     annotate(services, health, managed, now) {
       const events: AgentEvent[] = [];
       const seen = new Set<string>();
+      const byGroup = groupVerdicts(health);
       const annotated = services.map((service) => ({
         ...service,
         realServers: service.realServers.map((rs) => {
           const key = healthKey(service.key, rs.key);
-          const h = health.get(key) ?? rs.health;
+          const h = health.get(key) ?? byGroup.get(rs.key) ?? rs.health;
           const weightSource = sourceOf(key, rs.weight, h);
           const before = lastSeen.get(key);
           if (before !== undefined && before !== rs.weight) {
