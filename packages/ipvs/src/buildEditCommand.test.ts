@@ -54,9 +54,12 @@ describe("buildEditRealServerArgs", () => {
       const result = buildEditRealServerArgs(input);
       return result.ok ? "ok" : result.error.field;
     };
-    for (const weight of [-1, 65536, 1.5, Number.NaN, 2147483648]) expect(field({ ...base, weight })).toBe("weight");
+    for (const weight of [-1, 1.5, Number.NaN, 2147483648]) expect(field({ ...base, weight })).toBe("weight");
     expect(field({ ...base, weight: 0 })).toBe("ok");
     expect(field({ ...base, weight: 65535 })).toBe("ok");
+    // The kernel and Debian's ipvsadm take any weight up to INT_MAX.
+    expect(field({ ...base, weight: 65536 })).toBe("ok");
+    expect(field({ ...base, weight: 2147483647 })).toBe("ok");
     expect(field({ ...base, weight: "5" as unknown as number })).toBe("weight");
     expect(field({ ...base, realServer: { ...base.realServer, port: 70000 } })).toBe("realServer.address");
     expect(field({ ...base, realServer: { ...base.realServer, upperThreshold: -1 } })).toBe("realServer.upperThreshold");

@@ -1,5 +1,5 @@
-import { MAX_WEIGHT, schedulers, zeroCounters, zeroRates } from "@lvsdeck/protocol";
-import type { Health, RealServer, Scheduler, VirtualService, WeightMode, WeightSource } from "@lvsdeck/protocol";
+import { MAX_WEIGHT, isKnownScheduler, zeroCounters, zeroRates } from "@lvsdeck/protocol";
+import type { Health, RealServer, VirtualService, WeightMode, WeightSource } from "@lvsdeck/protocol";
 import type { IpvsadmList, IpvsadmPersistentConn, IpvsadmThresholds } from "./ipvsTypes";
 import type { IpvsadmRates, IpvsadmStats } from "./parseStats";
 
@@ -25,8 +25,6 @@ export interface MergeIssue {
   realServerKey: string | null;
   message: string;
 }
-
-const SCHEDULERS: ReadonlySet<string> = new Set(schedulers);
 
 interface Supplement<S, D> {
   services: Array<S & { key: string; realServers: Array<D & { key: string }> }>;
@@ -61,15 +59,13 @@ export function mergeIpvsTables(tables: IpvsTables, defaults: MergeDefaults = {}
   };
   const value: VirtualService[] = [];
   for (const s of tables.list.services) {
-    if (!SCHEDULERS.has(s.scheduler)) {
-      issue(s.key, null, `scheduler '${s.scheduler}' is not one the protocol knows; service left out`);
-      continue;
-    }
+    // A scheduler the code does not know (e.g. a newer kernel's) is carried as printed; the service stays.
+    if (!isKnownScheduler(s.scheduler)) issue(s.key, null, `scheduler '${s.scheduler}' is not one whose behaviour is known; carried as-is`);
     const stats = look("--stats", supplements["--stats"], s.key, null);
     const rates = look("--rate", supplements["--rate"], s.key, null);
     if (stats?.approximate === true) issue(s.key, null, "--stats was read without --exact; counters are truncated");
     const realServers = s.realServers.map((d): RealServer => {
-      if (d.weight > MAX_WEIGHT) issue(s.key, d.key, `weight ${d.weight} is above ${MAX_WEIGHT}, which the protocol rejects`);
+      if (d.weight > MAX_WEIGHT) issue(s.key, d.key, `weight ${d.weight} is above ${MAX_WEIGHT}, which no kernel holds`);
       const dStats = look("--stats", supplements["--stats"], s.key, d.key);
       const dRates = look("--rate", supplements["--rate"], s.key, d.key);
       const thresholds = look("--thresholds", supplements["--thresholds"], s.key, d.key);
@@ -99,7 +95,7 @@ export function mergeIpvsTables(tables: IpvsTables, defaults: MergeDefaults = {}
       address: s.address,
       port: s.port,
       fwmark: s.fwmark,
-      scheduler: s.scheduler as Scheduler,
+      scheduler: s.scheduler,
       schedulerFlags: s.schedulerFlags,
       persistence: s.persistence,
       onePacket: s.onePacket,

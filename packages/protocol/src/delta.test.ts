@@ -43,12 +43,13 @@ describe("frame narrowing", () => {
     expect(outcome).toMatchObject({ ok: false });
   });
 
-  it("rejects a weight outside IPVS's range", () => {
-    const outcome = parseFrame(
-      agentToHubSchema,
-      JSON.stringify({ type: "command-result", commandId: "x", ok: true, observedWeight: 70000, error: null }),
-    );
-    expect(outcome.ok).toBe(false);
+  it("takes any weight the kernel holds (0..2147483647) and rejects one outside that range", () => {
+    const result = (observedWeight: number) =>
+      parseFrame(agentToHubSchema, JSON.stringify({ type: "command-result", commandId: "x", ok: true, observedWeight, error: null }));
+    expect(result(70000).ok).toBe(true);
+    expect(result(2147483647).ok).toBe(true);
+    expect(result(2147483648).ok).toBe(false);
+    expect(result(-1).ok).toBe(false);
   });
 
   it.each(["TCP 1.2.3.4:80;rm -rf /", "TCP -x 1.2.3.4:80", "TCP 1.2.3.4:80 -w 9", "FWM 1 -6"])(

@@ -9,6 +9,7 @@ export * from "./hubModel";
 export * from "./uiMessages";
 export * from "./rest";
 export * from "./parse";
+export * from "./ingest";
 export * from "./delta";
 export * from "./alerts";
 export * from "./verdicts";

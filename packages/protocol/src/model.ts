@@ -1,9 +1,24 @@
 import { z } from "zod";
 import { directorIdSchema, realServerKeySchema, serviceKeySchema } from "./ids";
 
-/** The IPVS schedulers of mainline Linux. */
-export const schedulers = ["rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", "none"] as const;
-export const schedulerSchema = z.enum(schedulers);
+/** The IPVS schedulers whose behaviour the code knows (share previews, simulation). */
+export const knownSchedulers = ["rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", "none"] as const;
+export type KnownScheduler = (typeof knownSchedulers)[number];
+const knownSchedulerSet: ReadonlySet<string> = new Set(knownSchedulers);
+/** True for a scheduler whose behaviour the code knows. */
+export function isKnownScheduler(name: string): name is KnownScheduler {
+  return knownSchedulerSet.has(name);
+}
+
+/** Longest scheduler name carried: the kernel's IP_VS_SCHEDNAME_MAXLEN is 16 bytes with its NUL. */
+export const MAX_SCHEDULER_NAME = 15;
+/**
+ * A scheduler as the kernel reports it: a known one, or any other name (e.g. `twos`, new in Linux 6.2)
+ * carried as-is so the service is kept and shown; only safe characters, so it can be shown anywhere.
+ */
+export const schedulerSchema = z
+  .string()
+  .regex(new RegExp(`^[a-z][a-z0-9_-]{0,${MAX_SCHEDULER_NAME - 1}}$`), "a scheduler name is 1-15 of a-z 0-9 _ - starting with a letter");
 export type Scheduler = z.infer<typeof schedulerSchema>;
 
 /** Forwarding methods as ipvsadm prints them; `FullNat` only appears on forked kernels. */
@@ -48,9 +63,27 @@ export type WeightMode = z.infer<typeof weightModeSchema>;
 export const healthSchema = z.enum(["up", "down", "unknown"]);
 export type Health = z.infer<typeof healthSchema>;
 
-/** IPVS accepts weights 0..65535 (ipvsadm refuses anything else). */
-export const MAX_WEIGHT = 65535;
-export const weightSchema = z.number().int().min(0).max(MAX_WEIGHT);
+/** The kernel takes any weight 0..INT_MAX, and Debian's ipvsadm sets them (upstream ipvsadm stops at 65535). */
+export const MAX_WEIGHT = 2147483647;
+export const weightSchema = z
+  .number()
+  .int("a weight is a whole number")
+  .min(0, "a weight is 0 or more")
+  .max(MAX_WEIGHT, `a weight is at most ${MAX_WEIGHT}`);
+
+/** Most issues kept on one object: enough to show what went wrong, bounded against a flood. */
+export const MAX_OBJECT_ISSUES = 8;
+/** Longest raw text kept for one issue. */
+export const MAX_ISSUE_RAW = 120;
+/** One value of an object that could not be read: the field, its raw text and why. */
+export const objectIssueSchema = z.object({
+  field: z.string().max(64),
+  raw: z.string().max(MAX_ISSUE_RAW),
+  message: z.string().max(300),
+});
+export type ObjectIssue = z.infer<typeof objectIssueSchema>;
+/** Values of an object that could not be read; absent when every value was read. */
+const issuesField = z.array(objectIssueSchema).max(MAX_OBJECT_ISSUES).optional();
 
 /** keepalived's checker verdict on one configured real server, from its checker dump and notify FIFO. */
 export const realServerCheckerSchema = z.object({
@@ -84,6 +117,8 @@ export const realServerSchema = z.object({
   inKernel: z.boolean().optional(),
   /** keepalived's checker view; absent when the agent reads no checker dump. */
   checker: realServerCheckerSchema.optional(),
+  /** Values that could not be read: the row is kept and those values are not to be trusted. */
+  issues: issuesField,
 });
 export type RealServer = z.infer<typeof realServerSchema>;
 
@@ -120,6 +155,8 @@ export const virtualServiceSchema = z.object({
   realServers: z.array(realServerSchema),
   /** keepalived's checker view of the service; absent when the agent reads no checker dump. */
   checker: serviceCheckerSchema.optional(),
+  /** Values of the service itself that could not be read (its real servers carry their own). */
+  issues: issuesField,
 });
 export type VirtualService = z.infer<typeof virtualServiceSchema>;
 
@@ -142,6 +179,8 @@ export const vrrpInstanceSchema = z.object({
   lastTransitionAt: z.number().nullable(),
   masterRouter: z.string().nullable(),
   syncGroup: z.string().nullable(),
+  /** Values that could not be read: the instance is kept and those values are not to be trusted. */
+  issues: issuesField,
 });
 export type VrrpInstance = z.infer<typeof vrrpInstanceSchema>;
 

@@ -14,6 +14,10 @@ export const healthResponseSchema = z.object({
   directors: z.number().int(),
   connectedAgents: z.number().int(),
   protocolErrors: z.number().int(),
+  /** Services, real servers and VRRP instances received with a value that could not be read: kept and flagged. */
+  flaggedObjects: z.number().int(),
+  /** Objects left out of agents' frames because not even their key could be read. */
+  droppedObjects: z.number().int(),
 });
 export type HealthResponse = z.infer<typeof healthResponseSchema>;
 

@@ -1,4 +1,4 @@
-import type { Family, Forwarding, IpProtocol, IpvsTimeouts, Scheduler } from "@lvsdeck/protocol";
+import type { Family, Forwarding, IpProtocol, IpvsTimeouts, KnownScheduler } from "@lvsdeck/protocol";
 
 /** One keepalived vrrp_instance shared by every director of the cluster. */
 export interface SimVrrpInstanceConfig {
@@ -54,7 +54,7 @@ export interface SimServiceConfig {
   readonly port: number | null;
   readonly fwmark: number | null;
   readonly family: Family;
-  readonly scheduler: Scheduler;
+  readonly scheduler: KnownScheduler;
   readonly schedulerFlags?: readonly string[];
   /** `null` netmask means the full address (/32 or /128), which is how ipvsadm's default prints. */
   readonly persistence: { readonly timeoutSec: number; readonly netmask: string | null } | null;

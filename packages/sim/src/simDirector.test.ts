@@ -119,7 +119,8 @@ describe("weights and faults", () => {
     const { d, t } = master();
     expect(() => d.setWeight("TCP 10.0.0.1:80" as ServiceKey, RS1, 1, t)).toThrow(/no virtual service TCP 10\.0\.0\.1:80/);
     expect(() => d.setWeight(SVC, "10.0.0.9:443" as RealServerKey, 1, t)).toThrow(SimError);
-    expect(() => d.setWeight(SVC, RS1, 70_000, t)).toThrow(/weight must be an integer/);
+    expect(() => d.setWeight(SVC, RS1, 2_147_483_648, t)).toThrow(/weight must be an integer/);
+    expect(() => d.setWeight(SVC, RS1, 1.5, t)).toThrow(/weight must be an integer/);
   });
 
   it("fail-real-server with inhibit_on_failure marks it down at weight 0 and restore brings the configured weight back", () => {

@@ -1,6 +1,6 @@
 import type { WebSocket } from "ws";
 import type { AgentHello, AgentToHub, DirectorId, HubCommand, HubToAgent } from "@lvsdeck/protocol";
-import { PROTOCOL_VERSION, agentToHubSchema, parseFrame } from "@lvsdeck/protocol";
+import { PROTOCOL_VERSION, parseAgentFrame } from "@lvsdeck/protocol";
 import type { Fleet } from "../fleet";
 import type { EventStore } from "../store/eventStore";
 import type { Logger } from "@lvsdeck/log";
@@ -11,6 +11,10 @@ import { HELLO_TIMEOUT_MS, MAX_AGENT_FRAMES_PER_SECOND } from "../limits";
 /** Counters the gateway exposes for /api/health and /metrics. */
 export interface AgentGatewayStats {
   protocolErrors: number;
+  /** Services, real servers and VRRP instances kept with a value that could not be read. */
+  flaggedObjects: number;
+  /** Objects left out of a frame because not even their key could be read. */
+  droppedObjects: number;
   connected: number;
 }
 
@@ -44,6 +48,8 @@ export function createAgentGateway(deps: Deps): AgentGateway {
   const { fleet, events, commands, log, now } = deps;
   const sockets = new Map<DirectorId, WebSocket>();
   let protocolErrors = 0;
+  let flaggedObjects = 0;
+  let droppedObjects = 0;
   let shuttingDown = false;
 
   const protocolError = (socket: WebSocket, director: string | null, message: string) => {
@@ -133,8 +139,15 @@ export function createAgentGateway(deps: Deps): AgentGateway {
           return;
         }
         if (isBinary) return protocolError(socket, director, "binary frames are not accepted; send JSON text");
-        const outcome = parseFrame(agentToHubSchema, data.toString());
+        const outcome = parseAgentFrame(data.toString());
         if (!outcome.ok) return protocolError(socket, director, `malformed frame: ${outcome.error}`);
+        const { flagged, dropped } = outcome.report;
+        if (flagged.length > 0 || dropped.length > 0) {
+          flaggedObjects += flagged.length;
+          droppedObjects += dropped.length;
+          // Bounded so one odd director does not flood the log: the objects carry their issues.
+          log.warn("agent frame has values that could not be read", { director, flagged: flagged.slice(0, 5), dropped: dropped.slice(0, 5) });
+        }
         if (director === null) {
           if (outcome.value.type !== "hello") return protocolError(socket, null, "the first frame must be hello");
           if (onHello(socket, outcome.value, boundDirector)) director = outcome.value.director;
@@ -170,7 +183,7 @@ export function createAgentGateway(deps: Deps): AgentGateway {
     disconnect(director, reason) {
       sockets.get(director)?.close(4401, reason);
     },
-    stats: () => ({ protocolErrors, connected: sockets.size }),
+    stats: () => ({ protocolErrors, flaggedObjects, droppedObjects, connected: sockets.size }),
     closeAll() {
       shuttingDown = true;
       for (const socket of sockets.values()) socket.close(1001, "hub shutting down");

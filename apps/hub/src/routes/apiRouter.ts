@@ -65,6 +65,8 @@ export function createHealthRouter(deps: Pick<Deps, "agents" | "fleet" | "starte
       directors: deps.fleet.list().length,
       connectedAgents: stats.connected,
       protocolErrors: stats.protocolErrors,
+      flaggedObjects: stats.flaggedObjects,
+      droppedObjects: stats.droppedObjects,
     };
     res.json(body);
   });

@@ -1,4 +1,4 @@
-import type { Scheduler } from "@lvsdeck/protocol";
+import type { KnownScheduler } from "@lvsdeck/protocol";
 import { createDestinationHashScheduler, createLocalityScheduler, createSourceHashScheduler } from "./hashing";
 import {
   createFailoverScheduler,
@@ -16,7 +16,7 @@ import type { IpvsScheduler } from "./schedulerTypes";
  * per destination instead of a server set), `mh` as `sh` with weighted buckets (not Maglev's permutation
  * table), and `none` never picks a destination.
  */
-export function createScheduler(name: Scheduler, flags: readonly string[] = []): IpvsScheduler {
+export function createScheduler(name: KnownScheduler, flags: readonly string[] = []): IpvsScheduler {
   switch (name) {
     case "rr":
       return createRoundRobinScheduler();

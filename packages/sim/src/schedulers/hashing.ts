@@ -1,4 +1,4 @@
-import type { Scheduler } from "@lvsdeck/protocol";
+import type { KnownScheduler } from "@lvsdeck/protocol";
 import { foldAddress } from "../addresses";
 import { scheduleWeightedLeastConnection } from "./leastConnection";
 import type { IpvsScheduler, SchedulerDest } from "./schedulerTypes";
@@ -53,7 +53,7 @@ export function plainBuckets(dests: readonly SchedulerDest[]): (number | null)[]
 const unavailable = (d: SchedulerDest | undefined): boolean => d === undefined || d.weight <= 0 || d.overloaded;
 
 /** `ip_vs_sh`: source hashing; flags `sh-port` adds the source port, `sh-fallback` probes other buckets. */
-export function createSourceHashScheduler(flags: readonly string[] = [], name: Scheduler = "sh"): IpvsScheduler {
+export function createSourceHashScheduler(flags: readonly string[] = [], name: KnownScheduler = "sh"): IpvsScheduler {
   let buckets: (number | null)[] = [];
   const withPort = flags.includes("sh-port");
   const fallback = flags.includes("sh-fallback");
@@ -101,7 +101,7 @@ export function createDestinationHashScheduler(): IpvsScheduler {
 const LBLC_MAX_ENTRIES = 4096;
 
 /** `ip_vs_lblc`: keep a destination address on its server unless that server is overloaded, else wlc. */
-export function createLocalityScheduler(name: Scheduler = "lblc"): IpvsScheduler {
+export function createLocalityScheduler(name: KnownScheduler = "lblc"): IpvsScheduler {
   const cache = new Map<string, number>();
   // The kernel's lblc is_overloaded: busier than its weight while another server is under half load.
   const overloaded = (dests: readonly SchedulerDest[], d: SchedulerDest): boolean =>

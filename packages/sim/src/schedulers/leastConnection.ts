@@ -1,7 +1,7 @@
-import type { Scheduler } from "@lvsdeck/protocol";
+import type { KnownScheduler } from "@lvsdeck/protocol";
 import { connOverhead, type IpvsScheduler, type SchedulerDest } from "./schedulerTypes";
 
-function stateless(name: Scheduler, pick: (dests: readonly SchedulerDest[]) => number | null): IpvsScheduler {
+function stateless(name: KnownScheduler, pick: (dests: readonly SchedulerDest[]) => number | null): IpvsScheduler {
   return { name, schedule: (dests) => pick(dests), update: () => undefined };
 }
 

@@ -1,4 +1,4 @@
-import type { Scheduler } from "@lvsdeck/protocol";
+import type { KnownScheduler } from "@lvsdeck/protocol";
 
 /** What a scheduler may read about a destination (real server), as the kernel's `ip_vs_dest` exposes it. */
 export interface SchedulerDest {
@@ -18,7 +18,7 @@ export interface SchedulerPacket {
 
 /** One virtual service's scheduler instance; it keeps its own state like the kernel's `sched_data`. */
 export interface IpvsScheduler {
-  readonly name: Scheduler;
+  readonly name: KnownScheduler;
   /** Picks the index of the destination for a new connection, or null when none is available. */
   schedule(dests: readonly SchedulerDest[], packet: SchedulerPacket): number | null;
   /** Recomputes internal state after destinations were added, removed or re-weighted (`upd_dest`). */

@@ -2,6 +2,7 @@ import type { GroupMember } from "./topologyModel";
 import { formatAge, staleReasonText } from "../../lib/freshness";
 import { formatClock } from "../../lib/format";
 import { checkerProcessText } from "./checkerText";
+import { unreadableValues } from "./unreadableValues";
 import { normalizeVip } from "@lvsdeck/cluster";
 
 /** How a state is drawn: green-ish only for a current MASTER, red for FAULT/STOP, grey when stale. */
@@ -38,6 +39,7 @@ export function DirectorCard({ member }: { member: GroupMember }) {
   const tone = stateTone(member);
   const vip = freshness.stale ? null : vipNote(member);
   const checker = checkerProcessText(view.snapshot?.keepalived.checker);
+  const unreadable = unreadableValues(view.snapshot);
   return (
     <article
       className={`director tone-${tone}`}
@@ -101,6 +103,20 @@ export function DirectorCard({ member }: { member: GroupMember }) {
           </div>
         )}
       </dl>
+      {unreadable.length > 0 && (
+        <details className="director-unreadable warn" data-testid="director-unreadable">
+          <summary>
+            {unreadable.length} value{unreadable.length === 1 ? "" : "s"} could not be read (objects kept, flagged)
+          </summary>
+          <ul>
+            {unreadable.map((u, i) => (
+              <li key={`${u.object}|${u.field}|${i}`}>
+                {u.object}: {u.field} = <code>{u.raw}</code> — {u.message}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
     </article>
   );
 }

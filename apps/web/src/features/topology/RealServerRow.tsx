@@ -60,6 +60,11 @@ export function RealServerRow({ service, rs, share, expected, weightDisabledReas
       <th scope="row" className="rs-key">
         {rs.key}
         {sorryServer && <span className="rs-sorry"> · sorry server</span>}
+        {rs.issues !== undefined && (
+          <span className="rs-issues warn" data-testid="rs-issues">
+            {" "}· unreadable: {rs.issues.map((issue) => `${issue.field} = ${issue.raw}`).join(", ")}
+          </span>
+        )}
       </th>
       <td>{forwardingLabel[rs.forwarding]}</td>
       <td className="rs-weight">
@@ -69,7 +74,13 @@ export function RealServerRow({ service, rs, share, expected, weightDisabledReas
             realServer={rs.key}
             confirmed={rs.weight}
             weightMode={rs.weightMode}
-            disabledReason={rs.inKernel === false ? "not in the kernel table: keepalived puts it back when its checker passes" : weightDisabledReason}
+            disabledReason={
+              rs.inKernel === false
+                ? "not in the kernel table: keepalived puts it back when its checker passes"
+                : rs.issues?.some((issue) => issue.field === "weight") === true
+                  ? "its weight as reported could not be read"
+                  : weightDisabledReason
+            }
             onDraft={onDraft}
             restoreTo={restoreTarget(drain, service, rs.key, events ?? [])}
           />

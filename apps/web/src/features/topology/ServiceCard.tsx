@@ -2,7 +2,7 @@ import { useState } from "react";
 import type { AgentInfo, DirectorId, VirtualService } from "@lvsdeck/protocol";
 import { RealServerRow } from "./RealServerRow";
 import { forwardingOf, kindOf, persistenceOf, schedulerOf } from "./describeService";
-import { connectionShares, describePersistenceEffect, expectedShares, shareModelOf } from "../weights/expectedShare";
+import { connectionShares, describePersistenceEffect, expectedShares, shareModelFor } from "../weights/expectedShare";
 import { LazyServiceChart } from "../charts/LazyServiceChart";
 import { formatCount, formatRate } from "../../lib/format";
 import { useMoment } from "./moment";
@@ -30,7 +30,7 @@ const modelNote = {
   weighted: "new connections by weight among servers that are up",
   equal: "new connections spread equally among servers with weight > 0",
   failover: "new connections go to the highest-weight server that is up",
-  unknown: "the scheduler does not say how new connections spread",
+  unknown: "unknown scheduler: how it spreads new connections is not known",
 } as const;
 
 /** One virtual service with its real servers, weights, traffic shares and connection history. */
@@ -39,7 +39,8 @@ export function ServiceCard({ service, director, agent, targets, folded, onToggl
   const mayChange = mayChangeWeights(useSession(), service);
   const [drafts, setDrafts] = useState<ReadonlyMap<string, number>>(new Map());
   const shares = connectionShares(service.realServers);
-  const expected = drafts.size > 0 ? expectedShares(service.scheduler, service.realServers, drafts) : null;
+  const drafting = drafts.size > 0;
+  const expected = drafting ? expectedShares(service.scheduler, service.realServers, drafts) : null;
   const persistence = persistenceOf(service);
   const disabledReason =
     moment !== null
@@ -72,7 +73,7 @@ export function ServiceCard({ service, director, agent, targets, folded, onToggl
         </h4>
         <ul className="service-tags">
           <li title="address family and protocol">{kindOf(service)}</li>
-          <li title={modelNote[shareModelOf[service.scheduler]]}>{schedulerOf(service)}</li>
+          <li title={modelNote[shareModelFor(service.scheduler)]} data-testid="service-scheduler">{schedulerOf(service)}</li>
           <li title="forwarding method">{forwardingOf(service)}</li>
           {persistence !== null && <li>{persistence}</li>}
           {service.onePacket && <li>one-packet</li>}
@@ -85,6 +86,11 @@ export function ServiceCard({ service, director, agent, targets, folded, onToggl
         {quorum !== null && (
           <p className="service-quorum warn" data-testid="service-quorum">
             {quorum}
+          </p>
+        )}
+        {service.issues !== undefined && (
+          <p className="service-quorum warn" data-testid="service-issues">
+            unreadable: {service.issues.map((issue) => `${issue.field} = ${issue.raw} (${issue.message})`).join("; ")}
           </p>
         )}
         {mayChange && <p className="service-targets">weight changes go to {targets.length === 0 ? director : targets.join(", ")}</p>}
@@ -126,6 +132,11 @@ export function ServiceCard({ service, director, agent, targets, folded, onToggl
               </tbody>
             </table>
             {/* Under the rows rather than above them, so the weight controls stay where they were. */}
+            {drafting && expected === null && (
+              <p className="service-targets" data-testid="share-unknown" role="status">
+                unknown scheduler {service.scheduler}: no share of new connections is previewed
+              </p>
+            )}
             {expected !== null && service.persistence !== null && (
               <p className="service-targets" data-testid="persistence-note" role="status">
                 {describePersistenceEffect(service.persistence.timeoutSec)}

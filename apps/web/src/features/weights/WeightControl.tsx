@@ -8,13 +8,19 @@ import { ForceDialog } from "./ForceDialog";
 /** The slider reaches at least this far, so small weights can still be raised. */
 export const MIN_SLIDER_MAX = 10;
 
-/** The slider's upper end: 4× the confirmed weight (at least 10), and always past the value shown. */
+/** The 4× rule stops here, so the slider keeps a usable step; typing reaches any weight up to MAX_WEIGHT. */
+export const PRACTICAL_SLIDER_MAX = 65535;
+
+/**
+ * The slider's upper end: 4× the confirmed weight (at least 10, at most PRACTICAL_SLIDER_MAX), and
+ * always at or past the confirmed and shown weights, so a weight above that range is never clamped.
+ */
 export function sliderMax(confirmed: number, shown: number): number {
-  return Math.min(MAX_WEIGHT, Math.max(MIN_SLIDER_MAX, confirmed * 4, shown));
+  return Math.min(MAX_WEIGHT, Math.max(MIN_SLIDER_MAX, Math.min(PRACTICAL_SLIDER_MAX, confirmed * 4), confirmed, shown));
 }
 
 function parseWeight(text: string): number | null {
-  if (!/^\d{1,5}$/.test(text.trim())) return null;
+  if (!/^\d{1,10}$/.test(text.trim())) return null;
   const n = Number(text);
   return n <= MAX_WEIGHT ? n : null;
 }

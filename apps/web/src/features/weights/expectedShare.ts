@@ -1,10 +1,10 @@
-import type { RealServer, Scheduler } from "@lvsdeck/protocol";
+import { isKnownScheduler, type KnownScheduler, type RealServer, type Scheduler } from "@lvsdeck/protocol";
 
 /** How a scheduler spreads new connections, as far as weights tell. */
 export type ShareModel = "weighted" | "equal" | "failover" | "unknown";
 
 /** Which model each IPVS scheduler follows for new connections in the long run. */
-export const shareModelOf: Record<Scheduler, ShareModel> = {
+export const shareModelOf: Record<KnownScheduler, ShareModel> = {
   rr: "equal",
   lc: "equal",
   dh: "equal",
@@ -21,6 +21,11 @@ export const shareModelOf: Record<Scheduler, ShareModel> = {
   none: "unknown",
 };
 
+/** The model of any scheduler the kernel reports; one the code does not know spreads in an unknown way. */
+export function shareModelFor(scheduler: Scheduler): ShareModel {
+  return isKnownScheduler(scheduler) ? shareModelOf[scheduler] : "unknown";
+}
+
 /** True when IPVS would send this server new connections: weight above 0 and not marked down. */
 export function receivesNewConnections(rs: Pick<RealServer, "weight" | "health">): boolean {
   return rs.weight > 0 && rs.health !== "down";
@@ -28,19 +33,21 @@ export function receivesNewConnections(rs: Pick<RealServer, "weight" | "health">
 
 /**
  * The expected share of new connections per real server (fractions summing to 1, or all 0 when no
- * server can take any). `weights` overrides servers' weights, e.g. the one being dragged.
+ * server can take any). `weights` overrides servers' weights, e.g. the one being dragged. Null when
+ * the scheduler's spread is unknown (a scheduler the code does not know, or `none`): nothing is guessed.
  */
 export function expectedShares(
   scheduler: Scheduler,
   servers: readonly Pick<RealServer, "key" | "weight" | "health">[],
   weights: ReadonlyMap<string, number> = new Map(),
-): Map<string, number> {
+): Map<string, number> | null {
+  const model = shareModelFor(scheduler);
+  if (model === "unknown") return null;
   const eligible = servers
     .map((rs) => ({ key: rs.key as string, weight: weights.get(rs.key) ?? rs.weight, health: rs.health }))
     .filter(receivesNewConnections);
   const shares = new Map<string, number>(servers.map((rs) => [rs.key, 0]));
   if (eligible.length === 0) return shares;
-  const model = shareModelOf[scheduler];
   if (model === "failover") {
     // fo and ovf prefer the highest weight; ovf spills over only once it is full, which weights cannot tell.
     const best = eligible.reduce((a, b) => (b.weight > a.weight ? b : a));
