@@ -11,12 +11,8 @@ import { createAgent } from "../src/createAgent";
 import type { Agent } from "../src/createAgent";
 import type { DirectorSource } from "../src/sources/source";
 
-const until = async (check: () => boolean, ms = 3000) => {
-  for (const end = Date.now() + ms; !check(); ) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
+/** How long the hub stand-in may take to see what the agent sends. */
+const SEEN_WITHIN_MS = 3_000;
 
 const vrrpInstance = (state: VrrpState): VrrpInstance => ({
   name: "VI_1",
@@ -93,13 +89,14 @@ describe("agent ticks", () => {
     const port = (server.address() as AddressInfo).port;
     // One tick a minute: anything the hub sees within seconds came from an event-driven read.
     agent = createAgent({ hubUrl: `http://127.0.0.1:${port}`, token: "t", director: "lvs-dir-01" as DirectorId, source: fake.source, tickMs: 60_000, log: createLogger("test", true) });
-    await until(() => hubView?.vrrp[0]?.state === "MASTER");
+    await expect.poll(() => hubView?.vrrp[0]?.state, { timeout: SEEN_WITHIN_MS }).toBe("MASTER");
     // An event starts a read; keepalived stops while that read is running.
     const readsBefore = fake.reads();
     fake.poke();
-    await new Promise((r) => setTimeout(r, 50));
+    // The read takes 200 ms; polling every 5 ms lands the stop inside it.
+    await expect.poll(() => fake.reads(), { timeout: SEEN_WITHIN_MS, interval: 5 }).toBe(readsBefore + 1);
     fake.stop();
-    await until(() => hubView?.vrrp.every((i) => i.state === "STOP") === true, 2000);
+    await expect.poll(() => hubView?.vrrp.every((i) => i.state === "STOP"), { timeout: SEEN_WITHIN_MS }).toBe(true);
     expect(fake.reads()).toBe(readsBefore + 2);
   });
 });

@@ -11,6 +11,8 @@ import { directorSnapshotSchema } from "@lvsdeck/protocol";
 import { createFakeDirector, repoRoot } from "./fakes";
 import type { FakeDirector } from "./fakes";
 
+/** How long a freshly spawned agent (tsx compiling its sources) may take to reach the hub. */
+const AGENT_CONNECTS_MS = 15_000;
 const agentArgs = (args: string[]) => ["--import", "tsx", join(repoRoot, "apps/agent/src/main.ts"), ...args];
 
 function runAgent(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -127,7 +129,7 @@ describe("lvsdeck-agent --config", () => {
       writeFileSync(tokenFile, "agt_from_the_token_file\n");
       chmodSync(tokenFile, 0o600);
       agent = spawn(process.execPath, agentArgs(["run", "--config", hubConfig(tokenFile)]), { cwd: repoRoot, stdio: "ignore", env: { ...process.env, LVSDECK_AGENT_TOKEN: "" } });
-      for (const end = Date.now() + 15_000; authorizations.length === 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
+      await expect.poll(() => authorizations.length, { timeout: AGENT_CONNECTS_MS }).toBeGreaterThan(0);
       expect(authorizations[0]).toBe("Bearer agt_from_the_token_file");
     });
 

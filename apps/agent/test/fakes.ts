@@ -1,10 +1,16 @@
 // Substitute binaries and files for the real-source tests: recorded real output behind the real interfaces.
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { expect, vi } from "vitest";
+
+/** How long the stand-in keepalived may take to write its pid file, or to run a trap for a signal. */
+const STANDIN_WAIT_MS = 5_000;
+/** The signal the stand-in only counts (SIGRTMIN+6): bash runs pending traps in signal order, so its trap runs after any SIGJSON (36) sent before it. */
+const MARKER_SIGNAL = 40;
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository root. */
@@ -120,6 +126,8 @@ export interface FakeKeepalived {
   slowDumps(seconds: number): void;
   /** How many SIGHUPs it got. */
   reloads(): number;
+  /** Resolves once it has run the traps of every signal sent to it before this call. */
+  settled(): Promise<void>;
   kill(): Promise<void>;
 }
 
@@ -138,26 +146,37 @@ export async function startFakeKeepalived(dir: string, dump: string, options: { 
   const script = writeScript(
     join(dir, "keepalived-standin"),
     `#!/bin/bash
-echo $$ > '${pidFile}'
 # keepalived 2.2.7 writes the dump non-atomically: show the agent half a file first.
 dump() { src=$(cat '${source}'); head -c 200 "$src" > '${jsonPath}'; sleep "$(cat '${dir}/dump-seconds' 2>/dev/null || echo 0.1)"; cat "$src" > '${jsonPath}'; }
 trap 'echo J >> "${dir}/json-signals"${answerJson ? "; dump" : ""}' 36
 ${options.data === undefined ? "" : `trap 'cat "${join(keepalivedFixtures, options.data)}" > "${dataPath}"' USR1`}
 trap 'echo HUP >> "${dir}/reloads"' HUP
+trap 'echo M >> "${dir}/markers"' ${MARKER_SIGNAL}
+# The pid file appears whole and only once every trap is set, as a signal before its trap would kill bash.
+echo $$ > '${pidFile}.new' && mv '${pidFile}.new' '${pidFile}'
 while :; do sleep 0.05 & wait $!; done
 `,
   );
+  // A pid file left by an earlier stand-in in the same dir must not pass for this one's.
+  rmSync(pidFile, { force: true });
   const child = spawn("bash", [script], { stdio: "ignore" });
-  for (let i = 0; i < 100 && !existsSync(pidFile); i += 1) await new Promise((r) => setTimeout(r, 20));
+  await vi.waitFor(() => expect(existsSync(pidFile), "the stand-in keepalived wrote its pid file").toBe(true), { timeout: STANDIN_WAIT_MS, interval: 20 });
+  const lines = (name: string) => (existsSync(join(dir, name)) ? readFileSync(join(dir, name), "utf8").trim().split("\n").length : 0);
   return {
     pidFile,
     jsonPath,
     dataPath,
     child,
-    jsonSignals: () => (existsSync(join(dir, "json-signals")) ? readFileSync(join(dir, "json-signals"), "utf8").trim().split("\n").length : 0),
+    jsonSignals: () => lines("json-signals"),
     useDump: (name) => writeFileSync(source, join(keepalivedFixtures, name)),
     slowDumps: (seconds) => writeFileSync(join(dir, "dump-seconds"), String(seconds)),
-    reloads: () => (existsSync(join(dir, "reloads")) ? readFileSync(join(dir, "reloads"), "utf8").trim().split("\n").length : 0),
+    reloads: () => lines("reloads"),
+    async settled() {
+      const markers = lines("markers");
+      if (child.pid === undefined) throw new Error("the stand-in keepalived did not start");
+      process.kill(child.pid, MARKER_SIGNAL);
+      await vi.waitFor(() => expect(lines("markers")).toBe(markers + 1), { timeout: STANDIN_WAIT_MS, interval: 10 });
+    },
     kill: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();

@@ -13,6 +13,10 @@ import type { FakeDirector, FakeKeepalived } from "./fakes";
 
 /** uid/gid 65534: nobody/nogroup on Debian and Ubuntu, nobody on CentOS. */
 const NOBODY = "65534";
+/** How long a freshly spawned agent (tsx compiling its sources) may take to first warn. */
+const AGENT_STARTS_MS = 15_000;
+/** Dumps asked for every 100 ms and the FIFO retried every 50 ms: dozens of chances to repeat a warning. */
+const REPEAT_WINDOW_MS = 2_000;
 const asNobody = ["--reuid", NOBODY, "--regid", NOBODY, "--clear-groups", "--", "env", "HOME=/tmp", "LVSDECK_AGENT_TOKEN=agt_test"];
 const agentCommand = (args: string[]) => [...asNobody, process.execPath, "--import", "tsx", join(repoRoot, "apps/agent/src/main.ts"), ...args];
 
@@ -73,13 +77,13 @@ describe.skipIf(skipReason !== null)("a non-root agent (uid nobody, no capabilit
     const hub = new WebSocketServer({ port: 0, verifyClient: (_info, done) => done(false, 401) });
     await once(hub, "listening");
     const hubUrl = `http://127.0.0.1:${(hub.address() as AddressInfo).port}`;
-    // Dumps asked for every 100 ms and the FIFO retried every 50 ms: two seconds give dozens of chances to repeat.
     const agent = spawn("setpriv", agentCommand(["run", "--hub", hubUrl, ...flags(), "--keepalived-fifo", fifo, "--keepalived-refresh-ms", "100"]), { cwd: repoRoot });
     let stderr = "";
     agent.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     try {
-      for (const end = Date.now() + 15_000; !stderr.includes("not permitted to signal") && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
-      await new Promise((r) => setTimeout(r, 2_000));
+      await expect.poll(() => stderr.includes("not permitted to signal"), { timeout: AGENT_STARTS_MS }).toBe(true);
+      // A negative check: the agent shows no poll from outside, so only time spent polling can show a warning is not repeated.
+      await new Promise((r) => setTimeout(r, REPEAT_WINDOW_MS));
     } finally {
       agent.kill("SIGTERM");
       await once(agent, "exit");

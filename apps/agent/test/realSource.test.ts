@@ -1,6 +1,6 @@
 // The composite source in-process, with substitute ipvsadm/ip binaries and a keepalived stand-in.
 import { execFileSync } from "node:child_process";
-import { appendFileSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AgentEvent, DirectorId, RealServerKey, ServiceKey } from "@lvsdeck/protocol";
@@ -12,12 +12,18 @@ import type { FakeDirector, FakeKeepalived } from "./fakes";
 
 const service = "TCP 10.0.0.100:80" as ServiceKey;
 const realServer = "10.0.0.12:8080" as RealServerKey;
-const until = async (check: () => boolean, ms = 3000) => {
-  for (const end = Date.now() + ms; !check(); ) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
+/** How long an event, a FIFO open or a reload may take to be seen. */
+const SEEN_WITHIN_MS = 3_000;
+const seen = { timeout: SEEN_WITHIN_MS, interval: 10 };
+/** Whether this process holds `path` open (the agent's FIFO follower opens it at its next poll). */
+const openHere = (path: string) =>
+  readdirSync("/proc/self/fd").some((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === path;
+    } catch {
+      return false;
+    }
+  });
 
 describe("real director source", () => {
   let fake: FakeDirector;
@@ -114,7 +120,7 @@ describe("real director source", () => {
     expect(first.vrrp.find((i) => i.name === "VI_1")?.state).toBe("BACKUP");
     const written = Date.now();
     appendFileSync(join(fake.dir, "notify.log"), 'INSTANCE "VI_1" MASTER 200\n');
-    await until(() => events.some((e) => e.kind === "vrrp-transition"));
+    await expect.poll(() => events.some((e) => e.kind === "vrrp-transition"), seen).toBe(true);
     const event = events.find((e) => e.kind === "vrrp-transition");
     expect(event).toMatchObject({ instance: "VI_1", vrid: 51, from: "BACKUP", to: "MASTER", priority: 200 });
     expect((event?.at ?? 0) - written).toBeLessThan(500);
@@ -127,11 +133,12 @@ describe("real director source", () => {
     const events: AgentEvent[] = [];
     source.onEvent((e) => events.push(e));
     await source.read();
-    await new Promise((r) => setTimeout(r, 100));
+    // The writer below blocks this process until the FIFO has a reader: that reader must be open first.
+    await expect.poll(() => openHere(fifo), seen).toBe(true);
     execFileSync("sh", ["-c", `echo 'INSTANCE "VI_1" MASTER 200' > ${fifo}`]);
-    await until(() => events.some((e) => e.kind === "vrrp-transition"));
+    await expect.poll(() => events.some((e) => e.kind === "vrrp-transition"), seen).toBe(true);
     execFileSync("sh", ["-c", `echo 'INSTANCE "VI web" MASTER 100' > ${fifo}`]);
-    await until(() => events.filter((e) => e.kind === "vrrp-transition").length === 2);
+    await expect.poll(() => events.filter((e) => e.kind === "vrrp-transition").length, seen).toBe(2);
     expect(events.filter((e) => e.kind === "vrrp-transition").map((e) => e.kind === "vrrp-transition" && e.instance)).toEqual(["VI_1", "VI web"]);
   });
 
@@ -144,7 +151,7 @@ describe("real director source", () => {
     expect(before.keepalived.running).toBe(true);
     expect(before.vrrp.map((i) => i.state)).toEqual(["MASTER", "MASTER"]);
     await keepalived.kill();
-    await until(() => events.some((e) => e.kind === "keepalived"));
+    await expect.poll(() => events.some((e) => e.kind === "keepalived"), seen).toBe(true);
     expect(events.find((e) => e.kind === "keepalived")).toMatchObject({ running: false });
     const after = await source.read();
     expect(after.keepalived).toMatchObject({ running: false, pid: null });
@@ -158,29 +165,34 @@ describe("real director source", () => {
     expect((await source.read()).vrrp.map((i) => i.state)).toEqual(["MASTER", "MASTER"]);
     // The next read asks for a dump (refresh every read); keepalived stops while writing it.
     keepalived.slowDumps(0.6);
+    const signalled = keepalived.jsonSignals();
     const reading = source.read();
-    await new Promise((r) => setTimeout(r, 150));
+    await expect.poll(() => keepalived.jsonSignals(), seen).toBe(signalled + 1);
     appendFileSync(join(fake.dir, "notify.log"), 'INSTANCE "VI_1" STOP 205\nINSTANCE "VI web" STOP 200\n');
     expect((await reading).vrrp.map((i) => i.state)).toEqual(["STOP", "STOP"]);
     // Its process is still alive (keepalived's parent outlives its VRRP child for a moment): no dump
     // signal now brings back the MASTER it had.
+    await keepalived.settled();
     const dumps = statSync(keepalived.jsonPath).mtimeMs;
+    const signals = keepalived.jsonSignals();
     expect((await source.read()).vrrp.map((i) => i.state)).toEqual(["STOP", "STOP"]);
-    await new Promise((r) => setTimeout(r, 300));
+    await keepalived.settled();
+    expect(keepalived.jsonSignals()).toBe(signals);
     expect(statSync(keepalived.jsonPath).mtimeMs).toBe(dumps);
   });
 
   it("reads VRRP instances from the data dump when keepalived does not answer SIGJSON, and stops sending it", async () => {
     await keepalived.kill();
     keepalived = await startFakeKeepalived(fake.dir, "b-backup.json", { json: false, data: "b-backup.data" });
-    const source = open({ keepalivedData: keepalived.dataPath, keepalivedRefreshMs: 100 });
+    // Refresh at every read, so the second read asks for dumps again.
+    const source = open({ keepalivedData: keepalived.dataPath, keepalivedRefreshMs: 0 });
     const first = await source.read();
     expect(first.vrrp.map((i) => [i.name, i.state])).toEqual([["VI_1", "BACKUP"], ["VI web", "BACKUP"]]);
     expect(first.vrrp[0]?.lastTransitionAt).not.toBeNull();
     expect(keepalived.jsonSignals()).toBe(1);
-    await new Promise((r) => setTimeout(r, 150));
     const second = await source.read();
     expect(second.vrrp.map((i) => i.state)).toEqual(["BACKUP", "BACKUP"]);
+    await keepalived.settled();
     expect(keepalived.jsonSignals()).toBe(1);
   });
 
@@ -196,7 +208,7 @@ describe("real director source", () => {
     writeFileSync(join(fake.dir, "notify.log"), "");
     await source.read();
     appendFileSync(join(fake.dir, "notify.log"), "RS [10.0.0.21]:tcp:80 [10.0.0.100]:tcp:80 DOWN\n");
-    await until(() => events.some((e) => e.kind === "health"));
+    await expect.poll(() => events.some((e) => e.kind === "health"), seen).toBe(true);
     const rs = (await source.read()).services.find((s) => s.key === service)?.realServers.find((r) => r.key === "10.0.0.21:80");
     expect(rs).toMatchObject({ weight: 0, health: "down", weightSource: "health-check" });
   });
@@ -219,7 +231,7 @@ describe("real director source", () => {
       expect(source.weightMode).toBe("keepalived");
       await expect(source.setWeight(service, realServer, 5)).resolves.toBe(5);
       expect(readFileSync(file, "utf8")).toBe(weightsConf.replace("weight 1", "weight 5"));
-      await until(() => keepalived.reloads() === 1);
+      await expect.poll(() => keepalived.reloads(), seen).toBe(1);
       const rs = (await source.read()).services.find((s) => s.key === service)?.realServers;
       expect(rs?.find((r) => r.key === realServer)).toMatchObject({ weight: 5, weightMode: "keepalived", weightSource: "operator" });
       expect(rs?.find((r) => r.key === "10.0.0.11:8080")).toMatchObject({ weightMode: "runtime" });
