@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { mergeIpvsTables, parseIpvsadmList } from "@lvsdeck/ipvs";
 import { parseKeepalivedData } from "@lvsdeck/keepalived";
-import type { VirtualService } from "@lvsdeck/protocol";
+import type { Health, VirtualService } from "@lvsdeck/protocol";
 import { mergeCheckerView } from "./checkerMerge";
 import type { CheckerView } from "./parts";
 
@@ -15,10 +15,10 @@ function kernelTable(): VirtualService[] {
   expect(list.errors).toEqual([]);
   return mergeIpvsTables({ list: list.value }).value;
 }
-function checkerView(lastChange: ReadonlyMap<string, number> = new Map()): CheckerView {
+function checkerView(lastChange: ReadonlyMap<string, number> = new Map(), verdicts: ReadonlyMap<string, Health> = new Map()): CheckerView {
   const dump = parseKeepalivedData(fixture("vm-check-failed.data"));
   if (!dump.ok) throw new Error(dump.error.message);
-  return { virtualServers: dump.value.virtualServers, lastChange };
+  return { virtualServers: dump.value.virtualServers, lastChange, verdicts };
 }
 const rowOf = (services: VirtualService[], service: string, rs: string) => services.find((s) => s.key === service)?.realServers.find((r) => r.key === rs);
 
@@ -44,6 +44,13 @@ describe("mergeCheckerView on the lab VM's real kernel table and checker dump", 
     expect(rowOf(merged, "TCP 198.51.100.100:80", "203.0.113.11:80")).toMatchObject({ inKernel: true, checker: { alive: true, lastChangeAt: null } });
   });
 
+  it("takes an RS FIFO verdict newer than the dump: a server the dump still calls alive, just removed, reads failed", () => {
+    // the dump still says rs1:80 alive; keepalived's RS DOWN line came after it and the kernel already lacks it
+    const table = kernelTable().map((s) => (s.key === "TCP 198.51.100.100:80" ? { ...s, realServers: s.realServers.filter((r) => r.key !== "203.0.113.11:80") } : s));
+    const merged = mergeCheckerView(table, checkerView(new Map(), new Map([["TCP 198.51.100.100:80|203.0.113.11:80", "down"]])));
+    expect(rowOf(merged, "TCP 198.51.100.100:80", "203.0.113.11:80")).toMatchObject({ health: "down", inKernel: false, checker: { alive: false } });
+  });
+
   it("keeps an inhibited failed server in place (in the table, weight 0) with the checker's verdict", () => {
     const merged = mergeCheckerView(kernelTable(), checkerView());
     expect(rowOf(merged, "TCP 198.51.100.100:8081", "203.0.113.12:8081")).toMatchObject({ weight: 0, inKernel: true, checker: { alive: false } });
@@ -64,6 +71,6 @@ describe("mergeCheckerView on the lab VM's real kernel table and checker dump", 
   it("leaves services keepalived does not configure, and everything without a checker view, as they are", () => {
     const table = kernelTable();
     expect(mergeCheckerView(table, null)).toEqual(table);
-    expect(mergeCheckerView(table, { virtualServers: [], lastChange: new Map() })).toEqual(table);
+    expect(mergeCheckerView(table, { virtualServers: [], lastChange: new Map(), verdicts: new Map() })).toEqual(table);
   });
 });

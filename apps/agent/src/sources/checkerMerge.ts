@@ -8,9 +8,11 @@ import { healthKey } from "./parts";
 const forwardingOfKeepalived: Readonly<Record<string, Forwarding>> = { NAT: "Masq", DR: "Route", TUN: "Tunnel" };
 
 function checkerOf(serviceKey: string, rs: KeepalivedRealServer, view: CheckerView): NonNullable<RealServer["checker"]> {
+  const verdict = view.verdicts.get(healthKey(serviceKey, rs.key));
   return {
     types: [...new Set(rs.checkers.flatMap((c) => (c.method === null ? [] : [c.method])))],
-    alive: rs.alive,
+    // an RS FIFO line that came after the last dump is keepalived's newer word
+    alive: verdict === "up" ? true : verdict === "down" ? false : rs.alive,
     failedCheckers: rs.failedCheckers,
     lastChangeAt: view.lastChange.get(healthKey(serviceKey, rs.key)) ?? null,
   };
@@ -19,6 +21,7 @@ function checkerOf(serviceKey: string, rs: KeepalivedRealServer, view: CheckerVi
 // A configured real server keepalived took out of the kernel table: shown with the weight it is
 // configured with, no traffic, and `inKernel: false`, so that it is counted and never silently omitted.
 function missingRow(service: VirtualService, rs: KeepalivedRealServer, view: CheckerView): RealServer {
+  const checker = checkerOf(service.key, rs, view);
   return {
     key: rs.key,
     address: rs.address,
@@ -32,11 +35,11 @@ function missingRow(service: VirtualService, rs: KeepalivedRealServer, view: Che
     persistConns: 0,
     stats: zeroCounters,
     rates: zeroRates,
-    health: rs.alive ? "up" : "down",
+    health: checker.alive ? "up" : "down",
     weightSource: "config",
     weightMode: "runtime",
     inKernel: false,
-    checker: checkerOf(service.key, rs, view),
+    checker,
   };
 }
 

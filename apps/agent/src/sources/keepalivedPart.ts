@@ -190,7 +190,7 @@ export function createKeepalivedPart(options: KeepalivedPartOptions): Keepalived
       await checker?.checkAlive();
       const checkerReading = status.running ? (checker?.reading() ?? null) : null;
       const keepalived = checkerReading === null ? status : { ...status, checker: checkerReading.process };
-      const checkerView = checkerReading?.virtualServers == null ? null : { virtualServers: checkerReading.virtualServers, lastChange };
+      const checkerView = checkerReading?.virtualServers == null ? null : { virtualServers: checkerReading.virtualServers, lastChange, verdicts: health };
       return { keepalived, vrrp, syncGroups: view.syncGroups, vipsPresent: await vipsPresent(vips), health, checker: checkerView };
     },
     onEvent: (listener) => void listeners.push(listener),

@@ -54,6 +54,8 @@ export interface KeepalivedReading {
 export interface CheckerView {
   virtualServers: readonly KeepalivedVirtualServer[];
   lastChange: ReadonlyMap<string, number>;
+  /** The latest verdicts (dumps and RS FIFO lines, in order of arrival): an RS line is newer than the last dump. */
+  verdicts: ReadonlyMap<string, Health>;
 }
 
 /** The keepalived part of a director source. */

@@ -33,7 +33,7 @@ function source(withChecker: boolean) {
         syncGroups: [],
         vipsPresent: [],
         health,
-        checker: withChecker ? { virtualServers: dump.value.virtualServers, lastChange: new Map() } : null,
+        checker: withChecker ? { virtualServers: dump.value.virtualServers, lastChange: new Map(), verdicts: health } : null,
       }),
     onEvent: () => undefined,
     close: () => Promise.resolve(),
