@@ -155,7 +155,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   });
   const sweeper = setInterval(() => {
     fleet.sweep(now());
-    metrics.hub.syncProtocolErrors(agents.stats().protocolErrors);
+    const stats = agents.stats();
+    metrics.hub.syncProtocolErrors(stats.protocolErrors);
+    metrics.hub.syncIngestIssues({ flagged: stats.flaggedObjects, dropped: stats.droppedObjects });
   }, STALENESS_CHECK_MS);
   const alertTimer = setInterval(evaluate, ALERT_EVALUATION_MS);
   const flusher = setInterval(() => {

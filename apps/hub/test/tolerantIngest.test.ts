@@ -77,6 +77,7 @@ describe("tolerant ingestion of agent snapshots", () => {
     expect(health.flaggedObjects).toBe(2);
     expect(health.droppedObjects).toBe(0);
     expect(errors).toEqual([]);
+    await expect.poll(async () => (await fetch(`${hub.url}/metrics`)).text()).toMatch(/^lvsdeck_hub_agent_objects_unreadable_total\{outcome="flagged"\} 2$/m);
   });
 
   it("answers POST /api/weights with a clear 400 for a weight above 2147483647, negative or not whole", async () => {

@@ -11,6 +11,8 @@ export interface HubHealthMetrics {
   protocolError(): void;
   /** Mirrors a cumulative protocol error count kept elsewhere (e.g. AgentGateway.stats()); never goes down. */
   syncProtocolErrors(total: number): void;
+  /** Mirrors the gateway's cumulative counts of objects kept flagged and left out of agents' frames. */
+  syncIngestIssues(totals: { flagged: number; dropped: number }): void;
   /** Sets the number of open /ws/ui sessions. */
   setUiClients(count: number): void;
 }
@@ -41,6 +43,8 @@ export function createHubMetrics(registry: Registry): HubMetrics {
   });
   const active = gauge(registry, "lvsdeck_alert_active", "Active alerts by rule and severity (0 when none).", ["rule", "severity"] as const);
   let countedErrors = 0;
+  const ingest = counter(registry, "lvsdeck_hub_agent_objects_unreadable_total", "Services, real servers and VRRP instances from agents with a value the hub could not read: kept flagged, or dropped when no key could be read.", ["outcome"] as const);
+  const countedIngest = { flagged: 0, dropped: 0 };
 
   return {
     hub: {
@@ -51,6 +55,12 @@ export function createHubMetrics(registry: Registry): HubMetrics {
       syncProtocolErrors(total) {
         if (total > countedErrors) protocolErrors.inc(total - countedErrors);
         countedErrors = Math.max(countedErrors, total);
+      },
+      syncIngestIssues(totals) {
+        for (const outcome of ["flagged", "dropped"] as const) {
+          if (totals[outcome] > countedIngest[outcome]) ingest.inc({ outcome }, totals[outcome] - countedIngest[outcome]);
+          countedIngest[outcome] = Math.max(countedIngest[outcome], totals[outcome]);
+        }
       },
       setUiClients: (count) => uiClients.set(count),
     },
