@@ -88,8 +88,16 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+// Within one value the path is usually empty; when the value is an object it names the part that failed.
+function messageOf(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
+    .join("; ");
+}
+
 function issueOf(field: string, raw: unknown, error: z.ZodError): ObjectIssue {
-  return { field: field.slice(0, 64), raw: rawText(raw), message: describeIssues(error).slice(0, 300) };
+  return { field: field.slice(0, 64), raw: rawText(raw), message: messageOf(error).slice(0, 300) };
 }
 
 /** Issues the agent itself already flagged, kept when readable. */

@@ -61,8 +61,8 @@ export function RealServerRow({ service, rs, share, expected, weightDisabledReas
         {rs.key}
         {sorryServer && <span className="rs-sorry"> · sorry server</span>}
         {rs.issues !== undefined && (
-          <span className="rs-issues warn" data-testid="rs-issues">
-            {" "}· unreadable: {rs.issues.map((issue) => `${issue.field} = ${issue.raw}`).join(", ")}
+          <span className="rs-issues warn" data-testid="rs-issues" title={rs.issues.map((issue) => `${issue.field}: ${issue.message}`).join("\n")}>
+            unreadable: {rs.issues.map((issue) => `${issue.field} = ${issue.raw}`).join(", ")}
           </span>
         )}
       </th>

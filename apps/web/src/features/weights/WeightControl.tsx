@@ -8,6 +8,9 @@ import { ForceDialog } from "./ForceDialog";
 /** The slider reaches at least this far, so small weights can still be raised. */
 export const MIN_SLIDER_MAX = 10;
 
+/** The number box's narrowest width (ch): room for the usual weights and the browser's spinner. */
+const MIN_NUMBER_WIDTH_CH = 8;
+
 /** The 4× rule stops here, so the slider keeps a usable step; typing reaches any weight up to MAX_WEIGHT. */
 export const PRACTICAL_SLIDER_MAX = 65535;
 
@@ -125,6 +128,8 @@ export function WeightControl({ service, realServer, confirmed, weightMode, disa
         <input
           type="number"
           className="weight-number"
+          // Wide enough for the whole weight, so one above the usual range is never shown cut.
+          style={{ width: `${Math.max(MIN_NUMBER_WIDTH_CH, (typed ?? String(edit.weight)).length + 4)}ch` }}
           min={0}
           max={MAX_WEIGHT}
           step={1}
