@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { vi } from "vitest";
 import type { ClusterResponse, DirectorView } from "@lvsdeck/protocol";
 import { clusterResponseSchema } from "@lvsdeck/protocol";
 import { createHub, type Hub } from "../src/createHub";
@@ -90,20 +91,22 @@ export async function stopAll(children: ChildProcess[]): Promise<void> {
   );
 }
 
-/** Polls until the predicate returns a value, or fails after the timeout with the last error. */
-export async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 10_000, what = "condition"): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
+/** How often `waitFor` asks again: the probes are HTTP requests to a local hub. */
+const PROBE_INTERVAL_MS = 100;
+
+/**
+ * `vi.waitFor` for probes that answer a value: resolves with the first truthy value, and on timeout
+ * fails with the last error a probe threw (or says what was awaited).
+ */
+export function waitFor<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 10_000, what = "condition"): Promise<T> {
+  return vi.waitFor(
+    async () => {
       const value = await probe();
-      if (value) return value;
-    } catch (err) {
-      lastError = err;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ""}`);
+      if (!value) throw new Error(`timed out waiting for ${what}`);
+      return value;
+    },
+    { timeout: timeoutMs, interval: PROBE_INTERVAL_MS },
+  );
 }
 
 /** GET /api/cluster, narrowed. */

@@ -16,8 +16,10 @@ describe("looking back and looking into the connection table", () => {
     close = hub.close;
     children = await startSeedPair(hub.url);
     await waitFor(async () => vrrpState(await director(hub.url, "lvs-dir-01")) === "MASTER", 15_000, "MASTER");
-    await new Promise((r) => setTimeout(r, 500));
+    await waitFor(async () => vrrpState(await director(hub.url, "lvs-dir-02")) === "BACKUP", 15_000, "BACKUP");
     const before = Date.now();
+    // Nothing the fault causes may carry the millisecond asked about.
+    await waitFor(() => Promise.resolve(Date.now() > before), 1_000, "the clock past `before`");
     const stop = await api(`${hub.url}/api/sim/faults`, {
       method: "POST",
       headers: { "content-type": "application/json" },

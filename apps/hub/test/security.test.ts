@@ -164,14 +164,17 @@ describe("who may do what", () => {
     impostor.on("open", () => impostor.send(hello("lvs-dir-01")));
     expect(await new Promise<number>((resolve) => impostor.once("close", resolve))).toBe(4403);
     // A real agent process with that token, then revoke it.
-    const agent = spawn(process.execPath, [agentBin, "--hub", hub.url, "--director", "lvs-dir-03", "--token", created.secret, "--source", "sim", "--tick-ms", "250"], { stdio: "ignore" });
+    const agent = spawn(process.execPath, [agentBin, "--hub", hub.url, "--director", "lvs-dir-03", "--token", created.secret, "--source", "sim", "--tick-ms", "250"], { stdio: ["ignore", "ignore", "pipe"] });
     children.push(agent);
+    let agentLog = "";
+    agent.stderr.on("data", (chunk: Buffer) => (agentLog += chunk.toString()));
     await waitFor(async () => (await director(hub.url, "lvs-dir-03"))?.connected, 10_000, "lvs-dir-03 connected");
     expect((await as("admin", "DELETE", `/api/tokens/${created.id}`)).status).toBe(200);
     const { tokens } = tokensResponseSchema.parse(await (await as("admin", "GET", "/api/tokens")).json());
     expect(tokens.find((t) => t.id === created.id)).toMatchObject({ kind: "agent", director: "lvs-dir-03", revokedAt: expect.any(Number) as number });
     await waitFor(async () => (await director(hub.url, "lvs-dir-03"))?.connected === false, 2_000, "lvs-dir-03 disconnected");
-    await new Promise((r) => setTimeout(r, 1_500));
+    // The agent has tried again and been turned away: it stays out.
+    await waitFor(() => Promise.resolve(agentLog.includes('"message":"hub refused the connection","status":401')), 10_000, "a refused reconnect");
     expect((await director(hub.url, "lvs-dir-03"))?.connected).toBe(false);
   });
 
