@@ -65,7 +65,7 @@ describe("hub with real agent processes", () => {
     const missing = await post({ service: SEED_SERVICE, realServer: "192.168.50.99:443", weight: 1 });
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { error: string }).error).toMatch(/192\.168\.50\.99:443/);
-    const bad = await post({ service: SEED_SERVICE, realServer: SEED_RS, weight: 70_000 });
+    const bad = await post({ service: SEED_SERVICE, realServer: SEED_RS, weight: 2_147_483_648 });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { issues: { path: string }[] }).issues[0]?.path).toBe("weight");
   });
