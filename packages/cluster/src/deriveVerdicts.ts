@@ -3,8 +3,8 @@ import { alertRules } from "@lvsdeck/protocol";
 import type { VerdictInput, VerdictOptions } from "./verdictOptions";
 import { resolveVerdictOptions } from "./verdictOptions";
 import { vrrpGroups, vrrpInstanceGroups } from "./groups";
-import { staleDirectorVerdicts, vipOnTwoDirectorsVerdicts } from "./directorRules";
-import { allRealServersDownVerdicts, drainStuckVerdicts } from "./serviceRules";
+import { checkerSilentVerdicts, staleDirectorVerdicts, vipOnTwoDirectorsVerdicts } from "./directorRules";
+import { allRealServersDownVerdicts, drainStuckVerdicts, quorumLostVerdicts } from "./serviceRules";
 import { tablesDifferVerdicts } from "./tableRules";
 import { flappingVerdicts, noMasterVerdicts, splitBrainVerdicts } from "./vrrpRules";
 
@@ -28,5 +28,7 @@ export function deriveVerdicts(input: VerdictInput, options: Partial<VerdictOpti
     ...staleDirectorVerdicts(directors, now),
     ...tablesDifferVerdicts(groups, now, resolved),
     ...drainStuckVerdicts(input, resolved),
+    ...checkerSilentVerdicts(directors, now),
+    ...quorumLostVerdicts(directors, now),
   ].sort(compareVerdicts);
 }

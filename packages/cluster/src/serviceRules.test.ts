@@ -5,6 +5,18 @@ import { SEED_VIP, SEED_VRID, T0, verdictInput, director, realServer, seedCluste
 const rules = (verdicts: { kind: string }[]) => verdicts.map((a) => a.kind);
 const MINUTE = 60_000;
 
+describe("quorum-lost", () => {
+  it("is raised when keepalived reports a live service's quorum down, naming its sorry server", () => {
+    const lost = seedService();
+    const withQuorum = { ...lost, checker: { quorum: 2, quorumUp: false, sorryServer: "192.0.2.99:443" as never, sorryServerInUse: true } };
+    const verdicts = deriveVerdicts(verdictInput(seedCluster({ dir01: { services: [withQuorum] }, dir02: { services: [withQuorum] } })));
+    expect(verdicts).toMatchObject([{ kind: "quorum-lost", severity: "warning", scope: { service: "TCP 192.168.50.100:443" } }]);
+    expect(verdicts[0]?.message).toBe("quorum lost for TCP 192.168.50.100:443 on lvs-dir-01: sorry server 192.0.2.99:443 takes the traffic");
+    const up = { ...lost, checker: { ...withQuorum.checker, quorumUp: true, sorryServerInUse: false } };
+    expect(deriveVerdicts(verdictInput(seedCluster({ dir01: { services: [up] }, dir02: { services: [up] } })))).toEqual([]);
+  });
+});
+
 describe("all-real-servers-down", () => {
   const allOut = seedService({ rs1: { health: "down", weight: 0 }, rs2: { weight: 0 } });
 

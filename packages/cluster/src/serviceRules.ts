@@ -55,6 +55,25 @@ export function allRealServersDownVerdicts(directors: readonly DirectorView[], n
   );
 }
 
+/** quorum-lost: keepalived says a live service's quorum is down on a fresh director; its sorry server (if any) takes the traffic. */
+export function quorumLostVerdicts(directors: readonly DirectorView[], now: number): Verdict[] {
+  const found = new Map<string, { directors: string[]; sorry: string | null; inUse: boolean }>();
+  for (const view of directors) {
+    if (!isFresh(view)) continue;
+    for (const service of liveServices(view)) {
+      const checker = service.checker;
+      if (checker?.quorumUp !== false) continue;
+      const entry = found.get(service.key) ?? { directors: [], sorry: checker.sorryServer, inUse: checker.sorryServerInUse };
+      entry.directors.push(view.id);
+      found.set(service.key, entry);
+    }
+  }
+  return [...found].map(([service, e]) => {
+    const sorry = e.sorry === null ? "no sorry server is configured" : e.inUse ? `sorry server ${e.sorry} takes the traffic` : `sorry server ${e.sorry} is not in the table`;
+    return makeVerdict("quorum-lost", { service }, `quorum lost for ${service} on ${e.directors.sort().join(" and ")}: ${sorry}`, now);
+  });
+}
+
 /** drain-stuck: a drained real server that still has active connections `drainStuckAfterMs` after the drain began. */
 export function drainStuckVerdicts(input: VerdictInput, options: VerdictOptions): Verdict[] {
   const verdicts: Verdict[] = [];

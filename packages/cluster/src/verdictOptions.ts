@@ -66,6 +66,8 @@ export const verdictSeverity = {
   "stale-director": "warning",
   "tables-differ": "warning",
   "drain-stuck": "warning",
+  "checker-silent": "warning",
+  "quorum-lost": "warning",
 } as const satisfies Record<VerdictKind, Verdict["severity"]>;
 
 /** The VIPs of a scope as alerts spell them: sorted and joined with `,`. */

@@ -10,6 +10,8 @@ export const alertRules = [
   "stale-director",
   "tables-differ",
   "drain-stuck",
+  "checker-silent",
+  "quorum-lost",
 ] as const;
 export const alertRuleSchema = z.enum(alertRules);
 export type AlertRule = z.infer<typeof alertRuleSchema>;

@@ -19,6 +19,8 @@ export const bannerKindOfVerdict: Record<Verdict["kind"], Exclude<BannerKind, "h
   "tables-differ": "degraded",
   flapping: "degraded",
   "drain-stuck": "degraded",
+  "checker-silent": "degraded",
+  "quorum-lost": "degraded",
 };
 
 /**
