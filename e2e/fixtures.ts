@@ -1,4 +1,4 @@
-import { test as base } from "@playwright/test";
+import { expect, test as base } from "@playwright/test";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -42,6 +42,12 @@ export async function createWallToken(cluster: DemoCluster, name: string, vips: 
   return ((await response.json()) as { secret: string }).secret;
 }
 
+/** Each director's first VRRP state in the hub's history at `at` ("lvs-dir-01 MASTER"), sorted by director. */
+export async function statesInHistory(cluster: DemoCluster, at: number): Promise<string[]> {
+  const then = (await (await cluster.api(`/api/cluster?at=${at}`)).json()) as { directors: { id: string; snapshot: { vrrp: { state: string }[] } | null }[] };
+  return then.directors.map((d) => `${d.id} ${d.snapshot?.vrrp[0]?.state ?? "none"}`);
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -53,6 +59,9 @@ function freePort(): Promise<number> {
     });
   });
 }
+
+/** How long the demo (hub and two agents) may take to start and show both directors. */
+const DEMO_START_MS = 20_000;
 
 async function startDemo(): Promise<DemoCluster> {
   const port = await freePort();
@@ -66,22 +75,23 @@ async function startDemo(): Promise<DemoCluster> {
   const credentialsFile = join(dataDir, "demo-credentials.json");
   let cookie = "";
   let admin = { user: "", password: "" };
-  for (let i = 0; i < 200; i++) {
-    try {
-      if (!cookie && existsSync(credentialsFile) && (await fetch(`${url}/api/health`)).ok) {
+  const api = (path: string, init: RequestInit = {}) => fetch(`${url}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), cookie } });
+  try {
+    await expect(async () => {
+      if (!cookie) {
+        expect(existsSync(credentialsFile), "the demo wrote its credentials").toBe(true);
+        expect((await fetch(`${url}/api/health`)).ok, "the hub answers").toBe(true);
         admin = JSON.parse(readFileSync(credentialsFile, "utf8")) as { user: string; password: string };
         cookie = await signIn(url, admin.user, admin.password);
       }
-      const api = (path: string, init: RequestInit = {}) => fetch(`${url}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), cookie } });
       const cluster = (await (await api("/api/cluster")).json()) as { directors: { snapshot: unknown }[] };
-      if (cluster.directors.filter((d) => d.snapshot).length === 2) return { url, process: child, dataDir, admin, cookie, api };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
+      expect(cluster.directors.filter((d) => d.snapshot), "directors with a snapshot").toHaveLength(2);
+    }).toPass({ timeout: DEMO_START_MS, intervals: [100] });
+  } catch (err) {
+    child.kill("SIGKILL");
+    throw new Error(`demo cluster did not start within ${DEMO_START_MS / 1000} s`, { cause: err });
   }
-  child.kill("SIGKILL");
-  throw new Error("demo cluster did not start within 20 s");
+  return { url, process: child, dataDir, admin, cookie, api };
 }
 
 /** Tests get a fresh cluster each and a page object on it. */

@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import { createUser, expect, test } from "./fixtures";
+import { createUser, expect, statesInHistory, test } from "./fixtures";
 import { TimelinePage } from "./pages/TimelinePage";
 import { WallPage } from "./pages/WallPage";
 import { ConnectionsPage } from "./pages/ConnectionsPage";
@@ -12,14 +12,25 @@ mkdirSync(OUT, { recursive: true });
 
 test.describe.configure({ timeout: 120_000 });
 
+/** How long the charts and sparklines may take to hold enough samples to draw a line worth showing. */
+const HISTORY_FILLS_MS = 60_000;
+/** Samples a line needs before it is worth a screenshot. */
+const LINE_POINTS = 5;
+
 test("topology, drain and charts", async ({ dashboard, page }) => {
   await expect(dashboard.director("lvs-dir-01")).toHaveAttribute("data-state", "MASTER", { timeout: 15_000 });
   await expect(page.locator(".recharts-surface").first()).toBeVisible({ timeout: 20_000 });
-  await page.waitForTimeout(8_000);
+  await expect(page.locator(".chart-loading")).toHaveCount(0);
+  // A monotone line through n samples is a path of a move and n - 1 curves.
+  await expect
+    .poll(async () => ((await page.locator(".recharts-line-curve").first().getAttribute("d")) ?? "").split("C").length, { timeout: HISTORY_FILLS_MS })
+    .toBeGreaterThanOrEqual(LINE_POINTS);
   await page.screenshot({ path: `${OUT}/topology.png` });
   await dashboard.drainButton("TCP 192.168.50.101:80", "10.50.0.21:8080").click();
-  await expect(dashboard.drainProgress("TCP 192.168.50.101:80", "10.50.0.21:8080")).toBeVisible({ timeout: 10_000 });
-  await page.waitForTimeout(4_000);
+  const progress = dashboard.drainProgress("TCP 192.168.50.101:80", "10.50.0.21:8080");
+  await expect(progress).toBeVisible({ timeout: 10_000 });
+  const leftAtStart = Number(await progress.getAttribute("data-left"));
+  await expect.poll(async () => Number(await progress.getAttribute("data-left")), { timeout: HISTORY_FILLS_MS }).toBeLessThan(leftAtStart);
   const web = page.locator('[data-testid="service"][data-service="TCP 192.168.50.101:80"]');
   await web.scrollIntoViewIfNeeded();
   await web.screenshot({ path: `${OUT}/service-drain-charts.png` });
@@ -27,7 +38,7 @@ test("topology, drain and charts", async ({ dashboard, page }) => {
 
 test("timeline with a failover chosen", async ({ dashboard, page, cluster }) => {
   await expect(dashboard.director("lvs-dir-01")).toHaveAttribute("data-state", "MASTER", { timeout: 15_000 });
-  await page.waitForTimeout(4_000);
+  await expect.poll(() => statesInHistory(cluster, Date.now())).toEqual(["lvs-dir-01 MASTER", "lvs-dir-02 BACKUP"]);
   await dashboard.simButton("Stop lvs-dir-01").click();
   await expect(dashboard.director("lvs-dir-02")).toHaveAttribute("data-state", "MASTER", { timeout: 10_000 });
   const timeline = new TimelinePage(page, cluster.url);
@@ -38,13 +49,17 @@ test("timeline with a failover chosen", async ({ dashboard, page, cluster }) => 
   await timeline.choose(left);
   await expect(timeline.momentDirector("lvs-dir-01")).toBeVisible({ timeout: 10_000 });
   await timeline.moment().scrollIntoViewIfNeeded();
-  await page.waitForTimeout(2_000);
+  await expect(timeline.momentDirector("lvs-dir-01")).toHaveAttribute("data-state", "MASTER");
+  await expect(timeline.momentDirector("lvs-dir-02")).toHaveAttribute("data-state", "BACKUP");
   await page.screenshot({ path: `${OUT}/timeline-moment.png` });
 });
 
 test("connections", async ({ page, cluster }) => {
   const connections = new ConnectionsPage(page, cluster.url);
-  await page.waitForTimeout(5_000);
+  // A table worth showing: more connections than one page of rows.
+  await expect
+    .poll(async () => ((await (await cluster.api("/api/connections?director=lvs-dir-01&limit=1")).json()) as { total?: number }).total ?? 0, { timeout: HISTORY_FILLS_MS })
+    .toBeGreaterThan(50);
   await connections.open();
   await expect(connections.rows().first()).toBeVisible({ timeout: 15_000 });
   await page.screenshot({ path: `${OUT}/connections.png`, fullPage: true });
@@ -57,11 +72,21 @@ test.describe("wall at 1920x1080", () => {
     const wall = new WallPage(page, cluster.url);
     await wall.open();
     await expect(wall.tile("192.168.50.100")).toHaveAttribute("data-master", "lvs-dir-01", { timeout: 15_000 });
-    await page.waitForTimeout(20_000);
+    // Every tile's sparkline draws a line, not "collecting data".
+    await expect
+      .poll(
+        async () => {
+          const tiles = await page.getByTestId("wall-tile").count();
+          const lines = await page.locator(".sparkline-line").evaluateAll((els) => els.map((e) => (e.getAttribute("points") ?? "").trim().split(/\s+/).length));
+          return lines.length === tiles ? Math.min(...lines) : 0;
+        },
+        { timeout: HISTORY_FILLS_MS },
+      )
+      .toBeGreaterThanOrEqual(LINE_POINTS);
     await page.screenshot({ path: `${OUT}/wall.png` });
     await page.request.post(`${cluster.url}/api/sim/faults`, { data: { director: "lvs-dir-01", fault: "stop-director" } });
     await expect(wall.banner("failover")).toBeVisible({ timeout: 10_000 });
-    await page.waitForTimeout(2_000);
+    await expect(wall.tile("192.168.50.100")).toHaveAttribute("data-master", "lvs-dir-02");
     await page.screenshot({ path: `${OUT}/wall-failover.png` });
   });
 });

@@ -1,11 +1,11 @@
-import { expect, test } from "./fixtures";
+import { expect, statesInHistory, test } from "./fixtures";
 import { TimelinePage } from "./pages/TimelinePage";
 import { expectNoSeriousA11yViolations } from "./axe";
 
 test("a failover is on the timeline, and choosing it shows the old MASTER; back to live shows the new one", async ({ page, cluster, dashboard }) => {
   await expect(dashboard.director("lvs-dir-01")).toHaveAttribute("data-state", "MASTER", { timeout: 15_000 });
-  // Let the hub store a few snapshots of the healthy cluster first.
-  await page.waitForTimeout(3_000);
+  // The hub's history holds the healthy cluster before the fault.
+  await expect.poll(() => statesInHistory(cluster, Date.now())).toEqual(["lvs-dir-01 MASTER", "lvs-dir-02 BACKUP"]);
   await dashboard.simButton("Stop lvs-dir-01").click();
   await expect(dashboard.director("lvs-dir-02")).toHaveAttribute("data-state", "MASTER", { timeout: 10_000 });
 

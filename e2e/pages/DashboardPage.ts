@@ -1,3 +1,4 @@
+import { expect } from "@playwright/test";
 import type { Locator, Page } from "@playwright/test";
 
 /** The main dashboard: directors, services, real servers, weight sliders and the simulation panel. */
@@ -38,14 +39,20 @@ export class DashboardPage {
     const slider = this.weightSlider(service, realServer);
     // The graph sits above the cards: bring the row on screen before pointing at it.
     await slider.scrollIntoViewIfNeeded();
-    // Charts load lazily above the row and push it down: wait until it stops moving before pressing.
+    // Charts load lazily above the row and push it down: press only once they are in and the row
+    // stands where it stood at the previous look.
+    await expect(this.page.locator(".chart-loading")).toHaveCount(0);
     let box = await slider.boundingBox();
-    for (let i = 0; i < 20; i++) {
-      await this.page.waitForTimeout(150);
-      const next = await slider.boundingBox();
-      if (box && next && Math.abs(next.y - box.y) < 1 && Math.abs(next.x - box.x) < 1) break;
-      box = next;
-    }
+    await expect
+      .poll(
+        async () => {
+          const previous = box;
+          box = await slider.boundingBox();
+          return previous !== null && box !== null && Math.abs(box.y - previous.y) < 1 && Math.abs(box.x - previous.x) < 1;
+        },
+        { message: "the weight slider stopped moving", intervals: [150] },
+      )
+      .toBe(true);
     if (!box) throw new Error("slider not visible");
     const min = Number(await slider.getAttribute("min"));
     const max = Number(await slider.getAttribute("max"));
