@@ -10,6 +10,7 @@ const DIRECTOR = "lvs-dir-08";
 const BIG = "TCP 198.51.100.110:443";
 const TWOS = "TCP 198.51.100.110:80";
 const ODD = "TCP 198.51.100.110:53";
+const UNSAFE = "TCP 198.51.100.110:25";
 
 function snapshot(): unknown {
   const odd = sampleService("198.51.100.110", 53, [sampleRealServer("203.0.113.31", 53, 1), sampleRealServer("203.0.113.32", 53, 1)]);
@@ -19,6 +20,8 @@ function snapshot(): unknown {
       sampleService("198.51.100.110", 443, [sampleRealServer("203.0.113.11", 443, 100_000), sampleRealServer("203.0.113.12", 443, 2)]),
       { ...sampleService("198.51.100.110", 80, [sampleRealServer("203.0.113.21", 80, 1), sampleRealServer("203.0.113.22", 80, 1)]), scheduler: "twos" },
       { ...odd, realServers: [odd.realServers[0], { ...odd.realServers[1], activeConns: "lots" }] },
+      // A scheduler name no kernel prints: the service is kept, the name is not shown as a scheduler.
+      { ...sampleService("198.51.100.110", 25, [sampleRealServer("203.0.113.41", 25, 1)]), scheduler: "<b>wrr</b>" },
     ],
   };
 }
@@ -35,7 +38,7 @@ async function connectFakeAgent(cluster: DemoCluster): Promise<WebSocket> {
   return socket;
 }
 
-test("a weight above 65535, a twos service and an unreadable value are shown as they are, the rest of the director intact", async ({ dashboard, cluster, page }) => {
+test("a weight above 65535, a twos service and unreadable values are shown as they are, the rest of the director intact", async ({ dashboard, cluster, page }) => {
   const agent = await connectFakeAgent(cluster);
   try {
     // With this director's rows the demo cluster passes the count above which service cards start folded.
@@ -65,9 +68,13 @@ test("a weight above 65535, a twos service and an unreadable value are shown as 
     const card = dashboard.director(DIRECTOR);
     await expect(card).toHaveAttribute("data-stale", "false");
     const unreadable = card.getByTestId("director-unreadable");
-    await expect(unreadable.locator("summary")).toHaveText("1 value could not be read (objects kept, flagged)");
+    await expect(unreadable.locator("summary")).toHaveText("2 values could not be read (objects kept, flagged)");
     await unreadable.locator("summary").click();
     await expect(unreadable).toContainText(`service ${ODD} real server 203.0.113.32:53: activeConns = lots`);
+    await expect(unreadable).toContainText(`service ${UNSAFE}: scheduler = <b>wrr</b>`);
+    const unsafe = page.locator(`[data-testid="service"][data-service="${UNSAFE}"]`);
+    await expect(unsafe.getByTestId("service-issues")).toContainText("scheduler = <b>wrr</b>");
+    await expect(dashboard.realServer(UNSAFE, "203.0.113.41:25")).toHaveAttribute("data-health", "up");
   } finally {
     agent.close();
   }
