@@ -42,17 +42,19 @@ export class DashboardPage {
     // Charts load lazily above the row and push it down: press only once they are in and the row
     // stands where it stood at the previous look.
     await expect(this.page.locator(".chart-loading")).toHaveCount(0);
-    let box = await slider.boundingBox();
+    // The first look only records where the row stands.
+    let last: Awaited<ReturnType<Locator["boundingBox"]>> = null;
     await expect
       .poll(
         async () => {
-          const previous = box;
-          box = await slider.boundingBox();
-          return previous !== null && box !== null && Math.abs(box.y - previous.y) < 1 && Math.abs(box.x - previous.x) < 1;
+          const previous = last;
+          last = await slider.boundingBox();
+          return previous !== null && last !== null && Math.abs(last.y - previous.y) < 1 && Math.abs(last.x - previous.x) < 1;
         },
         { message: "the weight slider stopped moving", intervals: [150] },
       )
       .toBe(true);
+    const box = await slider.boundingBox();
     if (!box) throw new Error("slider not visible");
     const min = Number(await slider.getAttribute("min"));
     const max = Number(await slider.getAttribute("max"));
