@@ -1,7 +1,7 @@
 #!/bin/bash
 # Builds the lab VM: Debian bookworm's cloud kernel (ip_vs and every scheduler as modules) and an
 # initramfs holding busybox, ipvsadm, keepalived, iproute2, Node.js and the bundled lvsdeck agent.
-# Adapted from shared/lab/qemu-ipvs/build.sh (the proven recipe).
+# What it needs and why each step is there: docs/lab.md and lab/vm/FINDINGS.md.
 #
 # Usage: lab/vm/build.sh            -> prints the paths of the kernel and the initramfs it built
 # Env:   LAB_CACHE   cache dir (default lab/vm/cache, git-ignored): .debs, extracted trees, images
@@ -88,7 +88,7 @@ if [ ! -f "$BASE" ]; then
   rm -f $R/bin/ip $R/sbin/ip; cp "$S/user/bin/ip" $R/sbin/ip   # iproute2: the agent needs `ip -j addr`
   ln -s ../sbin/ip $R/bin/ip
   copy_libs "$R" "$S/user" $R/sbin/ipvsadm $R/usr/sbin/keepalived $R/sbin/ip
-  # NOTE: no glibc NSS modules: static busybox would dlopen them and segfault (see shared/lab).
+  # NOTE: no glibc NSS modules: static busybox would dlopen them and segfault.
 
   # kernel modules: the closure of what the scenario loads, from the package's own modules.dep
   MODS="ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_sh ip_vs_dh ip_vs_sed ip_vs_nq ip_vs_lblc ip_vs_lblcr ip_vs_fo ip_vs_ovf ip_vs_mh

@@ -46,7 +46,7 @@ export async function bootVm({ kernel, initrd, params = {}, accel = process.env.
       return `lab.${k}=${v}`;
     }),
   ].join(" ");
-  // QEMU 7.2 on nested hosts aborts on MSR 0x10a without -arch-capabilities (see shared/lab).
+  // QEMU 7.2 on nested hosts aborts on MSR 0x10a without -arch-capabilities.
   const cpu = accel === "kvm" ? "host,-arch-capabilities" : "max";
   const args = [
     "-machine", `pc,accel=${accel}`, "-cpu", cpu, "-smp", "2", "-m", String(GUEST_MEMORY_MIB),
