@@ -1,3 +1,4 @@
+import { zeroCounters, zeroRates } from "@lvsdeck/protocol";
 import type { DirectorId, DirectorSnapshot, KeepalivedStatus, RealServer, RealServerChecker, VirtualService, WeightMode } from "@lvsdeck/protocol";
 import type { IpvsTimeouts } from "@lvsdeck/protocol";
 import { countersOf } from "./estimator";
@@ -26,8 +27,8 @@ function realServerView(service: SimService, rs: SimRealServer): RealServer {
       activeConns: 0,
       inactiveConns: 0,
       persistConns: 0,
-      stats: { conns: 0, inPkts: 0, outPkts: 0, inBytes: 0, outBytes: 0 },
-      rates: { cps: 0, inPps: 0, outPps: 0, inBps: 0, outBps: 0 },
+      stats: zeroCounters,
+      rates: zeroRates,
       health: "down",
       weightSource: "config",
       weightMode: WEIGHT_MODE,
