@@ -8,19 +8,17 @@
 //     split-brain banners on the topology page and the wall) until `ip addr del` removes it
 //   5 everything the lab created is gone afterwards (namespaces, processes, files)
 // Prints `N passed, M failed` last; exit 1 on any failure. LAB_KEEP=1 keeps logs and failure screenshots.
-import { existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import { expect } from "@playwright/test";
-import type { Page } from "@playwright/test";
 import { chromium } from "playwright";
 import type { Alert, ClusterResponse } from "@lvsdeck/protocol";
 import { WallPage } from "../../e2e/pages/WallPage";
-import { REPO_ROOT, hubClient } from "./lib/hub";
+import { hubClient } from "./lib/hub";
 import { electedAsPlanned, labProblem, startLab } from "./lib/lab";
-import type { Lab, LabDirector } from "./lib/lab";
-import { addressesIn, deleteAddress, namespacesWithPrefix, setOnBridge } from "./lib/network";
+import type { LabDirector } from "./lib/lab";
+import { CHROMIUM, CHROMIUM_ARGS, createLabTestRun } from "./lib/labTestRun";
+import { addressesIn, deleteAddress, setOnBridge } from "./lib/network";
 import type { InstancePlan } from "./lib/plan";
-import { createTeardown } from "./lib/teardown";
 import { VrrpTopologyPage } from "./pages/VrrpTopologyPage";
 
 /** Hard limit of the whole run (ms): CI must never hang on a stuck daemon or browser. */
@@ -31,22 +29,11 @@ const STARTUP_MS = 40_000;
 const HUB_MS = 20_000;
 /** The same change on screen, after the hub has it (ms). */
 const SCREEN_MS = 15_000;
-/** How long the split-brain alert must hold while the VIP stays on two directors: three agent ticks (ms). */
+/** How much newer both directors' data must be before the split-brain alert is checked to still hold: three agent ticks (ms). */
 const ALERT_HOLDS_MS = 3_000;
 /** How often the API is polled while waiting (ms). */
 const POLL_MS = 200;
 const PREFIX = "lvsdk-labt-";
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-/** Chromium flags for these machines: no sandbox as root, no GPU, no background traffic. */
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--disable-component-update", "--disable-sync"];
-const RESULTS_DIR = join(REPO_ROOT, "test-results/lab-netns");
-
-const t0 = Date.now();
-const log = (message: string) => process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${message}\n`);
-const results: Array<{ name: string; ok: boolean }> = [];
-const timings: Record<string, number> = {};
-const since = (start: number) => Math.round((Date.now() - start) / 100) / 10;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function assert(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(message);
@@ -67,52 +54,9 @@ if (problem !== null) {
   process.stderr.write(`test:lab:netns cannot run: ${problem}\n`);
   process.exit(1);
 }
-const teardown = createTeardown(log);
-const watchdog = setTimeout(() => {
-  log(`run limit of ${RUN_LIMIT_MS / 1000} s reached: stopping`);
-  results.push({ name: "the run finished within its time limit", ok: false });
-  void finish();
-}, RUN_LIMIT_MS);
-let pages: Page[] = [];
-
-async function test(name: string, body: () => Promise<void>): Promise<void> {
-  const started = Date.now();
-  try {
-    await body();
-    results.push({ name, ok: true });
-    log(`PASS ${name} (${since(started)} s)`);
-  } catch (err) {
-    results.push({ name, ok: false });
-    // Playwright's messages carry a long call log: the first lines say what failed.
-    log(`FAIL ${name} (${since(started)} s): ${((err as Error).stack ?? String(err)).split("\n").slice(0, 12).join("\n")}`);
-    mkdirSync(RESULTS_DIR, { recursive: true });
-    const slug = name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
-    await Promise.all(pages.map((p, i) => p.screenshot({ path: join(RESULTS_DIR, `${slug}-${i}.png`) }).catch(() => undefined)));
-    log(`screenshots in ${RESULTS_DIR}`);
-  }
-}
-
-let lab: Lab | null = null;
-async function finish(): Promise<never> {
-  clearTimeout(watchdog);
-  const started = Date.now();
-  await teardown.run();
-  timings.teardown = since(started);
-  if (lab !== null) {
-    const { work, hub, directors } = lab;
-    await test("5 everything the lab created is gone: namespaces, processes, files", async () => {
-      assert(namespacesWithPrefix(PREFIX).length === 0, `namespaces left: ${namespacesWithPrefix(PREFIX).join(" ")}`);
-      const alive = [hub.child, ...directors.map((d) => d.agent)].filter((c) => c.exitCode === null && c.signalCode === null);
-      assert(alive.length === 0, `processes left: ${alive.map((c) => c.pid).join(" ")}`);
-      assert(directors.every((d) => !d.keepalived.running()), "a keepalived is still running");
-      assert(process.env.LAB_KEEP === "1" || !existsSync(work), `${work} is still there`);
-    });
-  }
-  log(`timings (s): ${JSON.stringify(timings)}`);
-  const failed = results.filter((r) => !r.ok).length;
-  process.stdout.write(`${results.length - failed} passed, ${failed} failed\n`);
-  process.exit(failed > 0 ? 1 : 0);
-}
+const t0 = Date.now();
+const run = createLabTestRun({ prefix: PREFIX, limitMs: RUN_LIMIT_MS });
+const { log, test, timings, since, teardown } = run;
 
 const vrrpState = (cluster: ClusterResponse, director: string, instance: string) =>
   cluster.directors.find((d) => d.id === director)?.snapshot?.vrrp.find((i) => i.name === instance)?.state;
@@ -120,7 +64,8 @@ const vipsOf = (cluster: ClusterResponse, director: string) => cluster.directors
 const alertOf = (alerts: Alert[], rule: string, match: (a: Alert) => boolean = () => true) => alerts.find((a) => a.rule === rule && match(a));
 
 try {
-  lab = await startLab({ prefix: PREFIX, directors: 2, instances: 2, port: 0, keepWork: process.env.LAB_KEEP === "1", log }, teardown);
+  const lab = await startLab({ prefix: PREFIX, directors: 2, instances: 2, port: 0, keepWork: process.env.LAB_KEEP === "1", log }, teardown);
+  run.attach(lab);
   timings.labStarted = since(t0);
   log(`lab up: hub ${lab.hub.url}, work ${lab.work}`);
   const { plan } = lab;
@@ -132,7 +77,7 @@ try {
   await context.addCookies([{ name: name ?? "", value: decodeURIComponent(value ?? ""), url: lab.hub.url, httpOnly: true, sameSite: "Strict" }]);
   const topology = new VrrpTopologyPage(await context.newPage(), lab.hub.url);
   const wall = new WallPage(await (await browser.newContext({ viewport: { width: 1920, height: 1080 }, storageState: await context.storageState() })).newPage(), lab.hub.url);
-  pages = [topology.page, wall.page];
+  run.setPages([topology.page, wall.page]);
   await Promise.all([topology.open(), wall.open()]);
 
   // Two directors and two instances, as asked for above.
@@ -157,7 +102,7 @@ try {
     timings.electedInHub = since(t0);
     const cluster = await api.cluster();
     for (const instance of plan.instances) {
-      for (const director of lab?.directors ?? []) {
+      for (const director of lab.directors) {
         const holds = addressesIn(director.plan.ns).includes(instance.vip);
         const master = director.plan.id === instance.master;
         assert(holds === master, `${director.plan.id} ${holds ? "holds" : "lacks"} ${instance.vip} in its namespace`);
@@ -210,13 +155,17 @@ try {
       await expect(wall.banner("split-brain").first()).toContainText(`VRID ${vi88.vrid}`, { timeout: SCREEN_MS });
       await expect(topology.banner("split-brain").first()).toBeVisible({ timeout: SCREEN_MS });
       await expect(topology.alert("split-brain")).toHaveCount(2, { timeout: SCREEN_MS });
+      timings.splitBrainOnScreen = since(cut);
     } finally {
       setOnBridge(plan, d2.plan.ns, true);
     }
+    const healed = Date.now();
     await until("the planned election and no split-brain alert", async () => (await electedAsPlannedInHub()) && alertOf(await api.alerts(), "split-brain") === undefined, HUB_MS);
+    timings.healedInHub = since(healed);
     await expect(wall.banner("split-brain")).toHaveCount(0, { timeout: SCREEN_MS });
     await expect(topology.alert("split-brain")).toHaveCount(0, { timeout: SCREEN_MS });
     await showsPlannedElection();
+    timings.healedOnScreen = since(healed);
   });
 
   await test("4 kill -9 of the MASTER's keepalived leaves its VIP: the hub reports it on two directors until ip addr del", async () => {
@@ -239,9 +188,9 @@ try {
     const leftBehind = `VIP ${vi88.vip} is on ${id1} and ${id2}`;
     await expect(wall.banner("split-brain").filter({ hasText: leftBehind })).toHaveCount(1, { timeout: SCREEN_MS });
     await expect(topology.banner("split-brain").filter({ hasText: leftBehind })).toHaveCount(1, { timeout: SCREEN_MS });
-    // Still there a few agent ticks later: the alert holds as long as the VIP does. A negative check:
-    // nothing marks "the hub has judged again", so the ticks are waited out.
-    await sleep(ALERT_HOLDS_MS);
+    // Still there once both agents have reported three more ticks: the alert holds as long as the VIP does.
+    const mark = Date.now();
+    await until("three more reports from both directors", async () => (await api.cluster()).directors.every((d) => (d.receivedAt ?? 0) >= mark + ALERT_HOLDS_MS), HUB_MS);
     assert(onTwo(await api.alerts()) !== undefined, "the alert cleared while the VIP is still on two directors");
     const removed = Date.now();
     deleteAddress(d1.plan.ns, vi88.vip);
@@ -255,7 +204,6 @@ try {
 } catch (err) {
   // Stopped half-way by a signal: its handler is removing the lab and exits.
   if (teardown.stopping()) await new Promise(() => undefined);
-  results.push({ name: "setup", ok: false });
-  log(`setup failed: ${(err as Error).stack ?? String(err)}`);
+  run.fail("setup", err);
 }
-await finish();
+await run.finish();
