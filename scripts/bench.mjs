@@ -160,7 +160,7 @@ function failoverSection(r) {
   ].join("\n");
 }
 
-/** The targets from DESIGN.md and the issues, checked against the figures above. */
+/** The design targets (docs/benchmarks.md lists them), checked against the figures above. */
 function goals(all) {
   const by = (name) => all.find((r) => r.name === name && !r.error);
   const hub = by("hub")?.results?.find((x) => x.mode === "coalesce");

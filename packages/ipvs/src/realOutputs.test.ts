@@ -12,7 +12,7 @@ import { parseProcIpVsStats, parseProcIpVsStatsPercpu } from "./parseProcStats";
 import { parseIpvsadmRate, parseIpvsadmStats } from "./parseStats";
 import { parseIpvsadmTimeout } from "./parseTimeout";
 
-// Copies of shared/reference/real-outputs, so the package tests itself in any clone.
+// Real captures kept in the package (fixtures/real), so it tests itself in any clone.
 const fixture = (name: string): string => readFileSync(new URL(`../fixtures/real/${name}`, import.meta.url), "utf8");
 
 interface TruthRealServer { address: string; port: number; forward: string; weight: number; u_threshold: number; l_threshold: number }

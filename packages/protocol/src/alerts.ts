@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** The conditions the hub raises alerts for; DESIGN.md and apps/hub/README.md document each rule. */
+/** The conditions the hub raises alerts for; apps/hub/src/alerts/README.md documents each rule. */
 export const alertRules = [
   "split-brain",
   "vip-on-two-directors",

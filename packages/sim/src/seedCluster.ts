@@ -69,7 +69,7 @@ const services: SimServiceConfig[] = [
   },
 ];
 
-/** The reference deployment from DESIGN.md, widened to show NAT, UDP, IPv6 and fwmark services. */
+/** The reference deployment (the README's seed cluster), widened to show NAT, UDP, IPv6 and fwmark services. */
 export const seedCluster: SimClusterConfig = {
   directors: [
     { name: "lvs-dir-01", priorities: { [INSTANCE]: 200 } },
