@@ -13,21 +13,13 @@ import { WallPage } from "../../e2e/pages/WallPage";
 import { REPO_ROOT, hubClient } from "./lib/hub";
 import { electedAsPlanned, labProblem, startLab } from "./lib/lab";
 import type { LabDirector } from "./lib/lab";
-import { CHROMIUM, CHROMIUM_ARGS, createLabTestRun } from "./lib/labTestRun";
+import { CHROMIUM, CHROMIUM_ARGS, HUB_MS, POLL_MS, SCREEN_MS, STARTUP_MS, createLabTestRun } from "./lib/labTestRun";
 import { setOnBridge } from "./lib/network";
 import type { InstancePlan } from "./lib/plan";
 import { VrrpTopologyPage } from "./pages/VrrpTopologyPage";
 
 /** Hard limit of the whole run (ms): CI must never hang on a stuck daemon or browser. */
 const RUN_LIMIT_MS = 150_000;
-/** How long the first elections and the agents' first reports may take (ms). */
-const STARTUP_MS = 40_000;
-/** A VRRP change in the hub: 3 x advert_int plus skew for an election, plus an agent tick (ms). */
-const HUB_MS = 20_000;
-/** The same change on screen, after the hub has it (ms). */
-const SCREEN_MS = 15_000;
-/** How often the API is looked at while waiting (ms). */
-const POLL_MS = 200;
 const PREFIX = "lvsdk-labp-";
 const DIRECTORS = ["pa1", "pa2", "pb1", "pb2"] as const;
 /** The verdicts that must never appear for healthy pairs. */

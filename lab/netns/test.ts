@@ -16,23 +16,15 @@ import { WallPage } from "../../e2e/pages/WallPage";
 import { hubClient } from "./lib/hub";
 import { electedAsPlanned, labProblem, startLab } from "./lib/lab";
 import type { LabDirector } from "./lib/lab";
-import { CHROMIUM, CHROMIUM_ARGS, createLabTestRun } from "./lib/labTestRun";
+import { CHROMIUM, CHROMIUM_ARGS, HUB_MS, POLL_MS, SCREEN_MS, STARTUP_MS, createLabTestRun } from "./lib/labTestRun";
 import { addressesIn, deleteAddress, setOnBridge } from "./lib/network";
 import type { InstancePlan } from "./lib/plan";
 import { VrrpTopologyPage } from "./pages/VrrpTopologyPage";
 
 /** Hard limit of the whole run (ms): CI must never hang on a stuck daemon or browser. */
 const RUN_LIMIT_MS = 170_000;
-/** How long the first election and the agents' first reports may take (ms). */
-const STARTUP_MS = 40_000;
-/** A VRRP change in the hub: 3 x advert_int plus skew for an election, plus an agent tick (ms). */
-const HUB_MS = 20_000;
-/** The same change on screen, after the hub has it (ms). */
-const SCREEN_MS = 15_000;
 /** How much newer both directors' data must be before the split-brain alert is checked to still hold: three agent ticks (ms). */
 const ALERT_HOLDS_MS = 3_000;
-/** How often the API is polled while waiting (ms). */
-const POLL_MS = 200;
 const PREFIX = "lvsdk-labt-";
 
 function assert(condition: unknown, message: string): asserts condition {

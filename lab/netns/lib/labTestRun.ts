@@ -17,6 +17,15 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** Chromium flags for these machines: no sandbox as root, no GPU, no background traffic. */
 export const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--disable-component-update", "--disable-sync"];
 
+/** How long the first elections and the agents' first reports may take (ms). */
+export const STARTUP_MS = 40_000;
+/** A VRRP change in the hub: 3 x advert_int plus skew for an election, plus an agent tick (ms). */
+export const HUB_MS = 20_000;
+/** The same change on screen, after the hub has it (ms). */
+export const SCREEN_MS = 15_000;
+/** How often the API is looked at while waiting (ms). */
+export const POLL_MS = 200;
+
 /** One run of named checks against one lab. */
 export interface LabTestRun {
   teardown: Teardown;
