@@ -1,8 +1,6 @@
-import WebSocket from "ws";
 import type { DirectorSnapshot, RealServerKey } from "@lvsdeck/protocol";
-import { PROTOCOL_VERSION } from "@lvsdeck/protocol";
 import { sampleRealServer, sampleService } from "@lvsdeck/protocol/testFixtures";
-import { expect, test } from "./fixtures";
+import { connectFakeAgent, expect, test } from "./fixtures";
 import type { DemoCluster } from "./fixtures";
 
 // A director whose agent reads keepalived's checker dump, as lvs-dir-01 in the VM lab after `httpd_stop rs2 80`:
@@ -31,20 +29,10 @@ function snapshot(): DirectorSnapshot {
   };
 }
 
-async function connectFakeAgent(cluster: DemoCluster): Promise<WebSocket> {
-  const created = await cluster.api("/api/tokens", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ kind: "agent", director: DIRECTOR }) });
-  expect(created.status).toBe(201);
-  const { secret } = (await created.json()) as { secret: string };
-  const socket = new WebSocket(`${cluster.url.replace("http", "ws")}/ws/agent`, { headers: { authorization: `Bearer ${secret}` } });
-  await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
-  const hello = { type: "hello", protocolVersion: PROTOCOL_VERSION, director: DIRECTOR, agentVersion: "e2e", sources: ["ipvsadm", "keepalived"], capabilities: [], weightMode: "runtime", tickMs: 60_000 };
-  socket.send(JSON.stringify(hello));
-  socket.send(JSON.stringify({ type: "snapshot", snapshot: snapshot() }));
-  return socket;
-}
+const connect = (cluster: DemoCluster) => connectFakeAgent(cluster, { director: DIRECTOR, sources: ["ipvsadm", "keepalived"], capabilities: [] }, snapshot());
 
 test("a real server keepalived removed reads 'down — removed by its checker' and counts in n/m up; quorum, sorry server and a silent checker are said", async ({ dashboard, cluster, page }) => {
-  const agent = await connectFakeAgent(cluster);
+  const agent = await connect(cluster);
   try {
     const removed = dashboard.realServer(WEB, "203.0.113.12:80");
     await expect(removed).toBeVisible({ timeout: 15_000 });

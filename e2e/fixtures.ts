@@ -4,6 +4,8 @@ import { createServer } from "node:net";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import WebSocket from "ws";
+import { PROTOCOL_VERSION } from "@lvsdeck/protocol";
 import { DashboardPage } from "./pages/DashboardPage";
 
 /** A running demo cluster (hub + two simulated director processes) on its own port and data folder. */
@@ -118,5 +120,27 @@ export const test = base.extend<{ cluster: DemoCluster; dashboard: DashboardPage
     await use(dashboard);
   },
 });
+
+/** What a fake agent announces in its hello. */
+export interface FakeAgentHello {
+  director: string;
+  sources: string[];
+  capabilities: string[];
+}
+
+/**
+ * Connects a scripted agent to the demo hub over a real WebSocket, with a per-director token created
+ * through the API, and sends its hello and one snapshot (sent as given, so a test can ship odd values).
+ */
+export async function connectFakeAgent(cluster: DemoCluster, hello: FakeAgentHello, snapshot: unknown): Promise<WebSocket> {
+  const created = await cluster.api("/api/tokens", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ kind: "agent", director: hello.director }) });
+  expect(created.status).toBe(201);
+  const { secret } = (await created.json()) as { secret: string };
+  const socket = new WebSocket(`${cluster.url.replace("http", "ws")}/ws/agent`, { headers: { authorization: `Bearer ${secret}` } });
+  await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
+  socket.send(JSON.stringify({ type: "hello", protocolVersion: PROTOCOL_VERSION, agentVersion: "e2e", weightMode: "runtime", tickMs: 60_000, ...hello }));
+  socket.send(JSON.stringify({ type: "snapshot", snapshot }));
+  return socket;
+}
 
 export { expect } from "@playwright/test";

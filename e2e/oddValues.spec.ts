@@ -1,7 +1,5 @@
-import WebSocket from "ws";
-import { PROTOCOL_VERSION } from "@lvsdeck/protocol";
 import { sampleRealServer, sampleService, sampleSnapshot } from "@lvsdeck/protocol/testFixtures";
-import { expect, test } from "./fixtures";
+import { connectFakeAgent, expect, test } from "./fixtures";
 import type { DemoCluster } from "./fixtures";
 
 // A director as found in the field: a weight above 65535 (Debian's ipvsadm sets up to 2147483647), a
@@ -26,20 +24,10 @@ function snapshot(): unknown {
   };
 }
 
-async function connectFakeAgent(cluster: DemoCluster): Promise<WebSocket> {
-  const created = await cluster.api("/api/tokens", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ kind: "agent", director: DIRECTOR }) });
-  expect(created.status).toBe(201);
-  const { secret } = (await created.json()) as { secret: string };
-  const socket = new WebSocket(`${cluster.url.replace("http", "ws")}/ws/agent`, { headers: { authorization: `Bearer ${secret}` } });
-  await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
-  const hello = { type: "hello", protocolVersion: PROTOCOL_VERSION, director: DIRECTOR, agentVersion: "e2e", sources: ["ipvsadm"], capabilities: ["set-weight"], weightMode: "runtime", tickMs: 60_000 };
-  socket.send(JSON.stringify(hello));
-  socket.send(JSON.stringify({ type: "snapshot", snapshot: snapshot() }));
-  return socket;
-}
+const connect = (cluster: DemoCluster) => connectFakeAgent(cluster, { director: DIRECTOR, sources: ["ipvsadm"], capabilities: ["set-weight"] }, snapshot());
 
 test("a weight above 65535, a twos service and unreadable values are shown as they are, the rest of the director intact", async ({ dashboard, cluster, page }) => {
-  const agent = await connectFakeAgent(cluster);
+  const agent = await connect(cluster);
   try {
     // With this director's rows the demo cluster passes the count above which service cards start folded.
     await expect(page.locator(`[data-testid="service"][data-service="${ODD}"]`)).toBeAttached({ timeout: 15_000 });
