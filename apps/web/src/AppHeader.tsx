@@ -1,6 +1,6 @@
 import { useLiveStatus, useServerNow } from "./live/useLive";
 import { useNow } from "./lib/useNow";
-import { formatClock } from "./lib/format";
+import { formatHms, setZoneMode, useZoneMode, zoneLabel, zoneTag } from "./lib/time";
 import { PROTOCOL_VERSION } from "@lvsdeck/protocol";
 import type { LiveStatus } from "./live/liveStatus";
 import { Link } from "./lib/router";
@@ -29,6 +29,7 @@ export function AppHeader({ route }: { route: RouteId | null }) {
   const status = useLiveStatus();
   const now = useNow();
   const hubNow = useServerNow();
+  const zone = useZoneMode();
   return (
     <header className="app-header">
       <h1>lvsdeck</h1>
@@ -49,9 +50,19 @@ export function AppHeader({ route }: { route: RouteId | null }) {
       <span className={`connection connection-${status.connection}`} data-testid="connection" data-state={status.connection} role="status">
         {connectionText(status, now)}
       </span>
-      <time className="hub-clock" title="hub time">
-        {formatClock(hubNow).slice(0, 8)}
+      <time className="hub-clock" title={`hub time, ${zoneLabel(hubNow, zone)}`}>
+        {formatHms(hubNow, zone)}
       </time>
+      <button
+        type="button"
+        className="zone-switch"
+        data-testid="zone-switch"
+        aria-pressed={zone === "utc"}
+        title={`Times are shown in ${zoneLabel(hubNow, zone)}. Switch to ${zone === "utc" ? "this browser's zone" : "UTC"}.`}
+        onClick={() => setZoneMode(zone === "utc" ? "local" : "utc")}
+      >
+        {zoneTag(hubNow, zone)}
+      </button>
       {session !== null && <SessionMenu session={session} />}
     </header>
   );

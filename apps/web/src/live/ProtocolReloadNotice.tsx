@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { PROTOCOL_VERSION } from "@lvsdeck/protocol";
 import { useNow } from "../lib/useNow";
-import { formatClock } from "../lib/format";
+import { formatHms } from "../lib/time";
 import { useLiveStatus } from "./useLive";
 import { PROTOCOL_RELOAD_STORAGE_KEY, parseProtocolReloadRecord, planProtocolReload, type ProtocolReloadPlan } from "./protocolReload";
 
@@ -53,7 +53,7 @@ function ProtocolMismatch({ hubVersion }: { hubVersion: number }) {
         </>
       ) : (
         <>
-          <strong>This page cannot follow the hub.</strong> {versions}, still, after a reload at {formatClock(plan.reloadedAt).slice(0, 8)}. What
+          <strong>This page cannot follow the hub.</strong> {versions}, still, after a reload at {formatHms(plan.reloadedAt)}. What
           is shown is not live; a cache or proxy may be serving an old copy of the web app.
         </>
       )}

@@ -3,7 +3,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { AuditRecord } from "@lvsdeck/protocol";
 import { AUDIT_PAGE, auditQuery } from "./adminQueries";
 import { AdminTable } from "./AdminTable";
-import { formatDateTime } from "./formatTime";
+import { formatDateTime } from "../../lib/time";
 
 /** "2 → 0", "→ 5", or nothing for records without weights. */
 function fromTo(r: AuditRecord): string {

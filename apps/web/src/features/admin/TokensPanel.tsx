@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Token } from "@lvsdeck/protocol";
 import { adminKeys, createToken, revokeToken, tokensQuery, type NewToken } from "./adminQueries";
 import { formatVipList, parseVipList } from "./vipList";
-import { formatDateTime } from "./formatTime";
+import { formatDateTime } from "../../lib/time";
 import { useCluster } from "../topology/useCluster";
 import { CopyButton } from "./CopyButton";
 import { AdminTable } from "./AdminTable";

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { MIN_PASSWORD_LENGTH, roles, type Role, type User } from "@lvsdeck/protocol";
 import { adminKeys, createUser, updateUser, usersQuery } from "./adminQueries";
 import { formatVipList, parseVipList } from "./vipList";
-import { formatDateTime } from "./formatTime";
+import { formatDateTime } from "../../lib/time";
 import { useSession } from "../auth/sessionQuery";
 import { AdminTable } from "./AdminTable";
 

@@ -2,6 +2,7 @@ import { useId, useMemo, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
 import type { DirectorId } from "@lvsdeck/protocol";
+import { formatAxisTime, formatClock, formatHms } from "../../lib/time";
 import { seriesQuery } from "../../api/queries";
 import { eventsRangeQuery, seriesHistoryQuery } from "../../api/moreQueries";
 import { useServerNow } from "../../live/useLive";
@@ -22,11 +23,6 @@ export interface ServiceChartProps {
 
 const markerColor: Record<ChartMarker["kind"], string> = { vrrp: "#b5452f", weight: "#7a5aa6", moment: "#1d232a" };
 
-function timeLabel(t: number, rangeMs: number): string {
-  const d = new Date(t);
-  const hm = d.toTimeString().slice(0, 5);
-  return rangeMs > 24 * 3_600_000 ? `${d.getMonth() + 1}/${d.getDate()} ${hm}` : rangeMs <= 5 * 60_000 ? d.toTimeString().slice(0, 8) : hm;
-}
 
 function formatBytes(bps: number): string {
   if (bps >= 1e9) return `${(bps / 1e9).toFixed(1)} GB/s`;
@@ -52,9 +48,9 @@ function Panel({ title, rows, lines, from, to, rangeMs, markers, format }: Panel
       <p className="chart-panel-title">{title}</p>
       <LineChart responsive style={{ width: "100%", height: 130 }} data={rows as ChartPoint[]} margin={{ top: 4, right: 12, bottom: 0, left: 0 }}>
         <CartesianGrid stroke="#e3e6ea" vertical={false} />
-        <XAxis dataKey="t" type="number" domain={[from, to]} allowDataOverflow tickFormatter={(t: number) => timeLabel(t, rangeMs)} tick={{ fontSize: 11, fill: "#5b6470" }} />
+        <XAxis dataKey="t" type="number" domain={[from, to]} allowDataOverflow tickFormatter={(t: number) => formatAxisTime(t, rangeMs)} tick={{ fontSize: 11, fill: "#5b6470" }} />
         <YAxis width={60} tick={{ fontSize: 11, fill: "#5b6470" }} {...(format !== undefined && { tickFormatter: format })} />
-        <Tooltip labelFormatter={(t) => (typeof t === "number" ? new Date(t).toLocaleTimeString() : String(t))} isAnimationActive={false} {...(format !== undefined && { formatter: (v: unknown) => format(Number(v)) })} />
+        <Tooltip labelFormatter={(t) => (typeof t === "number" ? formatClock(t) : String(t))} isAnimationActive={false} {...(format !== undefined && { formatter: (v: unknown) => format(Number(v)) })} />
         <Legend wrapperStyle={{ fontSize: 11 }} />
         {markers.map((m, i) => (
           <ReferenceLine key={`${m.kind}-${m.t}-${i}`} x={m.t} stroke={markerColor[m.kind]} strokeDasharray={m.kind === "weight" ? "4 3" : undefined} ifOverflow="hidden" />
@@ -93,10 +89,10 @@ export default function ServiceChart({ director, service, realServers, end = nul
   const subject = realServer ?? `${service} (all real servers)`;
 
   return (
-    <figure className="chart" aria-label={`Traffic of ${subject}, ${live ? `last ${range.label}` : `around ${new Date(end).toLocaleTimeString()}`}`} data-testid="service-chart" data-service={service}>
+    <figure className="chart" aria-label={`Traffic of ${subject}, ${live ? `last ${range.label}` : `around ${formatClock(end)}`}`} data-testid="service-chart" data-service={service}>
       <figcaption className="chart-caption">
         <span>
-          {subject} · {live ? `last ${range.label}, live` : `as it was around ${new Date(end).toLocaleTimeString()}`} · {stored?.resolution ?? "…"} points, all directors
+          {subject} · {live ? `last ${range.label}, live` : `as it was around ${formatClock(end)}`} · {stored?.resolution ?? "…"} points, all directors
         </span>
         <span className="chart-controls">
           <span role="radiogroup" aria-label={`Range of the charts of ${service}`} className="segmented">
@@ -130,7 +126,7 @@ export default function ServiceChart({ director, service, realServers, end = nul
         <ul className="chart-markers" aria-label="Markers on the time axis">
           {markers.slice(-6).map((m, i) => (
             <li key={`${m.t}-${i}`} className={`marker-${m.kind}`}>
-              {new Date(m.t).toLocaleTimeString()} {m.label}
+              {formatHms(m.t)} {m.label}
             </li>
           ))}
         </ul>

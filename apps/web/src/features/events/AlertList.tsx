@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { alertsQuery } from "../../api/queries";
-import { formatClock } from "../../lib/format";
+import { formatClock } from "../../lib/time";
 
 /** The hub's own active alerts (its rules: split brain, VIP on two directors, flapping, tables differ…). */
 export function AlertList() {

@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { eventsQuery } from "../../api/queries";
-import { formatClock } from "../../lib/format";
+import { formatClock } from "../../lib/time";
 import { describeEvent, eventTime } from "./describeEvent";
 
 /** Recent VRRP transitions, health flips, weight changes and agent presence, newest first. */

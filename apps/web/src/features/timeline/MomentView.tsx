@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { clusterAtQuery } from "../../api/moreQueries";
-import { formatClock } from "../../lib/format";
+import { formatClock } from "../../lib/time";
 import { MomentContext } from "../topology/moment";
 import { TopologyBoard } from "../topology/TopologyView";
 

@@ -1,6 +1,6 @@
 import type { HubEvent } from "@lvsdeck/protocol";
 import { describeEvent } from "../events/describeEvent";
-import { formatClock } from "../../lib/format";
+import { formatClock, formatHms } from "../../lib/time";
 import type { PlacedEvent } from "./timelineModel";
 
 const LANE_HEIGHT = 26;
@@ -34,7 +34,7 @@ export function TimelineAxis({ lanes, placed, from, to, at, onChoose }: Props) {
       ))}
       {Array.from({ length: TICKS + 1 }, (_, i) => (
         <text key={i} x={xOf(i / TICKS)} y={height - 4} className="axis-tick" textAnchor="middle">
-          {formatClock(from + ((to - from) * i) / TICKS).slice(0, 8)}
+          {formatHms(from + ((to - from) * i) / TICKS)}
         </text>
       ))}
       {placed.map(({ event, lane, x }) => (

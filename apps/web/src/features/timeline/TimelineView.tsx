@@ -3,7 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { TIMELINE_EVENT_LIMIT, eventsRangeQuery } from "../../api/moreQueries";
 import { useCluster } from "../topology/useCluster";
 import { useServerNow } from "../../live/useLive";
-import { formatClock } from "../../lib/format";
+import { formatClock } from "../../lib/time";
 import { hrefWith, navigate, useLocation } from "../../lib/router";
 import { describeEvent, eventClocks, eventTime } from "../events/describeEvent";
 import { TIMELINE_RANGES, buildVipIndex, filterEvents, momentBefore, parseTimelineParams, placeEvents, timelineWindow, type TimelineParams } from "./timelineModel";

@@ -1,6 +1,6 @@
 import type { GroupMember } from "./topologyModel";
 import { formatAge, staleReasonText } from "../../lib/freshness";
-import { formatClock } from "../../lib/format";
+import { formatClock } from "../../lib/time";
 import { checkerProcessText } from "./checkerText";
 import { unreadableValues } from "./unreadableValues";
 import { normalizeVip } from "@lvsdeck/cluster";

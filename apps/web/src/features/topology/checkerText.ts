@@ -1,5 +1,5 @@
 import type { CheckerProcess, RealServer, VirtualService } from "@lvsdeck/protocol";
-import { formatClock } from "../../lib/format";
+import { formatClock } from "../../lib/time";
 
 /** The health cell's words: keepalived's removals are said, never left to an absent row. */
 export function healthText(rs: Pick<RealServer, "health" | "inKernel">): string {
