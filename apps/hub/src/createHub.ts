@@ -24,7 +24,8 @@ import { alertOfVerdict, clusterHealth } from "@lvsdeck/cluster";
 import { createApp } from "./createApp";
 import { createAuthStore } from "./auth/authStore";
 import { createAuditLog } from "./auth/auditLog";
-import { authenticate, vipScope } from "./auth/principal";
+import { authenticateWith, principalOf, vipScope } from "./auth/principal";
+import { watchAccess } from "./auth/accessWatch";
 import { createWeightService } from "./agents/weightService";
 import { startHeartbeat, trackAlive } from "./heartbeat";
 import { createAgentTokenCheck, isSameOrigin, refuseUpgrade } from "./upgrade";
@@ -186,26 +187,36 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const stopAgentHeartbeat = startHeartbeat(agentWss, HEARTBEAT_MS);
   const stopUiHeartbeat = startHeartbeat(uiWss, HEARTBEAT_MS);
   const staticTokenOk = createAgentTokenCheck(options.agentTokens);
-  /** The director an agent's token is bound to (null: a static fleet token), or undefined when refused. */
-  const agentBinding = (req: IncomingMessage): DirectorId | null | undefined => {
-    if (staticTokenOk(req)) return null;
+  /**
+   * The director an agent's token is bound to (null: a static fleet token) and how to check that the
+   * token still stands, or undefined when refused.
+   */
+  const agentBinding = (req: IncomingMessage): { director: DirectorId | null; stillAllowed?: () => boolean } | undefined => {
+    if (staticTokenOk(req)) return { director: null };
     const secret = /^Bearer (agt_[A-Za-z0-9_-]+)$/.exec(req.headers.authorization ?? "")?.[1];
     const token = secret ? authStore.tokenBySecret(secret) : null;
-    return token?.kind === "agent" && token.director ? token.director : undefined;
+    if (!secret || token?.kind !== "agent" || !token.director) return undefined;
+    return { director: token.director, stillAllowed: () => authStore.tokenBySecret(secret)?.kind === "agent" };
   };
+  const stopAccessWatch = watchAccess(db, authStore, [ui, agents]);
 
   server.on("upgrade", (req, socket, head) => {
     const path = new URL(req.url ?? "/", "http://hub").pathname;
     if (path === "/ws/agent") {
-      const director = agentBinding(req);
-      if (director === undefined) return refuseUpgrade(socket, 401, "Unauthorized");
-      agentWss.handleUpgrade(req, socket, head, (ws) => (trackAlive(ws), agents.handle(ws, director)));
+      const binding = agentBinding(req);
+      if (binding === undefined) return refuseUpgrade(socket, 401, "Unauthorized");
+      agentWss.handleUpgrade(req, socket, head, (ws) => (trackAlive(ws), agents.handle(ws, binding.director, binding.stillAllowed)));
     } else if (path === "/ws/ui") {
       if (!isSameOrigin(req)) return refuseUpgrade(socket, 403, "Forbidden");
       // Authenticated before the upgrade, so a cross-site page can never open a live socket.
-      const principal = authenticate(req, authStore);
-      if (!principal) return refuseUpgrade(socket, 401, "Unauthorized");
-      uiWss.handleUpgrade(req, socket, head, (ws) => (trackAlive(ws), ui.handle(ws, vipScope(principal))));
+      const who = authenticateWith(req, authStore);
+      if (!who) return refuseUpgrade(socket, 401, "Unauthorized");
+      // The socket stays bound to this credential: taking it away (or changing its scope) closes it at once.
+      const access = () => {
+        const current = principalOf(who.credential, authStore);
+        return current === null ? ("revoked" as const) : vipScope(current);
+      };
+      uiWss.handleUpgrade(req, socket, head, (ws) => (trackAlive(ws), ui.handle(ws, vipScope(who.principal), access)));
     } else {
       refuseUpgrade(socket, 404, "Not Found");
     }
@@ -225,6 +236,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       clearInterval(sweeper);
       clearInterval(flusher);
       clearInterval(alertTimer);
+      stopAccessWatch();
       if (evaluation) clearTimeout(evaluation);
       webhook?.stop();
       stopAgentHeartbeat();

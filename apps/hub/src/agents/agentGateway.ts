@@ -20,10 +20,15 @@ export interface AgentGatewayStats {
 
 /** Accepts agent sockets after authentication: hello, snapshots, deltas, events, command results. */
 export interface AgentGateway {
-  /** Serves an authenticated socket; `boundDirector` is the director its token is for (null: any). */
-  handle(socket: WebSocket, boundDirector: DirectorId | null): void;
-  /** Closes a director's connection at once (its token was revoked). */
+  /**
+   * Serves an authenticated socket; `boundDirector` is the director its token is for (null: any).
+   * `stillAllowed` reads whether its token still grants access; `revalidate` asks it again.
+   */
+  handle(socket: WebSocket, boundDirector: DirectorId | null, stillAllowed?: () => boolean): void;
+  /** Cuts a director's connection at once (its token was revoked); a revoked agent is not asked to close. */
   disconnect(director: DirectorId, reason: string): void;
+  /** Cuts every agent socket whose token no longer grants access; returns how many. */
+  revalidate(): number;
   /** Sends a command to a connected director; false when it is not connected. */
   send(director: DirectorId, command: HubCommand): boolean;
   stats(): AgentGatewayStats;
@@ -47,6 +52,17 @@ function sendFrame(socket: WebSocket, frame: HubToAgent): void {
 export function createAgentGateway(deps: Deps): AgentGateway {
   const { fleet, events, commands, log, now } = deps;
   const sockets = new Map<DirectorId, WebSocket>();
+  /** Every open agent socket (hello or not) with the check of its token. */
+  const credentials = new Map<WebSocket, () => boolean>();
+  /** Sockets cut for a revoked token: whatever they still send is ignored. */
+  const cut = new WeakMap<WebSocket, string>();
+  const cutOff = (socket: WebSocket, reason: string) => {
+    cut.set(socket, reason);
+    credentials.delete(socket);
+    log.warn("agent cut off", { reason });
+    // terminate, not close: a revoked agent that ignores a close frame must not keep feeding data.
+    socket.terminate();
+  };
   let protocolErrors = 0;
   let flaggedObjects = 0;
   let droppedObjects = 0;
@@ -121,7 +137,8 @@ export function createAgentGateway(deps: Deps): AgentGateway {
   };
 
   return {
-    handle(socket, boundDirector) {
+    handle(socket, boundDirector, stillAllowed) {
+      if (stillAllowed !== undefined) credentials.set(socket, stillAllowed);
       let director: DirectorId | null = null;
       let frames = 0;
       let windowStart = now();
@@ -129,6 +146,7 @@ export function createAgentGateway(deps: Deps): AgentGateway {
         if (director === null) socket.close(4408, "no hello within 5 s");
       }, HELLO_TIMEOUT_MS);
       socket.on("message", (data, isBinary) => {
+        if (cut.has(socket)) return;
         if (now() - windowStart >= 1000) {
           windowStart = now();
           frames = 0;
@@ -162,6 +180,7 @@ export function createAgentGateway(deps: Deps): AgentGateway {
       });
       socket.on("close", (code, reason) => {
         clearTimeout(helloTimer);
+        credentials.delete(socket);
         if (shuttingDown || director === null || sockets.get(director) !== socket) return;
         sockets.delete(director);
         fleet.disconnect(director, now());
@@ -169,7 +188,12 @@ export function createAgentGateway(deps: Deps): AgentGateway {
         const stored = events.appendHubEvent({
           director,
           receivedAt: now(),
-          event: { kind: "agent", connected: false, detail: `connection closed (${code}${reason.length ? ` ${reason.toString()}` : ""})`, at: now() },
+          event: {
+            kind: "agent",
+            connected: false,
+            detail: cut.has(socket) ? `cut off by the hub: ${cut.get(socket)}` : `connection closed (${code}${reason.length ? ` ${reason.toString()}` : ""})`,
+            at: now(),
+          },
         });
         deps.onEvent(stored);
       });
@@ -181,7 +205,17 @@ export function createAgentGateway(deps: Deps): AgentGateway {
       return true;
     },
     disconnect(director, reason) {
-      sockets.get(director)?.close(4401, reason);
+      const socket = sockets.get(director);
+      if (socket) cutOff(socket, reason);
+    },
+    revalidate() {
+      let count = 0;
+      for (const [socket, allowed] of [...credentials]) {
+        if (allowed()) continue;
+        count++;
+        cutOff(socket, "agent token revoked");
+      }
+      return count;
     },
     stats: () => ({ protocolErrors, flaggedObjects, droppedObjects, connected: sockets.size }),
     closeAll() {

@@ -31,7 +31,19 @@ const toToken = (r: TokenRow): Token => ({
 /** Users, sessions and tokens; only hashes of secrets are stored. */
 export function createAuthStore(db: Database.Database, now: () => number) {
   const getUser = db.prepare("SELECT * FROM users WHERE name = ?");
+  const listeners = new Set<() => void>();
+  /** Tells every holder of a live connection to check its access again (users, sessions or tokens changed). */
+  const changed = () => {
+    for (const l of listeners) l();
+  };
   return {
+    /** Calls `listener` after any change that can take access away; returns the unsubscribe. */
+    onAccessChange(listener: () => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    /** Call when another process (the CLI) may have changed users or tokens in the same database file. */
+    accessMayHaveChanged: changed,
     async addUser(name: string, role: Role, password: string, vips: string[] | null): Promise<User> {
       const hash = await hashPassword(password);
       db.prepare("INSERT INTO users (name, role, vips, password_hash, created_at) VALUES (?, ?, ?, ?, ?)").run(
@@ -55,8 +67,10 @@ export function createAuthStore(db: Database.Database, now: () => number) {
         hash,
         name,
       );
-      // A disabled user or a changed password ends every session at once.
+      // A disabled user or a changed password ends every session at once, open live sockets included;
+      // a changed role or scope re-scopes them.
       if (patch.disabled === true || patch.password !== undefined) db.prepare("DELETE FROM sessions WHERE user_name = ?").run(name);
+      changed();
       return toUser(getUser.get(name) as UserRow);
     },
     /** Checks a password; the same work is done for unknown users so timing does not reveal who exists. */
@@ -78,7 +92,10 @@ export function createAuthStore(db: Database.Database, now: () => number) {
       db.prepare("UPDATE sessions SET expires_at = ? WHERE id_hash = ?").run(now() + SESSION_IDLE_MS, idHash);
       return toUser(row);
     },
-    closeSession: (secret: string) => void db.prepare("DELETE FROM sessions WHERE id_hash = ?").run(hashSecret(secret)),
+    closeSession(secret: string): void {
+      db.prepare("DELETE FROM sessions WHERE id_hash = ?").run(hashSecret(secret));
+      changed();
+    },
     addToken(kind: "agent" | "wall", name: string, director: DirectorId | null, vips: string[] | null): Token & { secret: string } {
       const id = randomUUID();
       const secret = newSecret(kind === "agent" ? "agt" : "wall");
@@ -95,6 +112,7 @@ export function createAuthStore(db: Database.Database, now: () => number) {
     },
     revokeToken(id: string): Token | null {
       db.prepare("UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").run(now(), id);
+      changed();
       const row = db.prepare("SELECT * FROM tokens WHERE id = ?").get(id) as TokenRow | undefined;
       return row ? toToken(row) : null;
     },

@@ -19,21 +19,41 @@ export function readCookie(req: IncomingMessage, name: string): string | null {
   return null;
 }
 
-/** Identifies the caller from the session cookie, or a wall token (Bearer header or `?token=` for kiosk URLs). */
-export function authenticate(req: IncomingMessage, store: AuthStore): Principal | null {
+/** The secret a principal was recognised by; a live socket keeps it so its access can be checked again. */
+export type Credential = { kind: "session"; secret: string } | { kind: "wall"; secret: string };
+
+/** The principal a credential stands for now, or null when it no longer grants access. */
+export function principalOf(credential: Credential, store: AuthStore): Principal | null {
+  if (credential.kind === "session") {
+    const user = store.sessionUser(credential.secret);
+    return user ? { kind: "user", user } : null;
+  }
+  const token = store.tokenBySecret(credential.secret);
+  return token?.kind === "wall" ? { kind: "wall", token } : null;
+}
+
+/** Identifies the caller and the credential that did it: the session cookie, or a wall token (Bearer header or `?token=`). */
+export function authenticateWith(req: IncomingMessage, store: AuthStore): { principal: Principal; credential: Credential } | null {
   const session = readCookie(req, SESSION_COOKIE);
   if (session) {
-    const user = store.sessionUser(session);
-    if (user) return { kind: "user", user };
+    const credential: Credential = { kind: "session", secret: session };
+    const principal = principalOf(credential, store);
+    if (principal) return { principal, credential };
   }
   const bearer = /^Bearer (wall_[A-Za-z0-9_-]+)$/.exec(req.headers.authorization ?? "")?.[1];
   const query = new URL(req.url ?? "/", "http://hub").searchParams.get("token");
   const secret = bearer ?? (query?.startsWith("wall_") ? query : null);
   if (secret) {
-    const token = store.tokenBySecret(secret);
-    if (token?.kind === "wall") return { kind: "wall", token };
+    const credential: Credential = { kind: "wall", secret };
+    const principal = principalOf(credential, store);
+    if (principal) return { principal, credential };
   }
   return null;
+}
+
+/** Identifies the caller from the session cookie, or a wall token (Bearer header or `?token=` for kiosk URLs). */
+export function authenticate(req: IncomingMessage, store: AuthStore): Principal | null {
+  return authenticateWith(req, store)?.principal ?? null;
 }
 
 /** True when the principal is a user with at least `role`; wall tokens never pass. */

@@ -17,8 +17,18 @@ export type UiPushMode = "coalesce" | "rebroadcast";
 
 /** Browser sessions on /ws/ui: the hub pushes changes; browsers ping and subscribe. */
 export interface UiGateway {
-  /** Serves an authenticated browser limited to `scope` VIPs (null: all). */
-  handle(socket: WebSocket, scope: readonly string[] | null): void;
+  /**
+   * Serves an authenticated browser limited to `scope` VIPs (null: all). `access` reads the scope its
+   * credential grants now ("revoked" when it grants nothing); `revalidate` asks it again.
+   */
+  handle(socket: WebSocket, scope: readonly string[] | null, access?: () => readonly string[] | null | "revoked"): void;
+  /**
+   * Checks every open socket's credential again, at once: a socket whose access was taken away (user
+   * disabled, password changed, signed out, wall token revoked) is closed with 4401, one whose VIP scope
+   * changed is closed with 4409 so the page reconnects under its new scope. Either way it gets no
+   * further frame from this moment, even if the browser ignores the close.
+   */
+  revalidate(): { closed: number; rescoped: number };
   /** A director's view changed. */
   directorChanged(view: DirectorView): void;
   /** Sends a frame to every browser now (events, weight changes, alerts, health), cut to each one's VIP scope. */
@@ -54,8 +64,14 @@ const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 const BULK_BACKLOG_BYTES = 512 * 1024;
 /** Frames a browser may send per second before it is disconnected (pings and subscriptions are rare). */
 const MAX_FRAMES_PER_SECOND = 20;
+/** A browser told its access ended gets this long to complete the close handshake before it is cut off. */
+const CLOSE_GRACE_MS = 1_000;
+
+const sameScope = (a: readonly string[] | null, b: readonly string[] | null): boolean =>
+  a === null || b === null ? a === b : a.length === b.length && [...a].sort().join("\n") === [...b].sort().join("\n");
 
 interface Session extends Subscription {
+  access: (() => readonly string[] | null | "revoked") | undefined;
   frames: number;
   windowStart: number;
   /** Directors whose counters changed while this browser was behind; sent with the next round it can take. */
@@ -122,6 +138,7 @@ export function createUiGateway(options: Options): UiGateway {
   summaryTimer.unref();
 
   const onMessage = (socket: WebSocket, session: Session, text: string) => {
+    if (!sessions.has(socket)) return;
     const t = now();
     if (t - session.windowStart >= 1000) {
       session.windowStart = t;
@@ -142,8 +159,8 @@ export function createUiGateway(options: Options): UiGateway {
   };
 
   return {
-    handle(socket, scope) {
-      const session: Session = { scope, detail: "full", directors: null, frames: 0, windowStart: now(), owed: new Set() };
+    handle(socket, scope, access) {
+      const session: Session = { scope, access, detail: "full", directors: null, frames: 0, windowStart: now(), owed: new Set() };
       sessions.set(socket, session);
       options.onCountChange?.(sessions.size);
       socket.send(JSON.stringify({ type: "hello", protocolVersion: PROTOCOL_VERSION, serverTime: now() } satisfies HubToUi));
@@ -151,8 +168,7 @@ export function createUiGateway(options: Options): UiGateway {
       socket.on("message", (data) => onMessage(socket, session, data.toString()));
       socket.on("error", (err) => log.warn("browser socket error", { error: err.message }));
       socket.on("close", () => {
-        sessions.delete(socket);
-        options.onCountChange?.(sessions.size);
+        if (sessions.delete(socket)) options.onCountChange?.(sessions.size);
       });
     },
     directorChanged(view) {
@@ -191,6 +207,28 @@ export function createUiGateway(options: Options): UiGateway {
         else if (frame.type === "alerts") send(socket, JSON.stringify({ ...frame, alerts: frame.alerts.filter((a) => alertInScope(a, scope)) }));
         else if (frame.type === "health") send(socket, JSON.stringify({ ...frame, health: scopeHealth(frame.health, scope) }));
       }
+    },
+    revalidate() {
+      let closed = 0;
+      let rescoped = 0;
+      for (const [socket, session] of [...sessions]) {
+        if (session.access === undefined) continue;
+        const granted = session.access();
+        if (granted !== "revoked" && sameScope(granted, session.scope)) continue;
+        // Out of the broadcast set first: not one more frame under the old access.
+        sessions.delete(socket);
+        options.onCountChange?.(sessions.size);
+        if (granted === "revoked") {
+          closed++;
+          socket.close(4401, "access revoked");
+        } else {
+          rescoped++;
+          socket.close(4409, "access changed; reconnect");
+        }
+        setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
+      }
+      if (closed + rescoped > 0) log.info("live browser sockets closed after an access change", { closed, rescoped });
+      return { closed, rescoped };
     },
     count: () => sessions.size,
     closeAll() {
