@@ -109,3 +109,8 @@ export const auditRecordSchema = z.object({
 });
 export type AuditRecord = z.infer<typeof auditRecordSchema>;
 export const auditResponseSchema = z.object({ records: z.array(auditRecordSchema) });
+
+/** Close code of a /ws/ui socket whose credential no longer grants access (disabled, signed out, revoked). */
+export const UI_CLOSE_ACCESS_REVOKED = 4401;
+/** Close code of a /ws/ui socket whose VIP scope changed: reconnect to be served under the new one. */
+export const UI_CLOSE_ACCESS_CHANGED = 4409;

@@ -1,7 +1,7 @@
 import type { WebSocket } from "ws";
 import type { ClusterHealth, DirectorId, DirectorView, HubToUi } from "@lvsdeck/protocol";
 import { scopeHealth } from "@lvsdeck/cluster";
-import { PROTOCOL_VERSION, parseFrame, uiToHubSchema } from "@lvsdeck/protocol";
+import { PROTOCOL_VERSION, UI_CLOSE_ACCESS_CHANGED, UI_CLOSE_ACCESS_REVOKED, parseFrame, uiToHubSchema } from "@lvsdeck/protocol";
 import type { Logger } from "@lvsdeck/log";
 import { viewShape } from "../directorShape";
 import { createFrameEncoder, wants, type Subscription } from "./uiFrames";
@@ -220,10 +220,10 @@ export function createUiGateway(options: Options): UiGateway {
         options.onCountChange?.(sessions.size);
         if (granted === "revoked") {
           closed++;
-          socket.close(4401, "access revoked");
+          socket.close(UI_CLOSE_ACCESS_REVOKED, "access revoked");
         } else {
           rescoped++;
-          socket.close(4409, "access changed; reconnect");
+          socket.close(UI_CLOSE_ACCESS_CHANGED, "access changed; reconnect");
         }
         setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
       }

@@ -1,5 +1,5 @@
 import type { QueryClient } from "@tanstack/react-query";
-import { PROTOCOL_VERSION, type DirectorView, type HubToUi, type UiSubscribe } from "@lvsdeck/protocol";
+import { PROTOCOL_VERSION, UI_CLOSE_ACCESS_REVOKED, type DirectorView, type HubToUi, type UiSubscribe } from "@lvsdeck/protocol";
 import { summaryKeys } from "../api/moreQueries";
 import { applyCounters, applySummaries, type SummaryState } from "./summaries";
 import {
@@ -96,6 +96,7 @@ export function createLiveBridge(client: QueryClient, options: LiveBridgeOptions
           ...s,
           connection: frame.protocolVersion === PROTOCOL_VERSION ? "open" : "incompatible",
           offlineSince: null,
+          accessEnded: false,
           hubProtocolVersion: frame.protocolVersion,
           clock: applyClockSample({ offsetMs: null, samples: [] }, frame.serverTime, receivedAt),
         }));
@@ -162,8 +163,10 @@ export function createLiveBridge(client: QueryClient, options: LiveBridgeOptions
           connection: s.connection === "incompatible" ? s.connection : "closed",
           retryAt: event.retryAt,
           offlineSince: s.offlineSince ?? Date.now(),
+          accessEnded: s.accessEnded || event.code === UI_CLOSE_ACCESS_REVOKED,
         }));
-        if (!event.opened) options.onUpgradeFailed?.();
+        // A refused upgrade, or the hub closing us because our access was taken away: ask who we are now.
+        if (!event.opened || event.code === UI_CLOSE_ACCESS_REVOKED) options.onUpgradeFailed?.();
         return;
       case "bad-frame":
         updateStatus(client, (s) => ({ ...s, badFrames: s.badFrames + 1, lastBadFrame: event.error }));

@@ -15,6 +15,8 @@ export interface LiveStatus {
   badFrames: number;
   lastBadFrame: string | null;
   hubProtocolVersion: number | null;
+  /** True once the hub closed the live feed because this page's access was taken away. */
+  accessEnded: boolean;
 }
 
 export const initialLiveStatus: LiveStatus = {
@@ -25,4 +27,5 @@ export const initialLiveStatus: LiveStatus = {
   badFrames: 0,
   lastBadFrame: null,
   hubProtocolVersion: null,
+  accessEnded: false,
 };

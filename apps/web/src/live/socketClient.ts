@@ -15,7 +15,7 @@ export type SocketEvent =
   | { kind: "connecting" }
   | { kind: "open" }
   /** `opened` false: the upgrade itself failed (hub down, or it answered 401/403, which browsers do not expose). */
-  | { kind: "closed"; retryAt: number; reason: string; opened: boolean }
+  | { kind: "closed"; retryAt: number; reason: string; opened: boolean; code?: number }
   | { kind: "bad-frame"; error: string };
 
 export interface SocketClientOptions {
@@ -60,11 +60,11 @@ export function createSocketClient(options: SocketClientOptions): SocketClient {
     clearInterval(pingTimer);
   };
 
-  const scheduleReconnect = (reason: string, opened = true) => {
+  const scheduleReconnect = (reason: string, opened = true, code?: number) => {
     stopTimers();
     if (closed) return;
     const delay = backoffDelay(attempt++, options.random);
-    options.onEvent({ kind: "closed", retryAt: Date.now() + delay, reason, opened });
+    options.onEvent({ kind: "closed", retryAt: Date.now() + delay, reason, opened, ...(code !== undefined && { code }) });
     retryTimer = setTimeout(connect, delay);
   };
 
@@ -118,7 +118,7 @@ export function createSocketClient(options: SocketClientOptions): SocketClient {
     ws.addEventListener("close", (event) => {
       if (socket !== ws) return;
       socket = null;
-      scheduleReconnect(event.reason || `closed (${event.code})`, opened);
+      scheduleReconnect(event.reason || `closed (${event.code})`, opened, event.code);
     });
     // An error is always followed by close, which schedules the retry.
   }
