@@ -10,7 +10,10 @@ export function createAuditLog(db: Database.Database) {
     `INSERT INTO audit (at, actor, action, remote, directors, service, real_server, from_weight, to_weight, reason, result, detail)
      VALUES (@at, @actor, @action, @remote, @directors, @service, @realServer, @from, @to, @reason, @result, @detail)`,
   );
+  const signedInFrom = db.prepare("SELECT 1 FROM audit WHERE action = 'login' AND actor = ? AND remote = ? LIMIT 1");
   return {
+    /** Whether `actor` has signed in successfully from `remote` before. */
+    knownPlace: (actor: string, remote: string | null): boolean => remote !== null && signedInFrom.get(actor, remote) !== undefined,
     append(record: Omit<AuditRecord, "id">): void {
       insert.run({ ...record, directors: JSON.stringify(record.directors) });
     },

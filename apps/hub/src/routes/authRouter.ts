@@ -6,7 +6,7 @@ import type { AuthStore } from "../auth/authStore";
 import { SESSION_IDLE_MS } from "../auth/authStore";
 import type { AuditLog } from "../auth/auditLog";
 import { MAX_AUDIT_PAGE } from "../auth/auditLog";
-import { createLoginLimiter } from "../auth/loginLimiter";
+import { createHashGate, createLoginLimiter } from "../auth/loginLimiter";
 import { principalOf, requireAuth, requireRole } from "../auth/middleware";
 import { actorName, readCookie, remoteAddress, SESSION_COOKIE } from "../auth/principal";
 import { fail, validate } from "./validate";
@@ -32,6 +32,7 @@ const auditBase = { directors: [], service: null, realServer: null, from: null, 
 export function createAuthRouter(deps: Deps): Router {
   const { store, audit, now } = deps;
   const limiter = createLoginLimiter(now);
+  const hashes = createHashGate();
   const router = Router();
   const auth = requireAuth(store);
   const admin = requireRole("admin");
@@ -39,19 +40,27 @@ export function createAuthRouter(deps: Deps): Router {
   router.post("/session", async (req, res) => {
     const body = validate(loginRequestSchema, req.body, res);
     if (!body) return;
-    const keys = [`addr:${remoteOf(req)}`, `user:${body.name}`];
-    const wait = limiter.retryAfter(keys);
-    if (wait > 0) {
-      res.setHeader("Retry-After", String(wait));
-      return fail(res, 429, `too many failed sign-ins; try again in ${wait} s`);
+    const remote = remoteOf(req);
+    const refused = (status: number, result: string, message: string, retryAfter: number) => {
+      audit.append({ ...auditBase, at: now(), actor: body.name, action: "login-failed", remote, result, detail: message });
+      res.setHeader("Retry-After", String(retryAfter));
+      fail(res, status, message);
+    };
+    const knownPlace = audit.knownPlace(body.name, remote);
+    // Counted before the (slow) hash, so parallel guesses cannot all slip under the limit.
+    const admission = limiter.admit(remote ?? "unknown", body.name, knownPlace);
+    if (!admission.ok) return refused(429, "throttled", `${admission.reason}; try again in ${admission.retryAfter} s`, admission.retryAfter);
+    const user = await hashes.run(() => store.checkPassword(body.name, body.password), knownPlace);
+    if (user === "busy") {
+      limiter.settle(admission.ticket, "released");
+      return refused(503, "busy", "the hub is checking too many sign-ins at once; try again in a second", 1);
     }
-    const user = await store.checkPassword(body.name, body.password);
     if (!user) {
-      limiter.fail(keys);
-      audit.append({ ...auditBase, at: now(), actor: body.name, action: "login-failed", remote: remoteOf(req), result: "denied" });
+      limiter.settle(admission.ticket, "failed");
+      audit.append({ ...auditBase, at: now(), actor: body.name, action: "login-failed", remote, result: "denied" });
       return fail(res, 401, "unknown user or wrong password");
     }
-    limiter.succeed(keys);
+    limiter.settle(admission.ticket, "ok");
     res.setHeader("Set-Cookie", sessionCookie(req, store.openSession(user.name), SESSION_IDLE_MS));
     audit.append({ ...auditBase, at: now(), actor: user.name, action: "login", remote: remoteOf(req), result: "ok" });
     res.json({ kind: "user", user, vips: user.vips } satisfies SessionResponse);
