@@ -17,8 +17,8 @@ export class WeightRefused extends CommandError {
 export interface Caller {
   actor: string;
   remote: string | null;
-  /** Whether the caller may act on this service (VIP scope). */
-  mayAct: (service: { address: string | null }) => boolean;
+  /** Whether the caller may act on this service (VIP scope, from its key). */
+  mayAct: (service: { key: ServiceKey }) => boolean;
 }
 
 /** Each director's outcome in one line, for the audit log. */

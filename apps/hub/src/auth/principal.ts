@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { Role, Token, User, VirtualService } from "@lvsdeck/protocol";
+import { vipInScope, vipOfServiceKey } from "@lvsdeck/cluster";
 import type { AuthStore } from "./authStore";
 
 /** Who is making a request: a signed-in user, or a read-only wall display holding a token. */
@@ -67,13 +68,15 @@ export function vipScope(principal: Principal): string[] | null {
 }
 
 /**
- * Whether a principal's VIP scope covers a service. A fwmark service has no VIP of its own,
- * so only principals without a VIP limit may act on it.
+ * Whether a principal's VIP scope covers a service, decided from the service's key (`TCP 192.0.2.1:80`),
+ * which the hub matches everywhere, never from the `address` an agent reports beside it. A fwmark
+ * service has no VIP of its own, so only principals without a VIP limit may act on it.
  */
-export function inScope(principal: Principal, service: Pick<VirtualService, "address">): boolean {
+export function inScope(principal: Principal, service: Pick<VirtualService, "key">): boolean {
   const scope = vipScope(principal);
   if (scope === null) return true;
-  return service.address !== null && scope.includes(service.address);
+  const vip = vipOfServiceKey(service.key);
+  return vip !== null && vipInScope(vip, scope);
 }
 
 /** A name for the audit log. */
