@@ -21,6 +21,8 @@ export interface AppDeps extends ApiDeps {
   audit: AuditLog;
   log: Logger;
   webDist: string | undefined;
+  /** Express `trust proxy`: set only behind a proxy that overwrites X-Forwarded-For and -Proto. */
+  trustProxy?: string | number | boolean;
   renderMetrics: () => Promise<{ contentType: string; body: string }>;
   onAgentTokenRevoked: (director: string) => void;
 }
@@ -29,8 +31,13 @@ export interface AppDeps extends ApiDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
+  // Behind a TLS proxy, req.secure (Secure cookies, HSTS) and the audited address come from its headers.
+  app.set("trust proxy", deps.trustProxy ?? false);
   app.use(
     helmet({
+      // HSTS only on a connection that is HTTPS (directly or through a trusted proxy): over plain HTTP
+      // it means nothing, and a hub reached by address must not pin itself to HTTPS by accident.
+      strictTransportSecurity: false,
       contentSecurityPolicy: {
         directives: {
           defaultSrc: ["'self'"],
@@ -48,6 +55,15 @@ export function createApp(deps: AppDeps): Express {
       },
     }),
   );
+  app.use((req, res, next) => {
+    if (req.secure) res.setHeader("Strict-Transport-Security", "max-age=31536000");
+    next();
+  });
+  // Answers about users, sessions and the cluster must never sit in a shared or browser cache.
+  app.use("/api", (_req, res, next) => {
+    res.setHeader("Cache-Control", "no-store");
+    next();
+  });
   app.use(express.json({ limit: MAX_REST_BODY }));
   app.use("/api", createHealthRouter(deps));
   app.use("/api", createAuthRouter({ store: deps.store, audit: deps.audit, now: deps.now, onAgentTokenRevoked: deps.onAgentTokenRevoked }));

@@ -30,6 +30,7 @@ import { createWeightService } from "./agents/weightService";
 import { startHeartbeat, trackAlive } from "./heartbeat";
 import { createAgentTokenCheck, isSameOrigin, refuseUpgrade } from "./upgrade";
 import { createLogger } from "@lvsdeck/log";
+import { createTlsServer, type TlsFiles } from "./tls";
 import { ALERT_EVALUATION_MS, HEARTBEAT_MS, SERIES_FLUSH_MS, STALENESS_CHECK_MS, STATE_EVALUATION_GAP_MS, UI_FLUSH_MS, UI_SUMMARY_FLUSH_MS } from "./limits";
 
 /** Options for {@link createHub}; every field has a default suited to the demo. */
@@ -54,12 +55,21 @@ export interface HubOptions {
   alertWebhook?: string;
   /** How director changes reach browsers; `rebroadcast` is the benchmark's naive baseline. */
   uiPushMode?: UiPushMode;
+  /** Serve HTTPS and wss:// with this certificate and key (PEM files), reloadable with {@link Hub.reloadTls}. */
+  tls?: TlsFiles;
+  /**
+   * Express's `trust proxy` for a hub behind a TLS-terminating proxy: which hops' X-Forwarded-* to
+   * believe (e.g. "loopback", an address, or a hop count). Unset: none, so a client cannot fake them.
+   */
+  trustProxy?: string | number | boolean;
 }
 
 /** A running hub. */
 export interface Hub {
   readonly port: number;
   readonly url: string;
+  /** Reads the TLS certificate and key again (SIGHUP); false when there is no TLS or the new pair is unusable. */
+  reloadTls(): boolean;
   close(): Promise<void>;
 }
 
@@ -177,11 +187,13 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     alerts: alertMonitor,
     startedAt: now(),
     webDist: options.webDist,
+    trustProxy: options.trustProxy ?? false,
     renderMetrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.render(fleet.list(), alertMonitor.active(), now()) }),
     onAgentTokenRevoked: (director) => agents.disconnect(director as DirectorId, "agent token revoked"),
   });
 
-  const server = createServer(app);
+  const tls = options.tls ? createTlsServer(app, options.tls, log) : null;
+  const server = tls?.server ?? createServer(app);
   const agentWss = new WebSocketServer({ noServer: true, maxPayload: MAX_AGENT_FRAME_BYTES });
   const uiWss = new WebSocketServer({ noServer: true, maxPayload: MAX_UI_FRAME_BYTES });
   const stopAgentHeartbeat = startHeartbeat(agentWss, HEARTBEAT_MS);
@@ -231,7 +243,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
 
   return {
     port,
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? "https" : "http"}://127.0.0.1:${port}`,
+    reloadTls: () => tls?.reload() ?? false,
     async close() {
       clearInterval(sweeper);
       clearInterval(flusher);

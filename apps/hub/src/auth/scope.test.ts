@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { director, vrrp } from "@lvsdeck/cluster/fixtures";
 import { sampleService } from "@lvsdeck/protocol/testFixtures";
+import type { ServiceKey } from "@lvsdeck/protocol";
 import { scopeView } from "./scope";
 import { inScope, type Principal } from "./principal";
 
@@ -26,7 +27,7 @@ describe("scope follows the service key, not what an agent says beside it", () =
   it("refuses a .100-scoped operator a service keyed on .101", () => {
     expect(inScope(scoped, forged)).toBe(false);
     expect(inScope(scoped, sampleService("192.168.50.100", 443, []))).toBe(true);
-    expect(inScope(scoped, { key: "FWM 7" })).toBe(false);
+    expect(inScope(scoped, { key: "FWM 7" as ServiceKey })).toBe(false);
   });
 
   it("leaves the forged service out of a .100-scoped view", () => {

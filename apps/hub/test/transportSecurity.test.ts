@@ -1,0 +1,100 @@
+// The hub as it is deployed: HTTPS with a certificate it can reload, or behind a TLS proxy it trusts
+// explicitly; cookies, HSTS and caching follow from which one it is.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { request } from "node:https";
+import type { TLSSocket } from "node:tls";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { createHub, type Hub } from "../src/createHub";
+import { USERS } from "./harness";
+
+const folder = mkdtempSync(join(tmpdir(), "lvsdeck-tls-"));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+/** A self-signed certificate for 127.0.0.1, written to `name`.crt / `name`.key. */
+function certificate(name: string): { certFile: string; keyFile: string; pem: string } {
+  const certFile = join(folder, `${name}.crt`);
+  const keyFile = join(folder, `${name}.key`);
+  execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", `/CN=${name}`, "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", keyFile, "-out", certFile], { stdio: "ignore" });
+  return { certFile, keyFile, pem: execFileSync("cat", [certFile]).toString() };
+}
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  issuer: string;
+}
+
+function httpsCall(url: string, ca: string, method = "GET", path = "/api/health", body?: unknown): Promise<Answer> {
+  const { port } = new URL(url);
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, path, method, ca, agent: false, headers: text ? { "content-type": "application/json", "content-length": Buffer.byteLength(text) } : {} }, (res) => {
+      const issuer = (res.socket as TLSSocket).getPeerCertificate().subject.CN ?? "";
+      res.resume();
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, issuer }));
+    });
+    req.on("error", reject);
+    req.end(text);
+  });
+}
+
+const signIn = { name: USERS.admin.name, password: USERS.admin.password };
+
+describe("hub over TLS", () => {
+  let hub: Hub;
+  const first = certificate("hub-one");
+  afterAll(() => hub.close());
+
+  it("serves HTTPS with HSTS, a Secure session cookie and no-store API answers", async () => {
+    hub = await createHub({ port: 0, host: "127.0.0.1", dataDir: join(folder, "data-tls"), agentTokens: [], quiet: true, users: [USERS.admin], tls: first });
+    expect(hub.url).toMatch(/^https:/);
+    const health = await httpsCall(hub.url, first.pem);
+    expect(health.status).toBe(200);
+    expect(health.headers["strict-transport-security"]).toBe("max-age=31536000");
+    expect(health.headers["cache-control"]).toBe("no-store");
+    const login = await httpsCall(hub.url, first.pem, "POST", "/api/session", signIn);
+    expect(login.status).toBe(200);
+    expect(String(login.headers["set-cookie"])).toMatch(/HttpOnly; SameSite=Strict; Max-Age=\d+; Secure/);
+  });
+
+  it("reloads a renewed certificate without a restart, and keeps the old one when the new pair is unusable", async () => {
+    const renewed = certificate("hub-two");
+    const files = { certFile: first.certFile, keyFile: first.keyFile };
+    // Renewal writes the new pair over the old files, as certbot does.
+    writeFileSync(files.certFile, renewed.pem);
+    writeFileSync(files.keyFile, execFileSync("cat", [renewed.keyFile]));
+    expect(hub.reloadTls()).toBe(true);
+    expect((await httpsCall(hub.url, renewed.pem)).issuer).toBe("hub-two");
+    writeFileSync(files.keyFile, "not a key");
+    expect(hub.reloadTls()).toBe(false);
+    expect((await httpsCall(hub.url, renewed.pem)).issuer).toBe("hub-two");
+  });
+
+  it("keeps its data folder to itself", () => {
+    expect(statSync(join(folder, "data-tls")).mode & 0o777).toBe(0o700);
+    expect(statSync(join(folder, "data-tls", "lvsdeck.sqlite")).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe("hub behind a TLS proxy", () => {
+  const hubs: Hub[] = [];
+  afterAll(() => Promise.all(hubs.map((h) => h.close())));
+  const login = (hub: Hub) =>
+    fetch(`${hub.url}/api/session`, { method: "POST", headers: { "content-type": "application/json", "x-forwarded-proto": "https" }, body: JSON.stringify(signIn) });
+
+  it("believes X-Forwarded-Proto only with --trust-proxy: then cookies are Secure and HSTS is sent", async () => {
+    const trusting = await createHub({ port: 0, host: "127.0.0.1", dataDir: ":memory:", agentTokens: [], quiet: true, users: [USERS.admin], trustProxy: "loopback" });
+    const plain = await createHub({ port: 0, host: "127.0.0.1", dataDir: ":memory:", agentTokens: [], quiet: true, users: [USERS.admin] });
+    hubs.push(trusting, plain);
+    const behindProxy = await login(trusting);
+    expect(behindProxy.headers.get("set-cookie")).toMatch(/; Secure$/);
+    expect(behindProxy.headers.get("strict-transport-security")).toBe("max-age=31536000");
+    const faked = await login(plain);
+    expect(faked.headers.get("set-cookie")).not.toMatch(/Secure/);
+    expect(faked.headers.get("strict-transport-security")).toBeNull();
+    expect(faked.headers.get("cache-control")).toBe("no-store");
+  });
+});
