@@ -31,6 +31,7 @@ import { startHeartbeat, trackAlive } from "./heartbeat";
 import { createAgentTokenCheck, isSameOrigin, refuseUpgrade } from "./upgrade";
 import { createLogger } from "@lvsdeck/log";
 import { createTlsServer, type TlsFiles } from "./tls";
+import { HEADERS_TIMEOUT_MS, MAX_UI_SOCKETS_PER_ADDRESS, MAX_UI_SOCKETS_PER_CREDENTIAL, REQUEST_TIMEOUT_MS } from "./limits";
 import { ALERT_EVALUATION_MS, HEARTBEAT_MS, SERIES_FLUSH_MS, STALENESS_CHECK_MS, STATE_EVALUATION_GAP_MS, UI_FLUSH_MS, UI_SUMMARY_FLUSH_MS } from "./limits";
 
 /** Options for {@link createHub}; every field has a default suited to the demo. */
@@ -55,6 +56,8 @@ export interface HubOptions {
   alertWebhook?: string;
   /** How director changes reach browsers; `rebroadcast` is the benchmark's naive baseline. */
   uiPushMode?: UiPushMode;
+  /** How long a request may take to arrive whole (ms); default REQUEST_TIMEOUT_MS. */
+  requestTimeoutMs?: number;
   /** Serve HTTPS and wss:// with this certificate and key (PEM files), reloadable with {@link Hub.reloadTls}. */
   tls?: TlsFiles;
   /**
@@ -192,8 +195,27 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     onAgentTokenRevoked: (director) => agents.disconnect(director as DirectorId, "agent token revoked"),
   });
 
-  const tls = options.tls ? createTlsServer(app, options.tls, log) : null;
-  const server = tls?.server ?? createServer(app);
+  const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  // Node checks these timeouts every connectionsCheckingInterval (30 s by default): check every second.
+  const limits = { requestTimeout, headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeout), connectionsCheckingInterval: 1_000 };
+  const tls = options.tls ? createTlsServer(app, options.tls, log, limits) : null;
+  const server = tls?.server ?? createServer(limits, app);
+  /** Open /ws/ui sockets per credential and per address, so one login or one host cannot open thousands. */
+  const uiSockets = new Map<string, number>();
+  const holdUiSocket = (keys: string[], limits: number[]): (() => void) | null => {
+    if (keys.some((key, i) => (uiSockets.get(key) ?? 0) >= limits[i]!)) return null;
+    for (const key of keys) uiSockets.set(key, (uiSockets.get(key) ?? 0) + 1);
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      for (const key of keys) {
+        const left = (uiSockets.get(key) ?? 1) - 1;
+        if (left <= 0) uiSockets.delete(key);
+        else uiSockets.set(key, left);
+      }
+    };
+  };
   const agentWss = new WebSocketServer({ noServer: true, maxPayload: MAX_AGENT_FRAME_BYTES });
   const uiWss = new WebSocketServer({ noServer: true, maxPayload: MAX_UI_FRAME_BYTES });
   const stopAgentHeartbeat = startHeartbeat(agentWss, HEARTBEAT_MS);
@@ -228,7 +250,17 @@ export async function createHub(options: HubOptions): Promise<Hub> {
         const current = principalOf(who.credential, authStore);
         return current === null ? ("revoked" as const) : vipScope(current);
       };
-      uiWss.handleUpgrade(req, socket, head, (ws) => (trackAlive(ws), ui.handle(ws, vipScope(who.principal), access)));
+      const release = holdUiSocket(
+        [`credential:${who.credential.kind}:${who.credential.secret}`, `address:${req.socket.remoteAddress ?? "?"}`],
+        [MAX_UI_SOCKETS_PER_CREDENTIAL, MAX_UI_SOCKETS_PER_ADDRESS],
+      );
+      if (!release) return refuseUpgrade(socket, 429, "Too Many Live Connections");
+      // Released when the TCP connection ends, whether or not the handshake completed.
+      socket.once("close", release);
+      uiWss.handleUpgrade(req, socket, head, (ws) => {
+        trackAlive(ws);
+        ui.handle(ws, vipScope(who.principal), access);
+      });
     } else {
       refuseUpgrade(socket, 404, "Not Found");
     }

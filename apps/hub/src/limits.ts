@@ -24,3 +24,11 @@ export const ALERT_EVALUATION_MS = 1_000;
 export const STATE_EVALUATION_GAP_MS = 100;
 /** Frames per second one agent may send before it is disconnected (a tick, events and results fit easily). */
 export const MAX_AGENT_FRAMES_PER_SECOND = 500;
+/** Live sockets one credential (a session or a wall token) may hold open at once: a few tabs, not a flood. */
+export const MAX_UI_SOCKETS_PER_CREDENTIAL = 16;
+/** Live sockets one client address may hold open at once (a NOC with many walls behind one NAT fits). */
+export const MAX_UI_SOCKETS_PER_ADDRESS = 64;
+/** A request must arrive whole within this long (ms); a slow-body client cannot hold a connection for minutes. */
+export const REQUEST_TIMEOUT_MS = 15_000;
+/** Request headers must arrive within this long (ms). */
+export const HEADERS_TIMEOUT_MS = 10_000;

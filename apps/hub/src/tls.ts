@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { createServer, type Server } from "node:https";
+import { createServer, type Server, type ServerOptions } from "node:https";
 import type { RequestListener } from "node:http";
 import type { Logger } from "@lvsdeck/log";
 
@@ -18,8 +18,8 @@ function readPair(files: TlsFiles): { cert: Buffer; key: Buffer } {
  * renewed certificates take effect for new connections; a pair that cannot be read or does not match
  * leaves the current one in place and says why.
  */
-export function createTlsServer(app: RequestListener, files: TlsFiles, log: Logger): { server: Server; reload(): boolean } {
-  const server = createServer({ ...readPair(files), minVersion: "TLSv1.2" }, app);
+export function createTlsServer(app: RequestListener, files: TlsFiles, log: Logger, serverOptions: ServerOptions = {}): { server: Server; reload(): boolean } {
+  const server = createServer({ ...serverOptions, ...readPair(files), minVersion: "TLSv1.2" }, app);
   return {
     server,
     reload() {

@@ -3,7 +3,7 @@
 import { execFile } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { join, resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import WebSocket from "ws";
 import { PROTOCOL_VERSION, createdTokenSchema } from "@lvsdeck/protocol";
 import { api, director, login, startHub, startSeedPair, stopAll, vrrpState, waitFor } from "./harness";
@@ -151,5 +151,25 @@ describe("a live socket ends when its access does", () => {
     // Terminated, not asked: the peer sees an abnormal close (1006), not a close frame it could ignore.
     expect(await gone).toBe(1006);
     await waitFor(async () => (await director(hub.url, "lvs-dir-07"))?.connected === false, 3_000, "lvs-dir-07 disconnected");
+  });
+});
+
+describe("live sockets per credential", () => {
+  it("refuses the 17th socket of one session with 429 and accepts it again once one closes", async () => {
+    const hub = await startHub();
+    try {
+      const cookie = await login(hub.url, "ada", "admin-password-123");
+      const open = [];
+      for (let i = 0; i < 16; i++) open.push(await watch(hub.url, { cookie }));
+      await expect(watch(hub.url, { cookie })).rejects.toThrow("429");
+      open[0]!.ws.close();
+      await open[0]!.closed;
+      // The hub counts the socket as gone when its end of the TCP connection closes.
+      const again = await vi.waitFor(() => watch(hub.url, { cookie }), { timeout: 5_000, interval: 50 });
+      again.ws.close();
+      for (const w of open) w.ws.close();
+    } finally {
+      await hub.close();
+    }
   });
 });

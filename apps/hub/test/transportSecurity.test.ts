@@ -32,7 +32,7 @@ function httpsCall(url: string, ca: string, method = "GET", path = "/api/health"
   const text = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request({ host: "127.0.0.1", port, path, method, ca, agent: false, headers: text ? { "content-type": "application/json", "content-length": Buffer.byteLength(text) } : {} }, (res) => {
-      const issuer = (res.socket as TLSSocket).getPeerCertificate().subject.CN ?? "";
+      const issuer = String((res.socket as TLSSocket).getPeerCertificate().subject.CN);
       res.resume();
       res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, issuer }));
     });
@@ -96,5 +96,27 @@ describe("hub behind a TLS proxy", () => {
     expect(faked.headers.get("set-cookie")).not.toMatch(/Secure/);
     expect(faked.headers.get("strict-transport-security")).toBeNull();
     expect(faked.headers.get("cache-control")).toBe("no-store");
+  });
+});
+
+describe("limits on what one client may hold open", () => {
+  it("drops a request whose body trickles in slower than the request timeout", async () => {
+    const hub = await createHub({ port: 0, host: "127.0.0.1", dataDir: ":memory:", agentTokens: [], quiet: true, requestTimeoutMs: 1_000 });
+    try {
+      const { Socket } = await import("node:net");
+      const socket = new Socket();
+      const ended = new Promise<string>((resolve) => {
+        let text = "";
+        socket.on("data", (d: Buffer) => (text += d.toString()));
+        socket.on("close", () => resolve(text));
+      });
+      socket.connect(hub.port, "127.0.0.1", () => {
+        socket.write("POST /api/session HTTP/1.1\r\nHost: hub\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"name\":");
+      });
+      // The body never completes: the hub answers 408 and closes instead of waiting for minutes.
+      expect(await ended).toMatch(/^HTTP\/1.1 408/);
+    } finally {
+      await hub.close();
+    }
   });
 });
