@@ -1,5 +1,4 @@
-import type { AgentDelta, AgentHello, DirectorId, DirectorSnapshot, DirectorView } from "@lvsdeck/protocol";
-import { applyDelta } from "@lvsdeck/protocol";
+import type { AgentHello, DirectorId, DirectorSnapshot, DirectorView } from "@lvsdeck/protocol";
 import { isStaleAt } from "@lvsdeck/cluster";
 
 interface DirectorEntry {
@@ -14,8 +13,8 @@ export interface Fleet {
   connect(hello: AgentHello, now: number): void;
   disconnect(director: DirectorId, now: number): void;
   applySnapshot(snapshot: DirectorSnapshot, now: number): void;
-  /** Applies a delta; returns false when there is no snapshot to apply it to. */
-  applyDelta(director: DirectorId, delta: AgentDelta, now: number): boolean;
+  /** Marks a director as sending bad data: a frame was refused or corrected, and why. */
+  noteBadData(director: DirectorId, reason: string, now: number): void;
   /** Re-evaluates staleness; returns directors whose stale flag flipped. */
   sweep(now: number): DirectorId[];
   get(director: DirectorId): DirectorView | undefined;
@@ -52,7 +51,8 @@ export function createFleet(): Fleet {
           view: { id: hello.director, connected: true, receivedAt: null, stale: true, agent, snapshot: null },
         });
       }
-      update(hello.director, { connected: true, agent }, now, "presence");
+      // A new connection starts with a clean record: what the previous one sent was judged then.
+      update(hello.director, { connected: true, agent, badData: null }, now, "presence");
     },
     disconnect(director, now) {
       update(director, { connected: false }, now, "presence");
@@ -60,11 +60,9 @@ export function createFleet(): Fleet {
     applySnapshot(snapshot, now) {
       update(snapshot.director, { snapshot, receivedAt: now }, now, "data");
     },
-    applyDelta(director, delta, now) {
-      const current = entries.get(director)?.view.snapshot;
-      if (!current) return false;
-      update(director, { snapshot: applyDelta(current, delta), receivedAt: now }, now, "data");
-      return true;
+    noteBadData(director, reason, now) {
+      const previous = entries.get(director)?.view.badData;
+      update(director, { badData: { count: (previous?.count ?? 0) + 1, lastReason: reason.slice(0, 500), lastAt: now } }, now, "presence");
     },
     sweep(now) {
       const flipped: DirectorId[] = [];

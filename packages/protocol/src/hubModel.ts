@@ -25,6 +25,8 @@ export const directorViewSchema = z.object({
   stale: z.boolean(),
   agent: agentInfoSchema.nullable(),
   snapshot: directorSnapshotSchema.nullable(),
+  /** Frames the hub refused or corrected from this director since it connected: it is sending bad data. */
+  badData: z.object({ count: z.number().int().nonnegative(), lastReason: z.string().max(500), lastAt: z.number() }).nullable().optional(),
 });
 export type DirectorView = z.infer<typeof directorViewSchema>;
 

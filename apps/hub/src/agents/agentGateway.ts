@@ -7,6 +7,8 @@ import type { Logger } from "@lvsdeck/log";
 import type { CommandRouter } from "./commandRouter";
 import type { HubEvent } from "@lvsdeck/protocol";
 import { HELLO_TIMEOUT_MS, MAX_AGENT_FRAMES_PER_SECOND } from "../limits";
+import { applyDelta } from "@lvsdeck/protocol";
+import { boundEvent, helloProblem, snapshotProblem } from "./agentBounds";
 
 /** Counters the gateway exposes for /api/health and /metrics. */
 export interface AgentGatewayStats {
@@ -68,16 +70,24 @@ export function createAgentGateway(deps: Deps): AgentGateway {
   let droppedObjects = 0;
   let shuttingDown = false;
 
-  const protocolError = (socket: WebSocket, director: string | null, message: string) => {
+  const protocolError = (socket: WebSocket, director: DirectorId | null, message: string) => {
     protocolErrors++;
     log.warn("protocol error from agent", { director, error: message });
     sendFrame(socket, { type: "error", message });
+    // Only a director this socket has said hello for is marked: a stranger's frames mark nobody.
+    if (director !== null && sockets.get(director) === socket) fleet.noteBadData(director, message, now());
   };
 
   const onHello = (socket: WebSocket, hello: AgentHello, boundDirector: DirectorId | null): boolean => {
     if (boundDirector !== null && hello.director !== boundDirector) {
       protocolError(socket, hello.director, `this token is for director ${boundDirector}, not ${hello.director}`);
       socket.close(4403, "token is for another director");
+      return false;
+    }
+    const problem = helloProblem(hello);
+    if (problem !== null) {
+      protocolError(socket, null, `hello refused: ${problem}`);
+      socket.close(4400, problem.slice(0, 120));
       return false;
     }
     if (hello.protocolVersion !== PROTOCOL_VERSION) {
@@ -113,18 +123,32 @@ export function createAgentGateway(deps: Deps): AgentGateway {
           protocolError(socket, director, `snapshot.director: ${frame.snapshot.director} is not this connection's director ${director}`);
           return;
         }
+        {
+          const problem = snapshotProblem(frame.snapshot, now());
+          if (problem !== null) return protocolError(socket, director, `snapshot refused: ${problem}`);
+        }
         fleet.applySnapshot(frame.snapshot, now());
         return;
-      case "delta":
-        if (!fleet.applyDelta(director, frame, now())) protocolError(socket, director, "delta before any snapshot");
+      case "delta": {
+        const current = fleet.get(director)?.snapshot;
+        if (!current) return protocolError(socket, director, "delta before any snapshot");
+        // Judged on the table it would leave, so deltas cannot add services past the bound one by one.
+        const next = applyDelta(current, frame);
+        const problem = snapshotProblem(next, now());
+        if (problem !== null) return protocolError(socket, director, `delta refused: ${problem}`);
+        fleet.applySnapshot(next, now());
         return;
+      }
       case "event": {
+        const receivedAt = now();
+        const { event, problems } = boundEvent(frame.event, receivedAt);
+        for (const problem of problems) protocolError(socket, director, `event ${frame.seq}: ${problem}`);
         const stored = events.appendAgentEvent({
           director,
           seq: frame.seq,
           observedAt: frame.observedAt,
-          receivedAt: now(),
-          event: frame.event,
+          receivedAt,
+          event,
         });
         if (stored) deps.onEvent(stored);
         sendFrame(socket, { type: "ack", seq: frame.seq });

@@ -103,6 +103,11 @@ export function DirectorCard({ member }: { member: GroupMember }) {
           </div>
         )}
       </dl>
+      {view.badData != null && (
+        <p className="director-bad-data warn" data-testid="director-bad-data" title={`last at ${formatClock(view.badData.lastAt)}`}>
+          sending bad data: {view.badData.count} frame{view.badData.count === 1 ? "" : "s"} refused or corrected since it connected; last: {view.badData.lastReason}
+        </p>
+      )}
       {unreadable.length > 0 && (
         <details className="director-unreadable warn" data-testid="director-unreadable">
           <summary>
