@@ -136,15 +136,46 @@ describe("who may do what", () => {
     expect(await response.json()).toMatchObject({ code: "weight-changed", currentWeight: 2 });
   });
 
-  it("applies a replayed request id once", async () => {
+  it("applies a replayed request id once, for its own caller and body only", async () => {
     const body = { service: WEB, realServer: "10.50.0.22:8080", weight: 4, requestId: "replay-test-0001" };
-    const first = weightChangeSchema.parse(await (await as("operator", "POST", "/api/weights", body)).json());
-    const second = weightChangeSchema.parse(await (await as("operator", "POST", "/api/weights", { ...body, weight: 9 })).json());
-    expect(second.id).toBe(first.id);
+    // Two parallel sends of one request (a double click, a retry racing the first) apply once.
+    const [first, parallel] = await Promise.all([as("operator", "POST", "/api/weights", body), as("operator", "POST", "/api/weights", body)]);
+    const change = weightChangeSchema.parse(await first.json());
+    expect(weightChangeSchema.parse(await parallel.json()).id).toBe(change.id);
+    const replay = weightChangeSchema.parse(await (await as("operator", "POST", "/api/weights", body)).json());
+    expect(replay.id).toBe(change.id);
+    // The same id with another body, or from another user, is refused rather than answered with the first change.
+    const otherBody = await as("operator", "POST", "/api/weights", { ...body, weight: 9 });
+    expect(otherBody.status).toBe(409);
+    expect(await otherBody.json()).toMatchObject({ code: "request-id-reused" });
+    const otherUser = await as("admin", "POST", "/api/weights", body);
+    expect(otherUser.status).toBe(409);
     const view = await director(hub.url, "lvs-dir-01");
     expect(view?.snapshot?.services.find((s) => s.key === WEB)?.realServers.find((r) => r.key === "10.50.0.22:8080")?.weight).toBe(4);
     const audit = auditResponseSchema.parse(await (await as("admin", "GET", "/api/audit")).json());
     expect(audit.records.filter((r) => r.action === "weight" && r.realServer === "10.50.0.22:8080")).toHaveLength(1);
+  });
+
+  it("refuses a replayed request id out of the caller's scope before answering anything", async () => {
+    const body = { service: SEED, realServer: "192.168.50.12:443", weight: 3, requestId: "scope-replay-0001" };
+    expect((await as("admin", "POST", "/api/weights", body)).status).toBe(200);
+    // sam is scoped to .101: the id of a .100 change tells him nothing.
+    const replay = await as("scoped", "POST", "/api/weights", body);
+    expect(replay.status).toBe(403);
+    expect(await replay.json()).toEqual({ error: `your VIP scope does not include ${SEED}`, code: "out-of-scope" });
+  });
+
+  it("makes expectedWeight a real compare-and-set: of two parallel changes from the same weight, one applies", async () => {
+    const realServer = "10.50.0.21:8080";
+    const current = (await director(hub.url, "lvs-dir-01"))?.snapshot?.services.find((s) => s.key === WEB)?.realServers.find((r) => r.key === realServer)?.weight;
+    expect(current).toBeDefined();
+    const [a, b] = await Promise.all([
+      as("operator", "POST", "/api/weights", { service: WEB, realServer, weight: 6, expectedWeight: current }),
+      as("admin", "POST", "/api/weights", { service: WEB, realServer, weight: 8, expectedWeight: current }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const loser = a.status === 409 ? a : b;
+    expect(await loser.json()).toMatchObject({ code: "weight-changed", currentWeight: a.status === 409 ? 8 : 6 });
   });
 
   it("sets the session cookie httpOnly and SameSite=Strict, with a CSP on pages", async () => {

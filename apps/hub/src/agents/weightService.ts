@@ -32,43 +32,109 @@ const REQUEST_ID_TTL_MS = 24 * 3_600_000;
 /** Weight changes with guardrails, optimistic concurrency, idempotency, drains and an audit record each. */
 export function createWeightService(deps: { db: Database.Database; fleet: Fleet; delivery: WeightDelivery; audit: AuditLog; now: () => number }) {
   const { db, fleet, delivery, audit, now } = deps;
-  const findRequest = db.prepare("SELECT response FROM weight_requests WHERE request_id = ?");
-  const saveRequest = db.prepare("INSERT OR REPLACE INTO weight_requests (request_id, actor, at, response) VALUES (?, ?, ?, ?)");
+  const findRequest = db.prepare("SELECT actor, fingerprint, response FROM weight_requests WHERE request_id = ?");
+  const saveRequest = db.prepare("INSERT OR REPLACE INTO weight_requests (request_id, actor, at, response, fingerprint) VALUES (?, ?, ?, ?, ?)");
   const getDrain = db.prepare("SELECT previous_weight FROM drains WHERE service = ? AND real_server = ?");
 
-  const apply = async (request: WeightChangeRequest, caller: Caller, action: "weight" | "drain" | "restore"): Promise<WeightChange> => {
-    if (request.requestId) {
-      db.prepare("DELETE FROM weight_requests WHERE at < ?").run(now() - REQUEST_ID_TTL_MS);
-      const seen = findRequest.get(request.requestId) as { response: string } | undefined;
-      if (seen) return JSON.parse(seen.response) as WeightChange;
-    }
+  /** Idempotent requests still being applied: a parallel retry waits for the first instead of applying again. */
+  const inFlight = new Map<string, { actor: string; fingerprint: string; change: Promise<WeightChange> }>();
+  /** Changes of one real server run one at a time, so `expectedWeight` is a real compare-and-set. */
+  const queues = new Map<string, Promise<unknown>>();
+  /** The weight this hub last set per real server and when, until the directors' reports catch up. */
+  const written = new Map<string, { weight: number; at: number }>();
+  const serverKey = (service: ServiceKey, realServer: RealServerKey) => `${service}|${realServer}`;
+
+  /**
+   * Each director the change will go to (every carrier, or the one named) with the weight it has now:
+   * its last report, or what this hub set after that report.
+   */
+  const targetsOf = (request: Pick<WeightChangeRequest, "service" | "realServer" | "director">) =>
+    fleet.list().flatMap((view) => {
+      if (request.director !== undefined && view.id !== request.director) return [];
+      const service = view.snapshot?.services.find((s) => s.key === request.service);
+      const rs = service?.realServers.find((r) => r.key === request.realServer);
+      if (!service || !rs) return [];
+      const mine = written.get(serverKey(request.service, request.realServer));
+      const weight = mine !== undefined && view.receivedAt !== null && mine.at > view.receivedAt ? mine.weight : rs.weight;
+      return [{ view, service, weight }];
+    });
+
+  const serialised = <T>(key: string, work: () => Promise<T>): Promise<T> => {
+    const previous = queues.get(key) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const settled = run.catch(() => undefined);
+    queues.set(key, settled);
+    void settled.then(() => {
+      if (queues.get(key) === settled) queues.delete(key);
+    });
+    return run;
+  };
+
+  const applyNow = async (request: WeightChangeRequest, caller: Caller, action: "weight" | "drain" | "restore"): Promise<WeightChange> => {
+    const targets = targetsOf(request);
     const found = currentService(fleet.list(), request.service);
     const rs = found?.service.realServers.find((r) => r.key === request.realServer);
-    if (!found || !rs) throw new WeightRefused(404, `no director carries real server ${request.realServer} in service ${request.service}`, "not-found");
-    if (!caller.mayAct(found.service)) throw new WeightRefused(403, `your VIP scope does not include ${request.service}`, "out-of-scope");
-    if (request.expectedWeight !== undefined && request.expectedWeight !== rs.weight) {
-      throw new WeightRefused(409, `${request.realServer} has weight ${rs.weight} now, not ${request.expectedWeight}: someone changed it`, "weight-changed", rs.weight);
+    if (!found || !rs || targets.length === 0) throw new WeightRefused(404, `no director carries real server ${request.realServer} in service ${request.service}`, "not-found");
+    const from = targets.find((t) => t.view.id === found.director.id)?.weight ?? targets[0]!.weight;
+    // Guarded against every director that will apply it, not only the one whose table is shown.
+    if (request.expectedWeight !== undefined) {
+      const differs = targets.find((t) => t.weight !== request.expectedWeight);
+      if (differs) {
+        throw new WeightRefused(409, `${request.realServer} has weight ${differs.weight} on ${differs.view.id} now, not ${request.expectedWeight}: someone changed it`, "weight-changed", differs.weight);
+      }
     }
-    const unsafe = unsafeReason(found.service, request.realServer, request.weight);
-    if (unsafe && !request.force) throw new WeightRefused(409, `${unsafe}; send force with a reason to do it anyway`, "needs-force", rs.weight);
-    if (unsafe && !request.reason?.trim()) throw new WeightRefused(400, "a forced change needs a reason", "needs-reason", rs.weight);
+    const unsafe = targets.map((t) => unsafeReason(t.service, request.realServer, request.weight)).find((r) => r !== null) ?? null;
+    if (unsafe && !request.force) throw new WeightRefused(409, `${unsafe}; send force with a reason to do it anyway`, "needs-force", from);
+    if (unsafe && !request.reason?.trim()) throw new WeightRefused(400, "a forced change needs a reason", "needs-reason", from);
     let change: WeightChange;
     try {
       change = await delivery.setWeight(request);
     } catch (err) {
       audit.append({
         at: now(), actor: caller.actor, action, remote: caller.remote, directors: request.director ? [request.director] : [], service: request.service,
-        realServer: request.realServer, from: rs.weight, to: request.weight, reason: request.reason ?? null, result: "failed", detail: (err as Error).message,
+        realServer: request.realServer, from, to: request.weight, reason: request.reason ?? null, result: "failed", detail: (err as Error).message,
       });
       throw err;
     }
+    if (change.results.some((r) => r.state === "ok")) written.set(serverKey(request.service, request.realServer), { weight: request.weight, at: now() });
     audit.append({
       at: now(), actor: caller.actor, action, remote: caller.remote, directors: change.results.map((r) => r.director), service: request.service,
-      realServer: request.realServer, from: rs.weight, to: request.weight, reason: request.reason ?? null, result: change.state,
+      realServer: request.realServer, from, to: request.weight, reason: request.reason ?? null, result: change.state,
       detail: auditDetail(change),
     });
-    if (request.requestId) saveRequest.run(request.requestId, caller.actor, now(), JSON.stringify(change));
     return change;
+  };
+
+  const apply = async (request: WeightChangeRequest, caller: Caller, action: "weight" | "drain" | "restore"): Promise<WeightChange> => {
+    // Scope first, decided from the service key: a request id never answers for a service out of scope.
+    if (!caller.mayAct({ key: request.service })) throw new WeightRefused(403, `your VIP scope does not include ${request.service}`, "out-of-scope");
+    const run = () => serialised(serverKey(request.service, request.realServer), () => applyNow(request, caller, action));
+    if (!request.requestId) return run();
+    const requestId = request.requestId;
+    // A request id is bound to who sent it and to what they asked: a replay by anyone else, or with
+    // another body, is refused instead of answered with the first change.
+    const fingerprint = JSON.stringify({ ...request, requestId: undefined, action });
+    const reused = () => new WeightRefused(409, `request id ${requestId} was already used for another request`, "request-id-reused");
+    const pending = inFlight.get(requestId);
+    if (pending) {
+      if (pending.actor !== caller.actor || pending.fingerprint !== fingerprint) throw reused();
+      return pending.change;
+    }
+    db.prepare("DELETE FROM weight_requests WHERE at < ?").run(now() - REQUEST_ID_TTL_MS);
+    const seen = findRequest.get(requestId) as { actor: string; fingerprint: string | null; response: string } | undefined;
+    if (seen) {
+      if (seen.actor !== caller.actor || seen.fingerprint !== fingerprint) throw reused();
+      return JSON.parse(seen.response) as WeightChange;
+    }
+    const change = run();
+    inFlight.set(requestId, { actor: caller.actor, fingerprint, change });
+    try {
+      const done = await change;
+      saveRequest.run(requestId, caller.actor, now(), JSON.stringify(done), fingerprint);
+      return done;
+    } finally {
+      inFlight.delete(requestId);
+    }
   };
 
   return {
@@ -92,8 +158,7 @@ export function createWeightService(deps: { db: Database.Database; fleet: Fleet;
     /** A weight change the caller may see (VIP scope), or a 404. */
     change(id: string, caller: Caller): WeightChange {
       const change = delivery.get(id);
-      const found = change && currentService(fleet.list(), change.service);
-      if (!change || (found && !caller.mayAct(found.service))) throw new WeightRefused(404, `no weight change ${id} is known`, "not-found");
+      if (!change || !caller.mayAct({ key: change.service })) throw new WeightRefused(404, `no weight change ${id} is known`, "not-found");
       return change;
     },
     /** Sends a change again to one director that drifted, failed or timed out; audited like any change. */

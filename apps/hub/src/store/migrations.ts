@@ -104,6 +104,8 @@ const migrations: string[] = [
    );`,
   // Where each user has signed in from: a correct password from a known place is never throttled.
   `CREATE INDEX audit_login_place ON audit (actor, remote) WHERE action = 'login';`,
+  // A request id answers only the same caller with the same body (a JSON fingerprint of it).
+  `ALTER TABLE weight_requests ADD COLUMN fingerprint TEXT;`,
 ];
 
 /** Brings the database up to the newest schema, one transaction per migration. */
