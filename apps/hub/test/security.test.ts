@@ -114,6 +114,9 @@ describe("who may do what", () => {
     const drains = await drained();
     expect(drains.map((d) => d.realServer).sort()).toEqual(["192.168.50.11:443", "192.168.50.12:443"]);
     expect(drains.every((d) => d.previousWeight > 0 && d.directors.map((p) => p.director).sort().join() === "lvs-dir-01,lvs-dir-02")).toBe(true);
+    // ...within their VIP scope: sam (scoped to .101) sees none of these .100 drains.
+    const scopedView = drainsResponseSchema.parse(await (await as("scoped", "GET", "/api/drains")).json()).drains;
+    expect(scopedView.filter((d) => d.service === SEED)).toEqual([]);
     for (const rs of ["192.168.50.11:443", "192.168.50.12:443"]) expect((await as("operator", "POST", "/api/restore", { service: SEED, realServer: rs })).status).toBe(200);
     expect(await drained()).toEqual([]);
     const audit = auditResponseSchema.parse(await (await as("admin", "GET", "/api/audit")).json());

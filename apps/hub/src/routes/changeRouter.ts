@@ -83,11 +83,13 @@ export function createChangeRouter(deps: Deps): Router {
     }
   });
 
-  // Drains in progress, with what is left on each director; readable by every signed-in user.
-  router.get("/drains", (_req, res) => {
+  // Drains in progress, with what is left on each director; readable by every signed-in user, for their VIPs.
+  router.get("/drains", (req, res) => {
+    const caller = callerOf(req, res);
     const directors = deps.fleet.list();
     const drains = directors
       .flatMap((d) => d.snapshot?.services ?? [])
+      .filter((s) => caller.mayAct(s))
       .flatMap((s) => s.realServers.map((rs) => ({ service: s.key, realServer: rs.key })))
       .filter((k, i, all) => all.findIndex((o) => o.service === k.service && o.realServer === k.realServer) === i)
       .flatMap(({ service, realServer }) => {
