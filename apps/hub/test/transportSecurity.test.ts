@@ -1,12 +1,12 @@
 // The hub as it is deployed: HTTPS with a certificate it can reload, or behind a TLS proxy it trusts
 // explicitly; cookies, HSTS and caching follow from which one it is.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
 import type { TLSSocket } from "node:tls";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { createHub, type Hub } from "../src/createHub";
 import { USERS } from "./harness";
 
@@ -117,6 +117,50 @@ describe("limits on what one client may hold open", () => {
       expect(await ended).toMatch(/^HTTP\/1.1 408/);
     } finally {
       await hub.close();
+    }
+  });
+});
+
+describe("lvsdeck-hub with --tls-cert/--tls-key", () => {
+  const repoRoot = join(import.meta.dirname, "../../..");
+  const start = (args: string[]) => {
+    const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "apps/hub/src/main.ts"), "--port", "0", "--host", "127.0.0.1", "--data", join(folder, `proc-${args.length}-${Date.now()}`), ...args], { cwd: repoRoot });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number>((resolve) => child.once("exit", (code) => resolve(code ?? -1)));
+    return { child, exited, out: () => out, err: () => err };
+  };
+
+  it("refuses a lone --tls-cert and a missing certificate in one line, no stack trace", async () => {
+    const lone = start(["--tls-cert", join(folder, "nope.crt")]);
+    expect(await lone.exited).toBe(2);
+    expect(lone.err()).toBe("lvsdeck-hub: --tls-cert and --tls-key go together\n");
+    const missing = start(["--tls-cert", join(folder, "nope.crt"), "--tls-key", join(folder, "nope.key")]);
+    expect(await missing.exited).toBe(1);
+    expect(missing.err()).toMatch(/^lvsdeck-hub: ENOENT: no such file or directory, open '.*nope\.crt'\n$/);
+  });
+
+  it("serves HTTPS and takes a renewed certificate on SIGHUP", async () => {
+    const one = certificate("proc-one");
+    const hub = start(["--tls-cert", one.certFile, "--tls-key", one.keyFile]);
+    try {
+      const port = await vi.waitFor(() => {
+        const match = /listening on https:\/\/localhost:(\d+)/.exec(hub.out());
+        if (!match) throw new Error(`not listening yet: ${hub.err()}`);
+        return Number(match[1]);
+      }, { timeout: 20_000, interval: 100 });
+      const url = `https://127.0.0.1:${port}`;
+      expect((await httpsCall(url, one.pem)).issuer).toBe("proc-one");
+      const two = certificate("proc-two");
+      writeFileSync(one.certFile, two.pem);
+      writeFileSync(one.keyFile, execFileSync("cat", [two.keyFile]));
+      hub.child.kill("SIGHUP");
+      await vi.waitFor(async () => expect((await httpsCall(url, two.pem)).issuer).toBe("proc-two"), { timeout: 10_000, interval: 100 });
+    } finally {
+      hub.child.kill("SIGTERM");
+      await hub.exited;
     }
   });
 });
