@@ -19,6 +19,7 @@ const DEFAULT_KEEPALIVED_JSON = "/tmp/keepalived.json";
 export const cliOptions = {
   config: { type: "string" },
   hub: { type: "string" },
+  "hub-ca": { type: "string" },
   director: { type: "string" },
   token: { type: "string" },
   "token-file": { type: "string" },
@@ -81,6 +82,7 @@ export const usage = `usage: lvsdeck-agent [run] --hub URL --director NAME --tok
   --config PATH      options as \`name = value\` lines, one per line, named like the flags (# comments);
                      flags on the command line win over the file
   token:      --token-file PATH (the token alone, mode 600 or 640) | --token T | env LVSDECK_AGENT_TOKEN
+  --hub-ca PATH      PEM certificate(s) to trust for an https:// hub (an internal CA); default: the system's
   --source sim | any of ipvsadm,procfs,keepalived (comma-separated)      default sim
   sim:        [--seed N] [--vrrp-listen HOST:PORT] [--vrrp-peer HOST:PORT ...] [--sim-flap-ms N (stop/start keepalived every N ms)]
   ipvsadm:    [--ipvsadm /sbin/ipvsadm]

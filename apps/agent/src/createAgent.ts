@@ -12,6 +12,8 @@ import { EVENT_BUFFER_CAPACITY, FULL_SNAPSHOT_EVERY } from "./limits";
 /** Options for {@link createAgent}. */
 export interface AgentOptions {
   hubUrl: string;
+  /** Certificates to trust for an https:// hub, instead of the system's. */
+  hubCa?: Buffer;
   token: string;
   director: DirectorId;
   source: DirectorSource;
@@ -120,6 +122,7 @@ export function createAgent(options: AgentOptions): Agent {
   const link = createHubLink({
     hubUrl: options.hubUrl,
     token: options.token,
+    ...(options.hubCa !== undefined && { ca: options.hubCa }),
     hello,
     onFrame,
     onIncompatible: (reason) => {

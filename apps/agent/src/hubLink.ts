@@ -8,6 +8,8 @@ import { HUB_SILENCE_MS, RECONNECT_BASE_MS, RECONNECT_MAX_MS } from "./limits";
 export interface HubLinkOptions {
   /** Hub base URL, e.g. http://127.0.0.1:8080 (the /ws/agent path is added). */
   hubUrl: string;
+  /** Certificates to trust for wss:// (an internal CA); the system's when absent. */
+  ca?: Buffer;
   token: string;
   hello: () => AgentHello;
   /** Called for every frame from the hub after it was validated. */
@@ -67,6 +69,7 @@ export function createHubLink(options: HubLinkOptions): HubLink {
     const ws = new WebSocket(wsUrl(options.hubUrl), {
       headers: { authorization: `Bearer ${options.token}` },
       maxPayload: MAX_AGENT_FRAME_BYTES,
+      ...(options.ca !== undefined && { ca: options.ca }),
       handshakeTimeout: 5_000,
     });
     socket = ws;

@@ -119,9 +119,18 @@ try {
 } catch (err) {
   dieConfig((err as Error).message);
 }
+let hubCa: Buffer | undefined;
+if (values["hub-ca"] !== undefined) {
+  try {
+    hubCa = await readFile(values["hub-ca"]);
+  } catch (err) {
+    dieConfig(`--hub-ca: ${(err as Error).message}`);
+  }
+}
 const agent = createAgent({
   hubUrl: values.hub,
   token,
+  ...(hubCa !== undefined && { hubCa }),
   director,
   source,
   tickMs,

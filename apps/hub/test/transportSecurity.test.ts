@@ -8,7 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { createHub, type Hub } from "../src/createHub";
-import { USERS } from "./harness";
+import type { ChildProcess } from "node:child_process";
+import { healthResponseSchema } from "@lvsdeck/protocol";
+import { TOKEN, USERS, agentBin } from "./harness";
 
 const folder = mkdtempSync(join(tmpdir(), "lvsdeck-tls-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -25,6 +27,7 @@ interface Answer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   issuer: string;
+  body: string;
 }
 
 function httpsCall(url: string, ca: string, method = "GET", path = "/api/health", body?: unknown): Promise<Answer> {
@@ -33,8 +36,9 @@ function httpsCall(url: string, ca: string, method = "GET", path = "/api/health"
   return new Promise((resolve, reject) => {
     const req = request({ host: "127.0.0.1", port, path, method, ca, agent: false, headers: text ? { "content-type": "application/json", "content-length": Buffer.byteLength(text) } : {} }, (res) => {
       const issuer = String((res.socket as TLSSocket).getPeerCertificate().subject.CN);
-      res.resume();
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, issuer }));
+      let body = "";
+      res.on("data", (d: Buffer) => (body += d.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, issuer, body }));
     });
     req.on("error", reject);
     req.end(text);
@@ -161,6 +165,32 @@ describe("lvsdeck-hub with --tls-cert/--tls-key", () => {
     } finally {
       hub.child.kill("SIGTERM");
       await hub.exited;
+    }
+  });
+});
+
+describe("agents over wss://", () => {
+  it("connects with --hub-ca naming the hub's CA, and refuses an untrusted certificate", async () => {
+    const cert = certificate("agent-ca");
+    const hub = await createHub({ port: 0, host: "127.0.0.1", dataDir: ":memory:", agentTokens: [TOKEN], quiet: true, users: [USERS.admin], tls: cert });
+    const agents: ChildProcess[] = [];
+    const run = (director: string, extra: string[]) => {
+      const child = spawn(process.execPath, [agentBin, "--hub", hub.url, "--director", director, "--token", TOKEN, "--source", "sim", "--tick-ms", "250", ...extra], { stdio: ["ignore", "ignore", "pipe"] });
+      agents.push(child);
+      let log = "";
+      child.stderr.on("data", (d: Buffer) => (log += d.toString()));
+      return () => log;
+    };
+    try {
+      const connectedAgents = async () => healthResponseSchema.parse(JSON.parse((await httpsCall(hub.url, cert.pem)).body)).connectedAgents;
+      run("trusting", ["--hub-ca", cert.certFile]);
+      await vi.waitFor(async () => expect(await connectedAgents()).toBe(1), { timeout: 15_000, interval: 100 });
+      const untrusting = run("untrusting", []);
+      await vi.waitFor(() => expect(untrusting()).toMatch(/self-signed certificate/), { timeout: 15_000, interval: 100 });
+      expect(await connectedAgents()).toBe(1);
+    } finally {
+      for (const a of agents) a.kill("SIGKILL");
+      await hub.close();
     }
   });
 });
