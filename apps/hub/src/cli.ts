@@ -76,7 +76,7 @@ export async function runCli(argv: string[]): Promise<number> {
     } else if (group === "token" && action === "revoke" && name) {
       if (!store.revokeToken(name)) throw new Error(`no token ${name}`);
       note(`revoked token ${name}`, "token");
-      process.stderr.write(`revoked ${name} (a running hub disconnects its agent within a minute, or at once through the API)\n`);
+      process.stderr.write(`revoked ${name} (a running hub cuts off its agent or wall within a second)\n`);
     } else {
       process.stderr.write(`${cliUsage}\n`);
       return 2;
