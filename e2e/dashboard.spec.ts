@@ -34,6 +34,9 @@ test("dragging a weight slider changes the weight on both directors and the traf
   await expect.poll(cpsShare, { timeout: 20_000 }).toBeLessThan(0.4);
 
   await dashboard.dragWeight(WEB, rs, 8);
+  // Exactly 8, whatever pixel the pointer landed on: typed into the draft before applying.
+  await row.getByRole("spinbutton").fill("8");
+  await dashboard.applyButton(WEB, rs).click();
   await expect(row.getByTestId("expected-share").or(row.getByTestId("weight-pending")).or(row.getByTestId("weight-result")).first()).toBeVisible();
   await expect(row.getByTestId("weight-result")).toHaveAttribute("data-state", "applied", { timeout: 10_000 });
   await expect(row.getByTestId("weight-result")).toContainText("lvs-dir-02");

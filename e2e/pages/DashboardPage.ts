@@ -26,15 +26,22 @@ export class DashboardPage {
     return this.page.getByRole("slider", { name: `Weight of ${realServer} in ${service}` }).first();
   }
 
-  /** Moves a weight slider with the keyboard, as an operator without a mouse would, and releases it. */
-  async setWeightWithKeyboard(service: string, realServer: string, from: number, to: number): Promise<void> {
-    const slider = this.weightSlider(service, realServer);
-    await slider.focus();
-    const key = to > from ? "ArrowRight" : "ArrowLeft";
-    for (let i = 0; i < Math.abs(to - from); i++) await slider.press(key);
+  /** The draft a weight control shows before anything is sent: "2 → 5 on lvs-dir-01, lvs-dir-02". */
+  weightDraft(service: string, realServer: string): Locator {
+    return this.realServer(service, realServer).getByTestId("weight-draft-text");
   }
 
-  /** Drags a weight slider with the mouse to the position of `weight` and releases it. */
+  /** The Apply button of a real server's weight draft. */
+  applyButton(service: string, realServer: string): Locator {
+    return this.realServer(service, realServer).getByRole("button", { name: /^Apply weight / });
+  }
+
+  /** The Undo button offered for 30 s after a change. */
+  undoButton(service: string, realServer: string): Locator {
+    return this.realServer(service, realServer).getByTestId("weight-undo");
+  }
+
+  /** Drags a weight slider with the mouse to the position of `weight` and releases it: a draft, not yet applied. */
   async dragWeight(service: string, realServer: string, weight: number): Promise<void> {
     const slider = this.weightSlider(service, realServer);
     // The graph sits above the cards: bring the row on screen before pointing at it.

@@ -78,7 +78,9 @@ export function createWeightService(deps: { db: Database.Database; fleet: Fleet;
     const from = targets.find((t) => t.view.id === found.director.id)?.weight ?? targets[0]!.weight;
     // Guarded against every director that will apply it, not only the one whose table is shown.
     if (request.expectedWeight !== undefined) {
-      const differs = targets.find((t) => t.weight !== request.expectedWeight);
+      // Against every connected director: one that is away gets the change held, and is checked
+      // against the weight from before when it is back (weightDelivery).
+      const differs = targets.find((t) => t.view.connected && t.weight !== request.expectedWeight);
       if (differs) {
         throw new WeightRefused(409, `${request.realServer} has weight ${differs.weight} on ${differs.view.id} now, not ${request.expectedWeight}: someone changed it`, "weight-changed", differs.weight);
       }

@@ -25,6 +25,8 @@ interface Props {
   director: string;
   /** This row is the service's sorry server (keepalived's `sorry_server`). */
   sorryServer?: boolean;
+  /** Directors a weight change goes to. */
+  targets: readonly string[];
 }
 
 const sourceText: Record<RealServer["weightSource"], string> = {
@@ -34,7 +36,7 @@ const sourceText: Record<RealServer["weightSource"], string> = {
 };
 
 /** One real server: weight (editable), health, connections and its share of the traffic. */
-export function RealServerRow({ service, rs, share, expected, weightDisabledReason, mayChange, onDraft, director, sorryServer = false }: Props) {
+export function RealServerRow({ service, rs, share, expected, weightDisabledReason, mayChange, onDraft, director, sorryServer = false, targets }: Props) {
   const conns = rs.activeConns + rs.inactiveConns;
   const events = useQuery(eventsQuery()).data?.events;
   const drain = findDrain(useQuery(drainsQuery()).data, service, rs.key);
@@ -83,6 +85,7 @@ export function RealServerRow({ service, rs, share, expected, weightDisabledReas
             }
             onDraft={onDraft}
             restoreTo={restoreTarget(drain, service, rs.key, events ?? [])}
+            targets={targets.length === 0 ? [director] : targets}
           />
         ) : (
           <span className="weight-plain" data-testid="weight-value">

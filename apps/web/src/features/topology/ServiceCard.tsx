@@ -127,6 +127,7 @@ export function ServiceCard({ service, director, agent, targets, folded, onToggl
                     onDraft={onDraft(rs.key)}
                     director={director}
                     sorryServer={service.checker?.sorryServer === rs.key}
+                    targets={targets}
                   />
                 ))}
               </tbody>

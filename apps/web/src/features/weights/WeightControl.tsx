@@ -1,9 +1,10 @@
-import { useEffect, useEffectEvent, useRef, useState } from "react";
+import { useId, useState, type KeyboardEvent } from "react";
 import { MAX_WEIGHT, type RealServerKey, type ServiceKey, type WeightMode } from "@lvsdeck/protocol";
 import { useWeightChange } from "./useWeightChange";
 import type { WeightRequestState } from "./weightRequest";
 import { ChangeOutcome } from "./ChangeOutcome";
 import { ForceDialog } from "./ForceDialog";
+import { draftText, keyIntent } from "./weightDraft";
 
 /** The slider reaches at least this far, so small weights can still be raised. */
 export const MIN_SLIDER_MAX = 10;
@@ -41,6 +42,8 @@ interface Props {
   onDraft: (weight: number | null) => void;
   /** What Restore puts back, and whether the hub remembers it from its own drain. */
   restoreTo: { weight: number; hubDrain: boolean };
+  /** Directors a change goes to, named in the draft. */
+  targets: readonly string[];
 }
 
 const verb = { set: "weight", drain: "drain", restore: "restore" } as const;
@@ -82,39 +85,32 @@ function RequestStatus({ state, label }: { state: WeightRequestState; label: str
   }
 }
 
-/** A real server's weight: a slider and a number field, sent to the hub on release; Drain and Restore. */
-export function WeightControl({ service, realServer, confirmed, weightMode, disabledReason, onDraft, restoreTo }: Props) {
+/**
+ * A real server's weight: a slider and a number field that make a draft ("2 → 5 on lvs-dir-01,
+ * lvs-dir-02"), applied with Apply or Enter and dropped with Escape; keys never send on their own.
+ * Drain and Restore; Undo for 30 s after a change.
+ */
+export function WeightControl({ service, realServer, confirmed, weightMode, disabledReason, onDraft, restoreTo, targets }: Props) {
   const edit = useWeightChange(service, realServer, confirmed, onDraft);
   const [typed, setTyped] = useState<string | null>(null);
-  const rangeRef = useRef<HTMLInputElement>(null);
   const label = `${realServer} in ${service}`;
+  const draftId = useId();
 
-  // The native `change` event fires on release (pointer up, key step, or a programmatic fill);
-  // React's onChange fires on every movement instead.
-  const onRelease = useEffectEvent((value: number) => edit.commit(value));
-  useEffect(() => {
-    const range = rangeRef.current;
-    if (range === null) return;
-    const listener = () => onRelease(Number(range.value));
-    range.addEventListener("change", listener);
-    return () => range.removeEventListener("change", listener);
-  }, []);
-
-  const submitTyped = () => {
-    if (typed === null) return;
-    const weight = parseWeight(typed);
+  const onKey = (e: KeyboardEvent<HTMLInputElement>) => {
+    const intent = keyIntent(e.key);
+    if (intent === null) return;
+    e.preventDefault();
     setTyped(null);
-    if (weight === null || weight === confirmed) edit.cancel();
-    else edit.commit(weight);
+    if (intent === "apply") edit.apply();
+    else edit.discard();
   };
 
   const disabled = disabledReason !== null;
-  const { state } = edit;
+  const { state, draft } = edit;
   return (
     <div className="weight-control" title={disabledReason ?? undefined}>
       <div className="weight-inputs">
         <input
-          ref={rangeRef}
           type="range"
           min={0}
           max={sliderMax(confirmed, edit.weight)}
@@ -123,7 +119,9 @@ export function WeightControl({ service, realServer, confirmed, weightMode, disa
           disabled={disabled}
           aria-label={`Weight of ${label}`}
           aria-valuetext={`weight ${edit.weight}`}
-          onChange={(e) => edit.drag(Number(e.currentTarget.value))}
+          {...(draft !== null && { "aria-describedby": draftId })}
+          onChange={(e) => edit.move(Number(e.currentTarget.value))}
+          onKeyDown={onKey}
         />
         <input
           type="number"
@@ -137,21 +135,43 @@ export function WeightControl({ service, realServer, confirmed, weightMode, disa
           value={typed ?? String(edit.weight)}
           disabled={disabled}
           aria-label={`Set weight for ${label}`}
+          {...(draft !== null && { "aria-describedby": draftId })}
           onChange={(e) => {
             setTyped(e.currentTarget.value);
             const weight = parseWeight(e.currentTarget.value);
-            if (weight !== null) edit.drag(weight);
+            if (weight !== null) edit.move(weight);
           }}
-          onKeyDown={(e) => {
-            if (e.key === "Enter") submitTyped();
-            if (e.key === "Escape") {
-              setTyped(null);
-              edit.cancel();
-            }
-          }}
-          onBlur={submitTyped}
+          onKeyDown={onKey}
+          onBlur={() => setTyped(null)}
         />
       </div>
+      {draft !== null && !edit.pending && (
+        <div className="weight-draft" data-testid="weight-draft">
+          <span id={draftId} role="status" data-testid="weight-draft-text">
+            {draftText(draft.from, draft.to, targets)}
+          </span>
+          {edit.confirmingDrain ? (
+            <span className="weight-draft-confirm" role="alert">
+              Weight 0 drains {realServer}: no new connections; existing ones finish.{" "}
+              <button type="button" className="danger" aria-label={`Confirm drain of ${label}`} onClick={() => edit.confirmDrain()}>
+                Drain
+              </button>{" "}
+              <button type="button" onClick={() => edit.discard()}>
+                Keep {draft.from}
+              </button>
+            </span>
+          ) : (
+            <span className="weight-draft-buttons">
+              <button type="button" className="primary" disabled={disabled} aria-label={`Apply weight ${draft.to} to ${label}`} onClick={() => edit.apply()}>
+                Apply
+              </button>{" "}
+              <button type="button" aria-label={`Discard weight ${draft.to} for ${label}`} onClick={() => edit.discard()}>
+                Discard
+              </button>
+            </span>
+          )}
+        </div>
+      )}
       <div className="drain-buttons">
         {confirmed > 0 ? (
           <button type="button" disabled={disabled || edit.pending} aria-label={`Drain ${label}`} onClick={() => edit.drain()}>
@@ -160,6 +180,11 @@ export function WeightControl({ service, realServer, confirmed, weightMode, disa
         ) : (
           <button type="button" disabled={disabled || edit.pending} aria-label={`Restore ${label} to weight ${restoreTo.weight}`} onClick={() => edit.restore(restoreTo)}>
             Restore to {restoreTo.weight}
+          </button>
+        )}
+        {edit.undoSecondsLeft !== null && (
+          <button type="button" data-testid="weight-undo" disabled={disabled || edit.pending} aria-label={`Undo the last weight change of ${label}`} onClick={() => edit.undo()}>
+            Undo ({edit.undoSecondsLeft} s)
           </button>
         )}
       </div>
