@@ -63,10 +63,14 @@ test("a dragged node keeps its place after a reload", async ({ dashboard, page }
 test("charts switch range and real server; navigation reaches every page", async ({ dashboard, page }) => {
   await expect(dashboard.director("lvs-dir-01")).toHaveAttribute("data-state", "MASTER", { timeout: 15_000 });
   const chart = page.locator(`[data-testid="service-chart"][data-service="${SEED}"]`);
+  // Charts are drawn only while on screen: none off screen, this one once scrolled to.
+  await expect(page.locator('[data-testid="chart-slot"][data-visible="false"]').first()).toBeAttached({ timeout: 20_000 });
+  await expect(page.locator('[data-testid="chart-slot"][data-visible="false"] .recharts-surface')).toHaveCount(0);
+  await chart.scrollIntoViewIfNeeded();
   await expect(chart.locator(".recharts-surface").first()).toBeVisible({ timeout: 20_000 });
   await chart.getByRole("radio", { name: "1 h" }).click();
   await expect(chart).toContainText("last 1 h");
-  await chart.getByLabel("Show").selectOption("192.168.50.11:443");
+  await chart.getByLabel("Show", { exact: true }).selectOption("192.168.50.11:443");
   await expect(chart).toContainText("192.168.50.11:443 · last 1 h");
   await dashboard.nav("Connections").click();
   await expect(page).toHaveURL(/\/connections$/);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { DirectorSnapshot } from "@lvsdeck/protocol";
 import { sampleSnapshot } from "@lvsdeck/protocol/testFixtures";
 import { openDatabase } from "./database";
-import { createSeriesStore, pickResolution, DEFAULT_RETENTION } from "./seriesStore";
+import { createSeriesStore, pickResolution, DEFAULT_RETENTION, sumDirectors } from "./seriesStore";
 import { createWorkerWriter } from "./seriesWrites";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -102,5 +102,21 @@ describe("series store", () => {
     expect(pickResolution(now - 5 * 60_000, now, now, DEFAULT_RETENTION)).toBe("1s");
     expect(pickResolution(now - 2 * 3_600_000, now, now, DEFAULT_RETENTION)).toBe("10s");
     expect(pickResolution(now - 7 * 86_400_000, now, now, DEFAULT_RETENTION)).toBe("1m");
+  });
+});
+
+describe("summing directors without false zeros", () => {
+  const row = (d: string, t: number, a: number) => ({ d, t, a, i: 0, c: a, ip: 0, op: 0, ib: 0, ob: 0 });
+
+  it("carries a director's sample into a second its tick skipped, instead of summing the other director's zeros", () => {
+    // The MASTER (m) reported at 1 s and 3 s, its tick for 2 s fell into 3 s; the BACKUP (b) reported every second.
+    const points = sumDirectors([row("m", 1000, 50), row("b", 1000, 0), row("b", 2000, 0), row("m", 3000, 52), row("b", 3000, 0)], 1000);
+    expect(points.map((p) => [p.t, p.active])).toEqual([[1000, 50], [2000, 50], [3000, 52]]);
+  });
+
+  it("leaves a moment nobody reported out (a gap), and stops carrying after two steps", () => {
+    const points = sumDirectors([row("m", 1000, 50), row("b", 1000, 0), row("b", 4000, 0), row("b", 5000, 0)], 1000);
+    // 2 s and 3 s are missing altogether; by 4 s the MASTER's last sample is too old to stand for it.
+    expect(points.map((p) => [p.t, p.active])).toEqual([[1000, 50], [4000, 0], [5000, 0]]);
   });
 });

@@ -131,20 +131,63 @@ export function createSeriesStore(db: Database.Database, retention: SeriesRetent
     query(q) {
       const resolution = pickResolution(q.from, q.to, q.now, retention);
       const tier = TIERS.find((t) => t.resolution === resolution)!;
-      // Summing across directors follows traffic through failovers: only the MASTER carries connections.
       const rows = db
         .prepare(
-          `SELECT t, SUM(active) a, SUM(inactive) i, SUM(cps) c, SUM(in_pps) ip, SUM(out_pps) op, SUM(in_bps) ib, SUM(out_bps) ob
+          `SELECT director d, t, active a, inactive i, cps c, in_pps ip, out_pps op, in_bps ib, out_bps ob
            FROM ${tier.table} WHERE service = @service AND real_server = @rs AND t >= @from AND t <= @to
-           ${q.director ? "AND director = @director" : ""} GROUP BY t ORDER BY t`,
+           ${q.director ? "AND director = @director" : ""} ORDER BY t`,
         )
-        .all({ service: q.service, rs: q.realServer ?? "", from: q.from, to: q.to, ...(q.director && { director: q.director }) }) as {
-        t: number; a: number; i: number; c: number; ip: number; op: number; ib: number; ob: number;
-      }[];
-      return {
-        resolution,
-        points: rows.map((r) => ({ t: r.t, active: r.a, inactive: r.i, cps: r.c, inPps: r.ip, outPps: r.op, inBps: r.ib, outBps: r.ob })),
-      };
+        .all({ service: q.service, rs: q.realServer ?? "", from: q.from, to: q.to, ...(q.director && { director: q.director }) }) as DirectorRow[];
+      return { resolution, points: sumDirectors(rows, tier.widthMs) };
     },
   };
+}
+
+interface DirectorRow {
+  d: string;
+  t: number;
+  a: number;
+  i: number;
+  c: number;
+  ip: number;
+  op: number;
+  ib: number;
+  ob: number;
+}
+
+/** A director's sample counts for a moment with none of its own this many steps later (a tick that fell into the next second). */
+export const CARRY_STEPS = 2;
+
+/**
+ * The service's points summed over directors, which follows traffic through failovers (only the
+ * MASTER carries connections). A moment where a director that reported just before has no sample of
+ * its own (its tick landed in the neighbouring second) carries that director's previous sample
+ * forward, up to CARRY_STEPS steps; summing without it drew the other director's zeros as an outage.
+ * A moment with no sample from anyone is not returned at all: a gap (an agent or the hub was away),
+ * which charts draw as a break, never as zero.
+ */
+export function sumDirectors(rows: readonly DirectorRow[], stepMs: number): SeriesPoint[] {
+  const last = new Map<string, DirectorRow>();
+  const points: SeriesPoint[] = [];
+  let i = 0;
+  while (i < rows.length) {
+    const t = rows[i]!.t;
+    for (; i < rows.length && rows[i]!.t === t; i++) last.set(rows[i]!.d, rows[i]!);
+    const point: SeriesPoint = { t, active: 0, inactive: 0, cps: 0, inPps: 0, outPps: 0, inBps: 0, outBps: 0 };
+    for (const [director, r] of last) {
+      if (t - r.t > CARRY_STEPS * stepMs) {
+        last.delete(director);
+        continue;
+      }
+      point.active += r.a;
+      point.inactive += r.i;
+      point.cps += r.c;
+      point.inPps += r.ip;
+      point.outPps += r.op;
+      point.inBps += r.ib;
+      point.outBps += r.ob;
+    }
+    points.push(point);
+  }
+  return points;
 }

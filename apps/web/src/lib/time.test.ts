@@ -23,7 +23,9 @@ describe("one time format, in the zone the user picked", () => {
   it("round-trips absolute range inputs and refuses text that is not a moment", () => {
     expect(fromInputValue(toInputValue(at, "utc"), "utc")).toBe(at - 5);
     expect(fromInputValue(toInputValue(at, "local"), "local")).toBe(at - 5);
+    expect(toInputValue(at, "utc")).toBe("2025-05-04 13:07:42");
     expect(fromInputValue("2025-05-04T13:07", "utc")).toBe(Date.UTC(2025, 4, 4, 13, 7));
+    expect(fromInputValue("2025-05-04 13:07:42", "utc")).toBe(Date.UTC(2025, 4, 4, 13, 7, 42));
     expect(fromInputValue("yesterday", "utc")).toBeNull();
     expect(fromInputValue("2025-13-04T13:07", "utc")).toBeNull();
   });

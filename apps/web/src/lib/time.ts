@@ -133,16 +133,16 @@ export function formatAxisTime(ms: number, rangeMs: number, m: ZoneMode = mode):
 }
 
 /**
- * A value for <input type="datetime-local"> in the chosen zone ("2025-05-04T13:07"), and back.
+ * A moment as typed in a text field, in the chosen zone: "2025-05-04 13:07:42" (24-hour, whatever the
+ * browser's locale; a native date-time picker would print 12-hour US dates in en-US), and back.
  * Returns null for text that is not a moment.
  */
 export function toInputValue(ms: number, m: ZoneMode = mode): string {
-  const p = clockParts(ms, m);
-  return `${datePart(p)}T${pad(p.hours)}:${pad(p.minutes)}:${pad(p.seconds)}`;
+  return formatDateTime(ms, m);
 }
 
 export function fromInputValue(text: string, m: ZoneMode = mode): number | null {
-  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
+  const match = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
   if (match === null) return null;
   const [year, month, day, hours, minutes, seconds] = match.slice(1).map((s) => (s === undefined ? 0 : Number(s))) as [number, number, number, number, number, number];
   if (month < 1 || month > 12 || day < 1 || day > 31 || hours > 23 || minutes > 59 || seconds > 59) return null;

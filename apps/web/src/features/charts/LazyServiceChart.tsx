@@ -1,14 +1,32 @@
-import { lazy, Suspense } from "react";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import type { ServiceChartProps } from "./ServiceChart";
 
 // recharts is large; it loads after the first paint so the topology shows at once.
 const ServiceChart = lazy(() => import("./ServiceChart"));
 
-/** The connection chart of one service, loaded on demand. */
-export function LazyServiceChart(props: ServiceChartProps) {
+/** Charts this far outside the viewport already count as visible, so they are drawn by the time they scroll in. */
+const VISIBLE_MARGIN = "300px";
+
+/**
+ * The connection chart of one service, loaded on demand and drawn only while on screen: with every
+ * service expanded, charts scrolled away fetch nothing and draw nothing, and keep their choices.
+ */
+export function LazyServiceChart(props: Omit<ServiceChartProps, "visible">) {
+  const ref = useRef<HTMLDivElement>(null);
+  // Without IntersectionObserver (old browsers, unit tests) every chart counts as visible.
+  const [visible, setVisible] = useState(() => typeof IntersectionObserver === "undefined");
+  useEffect(() => {
+    const element = ref.current;
+    if (element === null || typeof IntersectionObserver === "undefined") return;
+    const observer = new IntersectionObserver((entries) => setVisible(entries.some((e) => e.isIntersecting)), { rootMargin: VISIBLE_MARGIN });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
   return (
-    <Suspense fallback={<div className="chart chart-loading" aria-hidden="true" />}>
-      <ServiceChart {...props} />
-    </Suspense>
+    <div ref={ref} className="chart-slot" data-testid="chart-slot" data-visible={String(visible)}>
+      <Suspense fallback={<div className="chart chart-loading" aria-hidden="true" />}>
+        <ServiceChart {...props} visible={visible} />
+      </Suspense>
+    </div>
   );
 }

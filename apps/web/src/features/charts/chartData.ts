@@ -21,6 +21,62 @@ export interface ChartPoint {
   outBps: number;
 }
 
+/** A row as drawn: null values where nothing was reported, so the line breaks instead of dropping to zero. */
+export type DrawnPoint = { t: number } & { [K in Exclude<keyof ChartPoint, "t">]: number | null };
+
+/** The width of one stored point, per resolution the hub answers with. */
+export const STEP_MS = { "1s": 1_000, "10s": 10_000, "1m": 60_000 } as const;
+
+/** The value columns, in the order CSV files list them. */
+export const CHART_COLUMNS = ["active", "inactive", "cps", "inBps", "outBps"] as const;
+
+/**
+ * Rows with a break wherever points are further apart than two steps: the hub returns no point for a
+ * moment nobody reported (an agent or the hub was away), and a chart must show that as a gap.
+ */
+export function withGaps(rows: readonly ChartPoint[], stepMs: number): DrawnPoint[] {
+  const out: DrawnPoint[] = [];
+  for (const [i, row] of rows.entries()) {
+    const previous = rows[i - 1];
+    if (previous !== undefined && row.t - previous.t > 2 * stepMs) {
+      out.push({ t: previous.t + stepMs, active: null, inactive: null, cps: null, inBps: null, outBps: null });
+    }
+    out.push(row);
+  }
+  return out;
+}
+
+/** What is shown, as CSV: UTC ISO times, one column per value, empty cells for gaps. */
+export function chartCsv(rows: readonly DrawnPoint[]): string {
+  const lines = [["time_utc", ...CHART_COLUMNS].join(",")];
+  for (const row of rows) lines.push([new Date(row.t).toISOString(), ...CHART_COLUMNS.map((c) => (row[c] === null ? "" : String(row[c])))].join(","));
+  return `${lines.join("\n")}\n`;
+}
+
+/** A window chosen by hand (absolute inputs or drag-to-zoom), as a link carries it. */
+export interface ChosenWindow {
+  from: number;
+  to: number;
+}
+
+/** The window a link names for this service (`chart`, `chartFrom`, `chartTo`), or null. */
+export function windowFromSearch(search: string, service: string): ChosenWindow | null {
+  const params = new URLSearchParams(search);
+  if (params.get("chart") !== service) return null;
+  const from = Number(params.get("chartFrom"));
+  const to = Number(params.get("chartTo"));
+  return Number.isFinite(from) && Number.isFinite(to) && from > 0 && to > from ? { from, to } : null;
+}
+
+/** A link to this page that opens this service's charts on this window. */
+export function chartLink(href: string, service: string, window: ChosenWindow): string {
+  const url = new URL(href);
+  url.searchParams.set("chart", service);
+  url.searchParams.set("chartFrom", String(Math.round(window.from)));
+  url.searchParams.set("chartTo", String(Math.round(window.to)));
+  return url.toString();
+}
+
 /** A marker on the time axis. */
 export interface ChartMarker {
   t: number;
