@@ -159,6 +159,18 @@ describe("who may do what", () => {
     expect(audit.records.filter((r) => r.action === "weight" && r.realServer === "10.50.0.22:8080")).toHaveLength(1);
   });
 
+  it("lets a VIP-scoped operator inject only faults of one real server of their own services", async () => {
+    const stop = await as("scoped", "POST", "/api/sim/faults", { director: "lvs-dir-01", fault: "stop-director" });
+    expect(stop.status).toBe(403);
+    expect(await stop.json()).toMatchObject({ error: expect.stringMatching(/stop-director affects every VIP on lvs-dir-01/) as string });
+    expect((await as("scoped", "POST", "/api/sim/faults", { director: "lvs-dir-02", fault: "cut-link" })).status).toBe(403);
+    expect((await as("scoped", "POST", "/api/sim/faults", { director: "lvs-dir-02", fault: "fail-real-server", service: SEED, realServer: "192.168.50.11:443" })).status).toBe(403);
+    const mine = { director: "lvs-dir-02", service: WEB, realServer: "10.50.0.23:8080" };
+    expect((await as("scoped", "POST", "/api/sim/faults", { ...mine, fault: "fail-real-server" })).status).toBe(200);
+    expect((await as("scoped", "POST", "/api/sim/faults", { ...mine, fault: "restore-real-server" })).status).toBe(200);
+    expect(vrrpState(await director(hub.url, "lvs-dir-01"))).toBe("MASTER");
+  });
+
   it("refuses a replayed request id out of the caller's scope before answering anything", async () => {
     const body = { service: SEED, realServer: "192.168.50.12:443", weight: 3, requestId: "scope-replay-0001" };
     expect((await as("admin", "POST", "/api/weights", body)).status).toBe(200);

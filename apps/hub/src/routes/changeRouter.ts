@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from "express";
 import type { z } from "zod";
-import { drainRequestSchema, restoreRequestSchema, simFaultRequestSchema, weightChangeRequestSchema, weightReapplyRequestSchema } from "@lvsdeck/protocol";
+import { REAL_SERVER_FAULTS, drainRequestSchema, restoreRequestSchema, simFaultRequestSchema, weightChangeRequestSchema, weightReapplyRequestSchema } from "@lvsdeck/protocol";
 import type { ApiError, DirectorView, DrainDirector, DrainsResponse, RealServerKey, ServiceKey, SimFaultResponse } from "@lvsdeck/protocol";
 import type { CommandRouter } from "../agents/commandRouter";
 import { CommandError } from "../agents/commandRouter";
@@ -9,7 +9,7 @@ import { WeightRefused } from "../agents/weightService";
 import { currentService } from "../agents/weightGuard";
 import type { AuditLog } from "../auth/auditLog";
 import { principalOf, requireRole } from "../auth/middleware";
-import { actorName, inScope, remoteAddress } from "../auth/principal";
+import { actorName, inScope, remoteAddress, vipScope } from "../auth/principal";
 import type { Fleet } from "../fleet";
 import { fail, validate } from "./validate";
 
@@ -104,6 +104,14 @@ export function createChangeRouter(deps: Deps): Router {
     const request = validate(simFaultRequestSchema, req.body, res);
     if (!request) return;
     const caller = callerOf(req, res);
+    // A VIP-scoped operator may break only what is inside their scope: one real server of a service of theirs.
+    const scoped = vipScope(principalOf(res)) !== null;
+    if (scoped && !REAL_SERVER_FAULTS.has(request.fault)) {
+      return fail(res, 403, `${request.fault} affects every VIP on ${request.director}; your VIP scope is limited, so only faults of one real server of your services are yours to inject`);
+    }
+    if (REAL_SERVER_FAULTS.has(request.fault) && (request.service === undefined || !caller.mayAct({ key: request.service }))) {
+      return fail(res, request.service === undefined ? 400 : 403, request.service === undefined ? `${request.fault} needs service and realServer` : `your VIP scope does not include ${request.service}`);
+    }
     const base = { at: deps.now(), actor: caller.actor, action: "sim-fault" as const, remote: caller.remote, directors: [request.director], service: request.service ?? null, realServer: request.realServer ?? null, from: null, to: null, reason: null };
     try {
       const detail = await deps.commands.simFault(request.director, {

@@ -3,7 +3,7 @@ import type { DirectorView, RealServerKey, ServiceKey, SimFault } from "@lvsdeck
 import { useCluster } from "../topology/useCluster";
 import { useSimFault, useVrrpLinkFault } from "./useSimFault";
 import { useSession } from "../auth/sessionQuery";
-import { mayInjectFaults } from "../auth/permissions";
+import { actingScope, mayInjectFaults } from "../auth/permissions";
 
 /** True when the director's agent accepts injected faults (simulated directors only). */
 export function canSimulate(view: DirectorView): boolean {
@@ -16,7 +16,10 @@ function realServerOptions(view: DirectorView): { value: string; service: Servic
   );
 }
 
-function SimDirector({ view }: { view: DirectorView }) {
+/** Said instead of the director-wide buttons to a VIP-scoped operator; the hub refuses them too. */
+const SCOPED_NOTE = "Your VIP scope is limited: stopping a director or cutting the VRRP link would touch VIPs outside it, so only real-server faults of your services are offered.";
+
+function SimDirector({ view, scoped }: { view: DirectorView; scoped: boolean }) {
   const fault = useSimFault();
   const options = realServerOptions(view);
   const [chosen, setChosen] = useState("");
@@ -30,14 +33,16 @@ function SimDirector({ view }: { view: DirectorView }) {
   return (
     <div className="sim-director" role="group" aria-label={`Simulation of ${view.id}`} data-testid="sim-director" data-director={view.id}>
       <h3>{view.id}</h3>
-      <div className="sim-buttons">
-        <button type="button" disabled={busy} onClick={() => send("stop-director")}>
-          Stop {view.id}
-        </button>
-        <button type="button" disabled={busy} onClick={() => send("start-director")}>
-          Start {view.id}
-        </button>
-      </div>
+      {!scoped && (
+        <div className="sim-buttons">
+          <button type="button" disabled={busy} onClick={() => send("stop-director")}>
+            Stop {view.id}
+          </button>
+          <button type="button" disabled={busy} onClick={() => send("start-director")}>
+            Start {view.id}
+          </button>
+        </div>
+      )}
       {options.length > 0 && (
         <div className="sim-buttons">
           <select aria-label={`Real server to fail on ${view.id}`} value={target?.value ?? ""} onChange={(e) => setChosen(e.currentTarget.value)}>
@@ -86,15 +91,23 @@ function VrrpLinkControls({ directors }: { directors: readonly DirectorView[] })
 /** Fault injection for simulated directors; absent when no director's agent supports it or the user may not change anything. */
 export function SimulationPanel() {
   const directors = (useCluster().data?.directors ?? []).filter(canSimulate);
-  const allowed = mayInjectFaults(useSession());
+  const session = useSession();
+  const allowed = mayInjectFaults(session);
+  const scoped = actingScope(session) !== null;
   if (directors.length === 0 || !allowed) return null;
   return (
     <section className="panel simulation" aria-labelledby="sim-title">
       <h2 id="sim-title">Simulation</h2>
       <p className="hint">Faults for simulated directors (demo and tests).</p>
-      <VrrpLinkControls directors={directors} />
+      {scoped ? (
+        <p className="hint" data-testid="sim-scoped">
+          {SCOPED_NOTE}
+        </p>
+      ) : (
+        <VrrpLinkControls directors={directors} />
+      )}
       {directors.map((view) => (
-        <SimDirector key={view.id} view={view} />
+        <SimDirector key={view.id} view={view} scoped={scoped} />
       ))}
     </section>
   );
