@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { compressedStatic } from "./ui/compressedStatic";
 import express from "express";
 import type { Express, NextFunction, Request, Response } from "express";
 import helmet from "helmet";
@@ -76,9 +77,11 @@ export function createApp(deps: AppDeps): Express {
     res.type(contentType).send(body);
   });
   if (deps.webDist && existsSync(join(deps.webDist, "index.html"))) {
-    const webDist = deps.webDist;
+    const webDist = resolve(deps.webDist);
+    const compressed = compressedStatic(webDist);
+    app.use(compressed.files);
     app.use(express.static(webDist, { index: false, maxAge: "1h" }));
-    app.get("/{*path}", (_req, res) => res.sendFile(join(webDist, "index.html"), { maxAge: 0 }));
+    app.get("/{*path}", compressed.index);
   }
   // Express 5 routes rejected promises and body-parser failures here; answer with a clear message.
   app.use((err: Error & { status?: number }, _req: Request, res: Response, _next: NextFunction) => {
