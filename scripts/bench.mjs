@@ -6,6 +6,15 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseCommandLine } from "./commandLine.mjs";
+
+parseCommandLine(
+  "npm run bench",
+  `usage: npm run bench   (or BENCH_ONLY=hub,aggregation,web,failover npm run bench)
+Builds, runs every benchmark (each prints one JSON line) and writes docs/benchmarks.md with each figure
+beside its baseline from the same run. BENCH_ONLY picks groups (hub, aggregation, web, failover) or
+single benches (web/soakWall.mjs); each bench documents its own knobs in its file.`,
+);
 
 const root = join(fileURLToPath(new URL(".", import.meta.url)), "..");
 const only = process.env.BENCH_ONLY?.split(",");

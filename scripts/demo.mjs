@@ -5,19 +5,28 @@ import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { createSocket } from "node:dgram";
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "./commandLine.mjs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const { values } = parseArgs({
-  options: {
+const values = parseCommandLine(
+  "npm start --",
+  `usage: npm start -- [--no-build] [--port 8080] [--data ./data] [--tick-ms 1000]
+  (or node scripts/demo.mjs ...)
+Starts the demo: the hub on SQLite and two simulated directors electing a VRRP MASTER over loopback.
+  --no-build   use the apps as already built
+  --port       the hub's port (or PORT; default 8080)
+  --data       the hub's data folder (or LVSDECK_DATA; default ./data); the one-time admin password is
+               written to DATA/demo-credentials.json
+  --tick-ms    how often the simulated agents report (default 1000)`,
+  {
     "no-build": { type: "boolean", default: false },
     port: { type: "string", default: process.env.PORT ?? "8080" },
     data: { type: "string", default: process.env.LVSDECK_DATA ?? join(root, "data") },
     "tick-ms": { type: "string", default: "1000" },
   },
-});
+);
 
 if (!values["no-build"]) {
   const build = spawnSync("npx", ["turbo", "run", "build", "--output-logs=errors-only"], { cwd: root, stdio: "inherit" });

@@ -17,6 +17,10 @@ import { CHROMIUM, CHROMIUM_ARGS, HUB_MS, POLL_MS, SCREEN_MS, STARTUP_MS, create
 import { setOnBridge } from "./lib/network";
 import type { InstancePlan } from "./lib/plan";
 import { VrrpTopologyPage } from "./pages/VrrpTopologyPage";
+import { parseCommandLine } from "../../scripts/commandLine.mjs";
+
+parseCommandLine("node --import tsx lab/netns/pairsTest.ts", `usage: node --import tsx lab/netns/pairsTest.ts
+Two keepalived pairs reusing VRID 88 on separate segments: two healthy tiles, then a split brain in one pair only. Needs root; LAB_SCREENSHOTS=1 writes the wall screenshots to docs/screenshots.`);
 
 /** Hard limit of the whole run (ms): CI must never hang on a stuck daemon or browser. */
 const RUN_LIMIT_MS = 150_000;

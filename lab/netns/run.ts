@@ -4,7 +4,7 @@
 // (on a terminal) to stop, start or kill -9 keepalived, cut a director off the VRRP network and more.
 // Ctrl-C, Ctrl-D, SIGTERM or SIGHUP removes everything it created.
 // Usage: npm run lab:netns -- [--directors 2] [--instances 2] [--port 8080] [--keep]
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "../../scripts/commandLine.mjs";
 import readline from "node:readline";
 import { hubClient } from "./lib/hub";
 import type { HubClient } from "./lib/hub";
@@ -18,8 +18,13 @@ import { createTeardown } from "./lib/teardown";
 const READY_TIMEOUT_MS = 30_000;
 
 const log = (message: string) => process.stderr.write(`[lab:netns] ${message}\n`);
-const { values } = parseArgs({
-  options: {
+const values = parseCommandLine(
+  "npm run lab:netns --",
+  `usage: npm run lab:netns -- [--directors 2] [--instances 2] [--segments 1] [--port 8080] [--prefix lvsdk-lab-] [--keep]
+Real keepalived doing VRRP between directors in network namespaces, the hub on 127.0.0.1 and one agent
+per director. Prints the dashboard URL and a one-time admin password, then a prompt (type help).
+Needs root. Ctrl-C, Ctrl-D, SIGTERM or SIGHUP removes everything it created (--keep leaves it).`,
+  {
     directors: { type: "string", default: "2" },
     instances: { type: "string", default: "2" },
     segments: { type: "string", default: "1" },
@@ -27,7 +32,7 @@ const { values } = parseArgs({
     prefix: { type: "string", default: "lvsdk-lab-" },
     keep: { type: "boolean", default: false },
   },
-});
+) as { directors: string; instances: string; segments: string; port: string; prefix: string; keep: boolean };
 
 const HELP = `commands (DIRECTOR is lvs-dir-01 or d1):
   status                 VRRP state per director and instance, as the hub has it, and who holds which VIP

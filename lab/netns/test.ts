@@ -20,6 +20,10 @@ import { CHROMIUM, CHROMIUM_ARGS, HUB_MS, POLL_MS, SCREEN_MS, STARTUP_MS, create
 import { addressesIn, deleteAddress, setOnBridge } from "./lib/network";
 import type { InstancePlan } from "./lib/plan";
 import { VrrpTopologyPage } from "./pages/VrrpTopologyPage";
+import { parseCommandLine } from "../../scripts/commandLine.mjs";
+
+parseCommandLine("npm run test:lab:netns", `usage: npm run test:lab:netns
+Real keepalived in network namespaces: election, failover, split brain and more, checked through the hub and in Chromium. Needs root.`);
 
 /** Hard limit of the whole run (ms): CI must never hang on a stuck daemon or browser. */
 const RUN_LIMIT_MS = 170_000;

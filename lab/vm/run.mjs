@@ -10,6 +10,19 @@
 import readline from "node:readline";
 import { buildImage, bootVm } from "./lib/vm.mjs";
 import { startHub, LAB_USER, LAB_PASSWORD } from "./lib/hub.mjs";
+import { parseCommandLine } from "../../scripts/commandLine.mjs";
+
+parseCommandLine(
+  "npm run lab:vm",
+  `usage: npm run lab:vm
+Builds the VM image, starts a hub on this machine (unless LAB_HUB_URL names one), boots Debian's kernel
+with IPVS and keepalived under QEMU, prints where to open the dashboard, then runs your lines inside the
+VM. Ctrl-D or Ctrl-C stops everything.
+Env: LAB_HUB_URL an existing hub (it must accept LAB_TOKEN)   LAB_TOKEN agent token (default lab-token)
+     LAB_HUB_PORT port of the hub started here (default 8080; 0 = any free port)
+     LAB_WEIGHT_MODE runtime|keepalived (default keepalived)   LAB_ACCEL tcg|kvm (default tcg)
+     LAB_TICK_MS agent tick in the VM (default 2000)`,
+);
 
 const token = process.env.LAB_TOKEN ?? "lab-token";
 const log = (m) => process.stderr.write(`[lab:vm] ${m}\n`);

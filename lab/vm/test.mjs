@@ -14,6 +14,16 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { buildImage, bootVm } from "./lib/vm.mjs";
 import { startHub, hubClient } from "./lib/hub.mjs";
 import { readTables, readConnections, sections } from "./lib/ipvsText.mjs";
+import { parseCommandLine } from "../../scripts/commandLine.mjs";
+
+parseCommandLine(
+  "npm run test:lab:vm",
+  `usage: npm run test:lab:vm
+The unmodified agent against the real kernel's IPVS and real keepalived in a QEMU VM: snapshots equal
+ipvsadm, weights reach the kernel, checker failures, failover, keepalived's checker view, big weights.
+Prints "N passed, M failed" last; exits 1 on any failure.
+Env: LAB_KEEP=1 keeps the VM's work dir (console log); LAB_VERBOSE=1 echoes guest commands.`,
+);
 
 /** Hard limit of the whole run (ms): CI must never hang on a stuck VM. */
 const RUN_LIMIT_MS = 240_000;
