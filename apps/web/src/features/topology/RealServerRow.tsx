@@ -68,8 +68,8 @@ export function RealServerRow({ service, rs, share, expected, weightDisabledReas
           </span>
         )}
       </th>
-      <td>{forwardingLabel[rs.forwarding]}</td>
-      <td className="rs-weight">
+      <td data-label="Fwd">{forwardingLabel[rs.forwarding]}</td>
+      <td className="rs-weight" data-label="Weight">
         {mayChange ? (
           <WeightControl
             service={service}
@@ -94,15 +94,15 @@ export function RealServerRow({ service, rs, share, expected, weightDisabledReas
         )}
         {progress !== null && <DrainProgressView progress={progress} service={service} realServer={rs.key} director={director} />}
       </td>
-      <td>
+      <td data-label="Health">
         <span className={`health health-${rs.health}`} data-testid="health" title={checkerTitle(rs)}>
           {healthText(rs)}
         </span>
       </td>
-      <td className="num">{formatCount(rs.activeConns)}</td>
-      <td className="num">{formatCount(rs.inactiveConns)}</td>
-      <td className="num">{formatRate(rs.rates.cps)}</td>
-      <td className="rs-share">
+      <td className="num" data-label="Active">{formatCount(rs.activeConns)}</td>
+      <td className="num" data-label="Inactive">{formatCount(rs.inactiveConns)}</td>
+      <td className="num" data-label="Conn/s">{formatRate(rs.rates.cps)}</td>
+      <td className="rs-share" data-label="Share">
         <div className="share-bar" aria-hidden="true">
           <div className="share-fill" style={{ width: `${Math.round(share * 100)}%` }} />
         </div>
@@ -120,7 +120,7 @@ export function RealServerRow({ service, rs, share, expected, weightDisabledReas
           </span>
         )}
       </td>
-      <td className="rs-source" title={rs.weightMode === "runtime" ? "set in IPVS only: keepalived overwrites it at its next health transition or reload" : "persisted to keepalived's configuration"}>
+      <td className="rs-source" data-label="Weight from" title={rs.weightMode === "runtime" ? "set in IPVS only: keepalived overwrites it at its next health transition or reload" : "persisted to keepalived's configuration"}>
         {sourceText[rs.weightSource]}
         <span className="mode"> · {rs.weightMode}</span>
       </td>

@@ -5,7 +5,7 @@ export function Sparkline({ values, width = 320, height = 64, label }: { values:
   const step = width / (values.length - 1);
   const points = values.map((v, i) => `${(i * step).toFixed(1)},${(height - 2 - (v / max) * (height - 4)).toFixed(1)}`).join(" ");
   return (
-    <svg className="sparkline" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label}>
+    <svg className="sparkline" width={width} height={height} viewBox={`0 0 ${width} ${height}`} preserveAspectRatio="none" role="img" aria-label={label}>
       <polyline points={`0,${height} ${points} ${width},${height}`} className="sparkline-area" />
       <polyline points={points} className="sparkline-line" fill="none" />
     </svg>

@@ -6,6 +6,7 @@ import { useHealth, useLiveStatus, useServerNow } from "../../live/useLive";
 import { feedLoss, retryText } from "../../live/feedLoss";
 import { useNow } from "../../lib/useNow";
 import { formatRate } from "../../lib/format";
+import { formatHm, formatHms, useZoneMode, zoneLabel, zoneTag } from "../../lib/time";
 import type { IncidentList as IncidentListData } from "@lvsdeck/cluster";
 import { buildWall, pagesOf, stateLabel, tilesPerPage, type WallTile } from "./wallModel";
 import { Sparkline } from "./Sparkline";
@@ -13,30 +14,44 @@ import { Sparkline } from "./Sparkline";
 /** With more VIPs than fit, the wall shows the next page this often. */
 export const WALL_CYCLE_MS = 10_000;
 
-/** Tile height before one has been measured (px at the wall's type size). */
-const TILE_HEIGHT_GUESS = 360;
-/** Space between tiles (px): the grid's gap in styles.css. */
-const TILE_GAP = 18;
+/** Tile height before one has been measured, in em of the wall's type. */
+const TILE_HEIGHT_GUESS_EM = 16;
+/** A tile column's narrowest width and the gap between tiles, in em: the grid's values in styles.css. */
+const TILE_MIN_COLUMN_EM = 25.5;
+const TILE_GAP_EM = 0.8;
 
 /**
  * The space the tile grid really has (the page is one screen: header, banners and incidents take what
- * they need) and the height of a rendered tile, so paging follows the screen instead of a guess.
+ * they need), the natural height of the tallest tile (rows stretch to fill the screen, so their drawn
+ * height says nothing), and the column width and gap in px at the wall's type size, so paging follows
+ * the screen instead of a guess: a page is added only when the tiles really do not fit.
  */
 interface GridSpace {
   width: number;
   height: number;
   tileHeight: number;
+  minColumn: number;
+  gap: number;
+}
+
+/** A tile's height without the stretch: its children, the gaps between them, padding and border. */
+function naturalHeight(tile: Element): number {
+  const style = getComputedStyle(tile);
+  const children = [...tile.children];
+  const content = children.reduce((h, child) => h + child.getBoundingClientRect().height, 0) + Math.max(0, children.length - 1) * (parseFloat(style.rowGap) || 0);
+  return content + ["paddingTop", "paddingBottom", "borderTopWidth", "borderBottomWidth"].reduce((h, key) => h + (parseFloat(style.getPropertyValue(key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`))) || 0), 0);
 }
 
 function useGridSpace(): [GridSpace, (element: HTMLDivElement | null) => void] {
-  const [space, setSpace] = useState<GridSpace>({ width: window.innerWidth, height: window.innerHeight - 220, tileHeight: TILE_HEIGHT_GUESS });
+  const [space, setSpace] = useState<GridSpace>({ width: window.innerWidth, height: window.innerHeight * 0.75, tileHeight: 16 * 22, minColumn: TILE_MIN_COLUMN_EM * 22, gap: TILE_GAP_EM * 22 });
   const observer = useRef<ResizeObserver | null>(null);
   const attach = useCallback((element: HTMLDivElement | null) => {
     observer.current?.disconnect();
     if (element === null) return;
     const measure = () => {
-      const tile = element.firstElementChild?.getBoundingClientRect().height;
-      setSpace({ width: element.clientWidth, height: element.clientHeight, tileHeight: tile !== undefined && tile > 0 ? tile : TILE_HEIGHT_GUESS });
+      const em = parseFloat(getComputedStyle(element).fontSize) || 22;
+      const tallest = Math.max(0, ...[...element.children].map(naturalHeight));
+      setSpace({ width: element.clientWidth, height: element.clientHeight, tileHeight: tallest > 0 ? tallest : TILE_HEIGHT_GUESS_EM * em, minColumn: TILE_MIN_COLUMN_EM * em, gap: TILE_GAP_EM * em });
     };
     observer.current = new ResizeObserver(measure);
     observer.current.observe(element);
@@ -80,8 +95,8 @@ function IncidentList({ list, now }: { list: IncidentListData; now: number }) {
   );
 }
 
-/** "hh:mm" of a local time. */
-const hhmm = (t: number) => new Date(t).toTimeString().slice(0, 5);
+/** "hh:mm" in the zone the page shows. */
+const hhmm = (t: number) => formatHm(t);
 
 function Tile({ tile, unknownWhy }: { tile: WallTile; unknownWhy: string }) {
   const others = tile.directors.filter((d) => d.id !== tile.master || tile.state === "split-brain");
@@ -126,6 +141,7 @@ function Tile({ tile, unknownWhy }: { tile: WallTile; unknownWhy: string }) {
 
 /** The NOC wall: big tiles per VIP, banners for what must not be missed, pages that cycle; nothing to click. */
 export function WallView() {
+  useZoneMode();
   const state = useQuery(summariesQuery()).data;
   const events = useQuery(eventsQuery()).data?.events;
   const now = useServerNow();
@@ -136,7 +152,7 @@ export function WallView() {
   const unknownWhy = lost !== null ? `hub unreachable since ${hhmm(lost.since)}` : "waiting for the hub";
   const [grid, attachGrid] = useGridSpace();
   const wall = useMemo(() => (state === undefined ? null : buildWall(state, health, events ?? [], now)), [state, health, events, now]);
-  const pages = pagesOf(wall?.tiles ?? [], tilesPerPage(grid.width, grid.height, grid.tileHeight, TILE_GAP));
+  const pages = pagesOf(wall?.tiles ?? [], tilesPerPage(grid.width, grid.height, grid.tileHeight, grid.gap, grid.minColumn));
   const [page, setPage] = useState(0);
   useEffect(() => {
     if (pages.length <= 1) return;
@@ -158,7 +174,9 @@ export function WallView() {
             page {(page % pages.length) + 1} of {pages.length}
           </span>
         )}
-        <time className="wall-clock">{new Date(now).toTimeString().slice(0, 8)}</time>
+        <time className="wall-clock" title={zoneLabel(now)}>
+          {formatHms(now)} <span className="wall-zone">{zoneTag(now)}</span>
+        </time>
       </header>
       <div className="wall-banners" aria-live="assertive">
         {lost !== null && (

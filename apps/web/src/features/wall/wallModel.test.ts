@@ -108,9 +108,9 @@ describe("buildWall from the hub's groups and verdicts", () => {
 
 describe("pages", () => {
   it("cycles through pages when more tiles than fit", () => {
-    expect(tilesPerPage(1864, 760, 360, 18)).toBe(6);
-    expect(tilesPerPage(1864, 500, 360, 18)).toBe(3);
-    expect(tilesPerPage(390, 300, 360, 18)).toBe(1);
+    expect(tilesPerPage(1864, 760, 360, 18, 560)).toBe(6);
+    expect(tilesPerPage(1864, 500, 360, 18, 560)).toBe(3);
+    expect(tilesPerPage(390, 300, 360, 18, 560)).toBe(1);
     expect(pagesOf([1, 2, 3, 4, 5, 6, 7], 3)).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
     expect(pagesOf([], 3)).toEqual([[]]);
   });

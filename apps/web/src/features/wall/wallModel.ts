@@ -178,9 +178,9 @@ function compareTileKeys(a: string, b: string): number {
   return rank(a) - rank(b) || a.localeCompare(b, "en", { numeric: true });
 }
 
-/** Tiles that fit a grid of `width` × `height` px: columns of at least 560 px (the grid's minimum), rows of `tileHeight`; at least one. */
-export function tilesPerPage(width: number, height: number, tileHeight: number, gap: number): number {
-  const columns = Math.max(1, Math.floor((width + gap) / (560 + gap)));
+/** Tiles that fit a grid of `width` × `height` px: columns of at least `minColumn` px (the grid's minimum), rows of `tileHeight`; at least one. */
+export function tilesPerPage(width: number, height: number, tileHeight: number, gap: number, minColumn: number): number {
+  const columns = Math.max(1, Math.floor((width + gap) / (minColumn + gap)));
   const rows = Math.max(1, Math.floor((height + gap) / (tileHeight + gap)));
   return columns * rows;
 }
