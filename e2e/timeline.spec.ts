@@ -50,3 +50,27 @@ test("filters by director and kind narrow the events, and live in the URL", asyn
   await expect(timeline.events("health")).toHaveCount(0);
   await expectNoSeriousA11yViolations(page);
 });
+
+test("the timeline explains itself: state bands per director with a legend, one row per operator action, the last time label whole", async ({ page, cluster, dashboard }) => {
+  await expect(dashboard.director("lvs-dir-01")).toHaveAttribute("data-state", "MASTER", { timeout: 15_000 });
+  const change = await cluster.api("/api/weights", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ service: "TCP 192.168.50.101:80", realServer: "10.50.0.21:8080", weight: 4 }) });
+  expect(change.status).toBe(200);
+  const timeline = new TimelinePage(page, cluster.url);
+  await timeline.open();
+  // The change reached both directors; each reported it; the list shows it once, naming both.
+  const rows = page.getByTestId("timeline-event").filter({ hasText: "weight of 10.50.0.21:8080" });
+  await expect(rows).toHaveCount(1, { timeout: 10_000 });
+  await expect(rows).toHaveAttribute("data-directors", "lvs-dir-01, lvs-dir-02");
+  await expect(rows).toContainText("1 → 4 (operator) on lvs-dir-01, lvs-dir-02");
+  await expect(page.locator('[data-testid="state-band"][data-state="MASTER"]')).toHaveCount(1);
+  await expect(page.locator('[data-testid="state-band"][data-state="BACKUP"]').first()).toBeAttached();
+  const legend = page.getByTestId("timeline-legend");
+  for (const label of ["MASTER", "BACKUP", "FAULT", "keepalived stopped", "not known (agent lost)", "VRRP transition", "weight change"]) await expect(legend).toContainText(label);
+  // The last label of the axis ends inside the drawing.
+  const inside = await page.locator(".timeline-axis").evaluate((svg) => {
+    const box = svg.getBoundingClientRect();
+    const labels = Array.from(svg.querySelectorAll(".axis-tick"), (t) => t.getBoundingClientRect());
+    return labels.every((l) => l.left >= box.left - 1 && l.right <= box.right + 1);
+  });
+  expect(inside).toBe(true);
+});

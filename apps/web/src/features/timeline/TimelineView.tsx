@@ -6,9 +6,9 @@ import { useServerNow } from "../../live/useLive";
 import { formatClock } from "../../lib/time";
 import { hrefWith, navigate, useLocation } from "../../lib/router";
 import { describeEvent, eventClocks, eventTime } from "../events/describeEvent";
-import { TIMELINE_RANGES, buildVipIndex, filterEvents, momentBefore, parseTimelineParams, placeEvents, timelineWindow, type TimelineParams } from "./timelineModel";
+import { TIMELINE_RANGES, buildVipIndex, filterEvents, momentBefore, parseTimelineParams, placeEvents, stateBands, timelineRows, timelineWindow, type TimelineParams } from "./timelineModel";
 import { MomentView } from "./MomentView";
-import { TimelineAxis } from "./TimelineAxis";
+import { TimelineAxis, TimelineLegend } from "./TimelineAxis";
 
 /** While live, the window's events are refetched this often (live `event` frames also arrive meanwhile). */
 const LIVE_REFETCH_MS = 5_000;
@@ -38,6 +38,8 @@ export function TimelineView() {
   );
   const events = useMemo(() => filterEvents(query.data?.events ?? [], params, index), [query.data, params.vip, index]); // eslint-disable-line react-hooks/exhaustive-deps -- only the VIP filter is applied here
   const { lanes, placed } = useMemo(() => placeEvents(events, from, to), [events, from, to]);
+  const bands = useMemo(() => stateBands(events, lanes, from, to), [events, lanes, from, to]);
+  const rows = useMemo(() => timelineRows(events), [events]);
   const directors = (cluster?.directors ?? []).map((d) => d.id);
 
   return (
@@ -85,7 +87,8 @@ export function TimelineView() {
             </label>
           </form>
         </header>
-        <TimelineAxis lanes={lanes} placed={placed} from={from} to={to} at={params.at} onChoose={(e) => set({ at: momentBefore(e) })} />
+        <TimelineAxis lanes={lanes} placed={placed} bands={bands} from={from} to={to} at={params.at} onChoose={(e) => set({ at: momentBefore(e) })} />
+        <TimelineLegend />
         {query.isError && (
           <p className="load-error" role="alert">
             Cannot load events: {query.error.message}
@@ -96,20 +99,23 @@ export function TimelineView() {
           {events.length >= TIMELINE_EVENT_LIMIT && " (the newest only: narrow the window or filters)"}
         </p>
         <ol className="timeline-list" data-testid="timeline-events" tabIndex={0} aria-label="Events, newest first">
-          {events.toReversed().map((e) => {
+          {rows.toReversed().map((row) => {
+            const e = row.events[0]!;
             const { text, tone } = describeEvent(e);
             const t = eventTime(e);
             const chosen = params.at !== null && Math.abs(momentBefore(e) - params.at) < 1;
+            const where = row.directors.join(", ");
+            const shown = row.events.length > 1 ? `${text} on ${where}` : text;
             return (
-              <li key={e.id} className={`event tone-${tone}${chosen ? " chosen" : ""}`} data-testid="timeline-event" data-kind={e.event.kind} data-director={e.director} data-at={t}>
+              <li key={row.key} className={`event tone-${tone}${chosen ? " chosen" : ""}`} data-testid="timeline-event" data-kind={e.event.kind} data-director={e.director} data-directors={where} data-at={t}>
                 <time className="event-time" dateTime={new Date(t).toISOString()}>
                   {formatClock(t)}
                 </time>
-                <span className="event-director">{e.director}</span>
+                <span className="event-director">{where}</span>
                 <span className="event-kind">{e.event.kind}</span>
                 <span className="event-clocks" data-testid="event-clocks">{eventClocks(e)}</span>
-                <span className="event-text">{text}</span>
-                <button type="button" onClick={() => set({ at: momentBefore(e) })} aria-label={`Show the cluster just before ${formatClock(t)}: ${e.director} ${text}`}>
+                <span className="event-text">{shown}</span>
+                <button type="button" onClick={() => set({ at: momentBefore(e) })} aria-label={`Show the cluster just before ${formatClock(t)}: ${where} ${text}`}>
                   Show then
                 </button>
               </li>

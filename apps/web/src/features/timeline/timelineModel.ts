@@ -107,3 +107,90 @@ export function momentBefore(e: HubEvent): number {
 }
 
 export { addressOf };
+
+/** Strict order for events from many directors: time, then director, then the director's own sequence, then arrival. */
+export function compareEvents(a: HubEvent, b: HubEvent): number {
+  return eventTime(a) - eventTime(b) || a.director.localeCompare(b.director) || (a.seq ?? Infinity) - (b.seq ?? Infinity) || a.id - b.id;
+}
+
+/** A director's VRRP state over a stretch of the window, as its transitions say. */
+export type BandState = "MASTER" | "BACKUP" | "FAULT" | "STOP" | "unknown";
+export interface StateBand {
+  lane: number;
+  state: BandState;
+  /** Fractions of the window, 0..1. */
+  x0: number;
+  x1: number;
+}
+
+function bandState(state: string): BandState {
+  return state === "MASTER" || state === "BACKUP" || state === "FAULT" || state === "STOP" ? state : "unknown";
+}
+
+/**
+ * Bands per director lane: the state each VRRP transition leaves it in, until the next one; before the
+ * first transition in the window, the state it left. A stopped keepalived is STOP; a lost agent is
+ * unknown (nothing says what the director did meanwhile) until its next report of a transition.
+ * A lane with no transition in the window has no band: its state there is not known from these events.
+ */
+export function stateBands(events: readonly HubEvent[], lanes: readonly string[], from: number, to: number): StateBand[] {
+  const span = Math.max(1, to - from);
+  const bands: StateBand[] = [];
+  lanes.forEach((director, lane) => {
+    const mine = events.filter((e) => e.director === director).toSorted(compareEvents);
+    const changes: { t: number; state: BandState }[] = [];
+    for (const e of mine) {
+      const ev = e.event;
+      if (ev.kind === "vrrp-transition") {
+        if (changes.length === 0) changes.push({ t: from, state: bandState(ev.from) });
+        changes.push({ t: eventTime(e), state: bandState(ev.to) });
+      } else if (changes.length > 0 && ev.kind === "keepalived" && !ev.running) changes.push({ t: eventTime(e), state: "STOP" });
+      else if (changes.length > 0 && ev.kind === "agent" && !ev.connected) changes.push({ t: eventTime(e), state: "unknown" });
+    }
+    changes.forEach((c, i) => {
+      const end = changes[i + 1]?.t ?? to;
+      const x0 = Math.max(0, (c.t - from) / span);
+      const x1 = Math.min(1, (end - from) / span);
+      if (x1 > x0) bands.push({ lane, state: c.state, x0, x1 });
+    });
+  });
+  return bands;
+}
+
+/** One row of the list: an event, or one operator action seen on several directors. */
+export interface TimelineRow {
+  key: string;
+  events: HubEvent[];
+  directors: string[];
+}
+
+/** Weight events of one action land on each director within this long of each other. */
+const ACTION_WINDOW_MS = 10_000;
+
+/**
+ * Rows for the list: an operator's weight change applied on several directors is one row naming them
+ * all (each director reports its own event), everything else one row per event, in strict order.
+ */
+export function timelineRows(events: readonly HubEvent[]): TimelineRow[] {
+  const rows: TimelineRow[] = [];
+  const open = new Map<string, TimelineRow>();
+  for (const e of events.toSorted(compareEvents)) {
+    const ev = e.event;
+    if (ev.kind === "weight" && ev.cause === "operator") {
+      const key = `${ev.service}|${ev.realServer}|${ev.from}|${ev.to}`;
+      const row = open.get(key);
+      const first = row?.events[0];
+      if (row !== undefined && first !== undefined && eventTime(e) - eventTime(first) <= ACTION_WINDOW_MS && !row.directors.includes(e.director)) {
+        row.events.push(e);
+        row.directors.push(e.director);
+        continue;
+      }
+      const fresh = { key: `e${e.id}`, events: [e], directors: [e.director as string] };
+      open.set(key, fresh);
+      rows.push(fresh);
+      continue;
+    }
+    rows.push({ key: `e${e.id}`, events: [e], directors: [e.director] });
+  }
+  return rows;
+}
