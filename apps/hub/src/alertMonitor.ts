@@ -36,6 +36,8 @@ interface Deps {
   onEvaluated?: () => void;
   /** Called for every raise and clear (the optional webhook). */
   onAlertChange?: (type: "alert-raised" | "alert-cleared", alert: Alert, at: number) => void;
+  /** Until when "no MASTER" waits for directors known before a restart to report again (see VerdictInput). */
+  holdNoMasterUntil?: () => number | undefined;
 }
 
 /** Creates the monitor. */
@@ -58,7 +60,8 @@ export function createAlertMonitor(deps: Deps): AlertMonitor {
     evaluate() {
       const now = deps.now();
       transitions = transitions.filter((t) => now - t.at <= DEFAULT_FLAP_WINDOW_MS);
-      const changes = tracker.update({ directors: deps.fleet.list(), now, recentTransitions: transitions, drains: [...drains.values()] });
+      const holdNoMasterUntil = deps.holdNoMasterUntil?.();
+      const changes = tracker.update({ directors: deps.fleet.list(), now, recentTransitions: transitions, drains: [...drains.values()], ...(holdNoMasterUntil !== undefined && { holdNoMasterUntil }) });
       alerts = changes.active.map(alertOfVerdict);
       for (const alert of changes.raised.map(alertOfVerdict)) {
         record(alert, true, alert.since);

@@ -31,7 +31,7 @@ import { startHeartbeat, trackAlive } from "./heartbeat";
 import { createAgentTokenCheck, isSameOrigin, refuseUpgrade } from "./upgrade";
 import { createLogger } from "@lvsdeck/log";
 import { createTlsServer, type TlsFiles } from "./tls";
-import { HEADERS_TIMEOUT_MS, MAX_UI_SOCKETS_PER_ADDRESS, MAX_UI_SOCKETS_PER_CREDENTIAL, REQUEST_TIMEOUT_MS } from "./limits";
+import { HEADERS_TIMEOUT_MS, RESTART_RECONNECT_GRACE_MS, MAX_UI_SOCKETS_PER_ADDRESS, MAX_UI_SOCKETS_PER_CREDENTIAL, REQUEST_TIMEOUT_MS } from "./limits";
 import { ALERT_EVALUATION_MS, HEARTBEAT_MS, SERIES_FLUSH_MS, STALENESS_CHECK_MS, STATE_EVALUATION_GAP_MS, UI_FLUSH_MS, UI_SUMMARY_FLUSH_MS } from "./limits";
 
 /** Options for {@link createHub}; every field has a default suited to the demo. */
@@ -104,10 +104,23 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     alertMonitor.noteEvent(event);
   };
   const webhook = options.alertWebhook ? createAlertWebhook(options.alertWebhook, { log, hubName: hostname() }) : null;
+  // Directors this hub knew when it last ran: until each has reported again (or the grace ends), a group
+  // that lacks its MASTER is waiting for it to reconnect, not without one.
+  const knownBefore = new Set(history.at(now()).map((snapshot) => snapshot.director));
+  const reconnectGraceUntil = now() + RESTART_RECONNECT_GRACE_MS;
+  const holdNoMasterUntil = () => {
+    if (knownBefore.size === 0 || now() >= reconnectGraceUntil) return undefined;
+    for (const director of knownBefore) {
+      if (fleet.get(director)?.snapshot == null) return reconnectGraceUntil;
+      knownBefore.delete(director);
+    }
+    return undefined;
+  };
   const alertMonitor = createAlertMonitor({
     fleet,
     events,
     now,
+    holdNoMasterUntil,
     onEvent: (event) => ui.broadcast({ type: "event", event }),
     onVerdictsChanged: (verdicts) => ui.broadcast({ type: "alerts", alerts: verdicts.map(alertOfVerdict) }),
     onEvaluated: () => publishHealth(),

@@ -32,3 +32,8 @@ export const MAX_UI_SOCKETS_PER_ADDRESS = 64;
 export const REQUEST_TIMEOUT_MS = 15_000;
 /** Request headers must arrive within this long (ms). */
 export const HEADERS_TIMEOUT_MS = 10_000;
+/**
+ * After a start, how long "no MASTER" waits for the directors the hub knew to report again (ms): agents
+ * reconnect with backoff, and the MASTER's agent may come back after the BACKUP's.
+ */
+export const RESTART_RECONNECT_GRACE_MS = 30_000;

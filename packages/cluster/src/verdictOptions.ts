@@ -54,6 +54,12 @@ export interface VerdictInput {
   now: number;
   recentTransitions: readonly RecordedTransition[];
   drains: readonly ActiveDrain[];
+  /**
+   * No "no MASTER" is raised before this time: a hub that just started is still waiting for directors
+   * it knew to report again (agents reconnect at their own pace), and a BACKUP that reports first is
+   * not a cluster without a MASTER. Absent: no such wait.
+   */
+  holdNoMasterUntil?: number;
 }
 
 /** The severity of each kind of verdict. */

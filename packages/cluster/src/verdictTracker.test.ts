@@ -36,3 +36,28 @@ describe("alert tracker on a recorded failover", () => {
     expect(tracker.active().map((a) => a.severity)).toEqual(["critical", "critical"]);
   });
 });
+
+describe("a hub that just started", () => {
+  // Only the BACKUP's agent is back after the hub restarted; the MASTER's reconnects 12 s later.
+  const backupOnly = seedCluster().filter((d) => d.id === "lvs-dir-02");
+
+  it("does not call a group without MASTER while it waits for the directors it knew to report", () => {
+    const tracker = createVerdictTracker();
+    const waitUntil = T0 + 30 * TICK;
+    const early = tracker.update(verdictInput(backupOnly, { now: T0, holdNoMasterUntil: waitUntil }));
+    const later = tracker.update(verdictInput(backupOnly, { now: T0 + 10 * TICK, holdNoMasterUntil: waitUntil }));
+    expect([...early.raised, ...later.raised].map((v) => v.kind)).not.toContain("no-master");
+    // The MASTER is back: nothing was ever raised.
+    const back = tracker.update(verdictInput(seedCluster(), { now: T0 + 12 * TICK }));
+    expect(back.raised.map((v) => v.kind)).not.toContain("no-master");
+  });
+
+  it("raises it once the wait is over and the MASTER is still missing", () => {
+    const tracker = createVerdictTracker();
+    tracker.update(verdictInput(backupOnly, { now: T0, holdNoMasterUntil: T0 + 30 * TICK }));
+    const over = tracker.update(verdictInput(backupOnly, { now: T0 + 30 * TICK }));
+    expect(over.raised.map((v) => v.kind)).toContain("no-master");
+    // Since when it was first seen, not since the wait ended.
+    expect(over.raised.find((v) => v.kind === "no-master")?.since).toBe(T0);
+  });
+});

@@ -51,7 +51,8 @@ export function createVerdictTracker(options: Partial<VerdictOptions> = {}): Ver
         const before = current.get(verdict.id);
         if (before === undefined) {
           const firstSeen = pending.get(verdict.id) ?? input.now;
-          if (input.now - firstSeen < holdMs(verdict, input)) {
+          const startWait = verdict.kind === "no-master" ? (input.holdNoMasterUntil ?? 0) : 0;
+          if (input.now - firstSeen < holdMs(verdict, input) || input.now < startWait) {
             nextPending.set(verdict.id, firstSeen);
             continue;
           }
