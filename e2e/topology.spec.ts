@@ -24,6 +24,17 @@ test("search narrows the cards and the graph; a service folds with the keyboard"
   await dashboard.search().fill("10.50.0.23");
   await expect(page.locator('[data-testid="service"]')).toHaveCount(1);
   await expect(page.locator('[data-testid="service"]')).toHaveAttribute("data-service", "TCP 192.168.50.101:80");
+  // Only the matching real server of that service, its share still counted over all three.
+  await expect(page.locator('[data-testid="real-server"]')).toHaveCount(1);
+  await expect(page.getByTestId("search-partial")).toHaveText("1 of 3 real servers match the search; shares count all of them");
+  // A VIP narrows to its services, though every VIP of the demo is in the one VRRP instance.
+  await dashboard.search().fill("192.168.50.102");
+  await expect(page.locator('[data-testid="service"]')).toHaveCount(1);
+  await expect(page.locator('[data-testid="service"]')).toHaveAttribute("data-service", "UDP 192.168.50.102:53");
+  await dashboard.search().fill("no-such-thing");
+  await expect(page.getByTestId("no-match")).toContainText("No match for “no-such-thing”.");
+  await page.getByRole("button", { name: "Clear the search" }).click();
+  await expect(dashboard.search()).toHaveValue("");
   await dashboard.search().fill("");
   await expect(page.locator('[data-testid="service"]')).toHaveCount(5);
 

@@ -20,6 +20,8 @@ interface Props {
   targets: readonly string[];
   folded: boolean;
   onToggle: () => void;
+  /** After a search that matched only some real servers: those to show (shares still count them all). */
+  shownRealServers?: ReadonlySet<string> | undefined;
 }
 
 /** Shown with the weight controls of a service whose weights the agent sets in runtime mode. */
@@ -34,7 +36,7 @@ const modelNote = {
 } as const;
 
 /** One virtual service with its real servers, weights, traffic shares and connection history. */
-export function ServiceCard({ service, director, agent, targets, folded, onToggle }: Props) {
+export function ServiceCard({ service, director, agent, targets, folded, onToggle, shownRealServers }: Props) {
   const moment = useMoment();
   const mayChange = mayChangeWeights(useSession(), service);
   const [drafts, setDrafts] = useState<ReadonlyMap<string, number>>(new Map());
@@ -115,7 +117,7 @@ export function ServiceCard({ service, director, agent, targets, folded, onToggl
                 </tr>
               </thead>
               <tbody>
-                {service.realServers.map((rs) => (
+                {service.realServers.filter((rs) => shownRealServers === undefined || shownRealServers.has(rs.key)).map((rs) => (
                   <RealServerRow
                     key={rs.key}
                     service={service.key}
@@ -132,6 +134,11 @@ export function ServiceCard({ service, director, agent, targets, folded, onToggl
                 ))}
               </tbody>
             </table>
+            {shownRealServers !== undefined && (
+              <p className="service-targets" data-testid="search-partial">
+                {shownRealServers.size} of {service.realServers.length} real servers match the search; shares count all of them
+              </p>
+            )}
             {/* Under the rows rather than above them, so the weight controls stay where they were. */}
             {drafting && expected === null && (
               <p className="service-targets" data-testid="share-unknown" role="status">

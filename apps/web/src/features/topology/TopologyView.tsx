@@ -65,6 +65,14 @@ export function TopologyBoard({ cluster, health, now }: BoardProps) {
       </div>
       {showGraph && <TopologyGraph groups={visible} query={deferredQuery} expanded={expanded} collapsed={collapsed} onToggleService={toggle} />}
       {cluster.directors.length === 0 && <p className="empty">No director has connected to the hub yet.</p>}
+      {deferredQuery.trim() !== "" && visible.length === 0 && groups.length > 0 && (
+        <p className="empty" role="status" data-testid="no-match">
+          No match for “{deferredQuery.trim()}”.{" "}
+          <button type="button" onClick={() => setQuery("")}>
+            Clear the search
+          </button>
+        </p>
+      )}
       {visible.map((g) => (
         <VrrpGroupCard key={g.key} group={g} isFolded={isFolded} onToggleService={toggle} />
       ))}

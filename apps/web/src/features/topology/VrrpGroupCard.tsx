@@ -55,6 +55,7 @@ export function VrrpGroupCard({ group, isFolded, onToggleService }: Props) {
       {shown !== null &&
         group.services.map((service) => (
           <ServiceCard
+            shownRealServers={group.shownRealServers?.get(service.key)}
             key={service.key}
             service={service}
             director={shown.view.id}

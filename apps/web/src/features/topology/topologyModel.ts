@@ -34,6 +34,8 @@ export interface VrrpGroup {
   /** The director whose IPVS table is shown: the live MASTER, else the freshest director with data. */
   shown: GroupMember | null;
   services: readonly VirtualService[];
+  /** After a search: per service that is shown only for some of its real servers, which ones. */
+  shownRealServers?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 function pickShown(members: readonly GroupMember[], liveMasters: readonly GroupMember[]): GroupMember | null {
