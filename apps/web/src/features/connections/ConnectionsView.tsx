@@ -5,7 +5,9 @@ import { useCluster } from "../topology/useCluster";
 import { useServerNow } from "../../live/useLive";
 import { formatAge } from "../../lib/freshness";
 import { navigate, useLocation } from "../../lib/router";
-import { PAGE_SIZE, connectionsHref, defaultDirector, formatExpiry, pageText, parseConnectionsForm, toParams, type ConnectionsForm } from "./connectionsModel";
+import { useSession } from "../auth/sessionQuery";
+import { actingScope } from "../auth/permissions";
+import { PAGE_SIZE, connectionsHref, defaultDirector, defaultVip, formatExpiry, pageText, parseConnectionsForm, toParams, type ConnectionsForm } from "./connectionsModel";
 import { TopClients } from "./TopClients";
 
 const STATES = ["ESTABLISHED", "SYN_RECV", "FIN_WAIT", "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "SYNACK", "UDP", "NONE"] as const;
@@ -15,10 +17,13 @@ export function ConnectionsView() {
   const { search } = useLocation();
   const form = parseConnectionsForm(search);
   const cluster = useCluster().data;
-  const director = form.director !== "" ? form.director : defaultDirector(cluster);
+  // Pre-filled: a VIP-scoped user's VIP, and the director that is MASTER for it now.
+  const session = useSession();
+  const vip = form.vip !== "" ? form.vip : defaultVip(actingScope(session));
+  const director = form.director !== "" ? form.director : defaultDirector(cluster, vip);
   const [draft, setDraft] = useState<ConnectionsForm | null>(null);
-  const shown = draft ?? { ...form, director };
-  const query = useQuery({ ...connectionsQuery(toParams(form, director)), enabled: director !== "" });
+  const shown = draft ?? { ...form, director, vip };
+  const query = useQuery({ ...connectionsQuery(toParams({ ...form, vip }, director)), enabled: director !== "" });
   const now = useServerNow();
   const page = query.data;
   const field = (name: keyof Omit<ConnectionsForm, "offset">) => ({
@@ -30,7 +35,7 @@ export function ConnectionsView() {
     setDraft(null);
     navigate(connectionsHref({ ...shown, offset: 0 }));
   };
-  const go = (offset: number) => navigate(connectionsHref({ ...form, director, offset }));
+  const go = (offset: number) => navigate(connectionsHref({ ...form, director, vip, offset }));
 
   return (
     <main className="connections" aria-label="Connection browser">

@@ -1,3 +1,4 @@
+import { normalizeVip } from "@lvsdeck/cluster";
 import type { ClusterResponse } from "@lvsdeck/protocol";
 import { hrefWith } from "../../lib/router";
 import type { ConnectionsParams } from "../../api/moreQueries";
@@ -45,11 +46,22 @@ export function toParams(form: ConnectionsForm, director: string): ConnectionsPa
   };
 }
 
-/** Whose table to read when none is chosen: the first current MASTER, else the first director. */
-export function defaultDirector(cluster: ClusterResponse | undefined): string {
+/**
+ * Whose table to read when none is chosen: the current MASTER of `vip` when one is given (the director
+ * that carries its connections), else the first current MASTER, else the first director.
+ */
+export function defaultDirector(cluster: ClusterResponse | undefined, vip = ""): string {
   const directors = cluster?.directors ?? [];
-  const master = directors.find((d) => !d.stale && d.connected && d.snapshot?.vrrp.some((i) => i.state === "MASTER"));
+  const live = directors.filter((d) => !d.stale && d.connected);
+  const wanted = normalizeVip(vip);
+  const masterOf = wanted === "" ? undefined : live.find((d) => d.snapshot?.vrrp.some((i) => i.state === "MASTER" && i.vips.some((v) => normalizeVip(v) === wanted)));
+  const master = masterOf ?? live.find((d) => d.snapshot?.vrrp.some((i) => i.state === "MASTER"));
   return master?.id ?? directors[0]?.id ?? "";
+}
+
+/** The VIP filter when none is chosen: a VIP-scoped user's first VIP (the table is theirs to read), else none. */
+export function defaultVip(scope: readonly string[] | null): string {
+  return scope?.[0] ?? "";
 }
 
 /** "4:05" from seconds; "1:02:03" past an hour. */
