@@ -58,3 +58,19 @@ test("draining the last healthy server asks for force and a reason; Escape leave
   await expect(dashboard.realServer(DNS, "192.168.50.32:53")).toHaveAttribute("data-weight", "1");
   await expect(dashboard.drainButton(DNS, "192.168.50.32:53")).toBeEnabled();
 });
+
+test("a drain of a persistent service says returning clients keep it busy, when it can end, and what moves them", async ({ dashboard, cluster }) => {
+  const SEED = "TCP 192.168.50.100:443";
+  const RS11 = "192.168.50.11:443";
+  await expect(dashboard.director("lvs-dir-01")).toHaveAttribute("data-state", "MASTER", { timeout: 15_000 });
+  const row = dashboard.realServer(SEED, RS11);
+  await expect.poll(async () => Number(await row.getAttribute("data-active")), { timeout: 20_000 }).toBeGreaterThan(0);
+  const drained = await cluster.api("/api/drain", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ service: SEED, realServer: RS11 }) });
+  expect(drained.status).toBe(200);
+  await expect(row).toHaveAttribute("data-weight", "0");
+  // wrr -p 120: clients with a template come back to this server though its weight is 0 (or, in a quiet
+  // second, none came back and the templates are waiting to expire): either way the row says which.
+  await expect(row.getByTestId("drain-why")).toContainText(/(new conn\/s still arrive through \d+ persistence templates?: returning clients keep being sent here|No client has returned in the last interval; \d+ persistence templates? still pin clients here)\./, { timeout: 15_000 });
+  await expect(row.getByTestId("drain-estimate")).toHaveText(/^(It can finish 120 s after returning clients stop \(each template lives 120 s past its client's last connection\), then once open connections close\.|Templates expire by \d\d:\d\d:\d\d at the latest if no client returns; then only open connections remain\.)$/);
+  await expect(row.getByTestId("drain-option")).toContainText("sysctl -w net.ipv4.vs.expire_quiescent_template=1 on lvs-dir-01, lvs-dir-02");
+});

@@ -6,7 +6,9 @@ import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { eventsQuery } from "../../api/queries";
 import { drainsQuery } from "../../api/drains";
-import { drainCounts, drainProgress, findDrain, restoreTarget } from "../weights/drain";
+import { drainCounts, drainProgress, findDrain, persistentDrainAdvice, restoreTarget } from "../weights/drain";
+import { useServerNow } from "../../live/useLive";
+import { formatHms } from "../../lib/time";
 import { DrainProgressView } from "../weights/DrainProgressView";
 import { checkerTitle, healthText } from "./checkerText";
 
@@ -27,6 +29,8 @@ interface Props {
   sorryServer?: boolean;
   /** Directors a weight change goes to. */
   targets: readonly string[];
+  /** The service's persistence timeout (s), or null without persistence: a drain then waits for templates. */
+  persistenceSec?: number | null;
 }
 
 const sourceText: Record<RealServer["weightSource"], string> = {
@@ -36,7 +40,7 @@ const sourceText: Record<RealServer["weightSource"], string> = {
 };
 
 /** One real server: weight (editable), health, connections and its share of the traffic. */
-export function RealServerRow({ service, rs, share, expected, weightDisabledReason, mayChange, onDraft, director, sorryServer = false, targets }: Props) {
+export function RealServerRow({ service, rs, share, expected, weightDisabledReason, mayChange, onDraft, director, sorryServer = false, targets, persistenceSec = null }: Props) {
   const conns = rs.activeConns + rs.inactiveConns;
   const events = useQuery(eventsQuery()).data?.events;
   const drain = findDrain(useQuery(drainsQuery()).data, service, rs.key);
@@ -46,6 +50,9 @@ export function RealServerRow({ service, rs, share, expected, weightDisabledReas
   const start = counts.weight === 0 ? Math.max(drainStart, counts.activeConns + counts.inactiveConns) : 0;
   if (start !== drainStart) setDrainStart(start);
   const progress = drainProgress(counts, start);
+  const now = useServerNow();
+  // New connections to a weight-0 server of a persistent service are returning clients (their templates send them here).
+  const advice = progress === null ? null : persistentDrainAdvice({ timeoutSec: persistenceSec, templates: progress.templates, returningCps: rs.rates.cps, left: progress.left, now, directors: targets.length === 0 ? [director] : targets, clock: (ms) => formatHms(ms) });
   return (
     <tr
       data-testid="real-server"
@@ -92,7 +99,7 @@ export function RealServerRow({ service, rs, share, expected, weightDisabledReas
             {rs.weight}
           </span>
         )}
-        {progress !== null && <DrainProgressView progress={progress} service={service} realServer={rs.key} director={director} />}
+        {progress !== null && <DrainProgressView progress={progress} service={service} realServer={rs.key} director={director} advice={advice} />}
       </td>
       <td data-label="Health">
         <span className={`health health-${rs.health}`} data-testid="health" title={checkerTitle(rs)}>

@@ -130,6 +130,7 @@ export function ServiceCard({ service, director, agent, targets, folded, onToggl
                     director={director}
                     sorryServer={service.checker?.sorryServer === rs.key}
                     targets={targets}
+                    persistenceSec={service.persistence?.timeoutSec ?? null}
                   />
                 ))}
               </tbody>

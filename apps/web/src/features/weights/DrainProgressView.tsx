@@ -1,6 +1,6 @@
 import { Link, hrefWith } from "../../lib/router";
 import { formatCount } from "../../lib/format";
-import type { DrainProgress } from "./drain";
+import type { DrainProgress, PersistentDrainAdvice } from "./drain";
 
 /** Strips the port (and IPv6 brackets) from "192.0.2.11:443" / "[2001:db8::11]:443". */
 export function addressOf(key: string): string {
@@ -15,7 +15,7 @@ export function vipOfService(service: string): string | null {
 }
 
 /** Connections left on a server at weight 0, with a link to who they are. */
-export function DrainProgressView({ progress, service, realServer, director }: { progress: DrainProgress; service: string; realServer: string; director: string }) {
+export function DrainProgressView({ progress, service, realServer, director, advice = null }: { progress: DrainProgress; service: string; realServer: string; director: string; advice?: PersistentDrainAdvice | null }) {
   const href = hrefWith("/connections", { director, vip: vipOfService(service), realServer: addressOf(realServer) });
   return (
     <div className={`drain drain-${progress.phase}`} data-testid="drain-progress" data-left={progress.left} data-phase={progress.phase}>
@@ -25,6 +25,11 @@ export function DrainProgressView({ progress, service, realServer, director }: {
         {progress.templates > 0 && ` · ${formatCount(progress.templates)} persistence template${progress.templates === 1 ? "" : "s"}`}
       </span>{" "}
       {progress.phase === "draining" && <Link href={href}>who is still on it</Link>}
+      {advice !== null && (
+        <p className="drain-advice" data-testid="drain-advice" role="note">
+          <span data-testid="drain-why">{advice.why}</span> <span data-testid="drain-estimate">{advice.estimate}</span> <span data-testid="drain-option">{advice.option}</span>
+        </p>
+      )}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DirectorId, Drain, HubEvent, RealServerKey, ServiceKey } from "@lvsdeck/protocol";
-import { drainCounts, drainProgress, findDrain, restoreTarget } from "./drain";
+import { drainCounts, drainProgress, findDrain, restoreTarget, persistentDrainAdvice } from "./drain";
 
 const counts = (weight: number, active: number, inactive: number, persist = 0) => ({ weight, activeConns: active, inactiveConns: inactive, persistConns: persist });
 const S = "TCP 192.0.2.10:443" as ServiceKey;
@@ -34,5 +34,24 @@ describe("restoreTarget", () => {
     expect(restoreTarget(findDrain([drain], S, R), S, R, [weightEvent(3, 0)])).toEqual({ weight: 5, hubDrain: true });
     expect(restoreTarget(findDrain([drain], S, "other"), S, R, [weightEvent(3, 0)])).toEqual({ weight: 3, hubDrain: false });
     expect(restoreTarget(undefined, S, R, [])).toEqual({ weight: 1, hubDrain: false });
+  });
+});
+
+describe("a drain of a persistent service says what it waits for", () => {
+  const base = { timeoutSec: 120, templates: 1703, left: 1703, now: Date.UTC(2025, 4, 4, 13, 0, 0), directors: ["lvs-dir-01", "lvs-dir-02"], clock: (ms: number) => new Date(ms).toISOString().slice(11, 19) };
+
+  it("names returning clients, when it can end, and the command that moves them", () => {
+    const advice = persistentDrainAdvice({ ...base, returningCps: 12 });
+    expect(advice?.why).toBe("12 new conn/s still arrive through 1703 persistence templates: returning clients keep being sent here.");
+    expect(advice?.estimate).toMatch(/^It can finish 120 s after returning clients stop/);
+    expect(advice?.option).toContain("sysctl -w net.ipv4.vs.expire_quiescent_template=1 on lvs-dir-01, lvs-dir-02");
+  });
+
+  it("gives the templates' latest expiry once clients stop returning", () => {
+    expect(persistentDrainAdvice({ ...base, returningCps: 0 })?.estimate).toBe("Templates expire by 13:02:00 at the latest if no client returns; then only open connections remain.");
+  });
+
+  it("says nothing for a service without persistence", () => {
+    expect(persistentDrainAdvice({ ...base, timeoutSec: null, returningCps: 12 })).toBeNull();
   });
 });

@@ -51,3 +51,41 @@ export function restoreTarget(drain: Drain | undefined, service: string, realSer
   }
   return { weight: FALLBACK_RESTORE_WEIGHT, hubDrain: false };
 }
+
+/** What a drain of a persistent service is waiting for, and what would end it sooner. */
+export interface PersistentDrainAdvice {
+  /** Why it is not done: returning clients, or templates still to expire. */
+  why: string;
+  /** When it can finish at the earliest, in words. */
+  estimate: string;
+  /** The option operators use, with the exact command. */
+  option: string;
+}
+
+/** The kernel switch that expires a weight-0 server's persistence templates on their next use. */
+export const EXPIRE_QUIESCENT_COMMAND = "sysctl -w net.ipv4.vs.expire_quiescent_template=1";
+
+/**
+ * For a server at weight 0 in a service with persistence: IPVS keeps sending a returning client to the
+ * server its template names until the template expires, `timeoutSec` after that client's last
+ * connection, so new connections still arriving (`returningCps`) are returning clients and the drain
+ * cannot end while they keep coming. Null when the service has no persistence or nothing is left.
+ */
+export function persistentDrainAdvice(input: { timeoutSec: number | null; templates: number; returningCps: number; left: number; now: number; directors: readonly string[]; clock: (ms: number) => string }): PersistentDrainAdvice | null {
+  const { timeoutSec, templates, returningCps, left } = input;
+  if (timeoutSec === null || (templates === 0 && returningCps === 0) || (left === 0 && templates === 0)) return null;
+  const on = input.directors.length === 0 ? "" : ` on ${input.directors.join(", ")}`;
+  const option = `To send returning clients elsewhere now: ${EXPIRE_QUIESCENT_COMMAND}${on} (the kernel then drops a template that points at a weight-0 server when its client returns; those clients move to other servers).`;
+  if (returningCps > 0) {
+    return {
+      why: `${returningCps < 10 ? returningCps.toFixed(1) : Math.round(returningCps)} new conn/s still arrive through ${templates} persistence template${templates === 1 ? "" : "s"}: returning clients keep being sent here.`,
+      estimate: `It can finish ${timeoutSec} s after returning clients stop (each template lives ${timeoutSec} s past its client's last connection), then once open connections close.`,
+      option,
+    };
+  }
+  return {
+    why: `No client has returned in the last interval; ${templates} persistence template${templates === 1 ? "" : "s"} still pin clients here.`,
+    estimate: `Templates expire by ${input.clock(input.now + timeoutSec * 1000)} at the latest if no client returns; then only open connections remain.`,
+    option,
+  };
+}
