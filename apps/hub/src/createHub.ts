@@ -6,6 +6,7 @@ import { MAX_AGENT_FRAME_BYTES, MAX_UI_FRAME_BYTES } from "@lvsdeck/protocol";
 import { createFleet } from "./fleet";
 import { openDatabase } from "./store/database";
 import { createEventStore } from "./store/eventStore";
+import { startHubRun } from "./store/hubRuns";
 import { createTransitionTimes } from "./store/transitionTimes";
 import { DEFAULT_RETENTION, createSeriesStore } from "./store/seriesStore";
 import { createWorkerWriter } from "./store/seriesWrites";
@@ -15,7 +16,7 @@ import { createCommandRouter } from "./agents/commandRouter";
 import { createWeightDelivery } from "./agents/weightDelivery";
 import { createHeldChangeStore } from "./store/heldWeightChanges";
 import { createUiGateway, type UiPushMode } from "./ui/uiGateway";
-import { createAlertMonitor } from "./alertMonitor";
+import { HUB_EVENT_SOURCE, createAlertMonitor } from "./alertMonitor";
 import { createAlertWebhook } from "./alerts/webhook";
 import { hostname } from "node:os";
 import { createMetrics } from "./metrics";
@@ -82,6 +83,16 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const log = createLogger("hub", options.quiet ?? false);
   const db = openDatabase(options.dataDir ?? "./data");
   const events = createEventStore(db);
+  // This run in the hub's own record: the time it was away shows on the timeline, not as quiet.
+  const run = startHubRun(db, now);
+  const recordHub = (event: { state: "started" | "stopped"; downFrom: number | null; clean: boolean; detail: string }, at = now()) =>
+    events.appendHubEvent({ director: HUB_EVENT_SOURCE, receivedAt: at, event: { kind: "hub", ...event, at } });
+  recordHub({
+    state: "started",
+    downFrom: run.downFrom,
+    clean: run.previous?.stoppedAt != null,
+    detail: run.previous === null ? "first start on this database" : run.previous.stoppedAt === null ? "after an unclean stop" : "",
+  });
   // Samples are written on a worker thread with its own connection; an in-memory database has only one.
   const series = createSeriesStore(db, DEFAULT_RETENTION, db.memory ? undefined : createWorkerWriter(db.name));
   const history = createSnapshotHistory(db);
@@ -304,6 +315,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       for (const ws of [...agentWss.clients, ...uiWss.clients]) ws.terminate();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await series.close(now());
+      recordHub({ state: "stopped", downFrom: null, clean: true, detail: "" }, run.stop());
       db.close();
     },
   };

@@ -38,6 +38,21 @@ export const agentPresenceEventSchema = z.object({
   at: z.number(),
 });
 
+/**
+ * The hub itself started or stopped. A start after a stop says how long the hub was away (`downFrom`
+ * to `at`): nothing was received then, so charts and the timeline show that stretch as a gap.
+ */
+export const hubLifecycleEventSchema = z.object({
+  kind: z.literal("hub"),
+  state: z.enum(["started", "stopped"]),
+  /** For a start: when the previous run stopped (or was last seen alive, after an unclean stop); null on the first start. */
+  downFrom: z.number().nullable(),
+  /** For a start: whether the previous run stopped cleanly. */
+  clean: z.boolean(),
+  detail: z.string(),
+  at: z.number(),
+});
+
 /** The hub raised or cleared an alert. */
 export const alertEventSchema = z.object({
   kind: z.literal("alert"),
@@ -55,7 +70,7 @@ export const hubEventSchema = z.object({
   seq: z.number().int().nullable(),
   observedAt: z.number().nullable(),
   receivedAt: z.number(),
-  event: z.union([agentEventSchema, agentPresenceEventSchema, alertEventSchema]),
+  event: z.union([agentEventSchema, agentPresenceEventSchema, alertEventSchema, hubLifecycleEventSchema]),
 });
 export type HubEvent = z.infer<typeof hubEventSchema>;
 

@@ -38,7 +38,7 @@ const eventsQuerySchema = z.strictObject({
   to: z.coerce.number().int().optional(),
   director: z.string().max(63).optional(),
   vip: z.string().regex(/^[0-9a-fA-F:.]{2,45}$/, "vip: an address").optional(),
-  kind: z.enum(["vrrp-transition", "health", "weight", "keepalived", "sim-fault", "agent", "alert"]).optional(),
+  kind: z.enum(["vrrp-transition", "health", "weight", "keepalived", "sim-fault", "agent", "alert", "hub"]).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_EVENTS_PAGE).default(200),
 });
 

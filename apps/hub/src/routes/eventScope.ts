@@ -12,6 +12,8 @@ function serviceOnVip(service: string, vip: string): boolean {
  */
 export function eventConcernsVip(stored: HubEvent, vip: string, directors: readonly DirectorView[]): boolean {
   const event = stored.event;
+  // The hub starting or stopping concerns every VIP: nothing was watched meanwhile.
+  if (event.kind === "hub") return true;
   const target = normalizeVip(vip);
   const onTarget = (address: string) => normalizeVip(address) === target;
   if (event.kind === "health" || event.kind === "weight") return serviceOnVip(event.service, vip);

@@ -106,6 +106,13 @@ const migrations: string[] = [
   `CREATE INDEX audit_login_place ON audit (actor, remote) WHERE action = 'login';`,
   // A request id answers only the same caller with the same body (a JSON fingerprint of it).
   `ALTER TABLE weight_requests ADD COLUMN fingerprint TEXT;`,
+  // One row per run of the hub: when it started, when it was last alive, when it stopped cleanly (null: it did not).
+  `CREATE TABLE hub_runs (
+     id INTEGER PRIMARY KEY,
+     started_at INTEGER NOT NULL,
+     last_seen_at INTEGER NOT NULL,
+     stopped_at INTEGER
+   );`,
 ];
 
 /** Brings the database up to the newest schema, one transaction per migration. */

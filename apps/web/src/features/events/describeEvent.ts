@@ -27,6 +27,12 @@ export function describeEvent(hubEvent: HubEvent): { text: string; tone: EventTo
       return { text: `agent ${e.connected ? "connected" : "disconnected"}${e.detail === "" ? "" : `: ${e.detail}`}`, tone: e.connected ? "good" : "bad" };
     case "alert":
       return { text: `${e.raised ? "alert" : "cleared"}: ${e.message}`, tone: e.raised ? "bad" : "good" };
+    case "hub":
+      if (e.state === "stopped") return { text: `hub stopped${e.detail === "" ? "" : `: ${e.detail}`}`, tone: "bad" };
+      return {
+        text: e.downFrom === null ? "hub started" : `hub started; it was down for ${Math.max(0, Math.round((e.at - e.downFrom) / 1000))} s${e.clean ? "" : " (it had not stopped cleanly: down since it was last seen alive)"}`,
+        tone: "good",
+      };
     default: {
       const unknown: never = e;
       return { text: JSON.stringify(unknown), tone: "neutral" };

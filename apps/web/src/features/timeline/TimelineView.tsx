@@ -14,7 +14,7 @@ import { TimelineAxis, TimelineLegend } from "./TimelineAxis";
 const LIVE_REFETCH_MS = 5_000;
 /** The live window's end moves in steps of this much, so the query key does not change every second. */
 const WINDOW_STEP_MS = 5_000;
-const KINDS = ["vrrp-transition", "health", "weight", "keepalived", "agent", "alert", "sim-fault"] as const;
+const KINDS = ["vrrp-transition", "health", "weight", "keepalived", "agent", "alert", "sim-fault", "hub"] as const;
 
 function hrefOf(params: TimelineParams): string {
   return hrefWith("/timeline", { range: params.range === "1h" ? null : params.range, vip: params.vip, director: params.director, kind: params.kind, at: params.at });

@@ -31,6 +31,15 @@ describe("timeline model", () => {
     expect(stateBands([ev("d3", 1000, { kind: "keepalived", running: true, detail: "" })], ["d3"], 0, 10_000)).toEqual([]);
   });
 
+  it("draws the time the hub was down as unknown on every lane", () => {
+    const events = [vrrp("d1", 1000, "BACKUP", "MASTER"), ev("hub", 8000, { kind: "hub", state: "started", downFrom: 4000, clean: false, detail: "" })];
+    const bands = stateBands(events, ["d1", "hub"], 0, 10_000);
+    expect(bands.filter((b) => b.state === "unknown").map((b) => [b.lane, b.x0, b.x1])).toEqual([
+      [0, 0.4, 0.8],
+      [1, 0.4, 0.8],
+    ]);
+  });
+
   it("shows one operator action applied on two directors as one row naming both", () => {
     const rows = timelineRows([weight("d1", 1000, 2, 5), weight("d2", 1040, 2, 5), weight("d1", 60_000, 5, 2)]);
     expect(rows.map((r) => r.directors)).toEqual([["d1", "d2"], ["d1"]]);

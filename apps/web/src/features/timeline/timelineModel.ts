@@ -132,6 +132,7 @@ function bandState(state: string): BandState {
  * first transition in the window, the state it left. A stopped keepalived is STOP; a lost agent is
  * unknown (nothing says what the director did meanwhile) until its next report of a transition.
  * A lane with no transition in the window has no band: its state there is not known from these events.
+ * A stretch when the hub itself was down (from its start event) is unknown on every lane.
  */
 export function stateBands(events: readonly HubEvent[], lanes: readonly string[], from: number, to: number): StateBand[] {
   const span = Math.max(1, to - from);
@@ -154,6 +155,13 @@ export function stateBands(events: readonly HubEvent[], lanes: readonly string[]
       if (x1 > x0) bands.push({ lane, state: c.state, x0, x1 });
     });
   });
+  // While the hub itself was down nothing was received from anyone: unknown on every lane, drawn on top.
+  for (const e of events) {
+    if (e.event.kind !== "hub" || e.event.state !== "started" || e.event.downFrom === null) continue;
+    const x0 = Math.max(0, (e.event.downFrom - from) / span);
+    const x1 = Math.min(1, (e.event.at - from) / span);
+    if (x1 > x0) lanes.forEach((_, lane) => bands.push({ lane, state: "unknown", x0, x1 }));
+  }
   return bands;
 }
 
