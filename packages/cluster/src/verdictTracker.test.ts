@@ -30,9 +30,14 @@ describe("alert tracker on a recorded failover", () => {
     expect(steps[2]!.active.map((a) => a.since)).toEqual([T0 + 4 * TICK]);
     expect(steps[3]!.cleared).toEqual([]);
     expect(steps[3]!.active).toMatchObject([{ id: "stale-director|director=lvs-dir-01", since: T0 + 4 * TICK }]);
-    // lvs-dir-01 is back and MASTER again by preemption in its report while lvs-dir-02 is still MASTER.
-    expect(steps[4]!.raised.map((a) => a.kind)).toEqual(["split-brain", "vip-on-two-directors"]);
+    // lvs-dir-01 is back and MASTER again by preemption in its report while lvs-dir-02 is still MASTER:
+    // within two advert intervals that is a preemption in progress, not yet a split brain.
+    expect(steps[4]!.raised).toEqual([]);
     expect(steps[4]!.cleared.map((a) => a.kind)).toEqual(["stale-director"]);
+    // Still both MASTER two adverts later: now it is one.
+    const stillBoth = tracker.update(verdictInput(sequence[4]!.directors, { now: sequence[4]!.now + 2 * TICK }));
+    expect(stillBoth.raised.map((a) => a.kind)).toEqual(["split-brain", "vip-on-two-directors"]);
+    expect(stillBoth.raised.map((a) => a.since)).toEqual([sequence[4]!.now, sequence[4]!.now]);
     expect(tracker.active().map((a) => a.severity)).toEqual(["critical", "critical"]);
   });
 });

@@ -2,12 +2,16 @@ import type { Verdict } from "@lvsdeck/protocol";
 import type { VerdictInput, VerdictOptions } from "./verdictOptions";
 import { compareVerdicts, deriveVerdicts } from "./deriveVerdicts";
 import { vrrpGroups, vrrpInstanceGroups } from "./groups";
-import { noMasterHoldMs } from "./vrrpRules";
+import { noMasterHoldMs, overlapHoldMs } from "./vrrpRules";
 
-/** How long a condition must hold before it is a verdict: no MASTER only after the master-down interval. */
+/**
+ * How long a condition must hold before it is a verdict: no MASTER only after the master-down interval;
+ * two MASTERs or a VIP on two directors only after two advert intervals (a preemption overlaps less).
+ */
 function holdMs(verdict: Verdict, input: VerdictInput): number {
-  if (verdict.kind !== "no-master") return 0;
-  return noMasterHoldMs(vrrpInstanceGroups(vrrpGroups(input.directors)), verdict.scope.group);
+  if (verdict.kind === "no-master") return noMasterHoldMs(vrrpInstanceGroups(vrrpGroups(input.directors)), verdict.scope.group);
+  if (verdict.kind === "split-brain" || verdict.kind === "vip-on-two-directors") return overlapHoldMs(vrrpInstanceGroups(vrrpGroups(input.directors)), verdict.scope.group);
+  return 0;
 }
 
 /** What changed in one {@link VerdictTracker.update}. */

@@ -18,7 +18,9 @@ describe("split-brain", () => {
   it("is raised, kept with the same since, and cleared when the BACKUP steps down", () => {
     const tracker = createVerdictTracker();
     expect(tracker.update(verdictInput(seedCluster())).raised).toEqual([]);
-    const split = tracker.update(verdictInput(bothMaster(), { now: T0 + 1000 }));
+    // A preemption overlaps by less than one advert: two MASTERs become a split brain only after two.
+    expect(tracker.update(verdictInput(bothMaster(), { now: T0 + 1000 })).raised).toEqual([]);
+    const split = tracker.update(verdictInput(bothMaster(), { now: T0 + 3000 }));
     expect(split.raised).toMatchObject([
       { kind: "split-brain", severity: "critical", since: T0 + 1000, scope: { vrid: 88, vips: [SEED_VIP] } },
     ]);
@@ -29,6 +31,14 @@ describe("split-brain", () => {
     const healed = tracker.update(verdictInput(seedCluster(), { now: T0 + 61_000 }));
     expect(rules(healed.cleared)).toEqual(["split-brain"]);
     expect(healed.active).toEqual([]);
+  });
+
+  it("does not call a preemption's overlap of two MASTERs (under one advert) a split brain", () => {
+    const tracker = createVerdictTracker();
+    tracker.update(verdictInput(seedCluster(), { now: T0 }));
+    const overlap = tracker.update(verdictInput(bothMaster(), { now: T0 + 1000 }));
+    const settled = tracker.update(verdictInput(seedCluster(), { now: T0 + 1060 }));
+    expect([...overlap.raised, ...settled.raised, ...settled.cleared]).toEqual([]);
   });
 
   it("does not count a stale MASTER", () => {

@@ -79,3 +79,13 @@ export function noMasterHoldMs(groups: readonly InstanceGroup[], groupKey: strin
   const members = group?.members ?? [];
   return Math.max(masterDownMs(DEFAULT_INSTANCE), ...members.map((m) => masterDownMs(m.instance ?? DEFAULT_INSTANCE)));
 }
+
+/**
+ * How long two MASTERs (or one VIP on two directors) must last before it is a split brain: two advert
+ * intervals of the group. A preemption overlaps by less than one: the new MASTER's first advert tells
+ * the old one to step down, and keepalived removes the VIP as it does.
+ */
+export function overlapHoldMs(groups: readonly InstanceGroup[], groupKey: string | undefined): number {
+  const members = groupKey === undefined ? groups.flatMap((g) => g.members) : (groups.find((g) => g.key === groupKey)?.members ?? []);
+  return 2 * Math.max(DEFAULT_INSTANCE.advertIntervalMs, ...members.map((m) => (m.instance ?? DEFAULT_INSTANCE).advertIntervalMs));
+}
