@@ -61,7 +61,7 @@ test("the timeline explains itself: state bands per director with a legend, one 
   const rows = page.getByTestId("timeline-event").filter({ hasText: "weight of 10.50.0.21:8080" });
   await expect(rows).toHaveCount(1, { timeout: 10_000 });
   await expect(rows).toHaveAttribute("data-directors", "lvs-dir-01, lvs-dir-02");
-  await expect(rows).toContainText("1 → 4 (operator) on lvs-dir-01, lvs-dir-02");
+  await expect(rows).toContainText("1 → 4 (by demo-admin) on lvs-dir-01, lvs-dir-02");
   await expect(page.locator('[data-testid="state-band"][data-state="MASTER"]')).toHaveCount(1);
   await expect(page.locator('[data-testid="state-band"][data-state="BACKUP"]').first()).toBeAttached();
   const legend = page.getByTestId("timeline-legend");

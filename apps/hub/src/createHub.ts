@@ -20,7 +20,7 @@ import { HUB_EVENT_SOURCE, createAlertMonitor } from "./alertMonitor";
 import { createAlertWebhook } from "./alerts/webhook";
 import { hostname } from "node:os";
 import { createMetrics } from "./metrics";
-import type { ClusterHealth, DirectorId, HubEvent, Role } from "@lvsdeck/protocol";
+import type { ClusterHealth, DirectorId, HubEvent, RealServerKey, Role, ServiceKey } from "@lvsdeck/protocol";
 import { alertOfVerdict, clusterHealth } from "@lvsdeck/cluster";
 import { createApp } from "./createApp";
 import { createAuthStore } from "./auth/authStore";
@@ -165,7 +165,16 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   });
   // Pages replace the event they hold by id; alerts saw it already.
   const transitionTimes = createTransitionTimes(events, (event) => ui.broadcast({ type: "event", event }));
-  const agents = createAgentGateway({ fleet, events, commands, log, now, onEvent: publishEvent });
+  const agents = createAgentGateway({
+    fleet,
+    events,
+    commands,
+    log,
+    now,
+    onEvent: publishEvent,
+    // Bound late: the weight service is created after the gateway.
+    actorOfWeight: (service, realServer, weight, at) => weights.actorOf(service as ServiceKey, realServer as RealServerKey, weight, at),
+  });
   // Changes of presence, staleness or state are judged soon, but together: one evaluation covers all
   // the changes that arrive within STATE_EVALUATION_GAP_MS of the previous one.
   let evaluation: NodeJS.Timeout | null = null;

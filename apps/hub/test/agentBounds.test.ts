@@ -90,6 +90,20 @@ describe("agent input is bounded", () => {
     agent.ws.close();
   });
 
+  it("never takes the name on a weight change from the agent", async () => {
+    const hub = await setup();
+    const agent = await connect(hub.url);
+    agent.ws.send(hello("liar"));
+    await agent.next();
+    agent.ws.send(JSON.stringify({ type: "event", seq: 0, observedAt: Date.now(), event: { kind: "weight", service: "TCP 192.0.2.1:80", realServer: "198.51.100.1:80", from: 1, to: 0, cause: "operator", commandId: null, actor: "ada", at: Date.now() } }));
+    expect(await agent.next()).toEqual({ type: "ack", seq: 0 });
+    const { events } = eventsResponseSchema.parse(await (await api(`${hub.url}/api/events?director=liar`)).json());
+    const stored = events.find((e) => e.seq === 0)?.event;
+    expect(stored?.kind).toBe("weight");
+    expect(stored !== undefined && "actor" in stored).toBe(false);
+    agent.ws.close();
+  });
+
   it("stores an event from the year 2100 at the time it arrived, and cuts a 3.5 MB text", async () => {
     const hub = await setup();
     const agent = await connect(hub.url);

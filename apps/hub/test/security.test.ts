@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChildProcess } from "node:child_process";
 import WebSocket from "ws";
-import { PROTOCOL_VERSION, auditResponseSchema, createdTokenSchema, drainsResponseSchema, tokensResponseSchema, usersResponseSchema, weightChangeSchema } from "@lvsdeck/protocol";
+import { PROTOCOL_VERSION, eventsResponseSchema, auditResponseSchema, createdTokenSchema, drainsResponseSchema, tokensResponseSchema, usersResponseSchema, weightChangeSchema } from "@lvsdeck/protocol";
 import { USERS, agentBin, director, login, startHub, startSeedPair, stopAll, vrrpState, waitFor } from "./harness";
 import { spawn } from "node:child_process";
 
@@ -157,6 +157,17 @@ describe("who may do what", () => {
     expect(view?.snapshot?.services.find((s) => s.key === WEB)?.realServers.find((r) => r.key === "10.50.0.22:8080")?.weight).toBe(4);
     const audit = auditResponseSchema.parse(await (await as("admin", "GET", "/api/audit")).json());
     expect(audit.records.filter((r) => r.action === "weight" && r.realServer === "10.50.0.22:8080")).toHaveLength(1);
+  });
+
+  it("names the operator on each director's report of their weight change, from the hub's own record", async () => {
+    const realServer = "10.50.0.22:8080";
+    const current = (await director(hub.url, "lvs-dir-01"))?.snapshot?.services.find((x) => x.key === WEB)?.realServers.find((r) => r.key === realServer)?.weight ?? 1;
+    const target = current + 2;
+    expect((await as("operator", "POST", "/api/weights", { service: WEB, realServer, weight: target })).status).toBe(200);
+    const reports = async () =>
+      eventsResponseSchema.parse(await (await as("admin", "GET", "/api/events?kind=weight")).json()).events.filter((e) => e.event.kind === "weight" && e.event.realServer === realServer && e.event.to === target);
+    const seen = await waitFor(async () => ((await reports()).length >= 2 ? await reports() : null), 10_000, "both directors' reports");
+    expect(seen.map((e) => (e.event.kind === "weight" ? e.event.actor : null))).toEqual([USERS.operator.name, USERS.operator.name]);
   });
 
   it("lets a VIP-scoped operator inject only faults of one real server of their own services", async () => {

@@ -38,6 +38,8 @@ export const weightEventSchema = z.object({
   to: weightSchema,
   cause: z.enum(["operator", "health-check", "config"]),
   commandId: z.string().nullable(),
+  /** Who asked for an operator's change: filled in by the hub from its own record, never taken from an agent. */
+  actor: z.string().max(200).optional(),
   at: z.number(),
 });
 

@@ -44,6 +44,8 @@ interface Deps {
   log: Logger;
   onEvent: (event: HubEvent) => void;
   now: () => number;
+  /** Who asked for an operator's weight change the agent reports (the hub's own record), or null. */
+  actorOfWeight?: (service: string, realServer: string, weight: number, at: number) => string | null;
 }
 
 function sendFrame(socket: WebSocket, frame: HubToAgent): void {
@@ -141,7 +143,15 @@ export function createAgentGateway(deps: Deps): AgentGateway {
       }
       case "event": {
         const receivedAt = now();
-        const { event, problems } = boundEvent(frame.event, receivedAt);
+        const bounded = boundEvent(frame.event, receivedAt);
+        const { problems } = bounded;
+        let event = bounded.event;
+        if (event.kind === "weight") {
+          // The name comes from the hub's record of who asked, never from the agent.
+          const { actor: _claimed, ...reported } = event;
+          const actor = event.cause === "operator" ? (deps.actorOfWeight?.(event.service, event.realServer, event.to, receivedAt) ?? null) : null;
+          event = actor === null ? reported : { ...reported, actor };
+        }
         for (const problem of problems) protocolError(socket, director, `event ${frame.seq}: ${problem}`);
         const stored = events.appendAgentEvent({
           director,

@@ -26,6 +26,11 @@ function auditDetail(change: WeightChange): string {
   return change.results.map((r) => `${r.director}: ${r.state}${r.observedWeight === null ? "" : ` (${r.observedWeight})`}${r.error ? ` ${r.error}` : ""}`).join("; ");
 }
 
+/** A director's report of a weight is matched to who asked for it within this long (ms); held changes may come later. */
+const ASKER_WINDOW_MS = 10 * 60_000;
+/** Most real servers whose last asker is remembered. */
+const MAX_ASKERS = 10_000;
+
 /** Idempotency records are kept this long (ms). */
 const REQUEST_ID_TTL_MS = 24 * 3_600_000;
 
@@ -43,6 +48,13 @@ export function createWeightService(deps: { db: Database.Database; fleet: Fleet;
   /** The weight this hub last set per real server and when, until the directors' reports catch up. */
   const written = new Map<string, { weight: number; at: number }>();
   const serverKey = (service: ServiceKey, realServer: RealServerKey) => `${service}|${realServer}`;
+  /** Who last asked for which weight of a real server, so the directors' reports of it name them. */
+  const askedBy = new Map<string, { actor: string; weight: number; at: number }>();
+  const noteAsker = (service: ServiceKey, realServer: RealServerKey, weight: number, actor: string) => {
+    askedBy.delete(serverKey(service, realServer));
+    askedBy.set(serverKey(service, realServer), { actor, weight, at: now() });
+    if (askedBy.size > MAX_ASKERS) askedBy.delete(askedBy.keys().next().value as string);
+  };
 
   /**
    * Each director the change will go to (every carrier, or the one named) with the weight it has now:
@@ -89,6 +101,7 @@ export function createWeightService(deps: { db: Database.Database; fleet: Fleet;
     if (unsafe && !request.force) throw new WeightRefused(409, `${unsafe}; send force with a reason to do it anyway`, "needs-force", from);
     if (unsafe && !request.reason?.trim()) throw new WeightRefused(400, "a forced change needs a reason", "needs-reason", from);
     let change: WeightChange;
+    noteAsker(request.service, request.realServer, request.weight, caller.actor);
     try {
       change = await delivery.setWeight(request);
     } catch (err) {
@@ -168,6 +181,7 @@ export function createWeightService(deps: { db: Database.Database; fleet: Fleet;
       const before = this.change(id, caller);
       const from = before.results.find((r) => r.director === director)?.observedWeight ?? null;
       const base = { at: now(), actor: caller.actor, action: "weight" as const, remote: caller.remote, directors: [director], service: before.service, realServer: before.realServer, from, to: before.weight, reason: "reapply" };
+      noteAsker(before.service, before.realServer, before.weight, caller.actor);
       try {
         const change = await delivery.reapply(id, director);
         audit.append({ ...base, result: change.state, detail: auditDetail(change) });
@@ -176,6 +190,14 @@ export function createWeightService(deps: { db: Database.Database; fleet: Fleet;
         audit.append({ ...base, result: "failed", detail: (err as Error).message });
         throw err;
       }
+    },
+    /**
+     * Who asked this hub for `weight` on this real server within ASKER_WINDOW_MS before `at`: the name a
+     * director's report of an operator's weight change carries. Null when nobody here did.
+     */
+    actorOf(service: ServiceKey, realServer: RealServerKey, weight: number, at: number): string | null {
+      const asked = askedBy.get(serverKey(service, realServer));
+      return asked !== undefined && asked.weight === weight && at - asked.at <= ASKER_WINDOW_MS && at >= asked.at - ASKER_WINDOW_MS ? asked.actor : null;
     },
     /** The weight a drained real server had before, if it is drained. */
     drainedFrom: (service: ServiceKey, realServer: RealServerKey) => (getDrain.get(service, realServer) as { previous_weight: number } | undefined)?.previous_weight ?? null,

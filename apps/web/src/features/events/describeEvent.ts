@@ -16,7 +16,7 @@ export function describeEvent(hubEvent: HubEvent): { text: string; tone: EventTo
       return { text: `${e.realServer} in ${e.service} is ${e.up ? "up" : "DOWN"}`, tone: e.up ? "good" : "bad" };
     case "weight":
       return {
-        text: `weight of ${e.realServer} in ${e.service}: ${e.from} → ${e.to} (${e.cause === "health-check" ? "health check" : e.cause})`,
+        text: `weight of ${e.realServer} in ${e.service}: ${e.from} → ${e.to} (${e.cause === "health-check" ? "health check" : e.cause === "operator" && e.actor !== undefined ? `by ${e.actor}` : e.cause})`,
         tone: "neutral",
       };
     case "keepalived":
