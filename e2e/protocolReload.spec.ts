@@ -38,7 +38,8 @@ for (const path of ["/", "/wall"]) {
     // The reload brings the hub's own web app, which speaks its protocol: the notice is gone and data flows.
     await expect(page.locator("html[data-before-reload]")).toHaveCount(0, { timeout: 20_000 });
     await expect(notice).toHaveCount(0);
-    expect(socket.connections()).toBeGreaterThanOrEqual(2);
+    // The reloaded page opens its own socket once its scripts have run: wait for it, do not assume it.
+    await expect.poll(() => socket.connections()).toBeGreaterThanOrEqual(2);
     if (path === "/wall") await expect(page.locator('[data-testid="wall-tile"][data-vip="192.168.50.100"]')).toHaveAttribute("data-master", "lvs-dir-01", { timeout: 15_000 });
     else await expect(page.getByTestId("connection")).toHaveAttribute("data-state", "open");
   });
