@@ -204,6 +204,20 @@ describe("who may do what", () => {
     expect(await loser.json()).toMatchObject({ code: "weight-changed", currentWeight: a.status === 409 ? 8 : 6 });
   });
 
+  it("checks expectedWeight against each director's own weight: one set on lvs-dir-02 alone is not taken for lvs-dir-01's", async () => {
+    const realServer = "10.50.0.22:8080";
+    const weightOn = async (id: string) => (await director(hub.url, id))?.snapshot?.services.find((s) => s.key === WEB)?.realServers.find((r) => r.key === realServer)?.weight;
+    const onFirst = await weightOn("lvs-dir-01");
+    expect(onFirst).toBeDefined();
+    const other = onFirst === 9 ? 10 : 9;
+    const only = await as("admin", "POST", "/api/weights", { service: WEB, realServer, weight: other, director: "lvs-dir-02" });
+    expect(only.status).toBe(200);
+    // At once, before lvs-dir-01 reports again: its weight is still its own.
+    const next = await as("admin", "POST", "/api/weights", { service: WEB, realServer, weight: 11, director: "lvs-dir-01", expectedWeight: onFirst });
+    expect([next.status, await next.text()]).toEqual([200, expect.any(String)]);
+    await waitFor(async () => (await weightOn("lvs-dir-01")) === 11 && (await weightOn("lvs-dir-02")) === other, 5_000, "both weights reported");
+  });
+
   it("sets the session cookie httpOnly and SameSite=Strict, with a CSP on pages", async () => {
     const response = await fetch(`${hub.url}/api/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: USERS.admin.name, password: USERS.admin.password }) });
     expect(response.headers.get("set-cookie")).toMatch(/HttpOnly; SameSite=Strict/);

@@ -45,8 +45,12 @@ export function createWeightService(deps: { db: Database.Database; fleet: Fleet;
   const inFlight = new Map<string, { actor: string; fingerprint: string; change: Promise<WeightChange> }>();
   /** Changes of one real server run one at a time, so `expectedWeight` is a real compare-and-set. */
   const queues = new Map<string, Promise<unknown>>();
-  /** The weight this hub last set per real server and when, until the directors' reports catch up. */
+  /**
+   * The weight this hub last set per director and real server, and when, until that director's report
+   * catches up. Per director: a change sent to one director alone says nothing about the others.
+   */
   const written = new Map<string, { weight: number; at: number }>();
+  const writtenKey = (director: string, service: ServiceKey, realServer: RealServerKey) => `${director}|${service}|${realServer}`;
   const serverKey = (service: ServiceKey, realServer: RealServerKey) => `${service}|${realServer}`;
   /** Who last asked for which weight of a real server, so the directors' reports of it name them. */
   const askedBy = new Map<string, { actor: string; weight: number; at: number }>();
@@ -66,7 +70,7 @@ export function createWeightService(deps: { db: Database.Database; fleet: Fleet;
       const service = view.snapshot?.services.find((s) => s.key === request.service);
       const rs = service?.realServers.find((r) => r.key === request.realServer);
       if (!service || !rs) return [];
-      const mine = written.get(serverKey(request.service, request.realServer));
+      const mine = written.get(writtenKey(view.id, request.service, request.realServer));
       const weight = mine !== undefined && view.receivedAt !== null && mine.at > view.receivedAt ? mine.weight : rs.weight;
       return [{ view, service, weight }];
     });
@@ -111,7 +115,7 @@ export function createWeightService(deps: { db: Database.Database; fleet: Fleet;
       });
       throw err;
     }
-    if (change.results.some((r) => r.state === "ok")) written.set(serverKey(request.service, request.realServer), { weight: request.weight, at: now() });
+    for (const r of change.results) if (r.state === "ok") written.set(writtenKey(r.director, request.service, request.realServer), { weight: request.weight, at: now() });
     audit.append({
       at: now(), actor: caller.actor, action, remote: caller.remote, directors: change.results.map((r) => r.director), service: request.service,
       realServer: request.realServer, from, to: request.weight, reason: request.reason ?? null, result: change.state,
