@@ -12,19 +12,24 @@ import { dirname, join } from "node:path";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const values = parseCommandLine(
   "npm start --",
-  `usage: npm start -- [--no-build] [--port 8080] [--data ./data] [--tick-ms 1000]
+  `usage: npm start -- [--no-build] [--port 8080] [--data ./data] [--tick-ms 1000] [--services N [--real-servers M]]
   (or node scripts/demo.mjs ...)
 Starts the demo: the hub on SQLite and two simulated directors electing a VRRP MASTER over loopback.
   --no-build   use the apps as already built
   --port       the hub's port (or PORT; default 8080)
   --data       the hub's data folder (or LVSDECK_DATA; default ./data); the one-time admin password is
                written to DATA/demo-credentials.json
-  --tick-ms    how often the simulated agents report (default 1000)`,
+  --tick-ms    how often the simulated agents report (default 1000)
+  --services   N more services (0-250) beside the five of the seed cluster, each with its own VIP
+               (203.0.113.1, …), to try lvsdeck at the size of a large site
+  --real-servers  real servers in each of those services (1-200, default 20): 50 x 20 is a thousand`,
   {
     "no-build": { type: "boolean", default: false },
     port: { type: "string", default: process.env.PORT ?? "8080" },
     data: { type: "string", default: process.env.LVSDECK_DATA ?? join(root, "data") },
     "tick-ms": { type: "string", default: "1000" },
+    services: { type: "string", default: "0" },
+    "real-servers": { type: "string", default: "20" },
   },
 );
 
@@ -98,6 +103,7 @@ directors.forEach((director, i) => {
     "apps/agent/dist/main.js", "--hub", hubUrl, "--director", director, "--token", agentTokens[director], "--source", "sim",
     "--seed", String(i + 1), "--tick-ms", values["tick-ms"],
     "--vrrp-listen", `127.0.0.1:${ports[i]}`, "--vrrp-peer", `127.0.0.1:${ports[1 - i]}`,
+    ...(values.services === "0" ? [] : ["--sim-services", values.services, "--sim-real-servers", values["real-servers"]]),
   ]);
 });
 console.log(`

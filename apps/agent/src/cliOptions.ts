@@ -29,6 +29,8 @@ export const cliOptions = {
   "vrrp-listen": { type: "string" },
   "vrrp-peer": { type: "string", multiple: true },
   "sim-flap-ms": { type: "string" },
+  "sim-services": { type: "string" },
+  "sim-real-servers": { type: "string" },
   ipvsadm: { type: "string" },
   "proc-root": { type: "string" },
   "proc-hz": { type: "string" },
@@ -85,6 +87,7 @@ export const usage = `usage: lvsdeck-agent [run] --hub URL --director NAME --tok
   --hub-ca PATH      PEM certificate(s) to trust for an https:// hub (an internal CA); default: the system's
   --source sim | any of ipvsadm,procfs,keepalived (comma-separated)      default sim
   sim:        [--seed N] [--vrrp-listen HOST:PORT] [--vrrp-peer HOST:PORT ...] [--sim-flap-ms N (stop/start keepalived every N ms)]
+              [--sim-services N (0-250 more services, VIPs 203.0.113.1…) [--sim-real-servers M (1-200 each, default 20)]]
   ipvsadm:    [--ipvsadm /sbin/ipvsadm]
   procfs:     [--proc-root /proc] [--proc-hz 250]
   keepalived: [--keepalived-fifo PATH ...] [--keepalived-pid-file /run/keepalived.pid]

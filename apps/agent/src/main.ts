@@ -86,6 +86,9 @@ async function openSource(): Promise<DirectorSource> {
         log,
         ...(values["vrrp-listen"] !== undefined && { vrrpListen: parseEndpoint(values["vrrp-listen"]) }),
         ...(values["sim-flap-ms"] !== undefined && { flapEveryMs: positiveInteger(values["sim-flap-ms"], "--sim-flap-ms") }),
+        ...(values["sim-services"] !== undefined && {
+          scale: { services: Number(values["sim-services"]), realServers: values["sim-real-servers"] === undefined ? 20 : Number(values["sim-real-servers"]) },
+        }),
       });
     } catch (err) {
       die((err as Error).message);

@@ -26,3 +26,4 @@ export { HASH_TABLE_SIZE, destinationHashKey, sourceHashKey } from "./schedulers
 export { masterDownIntervalMs, skewTimeMs } from "./vrrpInstance";
 export { MAX_CONNECTIONS } from "./ipvsRuntime";
 export { renderIpvsadmConnections } from "./renderConnections";
+export { scaledCluster, MAX_EXTRA_SERVICES, MAX_REAL_SERVERS_PER_SERVICE } from "./scaledCluster";

@@ -1,6 +1,6 @@
 import { createSocket } from "node:dgram";
 import type { AgentEvent, DirectorId } from "@lvsdeck/protocol";
-import { createSimDirector, decodeAdvert, encodeAdvert, renderIpvsadmConnections } from "@lvsdeck/sim";
+import { createSimDirector, decodeAdvert, encodeAdvert, renderIpvsadmConnections, scaledCluster, seedCluster } from "@lvsdeck/sim";
 import { answerConnectionQuery } from "../connectionQuery";
 import type { DirectorSource } from "./source";
 import type { Logger } from "@lvsdeck/log";
@@ -22,6 +22,8 @@ export interface SimSourceOptions {
   vrrpPeers: UdpEndpoint[];
   /** Stop and start this director's keepalived every this many ms: a flapping director (demo and tests). */
   flapEveryMs?: number;
+  /** More services beside the seed's, and real servers in each: the demo at the size of a large site. */
+  scale?: { services: number; realServers: number };
   log: Logger;
 }
 
@@ -38,7 +40,8 @@ export function parseEndpoint(text: string): UdpEndpoint {
  * as real UDP datagrams so separate agent processes elect a MASTER the way keepalived daemons do.
  */
 export async function createSimSource(options: SimSourceOptions): Promise<DirectorSource> {
-  const sim = createSimDirector({ director: options.director, seed: options.seed, now: Date.now() });
+  const cluster = options.scale === undefined ? seedCluster : scaledCluster(seedCluster, options.scale.services, options.scale.realServers);
+  const sim = createSimDirector({ director: options.director, seed: options.seed, now: Date.now(), cluster });
   const listeners: ((event: AgentEvent) => void)[] = [];
   const socket = createSocket({ type: options.vrrpListen?.host.includes(":") ? "udp6" : "udp4" });
   socket.on("message", (message) => {
