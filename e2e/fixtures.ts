@@ -65,10 +65,10 @@ function freePort(): Promise<number> {
 /** How long the demo (hub and two agents) may take to start and show both directors. */
 const DEMO_START_MS = 20_000;
 
-async function startDemo(): Promise<DemoCluster> {
+async function startDemo(demoArgs: readonly string[]): Promise<DemoCluster> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "lvsdeck-e2e-"));
-  const child = spawn(process.execPath, ["scripts/demo.mjs", "--no-build", "--port", String(port), "--data", dataDir], {
+  const child = spawn(process.execPath, ["scripts/demo.mjs", "--no-build", "--port", String(port), "--data", dataDir, ...demoArgs], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.resume();
@@ -97,10 +97,11 @@ async function startDemo(): Promise<DemoCluster> {
 }
 
 /** Tests get a fresh cluster each and a page object on it. */
-export const test = base.extend<{ cluster: DemoCluster; dashboard: DashboardPage }>({
-  // eslint-disable-next-line no-empty-pattern -- Playwright reads fixture dependencies from this destructuring; this fixture has none
-  cluster: async ({}, use) => {
-    const cluster = await startDemo();
+export const test = base.extend<{ cluster: DemoCluster; dashboard: DashboardPage; demoArgs: string[] }>({
+  /** More demo options for a file's tests (`test.use({ demoArgs: ["--services", "50"] })`). */
+  demoArgs: [[], { option: true }],
+  cluster: async ({ demoArgs }, use) => {
+    const cluster = await startDemo(demoArgs);
     await use(cluster);
     await new Promise<void>((resolve) => {
       cluster.process.once("exit", () => resolve());

@@ -1,4 +1,5 @@
-import { lazy, Suspense, useEffect, useRef, useState } from "react";
+import { lazy, Suspense } from "react";
+import { useNearViewport } from "../../lib/useNearViewport";
 import type { ServiceChartProps } from "./ServiceChart";
 
 // recharts is large; it loads after the first paint so the topology shows at once.
@@ -12,16 +13,7 @@ const VISIBLE_MARGIN = "300px";
  * service expanded, charts scrolled away fetch nothing and draw nothing, and keep their choices.
  */
 export function LazyServiceChart(props: Omit<ServiceChartProps, "visible">) {
-  const ref = useRef<HTMLDivElement>(null);
-  // Without IntersectionObserver (old browsers, unit tests) every chart counts as visible.
-  const [visible, setVisible] = useState(() => typeof IntersectionObserver === "undefined");
-  useEffect(() => {
-    const element = ref.current;
-    if (element === null || typeof IntersectionObserver === "undefined") return;
-    const observer = new IntersectionObserver((entries) => setVisible(entries.some((e) => e.isIntersecting)), { rootMargin: VISIBLE_MARGIN });
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, []);
+  const [ref, visible] = useNearViewport<HTMLDivElement>(VISIBLE_MARGIN);
   return (
     <div ref={ref} className="chart-slot" data-testid="chart-slot" data-visible={String(visible)}>
       <Suspense fallback={<div className="chart chart-loading" aria-hidden="true" />}>

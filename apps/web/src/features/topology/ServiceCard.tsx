@@ -1,6 +1,7 @@
 import { useState } from "react";
 import type { AgentInfo, DirectorId, VirtualService } from "@lvsdeck/protocol";
 import { RealServerRow } from "./RealServerRow";
+import { TableRows } from "./RowWindow";
 import { forwardingOf, kindOf, persistenceOf, schedulerOf } from "./describeService";
 import { connectionShares, describePersistenceEffect, expectedShares, shareModelFor } from "../weights/expectedShare";
 import { LazyServiceChart } from "../charts/LazyServiceChart";
@@ -22,6 +23,8 @@ interface Props {
   onToggle: () => void;
   /** After a search that matched only some real servers: those to show (shares still count them all). */
   shownRealServers?: ReadonlySet<string> | undefined;
+  /** Many rows are open on the page: draw this service's rows only near the screen. */
+  windowRows?: boolean;
 }
 
 /** Shown with the weight controls of a service whose weights the agent sets in runtime mode. */
@@ -36,7 +39,7 @@ const modelNote = {
 } as const;
 
 /** One virtual service with its real servers, weights, traffic shares and connection history. */
-export function ServiceCard({ service, director, agent, targets, folded, onToggle, shownRealServers }: Props) {
+export function ServiceCard({ service, director, agent, targets, folded, onToggle, shownRealServers, windowRows = false }: Props) {
   const moment = useMoment();
   const mayChange = mayChangeWeights(useSession(), service);
   const [drafts, setDrafts] = useState<ReadonlyMap<string, number>>(new Map());
@@ -116,8 +119,11 @@ export function ServiceCard({ service, director, agent, targets, folded, onToggl
                   <th scope="col">Weight from</th>
                 </tr>
               </thead>
-              <tbody>
-                {service.realServers.filter((rs) => shownRealServers === undefined || shownRealServers.has(rs.key)).map((rs) => (
+              <TableRows
+                windowed={windowRows}
+                columns={9}
+                items={service.realServers.filter((rs) => shownRealServers === undefined || shownRealServers.has(rs.key))}
+                row={(rs) => (
                   <RealServerRow
                     key={rs.key}
                     service={service.key}
@@ -132,8 +138,8 @@ export function ServiceCard({ service, director, agent, targets, folded, onToggl
                     targets={targets}
                     persistenceSec={service.persistence?.timeoutSec ?? null}
                   />
-                ))}
-              </tbody>
+                )}
+              />
             </table>
             {shownRealServers !== undefined && (
               <p className="service-targets" data-testid="search-partial">

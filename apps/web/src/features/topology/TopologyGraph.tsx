@@ -1,5 +1,5 @@
-import { useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from "react";
-import { NODE_HEIGHT, NODE_WIDTH, buildGraph, edgeWidth, parseLayout, type GraphNode, type Layout } from "./graphModel";
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from "react";
+import { CULL_NODES_ABOVE, NODE_HEIGHT, NODE_WIDTH, buildGraph, edgeWidth, inBand, parseLayout, type GraphNode, type Layout } from "./graphModel";
 import type { VrrpGroup } from "./topologyModel";
 
 /** Where dragged positions are kept between visits. */
@@ -39,7 +39,40 @@ export function TopologyGraph({ groups, query, expanded, collapsed, onToggleServ
   const drag = useRef<{ id: string; startX: number; startY: number; base: { dx: number; dy: number } } | null>(null);
   const graph = useMemo(() => buildGraph(groups, { expanded, collapsed, query, layout }), [groups, expanded, collapsed, query, layout]);
   const byId = useMemo(() => new Map(graph.nodes.map((n) => [n.id, n])), [graph]);
-  const maxConns = Math.max(0, ...graph.edges.map((e) => e.connections));
+  const maxConns = graph.edges.reduce((m, e) => Math.max(m, e.connections), 0);
+  // A large graph draws only the band around what its scroll box shows, plus the focused or dragged node.
+  const scroller = useRef<HTMLDivElement>(null);
+  const [band, setBand] = useState({ top: 0, height: typeof window === "undefined" ? 1000 : window.innerHeight });
+  const [focusedId, setFocusedId] = useState<string | null>(null);
+  useEffect(() => {
+    const box = scroller.current;
+    if (box === null) return;
+    let frame = 0;
+    const measure = () => {
+      frame = 0;
+      setBand((old) => (old.top === box.scrollTop && old.height === box.clientHeight ? old : { top: box.scrollTop, height: box.clientHeight }));
+    };
+    const onScroll = () => {
+      if (frame === 0) frame = requestAnimationFrame(measure);
+    };
+    measure();
+    box.addEventListener("scroll", onScroll, { passive: true });
+    const resize = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(onScroll);
+    resize?.observe(box);
+    return () => {
+      box.removeEventListener("scroll", onScroll);
+      resize?.disconnect();
+      if (frame !== 0) cancelAnimationFrame(frame);
+    };
+  }, []);
+  const culled = graph.nodes.length > CULL_NODES_ABOVE;
+  const drawn = useMemo(() => {
+    if (!culled) return { nodes: graph.nodes, edges: graph.edges };
+    // Pressing a node focuses it, so the node being dragged is the focused one.
+    const keep = new Set(focusedId === null ? [] : [focusedId]);
+    // One box height above and below what is shown, so scrolling finds nodes already drawn.
+    return inBand(graph, band.top - band.height, band.top + 2 * band.height, keep);
+  }, [graph, culled, band, focusedId]);
 
   const move = (id: string, dx: number, dy: number, persist: boolean) => {
     setLayout((old) => {
@@ -91,10 +124,10 @@ export function TopologyGraph({ groups, query, expanded, collapsed, onToggleServ
           Reset layout
         </button>
       </figcaption>
-      <div className="graph-scroll">
+      <div className="graph-scroll" ref={scroller} data-testid="graph-scroll" data-culled={String(culled)}>
         <svg width={graph.width} height={graph.height} className="graph-svg" role="group" aria-label="VIPs, directors, virtual services and real servers">
           <g aria-hidden="true">
-            {graph.edges.map((edge) => {
+            {drawn.edges.map((edge) => {
               const a = byId.get(edge.from);
               const b = byId.get(edge.to);
               if (a === undefined || b === undefined) return null;
@@ -113,7 +146,7 @@ export function TopologyGraph({ groups, query, expanded, collapsed, onToggleServ
               );
             })}
           </g>
-          {graph.nodes.map((node) => {
+          {drawn.nodes.map((node) => {
             const words = statusWords[node.status];
             const name = `${node.kind === "rs-group" ? "" : `${node.kind.replace("-", " ")} `}${node.label}: ${node.detail}${words === undefined ? "" : `, ${words}`}`;
             return (
@@ -132,6 +165,8 @@ export function TopologyGraph({ groups, query, expanded, collapsed, onToggleServ
                 onPointerMove={onPointerMove}
                 onPointerUp={onPointerUp(node)}
                 onKeyDown={onKeyDown(node)}
+                onFocus={() => setFocusedId(node.id)}
+                onBlur={() => setFocusedId((id) => (id === node.id ? null : id))}
               >
                 <rect width={NODE_WIDTH[node.column]} height={NODE_HEIGHT} rx={5} />
                 <text x={8} y={17} className="node-label">

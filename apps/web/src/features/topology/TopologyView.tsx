@@ -7,6 +7,7 @@ import { BannerList } from "./BannerList";
 import { VrrpGroupCard } from "./VrrpGroupCard";
 import { TopologyGraph } from "./TopologyGraph";
 import { filterGroups } from "./filterGroups";
+import { WINDOW_ROWS_ABOVE } from "./RowWindow";
 import { useHealth, useLiveStatus, useServerNow } from "../../live/useLive";
 
 /** Services fold by default when the cluster has more real servers than this on screen. */
@@ -42,6 +43,8 @@ export function TopologyBoard({ cluster, health, now }: BoardProps) {
     setCollapsed(fold ? new Set(all) : new Set());
   };
   const isFolded = (service: string) => collapsed.has(service) || (foldByDefault && !expanded.has(service) && deferredQuery === "");
+  const openRows = visible.reduce((n, g) => n + g.services.reduce((m, s) => m + (isFolded(s.key) ? 0 : (g.shownRealServers?.get(s.key)?.size ?? s.realServers.length)), 0), 0);
+  const windowRows = openRows > WINDOW_ROWS_ABOVE;
 
   return (
     <>
@@ -74,7 +77,7 @@ export function TopologyBoard({ cluster, health, now }: BoardProps) {
         </p>
       )}
       {visible.map((g) => (
-        <VrrpGroupCard key={g.key} group={g} isFolded={isFolded} onToggleService={toggle} />
+        <VrrpGroupCard key={g.key} group={g} isFolded={isFolded} onToggleService={toggle} windowRows={windowRows} />
       ))}
     </>
   );

@@ -21,6 +21,8 @@ interface Props {
   group: VrrpGroup;
   isFolded: (service: string) => boolean;
   onToggleService: (service: string, fold: boolean) => void;
+  /** Many real-server rows are open on the page: services draw theirs only near the screen. */
+  windowRows?: boolean;
 }
 
 /** Directors of the group whose table carries the service: where a weight change goes. */
@@ -28,7 +30,7 @@ function carriers(group: VrrpGroup, service: string): string[] {
   return group.members.filter((m) => m.view.snapshot?.services.some((s) => s.key === service) === true).map((m) => m.view.id);
 }
 
-export function VrrpGroupCard({ group, isFolded, onToggleService }: Props) {
+export function VrrpGroupCard({ group, isFolded, onToggleService, windowRows = false }: Props) {
   const shown = group.shown;
   const timeouts = shown?.view.snapshot?.timeouts ?? null;
   return (
@@ -62,6 +64,7 @@ export function VrrpGroupCard({ group, isFolded, onToggleService }: Props) {
             agent={shown.view.agent}
             targets={carriers(group, service.key)}
             folded={isFolded(service.key)}
+            windowRows={windowRows}
             onToggle={() => onToggleService(service.key, !isFolded(service.key))}
           />
         ))}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildGraph, edgeWidth, parseLayout, realServerStatus, COLLAPSE_REAL_SERVERS_ABOVE } from "./graphModel";
+import { buildGraph, edgeWidth, inBand, parseLayout, realServerStatus, COLLAPSE_REAL_SERVERS_ABOVE, type Graph, type GraphNode } from "./graphModel";
 import { buildTopology } from "./topologyModel";
 import { cluster, instance, view } from "../../test/fixtures";
 
@@ -61,5 +61,31 @@ describe("edgeWidth and parseLayout", () => {
   it("ignores a broken saved layout", () => {
     expect(parseLayout("{")).toEqual({});
     expect(parseLayout('{"a":{"dx":1,"dy":2},"b":{"dx":"x"}}')).toEqual({ a: { dx: 1, dy: 2 } });
+  });
+});
+
+describe("inBand", () => {
+  const node = (id: string, y: number): GraphNode => ({ id, kind: "real-server", label: id, detail: "", status: "up", column: 3, x: 0, y, match: true });
+  const graph: Graph = {
+    nodes: [node("top", 10), node("middle", 500), node("bottom", 2000)],
+    edges: [
+      { from: "top", to: "bottom", connections: 1, standby: false },
+      { from: "top", to: "middle", connections: 1, standby: false },
+      { from: "bottom", to: "gone", connections: 1, standby: false },
+    ],
+    width: 100,
+    height: 2100,
+  };
+  it("keeps the nodes in the band and the edges that cross it", () => {
+    const drawn = inBand(graph, 400, 900, new Set());
+    expect(drawn.nodes.map((n) => n.id)).toEqual(["middle"]);
+    // top → bottom passes through the band; top → middle ends in it; an edge to a node not in the graph is dropped.
+    expect(drawn.edges.map((e) => `${e.from}>${e.to}`)).toEqual(["top>bottom", "top>middle"]);
+  });
+  it("always keeps the focused node, wherever it is", () => {
+    expect(inBand(graph, 400, 900, new Set(["bottom"])).nodes.map((n) => n.id)).toEqual(["middle", "bottom"]);
+  });
+  it("counts a node that only partly reaches into the band", () => {
+    expect(inBand(graph, 30, 100, new Set()).nodes.map((n) => n.id)).toEqual(["top"]);
   });
 });

@@ -149,3 +149,23 @@ export function parseLayout(text: string | null): Layout {
     return {};
   }
 }
+
+/** Above this many nodes the graph draws only what lies within a screen of its visible part. */
+export const CULL_NODES_ABOVE = 200;
+
+/**
+ * The nodes and edges of `graph` that touch the vertical band [top, bottom] (graph pixels), plus the
+ * nodes in `keep` (focused or dragged). An edge is kept when its vertical extent crosses the band, so a
+ * line from a node above the band to one below it is still drawn.
+ */
+export function inBand(graph: Graph, top: number, bottom: number, keep: ReadonlySet<string>): { nodes: GraphNode[]; edges: GraphEdge[] } {
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const nodes = graph.nodes.filter((n) => keep.has(n.id) || (n.y + NODE_HEIGHT >= top && n.y <= bottom));
+  const edges = graph.edges.filter((e) => {
+    const a = byId.get(e.from);
+    const b = byId.get(e.to);
+    if (a === undefined || b === undefined) return false;
+    return Math.max(a.y, b.y) + NODE_HEIGHT >= top && Math.min(a.y, b.y) <= bottom;
+  });
+  return { nodes, edges };
+}
