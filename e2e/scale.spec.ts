@@ -6,7 +6,7 @@ test.use({ demoArgs: ["--services", "50", "--real-servers", "20"] });
 const FIRST = "TCP 203.0.113.1:443";
 const LAST = "TCP 203.0.113.50:443";
 
-test("with a thousand real servers open, only rows and graph nodes near the screen are drawn; scrolling draws the rest and a weight being typed stays", async ({ dashboard, page }) => {
+test("with a thousand real servers open, only rows and graph nodes near the screen are drawn; scrolling draws the rest, current, and a weight being typed stays", async ({ dashboard, page, cluster }) => {
   await expect(dashboard.director("lvs-dir-01")).toHaveAttribute("data-state", "MASTER", { timeout: 15_000 });
   await expect(page.locator(".toolbar-count")).toContainText("55 services · 1011 real servers");
   await page.getByRole("button", { name: "Expand all" }).click();
@@ -27,10 +27,15 @@ test("with a thousand real servers open, only rows and graph nodes near the scre
   await row.getByRole("spinbutton").fill("9");
   await expect(dashboard.weightDraft(FIRST, "10.60.0.10:443")).toContainText("→ 9");
 
+  // A change far below, while nobody looks there: that card is not redrawn, and catches up when it comes near.
+  const change = await cluster.api("/api/weights", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ service: LAST, realServer: "10.60.49.29:443", weight: 7 }) });
+  expect(change.status).toBe(200);
+
   // …stays while the page scrolls to the last service, whose rows are drawn once near the screen.
   await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
   await expect(runOf(LAST)).toHaveAttribute("data-drawn", "true");
   await expect(dashboard.realServer(LAST, "10.60.49.29:443")).toHaveAttribute("data-health", "up");
+  await expect(dashboard.realServer(LAST, "10.60.49.29:443")).toHaveAttribute("data-weight", "7");
   await expect(runOf("TCP 203.0.113.10:443")).toHaveAttribute("data-drawn", "false");
   await expect(runOf(FIRST)).toHaveAttribute("data-drawn", "true");
   await expect(row.getByRole("spinbutton")).toBeFocused();

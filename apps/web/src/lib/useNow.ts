@@ -22,7 +22,13 @@ function subscribe(listener: () => void): () => void {
   };
 }
 
-/** This browser's clock, re-read every second; one shared timer for the whole page. */
-export function useNow(): number {
-  return useSyncExternalStore(subscribe, () => now);
+const stayStill = () => () => undefined;
+
+/**
+ * This browser's clock, re-read every second; one shared timer for the whole page. With `active` false
+ * (a chart off screen) the component is not redrawn by the clock, and reads it only when drawn for
+ * another reason.
+ */
+export function useNow(active = true): number {
+  return useSyncExternalStore(active ? subscribe : stayStill, () => now);
 }

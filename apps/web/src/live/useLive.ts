@@ -32,9 +32,9 @@ export function useLiveStatus(): LiveStatus {
 }
 
 /** The hub's clock now, corrected for this browser's clock skew; re-rendered every second. */
-export function useServerNow(): number {
+export function useServerNow(active = true): number {
   const offset = useQuery({ ...liveStatusQuery(), select: (s) => s.clock.offsetMs }).data;
-  return useNow() + (offset ?? 0);
+  return useNow(active) + (offset ?? 0);
 }
 
 /** The hub's groups and verdicts as last received; undefined until the first answer. */

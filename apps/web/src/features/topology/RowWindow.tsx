@@ -7,8 +7,8 @@ export const WINDOW_ROWS_ABOVE = 200;
 export const ROWS_PER_CHUNK = 25;
 /** A row's height before it was ever drawn (once drawn, its chunk keeps its measured height). */
 const ESTIMATED_ROW_PX = 44;
-/** Chunks within one screen height above or below the visible part are drawn, so scrolling finds them ready. */
-const NEAR = "100% 0px";
+/** Within one screen height above or below the visible part counts as near, so scrolling finds rows drawn. */
+export const NEAR_SCREEN = "100% 0px";
 
 /** `items` in runs of `size` (the last may be shorter). */
 export function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -29,7 +29,7 @@ interface ChunkProps<T> {
  * stays drawn wherever it is scrolled.
  */
 function RowChunk<T>({ items, columns, row }: ChunkProps<T>) {
-  const [ref, near] = useNearViewport<HTMLTableSectionElement>(NEAR);
+  const [ref, near] = useNearViewport<HTMLTableSectionElement>(NEAR_SCREEN);
   const [focused, setFocused] = useState(false);
   const [height, setHeight] = useState<number | null>(null);
   const drawn = near || focused;

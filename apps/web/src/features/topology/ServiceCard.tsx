@@ -1,7 +1,8 @@
-import { useState } from "react";
+import { memo, useState, type RefObject } from "react";
 import type { AgentInfo, DirectorId, VirtualService } from "@lvsdeck/protocol";
 import { RealServerRow } from "./RealServerRow";
-import { TableRows } from "./RowWindow";
+import { NEAR_SCREEN, TableRows } from "./RowWindow";
+import { useNearViewport } from "../../lib/useNearViewport";
 import { forwardingOf, kindOf, persistenceOf, schedulerOf } from "./describeService";
 import { connectionShares, describePersistenceEffect, expectedShares, shareModelFor } from "../weights/expectedShare";
 import { LazyServiceChart } from "../charts/LazyServiceChart";
@@ -38,8 +39,25 @@ const modelNote = {
   unknown: "unknown scheduler: how it spreads new connections is not known",
 } as const;
 
-/** One virtual service with its real servers, weights, traffic shares and connection history. */
-export function ServiceCard({ service, director, agent, targets, folded, onToggle, shownRealServers, windowRows = false }: Props) {
+/**
+ * One virtual service with its real servers, weights, traffic shares and connection history. With many
+ * rows open on the page, a card more than a screen away from the viewport is not redrawn by updates
+ * (nobody sees it); it catches up as soon as it comes near.
+ */
+export function ServiceCard(props: Props) {
+  const [ref, near] = useNearViewport<HTMLElement>(NEAR_SCREEN, props.windowRows === true);
+  return <ServiceCardBody {...props} frozen={props.windowRows === true && !near} sectionRef={ref} />;
+}
+
+interface BodyProps extends Props {
+  /** Far off screen: skip redrawing for new props. */
+  frozen: boolean;
+  sectionRef: RefObject<HTMLElement | null>;
+}
+
+const ServiceCardBody = memo(ServiceCardContent, (before, after) => before.frozen && after.frozen);
+
+function ServiceCardContent({ service, director, agent, targets, folded, onToggle, shownRealServers, windowRows = false, sectionRef }: BodyProps) {
   const moment = useMoment();
   const mayChange = mayChangeWeights(useSession(), service);
   const [drafts, setDrafts] = useState<ReadonlyMap<string, number>>(new Map());
@@ -69,7 +87,7 @@ export function ServiceCard({ service, director, agent, targets, folded, onToggl
     });
 
   return (
-    <section className="service" data-testid="service" data-service={service.key} aria-label={`Virtual service ${service.key}`}>
+    <section ref={sectionRef} className="service" data-testid="service" data-service={service.key} aria-label={`Virtual service ${service.key}`}>
       <header className="service-head">
         <h4 className="service-key">
           <button type="button" className="fold" aria-expanded={!folded} {...(!folded && { "aria-controls": bodyId })} onClick={onToggle}>
