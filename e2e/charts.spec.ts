@@ -85,3 +85,33 @@ test("charts: UTC or local named, drag-to-zoom, absolute range, a link that reop
   await chart.getByRole("button", { name: "Back to live" }).click();
   await expect(chart.getByTestId("chart-window")).toContainText("last 5 min, live");
 });
+
+test("per director, a failover shows the connections leaving lvs-dir-01 and arriving on lvs-dir-02", async ({ dashboard, page }) => {
+  await expect(dashboard.director("lvs-dir-01")).toHaveAttribute("data-state", "MASTER", { timeout: 15_000 });
+  const chart = page.locator(`[data-testid="service-chart"][data-service="${SEED}"]`);
+  await chart.scrollIntoViewIfNeeded();
+  await expect(chart.locator(".recharts-surface").first()).toBeVisible({ timeout: 20_000 });
+  await chart.getByRole("radio", { name: "Per director" }).click();
+  await expect(chart).toHaveAttribute("data-split", "true");
+  await expect(chart.getByTestId("chart-window")).toContainText("per director");
+  await expect(chart.locator(".recharts-legend-item-text", { hasText: "lvs-dir-01 active" }).first()).toBeVisible();
+  await expect(chart.locator(".recharts-legend-item-text", { hasText: "lvs-dir-02 active" }).first()).toBeVisible();
+
+  await dashboard.simButton("Stop lvs-dir-01").click();
+  await expect(dashboard.director("lvs-dir-02")).toHaveAttribute("data-state", "MASTER", { timeout: 5_000 });
+  // The choice outlives the failover, when the shown table changes hands.
+  await expect(chart).toHaveAttribute("data-split", "true");
+  // What is shown, as CSV: a column per director; lvs-dir-01 carried the connections before, lvs-dir-02 after.
+  const handOff = async () => {
+    const [download] = await Promise.all([page.waitForEvent("download"), chart.getByRole("button", { name: `Download the shown points of ${SEED} as CSV` }).click()]);
+    const [head, ...lines] = readFileSync((await download.path()) ?? "", "utf8").trim().split("\n");
+    const columns = (head ?? "").split(",");
+    const one = columns.indexOf("lvs-dir-01_active");
+    const two = columns.indexOf("lvs-dir-02_active");
+    const cells = lines.map((line) => line.split(","));
+    const before = cells.findIndex((c) => Number(c[one]) > 0 && c[two] === "0");
+    const after = cells.findLastIndex((c) => Number(c[two]) > 0);
+    return one > 0 && two > 0 && before >= 0 && after > before;
+  };
+  await expect.poll(handOff, { timeout: 30_000, message: "the CSV shows lvs-dir-01's connections, then lvs-dir-02's" }).toBe(true);
+});

@@ -117,11 +117,20 @@ export const seriesPointSchema = z.object({
 });
 export type SeriesPoint = z.infer<typeof seriesPointSchema>;
 
+/**
+ * A moment at which a director that reported just before has no sample of its own (its tick fell into
+ * the neighbouring second) takes its previous sample, up to this many steps later; past that it is a gap.
+ */
+export const SERIES_CARRY_STEPS = 2;
+
 /** `GET /api/series?service&realServer&director&from&to`. */
 export const seriesResponseSchema = z.object({
   service: z.string(),
   realServer: z.string().nullable(),
   resolution: seriesResolutionSchema,
+  /** Summed over directors, which follows the traffic through failovers. */
   points: z.array(seriesPointSchema),
+  /** Each director's own samples (no carry), so a chart can show connections moving from one to another. */
+  directors: z.array(z.object({ director: directorIdSchema, points: z.array(seriesPointSchema) })).optional(),
 });
 export type SeriesResponse = z.infer<typeof seriesResponseSchema>;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { DirectorSnapshot } from "@lvsdeck/protocol";
 import { sampleSnapshot } from "@lvsdeck/protocol/testFixtures";
 import { openDatabase } from "./database";
-import { createSeriesStore, pickResolution, DEFAULT_RETENTION, sumDirectors } from "./seriesStore";
+import { createSeriesStore, pickResolution, DEFAULT_RETENTION, splitDirectors, sumDirectors } from "./seriesStore";
 import { createWorkerWriter } from "./seriesWrites";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -118,5 +118,17 @@ describe("summing directors without false zeros", () => {
     const points = sumDirectors([row("m", 1000, 50), row("b", 1000, 0), row("b", 4000, 0), row("b", 5000, 0)], 1000);
     // 2 s and 3 s are missing altogether; by 4 s the MASTER's last sample is too old to stand for it.
     expect(points.map((p) => [p.t, p.active])).toEqual([[1000, 50], [4000, 0], [5000, 0]]);
+  });
+});
+
+describe("each director's own series", () => {
+  const row = (d: string, t: number, a: number) => ({ d, t, a, i: 0, c: a, ip: 0, op: 0, ib: 0, ob: 0 });
+
+  it("keeps each director's samples apart, so a failover shows connections leaving one and arriving on the other", () => {
+    const rows = [row("lvs-dir-02", 1000, 0), row("lvs-dir-01", 1000, 50), row("lvs-dir-01", 2000, 40), row("lvs-dir-02", 2000, 10), row("lvs-dir-02", 3000, 45)];
+    expect(splitDirectors(rows).map((d) => [d.director, d.points.map((p) => [p.t, p.active])])).toEqual([
+      ["lvs-dir-01", [[1000, 50], [2000, 40]]],
+      ["lvs-dir-02", [[1000, 0], [2000, 10], [3000, 45]]],
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import type { DirectorSnapshot, SeriesPoint, SeriesResolution } from "@lvsdeck/protocol";
+import { SERIES_CARRY_STEPS } from "@lvsdeck/protocol";
 import { TIERS, createInlineWriter, type SeriesOp, type SeriesRow, type SeriesWriter } from "./seriesWrites";
 
 /** How long each tier keeps its samples, and its bucket width; configurable per hub. */
@@ -40,7 +41,7 @@ export interface SeriesStore {
   flushInBackground(now: number): Promise<void>;
   /** Waits for a background flush, writes what is left, and stops the writer. */
   close(now: number): Promise<void>;
-  query(q: SeriesQuery): { resolution: SeriesResolution; points: SeriesPoint[] };
+  query(q: SeriesQuery): { resolution: SeriesResolution; points: SeriesPoint[]; directors: { director: string; points: SeriesPoint[] }[] };
 }
 
 type Row = SeriesRow;
@@ -138,7 +139,7 @@ export function createSeriesStore(db: Database.Database, retention: SeriesRetent
            ${q.director ? "AND director = @director" : ""} ORDER BY t`,
         )
         .all({ service: q.service, rs: q.realServer ?? "", from: q.from, to: q.to, ...(q.director && { director: q.director }) }) as DirectorRow[];
-      return { resolution, points: sumDirectors(rows, tier.widthMs) };
+      return { resolution, points: sumDirectors(rows, tier.widthMs), directors: splitDirectors(rows) };
     },
   };
 }
@@ -156,7 +157,18 @@ interface DirectorRow {
 }
 
 /** A director's sample counts for a moment with none of its own this many steps later (a tick that fell into the next second). */
-export const CARRY_STEPS = 2;
+export const CARRY_STEPS = SERIES_CARRY_STEPS;
+
+/** Each director's own samples, directors in name order: what a per-director chart draws. */
+export function splitDirectors(rows: readonly DirectorRow[]): { director: string; points: SeriesPoint[] }[] {
+  const by = new Map<string, SeriesPoint[]>();
+  for (const r of rows) {
+    const points = by.get(r.d) ?? [];
+    points.push({ t: r.t, active: r.a, inactive: r.i, cps: r.c, inPps: r.ip, outPps: r.op, inBps: r.ib, outBps: r.ob });
+    by.set(r.d, points);
+  }
+  return [...by.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([director, points]) => ({ director, points }));
+}
 
 /**
  * The service's points summed over directors, which follows traffic through failovers (only the

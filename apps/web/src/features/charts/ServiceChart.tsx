@@ -1,12 +1,13 @@
 import { useId, useMemo, useRef, useState } from "react";
-import { useQuery } from "@tanstack/react-query";
+import { useQueries, useQuery } from "@tanstack/react-query";
 import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
 import type { DirectorId } from "@lvsdeck/protocol";
 import { formatAxisTime, formatClock, formatHms, fromInputValue, toInputValue, useZoneMode, zoneTag } from "../../lib/time";
 import { seriesQuery } from "../../api/queries";
 import { eventsRangeQuery, seriesHistoryQuery } from "../../api/moreQueries";
 import { useServerNow } from "../../live/useLive";
-import { CHART_RANGES, STEP_MS, chartCsv, chartLink, chartMarkers, chartPoints, chartWindow, liveTail, windowFromSearch, withGaps, type ChartMarker, type ChartRangeId, type ChosenWindow, type DrawnPoint } from "./chartData";
+import { CHART_RANGES, STEP_MS, chartCsv, chartLink, chartMarkers, chartPoints, chartWindow, directorRows, liveTail, splitCsv, splitKey, windowFromSearch, withGaps, type ChartMarker, type ChosenWindow } from "./chartData";
+import { useChartChoice } from "./chartChoice";
 
 /** The y axis's width and the right margin: the plot spans the rest, which drag-to-zoom maps to time. */
 const PLOT_LEFT = 60;
@@ -37,10 +38,24 @@ function formatBytes(bps: number): string {
   return `${Math.round(bps)} B/s`;
 }
 
+/** A row a panel draws: a time and named values, null where nothing was reported. */
+type PanelRow = { t: number } & Record<string, number | null>;
+
+/** Line colours of directors in per-director charts, in name order. */
+const DIRECTOR_COLORS = ["#2f6f9f", "#c0612b", "#3b8c6e", "#7a5aa6", "#b5452f", "#5b6470"];
+
+interface PanelLine {
+  key: string;
+  name: string;
+  color: string;
+  /** Drawn dashed (a second value of the same director). */
+  dashed?: boolean;
+}
+
 interface PanelProps {
   title: string;
-  rows: readonly DrawnPoint[];
-  lines: readonly { key: Exclude<keyof DrawnPoint, "t">; name: string; color: string }[];
+  rows: readonly PanelRow[];
+  lines: readonly PanelLine[];
   from: number;
   to: number;
   rangeMs: number;
@@ -78,7 +93,7 @@ function Panel({ title, rows, lines, from, to, rangeMs, markers, format, onZoom,
       <LineChart
         responsive
         style={{ width: "100%", height: 130, cursor: "crosshair" }}
-        data={rows as DrawnPoint[]}
+        data={rows as PanelRow[]}
         margin={{ top: 4, right: PLOT_RIGHT, bottom: 0, left: 0 }}
         onMouseDown={(_state, event) => {
           const t = at(event);
@@ -104,7 +119,7 @@ function Panel({ title, rows, lines, from, to, rangeMs, markers, format, onZoom,
         ))}
         {lines.map((l) => (
           // A null value (nothing reported then) breaks the line: a gap, never a drop to zero.
-          <Line key={l.key} dataKey={l.key} name={l.name} type="monotone" dot={false} strokeWidth={1.6} stroke={l.color} isAnimationActive={false} connectNulls={false} />
+          <Line key={l.key} dataKey={l.key} name={l.name} type="monotone" dot={false} strokeWidth={1.6} stroke={l.color} {...(l.dashed === true && { strokeDasharray: "5 3" })} isAnimationActive={false} connectNulls={false} />
         ))}
         {selection !== null && selection.start !== selection.end && <ReferenceArea x1={selection.start} x2={selection.end} fill="#2f6f9f" fillOpacity={0.15} ifOverflow="hidden" />}
       </LineChart>
@@ -115,15 +130,15 @@ function Panel({ title, rows, lines, from, to, rangeMs, markers, format, onZoom,
 
 /** Connections, connections per second and bytes of a service or one of its real servers, over a chosen range. */
 export default function ServiceChart({ director, service, realServers, end = null, visible = true }: ServiceChartProps) {
-  const [rangeId, setRangeId] = useState<ChartRangeId>("5m");
-  const [target, setTarget] = useState<string>("");
+  const [{ rangeId, target, split, chosen }, choose] = useChartChoice(service, () => ({ rangeId: "5m", target: "", split: false, chosen: windowFromSearch(window.location.search, service) }));
+  const setChosen = (w: ChosenWindow | null) => choose({ chosen: w });
   // A window chosen by hand (absolute inputs, drag-to-zoom, or a link), instead of a live preset.
-  const [chosen, setChosen] = useState<ChosenWindow | null>(() => windowFromSearch(window.location.search, service));
   const [copied, setCopied] = useState(false);
   const zone = useZoneMode();
   const id = useId();
   const range = CHART_RANGES.find((r) => r.id === rangeId) ?? CHART_RANGES[0];
-  const now = useServerNow();
+  // Off screen the clock does not redraw it: nothing of it is seen.
+  const now = useServerNow(visible);
   const steppedNow = Math.floor(now / WINDOW_STEP_MS) * WINDOW_STEP_MS;
   const presetWindow = chartWindow(range.ms, end === null ? steppedNow : now, end);
   const { from, to } = chosen ?? presetWindow;
@@ -139,6 +154,23 @@ export default function ServiceChart({ director, service, realServers, end = nul
   const windowTo = live ? Math.max(to, now) : to;
   const stepMs = STEP_MS[stored?.resolution ?? "1s"];
   const rows = useMemo(() => withGaps(chartPoints(stored?.points ?? [], tail, from, windowTo), stepMs), [stored, tail, from, windowTo, stepMs]);
+  const splitDirectors = useMemo(() => (stored?.directors ?? []).map((d) => d.director), [stored]);
+  const directorTails = useQueries({
+    queries: splitDirectors.map((d) => ({ ...seriesQuery(d), enabled: visible && split && live })),
+    combine: (results) => results.map((r) => r.data),
+  });
+  const splitRows = useMemo(() => {
+    if (!split) return [];
+    const perDirector = (stored?.directors ?? []).map((d, i) => {
+      const tailOf = live ? liveTail(directorTails[i], service, tailServers, d.points.at(-1)?.t ?? from) : [];
+      return { director: d.director, points: chartPoints(d.points, tailOf, from, windowTo) };
+    });
+    return directorRows(perDirector, stepMs);
+  }, [split, stored, directorTails, live, service, tailServers, from, windowTo, stepMs]);
+  const lineColor = (i: number) => DIRECTOR_COLORS[i % DIRECTOR_COLORS.length] ?? "#2f6f9f";
+  const linesOf = (columns: readonly { column: "active" | "inactive" | "cps" | "inBps" | "outBps"; name: string; dashed?: boolean }[]): PanelLine[] =>
+    splitDirectors.flatMap((d, i) => columns.map((c) => ({ key: splitKey(d, c.column), name: `${d} ${c.name}`, color: lineColor(i), ...(c.dashed === true && { dashed: true }) })));
+  const shownRows: readonly PanelRow[] = split ? splitRows : rows;
   const markers = useMemo(() => {
     const list = chartMarkers(events ?? [], service, realServer);
     return end === null ? list : [...list, { t: end, kind: "moment" as const, label: "chosen moment" }];
@@ -146,7 +178,7 @@ export default function ServiceChart({ director, service, realServers, end = nul
   const subject = realServer ?? `${service} (all real servers)`;
   const shown = { from, to: windowTo };
   const downloadCsv = () => {
-    const url = URL.createObjectURL(new Blob([chartCsv(rows)], { type: "text/csv" }));
+    const url = URL.createObjectURL(new Blob([split ? splitCsv(splitRows, splitDirectors) : chartCsv(rows)], { type: "text/csv" }));
     const a = document.createElement("a");
     a.href = url;
     a.download = `${subject.replace(/[^A-Za-z0-9.-]+/g, "_")}_${new Date(from).toISOString()}_${new Date(windowTo).toISOString()}.csv`;
@@ -170,10 +202,10 @@ export default function ServiceChart({ director, service, realServers, end = nul
       : `as it was around ${formatClock(end ?? to)}`;
 
   return (
-    <figure className="chart" aria-label={`Traffic of ${subject}, ${windowText}`} data-testid="service-chart" data-service={service} data-from={from} data-to={windowTo}>
+    <figure className="chart" aria-label={`Traffic of ${subject}, ${windowText}`} data-testid="service-chart" data-service={service} data-from={from} data-to={windowTo} data-split={String(split)}>
       <figcaption className="chart-caption">
         <span data-testid="chart-window">
-          {subject} · {windowText} · {stored?.resolution ?? "…"} points, all directors · times in {zoneTag(to, zone)}
+          {subject} · {windowText} · {stored?.resolution ?? "…"} points, {split ? "per director" : "all directors summed"} · times in {zoneTag(to, zone)}
         </span>
         <span className="chart-controls">
           <span role="radiogroup" aria-label={`Range of the charts of ${service}`} className="segmented">
@@ -184,13 +216,20 @@ export default function ServiceChart({ director, service, realServers, end = nul
                 role="radio"
                 aria-checked={chosen === null && r.id === rangeId}
                 onClick={() => {
-                  setChosen(null);
-                  setRangeId(r.id);
+                  choose({ chosen: null, rangeId: r.id });
                 }}
               >
                 {r.label}
               </button>
             ))}
+          </span>
+          <span role="radiogroup" aria-label={`Directors in the charts of ${service}`} className="segmented">
+            <button type="button" role="radio" aria-checked={!split} onClick={() => choose({ split: false })}>
+              Summed
+            </button>
+            <button type="button" role="radio" aria-checked={split} onClick={() => choose({ split: true })}>
+              Per director
+            </button>
           </span>
           <AbsoluteRange key={`${chosen?.from ?? "live"}-${chosen?.to ?? rangeId}-${zone}`} from={from} to={windowTo} service={service} onChoose={setChosen} />
           {chosen !== null && (
@@ -201,11 +240,11 @@ export default function ServiceChart({ director, service, realServers, end = nul
           <button type="button" onClick={copyLink} aria-label={`Copy a link to these charts of ${service}`}>
             {copied ? "Link copied" : "Copy link"}
           </button>
-          <button type="button" onClick={downloadCsv} disabled={rows.length === 0} aria-label={`Download the shown points of ${service} as CSV`}>
+          <button type="button" onClick={downloadCsv} disabled={shownRows.length === 0} aria-label={`Download the shown points of ${service} as CSV`}>
             CSV
           </button>
           <label htmlFor={`${id}-rs`}>Show</label>
-          <select id={`${id}-rs`} value={target} onChange={(e) => setTarget(e.currentTarget.value)}>
+          <select id={`${id}-rs`} value={target} onChange={(e) => choose({ target: e.currentTarget.value })}>
             <option value="">whole service</option>
             {realServers.map((rs) => (
               <option key={rs} value={rs}>
@@ -215,13 +254,13 @@ export default function ServiceChart({ director, service, realServers, end = nul
           </select>
         </span>
       </figcaption>
-      {rows.length === 0 && visible ? (
+      {shownRows.length === 0 && visible ? (
         <p className="chart-empty">{stored === undefined ? "Loading…" : "No data in this range yet."}</p>
       ) : (
         <div className="chart-panels">
-          <Panel title="Connections" rows={rows} from={from} to={windowTo} rangeMs={rangeMs} markers={markers} onZoom={setChosen} visible={visible} lines={[{ key: "active", name: "active", color: "#2f6f9f" }, { key: "inactive", name: "inactive", color: "#9aa7b4" }]} />
-          <Panel title="Connections per second" rows={rows} from={from} to={windowTo} rangeMs={rangeMs} markers={markers} onZoom={setChosen} visible={visible} lines={[{ key: "cps", name: "conn/s", color: "#3b8c6e" }]} />
-          <Panel title="Bytes" rows={rows} from={from} to={windowTo} rangeMs={rangeMs} markers={markers} onZoom={setChosen} visible={visible} format={formatBytes} lines={[{ key: "inBps", name: "in", color: "#b07a2a" }, { key: "outBps", name: "out", color: "#7a5aa6" }]} />
+          <Panel title="Connections" rows={shownRows} from={from} to={windowTo} rangeMs={rangeMs} markers={markers} onZoom={setChosen} visible={visible} lines={split ? linesOf([{ column: "active", name: "active" }, { column: "inactive", name: "inactive", dashed: true }]) : [{ key: "active", name: "active", color: "#2f6f9f" }, { key: "inactive", name: "inactive", color: "#9aa7b4" }]} />
+          <Panel title="Connections per second" rows={shownRows} from={from} to={windowTo} rangeMs={rangeMs} markers={markers} onZoom={setChosen} visible={visible} lines={split ? linesOf([{ column: "cps", name: "conn/s" }]) : [{ key: "cps", name: "conn/s", color: "#3b8c6e" }]} />
+          <Panel title="Bytes" rows={shownRows} from={from} to={windowTo} rangeMs={rangeMs} markers={markers} onZoom={setChosen} visible={visible} format={formatBytes} lines={split ? linesOf([{ column: "inBps", name: "in" }, { column: "outBps", name: "out", dashed: true }]) : [{ key: "inBps", name: "in", color: "#b07a2a" }, { key: "outBps", name: "out", color: "#7a5aa6" }]} />
         </div>
       )}
       {markers.length > 0 && (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chartCsv, chartLink, withGaps, windowFromSearch, type ChartPoint } from "./chartData";
+import { chartCsv, chartLink, directorRows, splitCsv, withGaps, windowFromSearch, type ChartPoint } from "./chartData";
 
 const point = (t: number, active: number): ChartPoint => ({ t, active, inactive: 0, cps: 1, inBps: 0, outBps: 0 });
 
@@ -29,5 +29,34 @@ describe("charts without false zeros", () => {
     expect(windowFromSearch(search, "TCP 192.0.2.1:80")).toEqual({ from: 1000, to: 5000 });
     expect(windowFromSearch(search, "TCP 192.0.2.2:80")).toBeNull();
     expect(windowFromSearch("?chart=TCP%20192.0.2.1%3A80&chartFrom=9&chartTo=3", "TCP 192.0.2.1:80")).toBeNull();
+  });
+});
+
+describe("per-director rows", () => {
+  it("puts each director's connections side by side, so a failover shows them moving", () => {
+    const rows = directorRows(
+      [
+        { director: "lvs-dir-01", points: [point(1000, 50), point(2000, 30), point(3000, 0)] },
+        { director: "lvs-dir-02", points: [point(1000, 0), point(2000, 20), point(3000, 50)] },
+      ],
+      1000,
+    );
+    expect(rows.map((r) => [r.t, r["lvs-dir-01|active"], r["lvs-dir-02|active"]])).toEqual([[1000, 50, 0], [2000, 30, 20], [3000, 0, 50]]);
+  });
+  it("carries a skipped tick for two steps, then breaks the line of a director that went away; live times round to the step", () => {
+    const rows = directorRows(
+      [
+        { director: "a", points: [point(1000, 5), point(3400, 6)] },
+        { director: "b", points: [point(1000, 1), point(2000, 1), point(3000, 1), point(4000, 1), point(5000, 1), point(6000, 1)] },
+      ],
+      1000,
+    );
+    expect(rows.map((r) => [r.t, r["a|active"]])).toEqual([[1000, 5], [2000, 5], [3000, 6], [4000, 6], [5000, 6], [6000, null]]);
+  });
+  it("writes a CSV column per director and value, gaps empty", () => {
+    const rows = directorRows([{ director: "a", points: [point(0, 5)] }, { director: "b", points: [point(4000, 1)] }], 1000);
+    const csv = splitCsv(rows, ["a", "b"]).split("\n");
+    expect(csv[0]).toBe("time_utc,a_active,a_inactive,a_cps,a_inBps,a_outBps,b_active,b_inactive,b_cps,b_inBps,b_outBps");
+    expect(csv[2]).toBe("1970-01-01T00:00:04.000Z,,,,,,1,0,1,0,0");
   });
 });

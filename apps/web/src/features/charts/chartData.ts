@@ -1,4 +1,4 @@
-import type { HubEvent, SeriesPoint as StoredPoint } from "@lvsdeck/protocol";
+import { SERIES_CARRY_STEPS, type HubEvent, type SeriesPoint as StoredPoint } from "@lvsdeck/protocol";
 import type { DirectorSeries, SeriesPoint as LivePoint } from "../../live/series";
 import { seriesKey } from "../../live/series";
 
@@ -136,4 +136,40 @@ export function chartMarkers(events: readonly HubEvent[], service: string, realS
     }
   }
   return markers;
+}
+
+/** A row of a per-director chart: `${director}|${column}` per director and value, null where it had nothing. */
+export type SplitRow = { t: number } & Record<string, number | null>;
+
+/** The column of one director's value in a SplitRow. */
+export const splitKey = (director: string, column: (typeof CHART_COLUMNS)[number]) => `${director}|${column}`;
+
+/**
+ * Each director's points side by side on one timeline (times rounded down to the step). A director with
+ * no sample at a moment keeps its previous one up to SERIES_CARRY_STEPS steps (its tick fell into the
+ * neighbouring second), the hub's rule for the summed series; past that, or before its first sample, its
+ * values are null: a gap, so a director that went away breaks its line instead of dropping to zero.
+ */
+export function directorRows(perDirector: readonly { director: string; points: readonly ChartPoint[] }[], stepMs: number): SplitRow[] {
+  const step = (t: number) => Math.floor(t / stepMs) * stepMs;
+  const times = [...new Set(perDirector.flatMap((d) => d.points.map((p) => step(p.t))))].sort((a, b) => a - b);
+  const rows: SplitRow[] = times.map((t) => ({ t }));
+  for (const { director, points } of perDirector) {
+    let next = 0;
+    let last: ChartPoint | null = null;
+    for (const row of rows) {
+      while (next < points.length && step(points[next]!.t) <= row.t) last = points[next++]!;
+      const fresh = last !== null && row.t - step(last.t) <= SERIES_CARRY_STEPS * stepMs;
+      for (const column of CHART_COLUMNS) row[splitKey(director, column)] = fresh && last !== null ? last[column] : null;
+    }
+  }
+  return rows;
+}
+
+/** Per-director rows as CSV: UTC ISO times, then each director's values, empty cells for gaps. */
+export function splitCsv(rows: readonly SplitRow[], directors: readonly string[]): string {
+  const keys = directors.flatMap((d) => CHART_COLUMNS.map((c) => splitKey(d, c)));
+  const lines = [["time_utc", ...keys.map((k) => k.replace("|", "_"))].join(",")];
+  for (const row of rows) lines.push([new Date(row.t).toISOString(), ...keys.map((k) => (row[k] === null || row[k] === undefined ? "" : String(row[k])))].join(","));
+  return `${lines.join("\n")}\n`;
 }

@@ -69,6 +69,19 @@ describe("buildTopology from the hub's groups", () => {
     expect(banners(c).map(([kind]) => kind)).toEqual(["no-master", "stale"]);
   });
 
+  it("with no MASTER, shows the table that holds services, and the same one whoever reported last", () => {
+    for (const [first, second] of [[now, now - 500], [now - 500, now]] as const) {
+      const c = cluster([
+        // A FAULT director whose table was flushed, and a BACKUP still waiting out the master-down interval.
+        view("lvs-dir-01", first, {}, { vrrp: [instance("FAULT", 200)], services: [] }),
+        view("lvs-dir-02", second, {}, { vrrp: [instance("BACKUP", 100)] }),
+      ]);
+      const [group] = live(c);
+      expect(group?.members.map((m) => m.view.id)).toEqual(["lvs-dir-01", "lvs-dir-02"]);
+      expect(group?.shown?.view.id).toBe("lvs-dir-02");
+    }
+  });
+
   it("keeps a director whose keepalived stopped in its group, as STOP", () => {
     const c = cluster([
       view("lvs-dir-01", now, {}, { vrrp: [], keepalived: { running: false, pid: null, since: null } }),

@@ -38,12 +38,21 @@ export interface VrrpGroup {
   shownRealServers?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
+/**
+ * Whose IPVS table a group shows: its live MASTER's. Without one, a fresh director's, preferring a table
+ * that holds services (a stopped keepalived flushes its own) and then the director's name, so the page
+ * does not swap tables every second while a BACKUP waits out the master-down interval; with nothing
+ * fresh, the table reported last.
+ */
 function pickShown(members: readonly GroupMember[], liveMasters: readonly GroupMember[]): GroupMember | null {
   if (liveMasters[0] !== undefined) return liveMasters[0];
   const withData = members.filter((m) => m.view.snapshot !== null);
   const fresh = withData.filter((m) => !m.freshness.stale);
-  const pool = fresh.length > 0 ? fresh : withData;
-  return pool.reduce<GroupMember | null>((best, m) => (best === null || (m.view.receivedAt ?? 0) > (best.view.receivedAt ?? 0) ? m : best), null);
+  if (fresh.length > 0) {
+    const holding = fresh.filter((m) => (m.view.snapshot?.services.length ?? 0) > 0);
+    return [...(holding.length > 0 ? holding : fresh)].sort((a, b) => a.view.id.localeCompare(b.view.id))[0] ?? null;
+  }
+  return withData.reduce<GroupMember | null>((best, m) => (best === null || (m.view.receivedAt ?? 0) > (best.view.receivedAt ?? 0) ? m : best), null);
 }
 
 function memberOf(view: DirectorView, instanceName: string | null, hubState: VrrpState, freshness: Freshness): GroupMember {
