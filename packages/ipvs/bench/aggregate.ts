@@ -12,15 +12,17 @@
 // as a stream; peak memory of each (RSS high-water mark for the tools, heap for the aggregator) at the
 // full size and at a tenth of it, to show whether memory grows with the table.
 // BENCH_CONNECTIONS, BENCH_RUNS (best and median of that many), BENCH_FORMATS (lnc,proc,lnc6) tune it;
-// baselines run BENCH_BASELINE_RUNS times (default 2), on -Lnc only.
+// baselines run BENCH_BASELINE_RUNS times (default 2), on -Lnc only. BENCH_SCANNER=0 skips the
+// /proc byte scanner (per-state counts per real server) beside awk and wc -l on the same /proc-format file.
 import { spawn } from "node:child_process";
-import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, createReadStream, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createAggregator, serviceFolder } from "../src/aggregateConnections";
 import { aggregateConnections, connectionMatcher, parseConnections } from "../src/index";
 import type { ConnectionAggregatorOptions, ConnectionEntry, ConnectionFilter, FoldService } from "../src/index";
 import { createQuery } from "../src/queryConnections";
+import { countProcStates } from "../src/procStateCounter";
 
 const ENTRIES = Number(process.env.BENCH_CONNECTIONS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -247,6 +249,57 @@ if (process.env.BENCH_TOOLS !== "0") {
     const full = tools.full as { aggregatorFromFile: { ms: number }; awk: { ms: number }; wcL: { ms: number } };
     report.speedupOverAwk = Number((full.awk.ms / Math.max(1, full.aggregatorFromFile.ms)).toFixed(2));
     report.awk = "mawk-or-awk on PATH: " + AWK_PROGRAM;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+/** The awk one-liner on /proc/net/ip_vs_conn itself: connections per (real server, port, state). */
+const AWK_PROC_PROGRAM = 'NR > 1 { n[$6 " " $7 " " $8]++ } END { for (k in n) print k, n[k] }';
+
+/** The byte scanner reading the file in 1 MiB reads: time, heap growth, and what it counted. */
+function scanFile(path: string): { ms: number; heapGrowthMiB: number; entries: number; keys: number } {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const heap0 = process.memoryUsage().heapUsed;
+  const start = performance.now();
+  const fd = openSync(path, "r");
+  let result: ReturnType<typeof countProcStates>;
+  try {
+    result = countProcStates((buffer, offset, length) => readSync(fd, buffer, offset, length, null));
+  } finally {
+    closeSync(fd);
+  }
+  const ms = Math.round(performance.now() - start);
+  return { ms, heapGrowthMiB: Math.round((Math.max(heap0, process.memoryUsage().heapUsed) - heap0) / 1048576), entries: result.entries, keys: result.counts.length };
+}
+
+if (process.env.BENCH_SCANNER !== "0") {
+  // The same per-state, per-real-server counts from /proc/net/ip_vs_conn's own format: the byte scanner
+  // beside awk and wc -l on the same file, at the full size and a tenth, best of BENCH_RUNS each.
+  const dir = mkdtempSync(join(tmpdir(), "lvsdeck-bench-"));
+  try {
+    const scanner: Record<string, unknown> = {};
+    const chunks = table("proc");
+    for (const [label, entries] of [["full", ENTRIES], ["tenth", Math.round(ENTRIES / 10)]] as const) {
+      const file = join(dir, `${label}.txt`);
+      const kept = label === "full" ? chunks : [chunks[0] ?? "", ...chunks.slice(1, 1 + Math.ceil(entries / CHUNK_LINES))];
+      writeFileSync(file, kept.join(""));
+      const runs = Array.from({ length: RUNS }, () => scanFile(file));
+      const times = runs.map((r) => r.ms).sort((a, b) => a - b);
+      scanner[label] = {
+        entries: runs[0]?.entries,
+        keys: runs[0]?.keys,
+        scannerMs: { best: times[0], median: times[Math.floor(times.length / 2)], worst: times.at(-1) },
+        scannerHeapGrowthMiB: Math.max(...runs.map((r) => r.heapGrowthMiB)),
+        awk: await best(RUNS, () => runTool("awk", [AWK_PROC_PROGRAM, file])),
+        wcL: await best(RUNS, () => runTool("wc", ["-l", file])),
+      };
+      rmSync(file);
+    }
+    report.procScanner = scanner;
+    const full = scanner.full as { scannerMs: { best: number; median: number }; awk: { ms: number } };
+    report.scannerSpeedupOverAwk = Number((full.awk.ms / Math.max(1, full.scannerMs.best)).toFixed(2));
+    report.awkProc = "mawk-or-awk on PATH: " + AWK_PROC_PROGRAM;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

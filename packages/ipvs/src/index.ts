@@ -55,3 +55,4 @@ export type { EditArgsError, EditArgsResult, EditRealServerInput, EditRealServer
 export { buildEditRealServerArgs } from "./buildEditCommand";
 export type { IpvsadmFailure, IpvsadmFailureKind } from "./parseIpvsadmFailure";
 export { ipvsadmFailureKinds, parseIpvsadmFailure } from "./parseIpvsadmFailure";
+export { createProcStateCounter, countProcStates, type StateCount, type StateCountResult, type ReadInto } from "./procStateCounter";

@@ -1,0 +1,108 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseConnectionLine } from "./parseConnections";
+import { countProcStates, createProcStateCounter, type StateCount } from "./procStateCounter";
+
+const REAL = readFileSync(join(__dirname, "../fixtures/real/proc-ip_vs_conn.txt"), "utf8");
+
+/** The same counts from the full line parser, one row at a time: what the scanner must agree with. */
+function reference(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of text.split("\n")) {
+    const parsed = parseConnectionLine(line);
+    if (parsed.kind !== "entry") continue;
+    const e = parsed.entry;
+    const key = `${e.protocol}|${e.serviceKey}|${e.realServerKey}|${e.state}|${e.template}`;
+    out.set(key, (out.get(key) ?? 0) + 1);
+  }
+  return out;
+}
+
+const asMap = (counts: readonly StateCount[]) => new Map(counts.map((c) => [`${c.protocol}|${c.service}|${c.realServer}|${c.state}|${c.template}`, c.count]));
+
+/** The text as a file read in pieces of at most `chunkBytes`. */
+function counted(text: string, chunkBytes?: number) {
+  const bytes = Buffer.from(text, "latin1");
+  let at = 0;
+  return countProcStates((buffer, offset, length) => {
+    const n = Math.min(length, bytes.length - at);
+    buffer.set(bytes.subarray(at, at + n), offset);
+    at += n;
+    return n;
+  }, chunkBytes);
+}
+
+describe("per-state counts from /proc/net/ip_vs_conn bytes", () => {
+  it("agrees with the full parser on a real capture, IPv4 and IPv6 rows alike", () => {
+    const result = counted(REAL);
+    expect(asMap(result.counts)).toEqual(reference(REAL));
+    expect(result.entries).toBe(REAL.trim().split("\n").length - 1);
+    expect(result.unreadable).toBe(0);
+    expect(result.counts.find((c) => c.realServer === "10.0.0.11:8080" && c.state === "TIME_WAIT")?.service).toBe("TCP 10.0.0.100:80");
+  });
+
+  it("gives the same counts whatever the read size, lines cut across reads included", () => {
+    const expected = asMap(counted(REAL).counts);
+    for (const size of [16, 61, 100, 4096]) expect(asMap(counted(REAL, size).counts)).toEqual(expected);
+  });
+
+  it("counts persistence templates apart, names fwmark templates as the parser does, and reads PE data rows", () => {
+    const text = [
+      "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData",
+      "TCP CB007100 0000 0A000064 01BB C0A8010A 01BB NONE            580",
+      "IP  CB007100 0000 00000007 0000 C0A8010A 0000 NONE            580",
+      "UDP C6336409 13C4 0A000064 13C4 C0A80114 13C4 UDP             299 sip a84b4c76e66710",
+      "SCTP C6336409 13C4 0A000064 13C4 C0A80114 13C4 ESTABLISHED      9",
+      "TCP CB007107 C93A 0A000064 01BB C0A8010A 01BB ESTABLISHED     898",
+      "",
+    ].join("\n");
+    const result = counted(text);
+    expect(asMap(result.counts)).toEqual(reference(text));
+    expect(result.counts.filter((c) => c.template).map((c) => c.service).sort()).toEqual(["FWM 7", "TCP 10.0.0.100:443"]);
+    expect(result.entries).toBe(5);
+  });
+
+  it("says which lines it could not read, and loses none of the others", () => {
+    const text = [
+      "TCP CB007107 C93A 0A000064 01BB C0A8010A 01BB ESTABLISHED     898",
+      "TCP garbled line",
+      "TCP ZZZZZZZZ C93A 0A000064 01BB C0A8010A 01BB ESTABLISHED     898",
+      "TCP CB007108 C93B 0A000064 01BB C0A8010A 01BB ESTABLISHED     897",
+    ].join("\n");
+    const result = counted(text);
+    expect(result.entries).toBe(2);
+    expect(result.unreadable).toBe(2);
+    expect(result.firstUnreadable).toBe("TCP garbled line");
+    expect(result.counts).toEqual([{ protocol: "TCP", service: "TCP 10.0.0.100:443", realServer: "192.168.1.10:443", state: "ESTABLISHED", template: false, count: 2 }]);
+  });
+
+  it("never joins two rows when a short row is followed by one that ends where a whole row would", () => {
+    const short = "TCP short";
+    // 65 bytes after the short row's start is the next row's newline: the guess must be refused.
+    const next = "TCP CB007108 C93B 0A000064 01BB C0A8010A 01BB ESTABLISHED     897".slice(0, 65 - short.length - 1);
+    const text = `${short}\n${next}\nTCP CB007107 C93A 0A000064 01BB C0A8010A 01BB ESTABLISHED     898\n`;
+    const bytes = Buffer.from(text, "latin1");
+    expect(bytes[65]).toBe(0x0a);
+    const counter = createProcStateCounter();
+    counter.push(bytes, bytes.length);
+    const result = counter.result();
+    expect(result.entries).toBe(1);
+    expect(result.unreadable).toBe(2);
+  });
+
+  it("keeps one slot per distinct key however many rows: 100,000 rows over 300 keys", () => {
+    const counter = createProcStateCounter();
+    const states = ["ESTABLISHED", "TIME_WAIT", "SYN_RECV"];
+    const lines: string[] = [];
+    for (let i = 0; i < 100_000; i++) {
+      const rs = (0xc0a80100 + (i % 100)).toString(16).toUpperCase();
+      lines.push(`TCP CB0071${(i % 256).toString(16).toUpperCase().padStart(2, "0")} ${(1024 + (i % 60000)).toString(16).toUpperCase().padStart(4, "0")} 0A000064 01BB ${rs} 01BB ${states[i % 3]!.padEnd(11)}     898`);
+    }
+    const bytes = Buffer.from(`${lines.join("\n")}\n`, "latin1");
+    counter.push(bytes, bytes.length);
+    const result = counter.result();
+    expect(result.counts).toHaveLength(300);
+    expect(result.counts.reduce((n, c) => n + c.count, 0)).toBe(100_000);
+  });
+});
