@@ -10,6 +10,8 @@ test("shows both directors with lvs-dir-01 as MASTER, both fresh", async ({ dash
   await expect(dashboard.director("lvs-dir-02")).toHaveAttribute("data-stale", "false");
   await expect(dashboard.realServer(SEED, "192.168.50.11:443")).toHaveAttribute("data-weight", "2");
   await expect(dashboard.realServer(SEED, "192.168.50.12:443")).toHaveAttribute("data-weight", "2");
+  // The agents stream per-state connection counts: each row names its busiest states.
+  await expect(dashboard.realServer(SEED, "192.168.50.11:443").getByTestId("rs-states")).toContainText(/ESTABLISHED \d+/, { timeout: 15_000 });
 });
 
 test("stopping the MASTER director makes lvs-dir-02 MASTER on screen within 5 s", async ({ dashboard }) => {

@@ -29,6 +29,7 @@ export const cliOptions = {
   "vrrp-listen": { type: "string" },
   "vrrp-peer": { type: "string", multiple: true },
   "sim-flap-ms": { type: "string" },
+  "states-budget": { type: "string" },
   "sim-services": { type: "string" },
   "sim-real-servers": { type: "string" },
   ipvsadm: { type: "string" },
@@ -94,7 +95,9 @@ export const usage = `usage: lvsdeck-agent [run] --hub URL --director NAME --tok
               [--keepalived-json /tmp/keepalived.json] [--keepalived-json-signal 36]
               [--keepalived-data /tmp/keepalived.data] [--keepalived-data-signal 10]
               [--keepalived-refresh-ms 5000] [--ip /sbin/ip | --no-ip]
-  weights:    [--weight-mode runtime|keepalived] [--keepalived-weights-file PATH]`;
+  weights:    [--weight-mode runtime|keepalived] [--keepalived-weights-file PATH]
+  --states-budget PERCENT  share of one core the per-state connection counts may take (default 5;
+                     0 turns them off): every tick while cheap, less often on a large table`;
 
 function integer(values: OptionValues, name: "proc-hz" | "keepalived-json-signal" | "keepalived-data-signal" | "keepalived-refresh-ms", min: number): number {
   const value = Number(values[name]);

@@ -10,6 +10,7 @@ import { createAgent } from "./createAgent";
 import { createLogger } from "@lvsdeck/log";
 import { openRealSource, parseSourceKinds } from "./sources/openSource";
 import { createSimSource, parseEndpoint } from "./sources/simSource";
+import { DEFAULT_STATE_BUDGET, withStateCounts } from "./stateCounting";
 import type { DirectorSource } from "./sources/source";
 import { DEFAULT_TICK_MS, MIN_TICK_MS } from "./limits";
 import { chooseTokenSource, loadToken } from "./tokenFile";
@@ -69,6 +70,14 @@ if (!Number.isInteger(tickMs) || tickMs < MIN_TICK_MS) die(`--tick-ms must be an
 // One-shot commands print JSON on stdout; keep their stderr to warnings and errors.
 const log = createLogger(`agent ${director}`, command !== "run");
 
+/** `--states-budget` in percent of one core (default 5) as a share. */
+function statesBudget(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_STATE_BUDGET;
+  const percent = Number(text);
+  if (!Number.isFinite(percent) || percent <= 0 || percent > 100) die("--states-budget must be a percentage of one core above 0 and at most 100 (0 turns counting off)");
+  return percent / 100;
+}
+
 function positiveInteger(text: string, flag: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 100) throw new Error(`${flag} must be an integer >= 100`);
@@ -101,7 +110,13 @@ async function openSource(): Promise<DirectorSource> {
   }
 }
 
-const source = await openSource();
+const opened = await openSource();
+// Per-state counts stream with the snapshots, on their own schedule within a CPU budget (--states-budget).
+const countStates = opened.countStates;
+const source =
+  countStates === undefined || command !== "run" || values["states-budget"] === "0"
+    ? opened
+    : withStateCounts(opened, { count: countStates, budget: statesBudget(values["states-budget"]), minIntervalMs: tickMs, log });
 if (command === "snapshot" || command === "details") {
   try {
     const snapshot = await source.read();

@@ -94,6 +94,24 @@ describe("real director source", () => {
     expect(fake.edits()).toEqual([]);
   });
 
+  it("counts connection states from /proc/net/ip_vs_conn's bytes where /proc is read, as the full parser counts them", async () => {
+    const source = open({ kinds: ["procfs", "keepalived"] });
+    const table = await source.countStates?.();
+    // Connections (client port not 0000) to 10.0.0.11:8080 behind 10.0.0.100:80, by state; templates apart.
+    const expected: Record<string, number> = {};
+    let templates = 0;
+    for (const line of readFileSync(join(fake.procRoot, "net", "ip_vs_conn"), "utf8").split("\n")) {
+      const p = line.trim().split(/\s+/);
+      if (p[3] !== "0A000064" || p[4] !== "0050") continue;
+      if (p[2] === "0000") templates++;
+      else if (p[0] === "TCP" && p[5] === "0A00000B" && p[6] === "1F90") expected[p[7]!] = (expected[p[7]!] ?? 0) + 1;
+    }
+    expect(Object.keys(expected).length).toBeGreaterThan(0);
+    expect(table?.byService.get("TCP 10.0.0.100:80")?.realServers.get("10.0.0.11:8080")).toEqual(expected);
+    expect(table?.byService.get("TCP 10.0.0.100:80")?.templates).toBe(templates);
+    expect(table?.unreadable).toBe(0);
+  });
+
   it("has no set-weight without ipvsadm", async () => {
     const source = open({ kinds: ["procfs", "keepalived"] });
     expect(source.capabilities).toEqual(["connections-query"]);

@@ -257,15 +257,15 @@ if (process.env.BENCH_TOOLS !== "0") {
 const AWK_PROC_PROGRAM = 'NR > 1 { n[$6 " " $7 " " $8]++ } END { for (k in n) print k, n[k] }';
 
 /** The byte scanner reading the file in 1 MiB reads: time, heap growth, and what it counted. */
-function scanFile(path: string): { ms: number; heapGrowthMiB: number; entries: number; keys: number } {
+async function scanFile(path: string): Promise<{ ms: number; heapGrowthMiB: number; entries: number; keys: number }> {
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const heap0 = process.memoryUsage().heapUsed;
   const start = performance.now();
   const fd = openSync(path, "r");
-  let result: ReturnType<typeof countProcStates>;
+  let result: Awaited<ReturnType<typeof countProcStates>>;
   try {
-    result = countProcStates((buffer, offset, length) => readSync(fd, buffer, offset, length, null));
+    result = await countProcStates((buffer, offset, length) => readSync(fd, buffer, offset, length, null));
   } finally {
     closeSync(fd);
   }
@@ -284,7 +284,8 @@ if (process.env.BENCH_SCANNER !== "0") {
       const file = join(dir, `${label}.txt`);
       const kept = label === "full" ? chunks : [chunks[0] ?? "", ...chunks.slice(1, 1 + Math.ceil(entries / CHUNK_LINES))];
       writeFileSync(file, kept.join(""));
-      const runs = Array.from({ length: RUNS }, () => scanFile(file));
+      const runs: Awaited<ReturnType<typeof scanFile>>[] = [];
+      for (let i = 0; i < RUNS; i++) runs.push(await scanFile(file));
       const times = runs.map((r) => r.ms).sort((a, b) => a - b);
       scanner[label] = {
         entries: runs[0]?.entries,

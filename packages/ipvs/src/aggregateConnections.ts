@@ -23,6 +23,7 @@ interface Tally {
   inactive: number;
   templates: number;
   byState: Map<string, { n: number }>;
+  templateStates: Map<string, { n: number }>;
 }
 
 interface ServiceState {
@@ -38,8 +39,12 @@ interface TargetSlot {
   realServer: Tally | undefined;
 }
 
-const emptyTally = (): Tally => ({ total: 0, active: 0, inactive: 0, templates: 0, byState: new Map() });
-const countsOf = ({ byState, ...rest }: Tally): ConnectionCounts => ({ ...rest, byState: Object.fromEntries([...byState].map(([state, { n }]) => [state, n])) });
+const emptyTally = (): Tally => ({ total: 0, active: 0, inactive: 0, templates: 0, byState: new Map(), templateStates: new Map() });
+const countsOf = ({ byState, templateStates, ...rest }: Tally): ConnectionCounts => ({
+  ...rest,
+  byState: Object.fromEntries([...byState].map(([state, { n }]) => [state, n])),
+  templateStates: Object.fromEntries([...templateStates].map(([state, { n }]) => [state, n])),
+});
 
 function count(counts: Tally, activity: ConnectionActivity, state: string): void {
   counts.total += 1;
@@ -49,6 +54,11 @@ function count(counts: Tally, activity: ConnectionActivity, state: string): void
   const box = counts.byState.get(state);
   if (box === undefined) counts.byState.set(state, { n: 1 });
   else box.n += 1;
+  if (activity !== "active" && activity !== "inactive") {
+    const t = counts.templateStates.get(state);
+    if (t === undefined) counts.templateStates.set(state, { n: 1 });
+    else t.n += 1;
+  }
 }
 
 /** What counting needs of an entry; both a `ConnectionEntry` and the scanner's reused record have it. */

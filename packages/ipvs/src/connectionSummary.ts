@@ -9,7 +9,10 @@ export interface ConnectionCounts {
   active: number;
   inactive: number;
   templates: number;
+  /** Every entry by state, persistence templates included (under NONE or ASSURED). */
   byState: Record<string, number>;
+  /** The templates among `byState`, by their state. */
+  templateStates?: Record<string, number>;
 }
 
 /** Counts for one real server (destination) of one service. */

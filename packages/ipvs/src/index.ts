@@ -55,4 +55,4 @@ export type { EditArgsError, EditArgsResult, EditRealServerInput, EditRealServer
 export { buildEditRealServerArgs } from "./buildEditCommand";
 export type { IpvsadmFailure, IpvsadmFailureKind } from "./parseIpvsadmFailure";
 export { ipvsadmFailureKinds, parseIpvsadmFailure } from "./parseIpvsadmFailure";
-export { createProcStateCounter, countProcStates, type StateCount, type StateCountResult, type ReadInto } from "./procStateCounter";
+export { createProcStateCounter, countProcStates, type StateCount, type StateCountResult, type ReadInto, type ServiceKeyOf as StateServiceKeyOf } from "./procStateCounter";

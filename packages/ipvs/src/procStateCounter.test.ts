@@ -23,6 +23,9 @@ const asMap = (counts: readonly StateCount[]) => new Map(counts.map((c) => [`${c
 
 /** The text as a file read in pieces of at most `chunkBytes`. */
 function counted(text: string, chunkBytes?: number) {
+  return countedSync(text, chunkBytes);
+}
+function countedSync(text: string, chunkBytes?: number) {
   const bytes = Buffer.from(text, "latin1");
   let at = 0;
   return countProcStates((buffer, offset, length) => {
@@ -30,24 +33,24 @@ function counted(text: string, chunkBytes?: number) {
     buffer.set(bytes.subarray(at, at + n), offset);
     at += n;
     return n;
-  }, chunkBytes);
+  }, chunkBytes === undefined ? {} : { chunkBytes });
 }
 
 describe("per-state counts from /proc/net/ip_vs_conn bytes", () => {
-  it("agrees with the full parser on a real capture, IPv4 and IPv6 rows alike", () => {
-    const result = counted(REAL);
+  it("agrees with the full parser on a real capture, IPv4 and IPv6 rows alike", async () => {
+    const result = await counted(REAL);
     expect(asMap(result.counts)).toEqual(reference(REAL));
     expect(result.entries).toBe(REAL.trim().split("\n").length - 1);
     expect(result.unreadable).toBe(0);
     expect(result.counts.find((c) => c.realServer === "10.0.0.11:8080" && c.state === "TIME_WAIT")?.service).toBe("TCP 10.0.0.100:80");
   });
 
-  it("gives the same counts whatever the read size, lines cut across reads included", () => {
-    const expected = asMap(counted(REAL).counts);
-    for (const size of [16, 61, 100, 4096]) expect(asMap(counted(REAL, size).counts)).toEqual(expected);
+  it("gives the same counts whatever the read size, lines cut across reads included", async () => {
+    const expected = asMap((await counted(REAL)).counts);
+    for (const size of [16, 61, 100, 4096]) expect(asMap((await counted(REAL, size)).counts)).toEqual(expected);
   });
 
-  it("counts persistence templates apart, names fwmark templates as the parser does, and reads PE data rows", () => {
+  it("counts persistence templates apart, names fwmark templates as the parser does, and reads PE data rows", async () => {
     const text = [
       "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData",
       "TCP CB007100 0000 0A000064 01BB C0A8010A 01BB NONE            580",
@@ -57,24 +60,40 @@ describe("per-state counts from /proc/net/ip_vs_conn bytes", () => {
       "TCP CB007107 C93A 0A000064 01BB C0A8010A 01BB ESTABLISHED     898",
       "",
     ].join("\n");
-    const result = counted(text);
+    const result = await counted(text);
     expect(asMap(result.counts)).toEqual(reference(text));
     expect(result.counts.filter((c) => c.template).map((c) => c.service).sort()).toEqual(["FWM 7", "TCP 10.0.0.100:443"]);
     expect(result.entries).toBe(5);
   });
 
-  it("says which lines it could not read, and loses none of the others", () => {
+  it("says which lines it could not read, and loses none of the others", async () => {
     const text = [
       "TCP CB007107 C93A 0A000064 01BB C0A8010A 01BB ESTABLISHED     898",
       "TCP garbled line",
       "TCP ZZZZZZZZ C93A 0A000064 01BB C0A8010A 01BB ESTABLISHED     898",
       "TCP CB007108 C93B 0A000064 01BB C0A8010A 01BB ESTABLISHED     897",
     ].join("\n");
-    const result = counted(text);
+    const result = await counted(text);
     expect(result.entries).toBe(2);
     expect(result.unreadable).toBe(2);
     expect(result.firstUnreadable).toBe("TCP garbled line");
     expect(result.counts).toEqual([{ protocol: "TCP", service: "TCP 10.0.0.100:443", realServer: "192.168.1.10:443", state: "ESTABLISHED", template: false, count: 2 }]);
+  });
+
+  it("counts a row under the service the caller names (fwmark traffic under its fwmark service)", async () => {
+    const text = "TCP CB007107 C93A 0A000064 1F90 C0A8010A 1F90 ESTABLISHED     898\nTCP CB007108 C93A 0A000064 1F90 C0A8010A 1F90 ESTABLISHED     898\n";
+    const bytes = Buffer.from(text, "latin1");
+    let at = 0;
+    const result = await countProcStates(
+      (buffer, offset, length) => {
+        const n = Math.min(length, bytes.length - at);
+        buffer.set(bytes.subarray(at, at + n), offset);
+        at += n;
+        return Promise.resolve(n);
+      },
+      { serviceKeyOf: (e) => (e.virtual.port === 8080 ? "FWM 100" : e.serviceKey) },
+    );
+    expect(result.counts).toEqual([{ protocol: "TCP", service: "FWM 100", realServer: "192.168.1.10:8080", state: "ESTABLISHED", template: false, count: 2 }]);
   });
 
   it("never joins two rows when a short row is followed by one that ends where a whole row would", () => {

@@ -46,7 +46,10 @@ const INITIAL_SLOTS = 1 << 12;
  * (IPv6, a mixed-family destination, something odd) goes through the full line parser, so every row is
  * either counted or reported as unreadable. Memory holds one slot per distinct key, not per connection.
  */
-export function createProcStateCounter() {
+/** Names the service an entry counts under (the agent folds fwmark traffic into its fwmark service). */
+export type ServiceKeyOf = (entry: ConnectionEntry) => string;
+
+export function createProcStateCounter(serviceKeyOf?: ServiceKeyOf) {
   let slots = INITIAL_SLOTS;
   let hashes = new Int32Array(slots);
   /** Connections per slot; 0 marks an empty slot. */
@@ -110,7 +113,7 @@ export function createProcStateCounter() {
       firstUnreadable ??= text;
       return;
     }
-    const name = named(parsed.entry);
+    const name = named(parsed.entry, serviceKeyOf);
     const key = `${name.protocol}|${name.service}|${name.realServer}|${name.state}|${name.template}`;
     const found = slow.get(key);
     entries++;
@@ -228,7 +231,7 @@ export function createProcStateCounter() {
       let odd = 0;
       for (let j = 0; j < slots; j++) {
         if (counts[j] === 0) continue;
-        const decoded = decodeKey(keys.subarray(j * KEY_WORDS, (j + 1) * KEY_WORDS));
+        const decoded = decodeKey(keys.subarray(j * KEY_WORDS, (j + 1) * KEY_WORDS), serviceKeyOf);
         // Spaced like a row but not one (not hex, an unknown state): unreadable, as the full parser says.
         if ("unreadable" in decoded) {
           odd += counts[j]!;
@@ -249,7 +252,7 @@ export function createProcStateCounter() {
  * A fast-path key named the way the full parser names it, by parsing one row rebuilt from it: once per
  * distinct key, so both paths share one set of names.
  */
-function decodeKey(words: Int32Array): Omit<StateCount, "count"> | { unreadable: string } {
+function decodeKey(words: Int32Array, serviceKeyOf: ServiceKeyOf | undefined): Omit<StateCount, "count"> | { unreadable: string } {
   const bytes = Buffer.from(words.buffer, words.byteOffset, words.byteLength);
   const length = words[1]! & 0xff;
   const template = (words[1]! >> 8) === 1;
@@ -258,26 +261,27 @@ function decodeKey(words: Int32Array): Omit<StateCount, "count"> | { unreadable:
   const state = bytes.toString("latin1", 36, 36 + 11).trimEnd();
   const row = `${protocol} 00000000 ${template ? "0000" : "0001"} ${fields} ${state} 0`;
   const parsed = parseConnectionLine(row);
-  return parsed.kind === "entry" ? named(parsed.entry) : { unreadable: row };
+  return parsed.kind === "entry" ? named(parsed.entry, serviceKeyOf) : { unreadable: row };
 }
 
-function named(e: ConnectionEntry): Omit<StateCount, "count"> {
-  return { protocol: e.protocol, service: e.serviceKey, realServer: e.realServerKey, state: e.state, template: e.template };
+function named(e: ConnectionEntry, serviceKeyOf: ServiceKeyOf | undefined): Omit<StateCount, "count"> {
+  return { protocol: e.protocol, service: serviceKeyOf?.(e) ?? e.serviceKey, realServer: e.realServerKey, state: e.state, template: e.template };
 }
 
-/** Reads up to `length` bytes into `buffer` at `offset`; returns how many, 0 at the end (as `fs.readSync`). */
-export type ReadInto = (buffer: Uint8Array, offset: number, length: number) => number;
+/** Reads up to `length` bytes into `buffer` at `offset`; returns how many, 0 at the end (as `fs.read`). */
+export type ReadInto = (buffer: Uint8Array, offset: number, length: number) => number | Promise<number>;
 
 /**
  * Counts a table in `/proc/net/ip_vs_conn`'s format read through `read` in reads of `chunkBytes` (the
  * caller opens the file: `(b, o, l) => readSync(fd, b, o, l, null)`); memory stays flat in the table's size.
  */
-export function countProcStates(read: ReadInto, chunkBytes = 1 << 20): StateCountResult {
-  const counter = createProcStateCounter();
+export async function countProcStates(read: ReadInto, options: { chunkBytes?: number; serviceKeyOf?: ServiceKeyOf } = {}): Promise<StateCountResult> {
+  const counter = createProcStateCounter(options.serviceKeyOf);
+  const chunkBytes = options.chunkBytes ?? 1 << 20;
   let buffer = new Uint8Array(chunkBytes);
   let carried = 0;
   for (;;) {
-    const got = read(buffer, carried, buffer.length - carried);
+    const got = await read(buffer, carried, buffer.length - carried);
     if (got === 0) break;
     const length = carried + got;
     const rest = counter.push(buffer, length);

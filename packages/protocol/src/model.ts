@@ -97,6 +97,22 @@ export const realServerCheckerSchema = z.object({
 export type RealServerChecker = z.infer<typeof realServerCheckerSchema>;
 
 /** One real server (destination) of a virtual service. */
+/** At most this many states per real server: TCP has 11 names, SCTP 14, plus fallbacks. */
+export const MAX_CONNECTION_STATES = 24;
+
+/** Connection entries per state name. */
+export const connectionStatesSchema = z
+  .record(z.string().min(1).max(16), count)
+  .refine((states) => Object.keys(states).length <= MAX_CONNECTION_STATES, { message: `at most ${MAX_CONNECTION_STATES} states` });
+export type ConnectionStates = z.infer<typeof connectionStatesSchema>;
+
+/** When a service's per-state counts were taken, and its persistence templates. */
+export const serviceConnectionStatesSchema = z.object({
+  countedAt: z.number(),
+  templates: count,
+});
+export type ServiceConnectionStates = z.infer<typeof serviceConnectionStatesSchema>;
+
 export const realServerSchema = z.object({
   key: realServerKeySchema,
   address: z.string(),
@@ -117,6 +133,11 @@ export const realServerSchema = z.object({
   inKernel: z.boolean().optional(),
   /** keepalived's checker view; absent when the agent reads no checker dump. */
   checker: realServerCheckerSchema.optional(),
+  /**
+   * Connection entries by state (ESTABLISHED, SYN_RECV, TIME_WAIT, UDP, …; templates apart), as counted
+   * at the service's `connectionStates.countedAt`; absent when the agent does not count them.
+   */
+  states: connectionStatesSchema.optional(),
   /** Values that could not be read: the row is kept and those values are not to be trusted. */
   issues: issuesField,
 });
@@ -155,6 +176,8 @@ export const virtualServiceSchema = z.object({
   realServers: z.array(realServerSchema),
   /** keepalived's checker view of the service; absent when the agent reads no checker dump. */
   checker: serviceCheckerSchema.optional(),
+  /** When its real servers' `states` were counted (the counts can be older than the snapshot), with its templates. */
+  connectionStates: serviceConnectionStatesSchema.optional(),
   /** Values of the service itself that could not be read (its real servers carry their own). */
   issues: issuesField,
 });

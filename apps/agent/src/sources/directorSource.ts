@@ -2,6 +2,7 @@ import { serviceFolder } from "@lvsdeck/ipvs";
 import type { ServiceKeyOf } from "@lvsdeck/ipvs";
 import type { AgentEvent, Capability, ConnectionQuery, DirectorId, DirectorSnapshot, VirtualService, WeightMode } from "@lvsdeck/protocol";
 import { answerConnectionQuery } from "../connectionQuery";
+import { stateTableFromScan, stateTableFromSummary, type StateTable } from "../stateCounting";
 import type { Logger } from "@lvsdeck/log";
 import type { DirectorSource } from "./source";
 import type { DirectorDetails, IpvsPart, KeepalivedPart } from "./parts";
@@ -107,6 +108,15 @@ export function createDirectorSource(options: DirectorSourceOptions): DirectorSo
       queryConnections: (query: ConnectionQuery) => answerConnectionQuery((onChunk) => connectionsPart.streamConnections(onChunk), query, Date.now()),
     }),
     onEvent: (listener) => void listeners.push(listener),
+    // /proc through the byte scanner where it is read, else ipvsadm -Lnc through the aggregator.
+    ...(connectionsPart !== undefined && {
+      async countStates(): Promise<StateTable> {
+        if (lastServices.length === 0 && table !== undefined) lastServices = (await table.readTable()).services;
+        const fold = fwmarkFolder(lastServices);
+        if (procfs?.countStates !== undefined) return stateTableFromScan(await procfs.countStates(fold));
+        return stateTableFromSummary(await connectionsPart.readConnections(fold));
+      },
+    }),
     async readDetails(): Promise<DirectorDetails> {
       if (lastServices.length === 0 && table !== undefined) lastServices = (await table.readTable()).services;
       const [connections, totals] = await Promise.all([connectionsPart?.readConnections(fwmarkFolder(lastServices)) ?? null, procfs?.readTotals?.() ?? null]);

@@ -1,3 +1,4 @@
+import type { StateCountResult } from "@lvsdeck/ipvs";
 import type { ConnectionEntry, ConnectionSummary, ProcIpVsStats } from "@lvsdeck/ipvs";
 import type { KeepalivedVirtualServer } from "@lvsdeck/keepalived";
 import { GROUP_TARGET_PREFIX, verdictTargetOfRef } from "@lvsdeck/keepalived";
@@ -31,6 +32,8 @@ export interface IpvsPart {
   readTable(): Promise<IpvsReading>;
   /** Streams the connection table through the aggregator; `serviceKeyOf` folds fwmark traffic into its service. */
   readConnections(serviceKeyOf?: (entry: ConnectionEntry) => string): Promise<ConnectionSummary>;
+  /** Per-state counts straight from /proc/net/ip_vs_conn's bytes (procfs only): cheaper than `readConnections`. */
+  countStates?(serviceKeyOf?: (entry: ConnectionEntry) => string): Promise<StateCountResult>;
   /** Hands the raw connection table to `onChunk` as it is read, for on-demand queries. */
   streamConnections(onChunk: (chunk: string) => void): Promise<void>;
   readTotals?(): Promise<ProcIpVsStats>;

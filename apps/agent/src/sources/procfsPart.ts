@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { open, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { createConnectionAggregator, mergeIpvsTables, parseProcIpVs, parseProcIpVsStats } from "@lvsdeck/ipvs";
+import { countProcStates, createConnectionAggregator, mergeIpvsTables, parseProcIpVs, parseProcIpVsStats } from "@lvsdeck/ipvs";
 import type { Logger } from "@lvsdeck/log";
 import { createParseErrorLog } from "./parseErrorLog";
 import type { ParseErrorLog } from "./parseErrorLog";
@@ -64,6 +64,21 @@ export function createProcfsPart(options: ProcfsPartOptions): IpvsPart {
       const summary = aggregator.finish();
       parseErrors.report(file, summary.errors);
       return summary;
+    },
+    async countStates(serviceKeyOf) {
+      const file = path("ip_vs_conn");
+      let handle;
+      try {
+        handle = await open(file, "r");
+      } catch (err) {
+        throw describeReadError(file, err as NodeJS.ErrnoException);
+      }
+      try {
+        // Reads in 1 MiB pieces, each awaited: the event loop keeps serving between them.
+        return await countProcStates(async (buffer, offset, length) => (await handle.read(buffer, offset, length, null)).bytesRead, serviceKeyOf === undefined ? {} : { serviceKeyOf });
+      } finally {
+        await handle.close();
+      }
     },
     async readTotals() {
       const parsed = parseProcIpVsStats(await readText(path("ip_vs_stats")));

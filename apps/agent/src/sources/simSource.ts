@@ -1,7 +1,10 @@
 import { createSocket } from "node:dgram";
-import type { AgentEvent, DirectorId } from "@lvsdeck/protocol";
+import type { AgentEvent, DirectorId, VirtualService } from "@lvsdeck/protocol";
 import { createSimDirector, decodeAdvert, encodeAdvert, renderIpvsadmConnections, scaledCluster, seedCluster } from "@lvsdeck/sim";
 import { answerConnectionQuery } from "../connectionQuery";
+import { createConnectionAggregator } from "@lvsdeck/ipvs";
+import { stateTableFromSummary } from "../stateCounting";
+import { fwmarkFolder } from "./directorSource";
 import type { DirectorSource } from "./source";
 import type { Logger } from "@lvsdeck/log";
 import { SIM_STEP_MS } from "../limits";
@@ -75,13 +78,17 @@ export async function createSimSource(options: SimSourceOptions): Promise<Direct
           flush();
         }, options.flapEveryMs);
 
+  /** The services of the last snapshot: which fwmark service a connection belongs to. */
+  let lastServices: readonly VirtualService[] = [];
   return {
     kinds: ["sim"],
     capabilities: ["set-weight", "sim-faults", "connections-query"],
     weightMode: "runtime",
     read: async () => {
       step();
-      return sim.snapshot(Date.now());
+      const snapshot = sim.snapshot(Date.now());
+      lastServices = snapshot.services;
+      return snapshot;
     },
     async setWeight(service, realServer, weight) {
       const observed = sim.setWeight(service, realServer, weight, Date.now());
@@ -97,6 +104,12 @@ export async function createSimSource(options: SimSourceOptions): Promise<Direct
     queryConnections: (query) => {
       const now = Date.now();
       return answerConnectionQuery(async (onChunk) => onChunk(renderIpvsadmConnections(sim.connections(now))), query, now);
+    },
+    // Counted through the same text and aggregator as ipvsadm -Lnc, with fwmark traffic folded as on a real director.
+    countStates: async () => {
+      const aggregator = createConnectionAggregator({ serviceKeyOf: fwmarkFolder(lastServices) });
+      aggregator.push(renderIpvsadmConnections(sim.connections(Date.now())));
+      return stateTableFromSummary(aggregator.finish());
     },
     onEvent: (listener) => void listeners.push(listener),
     async close() {

@@ -1,5 +1,6 @@
 import type { DirectorDetails } from "./parts";
 import type { ConnectionAnswer } from "../connectionQuery";
+import type { StateTable } from "../stateCounting";
 import type { AgentEvent, Capability, ConnectionQuery, DirectorSnapshot, RealServerKey, ServiceKey, SimFaultCommand, WeightMode } from "@lvsdeck/protocol";
 
 /** Where a director's state comes from: a simulation, ipvsadm, /proc, keepalived, or a combination. */
@@ -16,6 +17,8 @@ export interface DirectorSource {
   injectFault?(command: SimFaultCommand): Promise<string>;
   /** Per-state connection counts and director totals (real sources only): what snapshots have no room for. */
   readDetails?(): Promise<DirectorDetails>;
+  /** Counts the connection table by state per real server (sources that read it); see `withStateCounts`. */
+  countStates?(): Promise<StateTable>;
   /** Answers a filtered, paged query of the connection table (sources with the connections-query capability). */
   queryConnections?(query: ConnectionQuery): Promise<ConnectionAnswer>;
   /** Registers the listener for events as they happen. */

@@ -11,6 +11,7 @@ import { useServerNow } from "../../live/useLive";
 import { formatHms } from "../../lib/time";
 import { DrainProgressView } from "../weights/DrainProgressView";
 import { checkerTitle, healthText } from "./checkerText";
+import { stateSummary } from "./connectionStates";
 
 interface Props {
   service: ServiceKey;
@@ -42,6 +43,7 @@ const sourceText: Record<RealServer["weightSource"], string> = {
 /** One real server: weight (editable), health, connections and its share of the traffic. */
 export function RealServerRow({ service, rs, share, expected, weightDisabledReason, mayChange, onDraft, director, sorryServer = false, targets, persistenceSec = null }: Props) {
   const conns = rs.activeConns + rs.inactiveConns;
+  const states = stateSummary(rs.states);
   const events = useQuery(eventsQuery()).data?.events;
   const drain = findDrain(useQuery(drainsQuery()).data, service, rs.key);
   const counts = drainCounts(drain, director, rs);
@@ -105,6 +107,11 @@ export function RealServerRow({ service, rs, share, expected, weightDisabledReas
         <span className={`health health-${rs.health}`} data-testid="health" title={checkerTitle(rs)}>
           {healthText(rs)}
         </span>
+        {states !== null && (
+          <span className="rs-states" data-testid="rs-states" title={states.title}>
+            {states.text}
+          </span>
+        )}
       </td>
       <td className="num" data-label="Active">{formatCount(rs.activeConns)}</td>
       <td className="num" data-label="Inactive">{formatCount(rs.inactiveConns)}</td>

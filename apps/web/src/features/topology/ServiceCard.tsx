@@ -7,6 +7,7 @@ import { forwardingOf, kindOf, persistenceOf, schedulerOf } from "./describeServ
 import { connectionShares, describePersistenceEffect, expectedShares, shareModelFor } from "../weights/expectedShare";
 import { LazyServiceChart } from "../charts/LazyServiceChart";
 import { formatCount, formatRate } from "../../lib/format";
+import { formatHms } from "../../lib/time";
 import { useMoment } from "./moment";
 import { realServerStatus } from "./graphModel";
 import { quorumText } from "./checkerText";
@@ -102,7 +103,7 @@ function ServiceCardContent({ service, director, agent, targets, folded, onToggl
           {service.onePacket && <li>one-packet</li>}
           {service.pe !== null && <li>pe {service.pe}</li>}
         </ul>
-        <p className="service-totals">
+        <p className="service-totals" {...(service.connectionStates !== undefined && { title: `connection states counted at ${formatHms(service.connectionStates.countedAt)}; ${service.connectionStates.templates} persistence templates`, "data-states-at": service.connectionStates.countedAt })}>
           {formatCount(active)} active · {formatCount(inactive)} inactive · {formatRate(service.rates.cps)} conn/s · {service.realServers.length} real server
           {service.realServers.length === 1 ? "" : "s"} · <span data-testid="service-up">{up}/{service.realServers.length} up</span>
         </p>
