@@ -4,7 +4,7 @@ import type { VerdictInput, VerdictOptions } from "./verdictOptions";
 import { resolveVerdictOptions } from "./verdictOptions";
 import { vrrpGroups, vrrpInstanceGroups } from "./groups";
 import { checkerSilentVerdicts, staleDirectorVerdicts, vipOnTwoDirectorsVerdicts } from "./directorRules";
-import { allRealServersDownVerdicts, drainStuckVerdicts, quorumLostVerdicts } from "./serviceRules";
+import { allRealServersDownVerdicts, drainStuckVerdicts, halfOpenVerdicts, quorumLostVerdicts } from "./serviceRules";
 import { tablesDifferVerdicts } from "./tableRules";
 import { flappingVerdicts, noMasterVerdicts, splitBrainVerdicts } from "./vrrpRules";
 
@@ -30,5 +30,6 @@ export function deriveVerdicts(input: VerdictInput, options: Partial<VerdictOpti
     ...drainStuckVerdicts(input, resolved),
     ...checkerSilentVerdicts(directors, now),
     ...quorumLostVerdicts(directors, now),
+    ...halfOpenVerdicts(directors, now, resolved),
   ].sort(compareVerdicts);
 }

@@ -88,3 +88,29 @@ describe("drain-stuck", () => {
     expect(rules(deriveVerdicts(verdictInput(draining(5), { drains, now: T0 + MINUTE }), { drainStuckAfterMs: MINUTE }))).toEqual(["drain-stuck"]);
   });
 });
+
+describe("half-open-connections", () => {
+  const both = (svc: ReturnType<typeof seedService>) => seedCluster({ dir01: { services: [svc] }, dir02: { services: [svc] } });
+
+  it("is raised for the one real server whose handshakes do not complete while its peers' do", () => {
+    const flooded = seedService({ rs1: { states: { SYN_RECV: 84, ESTABLISHED: 40 } }, rs2: { states: { ESTABLISHED: 60, TIME_WAIT: 30, SYN_RECV: 2 } } });
+    const verdicts = deriveVerdicts(verdictInput(both(flooded)));
+    expect(verdicts).toMatchObject([{ kind: "half-open-connections", severity: "warning", scope: { service: "TCP 192.168.50.100:443", realServer: "192.168.50.11:443" } }]);
+    expect(verdicts[0]?.message).toBe(
+      "192.168.50.11:443 in TCP 192.168.50.100:443 has 84 half-open connections (SYN_RECV, 68 % of its entries; its peers 2 %) on lvs-dir-01: a SYN flood toward it, or with direct routing a server that does not answer (VIP missing on its loopback, ARP)",
+    );
+  });
+
+  it("is not raised when every server sees the same (a busy site), below the minimum, or without counts", () => {
+    const everywhere = seedService({ rs1: { states: { SYN_RECV: 84, ESTABLISHED: 40 } }, rs2: { states: { SYN_RECV: 80, ESTABLISHED: 44 } } });
+    expect(rules(deriveVerdicts(verdictInput(both(everywhere))))).toEqual([]);
+    const few = seedService({ rs1: { states: { SYN_RECV: 19 } }, rs2: { states: { ESTABLISHED: 60 } } });
+    expect(rules(deriveVerdicts(verdictInput(both(few))))).toEqual([]);
+    expect(rules(deriveVerdicts(verdictInput(both(seedService()))))).toEqual([]);
+  });
+
+  it("follows the configured thresholds", () => {
+    const few = seedService({ rs1: { states: { SYN_RECV: 19 } }, rs2: { states: { ESTABLISHED: 60 } } });
+    expect(rules(deriveVerdicts(verdictInput(both(few)), { halfOpenMin: 10 }))).toEqual(["half-open-connections"]);
+  });
+});

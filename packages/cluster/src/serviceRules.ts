@@ -102,3 +102,51 @@ export function drainStuckVerdicts(input: VerdictInput, options: VerdictOptions)
   }
   return verdicts;
 }
+
+/** A real server's connection entries and how many of them are half-open (SYN_RECV). */
+function halfOpen(server: RealServer): { total: number; synRecv: number } | null {
+  if (server.states === undefined) return null;
+  const total = Object.values(server.states).reduce((n, c) => n + c, 0);
+  return { total, synRecv: server.states["SYN_RECV"] ?? 0 };
+}
+
+const percent = (x: number) => `${Math.round(x * 100)} %`;
+
+/**
+ * half-open-connections: on a fresh director carrying a live service, a real server with at least
+ * `halfOpenMin` SYN_RECV entries making at least `halfOpenShare` of its entries, while the service's other
+ * real servers with entries stay below `halfOpenPeerShare`: clients' handshakes toward that server do not
+ * complete. A SYN flood aimed at it, or (direct routing) a server that does not answer: the VIP missing
+ * on its loopback, or ARP. Only agents that count states (`realServer.states`) feed it.
+ */
+export function halfOpenVerdicts(directors: readonly DirectorView[], now: number, options: Pick<VerdictOptions, "halfOpenMin" | "halfOpenShare" | "halfOpenPeerShare">): Verdict[] {
+  const found = new Map<string, { service: string; realServer: string; directors: string[]; synRecv: number; share: number; peers: number | null }>();
+  for (const view of directors) {
+    if (!isFresh(view)) continue;
+    for (const service of liveServices(view)) {
+      const counted = service.realServers.map((rs) => ({ rs, c: halfOpen(rs) }));
+      for (const { rs, c } of counted) {
+        if (c === null || c.total === 0 || c.synRecv < options.halfOpenMin || c.synRecv / c.total < options.halfOpenShare) continue;
+        const peers = counted.filter((p) => p.rs !== rs && p.c !== null && p.c.total > 0);
+        const peerSyn = peers.reduce((n, p) => n + (p.c?.synRecv ?? 0), 0);
+        const peerTotal = peers.reduce((n, p) => n + (p.c?.total ?? 0), 0);
+        const peerShare = peerTotal === 0 ? null : peerSyn / peerTotal;
+        if (peerShare !== null && peerShare >= options.halfOpenPeerShare) continue;
+        const key = `${service.key}|${rs.key}`;
+        const entry = found.get(key) ?? { service: service.key, realServer: rs.key, directors: [], synRecv: 0, share: 0, peers: peerShare };
+        entry.directors.push(view.id);
+        entry.synRecv = Math.max(entry.synRecv, c.synRecv);
+        entry.share = Math.max(entry.share, c.synRecv / c.total);
+        found.set(key, entry);
+      }
+    }
+  }
+  return [...found.values()].map((e) =>
+    makeVerdict(
+      "half-open-connections",
+      { service: e.service, realServer: e.realServer },
+      `${e.realServer} in ${e.service} has ${e.synRecv} half-open connections (SYN_RECV, ${percent(e.share)} of its entries${e.peers === null ? "" : `; its peers ${percent(e.peers)}`}) on ${e.directors.sort().join(" and ")}: a SYN flood toward it, or with direct routing a server that does not answer (VIP missing on its loopback, ARP)`,
+      now,
+    ),
+  );
+}

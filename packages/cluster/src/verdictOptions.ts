@@ -9,8 +9,21 @@ export const DEFAULT_DRAIN_STUCK_AFTER_MS = 10 * 60_000;
 /** Most table differences spelled out in one tables-differ message; the rest are counted. */
 export const DEFAULT_MAX_DIFFERENCES_LISTED = 3;
 
+/** Half-open (SYN_RECV) entries a real server needs before they can be an alert. */
+export const DEFAULT_HALF_OPEN_MIN = 20;
+/** Share of a real server's entries in SYN_RECV that is out of line… */
+export const DEFAULT_HALF_OPEN_SHARE = 0.5;
+/** …while its peers in the service stay below this share. */
+export const DEFAULT_HALF_OPEN_PEER_SHARE = 0.1;
+
 /** Thresholds of the verdict rules; every field has a default above. */
 export interface VerdictOptions {
+  /** half-open-connections: SYN_RECV entries a real server needs at least. */
+  halfOpenMin: number;
+  /** half-open-connections: its share of the server's entries at least… */
+  halfOpenShare: number;
+  /** …while the service's other real servers (those with entries) stay below this share. */
+  halfOpenPeerShare: number;
   /** Transitions that make a VRID flapping on one director. */
   flapTransitions: number;
   /** Window for counting them (ms). */
@@ -23,6 +36,9 @@ export interface VerdictOptions {
 
 /** The defaults of {@link VerdictOptions}. */
 export const defaultVerdictOptions: VerdictOptions = {
+  halfOpenMin: DEFAULT_HALF_OPEN_MIN,
+  halfOpenShare: DEFAULT_HALF_OPEN_SHARE,
+  halfOpenPeerShare: DEFAULT_HALF_OPEN_PEER_SHARE,
   flapTransitions: DEFAULT_FLAP_TRANSITIONS,
   flapWindowMs: DEFAULT_FLAP_WINDOW_MS,
   drainStuckAfterMs: DEFAULT_DRAIN_STUCK_AFTER_MS,
@@ -74,6 +90,7 @@ export const verdictSeverity = {
   "drain-stuck": "warning",
   "checker-silent": "warning",
   "quorum-lost": "warning",
+  "half-open-connections": "warning",
 } as const satisfies Record<VerdictKind, Verdict["severity"]>;
 
 /** The VIPs of a scope as alerts spell them: sorted and joined with `,`. */

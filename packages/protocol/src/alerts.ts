@@ -12,6 +12,7 @@ export const alertRules = [
   "drain-stuck",
   "checker-silent",
   "quorum-lost",
+  "half-open-connections",
 ] as const;
 export const alertRuleSchema = z.enum(alertRules);
 export type AlertRule = z.infer<typeof alertRuleSchema>;

@@ -21,6 +21,7 @@ export const bannerKindOfVerdict: Record<Verdict["kind"], Exclude<BannerKind, "h
   "drain-stuck": "degraded",
   "checker-silent": "degraded",
   "quorum-lost": "degraded",
+  "half-open-connections": "degraded",
 };
 
 /**
