@@ -12,9 +12,9 @@ export const DEFAULT_MAX_DIFFERENCES_LISTED = 3;
 /** Half-open (SYN_RECV) entries a real server needs before they can be an alert. */
 export const DEFAULT_HALF_OPEN_MIN = 20;
 /** Share of a real server's entries in SYN_RECV that is out of line… */
-export const DEFAULT_HALF_OPEN_SHARE = 0.5;
+export const DEFAULT_HALF_OPEN_SHARE = 0.2;
 /** …while its peers in the service stay below this share. */
-export const DEFAULT_HALF_OPEN_PEER_SHARE = 0.1;
+export const DEFAULT_HALF_OPEN_PEER_SHARE = 0.05;
 
 /** Thresholds of the verdict rules; every field has a default above. */
 export interface VerdictOptions {

@@ -62,7 +62,8 @@ export function openConnection(
   const { service, dest } = init;
   const profile = service.config.traffic;
   const udp = service.config.protocol === "UDP";
-  const alive = dest.health !== "down";
+  // A down server, or one that passes its check but ignores clients on the VIP, never answers the SYN.
+  const alive = dest.health !== "down" && dest.silent !== true;
   // A squared uniform draw: many short connections, a few that last up to the longest lifetime.
   const [minLife, maxLife] = profile.lifetimeSec;
   const lifeMs = 1000 * (minLife + (maxLife - minLife) * prng.next() ** 2);

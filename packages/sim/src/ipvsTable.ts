@@ -25,6 +25,11 @@ export interface SimRealServer extends SchedulerDest {
   inKernel: boolean;
   /** When the checker last changed its verdict (ms); null before any change. */
   checkedAt: number | null;
+  /**
+   * It passes its health check but does not answer clients on the VIP (direct routing with the VIP
+   * missing on its loopback): their connections stay half-open (SYN_RECV).
+   */
+  silent?: boolean;
   activeConns: number;
   inactiveConns: number;
   persistConns: number;

@@ -10,7 +10,7 @@ const RS1 = "192.168.50.11:443" as RealServerKey;
 /** The seed's NAT service, checked with inhibit_on_failure, and its weight-2 real server. */
 const NAT_SVC = "TCP 192.168.50.101:80" as ServiceKey;
 const NAT_RS = "10.50.0.23:8080" as RealServerKey;
-const fault = (f: "fail-real-server" | "restore-real-server", service?: string, realServer?: string) => ({
+const fault = (f: "fail-real-server" | "restore-real-server" | "silence-real-server", service?: string, realServer?: string) => ({
   kind: "sim-fault" as const,
   fault: f,
   ...(service === undefined ? {} : { service: service as ServiceKey }),
@@ -104,6 +104,26 @@ describe("determinism", () => {
 });
 
 describe("weights and faults", () => {
+  it("a silenced real server keeps passing its check and its weight, and its new connections stay half-open until restored", () => {
+    const { d, t } = master();
+    const rs = "10.50.0.21:8080";
+    const destination = (c: { destination: string }) => c.destination === rs;
+    expect(d.injectFault(fault("silence-real-server", NAT_SVC, rs), t)).toContain("stops answering clients on the VIP");
+    let now = t;
+    for (; now <= t + 30_000; now += 100) d.advance(now);
+    const row = d.snapshot(now).services.find((s) => s.key === NAT_SVC)?.realServers.find((r) => r.key === rs);
+    expect(row).toMatchObject({ health: "up", weight: 1 });
+    const halfOpen = (to: string) => d.connections(now).filter((c) => c.destination === to && c.state === "SYN_RECV").length;
+    expect(halfOpen(rs)).toBeGreaterThan(10);
+    // Its peers answer as before.
+    expect(halfOpen("10.50.0.22:8080")).toBe(0);
+    expect(d.connections(now).some((c) => c.destination === "10.50.0.22:8080" && c.state === "ESTABLISHED")).toBe(true);
+    expect(d.injectFault(fault("restore-real-server", NAT_SVC, rs), now)).toContain("answers clients again");
+    const after = now;
+    for (; now <= after + 10_000; now += 100) d.advance(now);
+    expect(d.connections(now).some((c) => destination(c) && c.state === "ESTABLISHED")).toBe(true);
+  });
+
   it("setWeight returns the weight in effect, marks it operator-set and emits a weight event", () => {
     const { d, t } = master();
     d.drainEvents();

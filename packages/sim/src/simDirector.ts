@@ -129,6 +129,7 @@ export function createSimDirector(o: SimDirectorOptions): SimDirector {
     if (keepalived.running) return `keepalived is already running on ${name}`;
     keepalived = { running: true, pid: newPid(), since: now };
     runtime.services = createServices(cluster.services, now, isFailed);
+    applySilence();
     emit({ kind: "keepalived", running: true, detail: `keepalived started (pid ${keepalived.pid})`, at: now });
     for (const i of instances) i.start(now);
     return `keepalived started on ${name}: virtual servers programmed, VRRP instances in BACKUP`;
@@ -150,6 +151,21 @@ export function createSimDirector(o: SimDirectorOptions): SimDirector {
     return `health check down: ${what} ${inhibited ? "set to weight 0 (inhibit_on_failure)" : "deleted from the table by keepalived (no inhibit_on_failure)"}`;
   };
 
+  /** Real servers (by service|real server) that pass their check but do not answer clients on the VIP. */
+  const silenced = new Set<string>();
+  const applySilence = () => {
+    for (const service of runtime.services) for (const rs of service.realServers) rs.silent = silenced.has(failedCheckKey(service.key, rs.key));
+  };
+  const silence = (cmd: SimFaultCommand, on: boolean): string => {
+    const targets = resolveCheckTargets(cluster, cmd.fault, cmd.service, cmd.realServer);
+    for (const t of targets) {
+      if (on) silenced.add(failedCheckKey(t.service, t.realServer));
+      else silenced.delete(failedCheckKey(t.service, t.realServer));
+    }
+    applySilence();
+    return `${cmd.realServer} in ${targets.map((t) => t.service).join(", ")} ${on ? "stops answering clients on the VIP (its health check still passes): their connections stay half-open" : "answers clients again"}`;
+  };
+
   const applyFault = (cmd: SimFaultCommand, now: number): string => {
     switch (cmd.fault) {
       case "stop-director":
@@ -158,8 +174,12 @@ export function createSimDirector(o: SimDirectorOptions): SimDirector {
         return startKeepalived(now);
       case "fail-real-server":
         return flipHealth(cmd, false, now);
-      case "restore-real-server":
-        return flipHealth(cmd, true, now);
+      case "restore-real-server": {
+        const silent = cmd.realServer !== undefined && [...silenced].some((k) => k.endsWith(`|${cmd.realServer}`));
+        return silent ? `${silence(cmd, false)}; ${flipHealth(cmd, true, now)}` : flipHealth(cmd, true, now);
+      }
+      case "silence-real-server":
+        return silence(cmd, true);
       case "cut-link":
         linkCut = true;
         return `VRRP link cut on ${name}: adverts neither sent nor received`;

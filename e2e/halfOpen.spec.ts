@@ -1,0 +1,27 @@
+import { expect, test } from "./fixtures";
+
+const SEED = "TCP 192.168.50.100:443";
+const RS = "192.168.50.11:443";
+
+test("a real server that passes its check but does not answer clients shows half-open connections and raises an alert naming it", async ({ dashboard, page }) => {
+  await expect(dashboard.director("lvs-dir-01")).toHaveAttribute("data-state", "MASTER", { timeout: 15_000 });
+  const row = dashboard.realServer(SEED, RS);
+  await expect(row.getByTestId("rs-states")).toContainText(/ESTABLISHED \d+/, { timeout: 15_000 });
+  await expect(dashboard.banner("degraded")).toHaveCount(0);
+
+  // Direct routing with the VIP gone from the server's loopback: its health check still passes.
+  const sim = page.locator('[data-testid="sim-director"][data-director="lvs-dir-01"]');
+  await sim.getByRole("combobox", { name: "Real server to fail on lvs-dir-01" }).selectOption({ label: `${RS} (${SEED})` });
+  await sim.getByRole("button", { name: "Silence real server" }).click();
+  await expect(sim.getByTestId("sim-result")).toContainText("stops answering clients on the VIP");
+
+  await expect(row.getByTestId("rs-states")).toContainText(/SYN_RECV \d+/, { timeout: 30_000 });
+  const banner = dashboard.banner("degraded").filter({ hasText: "half-open connections" });
+  await expect(banner).toContainText(`${RS} in ${SEED} has`, { timeout: 90_000 });
+  await expect(banner).toContainText("a SYN flood toward it, or with direct routing a server that does not answer");
+  await expect(row).toHaveAttribute("data-health", "up");
+
+  // Restored, it answers again; the half-open entries left expire with their 60 s timeout (the rule's clearing is unit-tested).
+  await sim.getByRole("button", { name: "Restore real server" }).click();
+  await expect(sim.getByTestId("sim-result")).toContainText("answers clients again");
+});
