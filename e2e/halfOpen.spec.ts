@@ -20,6 +20,11 @@ test("a real server that passes its check but does not answer clients shows half
   await expect(banner).toContainText(`${RS} in ${SEED} has`, { timeout: 90_000 });
   await expect(banner).toContainText("a SYN flood toward it, or with direct routing a server that does not answer");
   await expect(row).toHaveAttribute("data-health", "up");
+  // The service's charts draw the counts the hub stored: SYN_RECV among the states on lvs-dir-01.
+  const chart = page.locator(`[data-testid="service-chart"][data-service="${SEED}"]`);
+  await chart.scrollIntoViewIfNeeded();
+  await expect(chart.getByText("Connection states on lvs-dir-01")).toBeVisible({ timeout: 20_000 });
+  await expect(chart.locator(".recharts-legend-item-text", { hasText: "SYN_RECV" })).toBeVisible({ timeout: 30_000 });
 
   // Restored, it answers again; the half-open entries left expire with their 60 s timeout (the rule's clearing is unit-tested).
   await sim.getByRole("button", { name: "Restore real server" }).click();

@@ -20,7 +20,7 @@ const writes: [string, string, unknown][] = [
   ["DELETE", "/api/tokens/x", undefined],
 ];
 /** Every route that reads. */
-const reads = ["/api/cluster", "/api/cluster?at=1", "/api/events", "/api/alerts", "/api/series?service=TCP%20192.168.50.100:443&from=0&to=1000", "/api/connections?director=lvs-dir-01", "/api/drains", "/api/session", "/api/weights/x"];
+const reads = ["/api/cluster", "/api/cluster?at=1", "/api/events", "/api/alerts", "/api/series?service=TCP%20192.168.50.100:443&from=0&to=1000", "/api/states?service=TCP%20192.168.50.100:443&director=lvs-dir-01&from=0&to=1000", "/api/connections?director=lvs-dir-01", "/api/drains", "/api/session", "/api/weights/x"];
 const adminReads = ["/api/users", "/api/tokens", "/api/audit"];
 
 describe("who may do what", () => {
@@ -65,6 +65,7 @@ describe("who may do what", () => {
     expect(inside.status).toBe(200);
     // Outside their VIP they read nothing either: no series, no connection table, no foreign events.
     expect((await as("scoped", "GET", `/api/series?service=${encodeURIComponent(SEED)}&from=0&to=1000`)).status).toBe(403);
+    expect((await as("scoped", "GET", `/api/states?service=${encodeURIComponent(SEED)}&director=lvs-dir-01&from=0&to=1000`)).status).toBe(403);
     expect((await as("scoped", "GET", "/api/connections?director=lvs-dir-01")).status).toBe(403);
     expect((await as("scoped", "GET", "/api/connections?director=lvs-dir-01&vip=192.168.50.101")).status).toBe(200);
     const events = (await (await as("scoped", "GET", "/api/events?kind=weight")).json()) as { events: { event: { service: string } }[] };

@@ -117,6 +117,16 @@ export const seriesPointSchema = z.object({
 });
 export type SeriesPoint = z.infer<typeof seriesPointSchema>;
 
+/** `GET /api/states?service&realServer&director&from&to`: one director's connection entries by state, as counted. */
+export const statesResponseSchema = z.object({
+  service: z.string(),
+  realServer: z.string().nullable(),
+  director: z.string(),
+  resolution: seriesResolutionSchema,
+  points: z.array(z.object({ t: z.number(), states: z.record(z.string(), z.number()) })),
+});
+export type StatesResponse = z.infer<typeof statesResponseSchema>;
+
 /**
  * A moment at which a director that reported just before has no sample of its own (its tick fell into
  * the neighbouring second) takes its previous sample, up to this many steps later; past that it is a gap.

@@ -52,6 +52,16 @@ const seriesQuerySchema = z
   })
   .refine((q) => q.to > q.from && q.to - q.from <= MAX_SERIES_RANGE_MS, { message: "need from < to, at most 31 days apart", path: ["to"] });
 
+const statesQuerySchema = z
+  .strictObject({
+    service: serviceKeySchema,
+    realServer: realServerKeySchema.optional(),
+    director: z.string().min(1).max(63),
+    from: z.coerce.number().int(),
+    to: z.coerce.number().int(),
+  })
+  .refine((q) => q.to > q.from && q.to - q.from <= MAX_SERIES_RANGE_MS, { message: "need from < to, at most 31 days apart", path: ["to"] });
+
 /** `GET /api/health`: the only route that needs no sign-in, for load balancers and monitoring. */
 export function createHealthRouter(deps: Pick<Deps, "agents" | "fleet" | "startedAt" | "now">): Router {
   const router = Router();
@@ -129,6 +139,16 @@ export function createApiRouter(deps: Deps): Router {
       ...(q.director !== undefined && { director: q.director }),
     });
     res.json({ service: q.service, realServer: q.realServer ?? null, ...result });
+  });
+
+  router.get("/states", (req, res) => {
+    const q = validate(statesQuerySchema, req.query, res);
+    if (!q) return;
+    const scope = vipScope(principalOf(res));
+    const address = vipOfServiceKey(q.service);
+    if (scope !== null && (address === null || !vipInScope(address, scope))) return fail(res, 403, `${q.service} is outside your VIP scope`);
+    const result = deps.series.queryStates({ service: q.service, director: q.director, from: q.from, to: q.to, now: deps.now(), ...(q.realServer !== undefined && { realServer: q.realServer }) });
+    res.json({ service: q.service, realServer: q.realServer ?? null, director: q.director, ...result });
   });
 
   router.get("/connections", async (req, res) => {

@@ -113,6 +113,22 @@ const migrations: string[] = [
      last_seen_at INTEGER NOT NULL,
      stopped_at INTEGER
    );`,
+  // Connection entries by state per director, service and real server ('' for the service), in the same
+  // tiers as the samples; t is when the agent counted them.
+  ["states_1s", "states_10s", "states_60s"]
+    .map(
+      (table) => `CREATE TABLE ${table} (
+         director TEXT NOT NULL,
+         service TEXT NOT NULL,
+         real_server TEXT NOT NULL,
+         state TEXT NOT NULL,
+         t INTEGER NOT NULL,
+         n REAL NOT NULL,
+         PRIMARY KEY (service, real_server, director, t, state)
+       ) WITHOUT ROWID;
+       CREATE INDEX ${table}_t ON ${table} (t);`,
+    )
+    .join("\n"),
 ];
 
 /** Brings the database up to the newest schema, one transaction per migration. */

@@ -20,6 +20,35 @@ describe("series store", () => {
   const base = Date.UTC(2026, 10, 26, 3, 0, 0);
   const service = sampleSnapshot("d1", base).services[0]!;
 
+  /** A snapshot at `t` carrying per-state counts taken at `countedAt`: the first real server's, the second's. */
+  const counted = (t: number, countedAt: number, first: Record<string, number>, second: Record<string, number>): DirectorSnapshot => {
+    const snapshot = sampleSnapshot("d1", t);
+    const svc = snapshot.services[0]!;
+    const states = [first, second];
+    return { ...snapshot, services: [{ ...svc, connectionStates: { countedAt, templates: 0 }, realServers: svc.realServers.map((rs, i) => ({ ...rs, states: states[i] ?? {} })) }] };
+  };
+
+  it("stores each per-state count once, per real server and summed for the service, and averages them into the coarser tiers", () => {
+    const store = createSeriesStore(openDatabase(":memory:"));
+    store.flush(base);
+    // Counted at +0 s and +2 s; the snapshot at +1 s carries the +0 s count again and adds nothing.
+    store.record(counted(base, base, { ESTABLISHED: 10, SYN_RECV: 2 }, { ESTABLISHED: 4 }));
+    store.record(counted(base + 1000, base, { ESTABLISHED: 10, SYN_RECV: 2 }, { ESTABLISHED: 4 }));
+    store.record(counted(base + 2000, base + 2000, { ESTABLISHED: 20, SYN_RECV: 6 }, { TIME_WAIT: 3 }));
+    store.flush(base + 25_000);
+    const rs = store.queryStates({ service: service.key, realServer: service.realServers[0]!.key, director: "d1", from: base, to: base + 5000, now: base + 5000 });
+    expect(rs.points).toEqual([
+      { t: base, states: { ESTABLISHED: 10, SYN_RECV: 2 } },
+      { t: base + 2000, states: { ESTABLISHED: 20, SYN_RECV: 6 } },
+    ]);
+    const svc = store.queryStates({ service: service.key, director: "d1", from: base, to: base + 5000, now: base + 5000 });
+    expect(svc.points.map((p) => p.states)).toEqual([{ ESTABLISHED: 14, SYN_RECV: 2 }, { ESTABLISHED: 20, SYN_RECV: 6, TIME_WAIT: 3 }]);
+    // Two hours later the range is read from the 10 s tier: the two counts averaged.
+    const later = store.queryStates({ service: service.key, realServer: service.realServers[0]!.key, director: "d1", from: base, to: base + 7_200_000, now: base + 7_200_000 });
+    expect(later.resolution).toBe("10s");
+    expect(later.points).toEqual([{ t: base, states: { ESTABLISHED: 15, SYN_RECV: 4 } }]);
+  });
+
   it("keeps one-second samples per real server and per service", () => {
     const store = createSeriesStore(openDatabase(":memory:"));
     for (let s = 0; s < 5; s++) store.record(withActive(sampleSnapshot("d1", base + s * 1000), s));

@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import type { DirectorSnapshot, SeriesPoint, SeriesResolution } from "@lvsdeck/protocol";
 import { SERIES_CARRY_STEPS } from "@lvsdeck/protocol";
-import { TIERS, createInlineWriter, type SeriesOp, type SeriesRow, type SeriesWriter } from "./seriesWrites";
+import { TIERS, createInlineWriter, type SeriesOp, type SeriesRow, type SeriesWriter, type StateRow } from "./seriesWrites";
 
 /** How long each tier keeps its samples, and its bucket width; configurable per hub. */
 export interface SeriesRetention {
@@ -42,6 +42,14 @@ export interface SeriesStore {
   /** Waits for a background flush, writes what is left, and stops the writer. */
   close(now: number): Promise<void>;
   query(q: SeriesQuery): { resolution: SeriesResolution; points: SeriesPoint[]; directors: { director: string; points: SeriesPoint[] }[] };
+  /** One director's connection entries by state (of a real server, or the service's), as counted, in the tier the range needs. */
+  queryStates(q: SeriesQuery & { director: string }): { resolution: SeriesResolution; points: StatesPoint[] };
+}
+
+/** Connection entries by state at one moment (a count, or a tier's average of counts). */
+export interface StatesPoint {
+  t: number;
+  states: Record<string, number>;
 }
 
 type Row = SeriesRow;
@@ -62,6 +70,9 @@ export function pickResolution(from: number, to: number, now: number, retention:
 /** Creates the store on an open, migrated database; `writer` runs background flushes (default: sliced, on `db`). */
 export function createSeriesStore(db: Database.Database, retention: SeriesRetention = DEFAULT_RETENTION, writer?: SeriesWriter): SeriesStore {
   const pending = new Map<string, Row>();
+  const pendingStates = new Map<string, StateRow>();
+  /** The count last recorded per director and service: a count is stored once, not at every snapshot that carries it. */
+  const statesRecorded = new Map<string, number>();
   const inline = createInlineWriter(db);
   const background = writer ?? inline;
   const servicesIn = TIERS.map((tier) => db.prepare(`SELECT DISTINCT service FROM ${tier.table} WHERE t >= ? AND t < ?`).pluck());
@@ -75,8 +86,11 @@ export function createSeriesStore(db: Database.Database, retention: SeriesRetent
   const flushOps = (now: number): SeriesOp[] => {
     const rows = [...pending.values()];
     pending.clear();
+    const stateRows = [...pendingStates.values()];
+    pendingStates.clear();
     const ops: SeriesOp[] = [];
     for (let i = 0; i < rows.length; i += WRITE_SLICE_ROWS) ops.push({ kind: "insert", rows: rows.slice(i, i + WRITE_SLICE_ROWS) });
+    for (let i = 0; i < stateRows.length; i += WRITE_SLICE_ROWS) ops.push({ kind: "insert-states", rows: stateRows.slice(i, i + WRITE_SLICE_ROWS) });
     for (const [tier, into] of TIERS.slice(1).entries()) {
       // Roll up only closed buckets, and re-roll the last one in case late samples arrived.
       const end = Math.floor(now / into.widthMs) * into.widthMs;
@@ -100,10 +114,29 @@ export function createSeriesStore(db: Database.Database, retention: SeriesRetent
 
   let running: Promise<void> | null = null;
 
+  /** A service's per-state counts, once per count: per real server and summed for the service (''). */
+  const recordStates = (director: string, service: DirectorSnapshot["services"][number]) => {
+    const counted = service.connectionStates;
+    if (counted === undefined) return;
+    const id = `${director}|${service.key}`;
+    if (statesRecorded.get(id) === counted.countedAt) return;
+    statesRecorded.set(id, counted.countedAt);
+    const t = Math.floor(counted.countedAt / 1000) * 1000;
+    const total: Record<string, number> = {};
+    for (const rs of service.realServers) {
+      for (const [state, n] of Object.entries(rs.states ?? {})) {
+        total[state] = (total[state] ?? 0) + n;
+        pendingStates.set(`${id}|${rs.key}|${state}|${t}`, [director, service.key, rs.key, state, t, n]);
+      }
+    }
+    for (const [state, n] of Object.entries(total)) pendingStates.set(`${id}||${state}|${t}`, [director, service.key, "", state, t, n]);
+  };
+
   return {
     record(snapshot) {
       const t = Math.floor(snapshot.takenAt / 1000) * 1000;
       for (const service of snapshot.services) {
+        recordStates(snapshot.director, service);
         const r = service.rates;
         const active = service.realServers.reduce((n, rs) => n + rs.activeConns, 0);
         const inactive = service.realServers.reduce((n, rs) => n + rs.inactiveConns, 0);
@@ -140,6 +173,21 @@ export function createSeriesStore(db: Database.Database, retention: SeriesRetent
         )
         .all({ service: q.service, rs: q.realServer ?? "", from: q.from, to: q.to, ...(q.director && { director: q.director }) }) as DirectorRow[];
       return { resolution, points: sumDirectors(rows, tier.widthMs), directors: splitDirectors(rows) };
+    },
+    queryStates(q) {
+      const resolution = pickResolution(q.from, q.to, q.now, retention);
+      const tier = TIERS.find((t) => t.resolution === resolution)!;
+      const rows = db
+        .prepare(`SELECT t, state, n FROM ${tier.states} WHERE service = ? AND real_server = ? AND director = ? AND t >= ? AND t <= ? ORDER BY t`)
+        .all(q.service, q.realServer ?? "", q.director, q.from, q.to) as { t: number; state: string; n: number }[];
+      const points: StatesPoint[] = [];
+      for (const row of rows) {
+        const last = points.at(-1);
+        const point = last?.t === row.t ? last : { t: row.t, states: {} };
+        if (point !== last) points.push(point);
+        point.states[row.state] = row.n;
+      }
+      return { resolution, points };
     },
   };
 }

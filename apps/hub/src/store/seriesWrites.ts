@@ -5,16 +5,20 @@ import { Worker } from "node:worker_threads";
 /** One sample row: director, service, real server ('' for the service), t, then the seven measures. */
 export type SeriesRow = [string, string, string, number, number, number, number, number, number, number, number];
 
-/** The tiers, finest first: their tables and bucket widths. */
+/** One per-state count: director, service, real server ('' for the service), state, t, entries. */
+export type StateRow = [string, string, string, string, number, number];
+
+/** The tiers, finest first: their tables (samples and per-state counts) and bucket widths. */
 export const TIERS = [
-  { resolution: "1s", table: "samples_1s", widthMs: 1_000 },
-  { resolution: "10s", table: "samples_10s", widthMs: 10_000 },
-  { resolution: "1m", table: "samples_60s", widthMs: 60_000 },
+  { resolution: "1s", table: "samples_1s", states: "states_1s", widthMs: 1_000 },
+  { resolution: "10s", table: "samples_10s", states: "states_10s", widthMs: 10_000 },
+  { resolution: "1m", table: "samples_60s", states: "states_60s", widthMs: 60_000 },
 ] as const;
 
 /** One unit of series writing, run in its own short transaction. */
 export type SeriesOp =
   | { kind: "insert"; rows: SeriesRow[] }
+  | { kind: "insert-states"; rows: StateRow[] }
   /** Averages tier `tier`'s samples of `services` in [start, end) into tier `tier + 1`. */
   | { kind: "rollup"; tier: number; services: string[]; start: number; end: number }
   | { kind: "prune"; tier: number; before: number };
@@ -26,10 +30,20 @@ const rollupSql = (from: (typeof TIERS)[number], into: (typeof TIERS)[number]) =
           AVG(active), AVG(inactive), AVG(cps), AVG(in_pps), AVG(out_pps), AVG(in_bps), AVG(out_bps)
    FROM ${from.table} WHERE service = @service AND t >= @start AND t < @end GROUP BY director, service, real_server, bucket`;
 
+const rollupStatesSql = (from: (typeof TIERS)[number], into: (typeof TIERS)[number]) =>
+  `INSERT OR REPLACE INTO ${into.states}
+   SELECT director, service, real_server, state, (t / ${into.widthMs}) * ${into.widthMs} AS bucket, AVG(n)
+   FROM ${from.states} WHERE service = @service AND t >= @start AND t < @end GROUP BY director, service, real_server, state, bucket`;
+
+// A rollup or prune runs on both tables of a tier: samples, then per-state counts.
 const SQL = {
   insert: `INSERT OR REPLACE INTO samples_1s VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
-  rollups: [rollupSql(TIERS[0], TIERS[1]), rollupSql(TIERS[1], TIERS[2])],
-  prunes: TIERS.map((tier) => `DELETE FROM ${tier.table} WHERE t < ?`),
+  insertStates: `INSERT OR REPLACE INTO states_1s VALUES (?,?,?,?,?,?)`,
+  rollups: [
+    [rollupSql(TIERS[0], TIERS[1]), rollupStatesSql(TIERS[0], TIERS[1])],
+    [rollupSql(TIERS[1], TIERS[2]), rollupStatesSql(TIERS[1], TIERS[2])],
+  ],
+  prunes: TIERS.map((tier) => [`DELETE FROM ${tier.table} WHERE t < ?`, `DELETE FROM ${tier.states} WHERE t < ?`]),
 };
 
 /** Runs series ops somewhere: on the hub's own connection, or on a worker thread's. */
@@ -42,12 +56,14 @@ export interface SeriesWriter {
 /** Runs ops on `db` itself, one transaction per op; `run` gives the event loop a turn between ops. */
 export function createInlineWriter(db: Database.Database): SeriesWriter & { runNow(ops: SeriesOp[]): void } {
   const insert = db.prepare(SQL.insert);
-  const rollups = SQL.rollups.map((sql) => db.prepare(sql));
-  const prunes = SQL.prunes.map((sql) => db.prepare(sql));
+  const insertStates = db.prepare(SQL.insertStates);
+  const rollups = SQL.rollups.map((pair) => pair.map((sql) => db.prepare(sql)));
+  const prunes = SQL.prunes.map((pair) => pair.map((sql) => db.prepare(sql)));
   const apply = db.transaction((op: SeriesOp) => {
     if (op.kind === "insert") for (const row of op.rows) insert.run(...row);
-    else if (op.kind === "rollup") for (const service of op.services) rollups[op.tier]!.run({ service, start: op.start, end: op.end });
-    else prunes[op.tier]!.run(op.before);
+    else if (op.kind === "insert-states") for (const row of op.rows) insertStates.run(...row);
+    else if (op.kind === "rollup") for (const service of op.services) for (const r of rollups[op.tier]!) r.run({ service, start: op.start, end: op.end });
+    else for (const p of prunes[op.tier]!) p.run(op.before);
   });
   return {
     runNow: (ops) => ops.forEach((op) => apply(op)),
@@ -78,12 +94,14 @@ const db = new Database(workerData.file);
 db.pragma("journal_mode = WAL");
 db.pragma("synchronous = NORMAL");
 const insert = db.prepare(workerData.sql.insert);
-const rollups = workerData.sql.rollups.map((sql) => db.prepare(sql));
-const prunes = workerData.sql.prunes.map((sql) => db.prepare(sql));
+const insertStates = db.prepare(workerData.sql.insertStates);
+const rollups = workerData.sql.rollups.map((pair) => pair.map((sql) => db.prepare(sql)));
+const prunes = workerData.sql.prunes.map((pair) => pair.map((sql) => db.prepare(sql)));
 const apply = db.transaction((op) => {
   if (op.kind === "insert") for (const row of op.rows) insert.run(...row);
-  else if (op.kind === "rollup") for (const service of op.services) rollups[op.tier].run({ service, start: op.start, end: op.end });
-  else prunes[op.tier].run(op.before);
+  else if (op.kind === "insert-states") for (const row of op.rows) insertStates.run(...row);
+  else if (op.kind === "rollup") for (const service of op.services) for (const r of rollups[op.tier]) r.run({ service, start: op.start, end: op.end });
+  else for (const p of prunes[op.tier]) p.run(op.before);
 });
 parentPort.on("message", ({ id, ops }) => {
   try {

@@ -4,6 +4,7 @@ import {
   connectionsResponseSchema,
   eventsResponseSchema,
   seriesResponseSchema,
+  statesResponseSchema,
   type ConnectionQuery,
 } from "@lvsdeck/protocol";
 import { getJson } from "./http";
@@ -22,6 +23,7 @@ export const historyKeys = {
   all: ["history"] as const,
   clusterAt: (at: number) => [...historyKeys.all, "cluster", at] as const,
   series: (params: SeriesParams) => [...historyKeys.all, "series", params] as const,
+  states: (params: SeriesParams & { director: string }) => [...historyKeys.all, "states", params] as const,
   events: (params: EventParams) => [...historyKeys.all, "events", params] as const,
 };
 export const connectionKeys = { all: ["connections"] as const, page: (q: ConnectionsParams) => [...connectionKeys.all, q] as const };
@@ -43,6 +45,15 @@ export interface SeriesParams {
   from: number;
   to: number;
 }
+
+/** One director's stored connection entries by state over a range (the hub picks the tier). */
+export const statesHistoryQuery = (params: SeriesParams & { director: string }, refetchMs: number | false) =>
+  queryOptions({
+    queryKey: historyKeys.states(params),
+    queryFn: ({ signal }) => getJson(hrefWith("/api/states", { ...params }), statesResponseSchema, signal),
+    refetchInterval: refetchMs,
+    placeholderData: keepPreviousData,
+  });
 
 /** A stored series (tier chosen by the hub from the range), summed across directors. */
 export const seriesHistoryQuery = (params: SeriesParams, refetchMs: number | false) =>

@@ -4,9 +4,9 @@ import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, ReferenceLine, T
 import type { DirectorId } from "@lvsdeck/protocol";
 import { formatAxisTime, formatClock, formatHms, fromInputValue, toInputValue, useZoneMode, zoneTag } from "../../lib/time";
 import { seriesQuery } from "../../api/queries";
-import { eventsRangeQuery, seriesHistoryQuery } from "../../api/moreQueries";
+import { eventsRangeQuery, seriesHistoryQuery, statesHistoryQuery } from "../../api/moreQueries";
 import { useServerNow } from "../../live/useLive";
-import { CHART_RANGES, STEP_MS, chartCsv, chartLink, chartMarkers, chartPoints, chartWindow, directorRows, liveTail, splitCsv, splitKey, windowFromSearch, withGaps, type ChartMarker, type ChosenWindow } from "./chartData";
+import { CHART_RANGES, STEP_MS, chartCsv, chartLink, chartMarkers, chartPoints, chartWindow, directorRows, liveTail, splitCsv, splitKey, stateRows, windowFromSearch, withGaps, type ChartMarker, type ChosenWindow } from "./chartData";
 import { useChartChoice } from "./chartChoice";
 
 /** The y axis's width and the right margin: the plot spans the rest, which drag-to-zoom maps to time. */
@@ -40,6 +40,18 @@ function formatBytes(bps: number): string {
 
 /** A row a panel draws: a time and named values, null where nothing was reported. */
 type PanelRow = { t: number } & Record<string, number | null>;
+
+/** A colour per connection state, so SYN_RECV is always the same red. */
+const STATE_COLORS: Record<string, string> = {
+  ESTABLISHED: "#2f6f9f",
+  SYN_RECV: "#b5452f",
+  SYN_SENT: "#d9822b",
+  TIME_WAIT: "#b07a2a",
+  FIN_WAIT: "#7a5aa6",
+  CLOSE_WAIT: "#8c564b",
+  CLOSE: "#9aa7b4",
+  UDP: "#3b8c6e",
+};
 
 /** Line colours of directors in per-director charts, in name order. */
 const DIRECTOR_COLORS = ["#2f6f9f", "#c0612b", "#3b8c6e", "#7a5aa6", "#b5452f", "#5b6470"];
@@ -146,6 +158,8 @@ export default function ServiceChart({ director, service, realServers, end = nul
   const live = end === null && chosen === null;
   const realServer = target === "" ? null : target;
   const stored = useQuery({ ...seriesHistoryQuery({ service, realServer, from, to }, live ? range.refetchMs : false), enabled: visible }).data;
+  const storedStates = useQuery({ ...statesHistoryQuery({ service, realServer, director, from, to }, live ? range.refetchMs : false), enabled: visible }).data;
+  const states = useMemo(() => stateRows(storedStates?.points ?? []), [storedStates]);
   const events = useQuery({ ...eventsRangeQuery({ from, to, limit: MARKER_EVENT_LIMIT }, live ? range.refetchMs : false), enabled: visible }).data?.events;
   const series = useQuery({ ...seriesQuery(director), enabled: visible }).data;
   const tailServers = useMemo(() => (realServer === null ? realServers : [realServer]), [realServer, realServers]);
@@ -260,6 +274,19 @@ export default function ServiceChart({ director, service, realServers, end = nul
         <div className="chart-panels">
           <Panel title="Connections" rows={shownRows} from={from} to={windowTo} rangeMs={rangeMs} markers={markers} onZoom={setChosen} visible={visible} lines={split ? linesOf([{ column: "active", name: "active" }, { column: "inactive", name: "inactive", dashed: true }]) : [{ key: "active", name: "active", color: "#2f6f9f" }, { key: "inactive", name: "inactive", color: "#9aa7b4" }]} />
           <Panel title="Connections per second" rows={shownRows} from={from} to={windowTo} rangeMs={rangeMs} markers={markers} onZoom={setChosen} visible={visible} lines={split ? linesOf([{ column: "cps", name: "conn/s" }]) : [{ key: "cps", name: "conn/s", color: "#3b8c6e" }]} />
+          {states.rows.length > 0 && (
+            <Panel
+              title={`Connection states on ${director}`}
+              rows={states.rows}
+              from={from}
+              to={windowTo}
+              rangeMs={rangeMs}
+              markers={markers}
+              onZoom={setChosen}
+              visible={visible}
+              lines={states.states.map((state) => ({ key: state, name: state, color: STATE_COLORS[state] ?? "#5b6470" }))}
+            />
+          )}
           <Panel title="Bytes" rows={shownRows} from={from} to={windowTo} rangeMs={rangeMs} markers={markers} onZoom={setChosen} visible={visible} format={formatBytes} lines={split ? linesOf([{ column: "inBps", name: "in" }, { column: "outBps", name: "out", dashed: true }]) : [{ key: "inBps", name: "in", color: "#b07a2a" }, { key: "outBps", name: "out", color: "#7a5aa6" }]} />
         </div>
       )}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chartCsv, chartLink, directorRows, splitCsv, withGaps, windowFromSearch, type ChartPoint } from "./chartData";
+import { chartCsv, chartLink, directorRows, splitCsv, stateRows, withGaps, windowFromSearch, type ChartPoint } from "./chartData";
 
 const point = (t: number, active: number): ChartPoint => ({ t, active, inactive: 0, cps: 1, inBps: 0, outBps: 0 });
 
@@ -58,5 +58,22 @@ describe("per-director rows", () => {
     const csv = splitCsv(rows, ["a", "b"]).split("\n");
     expect(csv[0]).toBe("time_utc,a_active,a_inactive,a_cps,a_inBps,a_outBps,b_active,b_inactive,b_cps,b_inBps,b_outBps");
     expect(csv[2]).toBe("1970-01-01T00:00:04.000Z,,,,,,1,0,1,0,0");
+  });
+});
+
+describe("per-state rows", () => {
+  it("draws the busiest states, 0 where a count did not see one, and a break where counts stopped", () => {
+    const { states, rows } = stateRows([
+      { t: 1000, states: { ESTABLISHED: 10, SYN_RECV: 1 } },
+      { t: 3000, states: { ESTABLISHED: 12, TIME_WAIT: 30 } },
+      { t: 200_000, states: { ESTABLISHED: 5 } },
+    ]);
+    expect(states).toEqual(["TIME_WAIT", "ESTABLISHED", "SYN_RECV"]);
+    expect(rows).toEqual([
+      { t: 1000, TIME_WAIT: 0, ESTABLISHED: 10, SYN_RECV: 1 },
+      { t: 3000, TIME_WAIT: 30, ESTABLISHED: 12, SYN_RECV: 0 },
+      { t: 3001, TIME_WAIT: null, ESTABLISHED: null, SYN_RECV: null },
+      { t: 200_000, TIME_WAIT: 0, ESTABLISHED: 5, SYN_RECV: 0 },
+    ]);
   });
 });

@@ -173,3 +173,25 @@ export function splitCsv(rows: readonly SplitRow[], directors: readonly string[]
   for (const row of rows) lines.push([new Date(row.t).toISOString(), ...keys.map((k) => (row[k] === null || row[k] === undefined ? "" : String(row[k])))].join(","));
   return `${lines.join("\n")}\n`;
 }
+
+/** States drawn on a chart at most; the rest are in the CSV of the API, not on screen. */
+export const MAX_CHART_STATES = 6;
+/** Counts further apart than this are a gap (the agent or the hub was away), whatever the counting cadence. */
+export const STATES_GAP_MS = 60_000;
+
+/**
+ * Per-state counts as chart rows: a column per state (the MAX_CHART_STATES with the highest peak, busiest
+ * first), 0 for a state a count did not see, and a break where counts are more than STATES_GAP_MS apart.
+ */
+export function stateRows(points: readonly { t: number; states: Record<string, number> }[]): { states: string[]; rows: ({ t: number } & Record<string, number | null>)[] } {
+  const peak = new Map<string, number>();
+  for (const p of points) for (const [state, n] of Object.entries(p.states)) peak.set(state, Math.max(peak.get(state) ?? 0, n));
+  const states = [...peak.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, MAX_CHART_STATES).map(([state]) => state);
+  const rows: ({ t: number } & Record<string, number | null>)[] = [];
+  for (const [i, p] of points.entries()) {
+    const previous = points[i - 1];
+    if (previous !== undefined && p.t - previous.t > STATES_GAP_MS) rows.push({ t: previous.t + 1, ...Object.fromEntries(states.map((s) => [s, null])) });
+    rows.push({ t: p.t, ...Object.fromEntries(states.map((s) => [s, p.states[s] ?? 0])) });
+  }
+  return { states, rows };
+}
