@@ -1,4 +1,4 @@
-import { Router } from "express";
+import { Router, type Response } from "express";
 import { z } from "zod";
 import type { ClusterResponse, HealthResponse } from "@lvsdeck/protocol";
 import { PROTOCOL_VERSION, connectionQuerySchema, directorIdSchema, realServerKeySchema, serviceKeySchema } from "@lvsdeck/protocol";
@@ -51,6 +51,15 @@ const seriesQuerySchema = z
     to: z.coerce.number().int(),
   })
   .refine((q) => q.to > q.from && q.to - q.from <= MAX_SERIES_RANGE_MS, { message: "need from < to, at most 31 days apart", path: ["to"] });
+
+/** Answers 403 and returns true when the caller's VIP scope does not hold `service` (its history is theirs only). */
+function serviceOutOfScope(res: Response, service: string): boolean {
+  const scope = vipScope(principalOf(res));
+  const address = vipOfServiceKey(service);
+  if (scope === null || (address !== null && vipInScope(address, scope))) return false;
+  fail(res, 403, `${service} is outside your VIP scope`);
+  return true;
+}
 
 const statesQuerySchema = z
   .strictObject({
@@ -127,9 +136,7 @@ export function createApiRouter(deps: Deps): Router {
   router.get("/series", (req, res) => {
     const q = validate(seriesQuerySchema, req.query, res);
     if (!q) return;
-    const scope = vipScope(principalOf(res));
-    const address = vipOfServiceKey(q.service);
-    if (scope !== null && (address === null || !vipInScope(address, scope))) return fail(res, 403, `${q.service} is outside your VIP scope`);
+    if (serviceOutOfScope(res, q.service)) return;
     const result = deps.series.query({
       service: q.service,
       from: q.from,
@@ -144,9 +151,7 @@ export function createApiRouter(deps: Deps): Router {
   router.get("/states", (req, res) => {
     const q = validate(statesQuerySchema, req.query, res);
     if (!q) return;
-    const scope = vipScope(principalOf(res));
-    const address = vipOfServiceKey(q.service);
-    if (scope !== null && (address === null || !vipInScope(address, scope))) return fail(res, 403, `${q.service} is outside your VIP scope`);
+    if (serviceOutOfScope(res, q.service)) return;
     const result = deps.series.queryStates({ service: q.service, director: q.director, from: q.from, to: q.to, now: deps.now(), ...(q.realServer !== undefined && { realServer: q.realServer }) });
     res.json({ service: q.service, realServer: q.realServer ?? null, director: q.director, ...result });
   });
