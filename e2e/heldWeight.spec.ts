@@ -96,13 +96,10 @@ test("while dragging a weight of a persistent service, the preview says existing
   await expect(dashboard.director("lvs-dir-01")).toHaveAttribute("data-state", "MASTER", { timeout: 15_000 });
   const seed = "TCP 192.168.50.100:443";
   const slider = dashboard.weightSlider(seed, "192.168.50.11:443");
-  await slider.scrollIntoViewIfNeeded();
-  const box = await slider.boundingBox();
-  if (!box) throw new Error("slider not visible");
+  const box = await dashboard.settledBox(slider);
   await dashboard.page.mouse.move(box.x + 2, box.y + box.height / 2);
   await dashboard.page.mouse.down();
-  const max = Number(await slider.getAttribute("max"));
-  await dashboard.page.mouse.move(box.x + (6 / max) * box.width, box.y + box.height / 2, { steps: 6 });
+  await dashboard.holdAt(slider, box, 6);
   await expect(dashboard.realServer(seed, "192.168.50.11:443").getByTestId("expected-share")).toContainText(/of new$/);
   const service = dashboard.page.locator(`[data-testid="service"][data-service="${seed}"]`).first();
   await expect(service.getByTestId("persistence-note")).toHaveText("new clients only: existing clients stay up to 120 s (persistence)");

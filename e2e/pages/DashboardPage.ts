@@ -41,13 +41,14 @@ export class DashboardPage {
     return this.realServer(service, realServer).getByTestId("weight-undo");
   }
 
-  /** Drags a weight slider with the mouse to the position of `weight` and releases it: a draft, not yet applied. */
-  async dragWeight(service: string, realServer: string, weight: number): Promise<void> {
-    const slider = this.weightSlider(service, realServer);
+  /**
+   * The slider's box once the page around it has settled: on screen, charts loaded, and standing where
+   * it stood at the previous look, so a press lands on it.
+   */
+  async settledBox(slider: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
     // The graph sits above the cards: bring the row on screen before pointing at it.
     await slider.scrollIntoViewIfNeeded();
-    // Charts load lazily above the row and push it down: press only once they are in and the row
-    // stands where it stood at the previous look.
+    // Charts load lazily above the row and push it down: press only once they are in.
     await expect(this.page.locator(".chart-loading")).toHaveCount(0);
     // The first look only records where the row stands.
     let last: Awaited<ReturnType<Locator["boundingBox"]>> = null;
@@ -63,12 +64,49 @@ export class DashboardPage {
       .toBe(true);
     const box = await slider.boundingBox();
     if (!box) throw new Error("slider not visible");
+    return box;
+  }
+
+  /**
+   * Where on a slider's track `weight` sits: the thumb's centre travels from half a thumb inside the left
+   * end to half a thumb inside the right one (Chromium's range thumb is 16 px wide).
+   */
+  async xOf(slider: Locator, box: { x: number; width: number }, weight: number): Promise<number> {
     const min = Number(await slider.getAttribute("min"));
     const max = Number(await slider.getAttribute("max"));
-    const x = box.x + ((weight - min) / (max - min)) * box.width;
+    const thumb = 16;
+    return box.x + thumb / 2 + ((weight - min) / (max - min)) * (box.width - thumb);
+  }
+
+  /**
+   * With the mouse pressed on `slider`, moves it until the slider holds `weight`: first to where the weight
+   * should sit, then a step's width at a time toward it (pixel rounding can land one step off).
+   */
+  async holdAt(slider: Locator, box: { x: number; y: number; width: number; height: number }, weight: number): Promise<void> {
+    const min = Number(await slider.getAttribute("min"));
+    const max = Number(await slider.getAttribute("max"));
+    const step = (box.width - 16) / (max - min);
+    let x = await this.xOf(slider, box, weight);
+    await this.page.mouse.move(x, box.y + box.height / 2, { steps: 6 });
+    await expect
+      .poll(async () => {
+        const now = Number(await slider.inputValue());
+        if (now !== weight) {
+          x += (weight - now) * step;
+          await this.page.mouse.move(x, box.y + box.height / 2);
+        }
+        return now;
+      }, { message: `the slider reached weight ${weight}` })
+      .toBe(weight);
+  }
+
+  /** Drags a weight slider with the mouse to `weight` and releases it: a draft, not yet applied. */
+  async dragWeight(service: string, realServer: string, weight: number): Promise<void> {
+    const slider = this.weightSlider(service, realServer);
+    const box = await this.settledBox(slider);
     await this.page.mouse.move(box.x + 2, box.y + box.height / 2);
     await this.page.mouse.down();
-    await this.page.mouse.move(x, box.y + box.height / 2, { steps: 8 });
+    await this.holdAt(slider, box, weight);
     await this.page.mouse.up();
   }
 

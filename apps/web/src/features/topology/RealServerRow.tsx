@@ -107,9 +107,14 @@ export function RealServerRow({ service, rs, share, expected, weightDisabledReas
         <span className={`health health-${rs.health}`} data-testid="health" title={checkerTitle(rs)}>
           {healthText(rs)}
         </span>
-        {states !== null && (
+        {/* Always one line, counted or not, so the row keeps its height while counts come and change under a dragging pointer. */}
+        {states !== null ? (
           <span className="rs-states" data-testid="rs-states" title={states.title}>
             {states.text}
+          </span>
+        ) : (
+          <span className="rs-states" aria-hidden="true">
+            {"\u00a0"}
           </span>
         )}
       </td>

@@ -2,10 +2,10 @@ import type { ConnectionStates } from "@lvsdeck/protocol";
 import { formatCount } from "../../lib/format";
 
 /**
- * A real server's connection entries by state, busiest first: the first `shown` in `text`
+ * A real server's connection entries by state, busiest first: the first `shown` in `text` (one line)
  * ("ESTABLISHED 20 · TIME_WAIT 12 · SYN_RECV 3"), all of them in `title`; null when it was not counted.
  */
-export function stateSummary(states: ConnectionStates | undefined, shown = 3): { text: string; title: string } | null {
+export function stateSummary(states: ConnectionStates | undefined, shown = 2): { text: string; title: string } | null {
   if (states === undefined) return null;
   const entries = Object.entries(states)
     .filter(([, n]) => n > 0)
