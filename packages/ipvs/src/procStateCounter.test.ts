@@ -21,20 +21,20 @@ function reference(text: string): Map<string, number> {
 
 const asMap = (counts: readonly StateCount[]) => new Map(counts.map((c) => [`${c.protocol}|${c.service}|${c.realServer}|${c.state}|${c.template}`, c.count]));
 
-/** The text as a file read in pieces of at most `chunkBytes`. */
-function counted(text: string, chunkBytes?: number) {
-  return countedSync(text, chunkBytes);
-}
-function countedSync(text: string, chunkBytes?: number) {
+/** A reader handing out `text`'s bytes in pieces as large as asked for, as a file read would. */
+function readerOf(text: string): (buffer: Uint8Array, offset: number, length: number) => number {
   const bytes = Buffer.from(text, "latin1");
   let at = 0;
-  return countProcStates((buffer, offset, length) => {
+  return (buffer, offset, length) => {
     const n = Math.min(length, bytes.length - at);
     buffer.set(bytes.subarray(at, at + n), offset);
     at += n;
     return n;
-  }, chunkBytes === undefined ? {} : { chunkBytes });
+  };
 }
+
+/** The text counted as a file read in pieces of at most `chunkBytes`. */
+const counted = (text: string, chunkBytes?: number) => countProcStates(readerOf(text), chunkBytes === undefined ? {} : { chunkBytes });
 
 describe("per-state counts from /proc/net/ip_vs_conn bytes", () => {
   it("agrees with the full parser on a real capture, IPv4 and IPv6 rows alike", async () => {
@@ -82,17 +82,10 @@ describe("per-state counts from /proc/net/ip_vs_conn bytes", () => {
 
   it("counts a row under the service the caller names (fwmark traffic under its fwmark service)", async () => {
     const text = "TCP CB007107 C93A 0A000064 1F90 C0A8010A 1F90 ESTABLISHED     898\nTCP CB007108 C93A 0A000064 1F90 C0A8010A 1F90 ESTABLISHED     898\n";
-    const bytes = Buffer.from(text, "latin1");
-    let at = 0;
-    const result = await countProcStates(
-      (buffer, offset, length) => {
-        const n = Math.min(length, bytes.length - at);
-        buffer.set(bytes.subarray(at, at + n), offset);
-        at += n;
-        return Promise.resolve(n);
-      },
-      { serviceKeyOf: (e) => (e.virtual.port === 8080 ? "FWM 100" : e.serviceKey) },
-    );
+    const read = readerOf(text);
+    const result = await countProcStates((buffer, offset, length) => Promise.resolve(read(buffer, offset, length)), {
+      serviceKeyOf: (e) => (e.virtual.port === 8080 ? "FWM 100" : e.serviceKey),
+    });
     expect(result.counts).toEqual([{ protocol: "TCP", service: "FWM 100", realServer: "192.168.1.10:8080", state: "ESTABLISHED", template: false, count: 2 }]);
   });
 
