@@ -90,6 +90,13 @@ describe("lvsdeck-agent --config", () => {
     expect(missing.stderr).toMatch(/^lvsdeck-agent: cannot read config file .*nope\.conf: ENOENT/);
   });
 
+  it("exits 2 naming --states-budget when it is not a share of one core", async () => {
+    for (const budget of ["200", "-1", "lots"]) {
+      const { code, stderr } = await runAgent(["run", "--director", "lvs-dir-01", "--source", "sim", `--states-budget=${budget}`]);
+      expect({ code, first: stderr.split("\n")[0] }).toEqual({ code: 2, first: "lvsdeck-agent: --states-budget must be a percentage of one core above 0 and at most 100 (0 turns counting off)" });
+    }
+  });
+
   describe("token-file", () => {
     let hub: WebSocketServer;
     const authorizations: string[] = [];
