@@ -1,36 +1,18 @@
 import { vrrpInstanceSchema } from "@lvsdeck/protocol";
-import type { SyncGroup, VrrpInstance, VrrpState } from "@lvsdeck/protocol";
+import type { SyncGroup, VrrpCounters, VrrpInstance, VrrpState } from "@lvsdeck/protocol";
 import { fail, ok } from "./result";
 import type { DumpError, ParseResult } from "./result";
 
-/** keepalived's per-instance counters from the SIGJSON dump (`stats`), in camelCase. */
-export interface VrrpStats {
-  readonly advertRcvd: number;
-  readonly advertSent: number;
-  readonly becomeMaster: number;
-  readonly releaseMaster: number;
-  readonly packetLenErr: number;
-  readonly advertIntervalErr: number;
-  readonly ipTtlErr: number;
-  readonly invalidTypeRcvd: number;
-  readonly addrListErr: number;
-  readonly invalidAuthtype: number;
-  readonly authtypeMismatch: number;
-  readonly authFailure: number;
-  readonly priZeroRcvd: number;
-  readonly priZeroSent: number;
-}
+/** keepalived's per-instance counters from the SIGJSON dump (`stats`): the protocol's VrrpCounters. */
+export type VrrpStats = VrrpCounters;
 
 /** What a dump says about an instance beyond the protocol's VrrpInstance; never holds auth data. */
 export interface VrrpInstanceDetails {
   readonly name: string;
   readonly wantState: VrrpState;
-  /** The master's priority as a BACKUP last heard it; null where the dump does not say (0 in JSON on a MASTER). */
-  readonly masterPriority: number | null;
   /** Whether the VIPs are installed here: the split-brain signal when two directors both say yes. */
   readonly vipsInstalled: boolean;
   readonly vrrpVersion: number | null;
-  readonly stats: VrrpStats | null;
 }
 
 /** The VRRP view of one director as read from a keepalived dump. */

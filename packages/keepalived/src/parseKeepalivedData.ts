@@ -5,6 +5,7 @@ import type { KeepalivedChecker } from "./parseHealthCheckers";
 import { parseLvsTopology } from "./parseLvsTopology";
 import type { KeepalivedVirtualServer } from "./parseLvsTopology";
 import { parseSyncGroups, parseVrrpTopology } from "./parseVrrpTopology";
+import { parseTrackedObjects } from "./parseVrrpTracks";
 import { fail, ok } from "./result";
 import type { DumpError, ParseResult } from "./result";
 
@@ -18,6 +19,8 @@ const sections = {
   syncGroups: "VRRP Sync groups",
   lvs: "LVS Topology",
   checkers: "Health checkers",
+  scripts: "VRRP Scripts",
+  trackFiles: "VRRP Track files",
   // dump_data_vrrp() writes the interface list last, and always has one when there are instances.
   vrrpLast: "Interfaces",
 } as const;
@@ -48,7 +51,12 @@ export function parseKeepalivedData(text: string): ParseResult<KeepalivedDataVie
   if (vrrpLines === undefined && lvsLines === undefined) return incomplete("data dump has no VRRP or LVS topology yet");
   if (vrrpLines !== undefined && !byTitle.has(sections.vrrpLast)) return incomplete("data dump stops before its interface list");
 
-  const vrrp = parseVrrpTopology(vrrpLines ?? []);
+  const objects = parseTrackedObjects({
+    scripts: byTitle.get(sections.scripts) ?? [],
+    files: byTitle.get(sections.trackFiles) ?? [],
+    interfaces: byTitle.get(sections.vrrpLast) ?? [],
+  });
+  const vrrp = parseVrrpTopology(vrrpLines ?? [], objects);
   if (!vrrp.ok) return vrrp;
   const lvs = parseLvsTopology(lvsLines ?? []);
   if (!lvs.ok) return lvs;

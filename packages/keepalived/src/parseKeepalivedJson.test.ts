@@ -43,10 +43,12 @@ describe("parseKeepalivedJson on real SIGJSON dumps", () => {
         lastTransitionAt: 1795660947926,
         masterRouter: null,
         syncGroup: null,
+        masterPriority: null,
+        counters: expect.objectContaining({ advertSent: expect.any(Number), priZeroRcvd: 0 }),
       },
       expect.objectContaining({ name: "VI web", vrid: 52, state: "MASTER", vips: ["198.51.100.102"] }),
     ]);
-    expect(details[0]).toMatchObject({ wantState: "MASTER", vipsInstalled: true, masterPriority: null, vrrpVersion: 2 });
+    expect(details[0]).toMatchObject({ wantState: "MASTER", vipsInstalled: true, vrrpVersion: 2 });
     expect(syncGroups).toEqual([]);
   });
 
@@ -56,7 +58,8 @@ describe("parseKeepalivedJson on real SIGJSON dumps", () => {
       ["VI_1", "BACKUP", 100],
       ["VI web", "BACKUP", 100],
     ]);
-    expect(details[0]).toMatchObject({ masterPriority: 200, vipsInstalled: false, stats: { advertRcvd: 7, advertSent: 0 } });
+    expect(details[0]).toMatchObject({ vipsInstalled: false });
+    expect(instances[0]).toMatchObject({ masterPriority: 200, counters: { advertRcvd: 7, advertSent: 0 } });
   });
 
   it("maps state code 3 to FAULT and shows the track-file priority (+3) on b", () => {

@@ -52,6 +52,7 @@ function parseEntry(entry: unknown, index: number): ParseResult<ParsedEntry, Dum
   );
   if (missing !== undefined) return invalid(`instance "${name}": no numeric "${missing}"`);
   const num = (key: string): number => numberField(data, key) ?? 0;
+  const masterPriority = numberField(data, "master_priority");
   const vipEntries = (stringArrayField(data, "vips") ?? []).map(parseVip);
   const checked = checkInstance({
     name,
@@ -67,18 +68,18 @@ function parseEntry(entry: unknown, index: number): ParseResult<ParsedEntry, Dum
     // 2.2.7's JSON has neither the master's address nor sync groups: only the data dump does.
     masterRouter: null,
     syncGroup: null,
+    counters: parseStats(entry["stats"]),
+    // 0 on a MASTER: nobody else's priority was heard.
+    masterPriority: masterPriority === null || masterPriority === 0 ? null : masterPriority,
   });
   if (!checked.ok) return checked;
-  const masterPriority = numberField(data, "master_priority");
   return ok({
     instance: checked.value,
     details: {
       name,
       wantState: stateFromJsonCode(num("wantstate")),
-      masterPriority: masterPriority === null || masterPriority === 0 ? null : masterPriority,
       vipsInstalled: flagField(data, "vipset") ?? false,
       vrrpVersion: numberField(data, "version"),
-      stats: parseStats(entry["stats"]),
     },
   });
 }

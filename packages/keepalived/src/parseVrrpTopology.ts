@@ -3,6 +3,8 @@ import { intValue, readBlock, splitBlocks } from "./dataDump";
 import type { DumpBlock } from "./dataDump";
 import { checkInstance, epochSecondsToMs } from "./instanceDetails";
 import type { VrrpInstanceDetails } from "./instanceDetails";
+import { instanceTracks } from "./parseVrrpTracks";
+import type { TrackedObjects } from "./parseVrrpTracks";
 import { fail, ok } from "./result";
 import type { DumpError, ParseResult } from "./result";
 import { parseVip } from "./vips";
@@ -24,6 +26,12 @@ function lastTransition(text: string | undefined): number | null {
   return Number.isFinite(seconds) ? epochSecondsToMs(seconds) : null;
 }
 
+// "3609375 usecs" (dump_vrrp()'s `Master down timer`).
+function downTimerMs(text: string | undefined): number | null {
+  const match = /^(\d+) usecs$/.exec(text?.trim() ?? "");
+  return match?.[1] === undefined ? null : Number(match[1]) / 1000;
+}
+
 const requiredFields = ["State", "Virtual Router ID", "Priority", "Effective priority", "Advert interval"] as const;
 
 interface ParsedInstance {
@@ -31,7 +39,7 @@ interface ParsedInstance {
   readonly details: VrrpInstanceDetails;
 }
 
-function parseInstanceBlock(name: string, block: DumpBlock): ParseResult<ParsedInstance, DumpError> {
+function parseInstanceBlock(name: string, block: DumpBlock, objects: TrackedObjects): ParseResult<ParsedInstance, DumpError> {
   const { fields, lists } = block;
   const missing = requiredFields.find((key) => !fields.has(key));
   if (missing !== undefined) return fail({ kind: "invalid", message: `instance "${name}": no "${missing}" line` });
@@ -53,6 +61,11 @@ function parseInstanceBlock(name: string, block: DumpBlock): ParseResult<ParsedI
     lastTransitionAt: lastTransition(fields.get("Last transition")),
     masterRouter: fields.get("Master router")?.trim() ?? null,
     syncGroup: fields.get("Sync group") ?? null,
+    masterPriority: intValue(fields.get("Master priority")),
+    sourceAddress: fields.get("Using src_ip")?.trim() ?? null,
+    downTimerMs: downTimerMs(fields.get("Master down timer")),
+    trackFaults: intValue(fields.get("Number of interface and track script faults")),
+    tracks: instanceTracks(block.lists, objects),
   });
   if (!checked.ok) return checked;
   // "Password = …" (clear text in 2.2.7) is read into `fields` but never copied out.
@@ -61,20 +74,18 @@ function parseInstanceBlock(name: string, block: DumpBlock): ParseResult<ParsedI
     details: {
       name,
       wantState: stateFromDataName(fields.get("Wantstate") ?? ""),
-      masterPriority: intValue(fields.get("Master priority")),
       vipsInstalled: vips.length > 0 && vips.every((vip) => vip.installed),
       vrrpVersion: intValue(fields.get("VRRP Version")),
-      stats: null,
     },
   });
 }
 
-/** Parses the `VRRP Topology` section of the data dump into instances and their details. */
-export function parseVrrpTopology(lines: readonly string[]): ParseResult<ParsedInstance[], DumpError> {
+/** Parses the `VRRP Topology` section of the data dump into instances (with their tracks, read against `objects`) and their details. */
+export function parseVrrpTopology(lines: readonly string[], objects: TrackedObjects): ParseResult<ParsedInstance[], DumpError> {
   const parsed: ParsedInstance[] = [];
   for (const [first, ...rest] of splitBlocks(lines, (line) => line.startsWith(instanceStart))) {
     const name = (first ?? "").slice(instanceStart.length);
-    const result = parseInstanceBlock(name, readBlock(rest));
+    const result = parseInstanceBlock(name, readBlock(rest), objects);
     if (!result.ok) return result;
     parsed.push(result.value);
   }

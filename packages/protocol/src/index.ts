@@ -16,3 +16,4 @@ export * from "./verdicts";
 export * from "./summary";
 export * from "./connections";
 export * from "./auth";
+export * from "./vrrpEvidence";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { directorIdSchema, realServerKeySchema, serviceKeySchema } from "./ids";
+import { vrrpEvidenceShape } from "./vrrpEvidence";
 
 /** The IPVS schedulers whose behaviour the code knows (share previews, simulation). */
 export const knownSchedulers = ["rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", "none"] as const;
@@ -202,6 +203,7 @@ export const vrrpInstanceSchema = z.object({
   lastTransitionAt: z.number().nullable(),
   masterRouter: z.string().nullable(),
   syncGroup: z.string().nullable(),
+  ...vrrpEvidenceShape,
   /** Values that could not be read: the instance is kept and those values are not to be trusted. */
   issues: issuesField,
 });
