@@ -21,7 +21,7 @@ import { createAlertWebhook } from "./alerts/webhook";
 import { hostname } from "node:os";
 import { createMetrics } from "./metrics";
 import type { ClusterHealth, DirectorId, HubEvent, RealServerKey, Role, ServiceKey } from "@lvsdeck/protocol";
-import { alertOfVerdict, clusterHealth } from "@lvsdeck/cluster";
+import { alertOfVerdict, clusterHealth, peerReadings } from "@lvsdeck/cluster";
 import { createApp } from "./createApp";
 import { createAuthStore } from "./auth/authStore";
 import { createAuditLog } from "./auth/auditLog";
@@ -113,6 +113,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const publishEvent = (event: HubEvent) => {
     ui.broadcast({ type: "event", event });
     alertMonitor.noteEvent(event);
+    transitionTimes.noteEvent(event);
   };
   const webhook = options.alertWebhook ? createAlertWebhook(options.alertWebhook, { log, hubName: hostname() }) : null;
   // Directors this hub knew when it last ran: until each has reported again (or the grace ends), a group
@@ -164,7 +165,11 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     now,
   });
   // Pages replace the event they hold by id; alerts saw it already.
-  const transitionTimes = createTransitionTimes(events, (event) => ui.broadcast({ type: "event", event }));
+  const transitionTimes = createTransitionTimes(
+    events,
+    (event) => ui.broadcast({ type: "event", event }),
+    (director, name) => peerReadings(fleet.list(), director, name),
+  );
   const agents = createAgentGateway({
     fleet,
     events,

@@ -104,6 +104,23 @@ describe("agent input is bounded", () => {
     agent.ws.close();
   });
 
+  it("never takes a transition's cause from the agent", async () => {
+    const hub = await setup();
+    const agent = await connect(hub.url);
+    agent.ws.send(hello("storyteller"));
+    await agent.next();
+    const cause = { kind: "preemption", text: "made up", evidence: [] };
+    agent.ws.send(JSON.stringify({ type: "event", seq: 0, observedAt: Date.now(), event: { kind: "vrrp-transition", instance: "VI_1", vrid: 51, from: "BACKUP", to: "MASTER", priority: 100, at: Date.now(), cause } }));
+    const replies = [await agent.next(), await agent.next()];
+    expect(replies[0]).toMatchObject({ type: "error", message: expect.stringMatching(/cause is the hub's to decide/) as string });
+    expect(replies[1]).toEqual({ type: "ack", seq: 0 });
+    const { events } = eventsResponseSchema.parse(await (await api(`${hub.url}/api/events?director=storyteller`)).json());
+    const stored = events.find((e) => e.seq === 0)?.event;
+    expect(stored?.kind).toBe("vrrp-transition");
+    expect(stored !== undefined && "cause" in stored).toBe(false);
+    agent.ws.close();
+  });
+
   it("stores an event from the year 2100 at the time it arrived, and cuts a 3.5 MB text", async () => {
     const hub = await setup();
     const agent = await connect(hub.url);

@@ -21,3 +21,5 @@ export type { HealthStatus } from "./health";
 export { clusterHealth, groupInScope, healthStatuses, scopeHealth, statusOf, statusOfVerdict, verdictInScope, verdictsOfGroup, verdictsOfVip, vipsOfVerdict } from "./health";
 export type { Incident, IncidentList } from "./incidents";
 export { INCIDENT_WINDOW_MS, recentIncidents } from "./incidents";
+export type { PeerReading, TransitionEvidence } from "./transitionCause";
+export { explainTransition, peerReadings } from "./transitionCause";

@@ -43,7 +43,7 @@ describe("applyNotify", () => {
     lines.forEach((text, i) => {
       const result = applyNotify(instances, line(text), now + i);
       instances = result.instances;
-      if (result.event) seen.push(`${result.event.instance} ${result.event.from}->${result.event.to}`);
+      if (result.event?.kind === "vrrp-transition") seen.push(`${result.event.instance} ${result.event.from}->${result.event.to}`);
     });
     expect(seen.slice(0, 6)).toEqual([
       "VI_1 BACKUP->FAULT",
@@ -60,15 +60,24 @@ describe("applyNotify", () => {
     ]);
   });
 
-  it("updates the priority but keeps the state for *_PRIORITY and MASTER_RX_LOWER_PRI lines", () => {
+  it("updates the priority but keeps the state for *_PRIORITY lines, and reports the change as an event", () => {
     const before = instancesOf("a-master.data");
     const raised = applyNotify(before, line('INSTANCE "VI_1" MASTER_PRIORITY 205'), now);
-    expect(raised).toMatchObject({ event: null, ignored: "no-state-change" });
+    expect(raised).toMatchObject({ ignored: "no-state-change" });
+    expect(raised.event).toEqual({ kind: "vrrp-priority", instance: "VI_1", vrid: 51, change: "changed", from: 200, to: 205, at: now });
     expect(raised.instances[0]).toMatchObject({ state: "MASTER", effectivePriority: 205 });
     // Seen from real 2.2.7 after a reload: BACKUP_PRIORITY written for an instance that is MASTER.
     expect(applyNotify(before, line('INSTANCE "VI_1" BACKUP_PRIORITY 200'), now).instances[0]?.state).toBe("MASTER");
+  });
+
+  it("keeps state and priority on MASTER_RX_LOWER_PRI, and reports the lower-priority advert heard", () => {
+    const before = instancesOf("a-master.data");
     const lower = applyNotify(before, line('INSTANCE "VI web" MASTER_RX_LOWER_PRI 200'), now);
-    expect(lower).toEqual({ instances: before, event: null, ignored: "no-state-change" });
+    expect(lower).toEqual({
+      instances: before,
+      event: { kind: "vrrp-priority", instance: "VI web", vrid: 52, change: "lower-advert-heard", from: null, to: 200, at: now },
+      ignored: "no-state-change",
+    });
   });
 
   it("ignores repeats, groups, checker lines and unknown instances", () => {

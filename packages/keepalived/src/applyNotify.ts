@@ -1,4 +1,4 @@
-import type { VrrpInstance, VrrpState, VrrpTransitionEvent } from "@lvsdeck/protocol";
+import type { VrrpInstance, VrrpPriorityEvent, VrrpState, VrrpTransitionEvent } from "@lvsdeck/protocol";
 import type { NotifyEvent, NotifyLine } from "./parseNotifyLine";
 
 /** Why a notify line changed no instance state. */
@@ -12,7 +12,8 @@ export type NotifyIgnoreReason = (typeof notifyIgnoreReasons)[number];
 /** The instances after one notify line, and the transition to push, if there was one. */
 export interface ApplyNotifyResult {
   readonly instances: VrrpInstance[];
-  readonly event: VrrpTransitionEvent | null;
+  /** A transition, a priority change (`*_PRIORITY`), or a lower-priority advert heard as MASTER (`MASTER_RX_LOWER_PRI`). */
+  readonly event: VrrpTransitionEvent | VrrpPriorityEvent | null;
   readonly ignored: NotifyIgnoreReason | null;
 }
 
@@ -40,6 +41,11 @@ export function applyNotify(instances: VrrpInstance[], parsed: NotifyLine, now: 
   const current = instances[index];
   if (current === undefined) return { instances, event: null, ignored: "unknown-instance" };
 
+  if (parsed.event === "MASTER_RX_LOWER_PRI") {
+    // The line carries this instance's own priority; the state and priority stay as they are.
+    const event: VrrpPriorityEvent = { kind: "vrrp-priority", instance: current.name, vrid: current.vrid, change: "lower-advert-heard", from: null, to: parsed.priority, at: now };
+    return { instances, event, ignored: "no-state-change" };
+  }
   const to = stateOfEvent[parsed.event];
   const transition = to !== null && to !== current.state;
   if (!transition && current.effectivePriority === parsed.priority) return { instances, event: null, ignored: "no-state-change" };
@@ -55,7 +61,13 @@ export function applyNotify(instances: VrrpInstance[], parsed: NotifyLine, now: 
       }
     : { ...current, effectivePriority: parsed.priority };
   const next = instances.with(index, updated);
-  if (!transition) return { instances: next, event: null, ignored: "no-state-change" };
+  if (!transition) {
+    const priorityLine = parsed.event === "MASTER_PRIORITY" || parsed.event === "BACKUP_PRIORITY";
+    const event: VrrpPriorityEvent | null = priorityLine
+      ? { kind: "vrrp-priority", instance: current.name, vrid: current.vrid, change: "changed", from: current.effectivePriority, to: parsed.priority, at: now }
+      : null;
+    return { instances: next, event, ignored: "no-state-change" };
+  }
   return {
     instances: next,
     event: {

@@ -1,3 +1,4 @@
+import type { VrrpInstance } from "@lvsdeck/protocol";
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -77,8 +78,8 @@ describe("parseKeepalivedData on real SIGUSR1 dumps", () => {
     for (const file of realDataFiles) {
       const json = parseKeepalivedJson(readFixture(`real/${file.replace(".data", ".json")}`));
       // The data dump alone has the master router, sync groups and tracks; the JSON alone has the counters.
-      const strip = (list: readonly object[]) =>
-        list.map(({ sourceAddress: _a, downTimerMs: _d, trackFaults: _f, tracks: _t, counters: _c, masterPriority: _p, ...entry }: Record<string, unknown>) => ({ ...entry, masterRouter: null, syncGroup: null }));
+      const strip = (list: readonly VrrpInstance[]) =>
+        list.map(({ sourceAddress: _a, downTimerMs: _d, trackFaults: _f, tracks: _t, counters: _c, masterPriority: _p, ...entry }) => ({ ...entry, masterRouter: null, syncGroup: null }));
       expect(json.ok && strip(json.value.instances), file).toEqual(strip(parsedReal(file).instances));
     }
   });

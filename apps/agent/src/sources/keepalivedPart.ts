@@ -23,6 +23,22 @@ export const DEFAULT_DATA_SIGNAL = 10;
 export const DEFAULT_REFRESH_MS = 5_000;
 /** How often the pid is checked, so a dead keepalived is reported within this long (ms). */
 export const LIVENESS_CHECK_MS = 500;
+/**
+ * keepalived writes MASTER_RX_LOWER_PRI for every lower-priority advert a MASTER hears (once a second
+ * per instance in a split brain): one event per instance this often is the news, the rest repeats it (ms).
+ */
+export const LOWER_ADVERT_EVENT_MS = 60_000;
+
+/** What only the data dump says about an instance: laid over the JSON dump's view of it. */
+type DataEvidence = Pick<VrrpInstance, "masterRouter" | "masterPriority" | "sourceAddress" | "downTimerMs" | "trackFaults" | "tracks">;
+
+function evidenceOf(i: VrrpInstance): DataEvidence {
+  const evidence: DataEvidence = { masterRouter: i.masterRouter };
+  for (const key of ["masterPriority", "sourceAddress", "downTimerMs", "trackFaults", "tracks"] as const) {
+    if (i[key] !== undefined) Object.assign(evidence, { [key]: i[key] });
+  }
+  return evidence;
+}
 
 /** Options for {@link createKeepalivedPart}; paths default to Debian's. */
 export interface KeepalivedPartOptions {
@@ -53,7 +69,9 @@ export function createKeepalivedPart(options: KeepalivedPartOptions): Keepalived
   let status: KeepalivedStatus = { running: false, pid: null, since: null };
   let checkedOnce = false;
   let view: VrrpView = { instances: [], syncGroups: [] };
-  let masterRouters = new Map<string, string | null>();
+  let fromData = new Map<string, DataEvidence>();
+  // When each instance last reported a lower-priority advert heard as MASTER.
+  const lowerAdvertAt = new Map<string, number>();
   const health = new Map<string, Health>();
   // When keepalived last changed a real server's verdict: the receipt time of its RS FIFO line.
   const lastChange = new Map<string, number>();
@@ -134,7 +152,7 @@ export function createKeepalivedPart(options: KeepalivedPartOptions): Keepalived
         noJsonPid = pid;
         log.warn("keepalived does not answer SIGJSON (built without JSON?): VRRP instances come from its data dump", { pid, dataPath: options.dataPath });
       }
-      masterRouters = new Map(data.instances.map((i) => [i.name, i.masterRouter]));
+      fromData = new Map(data.instances.map((i) => [i.name, evidenceOf(i)]));
       view = { ...view, syncGroups: data.syncGroups };
       for (const vs of data.virtualServers) {
         fileVerdicts(health, vs);
@@ -158,9 +176,16 @@ export function createKeepalivedPart(options: KeepalivedPartOptions): Keepalived
       const allStopped = view.instances.length > 0 && view.instances.every((i) => i.state === "STOP");
       stoppingPid = allStopped ? status.pid : null;
     }
-    if (outcome.event !== null) emit(outcome.event);
+    const event = outcome.event;
+    if (event?.kind === "vrrp-priority" && event.change === "lower-advert-heard") {
+      const last = lowerAdvertAt.get(event.instance);
+      if (last !== undefined && receivedAt - last < LOWER_ADVERT_EVENT_MS) return;
+      lowerAdvertAt.set(event.instance, receivedAt);
+    }
+    if (event !== null) emit(event);
     // A checker verdict changes the kernel table, the quorum and maybe the sorry server: re-read the checker's dump.
-    if (outcome.event?.kind === "vrrp-transition" || outcome.event?.kind === "health" || outcome.unknownInstance) void refresh();
+    // A priority change is re-read too, so the tracks that moved it are known before the transition it may cause.
+    if (event?.kind === "vrrp-transition" || event?.kind === "health" || event?.kind === "vrrp-priority" || outcome.unknownInstance) void refresh();
   };
   const followers: NotifyFollower[] = options.fifoPaths.map((path) => followNotify({ path, onLine, log }));
   const livenessTimer = setInterval(() => void checkLiveness().catch((err: Error) => log.error("keepalived liveness check failed", { error: err.message })), LIVENESS_CHECK_MS);
@@ -184,7 +209,8 @@ export function createKeepalivedPart(options: KeepalivedPartOptions): Keepalived
       if (status.running && Date.now() - lastRefresh >= options.refreshMs) await refresh();
       const vrrp = view.instances.map((i): VrrpInstance => {
         if (!status.running) return { ...i, state: "STOP", masterRouter: null };
-        return { ...i, masterRouter: masterRouters.get(i.name) ?? i.masterRouter };
+        const evidence = fromData.get(i.name);
+        return evidence === undefined ? i : { ...i, ...evidence, masterRouter: evidence.masterRouter ?? i.masterRouter };
       });
       const vips = new Set(view.instances.flatMap((i) => i.vips));
       await checker?.checkAlive();

@@ -57,6 +57,12 @@ export function boundEvent(event: AgentEvent, receivedAt: number): { event: Agen
     const { keepalivedAt: _dropped, ...rest } = bounded;
     bounded = rest;
   }
+  if (bounded.kind === "vrrp-transition" && bounded.cause !== undefined) {
+    // The cause is the hub's reading of every director's evidence; one agent may not write it.
+    problems.push("a transition's cause is the hub's to decide; the agent's was left out");
+    const { cause: _dropped, ...rest } = bounded;
+    bounded = rest;
+  }
   const cut: Record<string, string> = {};
   for (const [field, value] of Object.entries(bounded)) {
     if (typeof value === "string" && value.length > AGENT_BOUNDS.maxEventText) {

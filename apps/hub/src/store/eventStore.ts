@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import type { DirectorId, HubEvent } from "@lvsdeck/protocol";
+import type { DirectorId, HubEvent, TransitionCause, VrrpTransitionEvent } from "@lvsdeck/protocol";
 import { hubEventSchema } from "@lvsdeck/protocol";
 
 /** A transition's FIFO line reaches the agent within this long after keepalived's own time (ms). */
@@ -23,10 +23,19 @@ export interface EventStore {
   /** Stores an event the hub observed itself (no seq). */
   appendHubEvent(input: Omit<HubEvent, "id" | "seq" | "observedAt">): HubEvent;
   /**
-   * Adds keepalived's own time to the latest stored transition of `instance` on `director` into `state`
-   * that has none yet and was seen within TRANSITION_MATCH_MS after that time; returns that event as now stored, or null.
+   * Adds keepalived's own time, and the cause `explain` reads for it, to the latest stored transition of
+   * `instance` on `director` into `state` that has no keepalived time yet and was seen within
+   * TRANSITION_MATCH_MS after that time; returns that event as now stored, or null.
    */
-  annotateTransition(director: DirectorId, instance: string, state: string, keepalivedAt: number): HubEvent | null;
+  annotateTransition(
+    director: DirectorId,
+    instance: string,
+    state: string,
+    keepalivedAt: number,
+    explain?: (event: VrrpTransitionEvent) => TransitionCause | null,
+  ): HubEvent | null;
+  /** Sets the cause of a stored transition (by id); returns the event as now stored, or null. */
+  setCause(id: number, cause: TransitionCause): HubEvent | null;
   /** Highest stored seq for a director, -1 when none. */
   lastSeq(director: DirectorId): number;
   query(q: EventQuery): HubEvent[];
@@ -55,13 +64,21 @@ export function createEventStore(db: Database.Database): EventStore {
   );
   const lastSeqStmt = db.prepare("SELECT MAX(seq) AS seq FROM events WHERE director = ?");
   // keepalived writes the FIFO line right after it changes state; the agent's `at` is when it arrived.
-  const annotate = db.prepare(
-    `UPDATE events SET body = json_set(body, '$.keepalivedAt', @keepalivedAt)
+  const findUnannotated = db.prepare(
+    `SELECT id, director, seq, observed_at, received_at, body FROM events
      WHERE id = (SELECT id FROM events
        WHERE director = @director AND kind = 'vrrp-transition' AND at BETWEEN @earliest AND @latest
          AND json_extract(body, '$.instance') = @instance AND json_extract(body, '$.to') = @state
        ORDER BY at DESC, id DESC LIMIT 1)
-     AND json_extract(body, '$.keepalivedAt') IS NULL
+     AND json_extract(body, '$.keepalivedAt') IS NULL`,
+  );
+  const annotate = db.prepare(
+    `UPDATE events SET body = CASE WHEN @cause IS NULL THEN json_set(body, '$.keepalivedAt', @keepalivedAt)
+       ELSE json_set(body, '$.keepalivedAt', @keepalivedAt, '$.cause', json(@cause)) END
+     WHERE id = @id RETURNING id, director, seq, observed_at, received_at, body`,
+  );
+  const setCauseStmt = db.prepare(
+    `UPDATE events SET body = json_set(body, '$.cause', json(@cause)) WHERE id = @id AND kind = 'vrrp-transition'
      RETURNING id, director, seq, observed_at, received_at, body`,
   );
 
@@ -82,9 +99,17 @@ export function createEventStore(db: Database.Database): EventStore {
   return {
     appendAgentEvent: append,
     appendHubEvent: (input) => append({ ...input, seq: null, observedAt: null }) as HubEvent,
-    annotateTransition(director, instance, state, keepalivedAt) {
+    annotateTransition(director, instance, state, keepalivedAt, explain) {
       const window = { earliest: keepalivedAt - CLOCK_SLACK_MS, latest: keepalivedAt + TRANSITION_MATCH_MS };
-      const row = annotate.get({ director, instance, state, keepalivedAt, ...window }) as EventRow | undefined;
+      const found = findUnannotated.get({ director, instance, state, ...window }) as EventRow | undefined;
+      const event = found === undefined ? null : eventOfRow(found);
+      if (event?.event.kind !== "vrrp-transition") return null;
+      const cause = explain?.(event.event) ?? null;
+      const row = annotate.get({ id: event.id, keepalivedAt, cause: cause === null ? null : JSON.stringify(cause) }) as EventRow | undefined;
+      return row === undefined ? null : eventOfRow(row);
+    },
+    setCause(id, cause) {
+      const row = setCauseStmt.get({ id, cause: JSON.stringify(cause) }) as EventRow | undefined;
       return row === undefined ? null : eventOfRow(row);
     },
     lastSeq(director) {

@@ -4,6 +4,7 @@ import { sampleSnapshot } from "@lvsdeck/protocol/testFixtures";
 import { openDatabase } from "./database";
 import { createEventStore } from "./eventStore";
 import { createTransitionTimes } from "./transitionTimes";
+import type { PeerReading } from "@lvsdeck/cluster";
 
 const director = "lvs-dir-02" as DirectorId;
 const t0 = Date.UTC(2026, 10, 26, 3, 12, 0);
@@ -14,16 +15,17 @@ const instance = (state: VrrpState, lastTransitionAt: number | null): VrrpInstan
 });
 const snapshot = (state: VrrpState, lastTransitionAt: number | null): DirectorSnapshot => ({ ...sampleSnapshot(director, t0), vrrp: [instance(state, lastTransitionAt)] });
 
-function setUp() {
+function setUp(peers: PeerReading[] = []) {
   const events = createEventStore(openDatabase(":memory:"));
   const amended: HubEvent[] = [];
-  const times = createTransitionTimes(events, (e) => amended.push(e));
+  const times = createTransitionTimes(events, (e) => amended.push(e), () => peers);
   let seq = 0;
   /** Stores a transition as the agent reports it from a FIFO line: `at` is the line's arrival. */
   const transition = (from: VrrpState, to: VrrpState, at: number) =>
     events.appendAgentEvent({ director, seq: seq++, observedAt: at, receivedAt: at + 3, event: { kind: "vrrp-transition", instance: "VI_1", vrid: 51, from, to, priority: 100, at } });
   const stored = () => events.query({ director, kind: "vrrp-transition", limit: 100 }).map((e) => (e.event.kind === "vrrp-transition" ? e.event.keepalivedAt : "other"));
-  return { times, transition, stored, amended };
+  const causes = () => events.query({ director, kind: "vrrp-transition", limit: 100 }).map((e) => (e.event.kind === "vrrp-transition" ? e.event.cause?.text : "other"));
+  return { times, transition, stored, amended, causes, events };
 }
 
 describe("keepalived's own transition times", () => {
@@ -52,5 +54,31 @@ describe("keepalived's own transition times", () => {
     // Nor does a later dump re-stamp a transition that already has keepalived's time.
     times.observe(snapshot("BACKUP", t0 + 40_000.2));
     expect(stored()).toEqual([undefined, t0 + 39_999.5]);
+  });
+
+  it("stores the cause read from the reading before the transition, the dump after it and the peers", () => {
+    const silentMaster: PeerReading = { director: "lvs-dir-01", instance: { ...instance("MASTER", t0 - 90_000), basePriority: 200, effectivePriority: 200, sourceAddress: "192.0.2.1" }, keepalivedRunning: true, fresh: true };
+    const { times, transition, causes, amended } = setUp([silentMaster]);
+    times.observe({ ...snapshot("BACKUP", t0 - 60_000), vrrp: [{ ...instance("BACKUP", t0 - 60_000), masterRouter: "192.0.2.1", downTimerMs: 3609.375 }] });
+    transition("BACKUP", "MASTER", t0 + 4);
+    times.observe(snapshot("MASTER", t0 + 0.417));
+    expect(causes()).toEqual(["no adverts from lvs-dir-01 (192.0.2.1) for 3.61 s (3 × advert_int 1 s + skew 0.61 s); lvs-dir-01 still says MASTER: the VRRP network between them is cut"]);
+    expect(amended[0]?.event).toMatchObject({ keepalivedAt: t0 + 0.417, cause: { kind: "no-adverts" } });
+  });
+
+  it("gives a stop its cause at once: no dump follows keepalived stopping", () => {
+    const { times, transition, causes, amended } = setUp();
+    const stored = transition("MASTER", "STOP", t0);
+    if (stored === null) throw new Error("not stored");
+    times.noteEvent(stored);
+    expect(causes()).toEqual([`keepalived stopped on ${director}`]);
+    expect(amended).toHaveLength(1);
+  });
+
+  it("does not explain the first reading it ever saw: there is nothing before it", () => {
+    const { times, transition, causes } = setUp();
+    transition("BACKUP", "MASTER", t0 + 4);
+    times.observe(snapshot("MASTER", t0 + 0.417));
+    expect(causes()).toEqual(["lvs-dir-02 became MASTER: no reading from before the transition"]);
   });
 });

@@ -1,32 +1,63 @@
-import type { DirectorSnapshot, HubEvent } from "@lvsdeck/protocol";
+import { explainTransition } from "@lvsdeck/cluster";
+import type { PeerReading } from "@lvsdeck/cluster";
+import type { DirectorSnapshot, HubEvent, VrrpInstance } from "@lvsdeck/protocol";
 import type { EventStore } from "./eventStore";
 
-/** Adds keepalived's own transition times to stored events as directors' snapshots bring them. */
+/** Adds keepalived's own transition times, and each transition's cause, to stored events as directors' snapshots bring them. */
 export interface TransitionTimes {
   /** Looks at a director's latest snapshot; each new `lastTransitionAt` annotates its transition event. */
   observe(snapshot: DirectorSnapshot): void;
+  /** Looks at a stored event: a transition no dump will follow (keepalived stopping) gets its cause at once. */
+  noteEvent(event: HubEvent): void;
 }
+
+/** The other directors in the VRRP network of `director`'s instance `name`, as the hub holds them now. */
+export type PeersOf = (director: string, name: string) => PeerReading[];
 
 /**
  * keepalived 2.2.7's FIFO lines have no time, so a transition is stored with the agent's receive time;
  * keepalived's own `last_transition` comes with the JSON dump the agent reads right after, in the next
- * snapshot. This matches the two up (same director, instance and new state, close in time) and hands
- * the event, as now stored, to `onAnnotated` (the hub sends it again so open pages replace their copy).
+ * snapshot. This matches the two up (same director, instance and new state, close in time), reads the
+ * cause from the instance's reading before and after and its peers', and hands the event, as now
+ * stored, to `onAnnotated` (the hub sends it again so open pages replace their copy).
  */
-export function createTransitionTimes(events: Pick<EventStore, "annotateTransition">, onAnnotated: (event: HubEvent) => void = () => undefined): TransitionTimes {
+export function createTransitionTimes(
+  events: Pick<EventStore, "annotateTransition" | "setCause">,
+  onAnnotated: (event: HubEvent) => void = () => undefined,
+  peersOf: PeersOf = () => [],
+): TransitionTimes {
   // (director, instance) -> the last lastTransitionAt seen, so each is looked up once.
   const seen = new Map<string, Map<string, number>>();
+  // (director, instance) -> the last reading: the "before" of the next transition.
+  const lastReading = new Map<string, Map<string, VrrpInstance>>();
   return {
     observe(snapshot) {
       let known = seen.get(snapshot.director);
+      let readings = lastReading.get(snapshot.director);
+      if (readings === undefined) lastReading.set(snapshot.director, (readings = new Map()));
       for (const instance of snapshot.vrrp) {
+        const before = readings.get(instance.name) ?? null;
+        readings.set(instance.name, instance);
         const at = instance.lastTransitionAt;
         if (at === null || known?.get(instance.name) === at) continue;
         if (known === undefined) seen.set(snapshot.director, (known = new Map()));
+        const first = !known.has(instance.name);
         known.set(instance.name, at);
-        const annotated = events.annotateTransition(snapshot.director, instance.name, instance.state, at);
+        // The hub's first reading of an instance has nothing before it to compare with.
+        const explain = (t: { from: VrrpInstance["state"]; to: VrrpInstance["state"] }) =>
+          explainTransition({ director: snapshot.director, from: t.from, to: t.to, before: first ? null : before, after: instance, peers: peersOf(snapshot.director, instance.name) });
+        const annotated = events.annotateTransition(snapshot.director, instance.name, instance.state, at, explain);
         if (annotated !== null) onAnnotated(annotated);
       }
+      // Instances gone from the snapshot (deleted on reload) are not kept.
+      for (const name of readings.keys()) if (!snapshot.vrrp.some((i) => i.name === name)) readings.delete(name);
+    },
+    noteEvent(stored) {
+      const e = stored.event;
+      if (e.kind !== "vrrp-transition" || e.cause !== undefined || (e.to !== "STOP" && e.to !== "DELETED")) return;
+      const cause = explainTransition({ director: stored.director, from: e.from, to: e.to, before: null, after: null, peers: [] });
+      const annotated = events.setCause(stored.id, cause);
+      if (annotated !== null) onAnnotated(annotated);
     },
   };
 }

@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { eventsQuery } from "../../api/queries";
 import { formatClock } from "../../lib/time";
 import { describeEvent, eventTime } from "./describeEvent";
+import { EventCause } from "./EventCause";
 
 /** Recent VRRP transitions, health flips, weight changes and agent presence, newest first. */
 export function EventList() {
@@ -27,6 +28,7 @@ export function EventList() {
               </time>
               <span className="event-director">{e.director}</span>
               <span className="event-text">{text}</span>
+              <EventCause event={e} />
             </li>
           );
         })}

@@ -12,6 +12,11 @@ export function describeEvent(hubEvent: HubEvent): { text: string; tone: EventTo
       const tone: EventTone = e.to === "FAULT" || e.to === "STOP" ? "bad" : e.to === "MASTER" ? "good" : "neutral";
       return { text: `${e.instance} (VRID ${e.vrid}) ${e.from} → ${e.to}${prio}`, tone };
     }
+    case "vrrp-priority":
+      if (e.change === "lower-advert-heard") {
+        return { text: `${e.instance} (VRID ${e.vrid}) as MASTER heard a lower-priority advert: another director also claims MASTER`, tone: "bad" };
+      }
+      return { text: `${e.instance} (VRID ${e.vrid}) priority ${e.from ?? "?"} → ${e.to}`, tone: e.from !== null && e.to < e.from ? "bad" : "neutral" };
     case "health":
       return { text: `${e.realServer} in ${e.service} is ${e.up ? "up" : "DOWN"}`, tone: e.up ? "good" : "bad" };
     case "weight":
@@ -38,6 +43,20 @@ export function describeEvent(hubEvent: HubEvent): { text: string; tone: EventTo
       return { text: JSON.stringify(unknown), tone: "neutral" };
     }
   }
+}
+
+/** A transition's cause reaches the hub with the director's next keepalived dump, within this long (ms). */
+export const CAUSE_EXPECTED_WITHIN_MS = 30_000;
+
+/**
+ * Why a VRRP transition happened, as the hub read it; "not known" once no dump came to say, never a guess.
+ * Null for other events.
+ */
+export function eventCause(hubEvent: HubEvent, now: number): string | null {
+  const e = hubEvent.event;
+  if (e.kind !== "vrrp-transition") return null;
+  if (e.cause !== undefined) return e.cause.text;
+  return now - hubEvent.receivedAt < CAUSE_EXPECTED_WITHIN_MS ? "not known yet: waiting for the director's next keepalived dump" : "not known: no keepalived dump from the director after it";
 }
 
 /** The moment an event happened: keepalived's own time when the hub has it, else the agent's. */

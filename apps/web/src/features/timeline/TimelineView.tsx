@@ -6,6 +6,7 @@ import { useServerNow } from "../../live/useLive";
 import { formatClock } from "../../lib/time";
 import { hrefWith, navigate, useLocation } from "../../lib/router";
 import { describeEvent, eventClocks, eventTime } from "../events/describeEvent";
+import { EventCause } from "../events/EventCause";
 import { TIMELINE_RANGES, buildVipIndex, filterEvents, momentBefore, parseTimelineParams, placeEvents, stateBands, timelineRows, timelineWindow, type TimelineParams } from "./timelineModel";
 import { MomentView } from "./MomentView";
 import { TimelineAxis, TimelineLegend } from "./TimelineAxis";
@@ -115,6 +116,7 @@ export function TimelineView() {
                 <span className="event-kind">{e.event.kind}</span>
                 <span className="event-clocks" data-testid="event-clocks">{eventClocks(e)}</span>
                 <span className="event-text">{shown}</span>
+                <EventCause event={e} />
                 <button type="button" onClick={() => set({ at: momentBefore(e) })} aria-label={`Show the cluster just before ${formatClock(t)}: ${where} ${text}`}>
                   Show then
                 </button>
