@@ -169,6 +169,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     events,
     (event) => ui.broadcast({ type: "event", event }),
     (director, name) => peerReadings(fleet.list(), director, name),
+    now,
   );
   const agents = createAgentGateway({
     fleet,

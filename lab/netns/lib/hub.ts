@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { copyFileSync, mkdirSync, openSync, closeSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Alert, ClusterResponse } from "@lvsdeck/protocol";
+import type { Alert, ClusterResponse, HubEvent } from "@lvsdeck/protocol";
 import type { ProcessSet } from "./processes";
 import { stopChild } from "./processes";
 
@@ -91,6 +91,8 @@ export interface HubClient {
   cookie: string;
   cluster(): Promise<ClusterResponse>;
   alerts(): Promise<Alert[]>;
+  /** The hub's event log for one director (oldest first). */
+  events(director: string): Promise<HubEvent[]>;
 }
 
 /** Signs in to the hub at `url`. */
@@ -107,5 +109,6 @@ export async function hubClient(url: string, user: string, password: string): Pr
     cookie,
     cluster: () => get<ClusterResponse>("/api/cluster"),
     alerts: async () => (await get<{ alerts: Alert[] }>("/api/alerts")).alerts,
+    events: async (director) => (await get<{ events: HubEvent[] }>(`/api/events?director=${encodeURIComponent(director)}&limit=500`)).events,
   };
 }

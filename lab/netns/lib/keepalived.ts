@@ -30,8 +30,42 @@ export interface KeepalivedFiles {
   log: string;
 }
 
+/** The tracked interface of a lab with tracks: a veth pair inside each director's namespace. */
+export const TRACKED_INTERFACE = "uplink";
+/** The tracked script's name, and how much its failure lowers the priority: 200 - 150 falls below the BACKUP's 100. */
+export const TRACK_SCRIPT = { name: "chk_nginx", weight: -150 } as const;
+
+/** What keepalived tracks in a lab with tracks: a script whose exit code the test sets in `checkFile`, and an interface. */
+export interface TrackConfig {
+  checkFile: string;
+}
+
+function trackBlocks(track: TrackConfig | null): { global: string; top: string; instance: string } {
+  if (track === null) return { global: "", top: "", instance: "" };
+  return {
+    global: "  script_user root\n  enable_script_security\n",
+    top: `vrrp_script ${TRACK_SCRIPT.name} {
+  script "/bin/sh ${track.checkFile}"
+  interval 1
+  fall 1
+  rise 1
+  weight ${TRACK_SCRIPT.weight}
+}
+`,
+    instance: `  notify_priority_changes
+  track_script {
+    ${TRACK_SCRIPT.name}
+  }
+  track_interface {
+    ${TRACKED_INTERFACE}
+  }
+`,
+  };
+}
+
 /** keepalived.conf of one director: every instance of the plan, with this director's priority in each. */
-export function keepalivedConf(plan: LabPlan, director: DirectorPlan, files: Pick<KeepalivedFiles, "vrrpNotifyFifo" | "notifyFifo">): string {
+export function keepalivedConf(plan: LabPlan, director: DirectorPlan, files: Pick<KeepalivedFiles, "vrrpNotifyFifo" | "notifyFifo">, track: TrackConfig | null = null): string {
+  const blocks = trackBlocks(track);
   const instances = instancesOf(plan, director).map((instance) => {
     const member = instance.members.find((m) => m.director === director.id);
     if (member === undefined) throw new Error(`${director.id} is not in ${instance.name}`);
@@ -41,7 +75,7 @@ export function keepalivedConf(plan: LabPlan, director: DirectorPlan, files: Pic
   virtual_router_id ${instance.vrid}
   priority ${member.priority}
   advert_int 1
-  virtual_ipaddress {
+${blocks.instance}  virtual_ipaddress {
     ${instance.vip}/24
   }
 }
@@ -51,8 +85,8 @@ export function keepalivedConf(plan: LabPlan, director: DirectorPlan, files: Pic
   return `global_defs {
   router_id ${director.id}
 ${notify}  vrrp_notify_fifo ${files.vrrpNotifyFifo}
-}
-${instances.join("")}`;
+${blocks.global}}
+${blocks.top}${instances.join("")}`;
 }
 
 /** One director's keepalived. */
@@ -80,6 +114,8 @@ export interface DaemonOptions {
   processes: ProcessSet;
   /** Also write `notify_fifo` (the bench's stamper reads it); default false. */
   notifyFifo?: boolean;
+  /** Track a script and an interface in every instance (see {@link TrackConfig}); default none. */
+  track?: TrackConfig;
 }
 
 function readPid(file: string): number | null {
@@ -111,7 +147,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
     notifyFifo: options.notifyFifo === true ? file("notify.fifo") : null,
     log: file("keepalived.log"),
   };
-  writeFileSync(files.conf, keepalivedConf(options.plan, director, files));
+  writeFileSync(files.conf, keepalivedConf(options.plan, director, files, options.track ?? null));
   // Made before keepalived starts, so keepalived neither creates nor removes them across restarts.
   execFileSync("mkfifo", ["-m", "0600", files.vrrpNotifyFifo, ...(files.notifyFifo === null ? [] : [files.notifyFifo])]);
   let child: ChildProcess | null = null;

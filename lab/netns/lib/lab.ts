@@ -4,15 +4,15 @@
 // with the caller's teardown as soon as it exists, so a failure or a signal half-way removes it too.
 import { execFileSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { claimPrefix } from "./claim";
 import { AGENT_MAIN, HUB_MAIN, REPO_ROOT, prepareHubData, stageAgent, startHub } from "./hub";
 import type { HubClient, LabHub } from "./hub";
 import { writeRecordedIpvsadm } from "./ipvsadmScript";
-import { KEEPALIVED, createDaemon } from "./keepalived";
+import { KEEPALIVED, TRACKED_INTERFACE, createDaemon } from "./keepalived";
 import type { Daemon } from "./keepalived";
-import { createNetwork, deleteNamespaces } from "./network";
+import { addTrackedInterface, createNetwork, deleteNamespaces, setInterface } from "./network";
 import { instancesOf, planLab } from "./plan";
 import type { DirectorPlan, LabPlan, PlanOptions } from "./plan";
 import { createProcessSet, spawnIn, startHolder, stopChild } from "./processes";
@@ -35,6 +35,11 @@ export interface LabOptions extends Omit<PlanOptions, "hubNamespace"> {
   log: (message: string) => void;
   /** Keep the work folder (logs, configs) after the lab stops. */
   keepWork?: boolean;
+  /**
+   * Every instance tracks a script and an interface (see keepalived.ts), and the agents read the data
+   * dump that says how they fare; the directors then offer `setCheck` and `setUplink`.
+   */
+  tracks?: boolean;
 }
 
 /** One director of a running lab. */
@@ -44,6 +49,10 @@ export interface LabDirector {
   agent: ChildProcess;
   /** Runs a command inside the director's network and mount namespaces; returns its stdout. */
   exec(command: string, args: readonly string[]): string;
+  /** With `tracks`: makes the tracked script succeed or fail from its next run. */
+  setCheck(ok: boolean): void;
+  /** With `tracks`: takes the tracked interface up or down. */
+  setUplink(up: boolean): void;
 }
 
 /** A running lab. */
@@ -105,7 +114,13 @@ export async function startLab(options: LabOptions, teardown: Teardown): Promise
   const directors = await Promise.all(
     plan.directors.map(async (director): Promise<LabDirector> => {
       const holderPid = await startHolder(director.ns, processes);
-      const keepalived = createDaemon({ plan, director, work, holderPid, processes });
+      const checkFile = join(work, `${director.id}.check.sh`);
+      const setCheck = (ok: boolean) => writeFileSync(checkFile, ok ? "exit 0\n" : "exit 1\n");
+      if (options.tracks === true) {
+        setCheck(true);
+        addTrackedInterface(director.ns, TRACKED_INTERFACE);
+      }
+      const keepalived = createDaemon({ plan, director, work, holderPid, processes, ...(options.tracks === true && { track: { checkFile } }) });
       teardown.defer(`stop keepalived on ${director.id}`, () => keepalived.stop());
       // Each director's IPVS has services behind the VIPs of its own segment's instances.
       const ipvsadm = writeRecordedIpvsadm(join(work, `${director.id}.ipvs`), instancesOf(plan, director).map((i) => i.vip));
@@ -117,6 +132,8 @@ export async function startLab(options: LabOptions, teardown: Teardown): Promise
       keepalived.start();
       const agentArgs = ["run", "--hub", hub.url, "--director", director.id, "--tick-ms", String(AGENT_TICK_MS), "--source", "ipvsadm,keepalived", "--ipvsadm", ipvsadm];
       agentArgs.push("--keepalived-fifo", keepalived.files.vrrpNotifyFifo, "--keepalived-pid-file", keepalived.files.pidFile);
+      // The holder's private /tmp is where this director's keepalived writes its data dump.
+      if (options.tracks === true) agentArgs.push("--keepalived-data", "/tmp/keepalived.data");
       const agentLog = logFile(director, "agent");
       // The token goes in the environment, not on a command line every local user can read in ps.
       const env = { ...process.env, LVSDECK_AGENT_TOKEN: credentials.agentTokens.get(director.id) ?? "" };
@@ -125,7 +142,8 @@ export async function startLab(options: LabOptions, teardown: Teardown): Promise
       teardown.defer(`stop the agent of ${director.id}`, () => stopChild(agent));
       const exec = (command: string, args: readonly string[]) =>
         execFileSync("nsenter", ["-t", String(holderPid), "-m", "-n", "--", command, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-      return { plan: director, keepalived, agent, exec };
+      const setUplink = (up: boolean) => setInterface(director.ns, TRACKED_INTERFACE, up);
+      return { plan: director, keepalived, agent, exec, setCheck, setUplink };
     }),
   );
   return { plan, work, hub, admin: credentials.admin, directors };

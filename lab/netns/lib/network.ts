@@ -108,3 +108,15 @@ export function addressesIn(ns: string): string[] {
 export function deleteAddress(ns: string, address: string): void {
   ip("-n", ns, "addr", "del", `${address}/24`, "dev", "eth0");
 }
+
+/** Adds the tracked interface (a veth pair: this kernel may lack the dummy driver) inside `ns`, up. */
+export function addTrackedInterface(ns: string, name: string): void {
+  ip("-n", ns, "link", "add", name, "type", "veth", "peer", "name", `${name}-peer`);
+  ip("-n", ns, "link", "set", `${name}-peer`, "up");
+  ip("-n", ns, "link", "set", name, "up");
+}
+
+/** Takes an interface inside `ns` down or up (`ip link set`), as a failed uplink would. */
+export function setInterface(ns: string, name: string, up: boolean): void {
+  ip("-n", ns, "link", "set", name, up ? "up" : "down");
+}

@@ -86,6 +86,11 @@ describe("explainTransition: why a VRRP instance changed state", () => {
     expect(cause).toMatchObject({ kind: "no-adverts", text: "no adverts from 198.51.100.11 for 3.61 s (3 × advert_int 1 s + skew 0.61 s)" });
   });
 
+  it("names no MASTER when none was heard (the first election after keepalived starts)", () => {
+    const cause = explain({ director: "lvs-dir-01", from: "BACKUP", to: "MASTER", before: dir01({}), after: dir01({ state: "MASTER" }), peers: [peer("lvs-dir-02", null, null)] });
+    expect(cause).toMatchObject({ kind: "no-adverts", text: "no adverts heard for 3.22 s (3 × advert_int 1 s + skew 0.22 s)" });
+  });
+
   it("says the network is cut when the silent MASTER still reports MASTER", () => {
     const cause = explain({
       director: "lvs-dir-02", from: "BACKUP", to: "MASTER",
@@ -111,6 +116,16 @@ describe("explainTransition: why a VRRP instance changed state", () => {
       peers: [peer("lvs-dir-02", instance({ state: "MASTER" }))],
     });
     expect(preempted).toMatchObject({ kind: "preemption", text: "preempted lvs-dir-02 (priority 100 < ours 200)" });
+  });
+
+  it("names the preempted MASTER from its own dump even when that peer already reports BACKUP", () => {
+    const cause = explain({
+      director: "lvs-dir-01", from: "BACKUP", to: "MASTER",
+      before: dir01({ masterRouter: "198.51.100.12", masterPriority: 100 }),
+      after: dir01({ state: "MASTER" }),
+      peers: [peer("lvs-dir-02", instance({ state: "BACKUP" }))],
+    });
+    expect(cause).toMatchObject({ kind: "preemption", text: "preempted lvs-dir-02 (198.51.100.12) (priority 100 < ours 200)" });
   });
 
   it("says unknown, never a guess, when there is nothing to read", () => {

@@ -75,9 +75,10 @@ function tookOverCause(e: TransitionEvidence, evidence: string[]): TransitionCau
   const oldMaster = e.peers.find((p) => p.instance?.sourceAddress != null && p.instance.sourceAddress === before?.masterRouter) ?? e.peers.find((p) => p.instance?.state === "MASTER" || p.instance?.state === "FAULT" || p.instance?.state === "STOP");
   const address = oldMaster?.instance?.sourceAddress ?? before?.masterRouter ?? null;
   const who = oldMaster === undefined ? named(address, e.peers) : `${oldMaster.director}${address === null ? "" : ` (${address})`}`;
-  const lowered = loweredPriorityText(oldMaster?.instance ?? null);
-  if (oldMaster !== undefined && lowered !== null && oldMaster.instance !== null && after !== null && oldMaster.instance.effectivePriority < after.effectivePriority) {
-    return cause("peer-track", `${oldMaster.director} ${lowered} (below ours, ${after.effectivePriority}: preemption)`, evidence);
+  // A peer whose tracks pulled it below us is the reason, whatever state it reports by now (it may have yielded already).
+  const pulledDown = [oldMaster, ...e.peers].find((p) => p?.instance != null && after !== null && loweredPriorityText(p.instance) !== null && p.instance.effectivePriority < after.effectivePriority);
+  if (pulledDown?.instance != null && after !== null) {
+    return cause("peer-track", `${pulledDown.director} ${loweredPriorityText(pulledDown.instance)} (below ours, ${after.effectivePriority}: preemption)`, evidence);
   }
   const zeroes = (after?.counters?.priZeroRcvd ?? 0) - (before?.counters?.priZeroRcvd ?? 0);
   if (before?.counters != null && after?.counters != null && zeroes > 0) {
@@ -85,13 +86,18 @@ function tookOverCause(e: TransitionEvidence, evidence: string[]): TransitionCau
     const why = state === "FAULT" ? `: it went FAULT${failingTracks(oldMaster?.instance ?? null).length > 0 ? ` (${failingTracks(oldMaster?.instance ?? null).map(trackText).join(", ")})` : ""}` : state === "STOP" || oldMaster?.keepalivedRunning === false ? ": keepalived stopping" : "";
     return cause("priority-zero", `${who} resigned with a priority-0 advert${why}`, evidence);
   }
+  // The MASTER it heard before (its own dump's, so a peer that already moved on does not blur it), else a peer still MASTER.
   const lowerPeer = e.peers.find((p) => p.instance?.state === "MASTER" && after !== null && p.instance.effectivePriority < after.effectivePriority);
-  if (lowerPeer?.instance != null && after !== null) {
-    return cause("preemption", `preempted ${lowerPeer.director} (priority ${lowerPeer.instance.effectivePriority} < ours ${after.effectivePriority})`, evidence);
+  const heard = before?.masterPriority ?? lowerPeer?.instance?.effectivePriority ?? null;
+  if (heard !== null && after !== null && heard < after.effectivePriority) {
+    const whom = before?.masterPriority != null ? who : (lowerPeer?.director ?? who);
+    return cause("preemption", `preempted ${whom} (priority ${heard} < ours ${after.effectivePriority})`, evidence);
   }
   if (before === null) return cause("unknown", `${e.director} became MASTER: no reading from before the transition`, evidence);
   const silent = oldMaster === undefined ? "" : oldMaster.keepalivedRunning === false ? `; keepalived on ${oldMaster.director} is not running` : oldMaster.instance?.state === "MASTER" ? `; ${oldMaster.director} still says MASTER: the VRRP network between them is cut` : "";
-  return cause("no-adverts", `no adverts from ${who} for ${downTimerText(before)}${silent}`, evidence);
+  // Nobody was heard as MASTER (the usual case right after keepalived starts): no one to name.
+  const from = oldMaster === undefined && !before.masterRouter ? "heard" : `from ${who}`;
+  return cause("no-adverts", `no adverts ${from} for ${downTimerText(before)}${silent}`, evidence);
 }
 
 /**

@@ -32,6 +32,19 @@ function downTimerMs(text: string | undefined): number | null {
   return match?.[1] === undefined ? null : Number(match[1]) / 1000;
 }
 
+// Before a BACKUP has heard any advert, 2.2.7 prints the VRRP multicast group (`ff02::12`) as its master
+// router and 0 as the master's priority: neither names a master.
+function masterAddress(text: string | undefined): string | null {
+  const address = text?.trim() ?? "";
+  const multicast = /^ff[0-9a-f]{2}:/i.test(address) || /^2(2[4-9]|3\d)\./.test(address);
+  return address === "" || multicast || address === "0.0.0.0" || address === "::" ? null : address;
+}
+
+function heardPriority(text: string | undefined): number | null {
+  const priority = intValue(text);
+  return priority === 0 ? null : priority;
+}
+
 const requiredFields = ["State", "Virtual Router ID", "Priority", "Effective priority", "Advert interval"] as const;
 
 interface ParsedInstance {
@@ -59,9 +72,9 @@ function parseInstanceBlock(name: string, block: DumpBlock, objects: TrackedObje
     preempt: fields.get("Preempt") === "enabled",
     vips: vips.map((vip) => vip.address),
     lastTransitionAt: lastTransition(fields.get("Last transition")),
-    masterRouter: fields.get("Master router")?.trim() ?? null,
+    masterRouter: masterAddress(fields.get("Master router")),
     syncGroup: fields.get("Sync group") ?? null,
-    masterPriority: intValue(fields.get("Master priority")),
+    masterPriority: heardPriority(fields.get("Master priority")),
     sourceAddress: fields.get("Using src_ip")?.trim() ?? null,
     downTimerMs: downTimerMs(fields.get("Master down timer")),
     trackFaults: intValue(fields.get("Number of interface and track script faults")),

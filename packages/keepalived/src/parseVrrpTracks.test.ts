@@ -57,6 +57,12 @@ describe("tracked scripts, interfaces and files in keepalived 2.2.7's data dump"
     expect(counters("d2-master-after-fault.json")?.priZeroRcvd).toBeGreaterThan(counters("d2-master-after-file.json")?.priZeroRcvd ?? Infinity);
   });
 
+  it("names no master for a BACKUP that has heard none yet (2.2.7 prints the multicast group and priority 0)", () => {
+    const text = real("d2-backup-healthy.data").replace("Master router = 198.51.100.11", "Master router = ff02::12").replace("Master priority = 200", "Master priority = 0");
+    const parsed = parseKeepalivedData(text);
+    expect(parsed.ok && parsed.value.instances[0]).toMatchObject({ masterRouter: null, masterPriority: null });
+  });
+
   it("applies reverse, positive weights and unknown objects as keepalived does", () => {
     const objects = parseTrackedObjects({ scripts: [" VRRP Script = up_ok", "   Status = GOOD"], files: [], interfaces: [" Name = eth1", "   State = UP, RUNNING"] });
     const lists = new Map([

@@ -121,14 +121,20 @@ export function createKeepalivedPart(options: KeepalivedPartOptions): Keepalived
     if (closed || !status.running || pid === null || pid === stoppingPid || pid === refusedPid) return;
     lastRefresh = Date.now();
     const linesBefore = vrrpLines;
-    let jsonRead = false;
     let jsonUnanswered = false;
+    let jsonInstances: VrrpInstance[] | null = null;
+    // The JSON view and the data dump's evidence land together, so no snapshot pairs a new transition
+    // with the tracks and master router of the dump before it.
+    const settle = (evidence: Map<string, DataEvidence> | null, dataInstances: VrrpInstance[] | null) => {
+      if (evidence !== null) fromData = evidence;
+      const instances = jsonInstances ?? dataInstances;
+      // A transition pushed over the FIFO while keepalived wrote the dumps is newer than they are, and
+      // has already queued another refresh: keep the pushed state.
+      if (instances !== null && vrrpLines === linesBefore) view = { ...view, instances };
+    };
     if (pid !== noJsonPid) try {
       const json = await requestDump({ pid, signal: options.jsonSignal, path: options.jsonPath, parse: parseKeepalivedJson });
-      jsonRead = true;
-      // A transition pushed over the FIFO while keepalived wrote the dump is newer than the dump, and
-      // has already queued another refresh: keep the pushed state.
-      if (vrrpLines === linesBefore) view = { ...view, instances: json.instances };
+      jsonInstances = json.instances;
     } catch (err) {
       jsonUnanswered = err instanceof DumpNotWrittenError;
       if ((err as NodeJS.ErrnoException).code === "EPERM") {
@@ -144,20 +150,20 @@ export function createKeepalivedPart(options: KeepalivedPartOptions): Keepalived
         fileVerdicts(health, vs);
       }
     }
-    if (options.dataPath === null || pid === stoppingPid) return;
+    if (options.dataPath === null || pid === stoppingPid) return settle(null, null);
     try {
       const data = await requestDump({ pid, signal: options.dataSignal, path: options.dataPath, parse: parseKeepalivedData });
-      if (!jsonRead && vrrpLines === linesBefore) view = { ...view, instances: data.instances };
+      settle(new Map(data.instances.map((i) => [i.name, evidenceOf(i)])), data.instances);
       if (jsonUnanswered && noJsonPid !== pid) {
         noJsonPid = pid;
         log.warn("keepalived does not answer SIGJSON (built without JSON?): VRRP instances come from its data dump", { pid, dataPath: options.dataPath });
       }
-      fromData = new Map(data.instances.map((i) => [i.name, evidenceOf(i)]));
       view = { ...view, syncGroups: data.syncGroups };
       for (const vs of data.virtualServers) {
         fileVerdicts(health, vs);
       }
     } catch (err) {
+      settle(null, null);
       log.warn("could not read keepalived's data dump", { error: (err as Error).message });
     }
   };

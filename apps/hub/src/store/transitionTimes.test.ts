@@ -5,6 +5,12 @@ import { openDatabase } from "./database";
 import { createEventStore } from "./eventStore";
 import { createTransitionTimes } from "./transitionTimes";
 import type { PeerReading } from "@lvsdeck/cluster";
+import type { VrrpCounters } from "@lvsdeck/protocol";
+
+const zeroCounters: VrrpCounters = {
+  advertRcvd: 0, advertSent: 0, becomeMaster: 0, releaseMaster: 0, packetLenErr: 0, advertIntervalErr: 0, ipTtlErr: 0,
+  invalidTypeRcvd: 0, addrListErr: 0, invalidAuthtype: 0, authtypeMismatch: 0, authFailure: 0, priZeroRcvd: 0, priZeroSent: 0,
+};
 
 const director = "lvs-dir-02" as DirectorId;
 const t0 = Date.UTC(2026, 10, 26, 3, 12, 0);
@@ -15,10 +21,10 @@ const instance = (state: VrrpState, lastTransitionAt: number | null): VrrpInstan
 });
 const snapshot = (state: VrrpState, lastTransitionAt: number | null): DirectorSnapshot => ({ ...sampleSnapshot(director, t0), vrrp: [instance(state, lastTransitionAt)] });
 
-function setUp(peers: PeerReading[] = []) {
+function setUp(peers: PeerReading[] = [], clock = { now: t0 }) {
   const events = createEventStore(openDatabase(":memory:"));
   const amended: HubEvent[] = [];
-  const times = createTransitionTimes(events, (e) => amended.push(e), () => peers);
+  const times = createTransitionTimes(events, (e) => amended.push(e), () => peers, () => clock.now);
   let seq = 0;
   /** Stores a transition as the agent reports it from a FIFO line: `at` is the line's arrival. */
   const transition = (from: VrrpState, to: VrrpState, at: number) =>
@@ -64,6 +70,20 @@ describe("keepalived's own transition times", () => {
     times.observe(snapshot("MASTER", t0 + 0.417));
     expect(causes()).toEqual(["no adverts from lvs-dir-01 (192.0.2.1) for 3.61 s (3 × advert_int 1 s + skew 0.61 s); lvs-dir-01 still says MASTER: the VRRP network between them is cut"]);
     expect(amended[0]?.event).toMatchObject({ keepalivedAt: t0 + 0.417, cause: { kind: "no-adverts" } });
+  });
+
+  it("compares with the earliest reading of the look-back: a priority-0 advert dumped just before the takeover still counts", () => {
+    const clock = { now: t0 - 5_000 };
+    const { times, transition, causes } = setUp([], clock);
+    const backup = (priZeroRcvd: number, downTimerMs: number) => ({ ...snapshot("BACKUP", t0 - 60_000), vrrp: [{ ...instance("BACKUP", t0 - 60_000), masterRouter: "192.0.2.1", downTimerMs, counters: { ...zeroCounters, priZeroRcvd } }] });
+    times.observe(backup(0, 3609.375));
+    clock.now = t0 - 500;
+    // keepalived dumped after the priority-0 advert and before its down timer (now the skew alone) ran out.
+    times.observe(backup(1, 609.375));
+    transition("BACKUP", "MASTER", t0 + 4);
+    clock.now = t0 + 100;
+    times.observe({ ...snapshot("MASTER", t0 + 0.417), vrrp: [{ ...instance("MASTER", t0 + 0.417), counters: { ...zeroCounters, priZeroRcvd: 1 } }] });
+    expect(causes()).toEqual(["192.0.2.1 resigned with a priority-0 advert"]);
   });
 
   it("gives a stop its cause at once: no dump follows keepalived stopping", () => {

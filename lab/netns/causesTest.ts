@@ -1,0 +1,158 @@
+// Part of `npm run test:lab:netns` (root, keepalived): why each VRRP transition happened, read by the
+// hub from real keepalived's dumps. One pair (lvs-dir-01 priority 200, lvs-dir-02 priority 100, VRID 88);
+// each director tracks a script (weight -150) and an interface (weight 0), and its agent reads the data
+// dump. Checked through the hub's event log and in Debian's Chromium on the timeline:
+//   1 both directors report their tracks, all good
+//   2 a failing track script: lvs-dir-01 drops to 50 and yields; both transitions name the script; back again by preemption
+//   3 a downed tracked interface: lvs-dir-01 goes FAULT (named), lvs-dir-02 takes over on its priority-0 advert
+//   4 a stopped peer (SIGTERM): a priority-0 advert; kill -9: no adverts for the down timer
+//   5 everything the lab created is gone afterwards
+// LAB_SCREENSHOTS=1 also writes the timeline with its cause lines to docs/screenshots/ (the README shows it).
+import { join } from "node:path";
+import { expect } from "@playwright/test";
+import { chromium } from "playwright";
+import type { HubEvent, TransitionCause, VrrpState } from "@lvsdeck/protocol";
+import { TimelinePage } from "../../e2e/pages/TimelinePage";
+import { REPO_ROOT, hubClient } from "./lib/hub";
+import { electedAsPlanned, labProblem, startLab } from "./lib/lab";
+import type { LabDirector } from "./lib/lab";
+import { CHROMIUM, CHROMIUM_ARGS, HUB_MS, POLL_MS, SCREEN_MS, STARTUP_MS, createLabTestRun } from "./lib/labTestRun";
+import { TRACKED_INTERFACE, TRACK_SCRIPT } from "./lib/keepalived";
+import { parseCommandLine } from "../../scripts/commandLine.mjs";
+
+parseCommandLine("node --import tsx lab/netns/causesTest.ts", `usage: node --import tsx lab/netns/causesTest.ts
+Real keepalived with a tracked script and interface: a failing script, a downed interface, a stopped and a killed peer, and preemption, each with its cause on the hub and the timeline. Needs root; LAB_SCREENSHOTS=1 writes the timeline screenshot to docs/screenshots.`);
+
+/** Hard limit of the whole run (ms): CI must never hang on a stuck daemon or browser. */
+const RUN_LIMIT_MS = 240_000;
+const PREFIX = "lvsdk-labc-";
+
+const problem = labProblem();
+if (problem !== null) {
+  process.stderr.write(`test:lab:netns cannot run: ${problem}\n`);
+  process.exit(1);
+}
+const run = createLabTestRun({ prefix: PREFIX, limitMs: RUN_LIMIT_MS });
+const { log, test, timings, since } = run;
+const poll = { timeout: HUB_MS, intervals: [POLL_MS] };
+const shots = process.env.LAB_SCREENSHOTS === "1";
+
+try {
+  const lab = await startLab({ prefix: PREFIX, directors: 2, instances: 1, port: 0, tracks: true, keepWork: process.env.LAB_KEEP === "1", log }, run.teardown);
+  run.attach(lab);
+  log(`lab up: hub ${lab.hub.url}, work ${lab.work}`);
+  const { plan } = lab;
+  const api = await hubClient(lab.hub.url, lab.admin.user, lab.admin.password);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+  run.teardown.defer("close the browser", () => browser.close());
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const [name, value] = api.cookie.split("=");
+  await context.addCookies([{ name: name ?? "", value: decodeURIComponent(value ?? ""), url: lab.hub.url, httpOnly: true, sameSite: "Strict" }]);
+  const timeline = new TimelinePage(await context.newPage(), lab.hub.url);
+  run.setPages([timeline.page]);
+  await timeline.open();
+
+  const [d1, d2] = lab.directors as [LabDirector, LabDirector];
+  const [id1, id2] = [d1.plan.id, d2.plan.id];
+  const electedAsPlannedInHub = async () => electedAsPlanned(plan, await api.cluster());
+
+  /** The cause the hub stored for `director`'s transition from → to seen at or after `since`, once it has one. */
+  const causeOf = async (director: string, from: VrrpState, to: VrrpState, after: number): Promise<TransitionCause> => {
+    let found: TransitionCause | undefined;
+    const transition = (e: HubEvent) => e.event.kind === "vrrp-transition" && e.event.from === from && e.event.to === to && e.receivedAt >= after;
+    await expect
+      .poll(async () => {
+        const event = (await api.events(director)).findLast(transition)?.event;
+        found = event?.kind === "vrrp-transition" ? event.cause : undefined;
+        return found !== undefined;
+      }, { ...poll, message: `a cause for ${director} ${from} → ${to}` })
+      .toBe(true);
+    log(`  ${director} ${from} → ${to}: ${found?.kind}: ${found?.text}`);
+    return found as TransitionCause;
+  };
+  const backToPlan = async () => expect.poll(electedAsPlannedInHub, poll).toBe(true);
+
+  await test("1 both directors report their tracked script and interface, all good", async () => {
+    await expect.poll(electedAsPlannedInHub, { ...poll, timeout: STARTUP_MS }).toBe(true);
+    await expect
+      .poll(async () => {
+        const cluster = await api.cluster();
+        return cluster.directors.map((d) => (d.snapshot?.vrrp[0]?.tracks ?? []).map((t) => `${t.name}:${t.status}`).join(" ")).sort();
+      }, poll)
+      .toEqual([`${TRACK_SCRIPT.name}:good ${TRACKED_INTERFACE}:good`, `${TRACK_SCRIPT.name}:good ${TRACKED_INTERFACE}:good`]);
+  });
+
+  await test("2 a failing track script: both transitions name it; the recovery is preemption", async () => {
+    const failed = Date.now();
+    d1.setCheck(false);
+    try {
+      const yielded = await causeOf(id1, "MASTER", "BACKUP", failed);
+      expect(yielded.kind).toBe("track");
+      expect(yielded.text).toContain(`${id1} priority 200 → 50: track_script ${TRACK_SCRIPT.name} failing (weight ${TRACK_SCRIPT.weight})`);
+      const tookOver = await causeOf(id2, "BACKUP", "MASTER", failed);
+      expect(tookOver.kind).toBe("peer-track");
+      expect(tookOver.text).toContain(`track_script ${TRACK_SCRIPT.name} failing`);
+      timings.scriptCauseInHub = since(failed);
+      // keepalived's MASTER_PRIORITY line, written with notify_priority_changes, is on the timeline too.
+      const priority = (await api.events(id1)).find((e) => e.event.kind === "vrrp-priority" && e.receivedAt >= failed)?.event;
+      expect(priority).toMatchObject({ change: "changed", from: 200, to: 50 });
+      await timeline.open();
+      const line = timeline.events("vrrp-transition", id2).first().getByTestId("event-cause");
+      await expect(line).toContainText(`why: ${id1} priority 200 → 50: track_script ${TRACK_SCRIPT.name} failing`, { timeout: SCREEN_MS });
+      await expect(timeline.events("vrrp-transition", id1).first().getByTestId("event-cause")).toContainText(`why: ${id1} priority 200 → 50`);
+      if (shots) await timeline.page.screenshot({ path: join(REPO_ROOT, "docs/screenshots/timeline-cause.png") });
+    } finally {
+      // A failed check must not leave the script failing for the checks after it.
+      d1.setCheck(true);
+    }
+    const fixed = Date.now();
+    const preempted = await causeOf(id1, "BACKUP", "MASTER", fixed);
+    expect(preempted).toMatchObject({ kind: "preemption" });
+    expect(preempted.text).toMatch(new RegExp(`^preempted ${id2}.* \\(priority 100 < ours 200\\)$`));
+    const yieldedBack = await causeOf(id2, "MASTER", "BACKUP", fixed);
+    expect(yieldedBack).toMatchObject({ kind: "preemption", text: `higher-priority advert from ${id1} (${d1.plan.address}): priority 200 > ours 100 (preemption)` });
+    await backToPlan();
+  });
+
+  await test("3 a downed tracked interface: FAULT named on lvs-dir-01, a priority-0 advert on lvs-dir-02", async () => {
+    const down = Date.now();
+    d1.setUplink(false);
+    try {
+      const fault = await causeOf(id1, "MASTER", "FAULT", down);
+      expect(fault).toMatchObject({ kind: "track", text: `${id1} FAULT: track_interface ${TRACKED_INTERFACE} down` });
+      const tookOver = await causeOf(id2, "BACKUP", "MASTER", down);
+      expect(tookOver.kind).toBe("priority-zero");
+      expect(tookOver.text).toContain(`${id1} (${d1.plan.address}) resigned with a priority-0 advert`);
+      expect(tookOver.evidence.some((line) => line.startsWith("pri_zero_rcvd "))).toBe(true);
+      timings.interfaceCauseInHub = since(down);
+    } finally {
+      d1.setUplink(true);
+    }
+    await backToPlan();
+  });
+
+  await test("4 a stopped peer sends a priority-0 advert; a killed one falls silent for the down timer", async () => {
+    const stopped = Date.now();
+    await d1.keepalived.stop();
+    expect(await causeOf(id1, "MASTER", "STOP", stopped)).toMatchObject({ kind: "keepalived", text: `keepalived stopped on ${id1}` });
+    const afterStop = await causeOf(id2, "BACKUP", "MASTER", stopped);
+    expect(afterStop.kind).toBe("priority-zero");
+    d1.keepalived.start();
+    await backToPlan();
+
+    const killed = Date.now();
+    await d1.keepalived.kill9();
+    const silent = await causeOf(id2, "BACKUP", "MASTER", killed);
+    expect(silent.kind).toBe("no-adverts");
+    // keepalived's own master down timer of the BACKUP at priority 100: 3 × 1 s + (256 - 100) / 256 s.
+    expect(silent.text).toContain(`no adverts from ${id1} (${d1.plan.address}) for 3.61 s (3 × advert_int 1 s + skew 0.61 s)`);
+    timings.killCauseInHub = since(killed);
+    d1.keepalived.start();
+    await backToPlan();
+  });
+} catch (err) {
+  // Stopped half-way by a signal: its handler is removing the lab and exits.
+  if (run.teardown.stopping()) await new Promise(() => undefined);
+  run.fail("setup", err);
+}
+await run.finish();
