@@ -30,7 +30,7 @@ const cause = (kind: TransitionCause["kind"], text: string, evidence: string[]):
 function named(address: string | null | undefined, peers: readonly PeerReading[]): string {
   if (!address) return "the MASTER";
   const peer = peers.find((p) => p.instance?.sourceAddress === address);
-  return peer === undefined ? address : `${peer.director} (${address})`;
+  return peer === undefined || peer.director === address ? address : `${peer.director} (${address})`;
 }
 
 function peerLine(peer: PeerReading): string {
@@ -74,7 +74,7 @@ function tookOverCause(e: TransitionEvidence, evidence: string[]): TransitionCau
   const after = e.after ?? before;
   const oldMaster = e.peers.find((p) => p.instance?.sourceAddress != null && p.instance.sourceAddress === before?.masterRouter) ?? e.peers.find((p) => p.instance?.state === "MASTER" || p.instance?.state === "FAULT" || p.instance?.state === "STOP");
   const address = oldMaster?.instance?.sourceAddress ?? before?.masterRouter ?? null;
-  const who = oldMaster === undefined ? named(address, e.peers) : `${oldMaster.director}${address === null ? "" : ` (${address})`}`;
+  const who = oldMaster === undefined ? named(address, e.peers) : `${oldMaster.director}${address === null || address === oldMaster.director ? "" : ` (${address})`}`;
   // A peer whose tracks pulled it below us is the reason, whatever state it reports by now (it may have yielded already).
   const pulledDown = [oldMaster, ...e.peers].find((p) => p?.instance != null && after !== null && loweredPriorityText(p.instance) !== null && p.instance.effectivePriority < after.effectivePriority);
   if (pulledDown?.instance != null && after !== null) {

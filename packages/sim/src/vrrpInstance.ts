@@ -1,4 +1,4 @@
-import type { AgentEvent, VrrpInstance, VrrpState } from "@lvsdeck/protocol";
+import type { AgentEvent, VrrpCounters, VrrpInstance, VrrpState } from "@lvsdeck/protocol";
 import type { VrrpAdvert } from "./advert";
 import type { SimVrrpInstanceConfig } from "./clusterConfig";
 
@@ -45,10 +45,22 @@ export function createVrrpInstance(director: string, config: SimVrrpInstanceConf
   let lastTransitionAt: number | null = null;
   let masterDownAt = Infinity;
   let nextAdvertAt = Infinity;
+  let masterPriority: number | null = null;
+  // keepalived's per-instance counters, as its JSON dump has them: the evidence of a transition's cause.
+  const counters: { -readonly [K in keyof VrrpCounters]: number } = {
+    advertRcvd: 0, advertSent: 0, becomeMaster: 0, releaseMaster: 0, packetLenErr: 0, advertIntervalErr: 0, ipTtlErr: 0,
+    invalidTypeRcvd: 0, addrListErr: 0, invalidAuthtype: 0, authtypeMismatch: 0, authFailure: 0, priZeroRcvd: 0, priZeroSent: 0,
+  };
 
-  const advert = (p: number): VrrpAdvert => ({ director, vrid: config.vrid, priority: p, advertIntervalMs: interval, vips: [...config.vips] });
+  const advert = (p: number): VrrpAdvert => {
+    counters.advertSent += 1;
+    if (p === 0) counters.priZeroSent += 1;
+    return { director, vrid: config.vrid, priority: p, advertIntervalMs: interval, vips: [...config.vips] };
+  };
   const go = (to: VrrpState, at: number): void => {
     const from = state;
+    if (to === "MASTER") counters.becomeMaster += 1;
+    if (from === "MASTER") counters.releaseMaster += 1;
     state = to;
     lastTransitionAt = at;
     hooks.emit({ kind: "vrrp-transition", instance: config.name, vrid: config.vrid, from, to, priority, at });
@@ -57,14 +69,16 @@ export function createVrrpInstance(director: string, config: SimVrrpInstanceConf
   const becomeMaster = (at: number): void => {
     masterDownAt = Infinity;
     masterRouter = director;
+    masterPriority = null;
     go("MASTER", at);
     hooks.send(advert(priority));
     nextAdvertAt = at + interval;
   };
-  const becomeBackup = (at: number, master: string | null): void => {
+  const becomeBackup = (at: number, master: string | null, heard: number | null): void => {
     nextAdvertAt = Infinity;
     masterDownAt = at + masterDownIntervalMs(priority, interval);
     masterRouter = master;
+    masterPriority = heard;
     if (state !== "BACKUP") go("BACKUP", at);
   };
   // Director names stand in for the primary IP address that breaks priority ties in RFC 5798.
@@ -89,16 +103,18 @@ export function createVrrpInstance(director: string, config: SimVrrpInstanceConf
     },
     receive(a, now) {
       if (a.vrid !== config.vrid || a.director === director) return;
+      counters.advertRcvd += 1;
+      if (a.priority === 0) counters.priZeroRcvd += 1;
       if (state === "BACKUP") {
         if (a.priority === 0) masterDownAt = now + skewTimeMs(priority, interval);
-        else if (!config.preempt || a.priority >= priority) becomeBackup(now, a.director);
+        else if (!config.preempt || a.priority >= priority) becomeBackup(now, a.director, a.priority);
         // keepalived preempts at once on hearing a lower-priority master (no preempt_delay here).
         else becomeMaster(now);
       } else if (state === "MASTER") {
         if (a.priority === 0) {
           hooks.send(advert(priority));
           nextAdvertAt = now + interval;
-        } else if (outranks(a)) becomeBackup(now, a.director);
+        } else if (outranks(a)) becomeBackup(now, a.director, a.priority);
         else {
           // keepalived answers a lower-priority master at once so it steps down without waiting.
           hooks.send(advert(priority));
@@ -117,7 +133,7 @@ export function createVrrpInstance(director: string, config: SimVrrpInstanceConf
     start(now) {
       if (state !== "INIT" && state !== "STOP") return;
       if (priority === OWNER_PRIORITY) becomeMaster(now);
-      else becomeBackup(now, null);
+      else becomeBackup(now, null, null);
     },
     view: () => ({
       name: config.name,
@@ -132,6 +148,13 @@ export function createVrrpInstance(director: string, config: SimVrrpInstanceConf
       lastTransitionAt,
       masterRouter,
       syncGroup: null,
+      masterPriority,
+      // Director names stand in for addresses in the simulation, as they do in masterRouter.
+      sourceAddress: director,
+      downTimerMs: state === "BACKUP" ? masterDownIntervalMs(priority, interval) : null,
+      trackFaults: 0,
+      tracks: [],
+      counters: { ...counters },
     }),
   };
 }
