@@ -13,7 +13,11 @@ test("a failover is on the timeline, and choosing it shows the old MASTER; back 
   await dashboard.nav("Timeline").click();
   const left = timeline.events("vrrp-transition", "lvs-dir-01").filter({ hasText: "MASTER →" }).first();
   await expect(left).toBeVisible({ timeout: 10_000 });
-  await expect(timeline.events("vrrp-transition", "lvs-dir-02").filter({ hasText: "→ MASTER" }).first()).toBeVisible();
+  const tookOver = timeline.events("vrrp-transition", "lvs-dir-02").filter({ hasText: "→ MASTER" }).first();
+  await expect(tookOver).toBeVisible();
+  // Each transition says why, as the hub read it from the directors' counters around it.
+  await expect(left.getByTestId("event-cause")).toHaveText("why: keepalived stopped on lvs-dir-01");
+  await expect(tookOver.getByTestId("event-cause")).toHaveText("why: lvs-dir-01 resigned with a priority-0 advert: keepalived stopping", { timeout: 10_000 });
 
   await timeline.choose(left);
   await expect(page).toHaveURL(/[?&]at=\d+/);
