@@ -146,6 +146,41 @@ describe("real director source", () => {
     expect(event?.at).toBeLessThanOrEqual(Date.now());
   });
 
+  it("reports priority lines as vrrp-priority events, and a lower-priority advert heard as MASTER once a minute per instance", async () => {
+    keepalived.useDump("a-master.json");
+    const source = open();
+    const events: AgentEvent[] = [];
+    source.onEvent((e) => events.push(e));
+    writeFileSync(join(fake.dir, "notify.log"), "");
+    await source.read();
+    // In a split brain keepalived writes MASTER_RX_LOWER_PRI for every advert it hears: one a second.
+    appendFileSync(join(fake.dir, "notify.log"), 'INSTANCE "VI_1" MASTER_RX_LOWER_PRI 200\n'.repeat(5) + 'INSTANCE "VI web" MASTER_RX_LOWER_PRI 200\nINSTANCE "VI_1" MASTER_PRIORITY 150\n');
+    await expect.poll(() => events.some((e) => e.kind === "vrrp-priority" && e.change === "changed"), seen).toBe(true);
+    const priority = events.filter((e) => e.kind === "vrrp-priority");
+    expect(priority.map((e) => e.kind === "vrrp-priority" && `${e.instance} ${e.change} ${e.from}→${e.to}`)).toEqual([
+      "VI_1 lower-advert-heard null→200",
+      "VI web lower-advert-heard null→200",
+      "VI_1 changed 200→150",
+    ]);
+    expect((await source.read()).vrrp.find((i) => i.name === "VI_1")?.effectivePriority).toBe(150);
+  });
+
+  it("lays the data dump's tracks, master and down timer over the JSON dump's instance, with its counters", async () => {
+    await keepalived.kill();
+    keepalived = await startFakeKeepalived(fake.dir, "b-backup.json", { data: "b-backup.data" });
+    const source = open({ keepalivedData: keepalived.dataPath });
+    const [instance] = (await source.read()).vrrp;
+    expect(instance).toMatchObject({
+      name: "VI_1",
+      masterRouter: "198.51.100.11",
+      masterPriority: 200,
+      sourceAddress: "198.51.100.12",
+      downTimerMs: 3609.375,
+      tracks: [{ kind: "file", name: "tf_prio", status: "good", effect: 0 }],
+      counters: { advertRcvd: expect.any(Number) as number, priZeroRcvd: expect.any(Number) as number },
+    });
+  });
+
   it("follows a real named pipe across writers that open, write and close it", async () => {
     const fifo = join(fake.dir, "vrrp.fifo");
     execFileSync("mkfifo", [fifo]);
