@@ -74,6 +74,20 @@ export const hubEventSchema = z.object({
 });
 export type HubEvent = z.infer<typeof hubEventSchema>;
 
+/** Every kind of event the hub stores, for filters. */
+export const hubEventKinds = [
+  "vrrp-transition",
+  "vrrp-priority",
+  "health",
+  "weight",
+  "keepalived",
+  "agent",
+  "alert",
+  "sim-fault",
+  "hub",
+] as const satisfies readonly HubEvent["event"]["kind"][];
+export type HubEventKind = (typeof hubEventKinds)[number];
+
 /**
  * Per-director progress of one weight change. `disconnected`: the director carries the service but was
  * away; the hub keeps the change and sends it when the director is back. `drift`: on its return the

@@ -1,7 +1,7 @@
 import { Router, type Response } from "express";
 import { z } from "zod";
 import type { ClusterResponse, HealthResponse } from "@lvsdeck/protocol";
-import { PROTOCOL_VERSION, connectionQuerySchema, directorIdSchema, realServerKeySchema, serviceKeySchema } from "@lvsdeck/protocol";
+import { PROTOCOL_VERSION, connectionQuerySchema, directorIdSchema, hubEventKinds, realServerKeySchema, serviceKeySchema } from "@lvsdeck/protocol";
 import type { Fleet } from "../fleet";
 import type { EventStore } from "../store/eventStore";
 import type { SeriesStore } from "../store/seriesStore";
@@ -38,7 +38,7 @@ const eventsQuerySchema = z.strictObject({
   to: z.coerce.number().int().optional(),
   director: z.string().max(63).optional(),
   vip: z.string().regex(/^[0-9a-fA-F:.]{2,45}$/, "vip: an address").optional(),
-  kind: z.enum(["vrrp-transition", "health", "weight", "keepalived", "sim-fault", "agent", "alert", "hub"]).optional(),
+  kind: z.enum(hubEventKinds).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_EVENTS_PAGE).default(200),
 });
 

@@ -8,6 +8,7 @@ import { hrefWith, navigate, useLocation } from "../../lib/router";
 import { describeEvent, eventClocks, eventTime } from "../events/describeEvent";
 import { EventCause } from "../events/EventCause";
 import { TIMELINE_RANGES, buildVipIndex, filterEvents, momentBefore, parseTimelineParams, placeEvents, stateBands, timelineRows, timelineWindow, type TimelineParams } from "./timelineModel";
+import { hubEventKinds } from "@lvsdeck/protocol";
 import { MomentView } from "./MomentView";
 import { TimelineAxis, TimelineLegend } from "./TimelineAxis";
 
@@ -15,7 +16,7 @@ import { TimelineAxis, TimelineLegend } from "./TimelineAxis";
 const LIVE_REFETCH_MS = 5_000;
 /** The live window's end moves in steps of this much, so the query key does not change every second. */
 const WINDOW_STEP_MS = 5_000;
-const KINDS = ["vrrp-transition", "health", "weight", "keepalived", "agent", "alert", "sim-fault", "hub"] as const;
+const KINDS = hubEventKinds;
 
 function hrefOf(params: TimelineParams): string {
   return hrefWith("/timeline", { range: params.range === "1h" ? null : params.range, vip: params.vip, director: params.director, kind: params.kind, at: params.at });
