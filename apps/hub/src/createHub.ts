@@ -8,6 +8,7 @@ import { openDatabase } from "./store/database";
 import { createEventStore } from "./store/eventStore";
 import { startHubRun } from "./store/hubRuns";
 import { createTransitionTimes } from "./store/transitionTimes";
+import { createIncidentStore } from "./store/incidentStore";
 import { DEFAULT_RETENTION, createSeriesStore } from "./store/seriesStore";
 import { createWorkerWriter } from "./store/seriesWrites";
 import { createSnapshotHistory } from "./store/snapshotHistory";
@@ -83,6 +84,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const log = createLogger("hub", options.quiet ?? false);
   const db = openDatabase(options.dataDir ?? "./data");
   const events = createEventStore(db);
+  const incidents = createIncidentStore(db);
   // This run in the hub's own record: the time it was away shows on the timeline, not as quiet.
   const run = startHubRun(db, now);
   const recordHub = (event: { state: "started" | "stopped"; downFrom: number | null; clean: boolean; detail: string }, at = now()) =>
@@ -225,7 +227,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   }
   const weights = createWeightService({ db, fleet, delivery, audit, now });
   const app = createApp({
-    fleet, events, series, history, commands, agents, weights, audit, store: authStore, log, now,
+    fleet, events, series, history, commands, agents, weights, audit, incidents, store: authStore, log, now,
     alerts: alertMonitor,
     startedAt: now(),
     webDist: options.webDist,

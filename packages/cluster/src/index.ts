@@ -23,3 +23,5 @@ export type { Incident, IncidentList } from "./incidents";
 export { INCIDENT_WINDOW_MS, recentIncidents } from "./incidents";
 export type { PeerReading, TransitionEvidence } from "./transitionCause";
 export { explainTransition, peerReadings } from "./transitionCause";
+export type { IncidentRecord } from "./incidentRecords";
+export { INCIDENT_LEAD_MS, INCIDENT_MAX_SPAN_MS, INCIDENT_TAIL_MS, incidentEventTime, incidentRecords, opensIncident } from "./incidentRecords";

@@ -17,3 +17,4 @@ export * from "./summary";
 export * from "./connections";
 export * from "./auth";
 export * from "./vrrpEvidence";
+export * from "./incidents";

@@ -18,7 +18,7 @@ export function eventConcernsVip(stored: HubEvent, vip: string, directors: reado
   const onTarget = (address: string) => normalizeVip(address) === target;
   if (event.kind === "health" || event.kind === "weight") return serviceOnVip(event.service, vip);
   const director = directors.find((d) => d.id === stored.director)?.snapshot;
-  if (event.kind === "vrrp-transition") {
+  if (event.kind === "vrrp-transition" || event.kind === "vrrp-priority") {
     return director?.vrrp.some((v) => v.name === event.instance && v.vips.some(onTarget)) ?? false;
   }
   if (!director) return false;

@@ -36,6 +36,8 @@ export interface EventStore {
   ): HubEvent | null;
   /** Sets the cause of a stored transition (by id); returns the event as now stored, or null. */
   setCause(id: number, cause: TransitionCause): HubEvent | null;
+  /** One stored event by id, or null. */
+  get(id: number): HubEvent | null;
   /** Highest stored seq for a director, -1 when none. */
   lastSeq(director: DirectorId): number;
   query(q: EventQuery): HubEvent[];
@@ -62,6 +64,7 @@ export function createEventStore(db: Database.Database): EventStore {
     `INSERT OR IGNORE INTO events (director, seq, kind, observed_at, received_at, at, body)
      VALUES (@director, @seq, @kind, @observedAt, @receivedAt, @at, @body)`,
   );
+  const byId = db.prepare("SELECT id, director, seq, observed_at, received_at, body FROM events WHERE id = ?");
   const lastSeqStmt = db.prepare("SELECT MAX(seq) AS seq FROM events WHERE director = ?");
   // keepalived writes the FIFO line right after it changes state; the agent's `at` is when it arrived.
   const findUnannotated = db.prepare(
@@ -110,6 +113,10 @@ export function createEventStore(db: Database.Database): EventStore {
     },
     setCause(id, cause) {
       const row = setCauseStmt.get({ id, cause: JSON.stringify(cause) }) as EventRow | undefined;
+      return row === undefined ? null : eventOfRow(row);
+    },
+    get(id) {
+      const row = byId.get(id) as EventRow | undefined;
       return row === undefined ? null : eventOfRow(row);
     },
     lastSeq(director) {

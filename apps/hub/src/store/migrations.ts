@@ -129,6 +129,21 @@ const migrations: string[] = [
        CREATE INDEX ${table}_t ON ${table} (t);`,
     )
     .join("\n"),
+  // What operators add to an incident (the incident itself is read from the event log): a title, notes.
+  `CREATE TABLE incident_titles (
+     incident INTEGER PRIMARY KEY,
+     title TEXT NOT NULL,
+     set_by TEXT NOT NULL,
+     set_at INTEGER NOT NULL
+   );
+   CREATE TABLE incident_notes (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     incident INTEGER NOT NULL,
+     at INTEGER NOT NULL,
+     author TEXT NOT NULL,
+     text TEXT NOT NULL
+   );
+   CREATE INDEX incident_notes_incident ON incident_notes (incident, id);`,
 ];
 
 /** Brings the database up to the newest schema, one transaction per migration. */
