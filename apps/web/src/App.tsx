@@ -4,6 +4,7 @@ import { SimulationPanel } from "./features/simulation/SimulationPanel";
 import { EventList } from "./features/events/EventList";
 import { AlertList } from "./features/events/AlertList";
 import { TimelineView } from "./features/timeline/TimelineView";
+import { IncidentsView } from "./features/incidents/IncidentsView";
 import { ConnectionsView } from "./features/connections/ConnectionsView";
 import { WallView } from "./features/wall/WallView";
 import { AdminView } from "./features/admin/AdminView";
@@ -28,6 +29,8 @@ function Page({ route }: { route: RouteId | null }) {
       );
     case "timeline":
       return <TimelineView />;
+    case "incidents":
+      return <IncidentsView />;
     case "connections":
       return <ConnectionsView />;
     case "admin":

@@ -2,6 +2,7 @@
 export const routes = {
   topology: { path: "/", title: "Topology" },
   timeline: { path: "/timeline", title: "Timeline" },
+  incidents: { path: "/incidents", title: "Incidents" },
   connections: { path: "/connections", title: "Connections" },
   wall: { path: "/wall", title: "Wall" },
   admin: { path: "/admin", title: "Admin" },

@@ -97,7 +97,7 @@ export function postJson<T>(url: string, body: unknown, narrower: Narrow<T>): Pr
 }
 
 /** Sends `body` (if any) as JSON with `method` and narrows the answer. */
-export function sendJson<T>(method: "POST" | "PATCH" | "DELETE", url: string, body: unknown, narrower: Narrow<T>): Promise<T> {
+export function sendJson<T>(method: "POST" | "PUT" | "PATCH" | "DELETE", url: string, body: unknown, narrower: Narrow<T>): Promise<T> {
   return send(url, body === undefined ? { method } : { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) }, narrower);
 }
 
