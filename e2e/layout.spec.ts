@@ -55,6 +55,7 @@ test("every page works at 390 px: nothing scrolls sideways, the nav stays reacha
   for (const [path, ready, docs] of [
     ["/", '[data-testid="real-server"]', "phone-topology.png"],
     ["/timeline", '[data-testid="timeline-event"]', null],
+    ["/incidents", "#incidents-title", null],
     ["/connections", "main", null],
     ["/admin", "main", null],
     ["/wall", '[data-testid="wall-tile"]', null],
@@ -63,7 +64,7 @@ test("every page works at 390 px: nothing scrolls sideways, the nav stays reacha
     await expect(page.locator(ready).first()).toBeVisible({ timeout: 15_000 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth), `${path} scrolls sideways`).toBeLessThanOrEqual(390);
     if (path !== "/wall") {
-      for (const name of ["Topology", "Timeline", "Connections", "Wall"]) {
+      for (const name of ["Topology", "Timeline", "Incidents", "Connections", "Wall"]) {
         const link = page.getByRole("navigation", { name: "Pages" }).getByRole("link", { name, exact: true });
         await expect(link).toBeInViewport();
       }
