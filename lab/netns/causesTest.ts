@@ -7,7 +7,9 @@
 //   3 a downed tracked interface: lvs-dir-01 goes FAULT (named), lvs-dir-02 takes over on its priority-0 advert
 //   4 a stopped peer (SIGTERM): a priority-0 advert; kill -9: no adverts for the down timer
 //   5 everything the lab created is gone afterwards
-// LAB_SCREENSHOTS=1 also writes the timeline with its cause lines to docs/screenshots/ (the README shows it).
+// LAB_SCREENSHOTS=1 also writes the timeline with its cause lines to docs/screenshots/ and the incident's
+// Markdown summary to docs/incident-example.md (the README shows both).
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "@playwright/test";
 import { chromium } from "playwright";
@@ -19,6 +21,7 @@ import type { LabDirector } from "./lib/lab";
 import { CHROMIUM, CHROMIUM_ARGS, HUB_MS, POLL_MS, SCREEN_MS, STARTUP_MS, createLabTestRun } from "./lib/labTestRun";
 import { TRACKED_INTERFACE, TRACK_SCRIPT } from "./lib/keepalived";
 import { parseCommandLine } from "../../scripts/commandLine.mjs";
+import { incidentMarkdown } from "../../apps/web/src/features/incidents/incidentMarkdown";
 
 parseCommandLine("node --import tsx lab/netns/causesTest.ts", `usage: node --import tsx lab/netns/causesTest.ts
 Real keepalived with a tracked script and interface: a failing script, a downed interface, a stopped and a killed peer, and preemption, each with its cause on the hub and the timeline. Needs root; LAB_SCREENSHOTS=1 writes the timeline screenshot to docs/screenshots.`);
@@ -112,6 +115,14 @@ try {
     const yieldedBack = await causeOf(id2, "MASTER", "BACKUP", fixed);
     expect(yieldedBack).toMatchObject({ kind: "preemption", text: `higher-priority advert from ${id1} (${d1.plan.address}): priority 200 > ours 100 (preemption)` });
     await backToPlan();
+
+    // The failover and its way back are one incident, titled by the cause; its Markdown summary says why.
+    const incident = (await api.incidents()).find((i) => i.title.includes(`track_script ${TRACK_SCRIPT.name} failing`));
+    expect(incident, "an incident titled by the failing track script").toBeDefined();
+    const markdown = incidentMarkdown(await api.bundle(incident?.id ?? 0));
+    expect(markdown).toContain(`why: ${id1} priority 200 → 50: track_script ${TRACK_SCRIPT.name} failing (weight ${TRACK_SCRIPT.weight})`);
+    expect(markdown).toContain(`why: higher-priority advert from ${id1} (${d1.plan.address}): priority 200 > ours 100 (preemption)`);
+    if (shots) writeFileSync(join(REPO_ROOT, "docs/incident-example.md"), markdown);
   });
 
   await test("3 a downed tracked interface: FAULT named on lvs-dir-01, a priority-0 advert on lvs-dir-02", async () => {

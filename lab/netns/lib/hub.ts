@@ -6,7 +6,8 @@ import { randomBytes } from "node:crypto";
 import { copyFileSync, mkdirSync, openSync, closeSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Alert, ClusterResponse, HubEvent } from "@lvsdeck/protocol";
+import type { Alert, ClusterResponse, HubEvent, IncidentBundle, IncidentSummary } from "@lvsdeck/protocol";
+import { incidentBundleSchema } from "@lvsdeck/protocol";
 import type { ProcessSet } from "./processes";
 import { stopChild } from "./processes";
 
@@ -93,6 +94,10 @@ export interface HubClient {
   alerts(): Promise<Alert[]>;
   /** The hub's event log for one director (oldest first). */
   events(director: string): Promise<HubEvent[]>;
+  /** The hub's incidents of the last day, newest first. */
+  incidents(): Promise<IncidentSummary[]>;
+  /** One incident's export. */
+  bundle(id: number): Promise<IncidentBundle>;
 }
 
 /** Signs in to the hub at `url`. */
@@ -109,6 +114,8 @@ export async function hubClient(url: string, user: string, password: string): Pr
     cookie,
     cluster: () => get<ClusterResponse>("/api/cluster"),
     alerts: async () => (await get<{ alerts: Alert[] }>("/api/alerts")).alerts,
+    incidents: async () => (await get<{ incidents: IncidentSummary[] }>("/api/incidents")).incidents,
+    bundle: async (id) => incidentBundleSchema.parse(await get<unknown>(`/api/incidents/${id}/bundle`)),
     events: async (director) => (await get<{ events: HubEvent[] }>(`/api/events?director=${encodeURIComponent(director)}&limit=500`)).events,
   };
 }

@@ -30,7 +30,8 @@ describe("incidentRecords: events that belong together", () => {
   it("is titled by the MASTER that moved, not by the election after a start just before", () => {
     const elected = transition("lvs-dir-01", t0 - 30_000, "BACKUP", "MASTER");
     const left = transition("lvs-dir-01", t0, "MASTER", "STOP");
-    const took = transition("lvs-dir-02", t0 + 600, "BACKUP", "MASTER", { cause: { kind: "priority-zero", text: "lvs-dir-01 resigned with a priority-0 advert", evidence: [] } });
+    // keepalived's time on lvs-dir-02 may read a little before lvs-dir-01's: the same moment.
+    const took = transition("lvs-dir-02", t0 - 3, "BACKUP", "MASTER", { cause: { kind: "priority-zero", text: "lvs-dir-01 resigned with a priority-0 advert", evidence: [] } });
     expect(incidentRecords([elected, left, took])[0]?.autoTitle).toBe("VRID 88: lvs-dir-02 became MASTER: lvs-dir-01 resigned with a priority-0 advert");
   });
 
@@ -54,6 +55,7 @@ describe("incidentRecords: events that belong together", () => {
     expect(incidentRecords([transition("lvs-dir-01", t0, "INIT", "BACKUP"), health(t0)])).toEqual([]);
     // The first election after keepalived starts is routine too.
     expect(incidentRecords([transition("lvs-dir-01", t0, "INIT", "BACKUP"), transition("lvs-dir-01", t0 + 3_600, "BACKUP", "MASTER")])).toEqual([]);
+    expect(incidentRecords([transition("lvs-dir-01", t0, "BACKUP", "MASTER", { cause: { kind: "election", text: "no adverts heard", evidence: [] } })])).toEqual([]);
     const alert = event("hub", t0, { kind: "alert", rule: "no-master", raised: true, message: "VRID 88: no MASTER" });
     expect(incidentRecords([alert]).map((i) => [i.autoTitle, i.directors])).toEqual([["VRID 88: no MASTER", []]]);
   });

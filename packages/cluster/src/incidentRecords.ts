@@ -7,6 +7,9 @@ export const INCIDENT_TAIL_MS = 120_000;
 /** Longest incident: a cluster that keeps flapping is cut into incidents of at most this span (ms). */
 export const INCIDENT_MAX_SPAN_MS = 60 * 60_000;
 
+/** Transitions on two directors this close are one moment: their clocks and dumps differ by this much (ms). */
+const SAME_MOMENT_MS = 1_000;
+
 /** Events that belong together: the transitions and alerts that open it and everything across layers around them. */
 export interface IncidentRecord {
   /** The id of its first transition or alert: a stable permalink while the incident grows. */
@@ -34,10 +37,13 @@ export function opensIncident(e: HubEvent): boolean {
 
 /**
  * The first election of a director whose keepalived just started (INIT or STOP → BACKUP → MASTER within
- * the lead time): routine, so it opens no incident, though it joins one that is open.
+ * the lead time, or a takeover with no MASTER heard before): routine, so it opens no incident, though it
+ * joins one that is open.
  */
 function startElection(e: HubEvent, events: readonly HubEvent[]): boolean {
   if (e.event.kind !== "vrrp-transition" || e.event.from !== "BACKUP" || e.event.to !== "MASTER") return false;
+  // The hub read it as an election: no MASTER had been heard (keepalived started before its agent saw it).
+  if (e.event.cause?.kind === "election") return true;
   const { instance } = e.event;
   const at = incidentEventTime(e);
   return events.some(
@@ -46,9 +52,10 @@ function startElection(e: HubEvent, events: readonly HubEvent[]): boolean {
 }
 
 function titleOf(events: readonly HubEvent[]): string {
-  const tookOver = events.filter((e) => e.event.kind === "vrrp-transition" && e.event.to === "MASTER" && e.event.from === "BACKUP");
-  // A MASTER that moved (another director left MASTER before) names the incident, rather than the first election after a start.
-  const leftBefore = (e: HubEvent) => events.some((o) => o.director !== e.director && o.event.kind === "vrrp-transition" && o.event.from === "MASTER" && incidentEventTime(o) <= incidentEventTime(e));
+  const tookOver = events.filter((e) => e.event.kind === "vrrp-transition" && e.event.to === "MASTER" && e.event.from === "BACKUP" && e.event.cause?.kind !== "election");
+  // A MASTER that moved (another director left MASTER before, or at the same moment: the two directors'
+  // clocks differ a little) names the incident, rather than the first election after a start.
+  const leftBefore = (e: HubEvent) => events.some((o) => o.director !== e.director && o.event.kind === "vrrp-transition" && o.event.from === "MASTER" && incidentEventTime(o) <= incidentEventTime(e) + SAME_MOMENT_MS);
   const moved = tookOver.find(leftBefore) ?? tookOver[0];
   if (moved?.event.kind === "vrrp-transition") {
     const why = moved.event.cause === undefined || moved.event.cause.kind === "unknown" ? "" : `: ${moved.event.cause.text}`;

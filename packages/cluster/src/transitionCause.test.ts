@@ -88,7 +88,7 @@ describe("explainTransition: why a VRRP instance changed state", () => {
 
   it("names no MASTER when none was heard (the first election after keepalived starts)", () => {
     const cause = explain({ director: "lvs-dir-01", from: "BACKUP", to: "MASTER", before: dir01({}), after: dir01({ state: "MASTER" }), peers: [peer("lvs-dir-02", null, null)] });
-    expect(cause).toMatchObject({ kind: "no-adverts", text: "no adverts heard for 3.22 s (3 × advert_int 1 s + skew 0.22 s)" });
+    expect(cause).toMatchObject({ kind: "election", text: "no adverts heard for 3.22 s (3 × advert_int 1 s + skew 0.22 s): elected" });
   });
 
   it("says the network is cut when the silent MASTER still reports MASTER", () => {

@@ -95,9 +95,9 @@ function tookOverCause(e: TransitionEvidence, evidence: string[]): TransitionCau
   }
   if (before === null) return cause("unknown", `${e.director} became MASTER: no reading from before the transition`, evidence);
   const silent = oldMaster === undefined ? "" : oldMaster.keepalivedRunning === false ? `; keepalived on ${oldMaster.director} is not running` : oldMaster.instance?.state === "MASTER" ? `; ${oldMaster.director} still says MASTER: the VRRP network between them is cut` : "";
-  // Nobody was heard as MASTER (the usual case right after keepalived starts): no one to name.
-  const from = oldMaster === undefined && !before.masterRouter ? "heard" : `from ${who}`;
-  return cause("no-adverts", `no adverts ${from} for ${downTimerText(before)}${silent}`, evidence);
+  // Nobody was heard as MASTER (the usual case right after keepalived starts): an election, no one to name.
+  if (oldMaster === undefined && !before.masterRouter) return cause("election", `no adverts heard for ${downTimerText(before)}: elected`, evidence);
+  return cause("no-adverts", `no adverts from ${who} for ${downTimerText(before)}${silent}`, evidence);
 }
 
 /**

@@ -12,6 +12,7 @@ export const transitionCauseKinds = [
   "priority-zero", // the MASTER resigned with a priority-0 advert (keepalived stopping, or going FAULT)
   "preemption", // a higher-priority director took over (or this one did, from a lower one)
   "no-adverts", // the MASTER's adverts stopped: down timer expired
+  "election", // no MASTER was heard at all (the first election after keepalived starts): down timer expired
   "keepalived", // keepalived started or stopped here
   "unknown", // the evidence does not say; shown as unknown, never guessed
 ] as const;
