@@ -59,11 +59,11 @@ export function createAgent(options: AgentOptions): Agent {
       const snapshot = await source.read();
       if (!welcomed) return;
       if (lastSent === null || ++ticksSinceFull >= FULL_SNAPSHOT_EVERY) {
-        if (link.send({ type: "snapshot", snapshot })) {
+        if (link.send({ type: "snapshot", snapshot }, "counters")) {
           lastSent = snapshot;
           ticksSinceFull = 0;
         }
-      } else if (link.send(diffSnapshots(lastSent, snapshot))) {
+      } else if (link.send(diffSnapshots(lastSent, snapshot), "counters")) {
         lastSent = snapshot;
       }
     } catch (err) {

@@ -2,7 +2,7 @@ import WebSocket from "ws";
 import type { AgentHello, AgentToHub, HubToAgent } from "@lvsdeck/protocol";
 import { MAX_AGENT_FRAME_BYTES, hubToAgentSchema, parseFrame } from "@lvsdeck/protocol";
 import type { Logger } from "@lvsdeck/log";
-import { HUB_SILENCE_MS, RECONNECT_BASE_MS, RECONNECT_MAX_MS } from "./limits";
+import { HUB_SILENCE_MS, MAX_BUFFERED_COUNTER_BYTES, RECONNECT_BASE_MS, RECONNECT_MAX_MS } from "./limits";
 
 /** Options for {@link createHubLink}. */
 export interface HubLinkOptions {
@@ -21,8 +21,12 @@ export interface HubLinkOptions {
 
 /** A self-healing connection to the hub. */
 export interface HubLink {
-  /** Sends a frame if the socket is open; false when it could not. */
-  send(frame: AgentToHub): boolean;
+  /**
+   * Sends a frame if the socket is open; false when it could not. A `counters` frame (snapshot or delta)
+   * is also refused while the socket holds more than MAX_BUFFERED_COUNTER_BYTES unsent: the next tick's
+   * delta covers it, and a state change or event sent meanwhile never waits behind a pile of counters.
+   */
+  send(frame: AgentToHub, kind?: "counters" | "event"): boolean;
   isOpen(): boolean;
   close(): void;
 }
@@ -47,6 +51,8 @@ export function createHubLink(options: HubLinkOptions): HubLink {
   let closed = false;
   let retryTimer: NodeJS.Timeout | null = null;
   let silenceTimer: NodeJS.Timeout | null = null;
+  // Counter frames held back in a row because the socket had not drained.
+  let backedUp = 0;
 
   const armSilence = () => {
     if (silenceTimer) clearTimeout(silenceTimer);
@@ -105,8 +111,14 @@ export function createHubLink(options: HubLinkOptions): HubLink {
 
   connect();
   return {
-    send(frame) {
+    send(frame, kind = "event") {
       if (socket?.readyState !== WebSocket.OPEN) return false;
+      if (kind === "counters" && socket.bufferedAmount > MAX_BUFFERED_COUNTER_BYTES) {
+        backedUp += 1;
+        if (backedUp === 1) log.warn("the hub is not keeping up: counter frames wait until the socket drains; events still go", { buffered: socket.bufferedAmount });
+        return false;
+      }
+      backedUp = 0;
       socket.send(JSON.stringify(frame));
       return true;
     },

@@ -14,3 +14,9 @@ export const HUB_SILENCE_MS = 25_000;
 export const EVENT_BUFFER_CAPACITY = 10_000;
 /** How often the simulated director's clock advances (ms): fine enough for VRRP timers. */
 export const SIM_STEP_MS = 100;
+
+/**
+ * Unsent bytes on the hub socket past which a tick's counters wait for the next tick (bytes): a few
+ * full snapshots of a large director. Events are always sent, so they queue behind at most this much.
+ */
+export const MAX_BUFFERED_COUNTER_BYTES = 256 * 1024;
