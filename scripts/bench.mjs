@@ -53,6 +53,7 @@ if (existsSync(webBench)) {
     results.push(run(`web/${file}`, process.execPath, [join("apps/web/bench", file)]));
   }
 }
+if (wanted("agent")) results.push(run("agent", process.execPath, ["--import", "tsx", "apps/agent/bench/agentCost.ts"]));
 // Real keepalived in network namespaces and Chromium: root only; it reports `skipped` otherwise.
 if (wanted("failover")) results.push(run("failover", process.execPath, ["--import", "tsx", "apps/agent/bench/netnsFailover.ts"]));
 
@@ -63,7 +64,7 @@ const ranAt = new Date().toISOString();
 for (const r of results) r.ranAt = ranAt;
 const merged = [...previous.filter((p) => !results.some((r) => r.name === p.name)), ...results].sort((a, b) => order(a.name) - order(b.name));
 function order(name) {
-  return ["hub", "aggregation", "web/bundleSize.mjs", "web/render1000.mjs", "web/soakWall.mjs", "failover"].indexOf(name);
+  return ["hub", "aggregation", "agent", "web/bundleSize.mjs", "web/render1000.mjs", "web/soakWall.mjs", "failover"].indexOf(name);
 }
 writeFileSync(store, `${JSON.stringify(merged, null, 2)}\n`);
 
@@ -109,8 +110,27 @@ function section(r) {
     ].join("\n");
   }
   if (r.bench === "netns-failover") return failoverSection(r);
+  if (r.bench === "agentCost") return agentCostSection(r);
   const { name, seconds: _seconds, ranAt: _ranAt, bench, ...rest } = r;
   return [`### ${bench ?? name}`, ``, `| figure | value |`, `|---|---|`, ...Object.entries(rest).map(([k, v]) => `| ${k} | ${fmt(v)} |`), ``].join("\n");
+}
+
+/** What the agent costs a director, beside the commands it replaces at the same cadence. */
+function agentCostSection(r) {
+  const rows = r.results.map((x) => {
+    const a = x.agent;
+    return `| ${x.entries.toLocaleString("en")} | ${x.services} x ${x.realServers / x.services}, ${x.vrrpInstances} VRRP instances | ${a.cpuShareAvg} | ${a.cpuSharePerTickMedian} / ${a.cpuSharePerTickMax} | ${a.rssMiBAvg} / ${a.rssMiBMax} | ${x.commandsReplaced.cpuShareAvg} |`;
+  });
+  return [
+    "### What the agent costs a director",
+    "",
+    `The built agent (\`--source procfs,keepalived\`, ${r.tickMs} ms ticks, state counts within ${r.statesBudget}) for ${r.measureSeconds} s after a 5 s warm-up, streaming to the built hub; CPU from /proc/<pid>/stat. Baseline: the commands it replaces, once a second: ${r.results[0]?.commandsReplaced.commands ?? ""}. Reproduce: \`BENCH_ONLY=agent npm run bench\` (BENCH_AGENT_SECONDS, BENCH_AGENT_ENTRIES).`,
+    "",
+    "| connection entries | table | agent CPU (share of one core) | per tick median / max | agent RSS MiB avg / max | commands replaced, CPU |",
+    "|---|---|---|---|---|---|",
+    ...rows,
+    "",
+  ].join("\n");
 }
 
 /** The same table as a file: the aggregator streaming it beside `wc -l` and the awk one-liner, at full size and a tenth. */

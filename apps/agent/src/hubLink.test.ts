@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import type { Socket } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { WebSocketServer } from "ws";
-import type { AgentToHub } from "@lvsdeck/protocol";
+import type { AgentHello, AgentToHub, DirectorId } from "@lvsdeck/protocol";
 import { PROTOCOL_VERSION } from "@lvsdeck/protocol";
 import { createLogger } from "@lvsdeck/log";
 import { createHubLink } from "./hubLink";
@@ -33,7 +33,7 @@ describe("the hub link under back-pressure", () => {
       ws.on("message", (data) => received.push(String(data).slice(0, 40)));
     });
     const { port } = listening.address() as AddressInfo;
-    const hello = () => ({ type: "hello" as const, protocolVersion: PROTOCOL_VERSION, director: "lvs-dir-01", agentVersion: "t", sources: ["test"], capabilities: [], weightMode: "runtime" as const, tickMs: 1000 });
+    const hello = (): AgentHello => ({ type: "hello", protocolVersion: PROTOCOL_VERSION, director: "lvs-dir-01" as DirectorId, agentVersion: "t", sources: ["test"], capabilities: [], weightMode: "runtime", tickMs: 1000 });
     link = createHubLink({ hubUrl: `http://127.0.0.1:${port}`, token: "t", hello, onFrame: () => undefined, onIncompatible: () => undefined, log: createLogger("test", true) });
     await vi.waitFor(() => expect(link?.isOpen()).toBe(true));
 

@@ -71,15 +71,28 @@ function bounded(states: Record<string, number>): ConnectionStates {
  * "not counted" stay apart.
  */
 export function attachStates(services: readonly VirtualService[], table: StateTable, countedAt: number): VirtualService[] {
+  // A count is attached at every tick until the next one: each real server's states are bounded once
+  // per count and the same object is reused, so ticks allocate nothing for them.
+  let cache = boundedCache.get(table);
+  if (cache === undefined) boundedCache.set(table, (cache = new Map()));
+  const statesOf = (service: string, realServer: string, counted: Record<string, number> | undefined) => {
+    const key = `${service}|${realServer}`;
+    let states = cache.get(key);
+    if (states === undefined) cache.set(key, (states = bounded(counted ?? {})));
+    return states;
+  };
   return services.map((service) => {
     const counted = table.byService.get(service.key);
     return {
       ...service,
       connectionStates: { countedAt, templates: counted?.templates ?? 0 },
-      realServers: service.realServers.map((rs) => ({ ...rs, states: bounded(counted?.realServers.get(rs.key) ?? {}) })),
+      realServers: service.realServers.map((rs) => ({ ...rs, states: statesOf(service.key, rs.key, counted?.realServers.get(rs.key)) })),
     };
   });
 }
+
+/** Each count's bounded states by service and real server; dropped with the count. */
+const boundedCache = new WeakMap<StateTable, Map<string, ConnectionStates>>();
 
 /** The time to wait before the next count, so counting takes at most `budget` of one core, and never less than `minIntervalMs`. */
 export function nextCountDelay(lastCostMs: number, budget: number, minIntervalMs: number): number {
