@@ -65,6 +65,9 @@ interface Frame {
   directors?: { takenAt: number | null }[];
 }
 
+/** Loopback source addresses the fake browsers connect from; the hub allows 64 live sockets per address. */
+const BROWSER_ADDRESSES = 16;
+
 function runBrowsers(a: Args): Promise<ThreadResult> {
   const r = Object.fromEntries(METRICS.map((m) => [m, createReservoir()])) as Record<Metric, ReturnType<typeof createReservoir>>;
   let frames = 0;
@@ -75,7 +78,12 @@ function runBrowsers(a: Args): Promise<ThreadResult> {
   const sockets: WebSocket[] = [];
   for (let c = a.first; c < a.first + a.count; c++) {
     // A real browser validates UTF-8 natively and fast; in JavaScript it would only load this generator.
-    const ws = new WebSocket(`${a.hubUrl.replace("http", "ws")}/ws/ui`, { headers: { cookie: a.cookie, origin: a.hubUrl }, skipUTF8Validation: true });
+    // 500 real browsers are many sign-ins on many hosts: the hub holds each credential and each address
+    // to a few live sockets, so the fake ones share out sessions and loopback source addresses (127.0.1.x).
+    const cookies = a.cookie.split(",");
+    const cookie = cookies[c % cookies.length] ?? "";
+    const localAddress = `127.0.1.${1 + (c % BROWSER_ADDRESSES)}`;
+    const ws = new WebSocket(`${a.hubUrl.replace("http", "ws")}/ws/ui`, { headers: { cookie, origin: a.hubUrl }, skipUTF8Validation: true, localAddress });
     sockets.push(ws);
     ws.on("open", () => {
       if (c < a.fullClients) {

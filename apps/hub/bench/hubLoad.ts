@@ -4,7 +4,8 @@
 // Besides latency it reports where time goes: the transition's two legs (agent -> hub receive, hub receive ->
 // browser), the hub's event-loop delay and utilization (from its /metrics), and the CPU of the load
 // generator, which shares the machine. Knobs: BENCH_DIRECTORS, BENCH_REAL_SERVERS, BENCH_BROWSERS,
-// BENCH_FULL_BROWSERS, BENCH_WARMUP_MS, BENCH_MEASURE_MS, BENCH_BROWSER_THREADS, BENCH_CPU_PROF=<dir>.
+// BENCH_FULL_BROWSERS, BENCH_WARMUP_MS, BENCH_MEASURE_MS, BENCH_BROWSER_THREADS, BENCH_CPU_PROF=<dir>,
+// BENCH_PIN=1 (the hub on core 0 and the load generators on core 1, with taskset, so the figure is the hub's).
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync, mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
@@ -13,6 +14,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
+/** With BENCH_PIN=1, each process is started under `taskset -c <core>`. */
+const PIN = process.env.BENCH_PIN === "1";
+const pinned = (core: number, args: string[]): [string, string[]] => (PIN ? ["taskset", ["-c", String(core), process.execPath, ...args]] : [process.execPath, args]);
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const DIRECTORS = env("BENCH_DIRECTORS", 200);
 const REAL_SERVERS = env("BENCH_REAL_SERVERS", 100);
@@ -22,6 +26,8 @@ const TICK_MS = 1000;
 const WARMUP_MS = env("BENCH_WARMUP_MS", 10_000);
 const MEASURE_MS = env("BENCH_MEASURE_MS", 30_000);
 const TOKEN = "bench-token";
+/** Browsers per sign-in: under the hub's limit of live sockets per credential (16). */
+const BROWSERS_PER_SESSION = 10;
 const PASSWORD = "bench-viewer-password";
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 /**
@@ -46,7 +52,7 @@ function rssMiB(pid: number): number {
 }
 
 function runChild(script: string, args: (string | number)[]): { pid: number; done: Promise<Record<string, unknown>> } {
-  const child = spawn(process.execPath, ["--import", "tsx", join(here, script), ...args.map(String)], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(...pinned(1, ["--import", "tsx", join(here, script), ...args.map(String)]), { stdio: ["ignore", "pipe", "inherit"] });
   const done = new Promise<Record<string, unknown>>((resolve, reject) => {
     let out = "";
     child.stdout.on("data", (d) => (out += d));
@@ -79,11 +85,16 @@ async function run(mode: "coalesce" | "rebroadcast") {
   spawnSync(process.execPath, [join(here, "../dist/main.js"), "user", "add", "bench", "--role", "viewer", "--data", dataDir], { input: `${PASSWORD}\n` });
   // BENCH_CPU_PROF=<dir>: the hub writes a V8 CPU profile there when it exits.
   const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF, "--cpu-prof-name", `hub-${mode}.cpuprofile`] : [];
-  const hub = spawn(process.execPath, [...prof, join(here, "../dist/main.js"), "--port", String(port), "--host", "127.0.0.1",
-    "--data", dataDir, "--agent-token", TOKEN, "--ui-push-mode", mode], { stdio: ["ignore", "ignore", "ignore"] });
+  const hub = spawn(...pinned(0, [...prof, join(here, "../dist/main.js"), "--port", String(port), "--host", "127.0.0.1",
+    "--data", dataDir, "--agent-token", TOKEN, "--ui-push-mode", mode]), { stdio: ["ignore", "ignore", "ignore"] });
   for (let i = 0; i < 100; i++) { try { if ((await fetch(`${url}/api/health`)).ok) break; } catch { await new Promise((r) => setTimeout(r, 100)); } }
-  const login = await fetch(`${url}/api/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "bench", password: PASSWORD }) });
-  const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  // One session per BROWSERS_PER_SESSION browsers: the hub holds each credential to 16 live sockets.
+  const cookies: string[] = [];
+  for (let i = 0; i < Math.ceil(BROWSERS / BROWSERS_PER_SESSION); i++) {
+    const login = await fetch(`${url}/api/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "bench", password: PASSWORD }) });
+    cookies.push((login.headers.get("set-cookie") ?? "").split(";")[0] ?? "");
+  }
+  const cookie = cookies.join(",");
   const total = WARMUP_MS + MEASURE_MS;
   const agents = runChild("fakeDirectors.ts", [url, TOKEN, DIRECTORS, REAL_SERVERS, TICK_MS, total + 2000]);
   const browsers = runChild("fakeBrowsers.ts", [url, BROWSERS, FULL_BROWSERS, DIRECTORS, WARMUP_MS, MEASURE_MS, cookie]);
