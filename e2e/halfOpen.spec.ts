@@ -30,3 +30,26 @@ test("a real server that passes its check but does not answer clients shows half
   await sim.getByRole("button", { name: "Restore real server" }).click();
   await expect(sim.getByTestId("sim-result")).toContainText("answers clients again");
 });
+
+test("a SYN flood toward a VIP is one alert for the service, not one per real server, and it ends", async ({ dashboard, page }) => {
+  // The flood's entries must outnumber the service's own, then time out (60 s) once it ends.
+  test.setTimeout(240_000);
+  const NAT = "TCP 192.168.50.101:80";
+  await expect(dashboard.director("lvs-dir-01")).toHaveAttribute("data-state", "MASTER", { timeout: 15_000 });
+  const sim = page.locator('[data-testid="sim-director"][data-director="lvs-dir-01"]');
+  await sim.getByRole("combobox", { name: "Real server to fail on lvs-dir-01" }).selectOption({ label: `10.50.0.21:8080 (${NAT})` });
+  await sim.getByRole("button", { name: "SYN flood its service" }).click();
+  await expect(sim.getByTestId("sim-result")).toContainText("spoofed SYNs a second");
+
+  const banner = dashboard.banner("degraded").filter({ hasText: "is under a SYN flood" });
+  await expect(banner).toContainText(`${NAT} is under a SYN flood:`, { timeout: 90_000 });
+  await expect(banner).toContainText(/across \d of \d real servers on lvs-dir-01/);
+  // Every server is flooded alike: no real server is singled out as the one that does not answer.
+  await expect(dashboard.banner("degraded").filter({ hasText: "half-open connections (SYN_RECV" }).filter({ hasText: NAT })).toHaveCount(0);
+  await expect(dashboard.realServer(NAT, "10.50.0.22:8080").getByTestId("rs-states")).toHaveAttribute("title", /SYN_RECV \d+/);
+
+  await sim.getByRole("button", { name: "End SYN flood" }).click();
+  await expect(sim.getByTestId("sim-result")).toContainText("the SYN flood toward");
+  // Its half-open entries time out within 60 s; the alert clears with them.
+  await expect(banner).toHaveCount(0, { timeout: 120_000 });
+});

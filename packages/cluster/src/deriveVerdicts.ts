@@ -5,6 +5,7 @@ import { resolveVerdictOptions } from "./verdictOptions";
 import { vrrpGroups, vrrpInstanceGroups } from "./groups";
 import { checkerSilentVerdicts, staleDirectorVerdicts, vipOnTwoDirectorsVerdicts } from "./directorRules";
 import { allRealServersDownVerdicts, drainStuckVerdicts, halfOpenVerdicts, quorumLostVerdicts } from "./serviceRules";
+import { synFloodVerdicts, timeWaitVerdicts } from "./stateRules";
 import { tablesDifferVerdicts } from "./tableRules";
 import { flappingVerdicts, noMasterVerdicts, splitBrainVerdicts } from "./vrrpRules";
 
@@ -31,5 +32,7 @@ export function deriveVerdicts(input: VerdictInput, options: Partial<VerdictOpti
     ...checkerSilentVerdicts(directors, now),
     ...quorumLostVerdicts(directors, now),
     ...halfOpenVerdicts(directors, now, resolved),
+    ...synFloodVerdicts(directors, now, resolved),
+    ...timeWaitVerdicts(directors, now, resolved),
   ].sort(compareVerdicts);
 }

@@ -16,6 +16,17 @@ export const DEFAULT_HALF_OPEN_SHARE = 0.2;
 /** …while its peers in the service stay below this share. */
 export const DEFAULT_HALF_OPEN_PEER_SHARE = 0.05;
 
+/** Half-open entries across a service before a SYN flood toward its VIP can be an alert. */
+export const DEFAULT_SYN_FLOOD_MIN = 200;
+/** Share of the service's entries in SYN_RECV at least, for a SYN flood… */
+export const DEFAULT_SYN_FLOOD_SHARE = 0.5;
+/** …spread over at least this share of its real servers with entries (one server alone is half-open-connections). */
+export const DEFAULT_SYN_FLOOD_SPREAD = 0.5;
+/** TIME_WAIT entries a real server needs before a pile-up can be an alert. */
+export const DEFAULT_TIME_WAIT_MIN = 500;
+/** Times its peers' median TIME_WAIT count that is out of line. */
+export const DEFAULT_TIME_WAIT_FACTOR = 5;
+
 /** Thresholds of the verdict rules; every field has a default above. */
 export interface VerdictOptions {
   /** half-open-connections: SYN_RECV entries a real server needs at least. */
@@ -24,6 +35,16 @@ export interface VerdictOptions {
   halfOpenShare: number;
   /** …while the service's other real servers (those with entries) stay below this share. */
   halfOpenPeerShare: number;
+  /** syn-flood: SYN_RECV entries across the service at least… */
+  synFloodMin: number;
+  /** …making at least this share of its entries… */
+  synFloodShare: number;
+  /** …on at least this share of its real servers with entries (each with halfOpenShare or more). */
+  synFloodSpread: number;
+  /** time-wait-pileup: TIME_WAIT entries a real server needs at least… */
+  timeWaitMin: number;
+  /** …and at least this many times the median of its peers' (two or more peers with entries). */
+  timeWaitFactor: number;
   /** Transitions that make a VRID flapping on one director. */
   flapTransitions: number;
   /** Window for counting them (ms). */
@@ -39,6 +60,11 @@ export const defaultVerdictOptions: VerdictOptions = {
   halfOpenMin: DEFAULT_HALF_OPEN_MIN,
   halfOpenShare: DEFAULT_HALF_OPEN_SHARE,
   halfOpenPeerShare: DEFAULT_HALF_OPEN_PEER_SHARE,
+  synFloodMin: DEFAULT_SYN_FLOOD_MIN,
+  synFloodShare: DEFAULT_SYN_FLOOD_SHARE,
+  synFloodSpread: DEFAULT_SYN_FLOOD_SPREAD,
+  timeWaitMin: DEFAULT_TIME_WAIT_MIN,
+  timeWaitFactor: DEFAULT_TIME_WAIT_FACTOR,
   flapTransitions: DEFAULT_FLAP_TRANSITIONS,
   flapWindowMs: DEFAULT_FLAP_WINDOW_MS,
   drainStuckAfterMs: DEFAULT_DRAIN_STUCK_AFTER_MS,
@@ -91,6 +117,8 @@ export const verdictSeverity = {
   "checker-silent": "warning",
   "quorum-lost": "warning",
   "half-open-connections": "warning",
+  "syn-flood": "critical",
+  "time-wait-pileup": "warning",
 } as const satisfies Record<VerdictKind, Verdict["severity"]>;
 
 /** The VIPs of a scope as alerts spell them: sorted and joined with `,`. */

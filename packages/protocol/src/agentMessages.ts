@@ -90,6 +90,8 @@ export const simFaultSchema = z.enum([
   "fail-real-server",
   "restore-real-server",
   "silence-real-server",
+  "syn-flood",
+  "end-syn-flood",
   "cut-link",
   "restore-link",
 ]);

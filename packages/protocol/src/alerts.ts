@@ -13,6 +13,8 @@ export const alertRules = [
   "checker-silent",
   "quorum-lost",
   "half-open-connections",
+  "syn-flood",
+  "time-wait-pileup",
 ] as const;
 export const alertRuleSchema = z.enum(alertRules);
 export type AlertRule = z.infer<typeof alertRuleSchema>;

@@ -54,7 +54,7 @@ function setFlow(conn: SimConn, sign: 1 | -1, at: number): void {
 
 /** Opens a connection placed on `dest` at `time`, with a random lifetime drawn from the traffic profile. */
 export function openConnection(
-  init: Pick<SimConn, "service" | "dest" | "template" | "client" | "clientPort" | "vaddr" | "vport">,
+  init: Pick<SimConn, "service" | "dest" | "template" | "client" | "clientPort" | "vaddr" | "vport"> & { spoofed?: boolean },
   time: number,
   timeouts: IpvsTimeouts,
   prng: Prng,
@@ -62,8 +62,9 @@ export function openConnection(
   const { service, dest } = init;
   const profile = service.config.traffic;
   const udp = service.config.protocol === "UDP";
-  // A down server, or one that passes its check but ignores clients on the VIP, never answers the SYN.
-  const alive = dest.health !== "down" && dest.silent !== true;
+  // A down server, or one that passes its check but ignores clients on the VIP, never answers the SYN;
+  // a spoofed SYN's answer goes to an address that never replies. Both stay half-open.
+  const alive = dest.health !== "down" && dest.silent !== true && init.spoofed !== true;
   // A squared uniform draw: many short connections, a few that last up to the longest lifetime.
   const [minLife, maxLife] = profile.lifetimeSec;
   const lifeMs = 1000 * (minLife + (maxLife - minLife) * prng.next() ** 2);
@@ -78,7 +79,8 @@ export function openConnection(
   const flowingUntil = alive ? time + lifeMs : time;
   // A dead server never answers the SYN: the entry sits in SYN_RECV until it times out.
   const state: ConnState = udp ? "UDP" : alive ? "ESTABLISHED" : "SYN_RECV";
-  const conn: SimConn = { ...init, state, active: state === "ESTABLISHED", flowing: false, flowingUntil, due: flowingUntil, rates };
+  const { spoofed: _spoofed, ...entry } = init;
+  const conn: SimConn = { ...entry, state, active: state === "ESTABLISHED", flowing: false, flowingUntil, due: flowingUntil, rates };
   if (state === "SYN_RECV") conn.due = time + SYN_RECV_TIMEOUT_MS;
   else if (flowingUntil > time) setFlow(conn, 1, time);
   else conn.due = time + timeouts.udp * 1000;

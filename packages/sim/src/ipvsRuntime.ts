@@ -7,7 +7,7 @@ import { createTemplateTable, type PersistenceTemplate } from "./persistence";
 import type { Prng } from "./prng";
 import { connectionRow, templateRow, type SimConnection } from "./simConnection";
 import { createTimerQueue } from "./timerQueue";
-import { createClientPools, generateArrivals, type Arrival } from "./traffic";
+import { createClientPools, generateArrivals, generateFloodArrivals, type Arrival } from "./traffic";
 
 /** Bound on the connection table; arrivals beyond it are dropped, keeping memory flat for weeks. */
 export const MAX_CONNECTIONS = 20_000;
@@ -48,7 +48,9 @@ export function createIpvsRuntime(cluster: SimClusterConfig, seed: number, prng:
   };
 
   const choose = (service: SimService, a: Arrival): { dest: SimRealServer; template: PersistenceTemplate | null } | null => {
-    const persistent = service.config.persistence !== null;
+    // A flood's spoofed sources get no persistence templates here: thousands of one-off clients would
+    // only grow the template table (the kernel's grows too; its timeout cleans it).
+    const persistent = service.config.persistence !== null && a.spoofed !== true;
     const existing = persistent ? templates.lookup(service, a.client, a.time) : null;
     if (existing) return { dest: existing.dest, template: existing };
     const index = service.scheduler.schedule(service.realServers, { source: a.client, sourcePort: a.clientPort, destination: a.vaddr });
@@ -62,7 +64,7 @@ export function createIpvsRuntime(cluster: SimClusterConfig, seed: number, prng:
     if (!service || conns.size >= MAX_CONNECTIONS) return;
     const placed = choose(service, a);
     if (!placed) return; // no destination available: the kernel drops the packet
-    const conn = openConnection({ service, ...placed, client: a.client, clientPort: a.clientPort, vaddr: a.vaddr, vport: a.vport }, a.time, timeouts, prng);
+    const conn = openConnection({ service, ...placed, client: a.client, clientPort: a.clientPort, vaddr: a.vaddr, vport: a.vport, spoofed: a.spoofed === true }, a.time, timeouts, prng);
     conns.add(conn);
     timers.push(conn.due, conn);
   };
@@ -74,7 +76,10 @@ export function createIpvsRuntime(cluster: SimClusterConfig, seed: number, prng:
       const from = last;
       const arrivals: Arrival[] = [];
       runtime.services.forEach((service, i) => {
-        if (carries(service)) arrivals.push(...generateArrivals(service.config, i, fallbackVip(service), from, to, pools, prng));
+        if (!carries(service)) return;
+        arrivals.push(...generateArrivals(service.config, i, fallbackVip(service), from, to, pools, prng));
+        const flood = service.floodCps ?? 0;
+        if (flood > 0) arrivals.push(...generateFloodArrivals(i, service.config.address ?? fallbackVip(service), service.config.port ?? 80, flood, from, to, prng));
       });
       arrivals.sort((a, b) => a.time - b.time || a.serviceIndex - b.serviceIndex);
       for (const a of arrivals) {

@@ -42,6 +42,8 @@ export interface SimRealServer extends SchedulerDest {
 /** A virtual service in the simulated IPVS table. */
 export interface SimService {
   readonly key: ServiceKey;
+  /** Spoofed SYNs per second aimed at the VIP (a SYN flood); absent or 0 when none. */
+  floodCps?: number;
   readonly config: SimServiceConfig;
   readonly scheduler: IpvsScheduler;
   readonly realServers: SimRealServer[];

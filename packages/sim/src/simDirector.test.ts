@@ -10,7 +10,7 @@ const RS1 = "192.168.50.11:443" as RealServerKey;
 /** The seed's NAT service, checked with inhibit_on_failure, and its weight-2 real server. */
 const NAT_SVC = "TCP 192.168.50.101:80" as ServiceKey;
 const NAT_RS = "10.50.0.23:8080" as RealServerKey;
-const fault = (f: "fail-real-server" | "restore-real-server" | "silence-real-server", service?: string, realServer?: string) => ({
+const fault = (f: "fail-real-server" | "restore-real-server" | "silence-real-server" | "syn-flood" | "end-syn-flood", service?: string, realServer?: string) => ({
   kind: "sim-fault" as const,
   fault: f,
   ...(service === undefined ? {} : { service: service as ServiceKey }),
@@ -122,6 +122,26 @@ describe("weights and faults", () => {
     const after = now;
     for (; now <= after + 10_000; now += 100) d.advance(now);
     expect(d.connections(now).some((c) => destination(c) && c.state === "ESTABLISHED")).toBe(true);
+  });
+
+  it("a SYN flood fills every real server of the service with half-open entries from spoofed sources, and ends", () => {
+    const { d, t } = master();
+    expect(() => d.injectFault(fault("syn-flood"), t)).toThrow(SimError);
+    expect(d.injectFault(fault("syn-flood", NAT_SVC), t)).toContain("spoofed SYNs a second");
+    let now = t;
+    for (; now <= t + 20_000; now += 100) d.advance(now);
+    const halfOpen = (at: number) => d.connections(at).filter((c) => c.state === "SYN_RECV" && c.virtual.startsWith("192.168.50.101:"));
+    const flood = halfOpen(now);
+    // About 100 a second for 20 s, on every real server, from the documentation range.
+    expect(flood.length).toBeGreaterThan(1_000);
+    expect(new Set(flood.map((c) => c.destination)).size).toBeGreaterThanOrEqual(3);
+    expect(flood.every((c) => c.client.startsWith("203.0.113."))).toBe(true);
+    // Real clients are still served.
+    expect(d.connections(now).some((c) => c.state === "ESTABLISHED" && c.virtual.startsWith("192.168.50.101:"))).toBe(true);
+    expect(d.injectFault(fault("end-syn-flood", NAT_SVC), now)).toContain("stops");
+    const ended = now;
+    for (; now <= ended + 61_000; now += 100) d.advance(now);
+    expect(halfOpen(now).filter((c) => c.client.startsWith("203.0.113.")).length).toBe(0);
   });
 
   it("setWeight returns the weight in effect, marks it operator-set and emits a weight event", () => {

@@ -53,6 +53,8 @@ export interface SimDirector {
 
 /** Traffic and timers advance in steps of at most this, so schedulers see connection counts move. */
 const STEP_MS = 100;
+/** Spoofed SYNs a second of a simulated SYN flood: about 6,000 half-open entries at the 60 s SYN_RECV timeout, within the table's bound. */
+export const SYN_FLOOD_CPS = 100;
 /** After a longer gap (a suspended laptop) only the last minute is simulated in detail. */
 const MAX_DETAILED_CATCHUP_MS = 60_000;
 /** Undrained events beyond this are dropped oldest first, so a forgotten director cannot grow. */
@@ -130,6 +132,7 @@ export function createSimDirector(o: SimDirectorOptions): SimDirector {
     keepalived = { running: true, pid: newPid(), since: now };
     runtime.services = createServices(cluster.services, now, isFailed);
     applySilence();
+    applyFlood();
     emit({ kind: "keepalived", running: true, detail: `keepalived started (pid ${keepalived.pid})`, at: now });
     for (const i of instances) i.start(now);
     return `keepalived started on ${name}: virtual servers programmed, VRRP instances in BACKUP`;
@@ -166,6 +169,24 @@ export function createSimDirector(o: SimDirectorOptions): SimDirector {
     return `${cmd.realServer} in ${targets.map((t) => t.service).join(", ")} ${on ? "stops answering clients on the VIP (its health check still passes): their connections stay half-open" : "answers clients again"}`;
   };
 
+  /** Services (by key) under a simulated SYN flood: kept across keepalived restarts, like the silenced servers. */
+  const flooded = new Set<string>();
+  const applyFlood = () => {
+    for (const service of runtime.services) service.floodCps = flooded.has(service.key) ? SYN_FLOOD_CPS : 0;
+  };
+  const flood = (cmd: SimFaultCommand, on: boolean): string => {
+    const service = cmd.service;
+    if (service === undefined || !cluster.services.some((c) => serviceKeyOfConfig(c) === service)) {
+      throw new SimError(`${cmd.fault} needs the service of a VIP on ${name}${service === undefined ? "" : `; there is no ${service}`}`);
+    }
+    if (on) flooded.add(service);
+    else flooded.delete(service);
+    applyFlood();
+    return on
+      ? `${service} flooded with ${SYN_FLOOD_CPS} spoofed SYNs a second: every real server holds half-open entries until they time out (60 s)`
+      : `the SYN flood toward ${service} stops; its half-open entries time out within 60 s`;
+  };
+
   const applyFault = (cmd: SimFaultCommand, now: number): string => {
     switch (cmd.fault) {
       case "stop-director":
@@ -180,6 +201,10 @@ export function createSimDirector(o: SimDirectorOptions): SimDirector {
       }
       case "silence-real-server":
         return silence(cmd, true);
+      case "syn-flood":
+        return flood(cmd, true);
+      case "end-syn-flood":
+        return flood(cmd, false);
       case "cut-link":
         linkCut = true;
         return `VRRP link cut on ${name}: adverts neither sent nor received`;

@@ -10,6 +10,8 @@ export interface Arrival {
   readonly clientPort: number;
   readonly vaddr: string;
   readonly vport: number;
+  /** A SYN from a spoofed address (a flood): its SYN-ACK goes nowhere, so it stays half-open. */
+  readonly spoofed?: boolean;
 }
 
 /** The client addresses traffic comes from, per address family. */
@@ -80,4 +82,21 @@ export function generateArrivals(
     });
   }
   return arrivals.sort((a, b) => a.time - b.time);
+}
+
+// A flood's spoofed sources: anywhere in a documentation range, never a real host.
+const SPOOFED_PREFIX = "203.0.113";
+
+/** The spoofed SYNs of a flood on one service in (from, to]: `cps` a second, from random addresses and ports. */
+export function generateFloodArrivals(serviceIndex: number, vaddr: string, vport: number, cps: number, from: number, to: number, prng: Prng): Arrival[] {
+  const count = prng.poisson((cps * (to - from)) / 1000);
+  return Array.from({ length: count }, () => ({
+    time: from + prng.next() * (to - from),
+    serviceIndex,
+    client: `${SPOOFED_PREFIX}.${prng.int(1, 254)}`,
+    clientPort: prng.int(1024, 65535),
+    vaddr,
+    vport,
+    spoofed: true,
+  }));
 }

@@ -63,6 +63,16 @@ function SimDirector({ view, scoped }: { view: DirectorView; scoped: boolean }) 
           </button>
         </div>
       )}
+      {options.length > 0 && !scoped && (
+        <div className="sim-buttons">
+          <button type="button" disabled={busy} onClick={() => target !== undefined && fault.mutate({ director: view.id, fault: "syn-flood", service: target.service })} title="Spoofed SYNs to the chosen real server's VIP and port, on every real server of its service">
+            SYN flood its service
+          </button>
+          <button type="button" disabled={busy} onClick={() => target !== undefined && fault.mutate({ director: view.id, fault: "end-syn-flood", service: target.service })}>
+            End SYN flood
+          </button>
+        </div>
+      )}
       <p className="sim-result" role="status" data-testid="sim-result">
         {!view.connected ? "agent disconnected" : fault.isPending ? "sending…" : fault.isError ? <span className="failed">failed: {fault.error.message}</span> : fault.isSuccess ? fault.data.detail || "done" : ""}
       </p>

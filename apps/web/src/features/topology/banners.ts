@@ -22,6 +22,8 @@ export const bannerKindOfVerdict: Record<Verdict["kind"], Exclude<BannerKind, "h
   "checker-silent": "degraded",
   "quorum-lost": "degraded",
   "half-open-connections": "degraded",
+  "syn-flood": "degraded",
+  "time-wait-pileup": "degraded",
 };
 
 /**
