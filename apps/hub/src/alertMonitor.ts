@@ -1,5 +1,6 @@
 import type { Alert, DirectorId, HubEvent, Verdict, WeightChange } from "@lvsdeck/protocol";
 import { alertOfVerdict, createVerdictTracker, DEFAULT_FLAP_WINDOW_MS } from "@lvsdeck/cluster";
+import type { VerdictOptions } from "@lvsdeck/cluster";
 import type { Fleet } from "./fleet";
 import type { EventStore } from "./store/eventStore";
 
@@ -38,11 +39,13 @@ interface Deps {
   onAlertChange?: (type: "alert-raised" | "alert-cleared", alert: Alert, at: number) => void;
   /** Until when "no MASTER" waits for directors known before a restart to report again (see VerdictInput). */
   holdNoMasterUntil?: () => number | undefined;
+  /** Rule thresholds other than the defaults (`--alert-option`). */
+  verdictOptions?: Partial<VerdictOptions>;
 }
 
 /** Creates the monitor. */
 export function createAlertMonitor(deps: Deps): AlertMonitor {
-  const tracker = createVerdictTracker();
+  const tracker = createVerdictTracker(deps.verdictOptions ?? {});
   let transitions: { director: string; vrid: number; at: number }[] = [];
   const drains = new Map<string, { service: string; realServer: string; startedAt: number }>();
   let alerts: Alert[] = [];

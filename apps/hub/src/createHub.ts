@@ -23,6 +23,7 @@ import { hostname } from "node:os";
 import { createMetrics } from "./metrics";
 import type { ClusterHealth, DirectorId, HubEvent, RealServerKey, Role, ServiceKey } from "@lvsdeck/protocol";
 import { alertOfVerdict, clusterHealth, peerReadings } from "@lvsdeck/cluster";
+import type { VerdictOptions } from "@lvsdeck/cluster";
 import { createApp } from "./createApp";
 import { createAuthStore } from "./auth/authStore";
 import { createAuditLog } from "./auth/auditLog";
@@ -38,6 +39,8 @@ import { ALERT_EVALUATION_MS, HEARTBEAT_MS, SERIES_FLUSH_MS, STALENESS_CHECK_MS,
 
 /** Options for {@link createHub}; every field has a default suited to the demo. */
 export interface HubOptions {
+  /** Rule thresholds other than the defaults (apps/hub/src/alerts/README.md lists them). */
+  verdictOptions?: Partial<VerdictOptions>;
   /** TCP port; 0 picks a free one (tests). Default 8080. */
   port?: number;
   /** Address to listen on. Default all interfaces. */
@@ -134,6 +137,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     fleet,
     events,
     now,
+    ...(options.verdictOptions !== undefined && { verdictOptions: options.verdictOptions }),
     holdNoMasterUntil,
     onEvent: (event) => ui.broadcast({ type: "event", event }),
     onVerdictsChanged: (verdicts) => ui.broadcast({ type: "alerts", alerts: verdicts.map(alertOfVerdict) }),
@@ -228,6 +232,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const weights = createWeightService({ db, fleet, delivery, audit, now });
   const app = createApp({
     fleet, events, series, history, commands, agents, weights, audit, incidents, store: authStore, log, now,
+    ...(options.verdictOptions !== undefined && { verdictOptions: options.verdictOptions }),
     alerts: alertMonitor,
     startedAt: now(),
     webDist: options.webDist,

@@ -3,16 +3,19 @@ import { fileURLToPath } from "node:url";
 import { dirname, join, resolve } from "node:path";
 import { createHub } from "./createHub";
 import { cliUsage, runCli } from "./cli";
+import { parseAlertOptions } from "./alerts/alertOptions";
 
 const usage = `usage: lvsdeck-hub [--port 8080] [--host ADDRESS] [--data ./data] [--agent-token T ...] [--web DIR]
                    [--alert-webhook URL] [--command-timeout-ms 5000] [--ui-push-mode coalesce|rebroadcast]
-                   [--tls-cert FILE --tls-key FILE] [--trust-proxy loopback|ADDRESS|HOPS]
+                   [--tls-cert FILE --tls-key FILE] [--trust-proxy loopback|ADDRESS|HOPS] [--alert-option NAME=VALUE ...]
   --port          TCP port for HTTP, /ws/agent and /ws/ui (or PORT; default 8080; 0 picks a free one)
   --host          address to listen on (default: every address)
   --data          folder of the SQLite file (default ./data)
   --agent-token   a fleet-wide agent token (repeatable, or LVSDECK_AGENT_TOKENS=a,b); per-director tokens: token add-agent
   --web           the built web app to serve (default: apps/web/dist beside the hub)
   --alert-webhook URL that receives raised and cleared alerts as JSON
+  --alert-option  a rule threshold other than its default, e.g. synFloodMin=500 or halfOpenShare=0.3
+                  (repeatable; apps/hub/src/alerts/README.md lists them)
   --tls-cert      PEM certificate chain: serve HTTPS and wss:// (with --tls-key); SIGHUP reloads both files
   --tls-key       PEM private key for --tls-cert
   --trust-proxy   behind a TLS-terminating proxy: whose X-Forwarded-For/-Proto to believe ("loopback",
@@ -33,6 +36,7 @@ function parseOptions() {
         "ui-push-mode": { type: "string", default: "coalesce" },
         "command-timeout-ms": { type: "string" },
         "alert-webhook": { type: "string" },
+        "alert-option": { type: "string", multiple: true },
         "tls-cert": { type: "string" },
         "tls-key": { type: "string" },
         "trust-proxy": { type: "string" },
@@ -69,6 +73,11 @@ if ((tlsCert === undefined) !== (tlsKey === undefined)) {
   process.exit(2);
 }
 const trustProxy = values["trust-proxy"];
+const alertOptions = parseAlertOptions(values["alert-option"] ?? []);
+if ("error" in alertOptions) {
+  process.stderr.write(`lvsdeck-hub: ${alertOptions.error}\n`);
+  process.exit(2);
+}
 // The bundle lives in apps/hub/dist; the web app is built to apps/web/dist.
 const here = dirname(fileURLToPath(import.meta.url));
 const hub = await createHub({
@@ -76,6 +85,7 @@ const hub = await createHub({
   agentTokens: tokens,
   dataDir: values.data ?? "./data",
   uiPushMode,
+  verdictOptions: alertOptions.options,
   ...(values["alert-webhook"] !== undefined && { alertWebhook: values["alert-webhook"] }),
   ...(values["command-timeout-ms"] !== undefined && { commandTimeoutMs: Math.max(500, Number(values["command-timeout-ms"]) || 5_000) }),
   webDist: resolve(values.web ?? join(here, "../../web/dist")),

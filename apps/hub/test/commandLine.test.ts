@@ -38,6 +38,14 @@ describe("lvsdeck-hub command line", () => {
     expect(sub.stderr).not.toContain("    at ");
   });
 
+  it("an unknown --alert-option or a bad value stops the hub with one line naming it, exit 2", async () => {
+    const unknown = await hub(["--alert-option", "synFloodMinimum=5", "--port", "0", "--data", dataDir]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^lvsdeck-hub: --alert-option synFloodMinimum=5: no option "synFloodMinimum"/);
+    const negative = await hub(["--alert-option", "timeWaitMin=-3", "--port", "0", "--data", dataDir]);
+    expect(negative).toMatchObject({ code: 2, stderr: "lvsdeck-hub: --alert-option timeWaitMin=-3: the value must be a number of 0 or more\n" });
+  });
+
   it("a too-short password says so once", async () => {
     const { code, stderr } = await hub(["user", "add", "bob", "--role", "viewer", "--data", dataDir], "short\n");
     expect(code).toBe(1);

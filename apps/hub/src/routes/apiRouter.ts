@@ -14,6 +14,7 @@ import type { AgentGateway } from "../agents/agentGateway";
 import type { AlertMonitor } from "../alertMonitor";
 import { MAX_EVENTS_PAGE, MAX_SERIES_RANGE_MS } from "../limits";
 import { STALE_AFTER_TICKS, clusterHealth, scopeHealth, vipInScope, vipOfServiceKey } from "@lvsdeck/cluster";
+import type { VerdictOptions } from "@lvsdeck/cluster";
 import { fail, validate } from "./validate";
 import { principalOf } from "../auth/middleware";
 import { vipScope } from "../auth/principal";
@@ -31,6 +32,8 @@ interface Deps {
   alerts: AlertMonitor;
   startedAt: number;
   now: () => number;
+  /** Rule thresholds other than the defaults, for the cluster as it was at a moment too. */
+  verdictOptions?: Partial<VerdictOptions>;
 }
 
 const eventsQuerySchema = z.strictObject({

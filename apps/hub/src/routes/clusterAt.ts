@@ -4,6 +4,7 @@ import type { SnapshotHistory } from "../store/snapshotHistory";
 import { SNAPSHOT_HISTORY_INTERVAL_MS } from "../store/snapshotHistory";
 import type { Fleet } from "../fleet";
 import { STALE_AFTER_TICKS, clusterHealth, deriveVerdicts } from "@lvsdeck/cluster";
+import type { VerdictOptions } from "@lvsdeck/cluster";
 
 /** Slack on top of the history interval before a stored snapshot counts as stale at a moment (ms). */
 const HISTORY_SLACK_MS = 5_000;
@@ -12,7 +13,7 @@ const HISTORY_SLACK_MS = 5_000;
  * The cluster as it was at `at`: each director's newest stored snapshot taken by then, stale when it
  * is older than the history interval or its agent had disconnected by then; with the verdicts of that moment.
  */
-export function clusterAt(at: number, deps: { history: SnapshotHistory; events: EventStore; fleet: Fleet }): ClusterResponse {
+export function clusterAt(at: number, deps: { history: SnapshotHistory; events: EventStore; fleet: Fleet; verdictOptions?: Partial<VerdictOptions> }): ClusterResponse {
   const directors: DirectorView[] = deps.history.at(at).map((snapshot) => {
     const presence = deps.events.query({ director: snapshot.director, kind: "agent", to: at, limit: 1 })[0];
     const disconnected = presence?.event.kind === "agent" && !presence.event.connected && presence.event.at >= snapshot.takenAt;
@@ -29,6 +30,6 @@ export function clusterAt(at: number, deps: { history: SnapshotHistory; events: 
   directors.sort((a, b) => a.id.localeCompare(b.id));
   // The verdicts that held then, by the same rules as live; flapping and stuck drains need history the
   // snapshots do not keep, and `since` is the moment asked for.
-  const verdicts = deriveVerdicts({ directors, now: at, recentTransitions: [], drains: [] });
+  const verdicts = deriveVerdicts({ directors, now: at, recentTransitions: [], drains: [] }, deps.verdictOptions ?? {});
   return { serverTime: at, staleAfterTicks: STALE_AFTER_TICKS, directors, health: clusterHealth(directors, verdicts) };
 }
