@@ -53,3 +53,19 @@ test("a SYN flood toward a VIP is one alert for the service, not one per real se
   // Its half-open entries time out within 60 s; the alert clears with them.
   await expect(banner).toHaveCount(0, { timeout: 120_000 });
 });
+
+test("a real server that closes after each request piles up TIME_WAIT entries and the alert names it", async ({ dashboard, page }) => {
+  const NAT = "TCP 192.168.50.101:80";
+  const RS_NAT = "10.50.0.21:8080";
+  await expect(dashboard.director("lvs-dir-01")).toHaveAttribute("data-state", "MASTER", { timeout: 15_000 });
+  const sim = page.locator('[data-testid="sim-director"][data-director="lvs-dir-01"]');
+  await sim.getByRole("combobox", { name: "Real server to fail on lvs-dir-01" }).selectOption({ label: `${RS_NAT} (${NAT})` });
+  await sim.getByRole("button", { name: "Close after each request" }).click();
+  await expect(sim.getByTestId("sim-result")).toContainText("TIME_WAIT entries pile up");
+  const banner = dashboard.banner("degraded").filter({ hasText: "connections in TIME_WAIT" });
+  await expect(banner).toContainText(`${RS_NAT} in ${NAT} has`, { timeout: 80_000 });
+  await expect(banner).toContainText("it closes far more connections than they do");
+  await expect(dashboard.realServer(NAT, RS_NAT)).toHaveAttribute("data-health", "up");
+  await sim.getByRole("button", { name: "Restore real server" }).click();
+  await expect(sim.getByTestId("sim-result")).toContainText("keeps connections open again");
+});

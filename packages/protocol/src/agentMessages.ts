@@ -92,6 +92,7 @@ export const simFaultSchema = z.enum([
   "silence-real-server",
   "syn-flood",
   "end-syn-flood",
+  "time-wait-pileup",
   "cut-link",
   "restore-link",
 ]);
@@ -101,7 +102,7 @@ export type SimFault = z.infer<typeof simFaultSchema>;
  * Faults confined to one real server of one service. The others (a whole director, the VRRP link)
  * touch every VIP the director carries, so only principals without a VIP limit may inject them.
  */
-export const REAL_SERVER_FAULTS: ReadonlySet<SimFault> = new Set(["fail-real-server", "restore-real-server", "silence-real-server"]);
+export const REAL_SERVER_FAULTS: ReadonlySet<SimFault> = new Set(["fail-real-server", "restore-real-server", "silence-real-server", "time-wait-pileup"]);
 
 export const setWeightCommandSchema = z.object({
   kind: z.literal("set-weight"),

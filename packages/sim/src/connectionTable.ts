@@ -23,6 +23,8 @@ export interface SimConn {
   /** Whether the connection is still sending packets (until `flowingUntil`). */
   flowing: boolean;
   readonly flowingUntil: number;
+  /** On a server that closes after each request: when the client's session ends (it reconnects until then). */
+  readonly sessionUntil?: number;
   /** When the entry next changes: its flow ends, its state moves on, or it expires. */
   due: number;
   readonly rates: FlowRates;
@@ -33,6 +35,8 @@ const SYN_RECV_TIMEOUT_MS = 60_000;
 const TIME_WAIT_TIMEOUT_MS = 120_000;
 // FIN_WAIT lasts until the last ACK of the close handshake, usually a round trip or two.
 const FIN_WAIT_DWELL_MS: readonly [number, number] = [100, 1500];
+// A server with keep-alive off closes each connection after one request, this long after it opened.
+export const CHURN_CONNECTION_MS = 500;
 // A handshake or close segment is a bare header.
 const SEGMENT_BYTES = 60;
 
@@ -54,7 +58,7 @@ function setFlow(conn: SimConn, sign: 1 | -1, at: number): void {
 
 /** Opens a connection placed on `dest` at `time`, with a random lifetime drawn from the traffic profile. */
 export function openConnection(
-  init: Pick<SimConn, "service" | "dest" | "template" | "client" | "clientPort" | "vaddr" | "vport"> & { spoofed?: boolean },
+  init: Pick<SimConn, "service" | "dest" | "template" | "client" | "clientPort" | "vaddr" | "vport"> & { spoofed?: boolean; sessionUntil?: number },
   time: number,
   timeouts: IpvsTimeouts,
   prng: Prng,
@@ -76,11 +80,13 @@ export function openConnection(
     outPkts: nat ? profile.outPps * jitter : 0,
     outBytes: nat ? profile.outPps * profile.outPacketBytes * jitter : 0,
   };
-  const flowingUntil = alive ? time + lifeMs : time;
+  // A reconnecting client's session ends where it did; a server closing after each request cuts it short.
+  const sessionUntil = init.sessionUntil ?? time + lifeMs;
+  const flowingUntil = !alive ? time : dest.churn === true ? Math.min(sessionUntil, time + CHURN_CONNECTION_MS) : sessionUntil;
   // A dead server never answers the SYN: the entry sits in SYN_RECV until it times out.
   const state: ConnState = udp ? "UDP" : alive ? "ESTABLISHED" : "SYN_RECV";
-  const { spoofed: _spoofed, ...entry } = init;
-  const conn: SimConn = { ...entry, state, active: state === "ESTABLISHED", flowing: false, flowingUntil, due: flowingUntil, rates };
+  const { spoofed: _spoofed, sessionUntil: _session, ...entry } = init;
+  const conn: SimConn = { ...entry, ...(dest.churn === true && alive && { sessionUntil }), state, active: state === "ESTABLISHED", flowing: false, flowingUntil, due: flowingUntil, rates };
   if (state === "SYN_RECV") conn.due = time + SYN_RECV_TIMEOUT_MS;
   else if (flowingUntil > time) setFlow(conn, 1, time);
   else conn.due = time + timeouts.udp * 1000;

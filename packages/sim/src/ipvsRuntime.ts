@@ -37,8 +37,16 @@ export function createIpvsRuntime(cluster: SimClusterConfig, seed: number, prng:
   const runTimers = (until: number): void => {
     while (timers.peekTime() <= until) {
       const { at, item: conn } = timers.pop() as { at: number; item: SimConn };
+      const closing = conn.state === "ESTABLISHED";
       if (fireConnection(conn, at, timeouts, prng)) timers.push(conn.due, conn);
       else conns.delete(conn);
+      // The server closed after one request; the client, not done, opens the next connection to it.
+      if (closing && conn.sessionUntil !== undefined && conn.sessionUntil > at && conns.size < MAX_CONNECTIONS) {
+        const { service, dest, template, client, vaddr, vport, sessionUntil } = conn;
+        const next = openConnection({ service, dest, template, client, clientPort: 1024 + ((conn.clientPort - 1023) % 64_000), vaddr, vport, sessionUntil }, at, timeouts, prng);
+        conns.add(next);
+        timers.push(next.due, next);
+      }
     }
   };
 

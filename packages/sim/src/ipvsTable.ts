@@ -30,6 +30,11 @@ export interface SimRealServer extends SchedulerDest {
    * missing on its loopback): their connections stay half-open (SYN_RECV).
    */
   silent?: boolean;
+  /**
+   * It closes every connection after a request (keep-alive off): each client session becomes a string of
+   * short connections, each leaving a TIME_WAIT entry behind.
+   */
+  churn?: boolean;
   activeConns: number;
   inactiveConns: number;
   persistConns: number;

@@ -10,7 +10,7 @@ const RS1 = "192.168.50.11:443" as RealServerKey;
 /** The seed's NAT service, checked with inhibit_on_failure, and its weight-2 real server. */
 const NAT_SVC = "TCP 192.168.50.101:80" as ServiceKey;
 const NAT_RS = "10.50.0.23:8080" as RealServerKey;
-const fault = (f: "fail-real-server" | "restore-real-server" | "silence-real-server" | "syn-flood" | "end-syn-flood", service?: string, realServer?: string) => ({
+const fault = (f: "fail-real-server" | "restore-real-server" | "silence-real-server" | "syn-flood" | "end-syn-flood" | "time-wait-pileup", service?: string, realServer?: string) => ({
   kind: "sim-fault" as const,
   fault: f,
   ...(service === undefined ? {} : { service: service as ServiceKey }),
@@ -142,6 +142,22 @@ describe("weights and faults", () => {
     const ended = now;
     for (; now <= ended + 61_000; now += 100) d.advance(now);
     expect(halfOpen(now).filter((c) => c.client.startsWith("203.0.113.")).length).toBe(0);
+  });
+
+  it("a server that closes after every request leaves a pile of TIME_WAIT entries its peers do not, until restored", () => {
+    const { d, t } = master();
+    const rs = "10.50.0.21:8080";
+    expect(d.injectFault(fault("time-wait-pileup", NAT_SVC, rs), t)).toContain("TIME_WAIT entries pile up");
+    let now = t;
+    for (; now <= t + 150_000; now += 100) d.advance(now);
+    // The table stays within its bound, so other services keep their traffic.
+    expect(d.connections(now).length).toBeLessThan(0.9 * MAX_CONNECTIONS);
+    const timeWait = (to: string) => d.connections(now).filter((c) => c.destination === to && c.state === "TIME_WAIT").length;
+    const peers = ["10.50.0.22:8080", "10.50.0.23:8080"].map(timeWait);
+    expect(timeWait(rs)).toBeGreaterThan(5 * Math.max(1, ...peers));
+    // Its clients are served all along: short connections, one after another.
+    expect(d.snapshot(now).services.find((s) => s.key === NAT_SVC)?.realServers.find((r) => r.key === rs)).toMatchObject({ health: "up" });
+    expect(d.injectFault(fault("restore-real-server", NAT_SVC, rs), now)).toContain("keeps connections open again");
   });
 
   it("setWeight returns the weight in effect, marks it operator-set and emits a weight event", () => {

@@ -156,8 +156,24 @@ export function createSimDirector(o: SimDirectorOptions): SimDirector {
 
   /** Real servers (by service|real server) that pass their check but do not answer clients on the VIP. */
   const silenced = new Set<string>();
+  /** Real servers (by service|real server) that close every connection after one request. */
+  const churning = new Set<string>();
   const applySilence = () => {
-    for (const service of runtime.services) for (const rs of service.realServers) rs.silent = silenced.has(failedCheckKey(service.key, rs.key));
+    for (const service of runtime.services) {
+      for (const rs of service.realServers) {
+        rs.silent = silenced.has(failedCheckKey(service.key, rs.key));
+        rs.churn = churning.has(failedCheckKey(service.key, rs.key));
+      }
+    }
+  };
+  const churn = (cmd: SimFaultCommand, on: boolean): string => {
+    const targets = resolveCheckTargets(cluster, cmd.fault, cmd.service, cmd.realServer);
+    for (const t of targets) {
+      if (on) churning.add(failedCheckKey(t.service, t.realServer));
+      else churning.delete(failedCheckKey(t.service, t.realServer));
+    }
+    applySilence();
+    return `${cmd.realServer} in ${targets.map((t) => t.service).join(", ")} ${on ? "closes every connection after one request (keep-alive off): its clients reconnect again and again, and TIME_WAIT entries pile up" : "keeps connections open again"}`;
   };
   const silence = (cmd: SimFaultCommand, on: boolean): string => {
     const targets = resolveCheckTargets(cluster, cmd.fault, cmd.service, cmd.realServer);
@@ -196,9 +212,12 @@ export function createSimDirector(o: SimDirectorOptions): SimDirector {
       case "fail-real-server":
         return flipHealth(cmd, false, now);
       case "restore-real-server": {
-        const silent = cmd.realServer !== undefined && [...silenced].some((k) => k.endsWith(`|${cmd.realServer}`));
-        return silent ? `${silence(cmd, false)}; ${flipHealth(cmd, true, now)}` : flipHealth(cmd, true, now);
+        const named = (set: Set<string>) => cmd.realServer !== undefined && [...set].some((k) => k.endsWith(`|${cmd.realServer}`));
+        const done = [...(named(silenced) ? [silence(cmd, false)] : []), ...(named(churning) ? [churn(cmd, false)] : [])];
+        return [...done, flipHealth(cmd, true, now)].join("; ");
       }
+      case "time-wait-pileup":
+        return churn(cmd, true);
       case "silence-real-server":
         return silence(cmd, true);
       case "syn-flood":

@@ -58,6 +58,9 @@ function SimDirector({ view, scoped }: { view: DirectorView; scoped: boolean }) 
           <button type="button" disabled={busy} onClick={() => sendRealServer("silence-real-server")} title="It passes its health check but stops answering clients on the VIP (direct routing with the VIP missing on its loopback)">
             Silence real server
           </button>
+          <button type="button" disabled={busy} onClick={() => sendRealServer("time-wait-pileup")} title="It closes every connection after one request (keep-alive off): its clients reconnect again and again">
+            Close after each request
+          </button>
           <button type="button" disabled={busy} onClick={() => sendRealServer("restore-real-server")}>
             Restore real server
           </button>
