@@ -76,6 +76,16 @@ describe("explainTransition: why a VRRP instance changed state", () => {
     expect(cause.text).toBe("lvs-dir-01 (198.51.100.11) resigned with a priority-0 advert: keepalived stopping");
   });
 
+  it("reads a priority-0 advert from a down timer cut to the skew, when the dump before already counted it", () => {
+    const cause = explain({
+      director: "lvs-dir-02", from: "BACKUP", to: "MASTER",
+      before: instance({ masterRouter: "198.51.100.11", downTimerMs: 609.375, counters: counters({ priZeroRcvd: 3 }) }),
+      after: instance({ state: "MASTER", counters: counters({ priZeroRcvd: 3 }) }),
+      peers: [peer("lvs-dir-01", dir01({ state: "STOP" }), false)],
+    });
+    expect(cause).toMatchObject({ kind: "priority-zero", text: "lvs-dir-01 (198.51.100.11) resigned with a priority-0 advert: keepalived stopping" });
+  });
+
   it("gives the down timer when the MASTER's adverts just stopped (kill -9), with keepalived's own value", () => {
     const cause = explain({
       director: "lvs-dir-02", from: "BACKUP", to: "MASTER",

@@ -81,7 +81,10 @@ function tookOverCause(e: TransitionEvidence, evidence: string[]): TransitionCau
     return cause("peer-track", `${pulledDown.director} ${loweredPriorityText(pulledDown.instance)} (below ours, ${after.effectivePriority}: preemption)`, evidence);
   }
   const zeroes = (after?.counters?.priZeroRcvd ?? 0) - (before?.counters?.priZeroRcvd ?? 0);
-  if (before?.counters != null && after?.counters != null && zeroes > 0) {
+  // keepalived cuts a BACKUP's down timer to the skew alone when it hears a priority-0 advert: a dump
+  // taken in that moment shows it even if its counters already count the advert.
+  const skewOnly = before?.downTimerMs != null && before.downTimerMs < before.advertIntervalMs;
+  if ((before?.counters != null && after?.counters != null && zeroes > 0) || skewOnly) {
     const state = oldMaster?.instance?.state;
     const why = state === "FAULT" ? `: it went FAULT${failingTracks(oldMaster?.instance ?? null).length > 0 ? ` (${failingTracks(oldMaster?.instance ?? null).map(trackText).join(", ")})` : ""}` : state === "STOP" || oldMaster?.keepalivedRunning === false ? ": keepalived stopping" : "";
     return cause("priority-zero", `${who} resigned with a priority-0 advert${why}`, evidence);
