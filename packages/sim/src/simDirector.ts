@@ -166,24 +166,20 @@ export function createSimDirector(o: SimDirectorOptions): SimDirector {
       }
     }
   };
-  const churn = (cmd: SimFaultCommand, on: boolean): string => {
+  /** Adds the named real servers to (or takes them from) one of the sets above; says which they were. */
+  const mark = (set: Set<string>, cmd: SimFaultCommand, on: boolean): string => {
     const targets = resolveCheckTargets(cluster, cmd.fault, cmd.service, cmd.realServer);
     for (const t of targets) {
-      if (on) churning.add(failedCheckKey(t.service, t.realServer));
-      else churning.delete(failedCheckKey(t.service, t.realServer));
+      if (on) set.add(failedCheckKey(t.service, t.realServer));
+      else set.delete(failedCheckKey(t.service, t.realServer));
     }
     applySilence();
-    return `${cmd.realServer} in ${targets.map((t) => t.service).join(", ")} ${on ? "closes every connection after one request (keep-alive off): its clients reconnect again and again, and TIME_WAIT entries pile up" : "keeps connections open again"}`;
+    return `${cmd.realServer} in ${targets.map((t) => t.service).join(", ")}`;
   };
-  const silence = (cmd: SimFaultCommand, on: boolean): string => {
-    const targets = resolveCheckTargets(cluster, cmd.fault, cmd.service, cmd.realServer);
-    for (const t of targets) {
-      if (on) silenced.add(failedCheckKey(t.service, t.realServer));
-      else silenced.delete(failedCheckKey(t.service, t.realServer));
-    }
-    applySilence();
-    return `${cmd.realServer} in ${targets.map((t) => t.service).join(", ")} ${on ? "stops answering clients on the VIP (its health check still passes): their connections stay half-open" : "answers clients again"}`;
-  };
+  const churn = (cmd: SimFaultCommand, on: boolean): string =>
+    `${mark(churning, cmd, on)} ${on ? "closes every connection after one request (keep-alive off): its clients reconnect again and again, and TIME_WAIT entries pile up" : "keeps connections open again"}`;
+  const silence = (cmd: SimFaultCommand, on: boolean): string =>
+    `${mark(silenced, cmd, on)} ${on ? "stops answering clients on the VIP (its health check still passes): their connections stay half-open" : "answers clients again"}`;
 
   /** Services (by key) under a simulated SYN flood: kept across keepalived restarts, like the silenced servers. */
   const flooded = new Set<string>();

@@ -1,8 +1,7 @@
 import type { DirectorSnapshot, HubEvent, IncidentNote, IncidentSummary } from "@lvsdeck/protocol";
-import { formatClock, formatDateTime } from "../../lib/time";
+import { formatDateTime } from "../../lib/time";
 import { hrefWith, Link } from "../../lib/router";
-import { describeEvent, eventTime } from "../events/describeEvent";
-import { EventCause } from "../events/EventCause";
+import { EventRow } from "../events/EventRow";
 
 /** What the events, notes and snapshots of one incident look like, live or from a bundle. */
 export interface IncidentContent {
@@ -56,19 +55,9 @@ export function IncidentRecord({ content, live }: { content: IncidentContent; li
       )}
       <h3>Events ({events.length})</h3>
       <ol className="event-list incident-events" data-testid="incident-events">
-        {events.map((e) => {
-          const { text, tone } = describeEvent(e);
-          return (
-            <li key={e.id} className={`event tone-${tone}`} data-testid="incident-event" data-kind={e.event.kind} data-director={e.director}>
-              <time className="event-time" dateTime={new Date(eventTime(e)).toISOString()}>
-                {formatClock(eventTime(e), incident.startedAt)}
-              </time>
-              <span className="event-director">{e.director}</span>
-              <span className="event-text">{text}</span>
-              <EventCause event={e} />
-            </li>
-          );
-        })}
+        {events.map((e) => (
+          <EventRow key={e.id} event={e} testId="incident-event" today={incident.startedAt} />
+        ))}
       </ol>
       <h3>Notes ({notes.length})</h3>
       {notes.length === 0 && <p className="empty">No notes yet.</p>}
