@@ -12,13 +12,12 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "@playwright/test";
-import { chromium } from "playwright";
 import type { HubEvent, TransitionCause, VrrpState } from "@lvsdeck/protocol";
 import { TimelinePage } from "../../e2e/pages/TimelinePage";
 import { REPO_ROOT, hubClient } from "./lib/hub";
 import { electedAsPlanned, labProblem, startLab } from "./lib/lab";
 import type { LabDirector } from "./lib/lab";
-import { CHROMIUM, CHROMIUM_ARGS, HUB_MS, POLL_MS, SCREEN_MS, STARTUP_MS, createLabTestRun } from "./lib/labTestRun";
+import { HUB_MS, POLL_MS, SCREEN_MS, STARTUP_MS, createLabTestRun, signedInBrowser } from "./lib/labTestRun";
 import { TRACKED_INTERFACE, TRACK_SCRIPT } from "./lib/keepalived";
 import { parseCommandLine } from "../../scripts/commandLine.mjs";
 import { incidentMarkdown } from "../../apps/web/src/features/incidents/incidentMarkdown";
@@ -46,11 +45,7 @@ try {
   log(`lab up: hub ${lab.hub.url}, work ${lab.work}`);
   const { plan } = lab;
   const api = await hubClient(lab.hub.url, lab.admin.user, lab.admin.password);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
-  run.teardown.defer("close the browser", () => browser.close());
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  const [name, value] = api.cookie.split("=");
-  await context.addCookies([{ name: name ?? "", value: decodeURIComponent(value ?? ""), url: lab.hub.url, httpOnly: true, sameSite: "Strict" }]);
+  const { context } = await signedInBrowser(lab.hub.url, api.cookie, run.teardown);
   const timeline = new TimelinePage(await context.newPage(), lab.hub.url);
   run.setPages([timeline.page]);
   await timeline.open();

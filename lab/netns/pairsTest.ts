@@ -7,13 +7,12 @@
 // LAB_SCREENSHOTS=1 also writes the wall in both states to docs/screenshots/ (the README shows them).
 import { join } from "node:path";
 import { expect } from "@playwright/test";
-import { chromium } from "playwright";
 import type { Alert, ClusterResponse } from "@lvsdeck/protocol";
 import { WallPage } from "../../e2e/pages/WallPage";
 import { REPO_ROOT, hubClient } from "./lib/hub";
 import { electedAsPlanned, labProblem, startLab } from "./lib/lab";
 import type { LabDirector } from "./lib/lab";
-import { CHROMIUM, CHROMIUM_ARGS, HUB_MS, POLL_MS, SCREEN_MS, STARTUP_MS, createLabTestRun } from "./lib/labTestRun";
+import { HUB_MS, POLL_MS, SCREEN_MS, STARTUP_MS, createLabTestRun, signedInBrowser } from "./lib/labTestRun";
 import { setOnBridge } from "./lib/network";
 import type { InstancePlan } from "./lib/plan";
 import { VrrpTopologyPage } from "./pages/VrrpTopologyPage";
@@ -49,11 +48,7 @@ try {
   log(`lab up: hub ${lab.hub.url}, work ${lab.work}`);
   const { plan } = lab;
   const api = await hubClient(lab.hub.url, lab.admin.user, lab.admin.password);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
-  run.teardown.defer("close the browser", () => browser.close());
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  const [name, value] = api.cookie.split("=");
-  await context.addCookies([{ name: name ?? "", value: decodeURIComponent(value ?? ""), url: lab.hub.url, httpOnly: true, sameSite: "Strict" }]);
+  const { browser, context } = await signedInBrowser(lab.hub.url, api.cookie, run.teardown);
   const topology = new VrrpTopologyPage(await context.newPage(), lab.hub.url);
   const wall = new WallPage(await (await browser.newContext({ viewport: { width: 1920, height: 1080 }, storageState: await context.storageState() })).newPage(), lab.hub.url);
   run.setPages([topology.page, wall.page]);

@@ -10,13 +10,12 @@
 // Prints `N passed, M failed` last; exit 1 on any failure. LAB_KEEP=1 keeps logs and failure screenshots.
 import { existsSync } from "node:fs";
 import { expect } from "@playwright/test";
-import { chromium } from "playwright";
 import type { Alert, ClusterResponse } from "@lvsdeck/protocol";
 import { WallPage } from "../../e2e/pages/WallPage";
 import { hubClient } from "./lib/hub";
 import { electedAsPlanned, labProblem, startLab } from "./lib/lab";
 import type { LabDirector } from "./lib/lab";
-import { CHROMIUM, CHROMIUM_ARGS, HUB_MS, POLL_MS, SCREEN_MS, STARTUP_MS, createLabTestRun } from "./lib/labTestRun";
+import { CHROMIUM, HUB_MS, POLL_MS, SCREEN_MS, STARTUP_MS, createLabTestRun, signedInBrowser } from "./lib/labTestRun";
 import { addressesIn, deleteAddress, setOnBridge } from "./lib/network";
 import type { InstancePlan } from "./lib/plan";
 import { VrrpTopologyPage } from "./pages/VrrpTopologyPage";
@@ -66,11 +65,7 @@ try {
   log(`lab up: hub ${lab.hub.url}, work ${lab.work}`);
   const { plan } = lab;
   const api = await hubClient(lab.hub.url, lab.admin.user, lab.admin.password);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
-  teardown.defer("close the browser", () => browser.close());
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  const [name, value] = api.cookie.split("=");
-  await context.addCookies([{ name: name ?? "", value: decodeURIComponent(value ?? ""), url: lab.hub.url, httpOnly: true, sameSite: "Strict" }]);
+  const { browser, context } = await signedInBrowser(lab.hub.url, api.cookie, teardown);
   const topology = new VrrpTopologyPage(await context.newPage(), lab.hub.url);
   const wall = new WallPage(await (await browser.newContext({ viewport: { width: 1920, height: 1080 }, storageState: await context.storageState() })).newPage(), lab.hub.url);
   run.setPages([topology.page, wall.page]);

@@ -4,6 +4,8 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "@playwright/test";
+import { chromium } from "playwright";
+import type { Browser, BrowserContext } from "playwright";
 import { REPO_ROOT } from "./hub";
 import type { Lab } from "./lab";
 import { namespacesWithPrefix } from "./network";
@@ -25,6 +27,16 @@ export const HUB_MS = 20_000;
 export const SCREEN_MS = 15_000;
 /** How often the API is looked at while waiting (ms). */
 export const POLL_MS = 200;
+
+/** Debian's Chromium for a lab's checks (closed by `teardown`), and a 1440x900 context signed in with `cookie` at `url`. */
+export async function signedInBrowser(url: string, cookie: string, teardown: Teardown): Promise<{ browser: Browser; context: BrowserContext }> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+  teardown.defer("close the browser", () => browser.close());
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const [name, value] = cookie.split("=");
+  await context.addCookies([{ name: name ?? "", value: decodeURIComponent(value ?? ""), url, httpOnly: true, sameSite: "Strict" }]);
+  return { browser, context };
+}
 
 /** One run of named checks against one lab. */
 export interface LabTestRun {
