@@ -44,4 +44,9 @@ describe("timeline model", () => {
     const rows = timelineRows([weight("d1", 1000, 2, 5), weight("d2", 1040, 2, 5), weight("d1", 60_000, 5, 2)]);
     expect(rows.map((r) => r.directors)).toEqual([["d1", "d2"], ["d1"]]);
   });
+
+  it("names the directors of one action in the same order whichever reported first", () => {
+    const rows = timelineRows([weight("d2", 1000, 2, 5), weight("d1", 1040, 2, 5)]);
+    expect(rows.map((r) => r.directors)).toEqual([["d1", "d2"]]);
+  });
 });

@@ -190,7 +190,8 @@ export function timelineRows(events: readonly HubEvent[]): TimelineRow[] {
       const first = row?.events[0];
       if (row !== undefined && first !== undefined && eventTime(e) - eventTime(first) <= ACTION_WINDOW_MS && !row.directors.includes(e.director)) {
         row.events.push(e);
-        row.directors.push(e.director);
+        // Named in a stable order: which director reported first is a race, not news.
+        row.directors = [...row.directors, e.director].sort();
         continue;
       }
       const fresh = { key: `e${e.id}`, events: [e], directors: [e.director as string] };
