@@ -56,6 +56,22 @@ export interface FakeDirector {
   refuseEdits(failure: RecordedFailure): void;
 }
 
+/**
+ * `/proc/net/ip_vs_conn_sync` for a director without a sync daemon: the rows of its `ip_vs_conn`, each
+ * `LOCAL`, in the kernel's format (`%-11s %-6s %7u` after the ports), without PE columns.
+ */
+export function connSyncOf(ipVsConn: string): string {
+  const rows = ipVsConn
+    .split("\n")
+    .slice(1)
+    .filter((line) => line.trim() !== "")
+    .map((line) => {
+      const t = line.trim().split(/\s+/);
+      return `${t.slice(0, 7).join(" ")} ${t[7]!.padEnd(11)} ${"LOCAL".padEnd(6)} ${t[8]!.padStart(7)}`;
+    });
+  return ["Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Origin Expires", ...rows, ""].join("\n");
+}
+
 /** Creates the fake ipvsadm (prints the real captures by argv; -e records argv, then -Ln shows the real after-edit capture), ip and /proc. */
 export function createFakeDirector(): FakeDirector {
   const dir = mkdtempSync(join(tmpdir(), "lvsdeck-agent-"));
@@ -72,6 +88,7 @@ case "$*" in
   "-Ln --persistent-conn") cat "$F/ipvsadm-Ln-persistent-conn.txt" ;;
   "-L --timeout") cat "$F/ipvsadm-Ln-timeout.txt" ;;
   "-Lnc") cat "$F/ipvsadm-Lnc.txt" ;;
+  "-L --daemon") if [ -f "$S/daemon.rc" ]; then echo "Memory allocation problem" >&2; exit "$(cat "$S/daemon.rc")"; fi; if [ -f "$S/daemon.txt" ]; then cat "$S/daemon.txt"; fi ;;
   "-e "*)
     first=1; for a in "$@"; do if [ $first = 1 ]; then printf '%s' "$a"; first=0; else printf '\\t%s' "$a"; fi; done >> "$S/edits"; echo >> "$S/edits"
     if [ -f "$S/refuse.rc" ]; then cat "$S/refuse.stderr" >&2; exit "$(cat "$S/refuse.rc")"; fi
@@ -85,6 +102,7 @@ esac
   const procRoot = join(dir, "proc");
   mkdirSync(join(procRoot, "net"), { recursive: true });
   for (const name of ["ip_vs", "ip_vs_conn", "ip_vs_stats"]) copyFileSync(join(F, `proc-${name}.txt`), join(procRoot, "net", name));
+  writeFileSync(join(procRoot, "net", "ip_vs_conn_sync"), connSyncOf(readFileSync(join(F, "proc-ip_vs_conn.txt"), "utf8")));
   return {
     dir,
     ipvsadm,

@@ -73,6 +73,34 @@ describe("real director source", () => {
     expect(after.services.find((s) => s.key === service)?.realServers.find((r) => r.key === realServer)).toMatchObject({ weight: 5, weightSource: "operator", weightMode: "runtime" });
   });
 
+  it("reports the sync daemons ipvsadm lists and the entries of ip_vs_conn_sync by origin, and no count without a daemon", async () => {
+    const source = open({ kinds: ["ipvsadm", "procfs", "keepalived"] });
+    expect((await source.read()).connectionSync).toEqual({ daemons: [], entries: null });
+    writeFileSync(join(fake.dir, "daemon.txt"), "backup sync daemon (mcast=eth1, syncid=7, maxlen=1472)\n");
+    writeFileSync(
+      join(fake.procRoot, "net", "ip_vs_conn_sync"),
+      [
+        "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Origin Expires",
+        "TCP C6336407 C93A 0A000064 0050 0A00000B 1F90 ESTABLISHED SYNC       170",
+        "TCP C6336409 C990 0A000064 0050 0A00000C 1F90 ESTABLISHED SYNC       171",
+        "TCP C633640A C991 0A000064 0050 0A00000C 1F90 ESTABLISHED LOCAL      898",
+        "",
+      ].join("\n"),
+    );
+    await expect
+      .poll(async () => (await source.read()).connectionSync, seen)
+      .toEqual({ daemons: [{ role: "backup", interface: "eth1", syncId: 7, maxlen: 1472, group: null, port: null, ttl: null }], entries: { local: 1, synced: 2, countedAt: expect.any(Number) } });
+  });
+
+  it("reads connection sync as not known when ipvsadm cannot list the daemons, never as no daemon", async () => {
+    writeFileSync(join(fake.dir, "daemon.rc"), "255");
+    const source = open();
+    expect((await source.read()).connectionSync).toEqual({ daemons: null, entries: null });
+    rmSync(join(fake.dir, "daemon.rc"));
+    writeFileSync(join(fake.dir, "daemon.txt"), "garbage that is no daemon\nmaster sync daemon (mcast=eth0, syncid=1)\n");
+    expect((await source.read()).connectionSync?.daemons).toMatchObject([{ role: "master", syncId: 1 }]);
+  });
+
   it("turns ipvsadm's exit 255 'No such destination' into a clear error", async () => {
     const failure = recordedFailures().find((f) => f.stderr.includes("No such destination"));
     if (failure === undefined) throw new Error("errors.txt has no 'No such destination' case");

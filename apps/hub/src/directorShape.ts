@@ -1,7 +1,7 @@
 import type { DirectorSnapshot, DirectorView } from "@lvsdeck/protocol";
 
 /**
- * What an operator sees change in a snapshot: VRRP states and priorities, VIPs, keepalived, the set of
+ * What an operator sees change in a snapshot: VRRP states and priorities, VIPs, keepalived, sync daemons, the set of
  * services and real servers with their weights and health. Counters and rates change every tick and
  * are not part of it.
  */
@@ -10,6 +10,7 @@ export function snapshotShape(s: DirectorSnapshot): string {
     s.keepalived.running,
     s.vrrp.map((v) => [v.name, v.state, v.effectivePriority]),
     s.vipsPresent,
+    s.connectionSync?.daemons?.map((d) => [d.role, d.syncId]) ?? null,
     s.services.map((svc) => [svc.key, svc.scheduler, svc.realServers.map((rs) => [rs.key, rs.weight, rs.health])]),
   ]);
 }

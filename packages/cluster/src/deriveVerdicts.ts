@@ -6,6 +6,7 @@ import { vrrpGroups, vrrpInstanceGroups } from "./groups";
 import { checkerSilentVerdicts, staleDirectorVerdicts, vipOnTwoDirectorsVerdicts } from "./directorRules";
 import { allRealServersDownVerdicts, drainStuckVerdicts, halfOpenVerdicts, quorumLostVerdicts } from "./serviceRules";
 import { synFloodVerdicts, timeWaitVerdicts } from "./stateRules";
+import { syncStoppedVerdicts } from "./syncRules";
 import { tablesDifferVerdicts } from "./tableRules";
 import { flappingVerdicts, noMasterVerdicts, splitBrainVerdicts } from "./vrrpRules";
 
@@ -34,5 +35,6 @@ export function deriveVerdicts(input: VerdictInput, options: Partial<VerdictOpti
     ...halfOpenVerdicts(directors, now, resolved),
     ...synFloodVerdicts(directors, now, resolved),
     ...timeWaitVerdicts(directors, now, resolved),
+    ...syncStoppedVerdicts(groups, now),
   ].sort(compareVerdicts);
 }

@@ -1,4 +1,4 @@
-import type { DirectorId, DirectorView, RealServer, VirtualService, VrrpInstance, VrrpState } from "@lvsdeck/protocol";
+import type { ConnectionSync, DirectorId, DirectorView, RealServer, VirtualService, VrrpInstance, VrrpState } from "@lvsdeck/protocol";
 import { sampleRealServer, sampleService } from "@lvsdeck/protocol/testFixtures";
 import type { VerdictInput } from "./verdictOptions";
 
@@ -54,6 +54,7 @@ export interface DirectorFixture {
   stale?: boolean;
   receivedAt?: number | null;
   keepalivedRunning?: boolean;
+  connectionSync?: ConnectionSync;
 }
 
 /** A DirectorView as fleet.ts holds it; fresh and connected unless told otherwise. */
@@ -74,7 +75,16 @@ export function director(id: string, f: DirectorFixture = {}): DirectorView {
       vipsPresent: f.vipsPresent ?? [],
       services: f.services ?? [],
       timeouts: null,
+      ...(f.connectionSync !== undefined && { connectionSync: f.connectionSync }),
     },
+  };
+}
+
+/** A director's connection sync: its daemons by role and sync id, and its entries by origin. */
+export function connectionSync(daemons: Array<["master" | "backup", number]> | null, entries: { local: number; synced: number } | null = null): ConnectionSync {
+  return {
+    daemons: daemons === null ? null : daemons.map(([role, syncId]) => ({ role, interface: "eth0", syncId, maxlen: null, group: null, port: null, ttl: null })),
+    entries: entries === null ? null : { ...entries, countedAt: T0 },
   };
 }
 

@@ -25,3 +25,5 @@ export type { PeerReading, TransitionEvidence } from "./transitionCause";
 export { explainTransition, peerReadings } from "./transitionCause";
 export type { IncidentRecord } from "./incidentRecords";
 export { INCIDENT_LEAD_MS, INCIDENT_MAX_SPAN_MS, INCIDENT_TAIL_MS, incidentEventTime, incidentRecords, opensIncident } from "./incidentRecords";
+export type { SyncReading, SyncSide } from "./syncRules";
+export { describeSync, syncReading } from "./syncRules";

@@ -2,24 +2,15 @@ import type { Verdict, VirtualService } from "@lvsdeck/protocol";
 import type { VerdictOptions } from "./verdictOptions";
 import { makeVerdict } from "./verdictOptions";
 import type { FreshDirector } from "./staleness";
-import { isFresh } from "./staleness";
 import { normalizeVip } from "./keys";
 import type { InstanceGroup } from "./vrrpRules";
-import { groupScope } from "./vrrpRules";
+import { freshMasterAndBackups, groupScope } from "./vrrpRules";
 import { diffTables } from "./tableDiff";
 
 // The services a VRRP group moves on failover: those on its VIPs, and every fwmark service.
 function groupServices(group: InstanceGroup, view: FreshDirector): VirtualService[] {
   const vips = new Set(group.vips);
   return view.snapshot.services.filter((s) => (s.address === null ? s.fwmark !== null : vips.has(normalizeVip(s.address))));
-}
-
-function freshWithState(group: InstanceGroup, state: "MASTER" | "BACKUP"): FreshDirector[] {
-  const seen = new Map<string, FreshDirector>();
-  for (const m of group.members) {
-    if (m.state === state && isFresh(m.director)) seen.set(m.director.id, m.director);
-  }
-  return [...seen.values()].sort((a, b) => a.id.localeCompare(b.id));
 }
 
 /**
@@ -29,12 +20,10 @@ function freshWithState(group: InstanceGroup, state: "MASTER" | "BACKUP"): Fresh
 export function tablesDifferVerdicts(groups: readonly InstanceGroup[], now: number, options: VerdictOptions): Verdict[] {
   const verdicts: Verdict[] = [];
   for (const group of groups) {
-    const masters = freshWithState(group, "MASTER");
-    const master = masters[0];
-    // No MASTER or several: no-master or split-brain already speaks for the group.
-    if (master === undefined || masters.length > 1) continue;
-    for (const backup of freshWithState(group, "BACKUP")) {
-      if (backup.id === master.id) continue;
+    const pair = freshMasterAndBackups(group);
+    if (pair === null) continue;
+    const { master } = pair;
+    for (const backup of pair.backups) {
       const differences = diffTables(groupServices(group, master), groupServices(group, backup));
       if (differences.length === 0) continue;
       const listed = differences.slice(0, options.maxDifferencesListed).join("; ");

@@ -119,6 +119,7 @@ export const verdictSeverity = {
   "half-open-connections": "warning",
   "syn-flood": "critical",
   "time-wait-pileup": "warning",
+  "sync-stopped": "warning",
 } as const satisfies Record<VerdictKind, Verdict["severity"]>;
 
 /** The VIPs of a scope as alerts spell them: sorted and joined with `,`. */

@@ -3,6 +3,8 @@ import type { VerdictInput, VerdictOptions } from "./verdictOptions";
 import { makeVerdict } from "./verdictOptions";
 import type { VrrpGroup, VrrpMember } from "./groups";
 import { directorNames } from "./groups";
+import type { FreshDirector } from "./staleness";
+import { isFresh } from "./staleness";
 
 /** A VRRP instance group: one with a VRID. */
 export type InstanceGroup = VrrpGroup & { vrid: number };
@@ -10,6 +12,22 @@ export type InstanceGroup = VrrpGroup & { vrid: number };
 /** The scope of a verdict about a whole group. */
 export function groupScope(group: InstanceGroup): VerdictScope {
   return { group: group.key, vrid: group.vrid, vips: group.vips };
+}
+
+/**
+ * The one fresh MASTER of a group and its fresh BACKUPs (sorted), for rules that compare the two; null with
+ * no fresh MASTER or several, where no-master or split-brain already speaks for the group.
+ */
+export function freshMasterAndBackups(group: InstanceGroup): { master: FreshDirector; backups: FreshDirector[] } | null {
+  const fresh = (state: string) => {
+    const seen = new Map<string, FreshDirector>();
+    for (const m of group.members) if (m.state === state && isFresh(m.director)) seen.set(m.director.id, m.director);
+    return [...seen.values()].sort((a, b) => a.id.localeCompare(b.id));
+  };
+  const masters = fresh("MASTER");
+  const master = masters[0];
+  if (master === undefined || masters.length > 1) return null;
+  return { master, backups: fresh("BACKUP").filter((b) => b.id !== master.id) };
 }
 
 function describe(member: VrrpMember): string {

@@ -56,3 +56,5 @@ export { buildEditRealServerArgs } from "./buildEditCommand";
 export type { IpvsadmFailure, IpvsadmFailureKind } from "./parseIpvsadmFailure";
 export { ipvsadmFailureKinds, parseIpvsadmFailure } from "./parseIpvsadmFailure";
 export { createProcStateCounter, countProcStates, type StateCount, type StateCountResult, type ReadInto, type ServiceKeyOf as StateServiceKeyOf } from "./procStateCounter";
+export { parseIpvsadmDaemon } from "./parseDaemon";
+export { createSyncOriginCounter, type SyncOriginCount } from "./syncOrigins";

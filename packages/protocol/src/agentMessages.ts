@@ -11,6 +11,7 @@ import {
   weightSchema,
 } from "./model";
 import { agentEventSchema } from "./events";
+import { connectionSyncSchema } from "./connectionSync";
 import { connectionPageSchema, connectionQuerySchema, topClientsSchema } from "./connections";
 
 /** Largest frame either side accepts on /ws/agent (a 200-server director is ~150 KB). */
@@ -47,6 +48,7 @@ export const agentDeltaSchema = z.object({
   vipsPresent: z.array(z.string()).optional(),
   keepalived: keepalivedStatusSchema.optional(),
   timeouts: ipvsTimeoutsSchema.nullable().optional(),
+  connectionSync: connectionSyncSchema.optional(),
 });
 export type AgentDelta = z.infer<typeof agentDeltaSchema>;
 
@@ -95,6 +97,8 @@ export const simFaultSchema = z.enum([
   "time-wait-pileup",
   "cut-link",
   "restore-link",
+  "stop-sync",
+  "start-sync",
 ]);
 export type SimFault = z.infer<typeof simFaultSchema>;
 

@@ -15,6 +15,7 @@ export const alertRules = [
   "half-open-connections",
   "syn-flood",
   "time-wait-pileup",
+  "sync-stopped",
 ] as const;
 export const alertRuleSchema = z.enum(alertRules);
 export type AlertRule = z.infer<typeof alertRuleSchema>;

@@ -23,6 +23,18 @@ describe("snapshot deltas", () => {
     expect(applyDelta(prev, delta).takenAt).toBe(2000);
   });
 
+  it("carries connection sync when it changes, and keeps it when it does not", () => {
+    const sync = { daemons: [{ role: "master" as const, interface: "eth0", syncId: 1, maxlen: 1472, group: null, port: null, ttl: null }], entries: { local: 10, synced: 0, countedAt: 1000 } };
+    const prev = { ...sampleSnapshot("d1", 1000), connectionSync: sync };
+    const stopped = { ...prev, takenAt: 2000, connectionSync: { ...sync, daemons: [] } };
+    const delta = diffSnapshots(prev, stopped);
+    expect(delta.connectionSync).toEqual(stopped.connectionSync);
+    expect(applyDelta(prev, delta)).toEqual(stopped);
+    const same = diffSnapshots(stopped, { ...stopped, takenAt: 3000 });
+    expect(isEmptyDelta(same)).toBe(true);
+    expect(applyDelta(stopped, same).connectionSync).toEqual(stopped.connectionSync);
+  });
+
   it("removes services that disappeared", () => {
     const prev = sampleSnapshot("d1", 1000);
     const delta = diffSnapshots(prev, { ...prev, takenAt: 2000, services: [] });

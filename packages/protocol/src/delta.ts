@@ -19,6 +19,7 @@ export function diffSnapshots(prev: DirectorSnapshot, next: DirectorSnapshot): A
   if (!sameJson(prev.vipsPresent, next.vipsPresent)) delta.vipsPresent = next.vipsPresent;
   if (!sameJson(prev.keepalived, next.keepalived)) delta.keepalived = next.keepalived;
   if (!sameJson(prev.timeouts, next.timeouts)) delta.timeouts = next.timeouts;
+  if (next.connectionSync !== undefined && !sameJson(prev.connectionSync, next.connectionSync)) delta.connectionSync = next.connectionSync;
   return delta;
 }
 
@@ -42,6 +43,7 @@ export function applyDelta(snapshot: DirectorSnapshot, delta: AgentDelta): Direc
     vipsPresent: delta.vipsPresent ?? snapshot.vipsPresent,
     keepalived: delta.keepalived ?? snapshot.keepalived,
     timeouts: delta.timeouts === undefined ? snapshot.timeouts : delta.timeouts,
+    ...((delta.connectionSync ?? snapshot.connectionSync) !== undefined && { connectionSync: delta.connectionSync ?? snapshot.connectionSync }),
   };
 }
 
@@ -54,6 +56,7 @@ export function isEmptyDelta(delta: AgentDelta): boolean {
     delta.syncGroups === undefined &&
     delta.vipsPresent === undefined &&
     delta.keepalived === undefined &&
-    delta.timeouts === undefined
+    delta.timeouts === undefined &&
+    delta.connectionSync === undefined
   );
 }

@@ -17,4 +17,5 @@ export * from "./summary";
 export * from "./connections";
 export * from "./auth";
 export * from "./vrrpEvidence";
+export * from "./connectionSync";
 export * from "./incidents";

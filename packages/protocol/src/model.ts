@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { directorIdSchema, realServerKeySchema, serviceKeySchema } from "./ids";
 import { vrrpEvidenceShape } from "./vrrpEvidence";
+import { connectionSyncSchema } from "./connectionSync";
 
 /** The IPVS schedulers whose behaviour the code knows (share previews, simulation). */
 export const knownSchedulers = ["rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", "none"] as const;
@@ -251,6 +252,8 @@ export const directorSnapshotSchema = z.object({
   vipsPresent: z.array(z.string()),
   services: z.array(virtualServiceSchema),
   timeouts: ipvsTimeoutsSchema.nullable(),
+  /** Connection sync daemons and synced entries; absent from agents that do not read them. */
+  connectionSync: connectionSyncSchema.optional(),
 });
 export type DirectorSnapshot = z.infer<typeof directorSnapshotSchema>;
 

@@ -35,3 +35,36 @@ export function decodeAdvert(text: string): VrrpAdvert | null {
   if (!Array.isArray(vips) || vips.length > 64 || !vips.every((v) => typeof v === "string" && v.length <= 45)) return null;
   return { director, vrid, priority, advertIntervalMs, vips: [...(vips as string[])] };
 }
+
+/**
+ * What a simulated master sync daemon multicasts each second: how many of its connections it has synced
+ * (the kernel syncs a connection once it is ESTABLISHED and past its packet threshold). A real daemon
+ * sends the entries themselves; the simulated BACKUP needs only their number.
+ */
+export interface SyncMessage {
+  sync: true;
+  director: string;
+  syncId: number;
+  entries: number;
+}
+
+/** Encodes a sync message as the JSON text of one datagram. */
+export function encodeSync(m: SyncMessage): string {
+  return JSON.stringify({ sync: true, director: m.director, syncId: m.syncId, entries: m.entries });
+}
+
+/** Decodes a sync message datagram; anything else yields null, never an exception. */
+export function decodeSync(text: string): SyncMessage | null {
+  if (typeof text !== "string" || text.length > MAX_ADVERT_BYTES) return null;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return null;
+  const { sync, director, syncId, entries } = raw as Record<string, unknown>;
+  if (sync !== true || typeof director !== "string" || director.length === 0 || director.length > 63) return null;
+  if (!isInt(syncId, 0, 255) || !isInt(entries, 0, 100_000_000)) return null;
+  return { sync: true, director, syncId, entries };
+}

@@ -80,4 +80,16 @@ export interface SimClusterConfig {
   readonly timeouts: IpvsTimeouts;
   /** Priority of a director not listed in `directors`. */
   readonly defaultPriority: number;
+  /**
+   * keepalived's `lvs_sync_daemon <interface> <instance> id <syncId>`: a master sync daemon while that
+   * instance is MASTER, a backup daemon otherwise; absent for no connection sync.
+   */
+  readonly connectionSync?: SimConnectionSyncConfig;
+}
+
+/** The connection sync daemon keepalived runs (see {@link SimClusterConfig.connectionSync}). */
+export interface SimConnectionSyncConfig {
+  readonly interface: string;
+  readonly instance: string;
+  readonly syncId: number;
 }

@@ -1,10 +1,11 @@
-export { encodeAdvert, decodeAdvert, MAX_ADVERT_BYTES, type VrrpAdvert } from "./advert";
+export { encodeAdvert, decodeAdvert, encodeSync, decodeSync, MAX_ADVERT_BYTES, type VrrpAdvert, type SyncMessage } from "./advert";
 export { createSimDirector, type SimDirector, type SimDirectorOptions } from "./simDirector";
 export type { SimConnection } from "./simConnection";
 export { SimError } from "./simError";
 export { seedCluster } from "./seedCluster";
 export type {
   SimClusterConfig,
+  SimConnectionSyncConfig,
   SimDirectorConfig,
   SimRealServerConfig,
   SimServiceConfig,

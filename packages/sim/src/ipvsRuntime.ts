@@ -22,6 +22,8 @@ export interface IpvsRuntime {
   flush(predicate: (service: SimService) => boolean): void;
   /** The connection table with persistence templates, as `ipvsadm -Lnc` lists it. */
   connections(now: number): SimConnection[];
+  /** Connections in the table (templates apart), and how many of them are ESTABLISHED. */
+  counts(): { connections: number; established: number };
 }
 
 /** Creates the runtime; `now` is where time starts for connection timers and estimators. */
@@ -120,6 +122,11 @@ export function createIpvsRuntime(cluster: SimClusterConfig, seed: number, prng:
       for (const t of templates.all()) rows.push(templateRow(t, at));
       for (const conn of conns.values()) rows.push(connectionRow(conn, at, timeouts));
       return rows;
+    },
+    counts() {
+      let established = 0;
+      for (const conn of conns) if (conn.state === "ESTABLISHED") established++;
+      return { connections: conns.size, established };
     },
   };
   return runtime;

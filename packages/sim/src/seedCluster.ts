@@ -88,4 +88,5 @@ export const seedCluster: SimClusterConfig = {
   services,
   timeouts: { tcp: 900, tcpFin: 120, udp: 300 },
   defaultPriority: 100,
+  connectionSync: { interface: "eth0", instance: INSTANCE, syncId: 88 },
 };

@@ -2,14 +2,16 @@ import {
   directorIdSchema,
   MAX_WEIGHT,
   type AgentEvent,
+  type ConnectionSync,
   type DirectorId,
   type DirectorSnapshot,
   type KeepalivedStatus,
   type RealServerKey,
   type ServiceKey,
   type SimFaultCommand,
+  type SyncDaemon,
 } from "@lvsdeck/protocol";
-import type { VrrpAdvert } from "./advert";
+import type { SyncMessage, VrrpAdvert } from "./advert";
 import type { SimClusterConfig } from "./clusterConfig";
 import { applyWeight, createServices, findRealServer, serviceKeyOfConfig } from "./ipvsTable";
 import { createIpvsRuntime } from "./ipvsRuntime";
@@ -43,6 +45,10 @@ export interface SimDirector {
   injectFault(cmd: SimFaultCommand, now: number): string;
   /** Delivers a VRRP advert from a peer. */
   receiveAdvert(a: VrrpAdvert, now: number): void;
+  /** Delivers a peer's connection sync message. */
+  receiveSync(m: SyncMessage, now: number): void;
+  /** The sync message to multicast now, at most one a {@link SYNC_SEND_MS}, while a master sync daemon runs. */
+  drainSync(now: number): SyncMessage | null;
   /** Adverts to send to the peers since the last call. */
   drainAdverts(): VrrpAdvert[];
   /** Events since the last call, oldest first. */
@@ -57,6 +63,8 @@ const STEP_MS = 100;
 export const SYN_FLOOD_CPS = 100;
 /** After a longer gap (a suspended laptop) only the last minute is simulated in detail. */
 const MAX_DETAILED_CATCHUP_MS = 60_000;
+/** A master sync daemon sends at least this often (ms); the kernel sends as connections change, in bursts. */
+export const SYNC_SEND_MS = 1000;
 /** Undrained events beyond this are dropped oldest first, so a forgotten director cannot grow. */
 const MAX_PENDING_EVENTS = 10_000;
 /** Undrained adverts beyond this are dropped oldest first; only the latest ever matter. */
@@ -101,6 +109,26 @@ export function createSimDirector(o: SimDirectorOptions): SimDirector {
   );
   runtime.services = createServices(cluster.services, o.now, isFailed);
   for (const i of instances) i.start(o.now);
+
+  // Connection sync as keepalived's lvs_sync_daemon runs it: the daemon's role follows one instance's state.
+  const syncConfig = cluster.connectionSync ?? null;
+  /** Stopped by hand (`ipvsadm --stop-daemon`), until started again. */
+  let syncStopped = false;
+  /** What the last sync message from a MASTER said, kept until its entries would have expired. */
+  let syncedFromPeer: { entries: number; at: number } | null = null;
+  let lastSyncSent = -Infinity;
+  const syncDaemons = (): SyncDaemon[] => {
+    if (syncConfig === null || syncStopped || !keepalived.running) return [];
+    const instance = instances.find((i) => i.config.name === syncConfig.instance);
+    if (instance === undefined) return [];
+    return [{ role: instance.state === "MASTER" ? "master" : "backup", interface: syncConfig.interface, syncId: syncConfig.syncId, maxlen: null, group: null, port: null, ttl: null }];
+  };
+  const connectionSync = (now: number): ConnectionSync => {
+    const daemons = syncDaemons();
+    if (daemons.length === 0) return { daemons, entries: null };
+    const held = syncedFromPeer !== null && now - syncedFromPeer.at <= cluster.timeouts.tcp * 1000 ? syncedFromPeer.entries : 0;
+    return { daemons, entries: { local: runtime.counts().connections, synced: held, countedAt: now } };
+  };
 
   const carries = (service: { config: { instance: string } }): boolean =>
     keepalived.running && instances.some((i) => i.config.name === service.config.instance && i.state === "MASTER");
@@ -226,6 +254,14 @@ export function createSimDirector(o: SimDirectorOptions): SimDirector {
       case "restore-link":
         linkCut = false;
         return `VRRP link restored on ${name}`;
+      case "stop-sync":
+        if (syncConfig === null) throw new SimError(`${name} runs no connection sync daemon (no lvs_sync_daemon in its configuration)`);
+        syncStopped = true;
+        return `connection sync daemons stopped on ${name} (ipvsadm --stop-daemon): its peer no longer gets its connections, or it no longer takes its peer's`;
+      case "start-sync":
+        if (syncConfig === null) throw new SimError(`${name} runs no connection sync daemon (no lvs_sync_daemon in its configuration)`);
+        syncStopped = false;
+        return `connection sync daemon started again on ${name} (sync id ${syncConfig.syncId} on ${syncConfig.interface})`;
       default:
         throw new SimError(`unknown fault ${JSON.stringify((cmd as { fault: unknown }).fault)}`);
     }
@@ -236,7 +272,7 @@ export function createSimDirector(o: SimDirectorOptions): SimDirector {
     advance,
     snapshot(now) {
       advance(now);
-      return buildSnapshot({ director: name, now, keepalived, instances, services: runtime.services, timeouts: cluster.timeouts });
+      return { ...buildSnapshot({ director: name, now, keepalived, instances, services: runtime.services, timeouts: cluster.timeouts }), ...(syncConfig !== null && { connectionSync: connectionSync(now) }) };
     },
     setWeight(service, realServer, weight, now) {
       advance(now);
@@ -263,6 +299,19 @@ export function createSimDirector(o: SimDirectorOptions): SimDirector {
       advance(now);
       if (!keepalived.running || linkCut) return;
       for (const i of instances) i.receive(a, now);
+    },
+    receiveSync(m, now) {
+      advance(now);
+      if (linkCut || m.director === name) return;
+      // A backup daemon takes only messages with its own sync id; a master daemon takes none.
+      if (syncDaemons().some((d) => d.role === "backup" && d.syncId === m.syncId)) syncedFromPeer = { entries: m.entries, at: now };
+    },
+    drainSync(now) {
+      const master = syncDaemons().find((d) => d.role === "master");
+      if (master === undefined || linkCut || now - lastSyncSent < SYNC_SEND_MS) return null;
+      lastSyncSent = now;
+      // The kernel syncs a connection once it is established (past sync_threshold packets); the rest stay local.
+      return { sync: true, director: name, syncId: master.syncId, entries: runtime.counts().established };
     },
     drainAdverts: () => adverts.splice(0),
     drainEvents: () => events.splice(0),

@@ -13,6 +13,9 @@ export function runPair(a: SimDirector, b: SimDirector, from: number, to: number
     b.advance(t);
     for (const adv of a.drainAdverts()) b.receiveAdvert(adv, t);
     for (const adv of b.drainAdverts()) a.receiveAdvert(adv, t);
+    const [fromA, fromB] = [a.drainSync(t), b.drainSync(t)];
+    if (fromA !== null) b.receiveSync(fromA, t);
+    if (fromB !== null) a.receiveSync(fromB, t);
   }
   return to;
 }

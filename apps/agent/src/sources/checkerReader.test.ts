@@ -11,6 +11,8 @@ import { CHECKER_SILENT_AFTER_REFRESHES, checkersPidFileBeside, createCheckerRea
 const DUMP = fileURLToPath(new URL("../../../../packages/keepalived/fixtures/real/vm-check-failed.data", import.meta.url));
 /** Short dump deadline for the test's unanswered requests (ms). */
 const TEST_DUMP_TIMEOUT_MS = 300;
+/** How long a poll waits for the stand-in to answer: an unanswered request costs the whole dump deadline, and a loaded machine delays the shell's trap. */
+const ANSWERS_WITHIN = { timeout: 15_000, interval: 20 };
 
 let dir = "";
 let fake: ChildProcess | null = null;
@@ -36,14 +38,14 @@ async function startFake() {
 describe("createCheckerReader", () => {
   it("reads the checker's dump and reports it alive and answering", async () => {
     const { reader, pid } = await startFake();
-    await expect.poll(async () => (await reader.refresh(pid))?.length ?? 0).toBe(4);
+    await expect.poll(async () => (await reader.refresh(pid))?.length ?? 0, ANSWERS_WITHIN).toBe(4);
     expect(reader.reading()?.process).toMatchObject({ pid, running: true, silent: false });
     expect(reader.reading()?.process.lastDumpAt).not.toBeNull();
   });
 
   it(`calls a running checker silent after ${CHECKER_SILENT_AFTER_REFRESHES} unanswered requests, and answering again after one answer`, async () => {
     const { reader, pid } = await startFake();
-    await expect.poll(async () => (await reader.refresh(pid)) !== null).toBe(true);
+    await expect.poll(async () => (await reader.refresh(pid)) !== null, ANSWERS_WITHIN).toBe(true);
     const answeredAt = reader.reading()?.process.lastDumpAt;
     fake?.kill("SIGSTOP");
     for (let i = 1; i < CHECKER_SILENT_AFTER_REFRESHES; i++) {
@@ -55,7 +57,7 @@ describe("createCheckerReader", () => {
     // the last dump stays readable, but is no newer than before the freeze
     expect(reader.reading()?.virtualServers).toHaveLength(4);
     fake?.kill("SIGCONT");
-    await expect.poll(async () => (await reader.refresh(pid)) !== null).toBe(true);
+    await expect.poll(async () => (await reader.refresh(pid)) !== null, ANSWERS_WITHIN).toBe(true);
     expect(reader.reading()?.process.silent).toBe(false);
   });
 
@@ -64,7 +66,7 @@ describe("createCheckerReader", () => {
     await reader.checkAlive();
     expect(reader.reading()?.process.running).toBe(true);
     fake?.kill("SIGKILL");
-    await expect.poll(async () => (await reader.checkAlive(), reader.reading()?.process.running)).toBe(false);
+    await expect.poll(async () => (await reader.checkAlive(), reader.reading()?.process.running), ANSWERS_WITHIN).toBe(false);
     expect(await reader.refresh(pid)).toBeNull();
     const none = createCheckerReader({ pidFile: join(dir, "absent.pid"), path: join(dir, "x"), signal: "SIGUSR1", log: createLogger("test", true) });
     await none.checkAlive();

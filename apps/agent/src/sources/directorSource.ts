@@ -9,6 +9,7 @@ import type { DirectorDetails, IpvsPart, KeepalivedPart } from "./parts";
 import { createWeightBook } from "./weightBook";
 import { mergeCheckerView } from "./checkerMerge";
 import type { WeightsFile } from "./weightsFile";
+import { createSyncReader } from "./syncReader";
 
 /** Options for {@link createDirectorSource}. */
 export interface DirectorSourceOptions {
@@ -60,6 +61,11 @@ export function createDirectorSource(options: DirectorSourceOptions): DirectorSo
   };
 
   const connectionsPart = procfs ?? ipvsadm;
+  const sync = createSyncReader({
+    ...(ipvsadm?.readSyncDaemons !== undefined && { daemons: () => ipvsadm.readSyncDaemons!() }),
+    ...(procfs?.countSyncOrigins !== undefined && { origins: () => procfs.countSyncOrigins!() }),
+    log,
+  });
   const capabilities: Capability[] = [
     ...(ipvsadm?.setWeight !== undefined ? (["set-weight"] as const) : []),
     ...(connectionsPart !== undefined ? (["connections-query"] as const) : []),
@@ -69,7 +75,12 @@ export function createDirectorSource(options: DirectorSourceOptions): DirectorSo
     capabilities,
     weightMode: options.weightMode,
     async read(): Promise<DirectorSnapshot> {
-      const [reading, vrrp, managedKeys] = await Promise.all([table?.readTable(), keepalived?.read(), managed()]);
+      // Sync is asked once the table was read: a missing ipvsadm fails the read with one clear error, not two.
+      const tableThenSync = async () => {
+        const reading = await table?.readTable();
+        return { reading, connectionSync: await sync.read() };
+      };
+      const [{ reading, connectionSync }, vrrp, managedKeys] = await Promise.all([tableThenSync(), keepalived?.read(), managed()]);
       const takenAt = Date.now();
       const services = mergeCheckerView(reading?.services ?? [], vrrp?.checker ?? null);
       const annotated = book.annotate(services, vrrp?.health ?? new Map(), managedKeys, takenAt);
@@ -84,6 +95,7 @@ export function createDirectorSource(options: DirectorSourceOptions): DirectorSo
         vipsPresent: vrrp?.vipsPresent ?? [],
         services: annotated.services,
         timeouts: reading?.timeouts ?? null,
+        ...(connectionSync !== undefined && { connectionSync }),
       };
     },
     async setWeight(service, realServer, weight) {

@@ -1,6 +1,7 @@
 import {
   createConnectionAggregator,
   mergeIpvsTables,
+  parseIpvsadmDaemon,
   parseIpvsadmList,
   parseIpvsadmPersistentConn,
   parseIpvsadmRate,
@@ -37,6 +38,7 @@ export const IPVSADM_LISTINGS = {
   thresholds: ["-Ln", "--thresholds"],
   persistentConn: ["-Ln", "--persistent-conn"],
   timeout: ["-L", "--timeout"],
+  daemon: ["-L", "--daemon"],
 } as const;
 
 /** Reads the IPVS table with ipvsadm (execFile, never a shell) and edits weights with `ipvsadm -e`. */
@@ -90,6 +92,11 @@ export function createIpvsadmPart(options: IpvsadmPartOptions): IpvsPart {
       const summary = aggregator.finish();
       parseErrors.report("ipvsadm -Lnc", summary.errors);
       return summary;
+    },
+    async readSyncDaemons() {
+      const parsed = parseIpvsadmDaemon(await runFile(binary, IPVSADM_LISTINGS.daemon));
+      parseErrors.report("ipvsadm -L --daemon", parsed.errors);
+      return parsed.value;
     },
     setWeight: (service, realServer, weight) => setWeightWithIpvsadm(binary, service, realServer, weight),
   };

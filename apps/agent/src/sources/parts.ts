@@ -1,4 +1,4 @@
-import type { StateCountResult } from "@lvsdeck/ipvs";
+import type { StateCountResult, SyncOriginCount } from "@lvsdeck/ipvs";
 import type { ConnectionEntry, ConnectionSummary, ProcIpVsStats } from "@lvsdeck/ipvs";
 import type { KeepalivedVirtualServer } from "@lvsdeck/keepalived";
 import { GROUP_TARGET_PREFIX, verdictTargetOfRef } from "@lvsdeck/keepalived";
@@ -9,6 +9,7 @@ import type {
   KeepalivedStatus,
   RealServerKey,
   ServiceKey,
+  SyncDaemon,
   SyncGroup,
   VirtualService,
   VrrpInstance,
@@ -37,6 +38,10 @@ export interface IpvsPart {
   /** Hands the raw connection table to `onChunk` as it is read, for on-demand queries. */
   streamConnections(onChunk: (chunk: string) => void): Promise<void>;
   readTotals?(): Promise<ProcIpVsStats>;
+  /** The connection sync daemons running (`ipvsadm -L --daemon`; ipvsadm only). */
+  readSyncDaemons?(): Promise<SyncDaemon[]>;
+  /** Entries of `/proc/net/ip_vs_conn_sync` by origin (procfs only). */
+  countSyncOrigins?(): Promise<SyncOriginCount>;
   /** Applies a weight with `ipvsadm -e` and returns the weight re-read afterwards. */
   setWeight?(service: ServiceKey, realServer: RealServerKey, weight: number): Promise<number>;
 }

@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { open, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { countProcStates, createConnectionAggregator, mergeIpvsTables, parseProcIpVs, parseProcIpVsStats } from "@lvsdeck/ipvs";
+import { countProcStates, createConnectionAggregator, createSyncOriginCounter, mergeIpvsTables, parseProcIpVs, parseProcIpVsStats } from "@lvsdeck/ipvs";
 import type { Logger } from "@lvsdeck/log";
 import { createParseErrorLog } from "./parseErrorLog";
 import type { ParseErrorLog } from "./parseErrorLog";
@@ -39,14 +39,15 @@ async function readText(path: string): Promise<string> {
 export function createProcfsPart(options: ProcfsPartOptions): IpvsPart {
   const parseErrors = options.parseErrors ?? createParseErrorLog(options.log);
   const path = (name: string) => join(options.procRoot, "net", name);
-  const streamConnections = (onChunk: (chunk: string) => void) =>
+  const streamFile = (name: string, onChunk: (chunk: string) => void) =>
     new Promise<void>((resolve, reject) => {
-      const file = path("ip_vs_conn");
+      const file = path(name);
       const stream = createReadStream(file, { encoding: "utf8" });
       stream.on("data", (chunk) => onChunk(chunk as string));
       stream.on("error", (err) => reject(describeReadError(file, err)));
       stream.on("end", () => resolve());
     });
+  const streamConnections = (onChunk: (chunk: string) => void) => streamFile("ip_vs_conn", onChunk);
   return {
     kind: "procfs",
     async readTable() {
@@ -79,6 +80,13 @@ export function createProcfsPart(options: ProcfsPartOptions): IpvsPart {
       } finally {
         await handle.close();
       }
+    },
+    async countSyncOrigins() {
+      const counter = createSyncOriginCounter();
+      await streamFile("ip_vs_conn_sync", (chunk) => counter.push(chunk));
+      const count = counter.finish();
+      if (count.unreadable > 0) parseErrors.report(path("ip_vs_conn_sync"), [{ line: 0, text: count.firstUnreadable ?? "", message: `${count.unreadable} entries without a readable origin` }]);
+      return count;
     },
     async readTotals() {
       const parsed = parseProcIpVsStats(await readText(path("ip_vs_stats")));

@@ -1,6 +1,6 @@
 import { createSocket } from "node:dgram";
 import type { AgentEvent, DirectorId, VirtualService } from "@lvsdeck/protocol";
-import { createSimDirector, decodeAdvert, encodeAdvert, renderIpvsadmConnections, scaledCluster, seedCluster } from "@lvsdeck/sim";
+import { createSimDirector, decodeAdvert, decodeSync, encodeAdvert, encodeSync, renderIpvsadmConnections, scaledCluster, seedCluster } from "@lvsdeck/sim";
 import { answerConnectionQuery } from "../connectionQuery";
 import { createConnectionAggregator } from "@lvsdeck/ipvs";
 import { stateTableFromSummary } from "../stateCounting";
@@ -48,9 +48,12 @@ export async function createSimSource(options: SimSourceOptions): Promise<Direct
   const listeners: ((event: AgentEvent) => void)[] = [];
   const socket = createSocket({ type: options.vrrpListen?.host.includes(":") ? "udp6" : "udp4" });
   socket.on("message", (message) => {
-    const advert = decodeAdvert(message.toString());
+    const text = message.toString();
+    const advert = decodeAdvert(text);
+    const sync = advert === null ? decodeSync(text) : null;
     if (advert) sim.receiveAdvert(advert, Date.now());
-    else options.log.warn("ignored a datagram that is not a VRRP advert", { bytes: message.length });
+    else if (sync) sim.receiveSync(sync, Date.now());
+    else options.log.warn("ignored a datagram that is neither a VRRP advert nor a sync message", { bytes: message.length });
   });
   socket.on("error", (err) => options.log.error("VRRP socket error", { error: err.message }));
   await new Promise<void>((resolve) => socket.bind(options.vrrpListen?.port ?? 0, options.vrrpListen?.host ?? "127.0.0.1", resolve));
@@ -60,6 +63,8 @@ export async function createSimSource(options: SimSourceOptions): Promise<Direct
       const text = encodeAdvert(advert);
       for (const peer of options.vrrpPeers) socket.send(text, peer.port, peer.host);
     }
+    const sync = sim.drainSync(Date.now());
+    if (sync !== null) for (const peer of options.vrrpPeers) socket.send(encodeSync(sync), peer.port, peer.host);
     const events = sim.drainEvents();
     for (const event of events) listeners.forEach((l) => l(event));
   };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Alert, DirectorView } from "@lvsdeck/protocol";
 import { createMetrics } from "./index";
-import { T0, realServer, seedCluster, service, SEED_VIP } from "@lvsdeck/cluster/fixtures";
+import { T0, connectionSync, director, realServer, seedCluster, service, SEED_VIP } from "@lvsdeck/cluster/fixtures";
 import { alertOfVerdict, deriveVerdicts } from "@lvsdeck/cluster";
 
 const SVC = `director="lvs-dir-01",service="TCP 192.168.50.100:443"`;
@@ -54,6 +54,25 @@ describe("metrics text for the seed cluster", () => {
         "lvsdeck_hub_agents_connected 2",
       ]),
     );
+  });
+
+  it("exposes connection sync daemons and entries by origin, and nothing for a director that does not report them", async () => {
+    const directors = seedCluster({
+      dir01: { connectionSync: connectionSync([["master", 88]], { local: 120, synced: 0 }) },
+      dir02: { connectionSync: connectionSync([]) },
+    });
+    const { text } = await scrape([...directors, director("lvs-dir-03")]);
+    expect(text.split("\n")).toEqual(
+      expect.arrayContaining([
+        `lvsdeck_sync_daemon_running{director="lvs-dir-01",role="master"} 1`,
+        `lvsdeck_sync_daemon_running{director="lvs-dir-01",role="backup"} 0`,
+        `lvsdeck_sync_daemon_running{director="lvs-dir-02",role="backup"} 0`,
+        `lvsdeck_sync_connection_entries{director="lvs-dir-01",origin="local"} 120`,
+        `lvsdeck_sync_connection_entries{director="lvs-dir-01",origin="synced"} 0`,
+      ]),
+    );
+    expect(text).not.toMatch(/lvsdeck_sync_connection_entries\{director="lvs-dir-02"/);
+    expect(text).not.toMatch(/lvsdeck_sync_\w+\{director="lvs-dir-03"/);
   });
 
   it("counts the hub's protocol errors and UI clients", async () => {

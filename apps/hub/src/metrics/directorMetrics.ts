@@ -35,7 +35,15 @@ export function createDirectorMetrics(registry: Registry): DirectorMetrics {
     "Unix time of the instance's last state transition, as keepalived reported it.",
     VRRP,
   );
-  const all = [connected, stale, age, keepalived, vip, state, priority, basePriority, transition];
+  const syncDaemon = gauge(registry, "lvsdeck_sync_daemon_running", "1 for each IPVS connection sync daemon role (master, backup) running on the director, 0 for a role not running (fresh data, when the agent reports them).", [
+    "director",
+    "role",
+  ] as const);
+  const syncEntries = gauge(registry, "lvsdeck_sync_connection_entries", "Connection entries (templates apart) by origin: local, or synced from a peer's sync daemon (fresh data, when counted).", [
+    "director",
+    "origin",
+  ] as const);
+  const all = [connected, stale, age, keepalived, vip, state, priority, basePriority, transition, syncDaemon, syncEntries];
 
   return {
     reset: () => all.forEach((m) => m.reset()),
@@ -55,6 +63,14 @@ export function createDirectorMetrics(registry: Registry): DirectorMetrics {
         priority.set(labels, instance.effectivePriority);
         basePriority.set(labels, instance.basePriority);
         if (instance.lastTransitionAt !== null) transition.set(labels, seconds(instance.lastTransitionAt));
+      }
+      const sync = snapshot.connectionSync;
+      if (sync?.daemons !== null && sync?.daemons !== undefined) {
+        for (const role of ["master", "backup"] as const) syncDaemon.set({ director, role }, sync.daemons.some((d) => d.role === role) ? 1 : 0);
+      }
+      if (sync?.entries !== null && sync?.entries !== undefined) {
+        syncEntries.set({ director, origin: "local" }, sync.entries.local);
+        syncEntries.set({ director, origin: "synced" }, sync.entries.synced);
       }
     },
   };

@@ -24,6 +24,7 @@ export const bannerKindOfVerdict: Record<Verdict["kind"], Exclude<BannerKind, "h
   "half-open-connections": "degraded",
   "syn-flood": "degraded",
   "time-wait-pileup": "degraded",
+  "sync-stopped": "degraded",
 };
 
 /**
