@@ -41,6 +41,16 @@ function SimDirector({ view, scoped }: { view: DirectorView; scoped: boolean }) 
           <button type="button" disabled={busy} onClick={() => send("start-director")}>
             Start {view.id}
           </button>
+          {view.snapshot?.connectionSync !== undefined && (
+            <>
+              <button type="button" disabled={busy} onClick={() => send("stop-sync")} title="ipvsadm --stop-daemon: its connections no longer reach its peer, or its peer's no longer reach it">
+                Stop connection sync
+              </button>
+              <button type="button" disabled={busy} onClick={() => send("start-sync")}>
+                Start connection sync
+              </button>
+            </>
+          )}
         </div>
       )}
       {options.length > 0 && (

@@ -1,3 +1,4 @@
+import type { ConnectionSync } from "@lvsdeck/protocol";
 import type { GroupMember } from "./topologyModel";
 import { formatAge, staleReasonText } from "../../lib/freshness";
 import { formatClock } from "../../lib/time";
@@ -33,6 +34,16 @@ function vipNote(member: GroupMember): { text: string; warn: boolean } | null {
   return { text: held.length === instance.vips.length ? "held" : `${held.length} of ${instance.vips.length} held`, warn: !master };
 }
 
+/** The director's sync daemons (`ipvsadm -L --daemon`) and entries by origin; null when it does not report them. */
+function syncDaemonsText(sync: ConnectionSync | undefined): { text: string; title: string } | null {
+  if (sync === undefined) return null;
+  if (sync.daemons === null) return { text: "not known", title: "the agent could not list the sync daemons (no ipvsadm source, or the listing failed)" };
+  if (sync.daemons.length === 0) return { text: "no daemon", title: "no IPVS connection sync daemon runs on this director" };
+  const daemons = sync.daemons.map((d) => `${d.role} (${d.interface}, id ${d.syncId})`).join(", ");
+  const entries = sync.entries === null ? "" : ` · ${sync.entries.local.toLocaleString("en-US")} local, ${sync.entries.synced.toLocaleString("en-US")} synced`;
+  return { text: `${daemons}${entries}`, title: "ipvsadm -L --daemon; entries from /proc/net/ip_vs_conn_sync (templates apart)" };
+}
+
 /** One director within a VRRP instance: state, priority and the age of its data. */
 export function DirectorCard({ member }: { member: GroupMember }) {
   const { view, instance, state, freshness } = member;
@@ -40,6 +51,7 @@ export function DirectorCard({ member }: { member: GroupMember }) {
   const vip = freshness.stale ? null : vipNote(member);
   const checker = checkerProcessText(view.snapshot?.keepalived.checker);
   const unreadable = unreadableValues(view.snapshot);
+  const sync = freshness.stale ? null : syncDaemonsText(view.snapshot?.connectionSync);
   return (
     <article
       className={`director tone-${tone}`}
@@ -86,6 +98,14 @@ export function DirectorCard({ member }: { member: GroupMember }) {
           <div>
             <dt>since</dt>
             <dd>{formatClock(instance.lastTransitionAt)}</dd>
+          </div>
+        )}
+        {sync !== null && (
+          <div>
+            <dt>sync</dt>
+            <dd data-testid="director-sync" title={sync.title}>
+              {sync.text}
+            </dd>
           </div>
         )}
         {view.snapshot !== null && !view.snapshot.keepalived.running && (

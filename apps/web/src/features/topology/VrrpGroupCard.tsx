@@ -16,6 +16,9 @@ function tableSource(group: VrrpGroup): string {
   return `IPVS table of ${shown.view.id} (${role}), data ${formatAge(shown.freshness.ageMs)}${why}`;
 }
 
+const syncTitle =
+  "IPVS connection sync: the MASTER's sync daemon sends its connections to the BACKUP's, so on failover the BACKUP keeps them. Share = the BACKUP's synced entries over the MASTER's own, from /proc/net/ip_vs_conn_sync; the kernel syncs a connection once it is established, so short ones are not carried.";
+
 /** One VRRP instance: its directors, then the virtual services behind its VIPs as one director sees them. */
 interface Props {
   group: VrrpGroup;
@@ -44,6 +47,11 @@ export function VrrpGroupCard({ group, isFolded, onToggleService, windowRows = f
           <DirectorCard key={`${m.view.id}-${m.instance?.name ?? ""}`} member={m} />
         ))}
       </div>
+      {group.sync.map((sync) => (
+        <p key={sync.backup} className={`group-sync sync-${sync.kind}`} data-testid="group-sync" data-backup={sync.backup} data-kind={sync.kind} title={syncTitle}>
+          {sync.text}
+        </p>
+      ))}
       <p className={`table-source${shown?.freshness.stale === true ? " stale" : ""}`} data-testid="table-source">
         {tableSource(group)}
         {timeouts !== null && (

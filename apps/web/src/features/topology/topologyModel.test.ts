@@ -100,6 +100,21 @@ describe("buildTopology from the hub's groups", () => {
     expect(banners(c)).toEqual([["all-down", "all 2 real servers of TCP 192.0.2.10:443 are out on lvs-dir-01: 2 down, 0 at weight 0"]]);
   });
 
+  it("says per BACKUP whether the live MASTER's clients would keep their connection on failover, only with one live MASTER", () => {
+    const daemon = (role: "master" | "backup") => ({ role, interface: "eth0", syncId: 88, maxlen: null, group: null, port: null, ttl: null });
+    const c = cluster([
+      view("lvs-dir-01", now, {}, { vrrp: [instance("MASTER", 200)], connectionSync: { daemons: [daemon("master")], entries: { local: 400, synced: 0, countedAt: now } } }),
+      view("lvs-dir-02", now, {}, { vrrp: [instance("BACKUP", 100)], connectionSync: { daemons: [daemon("backup")], entries: { local: 0, synced: 300, countedAt: now } } }),
+    ]);
+    expect(live(c)[0]?.sync).toEqual([
+      { master: "lvs-dir-01", backup: "lvs-dir-02", kind: "syncing", text: "clients that would keep their connection on failover to lvs-dir-02 now: 75 % (300 of 400 entries synced)" },
+    ]);
+    const stopped = cluster([c.directors[0]!, view("lvs-dir-02", now, {}, { vrrp: [instance("BACKUP", 100)], connectionSync: { daemons: [], entries: null } })]);
+    expect(live(stopped)[0]?.sync.map((s) => s.kind)).toEqual(["stopped"]);
+    const twoMasters = cluster([c.directors[0]!, view("lvs-dir-02", now, {}, { vrrp: [instance("MASTER", 100)] })]);
+    expect(live(twoMasters)[0]?.sync).toEqual([]);
+  });
+
   it("gives a director the hub has not grouped yet a card of its own, status unknown", () => {
     const c = { ...cluster([view("lvs-dir-01", now, {}, { vrrp: [instance("MASTER", 200)] })]), health: { groups: [], verdicts: [] } };
     expect(live(c).map((g) => [g.key, g.status])).toEqual([["director/lvs-dir-01", "unknown"]]);

@@ -1,5 +1,5 @@
 import type { ClusterGroup, ClusterHealth, ClusterResponse, DirectorId, DirectorView, Verdict, VirtualService, VrrpInstance, VrrpState } from "@lvsdeck/protocol";
-import { normalizeVip, statusOf, verdictsOfGroup, type HealthStatus } from "@lvsdeck/cluster";
+import { describeSync, normalizeVip, statusOf, syncReading, verdictsOfGroup, type HealthStatus, type SyncReading } from "@lvsdeck/cluster";
 import { directorFreshness, type Freshness } from "../../lib/freshness";
 
 /** One director as a member of a VRRP instance. */
@@ -18,6 +18,14 @@ export type GroupProblem = "split-brain" | "no-master";
 /** A group's one status: the hub's verdicts about it, or unknown while the hub cannot say. */
 export type GroupStatus = HealthStatus | "unknown";
 
+/** Whether one BACKUP would keep the MASTER's clients on failover now, in the hub's rule and words. */
+export interface GroupSync {
+  master: DirectorId;
+  backup: DirectorId;
+  kind: SyncReading["kind"];
+  text: string;
+}
+
 /** One VRRP group as the hub grouped it (a VRID with its VIPs), with the virtual services behind its VIPs. */
 export interface VrrpGroup {
   key: string;
@@ -34,6 +42,8 @@ export interface VrrpGroup {
   /** The director whose IPVS table is shown: the live MASTER, else the freshest director with data. */
   shown: GroupMember | null;
   services: readonly VirtualService[];
+  /** With one live MASTER: connection sync toward each of its current BACKUPs. */
+  sync: readonly GroupSync[];
   /** After a search: per service that is shown only for some of its real servers, which ones. */
   shownRealServers?: ReadonlyMap<string, ReadonlySet<string>>;
 }
@@ -66,7 +76,7 @@ function groupFrom(group: ClusterGroup, health: ClusterHealth | null, members: G
   const verdicts = health === null ? [] : verdictsOfGroup(health, group);
   const status: GroupStatus = health === null ? "unknown" : statusOf(verdicts);
   const problem = status === "split-brain" || status === "no-master" ? status : null;
-  return { key: group.key, vrid: group.vrid, names: group.names, vips: group.vips, members, liveMasters, status, verdicts, problem, shown: pickShown(members, liveMasters), services: [] };
+  return { key: group.key, vrid: group.vrid, names: group.names, vips: group.vips, members, liveMasters, status, verdicts, problem, shown: pickShown(members, liveMasters), services: [], sync: groupSync(members, liveMasters) };
 }
 
 /**
@@ -94,6 +104,17 @@ export function buildTopology(cluster: ClusterResponse, health: ClusterHealth | 
     groups.push(groupFrom(alone, null, [memberOf(view, null, "UNKNOWN", freshness(view))]));
   }
   return attachServices(groups);
+}
+
+/** Connection sync from the one live MASTER to each current BACKUP; none without a single live MASTER. */
+function groupSync(members: readonly GroupMember[], liveMasters: readonly GroupMember[]): GroupSync[] {
+  const master = liveMasters.length === 1 ? liveMasters[0] : undefined;
+  if (master === undefined) return [];
+  const backups = members.filter((m) => m.state === "BACKUP" && !m.freshness.stale && m.view.id !== master.view.id);
+  return backups.map((b) => {
+    const reading = syncReading({ id: master.view.id, sync: master.view.snapshot?.connectionSync }, { id: b.view.id, sync: b.view.snapshot?.connectionSync });
+    return { master: master.view.id, backup: b.view.id, kind: reading.kind, text: describeSync(reading, master.view.id, b.view.id) };
+  });
 }
 
 /** Services behind each group's VIPs from its shown director; services on no VIP go to that director's first group. */
