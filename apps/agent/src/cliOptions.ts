@@ -46,6 +46,7 @@ export const cliOptions = {
   "keepalived-refresh-ms": { type: "string" },
   "weight-mode": { type: "string" },
   "keepalived-weights-file": { type: "string" },
+  "failover-file": { type: "string" },
   help: { type: "boolean" },
 } as const satisfies ParseArgsConfig["options"];
 
@@ -96,6 +97,8 @@ export const usage = `usage: lvsdeck-agent [run] --hub URL --director NAME --tok
               [--keepalived-data /tmp/keepalived.data] [--keepalived-data-signal 10]
               [--keepalived-refresh-ms 5000] [--ip /sbin/ip | --no-ip]
   weights:    [--weight-mode runtime|keepalived] [--keepalived-weights-file PATH]
+  failover:   [--failover-file PATH]  the file keepalived's track_file lvsdeck_failover reads (weight 1):
+                     lets operators move VRRP off this director from lvsdeck (planned failover)
   --states-budget PERCENT  share of one core the per-state connection counts may take (default 5;
                      0 turns them off): every tick while cheap, less often on a large table`;
 
@@ -125,6 +128,7 @@ export function realSourceConfig(values: OptionValues, director: DirectorId, kin
     keepalivedRefreshMs: integer(values, "keepalived-refresh-ms", 100),
     weightMode: weightMode.data,
     keepalivedWeightsFile: values["keepalived-weights-file"] ?? null,
+    failoverFile: values["failover-file"] ?? null,
     log,
   };
 }

@@ -88,6 +88,11 @@ export function createAgent(options: AgentOptions): Agent {
         const connections = await source.queryConnections(command.query);
         return { ...base, ok: true, observedWeight: null, error: null, detail: null, connections };
       }
+      if (command.kind === "failover-hold") {
+        if (!source.holdFailover) return { ...base, ok: false, observedWeight: null, error: "this agent has no failover file (start it with --failover-file)", detail: null };
+        const detail = await source.holdFailover(command.hold);
+        return { ...base, ok: true, observedWeight: null, error: null, detail };
+      }
       if (!source.injectFault) return { ...base, ok: false, observedWeight: null, error: "this director is not simulated", detail: null };
       const detail = await source.injectFault(command);
       return { ...base, ok: true, observedWeight: null, error: null, detail };

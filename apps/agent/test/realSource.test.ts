@@ -101,6 +101,19 @@ describe("real director source", () => {
     expect((await source.read()).connectionSync?.daemons).toMatchObject([{ role: "master", syncId: 1 }]);
   });
 
+  it("offers planned failover only with a failover file, and holds and releases through it", async () => {
+    expect(open().capabilities).not.toContain("planned-failover");
+    const file = join(fake.dir, "failover");
+    const source = open({ failoverFile: file });
+    expect(source.capabilities).toContain("planned-failover");
+    await expect(source.holdFailover!(true)).resolves.toMatch(/^wrote -253 to .*failover: keepalived drops every instance tracking lvsdeck_failover to priority 1/);
+    expect(readFileSync(file, "utf8")).toBe("-253\n");
+    await expect(source.holdFailover!(false)).resolves.toMatch(/^wrote 0 to /);
+    expect(readFileSync(file, "utf8")).toBe("0\n");
+    const nowhere = open({ failoverFile: join(fake.dir, "missing-dir", "failover") });
+    await expect(nowhere.holdFailover!(true)).rejects.toThrow(/cannot write the failover file .*missing-dir\/failover \(set --failover-file/);
+  });
+
   it("turns ipvsadm's exit 255 'No such destination' into a clear error", async () => {
     const failure = recordedFailures().find((f) => f.stderr.includes("No such destination"));
     if (failure === undefined) throw new Error("errors.txt has no 'No such destination' case");

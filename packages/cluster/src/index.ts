@@ -27,3 +27,4 @@ export type { IncidentRecord } from "./incidentRecords";
 export { INCIDENT_LEAD_MS, INCIDENT_MAX_SPAN_MS, INCIDENT_TAIL_MS, incidentEventTime, incidentRecords, opensIncident } from "./incidentRecords";
 export type { SyncReading, SyncSide } from "./syncRules";
 export { describeSync, syncReading } from "./syncRules";
+export { SYNC_CAUGHT_UP_SHARE, failoverPreflight, isHeld } from "./failoverPreflight";

@@ -5,7 +5,7 @@ import { liveServices } from "./groups";
 import { isFresh } from "./staleness";
 
 /** A real server that takes no new connections: down, at weight 0, or configured but not in the kernel table. */
-function isOut(server: RealServer): boolean {
+export function isOut(server: RealServer): boolean {
   return server.health === "down" || server.weight === 0 || server.inKernel === false;
 }
 

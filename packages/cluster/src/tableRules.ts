@@ -8,7 +8,7 @@ import { freshMasterAndBackups, groupScope } from "./vrrpRules";
 import { diffTables } from "./tableDiff";
 
 // The services a VRRP group moves on failover: those on its VIPs, and every fwmark service.
-function groupServices(group: InstanceGroup, view: FreshDirector): VirtualService[] {
+export function groupServices(group: InstanceGroup, view: FreshDirector): VirtualService[] {
   const vips = new Set(group.vips);
   return view.snapshot.services.filter((s) => (s.address === null ? s.fwmark !== null : vips.has(normalizeVip(s.address))));
 }

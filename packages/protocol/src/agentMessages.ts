@@ -12,13 +12,14 @@ import {
 } from "./model";
 import { agentEventSchema } from "./events";
 import { connectionSyncSchema } from "./connectionSync";
+import { failoverHoldCommandSchema } from "./plannedFailover";
 import { connectionPageSchema, connectionQuerySchema, topClientsSchema } from "./connections";
 
 /** Largest frame either side accepts on /ws/agent (a 200-server director is ~150 KB). */
 export const MAX_AGENT_FRAME_BYTES = 4 * 1024 * 1024;
 
 /** What an agent can do, announced in its hello. */
-export const capabilitySchema = z.enum(["set-weight", "sim-faults", "connections-query"]);
+export const capabilitySchema = z.enum(["set-weight", "sim-faults", "connections-query", "planned-failover"]);
 export type Capability = z.infer<typeof capabilitySchema>;
 
 /** First frame of every agent connection. */
@@ -127,7 +128,7 @@ export type SimFaultCommand = z.infer<typeof simFaultCommandSchema>;
 /** Asks the agent for one page of its connection table. */
 export const queryConnectionsCommandSchema = z.object({ kind: z.literal("query-connections"), query: connectionQuerySchema });
 
-export const agentCommandSchema = z.discriminatedUnion("kind", [setWeightCommandSchema, simFaultCommandSchema, queryConnectionsCommandSchema]);
+export const agentCommandSchema = z.discriminatedUnion("kind", [setWeightCommandSchema, simFaultCommandSchema, queryConnectionsCommandSchema, failoverHoldCommandSchema]);
 export type AgentCommand = z.infer<typeof agentCommandSchema>;
 
 /** The hub accepted the hello; `lastSeq` is the highest event seq it has stored for this director. */

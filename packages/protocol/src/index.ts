@@ -18,4 +18,5 @@ export * from "./connections";
 export * from "./auth";
 export * from "./vrrpEvidence";
 export * from "./connectionSync";
+export * from "./plannedFailover";
 export * from "./incidents";

@@ -1,5 +1,6 @@
 import {
   directorIdSchema,
+  FAILOVER_HOLD_VALUE,
   MAX_WEIGHT,
   type AgentEvent,
   type ConnectionSync,
@@ -45,6 +46,8 @@ export interface SimDirector {
   injectFault(cmd: SimFaultCommand, now: number): string;
   /** Delivers a VRRP advert from a peer. */
   receiveAdvert(a: VrrpAdvert, now: number): void;
+  /** Writes lvsdeck's failover track file: held, every instance drops to priority 1 and a preempting BACKUP takes over; released, back to its base. */
+  holdFailover(hold: boolean, now: number): string;
   /** Delivers a peer's connection sync message. */
   receiveSync(m: SyncMessage, now: number): void;
   /** The sync message to multicast now, at most one a {@link SYNC_SEND_MS}, while a master sync daemon runs. */
@@ -299,6 +302,12 @@ export function createSimDirector(o: SimDirectorOptions): SimDirector {
       advance(now);
       if (!keepalived.running || linkCut) return;
       for (const i of instances) i.receive(a, now);
+    },
+    holdFailover(hold, now) {
+      advance(now);
+      const value = hold ? FAILOVER_HOLD_VALUE : 0;
+      for (const i of instances) i.setFailoverFile(value, now);
+      return `wrote ${value} to the failover file of ${name}: ${hold ? "its VRRP instances drop to priority 1, so a BACKUP that preempts takes over" : "its VRRP instances are back at their own priority; one that preempts takes MASTER back"}`;
     },
     receiveSync(m, now) {
       advance(now);

@@ -1,4 +1,4 @@
-import type { AgentEvent, VrrpCounters, VrrpInstance, VrrpState } from "@lvsdeck/protocol";
+import { FAILOVER_TRACK_NAME, type AgentEvent, type VrrpCounters, type VrrpInstance, type VrrpState } from "@lvsdeck/protocol";
 import type { VrrpAdvert } from "./advert";
 import type { SimVrrpInstanceConfig } from "./clusterConfig";
 
@@ -22,6 +22,8 @@ export interface SimVrrpInstance {
   /** keepalived starts: the instance enters BACKUP and waits for the master-down timer. */
   start(now: number): void;
   view(): VrrpInstance;
+  /** Writes lvsdeck's failover track file (weight 1): the value is added to the base priority, kept within 1-254. */
+  setFailoverFile(value: number, now: number): void;
 }
 
 /** `Skew_Time` in ms: lower priorities wait longer, so the best backup claims mastership first. */
@@ -38,8 +40,11 @@ export function masterDownIntervalMs(priority: number, advertIntervalMs: number)
 const OWNER_PRIORITY = 255;
 
 /** Creates an instance in INIT; call `start` to enter BACKUP. */
-export function createVrrpInstance(director: string, config: SimVrrpInstanceConfig, priority: number, hooks: VrrpHooks): SimVrrpInstance {
+export function createVrrpInstance(director: string, config: SimVrrpInstanceConfig, basePriority: number, hooks: VrrpHooks): SimVrrpInstance {
   const interval = config.advertIntervalMs;
+  /** The effective priority: the base plus the failover file's value (a track_file of weight 1, as lvsdeck's docs configure it). */
+  let priority = basePriority;
+  let failoverValue = 0;
   let state: VrrpState = "INIT";
   let masterRouter: string | null = null;
   let lastTransitionAt: number | null = null;
@@ -132,15 +137,30 @@ export function createVrrpInstance(director: string, config: SimVrrpInstanceConf
     },
     start(now) {
       if (state !== "INIT" && state !== "STOP") return;
-      if (priority === OWNER_PRIORITY) becomeMaster(now);
+      if (basePriority === OWNER_PRIORITY) becomeMaster(now);
       else becomeBackup(now, null, null);
+    },
+    setFailoverFile(value, now) {
+      if (value === failoverValue) return;
+      failoverValue = value;
+      const from = priority;
+      // keepalived keeps an owner (255) at 255 and clamps everything else to 1-254.
+      priority = basePriority === OWNER_PRIORITY ? OWNER_PRIORITY : Math.min(254, Math.max(1, basePriority + value));
+      if (priority === from) return;
+      hooks.emit({ kind: "vrrp-priority", instance: config.name, vrid: config.vrid, change: "changed", from, to: priority, at: now });
+      // A MASTER advertises its new priority at once (keepalived sends on a priority change); a BACKUP's
+      // master-down interval follows its new priority.
+      if (state === "MASTER") {
+        hooks.send(advert(priority));
+        nextAdvertAt = now + interval;
+      } else if (state === "BACKUP" && masterDownAt !== Infinity) masterDownAt = Math.max(now, masterDownAt - masterDownIntervalMs(from, interval) + masterDownIntervalMs(priority, interval));
     },
     view: () => ({
       name: config.name,
       vrid: config.vrid,
       interface: config.interface,
       state,
-      basePriority: priority,
+      basePriority,
       effectivePriority: priority,
       advertIntervalMs: interval,
       preempt: config.preempt,
@@ -153,7 +173,7 @@ export function createVrrpInstance(director: string, config: SimVrrpInstanceConf
       sourceAddress: director,
       downTimerMs: state === "BACKUP" ? masterDownIntervalMs(priority, interval) : null,
       trackFaults: 0,
-      tracks: [],
+      tracks: [{ kind: "file", name: FAILOVER_TRACK_NAME, weight: 1, status: failoverValue === 0 ? "good" : "bad", value: failoverValue, effect: priority - basePriority }],
       counters: { ...counters },
     }),
   };

@@ -22,6 +22,8 @@ export interface DirectorSourceOptions {
   weightsFile: WeightsFile | null;
   /** Makes keepalived re-read its configuration (SIGHUP) after the weights file changed. */
   reloadKeepalived: () => Promise<void>;
+  /** lvsdeck's failover track file (`--failover-file`); null without planned failover. */
+  failoverFile?: { hold(hold: boolean): Promise<string> } | null;
   log: Logger;
 }
 
@@ -69,6 +71,7 @@ export function createDirectorSource(options: DirectorSourceOptions): DirectorSo
   const capabilities: Capability[] = [
     ...(ipvsadm?.setWeight !== undefined ? (["set-weight"] as const) : []),
     ...(connectionsPart !== undefined ? (["connections-query"] as const) : []),
+    ...(options.failoverFile != null ? (["planned-failover"] as const) : []),
   ];
   return {
     kinds: [...ipvs.map((p) => p.kind), ...(keepalived === null ? [] : ["keepalived"])],
@@ -119,6 +122,7 @@ export function createDirectorSource(options: DirectorSourceOptions): DirectorSo
     ...(connectionsPart !== undefined && {
       queryConnections: (query: ConnectionQuery) => answerConnectionQuery((onChunk) => connectionsPart.streamConnections(onChunk), query, Date.now()),
     }),
+    ...(options.failoverFile != null && { holdFailover: (hold: boolean) => options.failoverFile!.hold(hold) }),
     onEvent: (listener) => void listeners.push(listener),
     // /proc through the byte scanner where it is read, else ipvsadm -Lnc through the aggregator.
     ...(connectionsPart !== undefined && {

@@ -8,6 +8,7 @@ import { createParseErrorLog } from "./parseErrorLog";
 import type { IpvsPart } from "./parts";
 import { createProcfsPart } from "./procfsPart";
 import { createWeightsFile } from "./weightsFile";
+import { createFailoverFile } from "./failoverFile";
 
 /** The real source kinds that can be combined in `--source`. */
 export const realSourceKinds = ["ipvsadm", "procfs", "keepalived"] as const;
@@ -30,6 +31,8 @@ export interface RealSourceConfig {
   keepalivedRefreshMs: number;
   weightMode: WeightMode;
   keepalivedWeightsFile: string | null;
+  /** The file keepalived's `track_file lvsdeck_failover` reads: planned failover writes it. */
+  failoverFile?: string | null;
   log: Logger;
 }
 
@@ -74,6 +77,7 @@ export function openRealSource(config: RealSourceConfig) {
     weightMode: config.weightMode,
     weightsFile: config.keepalivedWeightsFile === null ? null : createWeightsFile(config.keepalivedWeightsFile),
     reloadKeepalived: () => reloadKeepalived(config.keepalivedPidFile),
+    failoverFile: config.failoverFile == null ? null : createFailoverFile(config.failoverFile),
     log,
   });
 }

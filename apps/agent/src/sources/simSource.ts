@@ -87,7 +87,7 @@ export async function createSimSource(options: SimSourceOptions): Promise<Direct
   let lastServices: readonly VirtualService[] = [];
   return {
     kinds: ["sim"],
-    capabilities: ["set-weight", "sim-faults", "connections-query"],
+    capabilities: ["set-weight", "sim-faults", "connections-query", "planned-failover"],
     weightMode: "runtime",
     read: async () => {
       step();
@@ -99,6 +99,11 @@ export async function createSimSource(options: SimSourceOptions): Promise<Direct
       const observed = sim.setWeight(service, realServer, weight, Date.now());
       flush();
       return observed;
+    },
+    async holdFailover(hold) {
+      const detail = sim.holdFailover(hold, Date.now());
+      flush();
+      return detail;
     },
     async injectFault(command) {
       const detail = sim.injectFault(command, Date.now());

@@ -13,6 +13,8 @@ export interface DirectorSource {
   read(): Promise<DirectorSnapshot>;
   /** Applies a weight and returns the weight then in effect, re-read from the source. */
   setWeight(service: ServiceKey, realServer: RealServerKey, weight: number): Promise<number>;
+  /** Writes lvsdeck's failover track file (sources with the planned-failover capability); returns what was done. */
+  holdFailover?(hold: boolean): Promise<string>;
   /** Injects a fault (simulated directors only). */
   injectFault?(command: SimFaultCommand): Promise<string>;
   /** Per-state connection counts and director totals (real sources only): what snapshots have no room for. */
