@@ -13,9 +13,10 @@ import { createApiRouter, createHealthRouter } from "./routes/apiRouter";
 import { createAuthRouter } from "./routes/authRouter";
 import { createChangeRouter } from "./routes/changeRouter";
 import { createIncidentRouter } from "./routes/incidentRouter";
+import { createFailoverRouter } from "./routes/failoverRouter";
 import { fail } from "./routes/validate";
 
-type ApiDeps = Parameters<typeof createApiRouter>[0] & Parameters<typeof createChangeRouter>[0] & Parameters<typeof createIncidentRouter>[0];
+type ApiDeps = Parameters<typeof createApiRouter>[0] & Parameters<typeof createChangeRouter>[0] & Parameters<typeof createIncidentRouter>[0] & Parameters<typeof createFailoverRouter>[0];
 
 /** Everything the HTTP side needs. */
 export interface AppDeps extends ApiDeps {
@@ -70,7 +71,7 @@ export function createApp(deps: AppDeps): Express {
   app.use("/api", createHealthRouter(deps));
   app.use("/api", createAuthRouter({ store: deps.store, audit: deps.audit, now: deps.now, onAgentTokenRevoked: deps.onAgentTokenRevoked }));
   const auth = requireAuth(deps.store);
-  app.use("/api", auth, createApiRouter(deps), createChangeRouter(deps), createIncidentRouter(deps));
+  app.use("/api", auth, createApiRouter(deps), createChangeRouter(deps), createIncidentRouter(deps), createFailoverRouter(deps));
   app.use("/api", (req, res) => fail(res, 404, `no route ${req.method} /api${req.path}`));
   // Prometheus scrapers usually cannot sign in; the metrics carry no secrets (documented in apps/hub/README.md).
   app.get("/metrics", async (_req, res) => {

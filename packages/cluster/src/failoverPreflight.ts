@@ -28,7 +28,7 @@ const canTake = (service: VirtualService) => service.realServers.filter((rs) => 
 /** The BACKUP that takes over when the MASTER drops to priority 1: the fresh one of highest priority that preempts. */
 function takeoverOf(group: InstanceGroup, master: DirectorId): { backup: FreshDirector; instance: VrrpInstance } | null {
   const candidates = group.members.flatMap((m) =>
-    m.director.id !== master && m.state === "BACKUP" && m.instance !== null && m.instance.preempt && isFresh(m.director) ? [{ backup: m.director, instance: m.instance }] : [],
+    m.director.id !== master && m.state === "BACKUP" && m.instance !== null && m.instance.preempt && isFresh(m.director) && !isHeld(m.director) ? [{ backup: m.director, instance: m.instance }] : [],
   );
   candidates.sort((a, b) => b.instance.effectivePriority - a.instance.effectivePriority || a.backup.id.localeCompare(b.backup.id));
   return candidates[0] ?? null;
@@ -45,7 +45,8 @@ function groupChecks(group: InstanceGroup, master: FreshDirector): { checks: Pre
   }
   const takeover = takeoverOf(group, master.id);
   if (takeover === null) {
-    return { checks: [check(`backup:${key}`, "fail", `${group.label}: no fresh BACKUP preempts (${fresh.map((m) => m.director.id).join(", ")} nopreempt): none would take over from a MASTER at priority 1`)], takeover: null };
+    const why = fresh.map((m) => `${m.director.id} ${isHeld(m.director) ? "is held down by a planned failover" : "has nopreempt"}`).join(", ");
+    return { checks: [check(`backup:${key}`, "fail", `${group.label}: no fresh BACKUP would take over from a MASTER at priority 1 (${why})`)], takeover: null };
   }
   const to = takeover.backup;
   const checks = [check(`backup:${key}`, "ok", `${group.label}: ${to.id} takes over (BACKUP, priority ${takeover.instance.effectivePriority}, preempts, data current)`)];

@@ -96,7 +96,7 @@ export const auditRecordSchema = z.object({
   id: z.number().int(),
   at: z.number(),
   actor: z.string(),
-  action: z.enum(["login", "login-failed", "logout", "weight", "drain", "restore", "user", "token", "sim-fault", "incident"]),
+  action: z.enum(["login", "login-failed", "logout", "weight", "drain", "restore", "user", "token", "sim-fault", "incident", "failover"]),
   remote: z.string().nullable(),
   directors: z.array(z.string()),
   service: z.string().nullable(),

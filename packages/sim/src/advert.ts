@@ -38,7 +38,7 @@ export function decodeAdvert(text: string): VrrpAdvert | null {
 
 /**
  * What a simulated master sync daemon multicasts each second: how many of its connections it has synced
- * (the kernel syncs a connection once it is ESTABLISHED and past its packet threshold). A real daemon
+ * (the kernel syncs a connection past its packet threshold, and again on its closing states; not a half-open one). A real daemon
  * sends the entries themselves; the simulated BACKUP needs only their number.
  */
 export interface SyncMessage {

@@ -8,7 +8,7 @@ const pair = (cluster = seedCluster) => [createSimDirector({ director: "lvs-dir-
 const roles = (sync: { daemons: Array<{ role: string }> | null } | undefined) => sync?.daemons?.map((d) => d.role);
 
 describe("simulated connection sync (keepalived's lvs_sync_daemon)", () => {
-  it("runs a master daemon on the MASTER and a backup daemon on the BACKUP, which holds the MASTER's established connections", () => {
+  it("runs a master daemon on the MASTER and a backup daemon on the BACKUP, which holds the MASTER's connections past the handshake", () => {
     const [a, b] = pair();
     const t = runPair(a, b, T0, T0 + 60_000);
     const [master, backup] = [a.snapshot(t).connectionSync, b.snapshot(t).connectionSync];
@@ -17,7 +17,7 @@ describe("simulated connection sync (keepalived's lvs_sync_daemon)", () => {
     expect(master?.daemons?.[0]).toMatchObject({ interface: "eth0", syncId: 88 });
     expect(master?.entries?.local).toBeGreaterThan(50);
     expect(backup?.entries?.local).toBe(0);
-    // Established connections are synced; those opening or closing are not.
+    // Connections past the handshake are synced; half-open ones are not.
     expect(backup?.entries?.synced).toBeGreaterThan(0);
     expect(backup?.entries?.synced).toBeLessThanOrEqual(master?.entries?.local ?? 0);
   });

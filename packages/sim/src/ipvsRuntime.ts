@@ -22,8 +22,8 @@ export interface IpvsRuntime {
   flush(predicate: (service: SimService) => boolean): void;
   /** The connection table with persistence templates, as `ipvsadm -Lnc` lists it. */
   connections(now: number): SimConnection[];
-  /** Connections in the table (templates apart), and how many of them are ESTABLISHED. */
-  counts(): { connections: number; established: number };
+  /** Connections in the table (templates apart), and how many of them are past the handshake (not SYN_RECV). */
+  counts(): { connections: number; handshaken: number };
 }
 
 /** Creates the runtime; `now` is where time starts for connection timers and estimators. */
@@ -124,9 +124,9 @@ export function createIpvsRuntime(cluster: SimClusterConfig, seed: number, prng:
       return rows;
     },
     counts() {
-      let established = 0;
-      for (const conn of conns) if (conn.state === "ESTABLISHED") established++;
-      return { connections: conns.size, established };
+      let halfOpen = 0;
+      for (const conn of conns) if (conn.state === "SYN_RECV") halfOpen++;
+      return { connections: conns.size, handshaken: conns.size - halfOpen };
     },
   };
   return runtime;

@@ -319,8 +319,9 @@ export function createSimDirector(o: SimDirectorOptions): SimDirector {
       const master = syncDaemons().find((d) => d.role === "master");
       if (master === undefined || linkCut || now - lastSyncSent < SYNC_SEND_MS) return null;
       lastSyncSent = now;
-      // The kernel syncs a connection once it is established (past sync_threshold packets); the rest stay local.
-      return { sync: true, director: name, syncId: master.syncId, entries: runtime.counts().established };
+      // The kernel syncs a connection once it passes sync_threshold packets, and again as it closes
+      // (FIN_WAIT, TIME_WAIT…); a half-open one (SYN_RECV) has not, so it stays local.
+      return { sync: true, director: name, syncId: master.syncId, entries: runtime.counts().handshaken };
     },
     drainAdverts: () => adverts.splice(0),
     drainEvents: () => events.splice(0),

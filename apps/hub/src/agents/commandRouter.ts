@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type {
   AgentCommand,
+  Capability,
   ConnectionQuery,
   ConnectionsResponse,
   CommandResult,
@@ -35,6 +36,8 @@ export interface CommandRouter {
   /** How long a command waits for its answer (ms). */
   readonly timeoutMs: number;
   simFault(director: DirectorId, command: Extract<AgentCommand, { kind: "sim-fault" }>): Promise<string>;
+  /** Has the director's agent write its failover file (planned failover); returns what it did. */
+  holdFailover(director: DirectorId, hold: boolean): Promise<string>;
   queryConnections(director: DirectorId, query: ConnectionQuery): Promise<ConnectionsResponse>;
   resolve(director: DirectorId, result: CommandResult): void;
   directorGone(director: DirectorId): void;
@@ -65,19 +68,24 @@ export function createCommandRouter(deps: Deps): CommandRouter {
     });
   };
 
+  /** Sends a command that needs `capability` and answers with a detail line; every failure is a CommandError. */
+  const detailed = async (director: DirectorId, capability: Capability, missing: string, command: AgentCommand, refused: string): Promise<string> => {
+    const view = deps.fleet.get(director);
+    if (!view?.connected) throw new CommandError(404, `director ${director} is not connected`);
+    if (!view.agent?.capabilities.includes(capability)) throw new CommandError(409, missing);
+    const outcome = await dispatch(director, command);
+    if (outcome === "timeout") throw new CommandError(504, `no answer from ${director} within ${timeoutMs} ms`);
+    if (outcome === "gone") throw new CommandError(502, `${director} disconnected before answering`);
+    if (!outcome.ok) throw new CommandError(422, outcome.error ?? refused);
+    return outcome.detail ?? "done";
+  };
+
   return {
     dispatch,
     timeoutMs,
-    async simFault(director, command) {
-      const view = deps.fleet.get(director);
-      if (!view?.connected) throw new CommandError(404, `director ${director} is not connected`);
-      if (!view.agent?.capabilities.includes("sim-faults")) throw new CommandError(409, `director ${director} is not simulated`);
-      const outcome = await dispatch(director, command);
-      if (outcome === "timeout") throw new CommandError(504, `no answer from ${director} within ${timeoutMs} ms`);
-      if (outcome === "gone") throw new CommandError(502, `${director} disconnected before answering`);
-      if (!outcome.ok) throw new CommandError(422, outcome.error ?? "fault refused");
-      return outcome.detail ?? "done";
-    },
+    simFault: (director, command) => detailed(director, "sim-faults", `director ${director} is not simulated`, command, "fault refused"),
+    holdFailover: (director, hold) =>
+      detailed(director, "planned-failover", `the agent of ${director} has no failover file (start it with --failover-file)`, { kind: "failover-hold", hold }, "the failover file was not written"),
     async queryConnections(director, query) {
       const view = deps.fleet.get(director);
       if (!view?.connected) throw new CommandError(404, `director ${director} is not connected`);

@@ -17,7 +17,7 @@ function tableSource(group: VrrpGroup): string {
 }
 
 const syncTitle =
-  "IPVS connection sync: the MASTER's sync daemon sends its connections to the BACKUP's, so on failover the BACKUP keeps them. Share = the BACKUP's synced entries over the MASTER's own, from /proc/net/ip_vs_conn_sync; the kernel syncs a connection once it is established, so short ones are not carried.";
+  "IPVS connection sync: the MASTER's sync daemon sends its connections to the BACKUP's, so on failover the BACKUP keeps them. Share = the BACKUP's synced entries over the MASTER's own, from /proc/net/ip_vs_conn_sync; the kernel syncs a connection once it has passed a few packets (sync_threshold), so half-open ones are not carried.";
 
 /** One VRRP instance: its directors, then the virtual services behind its VIPs as one director sees them. */
 interface Props {
