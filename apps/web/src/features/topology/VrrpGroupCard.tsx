@@ -1,7 +1,11 @@
+import type { DirectorId } from "@lvsdeck/protocol";
 import type { VrrpGroup } from "./topologyModel";
 import { DirectorCard } from "./DirectorCard";
 import { ServiceCard } from "./ServiceCard";
 import { formatAge } from "../../lib/freshness";
+import { PlannedFailover } from "../failover/PlannedFailover";
+import { useSession } from "../auth/sessionQuery";
+import { actingScope, sessionCan } from "../auth/permissions";
 
 function title(group: VrrpGroup): string {
   if (group.vrid === null) return `${group.members[0]?.view.id ?? "director"} — no VRRP instance`;
@@ -33,8 +37,16 @@ function carriers(group: VrrpGroup, service: string): string[] {
   return group.members.filter((m) => m.view.snapshot?.services.some((s) => s.key === service) === true).map((m) => m.view.id);
 }
 
+/** Directors of the group whose agent can hold them down: each gets the planned-failover control, which shows itself only when it applies. */
+function failoverDirectors(group: VrrpGroup): DirectorId[] {
+  if (group.vrid === null) return [];
+  return [...new Set(group.members.filter((m) => m.view.agent?.capabilities.includes("planned-failover") === true).map((m) => m.view.id))];
+}
+
 export function VrrpGroupCard({ group, isFolded, onToggleService, windowRows = false }: Props) {
   const shown = group.shown;
+  const session = useSession();
+  const mayFailover = sessionCan(session, "operator") && actingScope(session) === null;
   const timeouts = shown?.view.snapshot?.timeouts ?? null;
   return (
     <section className={`vrrp-group${group.problem === null ? "" : ` problem-${group.problem}`}`} data-testid="vrrp-group" data-vrid={group.vrid ?? ""} data-vips={group.vips.join(" ")} data-status={group.status} aria-label={title(group)}>
@@ -47,6 +59,7 @@ export function VrrpGroupCard({ group, isFolded, onToggleService, windowRows = f
           <DirectorCard key={`${m.view.id}-${m.instance?.name ?? ""}`} member={m} />
         ))}
       </div>
+      {mayFailover && failoverDirectors(group).map((id) => <PlannedFailover key={id} group={group} director={id} />)}
       {group.sync.map((sync) => (
         <p key={sync.backup} className={`group-sync sync-${sync.kind}`} data-testid="group-sync" data-backup={sync.backup} data-kind={sync.kind} title={syncTitle}>
           {sync.text}
