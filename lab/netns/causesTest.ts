@@ -5,8 +5,10 @@
 //   1 both directors report their tracks, all good
 //   2 a failing track script: lvs-dir-01 drops to 50 and yields; both transitions name the script; back again by preemption
 //   3 a downed tracked interface: lvs-dir-01 goes FAULT (named), lvs-dir-02 takes over on its priority-0 advert
-//   4 a stopped peer (SIGTERM): a priority-0 advert; kill -9: no adverts for the down timer
-//   5 everything the lab created is gone afterwards
+//   4 planned failover: lvsdeck's preflight, then its failover file (keepalived's track_file, weight 1) moves
+//     MASTER to lvs-dir-02 with the file named as the cause; releasing it moves MASTER back by preemption
+//   5 a stopped peer (SIGTERM): a priority-0 advert; kill -9: no adverts for the down timer
+//   6 everything the lab created is gone afterwards
 // LAB_SCREENSHOTS=1 also writes the timeline with its cause lines to docs/screenshots/ and the incident's
 // Markdown summary to docs/incident-example.md (the README shows both).
 import { writeFileSync } from "node:fs";
@@ -19,6 +21,7 @@ import { electedAsPlanned, labProblem, startLab } from "./lib/lab";
 import type { LabDirector } from "./lib/lab";
 import { HUB_MS, POLL_MS, SCREEN_MS, STARTUP_MS, createLabTestRun, signedInBrowser } from "./lib/labTestRun";
 import { TRACKED_INTERFACE, TRACK_SCRIPT } from "./lib/keepalived";
+import { FAILOVER_HOLD_VALUE, FAILOVER_TRACK_NAME } from "@lvsdeck/protocol";
 import { parseCommandLine } from "../../scripts/commandLine.mjs";
 import { incidentMarkdown } from "../../apps/web/src/features/incidents/incidentMarkdown";
 
@@ -77,7 +80,7 @@ try {
         const cluster = await api.cluster();
         return cluster.directors.map((d) => (d.snapshot?.vrrp[0]?.tracks ?? []).map((t) => `${t.name}:${t.status}`).join(" ")).sort();
       }, poll)
-      .toEqual([`${TRACK_SCRIPT.name}:good ${TRACKED_INTERFACE}:good`, `${TRACK_SCRIPT.name}:good ${TRACKED_INTERFACE}:good`]);
+      .toEqual([`${TRACK_SCRIPT.name}:good ${TRACKED_INTERFACE}:good ${FAILOVER_TRACK_NAME}:good`, `${TRACK_SCRIPT.name}:good ${TRACKED_INTERFACE}:good ${FAILOVER_TRACK_NAME}:good`]);
   });
 
   await test("2 a failing track script: both transitions name it; the recovery is preemption", async () => {
@@ -137,7 +140,36 @@ try {
     await backToPlan();
   });
 
-  await test("4 a stopped peer sends a priority-0 advert; a killed one falls silent for the down timer", async () => {
+  await test("4 planned failover: the preflight, then lvsdeck's failover file moves MASTER to lvs-dir-02 and back", async () => {
+    const preflight = await api.preflight(id1);
+    log(`  preflight: ${preflight.checks.map((c) => `${c.status} ${c.text}`).join(" | ")}`);
+    expect(preflight).toMatchObject({ director: id1, takeover: id2, instances: [plan.instances[0]!.name], held: false, ready: true });
+    expect(preflight.checks.find((c) => c.id.startsWith("backup:"))).toMatchObject({ status: "ok", text: expect.stringContaining(`${id2} takes over (BACKUP, priority 100, preempts, data current)`) });
+    const moved = Date.now();
+    const answer = await api.failover(id1, true, true);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    try {
+      const yielded = await causeOf(id1, "MASTER", "BACKUP", moved);
+      expect(yielded).toMatchObject({ kind: "track", text: expect.stringContaining(`${id1} priority 200 → 1: track_file ${FAILOVER_TRACK_NAME} = ${FAILOVER_HOLD_VALUE}`) });
+      const tookOver = await causeOf(id2, "BACKUP", "MASTER", moved);
+      expect(tookOver.kind).toBe("peer-track");
+      timings.plannedFailoverInHub = since(moved);
+      await expect.poll(async () => (await api.preflight(id1)).held, poll).toBe(true);
+      const held = (await api.cluster()).directors.find((d) => d.id === id1)?.snapshot?.vrrp[0];
+      expect(held).toMatchObject({ state: "BACKUP", basePriority: 200, effectivePriority: 1 });
+      // Held, lvs-dir-01 is no BACKUP to move lvs-dir-02's MASTER role to.
+      expect((await api.failover(id2, true, true)).status).toBe(409);
+    } finally {
+      const back = await api.failover(id1, false, false);
+      expect(back.status, JSON.stringify(back.body)).toBe(200);
+    }
+    const released = Date.now();
+    expect(await causeOf(id1, "BACKUP", "MASTER", released)).toMatchObject({ kind: "preemption" });
+    await backToPlan();
+    expect((await api.preflight(id1)).held).toBe(false);
+  });
+
+  await test("5 a stopped peer sends a priority-0 advert; a killed one falls silent for the down timer", async () => {
     const stopped = Date.now();
     await d1.keepalived.stop();
     expect(await causeOf(id1, "MASTER", "STOP", stopped)).toMatchObject({ kind: "keepalived", text: `keepalived stopped on ${id1}` });

@@ -6,8 +6,8 @@ import { randomBytes } from "node:crypto";
 import { copyFileSync, mkdirSync, openSync, closeSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Alert, ClusterResponse, HubEvent, IncidentBundle, IncidentSummary } from "@lvsdeck/protocol";
-import { incidentBundleSchema } from "@lvsdeck/protocol";
+import type { Alert, ClusterResponse, HubEvent, IncidentBundle, IncidentSummary, PreflightResponse } from "@lvsdeck/protocol";
+import { incidentBundleSchema, preflightResponseSchema } from "@lvsdeck/protocol";
 import type { ProcessSet } from "./processes";
 import { stopChild } from "./processes";
 
@@ -98,6 +98,10 @@ export interface HubClient {
   incidents(): Promise<IncidentSummary[]>;
   /** One incident's export. */
   bundle(id: number): Promise<IncidentBundle>;
+  /** What moving VRRP off a director would break. */
+  preflight(director: string): Promise<PreflightResponse>;
+  /** Asks the hub to move VRRP off a director (hold) or back; returns the HTTP status and body. */
+  failover(director: string, hold: boolean, acknowledgeWarnings: boolean): Promise<{ status: number; body: unknown }>;
 }
 
 /** Signs in to the hub at `url`. */
@@ -117,5 +121,10 @@ export async function hubClient(url: string, user: string, password: string): Pr
     incidents: async () => (await get<{ incidents: IncidentSummary[] }>("/api/incidents")).incidents,
     bundle: async (id) => incidentBundleSchema.parse(await get<unknown>(`/api/incidents/${id}/bundle`)),
     events: async (director) => (await get<{ events: HubEvent[] }>(`/api/events?director=${encodeURIComponent(director)}&limit=500`)).events,
+    preflight: async (director) => preflightResponseSchema.parse(await get<unknown>(`/api/failover/preflight?director=${encodeURIComponent(director)}`)),
+    async failover(director, hold, acknowledgeWarnings) {
+      const response = await fetch(`${url}/api/failover`, { method: "POST", headers: { cookie, "content-type": "application/json" }, body: JSON.stringify({ director, hold, acknowledgeWarnings }) });
+      return { status: response.status, body: (await response.json()) as unknown };
+    },
   };
 }

@@ -2,6 +2,7 @@
 // priorities 200/100, advert_int 1), its notify FIFOs, and start / stop (SIGTERM) / kill -9.
 import { execFileSync, spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
+import { FAILOVER_TRACK_NAME } from "@lvsdeck/protocol";
 import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { DirectorPlan, LabPlan } from "./plan";
@@ -35,7 +36,13 @@ export const TRACKED_INTERFACE = "uplink";
 /** The tracked script's name, and how much its failure lowers the priority: 200 - 150 falls below the BACKUP's 100. */
 export const TRACK_SCRIPT = { name: "chk_nginx", weight: -150 } as const;
 
-/** What keepalived tracks in a lab with tracks: a script whose exit code the test sets in `checkFile`, and an interface. */
+/**
+ * lvsdeck's failover file in a lab with tracks, in the private /tmp keepalived and the agent of one director
+ * share (the agent's --failover-file): keepalived tracks it as lvsdeck's docs say, with weight 1.
+ */
+export const FAILOVER_FILE = "/tmp/lvsdeck-failover";
+
+/** What keepalived tracks in a lab with tracks: a script whose exit code the test sets in `checkFile`, an interface, and lvsdeck's failover file. */
 export interface TrackConfig {
   checkFile: string;
 }
@@ -51,6 +58,11 @@ function trackBlocks(track: TrackConfig | null): { global: string; top: string; 
   rise 1
   weight ${TRACK_SCRIPT.weight}
 }
+track_file ${FAILOVER_TRACK_NAME} {
+  file "${FAILOVER_FILE}"
+  weight 1
+  init_file 0 overwrite
+}
 `,
     instance: `  notify_priority_changes
   track_script {
@@ -58,6 +70,9 @@ function trackBlocks(track: TrackConfig | null): { global: string; top: string; 
   }
   track_interface {
     ${TRACKED_INTERFACE}
+  }
+  track_file {
+    ${FAILOVER_TRACK_NAME}
   }
 `,
   };

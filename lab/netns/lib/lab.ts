@@ -10,7 +10,7 @@ import { claimPrefix } from "./claim";
 import { AGENT_MAIN, HUB_MAIN, REPO_ROOT, prepareHubData, stageAgent, startHub } from "./hub";
 import type { HubClient, LabHub } from "./hub";
 import { writeRecordedIpvsadm } from "./ipvsadmScript";
-import { KEEPALIVED, TRACKED_INTERFACE, createDaemon } from "./keepalived";
+import { FAILOVER_FILE, KEEPALIVED, TRACKED_INTERFACE, createDaemon } from "./keepalived";
 import type { Daemon } from "./keepalived";
 import { addTrackedInterface, createNetwork, deleteNamespaces, setInterface } from "./network";
 import { instancesOf, planLab } from "./plan";
@@ -133,7 +133,7 @@ export async function startLab(options: LabOptions, teardown: Teardown): Promise
       const agentArgs = ["run", "--hub", hub.url, "--director", director.id, "--tick-ms", String(AGENT_TICK_MS), "--source", "ipvsadm,keepalived", "--ipvsadm", ipvsadm];
       agentArgs.push("--keepalived-fifo", keepalived.files.vrrpNotifyFifo, "--keepalived-pid-file", keepalived.files.pidFile);
       // The holder's private /tmp is where this director's keepalived writes its data dump.
-      if (options.tracks === true) agentArgs.push("--keepalived-data", "/tmp/keepalived.data");
+      if (options.tracks === true) agentArgs.push("--keepalived-data", "/tmp/keepalived.data", "--failover-file", FAILOVER_FILE);
       const agentLog = logFile(director, "agent");
       // The token goes in the environment, not on a command line every local user can read in ps.
       const env = { ...process.env, LVSDECK_AGENT_TOKEN: credentials.agentTokens.get(director.id) ?? "" };
