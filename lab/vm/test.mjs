@@ -8,8 +8,10 @@
 //   6 keepalived's checker view: inhibit_on_failure, a lost quorum with its sorry server, a frozen checker; no twos on 6.1
 //   4 stopping the MASTER's keepalived moves the VIP and the hub shows the BACKUP as MASTER
 //   7 a weight above 65535 set in keepalived's config, in the kernel and in the hub
-// (5 and 6 run before 4: 4 stops a director; 7 runs last.) Prints `N passed, M failed` last; exits 1 on any failure.
+//   8 keepalived's lvs_sync_daemon: the daemons' roles in the hub, synced entries counted as the kernel lists them
+// (5, 6 and 8 run before 4: 4 stops a director; 7 runs last.) LAB_CAPTURE=1 saves the sync listings as parser fixtures. Prints `N passed, M failed` last; exits 1 on any failure.
 // Env: LAB_KEEP=1 keeps the VM's work dir (console log); LAB_VERBOSE=1 echoes guest commands.
+import { writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { buildImage, bootVm } from "./lib/vm.mjs";
 import { startHub, hubClient } from "./lib/hub.mjs";
@@ -26,7 +28,7 @@ Env: LAB_KEEP=1 keeps the VM's work dir (console log); LAB_VERBOSE=1 echoes gues
 );
 
 /** Hard limit of the whole run (ms): CI must never hang on a stuck VM. */
-const RUN_LIMIT_MS = 240_000;
+const RUN_LIMIT_MS = 300_000;
 /** Agent tick in the VM (ms): 1 s ticks with two agents saturate a 2-vCPU TCG guest. */
 const AGENT_TICK_MS = 2000;
 /** New connections the share after the weight change is judged by (it must be 0.75 ± 0.10). */
@@ -352,6 +354,46 @@ try {
     log(`  ${modules.replace(/\s+/g, " ")}`);
     assert(/^6\.1\./.test(modules), "not a 6.1 kernel");
     assert(modules.includes("ip_vs_wrr.ko") && !modules.includes("ip_vs_twos.ko"), "ip_vs_twos is in this kernel: add a twos scheduler test");
+  });
+
+  // ---- 8 ----------------------------------------------------------------------------------------
+  await test("8 keepalived's lvs_sync_daemon: a master daemon on lvs-dir-01, a backup on lvs-dir-02 holding synced entries; agent and hub say so", async () => {
+    const expected = { [DIR_A]: "master", [DIR_B]: "backup" };
+    await until("each director's sync daemon in the hub", async () => {
+      const c = await api.cluster();
+      return [DIR_A, DIR_B].every((d) => director(c, d)?.snapshot?.connectionSync?.daemons?.map((x) => `${x.role} ${x.interface} ${x.syncId}`).join() === `${expected[d]} front 88`);
+    }, 30_000);
+    const capture = {};
+    for (const d of [DIR_A, DIR_B]) {
+      capture[`${d}-ipvsadm-L-daemon.txt`] = await guest(`on ${d} ipvsadm -L --daemon`);
+    }
+    // The BACKUP holds the MASTER's connections once they pass sync_threshold (3 packets): wait for some.
+    await until("synced entries on lvs-dir-02", async () => / SYNC /.test(await guest(`on ${DIR_B} cat /proc/net/ip_vs_conn_sync`)), 30_000, 1000);
+    await guest("traffic_pause 2");
+    let snap;
+    try {
+      const before = await guest(`on ${DIR_B} cat /proc/net/ip_vs_conn_sync`);
+      snap = JSON.parse(await guest(`snapshot ${DIR_B} --source ipvsadm,procfs,keepalived 2>/dev/null`));
+      const after = await guest(`on ${DIR_B} cat /proc/net/ip_vs_conn_sync`);
+      capture[`${DIR_B}-proc-ip_vs_conn_sync.txt`] = before;
+      capture[`${DIR_A}-proc-ip_vs_conn_sync.txt`] = await guest(`on ${DIR_A} cat /proc/net/ip_vs_conn_sync`);
+      // Connections (client port not 0) by origin, as the kernel lists them.
+      const synced = (text) => text.split("\n").filter((l) => / SYNC +\d+$/.test(l) && l.split(/\s+/)[2] !== "0000").length;
+      const entries = snap.connectionSync?.entries;
+      assert(entries !== null && entries !== undefined, `no entries in the snapshot: ${JSON.stringify(snap.connectionSync)}`);
+      const [lo, hi] = [Math.min(synced(before), synced(after)), Math.max(synced(before), synced(after))];
+      assert(entries.synced >= lo && entries.synced <= hi && entries.synced > 0, `agent counts ${entries.synced} synced entries, the kernel listed ${synced(before)} before and ${synced(after)} after`);
+      log(`  lvs-dir-02 holds ${entries.synced} synced connection entries (kernel: ${synced(before)}..${synced(after)})`);
+    } finally {
+      await guest("traffic_resume");
+    }
+    assert(snap.connectionSync.daemons[0].role === "backup", `snapshot daemons ${JSON.stringify(snap.connectionSync.daemons)}`);
+    if (process.env.LAB_CAPTURE === "1") {
+      const dir = new URL("../../packages/ipvs/fixtures/real/", import.meta.url);
+      // The control channel drops the last newline of a command's output; the kernel's and ipvsadm's end in one.
+      for (const [name, text] of Object.entries(capture)) writeFileSync(new URL(`sync-${name}`, dir), text.endsWith("\n") ? text : `${text}\n`);
+      log(`  wrote ${Object.keys(capture).length} captures to packages/ipvs/fixtures/real/`);
+    }
   });
 
   // ---- 4 ----------------------------------------------------------------------------------------

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseIpvsadmDaemon } from "./parseDaemon";
 import { createSyncOriginCounter } from "./syncOrigins";
@@ -58,5 +60,33 @@ describe("/proc/net/ip_vs_conn_sync origins", () => {
         firstUnreadable: "TCP CB007107 C93A C6336464 0050 CB00710B 0050 ESTABLISHED     898",
       });
     }
+  });
+});
+
+describe("connection sync as a real kernel and ipvsadm 1.31 print it (VM lab capture)", () => {
+  const real = (name: string) => readFileSync(fileURLToPath(new URL(`../fixtures/real/sync-${name}`, import.meta.url)), "utf8");
+  const count = (text: string) => {
+    const counter = createSyncOriginCounter();
+    counter.push(text);
+    return counter.finish();
+  };
+  /** Rows by origin and template, counted the plain way: split on whitespace. */
+  const oracle = (text: string) => {
+    const rows = text.split("\n").slice(1).filter((l) => l.trim() !== "").map((l) => l.trim().split(/\s+/));
+    return { local: rows.filter((r) => r[8] === "LOCAL" && r[2] !== "0000").length, synced: rows.filter((r) => r[8] === "SYNC" && r[2] !== "0000").length, templates: rows.filter((r) => r[2] === "0000").length };
+  };
+
+  it("reads the MASTER's master daemon and the BACKUP's backup daemon with the kernel's defaults", () => {
+    expect(parseIpvsadmDaemon(real("lvs-dir-01-ipvsadm-L-daemon.txt"))).toEqual({ value: [{ role: "master", interface: "front", syncId: 88, maxlen: 1472, group: "224.0.0.81", port: 8848, ttl: 1 }], errors: [] });
+    expect(parseIpvsadmDaemon(real("lvs-dir-02-ipvsadm-L-daemon.txt")).value).toEqual([{ role: "backup", interface: "front", syncId: 88, maxlen: 1472, group: "224.0.0.81", port: 8848, ttl: 1 }]);
+  });
+
+  it("counts the MASTER's entries as local and the BACKUP's as synced, exactly as the rows say", () => {
+    const master = real("lvs-dir-01-proc-ip_vs_conn_sync.txt");
+    const backup = real("lvs-dir-02-proc-ip_vs_conn_sync.txt");
+    expect(count(master)).toEqual({ ...oracle(master), unreadable: 0, firstUnreadable: null });
+    expect(count(backup)).toEqual({ ...oracle(backup), unreadable: 0, firstUnreadable: null });
+    expect(count(master).synced).toBe(0);
+    expect(count(backup)).toMatchObject({ local: 0, synced: 418, templates: 1 });
   });
 });

@@ -17,7 +17,7 @@ export interface SyncReaderOptions {
 
 /**
  * Connection sync as one director sees it: the daemons at every read, and its entries by origin counted
- * apart, at most every {@link SYNC_COUNT_INTERVAL_MS}, and only while a daemon runs (or it is not known
+ * apart (the first count awaited, later ones in the background), at most every {@link SYNC_COUNT_INTERVAL_MS}, and only while a daemon runs (or it is not known
  * whether one does), so a director without sync never pays for the count. A failed listing reads as
  * unknown (null), never as "no daemon".
  */
@@ -63,7 +63,10 @@ export function createSyncReader(options: SyncReaderOptions): { read(): Promise<
         entries = null;
         return { daemons: running, entries };
       }
-      if (origins !== undefined && !counting && now() - lastCountAt >= SYNC_COUNT_INTERVAL_MS) void count();
+      // The first count is awaited, so the first snapshot (and a one-shot `snapshot`) has entries; later
+      // ones run beside the ticks and land in the next snapshot.
+      if (origins !== undefined && lastCountAt === -Infinity) await count();
+      else if (origins !== undefined && !counting && now() - lastCountAt >= SYNC_COUNT_INTERVAL_MS) void count();
       return { daemons: running, entries };
     },
   };
