@@ -59,12 +59,12 @@ export function VrrpGroupCard({ group, isFolded, onToggleService, windowRows = f
           <DirectorCard key={`${m.view.id}-${m.instance?.name ?? ""}`} member={m} />
         ))}
       </div>
-      {mayFailover && failoverDirectors(group).map((id) => <PlannedFailover key={id} group={group} director={id} />)}
       {group.sync.map((sync) => (
         <p key={sync.backup} className={`group-sync sync-${sync.kind}`} data-testid="group-sync" data-backup={sync.backup} data-kind={sync.kind} title={syncTitle}>
           {sync.text}
         </p>
       ))}
+      {mayFailover && failoverDirectors(group).map((id) => <PlannedFailover key={id} group={group} director={id} />)}
       <p className={`table-source${shown?.freshness.stale === true ? " stale" : ""}`} data-testid="table-source">
         {tableSource(group)}
         {timeouts !== null && (
