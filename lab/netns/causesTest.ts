@@ -155,8 +155,11 @@ try {
       expect(tookOver.kind).toBe("peer-track");
       timings.plannedFailoverInHub = since(moved);
       await expect.poll(async () => (await api.preflight(id1)).held, poll).toBe(true);
-      const held = (await api.cluster()).directors.find((d) => d.id === id1)?.snapshot?.vrrp[0];
-      expect(held).toMatchObject({ state: "BACKUP", basePriority: 200, effectivePriority: 1 });
+      const heldInstance = async () => {
+        const instance = (await api.cluster()).directors.find((d) => d.id === id1)?.snapshot?.vrrp[0];
+        return instance === undefined ? null : { state: instance.state, basePriority: instance.basePriority, effectivePriority: instance.effectivePriority };
+      };
+      await expect.poll(heldInstance, poll).toEqual({ state: "BACKUP", basePriority: 200, effectivePriority: 1 });
       // Held, lvs-dir-01 is no BACKUP to move lvs-dir-02's MASTER role to.
       expect((await api.failover(id2, true, true)).status).toBe(409);
     } finally {

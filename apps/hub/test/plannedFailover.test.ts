@@ -47,7 +47,12 @@ describe("planned failover", () => {
     expect(failoverResponseSchema.parse(await moved.json()).detail).toMatch(/^wrote -253 to the failover file of lvs-dir-01/);
     await waitFor(async () => vrrpState(await director(hub.url, "lvs-dir-02")) === "MASTER", 8_000, "lvs-dir-02 MASTER");
     await waitFor(async () => (await preflight("lvs-dir-01")).held, 8_000, "lvs-dir-01 held");
-    expect((await director(hub.url, "lvs-dir-01"))?.snapshot?.vrrp[0]).toMatchObject({ state: "BACKUP", effectivePriority: 1, basePriority: 200 });
+    // The held director's own snapshot may arrive a tick after its peer's: wait for it, then look at it whole.
+    const heldInstance = await waitFor(async () => {
+      const instance = (await director(hub.url, "lvs-dir-01"))?.snapshot?.vrrp[0];
+      return instance?.state === "BACKUP" && instance;
+    }, 8_000, "lvs-dir-01 BACKUP");
+    expect(heldInstance).toMatchObject({ state: "BACKUP", effectivePriority: 1, basePriority: 200 });
 
     // The held director cannot take over: moving VRRP off lvs-dir-02 now would leave it nowhere to go.
     const nowhere = await post(operator, { director: "lvs-dir-02", hold: true, acknowledgeWarnings: true });
