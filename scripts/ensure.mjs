@@ -20,6 +20,8 @@ const DEBIAN = {
   lz4: "/usr/bin/lz4",
   bc: "/usr/bin/bc",
   binutils: "/usr/bin/objcopy",
+  // rpmbuild, for the agent's .rpm (npm run package; the package test checks it with rpm -qp).
+  rpm: "/usr/bin/rpmbuild",
 };
 
 function run(command, args) {

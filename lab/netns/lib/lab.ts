@@ -40,6 +40,8 @@ export interface LabOptions extends Omit<PlanOptions, "hubNamespace"> {
    * dump that says how they fare; the directors then offer `setCheck` and `setUplink`.
    */
   tracks?: boolean;
+  /** Run this executable as the agent (an installed package's) instead of the built bundle under Node. */
+  agentExecutable?: string;
 }
 
 /** One director of a running lab. */
@@ -137,7 +139,8 @@ export async function startLab(options: LabOptions, teardown: Teardown): Promise
       const agentLog = logFile(director, "agent");
       // The token goes in the environment, not on a command line every local user can read in ps.
       const env = { ...process.env, LVSDECK_AGENT_TOKEN: credentials.agentTokens.get(director.id) ?? "" };
-      const agent = processes.add(spawnIn(holderPid, true, process.execPath, [agentMain, ...agentArgs], { env, stdio: ["ignore", agentLog, agentLog] }));
+      const [command, args] = options.agentExecutable === undefined ? [process.execPath, [agentMain, ...agentArgs]] : [options.agentExecutable, agentArgs];
+      const agent = processes.add(spawnIn(holderPid, true, command, args, { env, stdio: ["ignore", agentLog, agentLog] }));
       closeSync(agentLog);
       teardown.defer(`stop the agent of ${director.id}`, () => stopChild(agent));
       const exec = (command: string, args: readonly string[]) =>
