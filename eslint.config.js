@@ -5,7 +5,7 @@ import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["**/dist/**", "**/node_modules/**", "test-results/**", "playwright-report/**", "lab/vm/cache/**", "data/**"] },
+  { ignores: ["**/dist/**", "**/node_modules/**", "test-results/**", "playwright-report/**", "lab/vm/cache/**", "data/**", "build/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

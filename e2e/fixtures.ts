@@ -50,7 +50,8 @@ export async function statesInHistory(cluster: DemoCluster, at: number): Promise
   return then.directors.map((d) => `${d.id} ${d.snapshot?.vrrp[0]?.state ?? "none"}`);
 }
 
-function freePort(): Promise<number> {
+/** A free TCP port on loopback. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -65,8 +66,9 @@ function freePort(): Promise<number> {
 /** How long the demo (hub and two agents) may take to start and show both directors. */
 const DEMO_START_MS = 20_000;
 
-async function startDemo(demoArgs: readonly string[]): Promise<DemoCluster> {
-  const port = await freePort();
+/** Starts the demo on its own data folder; `port` when the test must know it first (a redirect URI). */
+export async function startDemo(demoArgs: readonly string[], port?: number): Promise<DemoCluster> {
+  port ??= await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "lvsdeck-e2e-"));
   const child = spawn(process.execPath, ["scripts/demo.mjs", "--no-build", "--port", String(port), "--data", dataDir, ...demoArgs], {
     stdio: ["ignore", "pipe", "pipe"],
@@ -91,9 +93,20 @@ async function startDemo(demoArgs: readonly string[]): Promise<DemoCluster> {
     }).toPass({ timeout: DEMO_START_MS, intervals: [100] });
   } catch (err) {
     child.kill("SIGKILL");
+    rmSync(dataDir, { recursive: true, force: true });
     throw new Error(`demo cluster did not start within ${DEMO_START_MS / 1000} s`, { cause: err });
   }
   return { url, process: child, dataDir, admin, cookie, api };
+}
+
+/** Stops a demo cluster and removes its data folder. */
+export async function stopDemo(cluster: DemoCluster): Promise<void> {
+  await new Promise<void>((resolve) => {
+    if (cluster.process.exitCode !== null) return resolve();
+    cluster.process.once("exit", () => resolve());
+    cluster.process.kill("SIGTERM");
+  });
+  rmSync(cluster.dataDir, { recursive: true, force: true });
 }
 
 /** Tests get a fresh cluster each and a page object on it. */
@@ -103,11 +116,7 @@ export const test = base.extend<{ cluster: DemoCluster; dashboard: DashboardPage
   cluster: async ({ demoArgs }, use) => {
     const cluster = await startDemo(demoArgs);
     await use(cluster);
-    await new Promise<void>((resolve) => {
-      cluster.process.once("exit", () => resolve());
-      cluster.process.kill("SIGTERM");
-    });
-    rmSync(cluster.dataDir, { recursive: true, force: true });
+    await stopDemo(cluster);
   },
   // Every page starts signed in as the demo admin, unless a test signs in otherwise.
   page: async ({ page, cluster }, use) => {

@@ -22,7 +22,8 @@ Starts the demo: the hub on SQLite and two simulated directors electing a VRRP M
   --tick-ms    how often the simulated agents report (default 1000)
   --services   N more services (0-250) beside the five of the seed cluster, each with its own VIP
                (203.0.113.1, …), to try lvsdeck at the size of a large site
-  --real-servers  real servers in each of those services (1-200, default 20): 50 x 20 is a thousand`,
+  --real-servers  real servers in each of those services (1-200, default 20): 50 x 20 is a thousand
+  --hub-arg    one more argument for the hub (repeatable), e.g. --hub-arg=--oidc-issuer --hub-arg=https://…`,
   {
     "no-build": { type: "boolean", default: false },
     port: { type: "string", default: process.env.PORT ?? "8080" },
@@ -30,6 +31,7 @@ Starts the demo: the hub on SQLite and two simulated directors electing a VRRP M
     "tick-ms": { type: "string", default: "1000" },
     services: { type: "string", default: "0" },
     "real-servers": { type: "string", default: "20" },
+    "hub-arg": { type: "string", multiple: true, default: [] },
   },
 );
 
@@ -88,7 +90,7 @@ process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
 
 const hubUrl = `http://127.0.0.1:${values.port}`;
-start("hub", ["apps/hub/dist/main.js", "--port", values.port, "--data", values.data]);
+start("hub", ["apps/hub/dist/main.js", "--port", values.port, "--data", values.data, ...values["hub-arg"]]);
 for (let i = 0; i < 100; i++) {
   try {
     if ((await fetch(`${hubUrl}/api/health`)).ok) break;

@@ -68,7 +68,7 @@ const put = (from, to, mode) => {
 const unit = (name) => {
   const text = readFileSync(join(deploy, name), "utf8")
     .replace(/ExecStart=\/usr\/bin\/node \/opt\/lvsdeck\/agent\/lvsdeck-agent\.mjs/g, "ExecStart=/usr/bin/lvsdeck-agent")
-    .replace(/^#   \/opt\/lvsdeck\/agent\/lvsdeck-agent\.mjs.*$/m, "#   /usr/bin/lvsdeck-agent                 the agent (one executable, Node.js inside)")
+    .replace(/^# {3}\/opt\/lvsdeck\/agent\/lvsdeck-agent\.mjs.*$/m, "#   /usr/bin/lvsdeck-agent                 the agent (one executable, Node.js inside)")
     .replace(/^# Node\.js elsewhere than \/usr\/bin\/node.*\n/m, "");
   if (text.includes("/usr/bin/node")) throw new Error(`${name}: ExecStart still runs /usr/bin/node`);
   const path = join(stage, "lib/systemd/system", name);

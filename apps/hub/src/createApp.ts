@@ -11,6 +11,7 @@ import type { Logger } from "@lvsdeck/log";
 import { MAX_REST_BODY } from "./limits";
 import { createApiRouter, createHealthRouter } from "./routes/apiRouter";
 import { createAuthRouter } from "./routes/authRouter";
+import type { Oidc } from "./auth/oidc";
 import { createChangeRouter } from "./routes/changeRouter";
 import { createIncidentRouter } from "./routes/incidentRouter";
 import { createFailoverRouter } from "./routes/failoverRouter";
@@ -28,6 +29,8 @@ export interface AppDeps extends ApiDeps {
   trustProxy?: string | number | boolean;
   renderMetrics: () => Promise<{ contentType: string; body: string }>;
   onAgentTokenRevoked: (director: string) => void;
+  /** Single sign-on, when configured. */
+  oidc?: Oidc | null;
 }
 
 /** Builds the Express app: security headers, JSON bodies, sign-in, the APIs, /metrics and the web app. */
@@ -69,7 +72,7 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(express.json({ limit: MAX_REST_BODY }));
   app.use("/api", createHealthRouter(deps));
-  app.use("/api", createAuthRouter({ store: deps.store, audit: deps.audit, now: deps.now, onAgentTokenRevoked: deps.onAgentTokenRevoked }));
+  app.use("/api", createAuthRouter({ store: deps.store, audit: deps.audit, now: deps.now, onAgentTokenRevoked: deps.onAgentTokenRevoked, oidc: deps.oidc ?? null }));
   const auth = requireAuth(deps.store);
   app.use("/api", auth, createApiRouter(deps), createChangeRouter(deps), createIncidentRouter(deps), createFailoverRouter(deps));
   app.use("/api", (req, res) => fail(res, 404, `no route ${req.method} /api${req.path}`));

@@ -26,6 +26,7 @@ import { alertOfVerdict, clusterHealth, peerReadings } from "@lvsdeck/cluster";
 import type { VerdictOptions } from "@lvsdeck/cluster";
 import { createApp } from "./createApp";
 import { createAuthStore } from "./auth/authStore";
+import { createOidc, type OidcOptions } from "./auth/oidc";
 import { createAuditLog } from "./auth/auditLog";
 import { authenticateWith, principalOf, vipScope } from "./auth/principal";
 import { watchAccess } from "./auth/accessWatch";
@@ -70,6 +71,8 @@ export interface HubOptions {
    * believe (e.g. "loopback", an address, or a hop count). Unset: none, so a client cannot fake them.
    */
   trustProxy?: string | number | boolean;
+  /** Single sign-on through OpenID Connect, next to local users. */
+  oidc?: OidcOptions;
 }
 
 /** A running hub. */
@@ -230,7 +233,12 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     if (!authStore.user(user.name)) await authStore.addUser(user.name, user.role, user.password, user.vips ?? null);
   }
   const weights = createWeightService({ db, fleet, delivery, audit, now });
+  // The provider is asked for its endpoints once, at start: a hub that cannot reach it says so and stops.
+  const oidc = options.oidc === undefined ? null : await createOidc(options.oidc, now).catch((err: Error) => {
+    throw new Error(`single sign-on: cannot use the identity provider ${options.oidc?.issuer}: ${err.message}`);
+  });
   const app = createApp({
+    oidc,
     fleet, events, series, history, commands, agents, weights, audit, incidents, store: authStore, log, now,
     ...(options.verdictOptions !== undefined && { verdictOptions: options.verdictOptions }),
     alerts: alertMonitor,

@@ -4,10 +4,13 @@ import { dirname, join, resolve } from "node:path";
 import { createHub } from "./createHub";
 import { cliUsage, runCli } from "./cli";
 import { parseAlertOptions } from "./alerts/alertOptions";
+import { parseGroupMapping, type OidcOptions } from "./auth/oidc";
 
 const usage = `usage: lvsdeck-hub [--port 8080] [--host ADDRESS] [--data ./data] [--agent-token T ...] [--web DIR]
                    [--alert-webhook URL] [--command-timeout-ms 5000] [--ui-push-mode coalesce|rebroadcast]
                    [--tls-cert FILE --tls-key FILE] [--trust-proxy loopback|ADDRESS|HOPS] [--alert-option NAME=VALUE ...]
+                   [--oidc-issuer URL --oidc-client-id ID --oidc-client-secret-file FILE --oidc-public-url URL
+                    --oidc-group GROUP=ROLE[:VIP,VIP] ... [--oidc-groups-claim groups] [--oidc-label NAME]]
   --port          TCP port for HTTP, /ws/agent and /ws/ui (or PORT; default 8080; 0 picks a free one)
   --host          address to listen on (default: every address)
   --data          folder of the SQLite file (default ./data)
@@ -20,6 +23,14 @@ const usage = `usage: lvsdeck-hub [--port 8080] [--host ADDRESS] [--data ./data]
   --tls-key       PEM private key for --tls-cert
   --trust-proxy   behind a TLS-terminating proxy: whose X-Forwarded-For/-Proto to believe ("loopback",
                   an address or subnet, or a hop count); then cookies are Secure and HSTS is sent
+  --oidc-issuer   single sign-on through OpenID Connect (authorization code with PKCE), next to local users:
+                  the provider's issuer URL (https://; http:// only on loopback)
+  --oidc-client-id, --oidc-client-secret-file  this hub's client at the provider (the secret alone in a file)
+  --oidc-public-url  the hub's URL as browsers reach it; register <URL>/api/auth/oidc/callback at the provider
+  --oidc-group    what a provider group may do: GROUP=viewer|operator|admin, optionally :VIP,VIP for an
+                  operator or viewer limited to those VIPs (repeatable; a user in no mapped group is refused)
+  --oidc-groups-claim  the ID-token or userinfo claim listing the groups (default groups)
+  --oidc-label    the sign-in button's "Sign in with …" (default single sign-on)
 ${cliUsage.replace(/^usage: /, "       ")}`;
 
 if (process.argv[2] === "user" || process.argv[2] === "token") process.exit(await runCli(process.argv.slice(2)));
@@ -40,6 +51,13 @@ function parseOptions() {
         "tls-cert": { type: "string" },
         "tls-key": { type: "string" },
         "trust-proxy": { type: "string" },
+        "oidc-issuer": { type: "string" },
+        "oidc-client-id": { type: "string" },
+        "oidc-client-secret-file": { type: "string" },
+        "oidc-public-url": { type: "string" },
+        "oidc-group": { type: "string", multiple: true },
+        "oidc-groups-claim": { type: "string" },
+        "oidc-label": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }).values;
@@ -78,6 +96,30 @@ if ("error" in alertOptions) {
   process.stderr.write(`lvsdeck-hub: ${alertOptions.error}\n`);
   process.exit(2);
 }
+let oidc: OidcOptions | undefined;
+if (values["oidc-issuer"] !== undefined) {
+  const issuer = values["oidc-issuer"];
+  const missing = (["oidc-client-id", "oidc-client-secret-file", "oidc-public-url"] as const).filter((k) => values[k] === undefined);
+  try {
+    if (missing.length > 0) throw new Error(`--oidc-issuer needs ${missing.map((k) => `--${k}`).join(", ")}`);
+    const groups = (values["oidc-group"] ?? []).map(parseGroupMapping);
+    if (groups.length === 0) throw new Error("--oidc-issuer needs at least one --oidc-group GROUP=ROLE: nobody could sign in");
+    oidc = {
+      issuer,
+      clientId: values["oidc-client-id"]!,
+      clientSecretFile: values["oidc-client-secret-file"]!,
+      publicUrl: values["oidc-public-url"]!,
+      groups,
+      ...(values["oidc-groups-claim"] !== undefined && { groupsClaim: values["oidc-groups-claim"] }),
+      ...(values["oidc-label"] !== undefined && { label: values["oidc-label"] }),
+      // A provider on this machine (tests, a local Keycloak) may speak plain http.
+      allowHttpIssuer: /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//.test(issuer.endsWith("/") ? issuer : `${issuer}/`),
+    };
+  } catch (err) {
+    process.stderr.write(`lvsdeck-hub: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
+}
 // The bundle lives in apps/hub/dist; the web app is built to apps/web/dist.
 const here = dirname(fileURLToPath(import.meta.url));
 const hub = await createHub({
@@ -92,6 +134,7 @@ const hub = await createHub({
   ...(values.host !== undefined && { host: values.host }),
   ...(tlsCert !== undefined && tlsKey !== undefined && { tls: { certFile: tlsCert, keyFile: tlsKey } }),
   ...(trustProxy !== undefined && { trustProxy: /^\d+$/.test(trustProxy) ? Number(trustProxy) : trustProxy }),
+  ...(oidc !== undefined && { oidc }),
 }).catch((err: Error) => {
   // A missing certificate or a busy port is one clear line, not a stack trace.
   process.stderr.write(`lvsdeck-hub: ${err.message}\n`);

@@ -16,6 +16,8 @@ export const userSchema = z.object({
   vips: z.array(z.string()).nullable(),
   createdAt: z.number(),
   disabled: z.boolean(),
+  /** `oidc` for a user who signs in through single sign-on (no password; role and VIPs from their groups). */
+  source: z.enum(["local", "oidc"]).optional(),
 });
 export type User = z.infer<typeof userSchema>;
 /** `GET /api/users` (admins). */
@@ -23,6 +25,10 @@ export const usersResponseSchema = z.object({ users: z.array(userSchema) });
 export type UsersResponse = z.infer<typeof usersResponseSchema>;
 
 /** `POST /api/session`. */
+/** `GET /api/auth/methods` (no sign-in needed): how one may sign in; `sso` is the single-sign-on button's label. */
+export const authMethodsResponseSchema = z.object({ sso: z.object({ label: z.string() }).nullable() });
+export type AuthMethodsResponse = z.infer<typeof authMethodsResponseSchema>;
+
 export const loginRequestSchema = z.strictObject({ name: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
 /** `GET /api/session` and the answer to a login: who is signed in, or which wall token is in use. */
 export const sessionResponseSchema = z.object({

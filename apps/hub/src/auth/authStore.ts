@@ -8,7 +8,7 @@ import { hashSecret, newSecret } from "./secrets";
 /** A signed-in session lasts this long without use (ms). */
 export const SESSION_IDLE_MS = 12 * 3_600_000;
 
-interface UserRow { name: string; role: string; vips: string | null; password_hash: string; created_at: number; disabled: number }
+interface UserRow { name: string; role: string; vips: string | null; password_hash: string; created_at: number; disabled: number; source: string; sso_subject: string | null }
 interface TokenRow { id: string; kind: string; name: string; director: string | null; vips: string | null; created_at: number; revoked_at: number | null }
 
 const toUser = (r: UserRow): User => ({
@@ -17,7 +17,10 @@ const toUser = (r: UserRow): User => ({
   vips: r.vips === null ? null : (JSON.parse(r.vips) as string[]),
   createdAt: r.created_at,
   disabled: r.disabled === 1,
+  ...(r.source === "oidc" && { source: "oidc" as const }),
 });
+/** The password hash of a single-sign-on user: no password ever matches it. */
+const NO_PASSWORD = "!sso";
 const toToken = (r: TokenRow): Token => ({
   id: r.id,
   kind: r.kind === "agent" ? "agent" : "wall",
@@ -76,8 +79,35 @@ export function createAuthStore(db: Database.Database, now: () => number) {
     /** Checks a password; the same work is done for unknown users so timing does not reveal who exists. */
     async checkPassword(name: string, password: string): Promise<User | null> {
       const row = getUser.get(name) as UserRow | undefined;
-      const ok = await verifyPassword(password, row?.password_hash ?? (await decoyHash));
-      return row && ok && row.disabled === 0 ? toUser(row) : null;
+      const local = row !== undefined && row.source === "local";
+      const ok = await verifyPassword(password, local ? row.password_hash : await decoyHash);
+      return row && local && ok && row.disabled === 0 ? toUser(row) : null;
+    },
+    /**
+     * Records a single-sign-on user with the role and VIPs their groups give now; a changed role or scope
+     * re-scopes their open sessions at once. Refuses a name a local user has (the break-glass admin
+     * cannot be taken over by the provider), and a user an admin disabled.
+     */
+    ssoSignIn(name: string, subject: string, role: Role, vips: string[] | null): User | "local-name" | "other-subject" | "disabled" {
+      const row = getUser.get(name) as UserRow | undefined;
+      if (row !== undefined && row.source !== "oidc") return "local-name";
+      if (row !== undefined && row.sso_subject !== subject) return "other-subject";
+      if (row !== undefined && row.disabled === 1) return "disabled";
+      const vipsText = vips === null ? null : JSON.stringify(vips);
+      if (row === undefined) {
+        db.prepare("INSERT INTO users (name, role, vips, password_hash, created_at, source, sso_subject) VALUES (?, ?, ?, ?, ?, 'oidc', ?)").run(name, role, vipsText, NO_PASSWORD, now(), subject);
+      } else if (row.role !== role || row.vips !== vipsText) {
+        db.prepare("UPDATE users SET role = ?, vips = ? WHERE name = ?").run(role, vipsText, name);
+        changed();
+      }
+      return toUser(getUser.get(name) as UserRow);
+    },
+    /** A single-sign-on user whose groups no longer map to any role: every session of theirs ends now. */
+    ssoRefused(name: string): void {
+      const row = getUser.get(name) as UserRow | undefined;
+      if (row?.source !== "oidc") return;
+      db.prepare("DELETE FROM sessions WHERE user_name = ?").run(name);
+      changed();
     },
     openSession(user: string): string {
       const secret = newSecret("s");

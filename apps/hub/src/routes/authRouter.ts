@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from "express";
 import { z } from "zod";
-import type { SessionResponse, TokensResponse, UsersResponse } from "@lvsdeck/protocol";
+import type { AuthMethodsResponse, SessionResponse, TokensResponse, UsersResponse } from "@lvsdeck/protocol";
 import { createTokenRequestSchema, createUserRequestSchema, loginRequestSchema, updateUserRequestSchema } from "@lvsdeck/protocol";
 import type { AuthStore } from "../auth/authStore";
 import { SESSION_IDLE_MS } from "../auth/authStore";
@@ -10,6 +10,8 @@ import { createHashGate, createLoginLimiter } from "../auth/loginLimiter";
 import { principalOf, requireAuth, requireRole } from "../auth/middleware";
 import { actorName, readCookie, remoteAddress, SESSION_COOKIE } from "../auth/principal";
 import { fail, validate } from "./validate";
+import type { Oidc } from "../auth/oidc";
+import { OIDC_PENDING_MS } from "../auth/oidc";
 
 interface Deps {
   store: AuthStore;
@@ -17,7 +19,12 @@ interface Deps {
   now: () => number;
   /** Called when an agent token is revoked, to disconnect its director at once. */
   onAgentTokenRevoked: (director: string) => void;
+  /** Single sign-on, when configured. */
+  oidc?: Oidc | null;
 }
+
+/** The cookie that binds a single-sign-on round trip to the browser that started it (sent back on the provider's redirect: Lax). */
+const SSO_BINDING_COOKIE = "lvsdeck_sso";
 
 const remoteOf = (req: Request) => remoteAddress(req);
 
@@ -65,6 +72,51 @@ export function createAuthRouter(deps: Deps): Router {
     audit.append({ ...auditBase, at: now(), actor: user.name, action: "login", remote: remoteOf(req), result: "ok" });
     res.json({ kind: "user", user, vips: user.vips } satisfies SessionResponse);
   });
+
+  router.get("/auth/methods", (_req, res) => {
+    res.json({ sso: deps.oidc == null ? null : { label: deps.oidc.label } } satisfies AuthMethodsResponse);
+  });
+
+  if (deps.oidc != null) {
+    const oidc = deps.oidc;
+    const secure = (req: Request) => (req.secure ? "; Secure" : "");
+    router.get("/auth/oidc/login", async (req, res) => {
+      const { url, binding } = await oidc.start();
+      res.setHeader("Set-Cookie", `${SSO_BINDING_COOKIE}=${binding}; Path=/api/auth/oidc; HttpOnly; SameSite=Lax; Max-Age=${OIDC_PENDING_MS / 1000}${secure(req)}`);
+      res.redirect(302, url);
+    });
+    router.get("/auth/oidc/callback", async (req, res) => {
+      const remote = remoteOf(req);
+      const back = (error: string | null, cookies: string[] = []) => {
+        res.setHeader("Set-Cookie", [`${SSO_BINDING_COOKIE}=; Path=/api/auth/oidc; HttpOnly; SameSite=Lax; Max-Age=0${secure(req)}`, ...cookies]);
+        res.redirect(302, error === null ? "/" : `/?sso_error=${encodeURIComponent(error)}`);
+      };
+      const query = req.originalUrl.includes("?") ? req.originalUrl.slice(req.originalUrl.indexOf("?")) : "";
+      let identity;
+      try {
+        identity = await oidc.finish(new URL(`${oidc.redirectUri}${query}`), readCookie(req, SSO_BINDING_COOKIE));
+      } catch (err) {
+        const message = `single sign-on failed: ${(err as Error).message}`;
+        audit.append({ ...auditBase, at: now(), actor: "(single sign-on)", action: "login-failed", remote, result: "denied", detail: message });
+        return back(message);
+      }
+      const refuse = (message: string) => {
+        audit.append({ ...auditBase, at: now(), actor: identity.name, action: "login-failed", remote, result: "denied", detail: message });
+        back(message);
+      };
+      if (identity.access === null) {
+        // Access taken away at the provider ends every session of theirs here too, not only this sign-in.
+        store.ssoRefused(identity.name);
+        return refuse(`${identity.name} is in no group that has access to lvsdeck (groups: ${identity.groups.length === 0 ? "none" : identity.groups.join(", ")})`);
+      }
+      const user = store.ssoSignIn(identity.name, identity.subject, identity.access.role, identity.access.vips);
+      if (user === "local-name") return refuse(`${identity.name} is a local lvsdeck user: single sign-on cannot sign in as them`);
+      if (user === "other-subject") return refuse(`the lvsdeck user ${identity.name} belongs to another identity at the provider`);
+      if (user === "disabled") return refuse(`${identity.name} is disabled in lvsdeck`);
+      audit.append({ ...auditBase, at: now(), actor: user.name, action: "login", remote, result: "ok", detail: `single sign-on: ${user.role}${user.vips === null ? "" : ` of ${user.vips.join(", ")}`} from groups ${identity.groups.join(", ")}` });
+      back(null, [sessionCookie(req, store.openSession(user.name), SESSION_IDLE_MS)]);
+    });
+  }
 
   router.get("/session", auth, (_req, res) => {
     const p = principalOf(res);

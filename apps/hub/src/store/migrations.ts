@@ -144,6 +144,9 @@ const migrations: string[] = [
      text TEXT NOT NULL
    );
    CREATE INDEX incident_notes_incident ON incident_notes (incident, id);`,
+  // Users who sign in through single sign-on: no password; role and VIPs come from their groups at each sign-in.
+  `ALTER TABLE users ADD COLUMN source TEXT NOT NULL DEFAULT 'local';
+   ALTER TABLE users ADD COLUMN sso_subject TEXT;`,
 ];
 
 /** Brings the database up to the newest schema, one transaction per migration. */

@@ -38,7 +38,15 @@ function UserRow({ user, self }: { user: User; self: boolean }) {
   const changed = role !== user.role || vips !== formatVipList(user.vips, "");
   return (
     <tr data-testid="user-row" data-user={user.name} data-role={user.role} data-disabled={user.disabled} className={user.disabled ? "disabled" : undefined}>
-      <th scope="row">{user.name}</th>
+      <th scope="row">
+        {user.name}
+        {user.source === "oidc" && (
+          <span className="hint" title="Signs in through single sign-on: role and VIPs follow the user's groups at each sign-in; disabling here still refuses them">
+            {" "}
+            (single sign-on)
+          </span>
+        )}
+      </th>
       <td>
         <RoleSelect value={role} onChange={setRole} label={`Role of ${user.name}`} />
       </td>

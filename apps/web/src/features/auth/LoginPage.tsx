@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
-import { useQueryClient } from "@tanstack/react-query";
-import { sessionResponseSchema } from "@lvsdeck/protocol";
-import { ApiRequestError, postJson } from "../../api/http";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { authMethodsResponseSchema, sessionResponseSchema } from "@lvsdeck/protocol";
+import { ApiRequestError, getJson, postJson } from "../../api/http";
 import { sessionKeys } from "./sessionQuery";
 
 /** The sign-in form shown whenever the hub answers 401; `notice` says why when it is not obvious. */
@@ -11,6 +11,18 @@ export function LoginPage({ notice = null }: { notice?: string | null }) {
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Single sign-on, when the hub has it; a refused round trip comes back as ?sso_error=…
+  const methods = useQuery({ queryKey: ["auth", "methods"], queryFn: ({ signal }) => getJson("/api/auth/methods", authMethodsResponseSchema, signal), staleTime: Infinity });
+  const [ssoError] = useState(() => {
+    const params = new URLSearchParams(window.location.search);
+    const message = params.get("sso_error");
+    if (message !== null) {
+      params.delete("sso_error");
+      const rest = params.toString();
+      window.history.replaceState(null, "", `${window.location.pathname}${rest === "" ? "" : `?${rest}`}${window.location.hash}`);
+    }
+    return message;
+  });
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -35,6 +47,19 @@ export function LoginPage({ notice = null }: { notice?: string | null }) {
         <h1 id="login-title">lvsdeck</h1>
         <p className="login-hint">Sign in to the LVS control room.</p>
         {notice !== null && <p className="login-notice">{notice}</p>}
+        {ssoError !== null && (
+          <p className="login-error" role="alert" data-testid="sso-error">
+            {ssoError}
+          </p>
+        )}
+        {methods.data?.sso != null && (
+          <>
+            <a className="sso-button" href="/api/auth/oidc/login">
+              Sign in with {methods.data.sso.label}
+            </a>
+            <p className="login-or">or with a local account</p>
+          </>
+        )}
         <label>
           User
           <input name="user" autoComplete="username" value={name} onChange={(e) => setName(e.target.value)} required />
