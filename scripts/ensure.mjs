@@ -22,6 +22,8 @@ const DEBIAN = {
   binutils: "/usr/bin/objcopy",
   // rpmbuild, for the agent's .rpm (npm run package; the package test checks it with rpm -qp).
   rpm: "/usr/bin/rpmbuild",
+  // promtool checks /metrics, the rules in deploy/prometheus and the dashboard's queries.
+  prometheus: "/usr/bin/promtool",
 };
 
 function run(command, args) {

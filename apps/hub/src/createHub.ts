@@ -73,6 +73,8 @@ export interface HubOptions {
   trustProxy?: string | number | boolean;
   /** Single sign-on through OpenID Connect, next to local users. */
   oidc?: OidcOptions;
+  /** Export per-real-server series on /metrics (default true); service-level series are always there. */
+  realServerMetrics?: boolean;
 }
 
 /** A running hub. */
@@ -105,7 +107,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const series = createSeriesStore(db, DEFAULT_RETENTION, db.memory ? undefined : createWorkerWriter(db.name));
   const history = createSnapshotHistory(db);
   const fleet = createFleet();
-  const metrics = createMetrics();
+  const metrics = createMetrics({ realServerMetrics: options.realServerMetrics ?? true });
   const ui = createUiGateway({
     log,
     now,

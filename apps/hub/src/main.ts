@@ -11,6 +11,7 @@ const usage = `usage: lvsdeck-hub [--port 8080] [--host ADDRESS] [--data ./data]
                    [--tls-cert FILE --tls-key FILE] [--trust-proxy loopback|ADDRESS|HOPS] [--alert-option NAME=VALUE ...]
                    [--oidc-issuer URL --oidc-client-id ID --oidc-client-secret-file FILE --oidc-public-url URL
                     --oidc-group GROUP=ROLE[:VIP,VIP] ... [--oidc-groups-claim groups] [--oidc-label NAME]]
+                   [--no-real-server-metrics]
   --port          TCP port for HTTP, /ws/agent and /ws/ui (or PORT; default 8080; 0 picks a free one)
   --host          address to listen on (default: every address)
   --data          folder of the SQLite file (default ./data)
@@ -31,6 +32,8 @@ const usage = `usage: lvsdeck-hub [--port 8080] [--host ADDRESS] [--data ./data]
                   operator or viewer limited to those VIPs (repeatable; a user in no mapped group is refused)
   --oidc-groups-claim  the ID-token or userinfo claim listing the groups (default groups)
   --oidc-label    the sign-in button's "Sign in with …" (default single sign-on)
+  --no-real-server-metrics  leave the per-real-server series (lvsdeck_real_server_*) out of /metrics:
+                  far fewer series on a large site; the per-service ones stay
 ${cliUsage.replace(/^usage: /, "       ")}`;
 
 if (process.argv[2] === "user" || process.argv[2] === "token") process.exit(await runCli(process.argv.slice(2)));
@@ -58,6 +61,7 @@ function parseOptions() {
         "oidc-group": { type: "string", multiple: true },
         "oidc-groups-claim": { type: "string" },
         "oidc-label": { type: "string" },
+        "no-real-server-metrics": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     }).values;
@@ -135,6 +139,7 @@ const hub = await createHub({
   ...(tlsCert !== undefined && tlsKey !== undefined && { tls: { certFile: tlsCert, keyFile: tlsKey } }),
   ...(trustProxy !== undefined && { trustProxy: /^\d+$/.test(trustProxy) ? Number(trustProxy) : trustProxy }),
   ...(oidc !== undefined && { oidc }),
+  ...(values["no-real-server-metrics"] === true && { realServerMetrics: false }),
 }).catch((err: Error) => {
   // A missing certificate or a busy port is one clear line, not a stack trace.
   process.stderr.write(`lvsdeck-hub: ${err.message}\n`);

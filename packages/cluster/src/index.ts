@@ -28,3 +28,4 @@ export { INCIDENT_LEAD_MS, INCIDENT_MAX_SPAN_MS, INCIDENT_TAIL_MS, incidentEvent
 export type { SyncReading, SyncSide } from "./syncRules";
 export { describeSync, syncReading } from "./syncRules";
 export { SYNC_CAUGHT_UP_SHARE, failoverPreflight, isHeld } from "./failoverPreflight";
+export { isOut } from "./serviceRules";

@@ -49,6 +49,9 @@ describe("metrics text for the seed cluster", () => {
         `lvsdeck_real_server_active_connections{${RS11}} 7`,
         `lvsdeck_real_server_health{${RS11}} 1`,
         `lvsdeck_real_server_health{${RS12}} -1`,
+        // 192.168.50.12 is at weight 0: one of the two real servers takes new connections.
+        `lvsdeck_service_real_servers{${SVC}} 2`,
+        `lvsdeck_service_real_servers_taking_connections{${SVC}} 1`,
         `lvsdeck_alert_active{rule="tables-differ",severity="warning"} 1`,
         `lvsdeck_alert_active{rule="split-brain",severity="critical"} 0`,
         "lvsdeck_hub_agents_connected 2",

@@ -10,7 +10,15 @@ import { createServiceMetrics } from "./serviceMetrics";
 export interface MetricsOptions {
   /** Also export Node's process metrics (process_*, nodejs_*). Default true; tests turn it off. */
   defaultMetrics?: boolean;
+  /** Export the per-real-server series (lvsdeck_real_server_*). Default true; service-level series are always on. */
+  realServerMetrics?: boolean;
 }
+
+/**
+ * prom-client's default gauges whose names end in `_total`, which Prometheus reserves for counters
+ * (`promtool check metrics` flags them): left out, the rest of Node's process metrics stay.
+ */
+const MISNAMED_DEFAULT_METRICS = ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"];
 
 /** The hub's Prometheus registry and the calls that keep it current. */
 export interface Metrics {
@@ -26,9 +34,12 @@ export interface Metrics {
 /** Creates a registry with lvsdeck's fleet, alert and hub metrics. */
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
-  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  if (options.defaultMetrics ?? true) {
+    collectDefaultMetrics({ register: registry });
+    for (const name of MISNAMED_DEFAULT_METRICS) registry.removeSingleMetric(name);
+  }
   const directorMetrics = createDirectorMetrics(registry);
-  const serviceMetrics = createServiceMetrics(registry);
+  const serviceMetrics = createServiceMetrics(registry, { realServers: options.realServerMetrics ?? true });
   const hubMetrics = createHubMetrics(registry);
 
   const update = (directors: readonly DirectorView[], alerts: readonly Alert[], now: number) => {
