@@ -24,6 +24,8 @@ const DEBIAN = {
   rpm: "/usr/bin/rpmbuild",
   // promtool checks /metrics, the rules in deploy/prometheus and the dashboard's queries.
   prometheus: "/usr/bin/promtool",
+  // The hub's alerts are tested in a real Alertmanager.
+  "prometheus-alertmanager": "/usr/bin/prometheus-alertmanager",
 };
 
 function run(command, args) {

@@ -19,9 +19,10 @@ import { createHeldChangeStore } from "./store/heldWeightChanges";
 import { createUiGateway, type UiPushMode } from "./ui/uiGateway";
 import { HUB_EVENT_SOURCE, createAlertMonitor } from "./alertMonitor";
 import { createAlertWebhook } from "./alerts/webhook";
+import { createAlertmanagerSender } from "./alerts/alertmanager";
 import { hostname } from "node:os";
 import { createMetrics } from "./metrics";
-import type { ClusterHealth, DirectorId, HubEvent, RealServerKey, Role, ServiceKey } from "@lvsdeck/protocol";
+import type { Alert, ClusterHealth, DirectorId, HubEvent, RealServerKey, Role, ServiceKey } from "@lvsdeck/protocol";
 import { alertOfVerdict, clusterHealth, peerReadings } from "@lvsdeck/cluster";
 import type { VerdictOptions } from "@lvsdeck/cluster";
 import { createApp } from "./createApp";
@@ -60,6 +61,8 @@ export interface HubOptions {
   users?: { name: string; password: string; role: Role; vips?: string[] | null }[];
   /** URL that receives every alert raised or cleared as a JSON POST (retried, never blocking). */
   alertWebhook?: string;
+  /** Alertmanagers (base URLs) that get every alert through their v2 API: raised, cleared, and resent while firing. */
+  alertmanagers?: readonly string[];
   /** How director changes reach browsers; `rebroadcast` is the benchmark's naive baseline. */
   uiPushMode?: UiPushMode;
   /** How long a request may take to arrive whole (ms); default REQUEST_TIMEOUT_MS. */
@@ -126,6 +129,12 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     transitionTimes.noteEvent(event);
   };
   const webhook = options.alertWebhook ? createAlertWebhook(options.alertWebhook, { log, hubName: hostname() }) : null;
+  const alertmanager =
+    (options.alertmanagers ?? []).length === 0 ? null : createAlertmanagerSender(options.alertmanagers ?? [], { log, now, active: () => alertMonitor.active() });
+  const onAlertChange = webhook === null && alertmanager === null ? undefined : (type: "alert-raised" | "alert-cleared", alert: Alert, at: number) => {
+    webhook?.notify(type, alert, at);
+    alertmanager?.notify(type, alert, at);
+  };
   // Directors this hub knew when it last ran: until each has reported again (or the grace ends), a group
   // that lacks its MASTER is waiting for it to reconnect, not without one.
   const knownBefore = new Set(history.at(now()).map((snapshot) => snapshot.director));
@@ -147,7 +156,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     onEvent: (event) => ui.broadcast({ type: "event", event }),
     onVerdictsChanged: (verdicts) => ui.broadcast({ type: "alerts", alerts: verdicts.map(alertOfVerdict) }),
     onEvaluated: () => publishHealth(),
-    ...(webhook && { onAlertChange: webhook.notify }),
+    ...(onAlertChange !== undefined && { onAlertChange }),
   });
   // The groups and verdicts browsers show; sent whole whenever either changes.
   let health: ClusterHealth = { groups: [], verdicts: [] };
@@ -340,6 +349,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       stopAccessWatch();
       if (evaluation) clearTimeout(evaluation);
       webhook?.stop();
+      alertmanager?.stop();
       stopAgentHeartbeat();
       stopUiHeartbeat();
       agents.closeAll();

@@ -11,13 +11,16 @@ const usage = `usage: lvsdeck-hub [--port 8080] [--host ADDRESS] [--data ./data]
                    [--tls-cert FILE --tls-key FILE] [--trust-proxy loopback|ADDRESS|HOPS] [--alert-option NAME=VALUE ...]
                    [--oidc-issuer URL --oidc-client-id ID --oidc-client-secret-file FILE --oidc-public-url URL
                     --oidc-group GROUP=ROLE[:VIP,VIP] ... [--oidc-groups-claim groups] [--oidc-label NAME]]
-                   [--no-real-server-metrics]
+                   [--no-real-server-metrics] [--alertmanager URL ...]
   --port          TCP port for HTTP, /ws/agent and /ws/ui (or PORT; default 8080; 0 picks a free one)
   --host          address to listen on (default: every address)
   --data          folder of the SQLite file (default ./data)
   --agent-token   a fleet-wide agent token (repeatable, or LVSDECK_AGENT_TOKENS=a,b); per-director tokens: token add-agent
   --web           the built web app to serve (default: apps/web/dist beside the hub)
   --alert-webhook URL that receives raised and cleared alerts as JSON
+  --alertmanager  an Alertmanager's base URL (repeatable): every alert goes there through its v2 API,
+                  fired and resolved, resent every 30 s while it fires; labels alertname (LvsdeckSplitBrain…),
+                  rule, severity, director, vip, vrid, service, real_server
   --alert-option  a rule threshold other than its default, e.g. synFloodMin=500 or halfOpenShare=0.3
                   (repeatable; apps/hub/src/alerts/README.md lists them)
   --tls-cert      PEM certificate chain: serve HTTPS and wss:// (with --tls-key); SIGHUP reloads both files
@@ -51,6 +54,7 @@ function parseOptions() {
         "command-timeout-ms": { type: "string" },
         "alert-webhook": { type: "string" },
         "alert-option": { type: "string", multiple: true },
+        alertmanager: { type: "string", multiple: true },
         "tls-cert": { type: "string" },
         "tls-key": { type: "string" },
         "trust-proxy": { type: "string" },
@@ -100,6 +104,12 @@ if ("error" in alertOptions) {
   process.stderr.write(`lvsdeck-hub: ${alertOptions.error}\n`);
   process.exit(2);
 }
+for (const url of values.alertmanager ?? []) {
+  if (!/^https?:\/\/[^/]+/.test(url)) {
+    process.stderr.write(`lvsdeck-hub: --alertmanager ${url}: expected an http:// or https:// base URL, e.g. http://alertmanager:9093\n`);
+    process.exit(2);
+  }
+}
 let oidc: OidcOptions | undefined;
 if (values["oidc-issuer"] !== undefined) {
   const issuer = values["oidc-issuer"];
@@ -140,6 +150,7 @@ const hub = await createHub({
   ...(trustProxy !== undefined && { trustProxy: /^\d+$/.test(trustProxy) ? Number(trustProxy) : trustProxy }),
   ...(oidc !== undefined && { oidc }),
   ...(values["no-real-server-metrics"] === true && { realServerMetrics: false }),
+  ...(values.alertmanager !== undefined && { alertmanagers: values.alertmanager }),
 }).catch((err: Error) => {
   // A missing certificate or a busy port is one clear line, not a stack trace.
   process.stderr.write(`lvsdeck-hub: ${err.message}\n`);

@@ -42,7 +42,7 @@ export async function signInAsAdmin(url: string): Promise<void> {
 }
 
 /** Starts a real hub on a free port with a fresh SQLite folder. */
-export async function startHub(options: { commandTimeoutMs?: number; dataDir?: string; realServerMetrics?: boolean } = {}): Promise<Hub & { dataDir: string }> {
+export async function startHub(options: { commandTimeoutMs?: number; dataDir?: string; realServerMetrics?: boolean; alertmanagers?: string[] } = {}): Promise<Hub & { dataDir: string }> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "lvsdeck-hub-"));
   const hub = await createHub({ port: 0, host: "127.0.0.1", dataDir, agentTokens: [TOKEN], quiet: true, users: Object.values(USERS), ...options });
   await signInAsAdmin(hub.url);
