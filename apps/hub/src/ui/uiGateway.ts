@@ -78,6 +78,11 @@ interface Session extends Subscription {
   owed: Set<DirectorId>;
 }
 
+/** The TCP socket under a ws WebSocket (ws keeps it as `_socket`), to cork and uncork it. */
+function tcpOf(socket: WebSocket): { cork(): void; uncork(): void } | undefined {
+  return (socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+}
+
 /** Creates the browser gateway. */
 export function createUiGateway(options: Options): UiGateway {
   const { log, now } = options;
@@ -85,12 +90,31 @@ export function createUiGateway(options: Options): UiGateway {
   const dirty = { full: new Map<DirectorId, DirectorView>(), summary: new Map<DirectorId, DirectorView>() };
   const shapes = new Map<DirectorId, string>();
 
+  // Frames to one browser from one piece of work (a flush round, one agent frame's consequences) leave in
+  // one write: the TCP socket is corked at the first and uncorked as soon as that work returns
+  // (process.nextTick, so nothing waits for the rest of the event loop's turn). A flush to 500 browsers,
+  // one frame per director for those with full detail, otherwise costs a system call per frame: the
+  // hub's largest cost under load. ws exposes no cork, so its socket (`_socket`, a net.Socket) is corked.
+  const corked = new Set<WebSocket>();
+  const uncorkAll = () => {
+    for (const socket of corked) tcpOf(socket)?.uncork();
+    corked.clear();
+  };
   const send = (socket: WebSocket, data: string | Buffer | null) => {
     if (data === null || socket.readyState !== socket.OPEN) return;
-    if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-      log.warn("browser too slow; disconnecting it so it reloads a fresh state", {});
-      socket.terminate();
-      return;
+    if (!corked.has(socket)) {
+      // Judged before this batch's own frames are queued: what the browser has not taken from earlier ones.
+      if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+        log.warn("browser too slow; disconnecting it so it reloads a fresh state", {});
+        socket.terminate();
+        return;
+      }
+      const tcp = tcpOf(socket);
+      if (tcp !== undefined) {
+        tcp.cork();
+        if (corked.size === 0) process.nextTick(uncorkAll);
+        corked.add(socket);
+      }
     }
     socket.send(data, { binary: false });
   };
