@@ -17,9 +17,9 @@ import { expect } from "@playwright/test";
 import type { HubEvent, TransitionCause, VrrpState } from "@lvsdeck/protocol";
 import { TimelinePage } from "../../e2e/pages/TimelinePage";
 import { REPO_ROOT, hubClient } from "./lib/hub";
-import { electedAsPlanned, labProblem, startLab } from "./lib/lab";
+import { electedAsPlanned, startLab } from "./lib/lab";
 import type { LabDirector } from "./lib/lab";
-import { HUB_MS, POLL_MS, SCREEN_MS, STARTUP_MS, createLabTestRun, signedInBrowser } from "./lib/labTestRun";
+import { HUB_MS, POLL_MS, SCREEN_MS, STARTUP_MS, createLabTestRun, exitUnlessLabCanRun, signedInBrowser } from "./lib/labTestRun";
 import { TRACKED_INTERFACE, TRACK_SCRIPT } from "./lib/keepalived";
 import { FAILOVER_HOLD_VALUE, FAILOVER_TRACK_NAME } from "@lvsdeck/protocol";
 import { parseCommandLine } from "../../scripts/commandLine.mjs";
@@ -32,11 +32,7 @@ Real keepalived with a tracked script and interface: a failing script, a downed 
 const RUN_LIMIT_MS = 240_000;
 const PREFIX = "lvsdk-labc-";
 
-const problem = labProblem();
-if (problem !== null) {
-  process.stderr.write(`test:lab:netns cannot run: ${problem}\n`);
-  process.exit(1);
-}
+exitUnlessLabCanRun();
 const run = createLabTestRun({ prefix: PREFIX, limitMs: RUN_LIMIT_MS });
 const { log, test, timings, since } = run;
 const poll = { timeout: HUB_MS, intervals: [POLL_MS] };

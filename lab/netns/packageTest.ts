@@ -14,8 +14,8 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "@playwright/test";
 import { hubClient, REPO_ROOT } from "./lib/hub";
-import { electedAsPlanned, labProblem, startLab } from "./lib/lab";
-import { HUB_MS, POLL_MS, STARTUP_MS, createLabTestRun } from "./lib/labTestRun";
+import { electedAsPlanned, startLab } from "./lib/lab";
+import { HUB_MS, POLL_MS, STARTUP_MS, createLabTestRun, exitUnlessLabCanRun } from "./lib/labTestRun";
 import { parseCommandLine } from "../../scripts/commandLine.mjs";
 
 parseCommandLine("node --import tsx lab/netns/packageTest.ts", `usage: node --import tsx lab/netns/packageTest.ts
@@ -29,11 +29,7 @@ const INSTALLED = "/usr/bin/lvsdeck-agent";
 const CONFIG = "/etc/lvsdeck/agent.conf";
 const INSTALLED_FILES = [INSTALLED, "/lib/systemd/system/lvsdeck-agent.service", "/lib/systemd/system/lvsdeck-agent-readonly.service", CONFIG];
 
-const problem = labProblem() ?? (existsSync("/usr/bin/dpkg-deb") && existsSync("/usr/bin/rpmbuild") ? null : "needs dpkg-deb and rpmbuild (apt-get install rpm; node scripts/ensure.mjs test installs it)");
-if (problem !== null) {
-  process.stderr.write(`test:lab:netns cannot run: ${problem}\n`);
-  process.exit(1);
-}
+exitUnlessLabCanRun(() => (existsSync("/usr/bin/dpkg-deb") && existsSync("/usr/bin/rpmbuild") ? null : "needs dpkg-deb and rpmbuild (apt-get install rpm; node scripts/ensure.mjs test installs it)"));
 const run = createLabTestRun({ prefix: PREFIX, limitMs: RUN_LIMIT_MS });
 const { log, test, timings, since } = run;
 const poll = { timeout: HUB_MS, intervals: [POLL_MS] };

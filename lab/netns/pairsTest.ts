@@ -10,9 +10,9 @@ import { expect } from "@playwright/test";
 import type { Alert, ClusterResponse } from "@lvsdeck/protocol";
 import { WallPage } from "../../e2e/pages/WallPage";
 import { REPO_ROOT, hubClient } from "./lib/hub";
-import { electedAsPlanned, labProblem, startLab } from "./lib/lab";
+import { electedAsPlanned, startLab } from "./lib/lab";
 import type { LabDirector } from "./lib/lab";
-import { HUB_MS, POLL_MS, SCREEN_MS, STARTUP_MS, createLabTestRun, signedInBrowser } from "./lib/labTestRun";
+import { HUB_MS, POLL_MS, SCREEN_MS, STARTUP_MS, createLabTestRun, exitUnlessLabCanRun, signedInBrowser } from "./lib/labTestRun";
 import { setOnBridge } from "./lib/network";
 import type { InstancePlan } from "./lib/plan";
 import { VrrpTopologyPage } from "./pages/VrrpTopologyPage";
@@ -28,11 +28,7 @@ const DIRECTORS = ["pa1", "pa2", "pb1", "pb2"] as const;
 /** The verdicts that must never appear for healthy pairs. */
 const SPLIT_OR_NO_MASTER = new Set(["split-brain", "no-master", "vip-on-two-directors"]);
 
-const problem = labProblem();
-if (problem !== null) {
-  process.stderr.write(`test:lab:netns cannot run: ${problem}\n`);
-  process.exit(1);
-}
+exitUnlessLabCanRun();
 const run = createLabTestRun({ prefix: PREFIX, limitMs: RUN_LIMIT_MS });
 const { log, test, timings, since } = run;
 const poll = { timeout: HUB_MS, intervals: [POLL_MS] };

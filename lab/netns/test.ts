@@ -13,9 +13,9 @@ import { expect } from "@playwright/test";
 import type { Alert, ClusterResponse } from "@lvsdeck/protocol";
 import { WallPage } from "../../e2e/pages/WallPage";
 import { hubClient } from "./lib/hub";
-import { electedAsPlanned, labProblem, startLab } from "./lib/lab";
+import { electedAsPlanned, startLab } from "./lib/lab";
 import type { LabDirector } from "./lib/lab";
-import { CHROMIUM, HUB_MS, POLL_MS, SCREEN_MS, STARTUP_MS, createLabTestRun, signedInBrowser } from "./lib/labTestRun";
+import { CHROMIUM, HUB_MS, POLL_MS, SCREEN_MS, STARTUP_MS, createLabTestRun, exitUnlessLabCanRun, signedInBrowser } from "./lib/labTestRun";
 import { addressesIn, deleteAddress, setOnBridge } from "./lib/network";
 import type { InstancePlan } from "./lib/plan";
 import { VrrpTopologyPage } from "./pages/VrrpTopologyPage";
@@ -44,11 +44,7 @@ async function until<T>(what: string, probe: () => Promise<T> | T, timeoutMs: nu
   return value as NonNullable<T>;
 }
 
-const problem = labProblem() ?? (existsSync(CHROMIUM) ? null : `no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
-if (problem !== null) {
-  process.stderr.write(`test:lab:netns cannot run: ${problem}\n`);
-  process.exit(1);
-}
+exitUnlessLabCanRun(() => (existsSync(CHROMIUM) ? null : `no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`));
 const t0 = Date.now();
 const run = createLabTestRun({ prefix: PREFIX, limitMs: RUN_LIMIT_MS });
 const { log, test, timings, since, teardown } = run;

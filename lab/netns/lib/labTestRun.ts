@@ -11,6 +11,7 @@ import type { Lab } from "./lab";
 import { namespacesWithPrefix } from "./network";
 import { createTeardown } from "./teardown";
 import type { Teardown } from "./teardown";
+import { labProblem } from "./lab";
 
 /** Where failure screenshots go. */
 const RESULTS_DIR = join(REPO_ROOT, "test-results/lab-netns");
@@ -29,6 +30,14 @@ export const SCREEN_MS = 15_000;
 export const POLL_MS = 200;
 
 /** Debian's Chromium for a lab's checks (closed by `teardown`), and a 1440x900 context signed in with `cookie` at `url`. */
+/** Ends the process with one line when this machine cannot run a lab test: root, keepalived and the bundles (labProblem), then `also`. */
+export function exitUnlessLabCanRun(also: () => string | null = () => null): void {
+  const problem = labProblem() ?? also();
+  if (problem === null) return;
+  process.stderr.write(`test:lab:netns cannot run: ${problem}\n`);
+  process.exit(1);
+}
+
 export async function signedInBrowser(url: string, cookie: string, teardown: Teardown): Promise<{ browser: Browser; context: BrowserContext }> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
   teardown.defer("close the browser", () => browser.close());

@@ -18,8 +18,8 @@ export function encodeAdvert(a: VrrpAdvert): string {
 const isInt = (v: unknown, min: number, max: number): v is number =>
   typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
 
-/** Decodes a datagram into an advert; anything malformed (or foreign) yields null, never an exception. */
-export function decodeAdvert(text: string): VrrpAdvert | null {
+/** A datagram's JSON object, or null for anything too long, not JSON or not an object. */
+function datagramObject(text: string): Record<string, unknown> | null {
   if (typeof text !== "string" || text.length > MAX_ADVERT_BYTES) return null;
   let raw: unknown;
   try {
@@ -27,8 +27,13 @@ export function decodeAdvert(text: string): VrrpAdvert | null {
   } catch {
     return null;
   }
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return null;
-  const o = raw as Record<string, unknown>;
+  return typeof raw === "object" && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : null;
+}
+
+/** Decodes a datagram into an advert; anything malformed (or foreign) yields null, never an exception. */
+export function decodeAdvert(text: string): VrrpAdvert | null {
+  const o = datagramObject(text);
+  if (o === null) return null;
   const { director, vrid, priority, advertIntervalMs, vips } = o;
   if (typeof director !== "string" || director.length === 0 || director.length > 63) return null;
   if (!isInt(vrid, 1, 255) || !isInt(priority, 0, 255) || !isInt(advertIntervalMs, 1, 3_600_000)) return null;
@@ -55,15 +60,9 @@ export function encodeSync(m: SyncMessage): string {
 
 /** Decodes a sync message datagram; anything else yields null, never an exception. */
 export function decodeSync(text: string): SyncMessage | null {
-  if (typeof text !== "string" || text.length > MAX_ADVERT_BYTES) return null;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return null;
-  const { sync, director, syncId, entries } = raw as Record<string, unknown>;
+  const o = datagramObject(text);
+  if (o === null) return null;
+  const { sync, director, syncId, entries } = o;
   if (sync !== true || typeof director !== "string" || director.length === 0 || director.length > 63) return null;
   if (!isInt(syncId, 0, 255) || !isInt(entries, 0, 100_000_000)) return null;
   return { sync: true, director, syncId, entries };
