@@ -27,6 +27,8 @@ type Metric = (typeof METRICS)[number];
 interface ThreadResult {
   frames: number;
   bytes: number;
+  /** Bytes received per frame type: where the push volume goes. */
+  bytesByType: Record<string, number>;
   disconnects: number;
   seen: Record<Metric, number>;
   samples: Record<Metric, number[]>;
@@ -72,6 +74,7 @@ function runBrowsers(a: Args): Promise<ThreadResult> {
   const r = Object.fromEntries(METRICS.map((m) => [m, createReservoir()])) as Record<Metric, ReturnType<typeof createReservoir>>;
   let frames = 0;
   let bytes = 0;
+  const bytesByType: Record<string, number> = {};
   let disconnects = 0;
   let measuring = false;
   let elu0 = performance.eventLoopUtilization();
@@ -98,6 +101,7 @@ function runBrowsers(a: Args): Promise<ThreadResult> {
       const now = Date.now();
       frames++;
       bytes += data.length;
+      bytesByType[frame.type] = (bytesByType[frame.type] ?? 0) + data.length;
       if (frame.type === "event" && frame.event?.event.kind === "vrrp-transition" && frame.event.observedAt !== null) {
         r.transition.add(now - frame.event.observedAt);
         r.transitionAgentToHub.add(frame.event.receivedAt - frame.event.observedAt);
@@ -120,7 +124,7 @@ function runBrowsers(a: Args): Promise<ThreadResult> {
       const eventLoopUtilization = performance.eventLoopUtilization(elu0).utilization;
       for (const ws of sockets) ws.terminate();
       resolve({
-        frames, bytes, disconnects, eventLoopUtilization,
+        frames, bytes, bytesByType, disconnects, eventLoopUtilization,
         seen: Object.fromEntries(METRICS.map((m) => [m, r[m].seen()])) as Record<Metric, number>,
         samples: Object.fromEntries(METRICS.map((m) => [m, r[m].samples()])) as Record<Metric, number[]>,
       });
@@ -153,7 +157,11 @@ if (!isMainThread) {
   const sum = (f: (x: ThreadResult) => number) => results.reduce((n, x) => n + f(x), 0);
   process.stdout.write(
     `${JSON.stringify({
-      frames: sum((x) => x.frames), bytes: sum((x) => x.bytes), disconnects: sum((x) => x.disconnects),
+      frames: sum((x) => x.frames), bytes: sum((x) => x.bytes),
+      bytesByType: results.reduce<Record<string, number>>((all, x) => {
+        for (const [type, n] of Object.entries(x.bytesByType)) all[type] = (all[type] ?? 0) + n;
+        return all;
+      }, {}), disconnects: sum((x) => x.disconnects),
       transitionsReceived: sum((x) => x.seen.transition), transition: merged("transition"),
       ticksReceived: sum((x) => x.seen.tick), tick: merged("tick"),
       stages: { transitionAgentToHub: merged("transitionAgentToHub"), transitionHubToBrowser: merged("transitionHubToBrowser"), tickHubToBrowser: merged("tickHubToBrowser") },

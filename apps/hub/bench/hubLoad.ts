@@ -4,7 +4,7 @@
 // Besides latency it reports where time goes: the transition's two legs (agent -> hub receive, hub receive ->
 // browser), the hub's event-loop delay and utilization (from its /metrics), and the CPU of the load
 // generator, which shares the machine. Knobs: BENCH_DIRECTORS, BENCH_REAL_SERVERS, BENCH_BROWSERS,
-// BENCH_FULL_BROWSERS, BENCH_WARMUP_MS, BENCH_MEASURE_MS, BENCH_BROWSER_THREADS, BENCH_CPU_PROF=<dir>,
+// BENCH_FULL_BROWSERS, BENCH_HUB_MODES, BENCH_WARMUP_MS, BENCH_MEASURE_MS, BENCH_BROWSER_THREADS, BENCH_CPU_PROF=<dir>,
 // BENCH_PIN=1 (the hub on core 0 and the load generators on core 1, with taskset, so the figure is the hub's).
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync, mkdtempSync } from "node:fs";
@@ -123,5 +123,8 @@ async function run(mode: "coalesce" | "rebroadcast") {
     generatorCpuCores: Number(((gen1 - gen0) / seconds).toFixed(2)), ...browserResult, agentFramesSent: agentResult.sent, agentEventLoopUtilization: agentResult.eventLoopUtilization, agentEventLoopDelayMs: agentResult.eventLoopDelayMs };
 }
 
-const results = [await run("coalesce"), await run("rebroadcast")];
+/** BENCH_HUB_MODES=coalesce runs lvsdeck alone (quicker when comparing changes); both by default. */
+const MODES = (process.env.BENCH_HUB_MODES ?? "coalesce,rebroadcast").split(",").filter((m): m is "coalesce" | "rebroadcast" => m === "coalesce" || m === "rebroadcast");
+const results = [];
+for (const mode of MODES) results.push(await run(mode));
 process.stdout.write(`${JSON.stringify({ bench: "hub-load", directors: DIRECTORS, realServersPerDirector: REAL_SERVERS, browsers: BROWSERS, fullBrowsers: FULL_BROWSERS, measureSeconds: MEASURE_MS / 1000, results })}\n`);

@@ -147,6 +147,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     }
     return undefined;
   };
+  // The active alerts as browsers were last told them (they fetch the whole set after each hello).
+  let alerts: Alert[] = [];
   const alertMonitor = createAlertMonitor({
     fleet,
     events,
@@ -154,20 +156,25 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     ...(options.verdictOptions !== undefined && { verdictOptions: options.verdictOptions }),
     holdNoMasterUntil,
     onEvent: (event) => ui.broadcast({ type: "event", event }),
-    onVerdictsChanged: (verdicts) => ui.broadcast({ type: "alerts", alerts: verdicts.map(alertOfVerdict) }),
+    onVerdictsChanged: (verdicts) => {
+      const next = verdicts.map(alertOfVerdict);
+      ui.alertsChanged(alerts, next);
+      alerts = next;
+    },
     onEvaluated: () => publishHealth(),
     ...(onAlertChange !== undefined && { onAlertChange }),
   });
-  // The groups and verdicts browsers show; sent whole whenever either changes.
+  // The groups and verdicts browsers show: sent whole after each hello, then what changed.
   let health: ClusterHealth = { groups: [], verdicts: [] };
   let healthText = JSON.stringify(health);
   const publishHealth = () => {
     const next = clusterHealth(fleet.list(), alertMonitor.verdicts());
     const text = JSON.stringify(next);
     if (text === healthText) return;
+    const prev = health;
     health = next;
     healthText = text;
-    ui.broadcast({ type: "health", serverTime: now(), health });
+    ui.healthChanged(prev, next, now());
   };
   const commands = createCommandRouter({
     fleet,

@@ -11,6 +11,7 @@ export * from "./rest";
 export * from "./parse";
 export * from "./ingest";
 export * from "./delta";
+export * from "./listChanges";
 export * from "./alerts";
 export * from "./verdicts";
 export * from "./summary";

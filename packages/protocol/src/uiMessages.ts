@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { directorViewSchema, hubEventSchema, weightChangeSchema } from "./hubModel";
 import { alertSchema } from "./alerts";
-import { clusterHealthSchema } from "./verdicts";
+import { clusterGroupSchema, clusterHealthSchema, verdictSchema } from "./verdicts";
+import { listChangesSchema } from "./listChanges";
 import { directorIdSchema } from "./ids";
 import { directorCountersSchema, directorSummarySchema } from "./summary";
 
@@ -17,14 +18,25 @@ export const uiEventSchema = z.object({ type: z.literal("event"), event: hubEven
 /** A weight change progressed. */
 export const uiWeightChangeSchema = z.object({ type: z.literal("weight-change"), change: weightChangeSchema });
 
-/** The full set of active alerts, sent whenever it changes. */
-export const uiAlertsSchema = z.object({ type: z.literal("alerts"), alerts: z.array(alertSchema) });
+/** What changed in the active alerts (keyed by id), sent whenever they change; pages fetch the whole set after each hello. */
+export const uiAlertChangesSchema = z.object({ type: z.literal("alert-changes"), alerts: listChangesSchema(alertSchema) });
 
 /**
  * The hub's groups and health verdicts, whole, whenever they change (and right after `hello`), within
  * the viewer's VIP scope. Browsers show these; they derive no health of their own.
  */
 export const uiHealthSchema = z.object({ type: z.literal("health"), serverTime: z.number(), health: clusterHealthSchema });
+/**
+ * What changed in the groups (keyed by `key`) and verdicts (keyed by `id`) since the previous `health`
+ * or `health-changes` frame on this socket, within the viewer's VIP scope: a failover sends the one group
+ * it changed, not every group again.
+ */
+export const uiHealthChangesSchema = z.object({
+  type: z.literal("health-changes"),
+  serverTime: z.number(),
+  groups: listChangesSchema(clusterGroupSchema),
+  verdicts: listChangesSchema(verdictSchema),
+});
 
 /** Changed directors, summarised, for clients subscribed to summaries (overview, wall). */
 export const uiSummariesSchema = z.object({ type: z.literal("summaries"), serverTime: z.number(), directors: z.array(directorSummarySchema) });
@@ -41,8 +53,9 @@ export const hubToUiSchema = z.discriminatedUnion("type", [
   uiDirectorSchema,
   uiEventSchema,
   uiWeightChangeSchema,
-  uiAlertsSchema,
+  uiAlertChangesSchema,
   uiHealthSchema,
+  uiHealthChangesSchema,
   uiSummariesSchema,
   uiCountersSchema,
 ]);

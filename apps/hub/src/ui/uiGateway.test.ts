@@ -109,20 +109,48 @@ describe("ui gateway", () => {
     gateway.closeAll();
   });
 
-  it("sends the hub's health after hello and every health frame cut to the browser's VIP scope", () => {
-    const group = (vip: string) => ({ key: `51/${vip}`, vrid: 51, vips: [vip], names: ["VI_51"], label: `VRID 51 (${vip})`, members: [] });
+  it("sends the hub's health after hello, then only what changed, each cut to the browser's VIP scope", () => {
+    const group = (vip: string, state: "MASTER" | "BACKUP" = "MASTER") => ({ key: `51/${vip}`, vrid: 51, vips: [vip], names: ["VI_51"], label: `VRID 51 (${vip})`,
+      members: [{ director: "d1" as DirectorId, instance: "VI_51", state, fresh: true }] });
     const split: Verdict = { id: "split-brain|vrid=51|vip=203.0.113.10", kind: "split-brain", severity: "critical", message: "split brain", since: 1, scope: { group: "51/203.0.113.10", vrid: 51, vips: ["203.0.113.10"] } };
-    const health: ClusterHealth = { groups: [group("198.51.100.10"), group("203.0.113.10")], verdicts: [split] };
+    let health: ClusterHealth = { groups: [group("198.51.100.10"), group("203.0.113.10")], verdicts: [] };
     const { gateway, open } = start(health);
     const scoped = open(["198.51.100.10"]);
     const everything = open();
-    const healthOf = (s: FakeSocket) => s.frames.flatMap((f) => (f.type === "health" ? [f.health] : []));
+    const framesOf = (s: FakeSocket) => s.frames.filter((f) => f.type === "health" || f.type === "health-changes");
     expect(scoped.frames[1]?.type).toBe("health");
-    expect(healthOf(scoped)).toEqual([{ groups: [group("198.51.100.10")], verdicts: [] }]);
-    expect(healthOf(everything)).toEqual([health]);
-    gateway.broadcast({ type: "health", serverTime: 2, health });
-    expect(healthOf(scoped).at(-1)).toEqual({ groups: [group("198.51.100.10")], verdicts: [] });
-    expect(healthOf(everything).at(-1)).toEqual(health);
+    expect(framesOf(scoped)).toEqual([{ type: "health", serverTime: expect.any(Number), health: { groups: [group("198.51.100.10")], verdicts: [] } }]);
+    expect(framesOf(everything)).toEqual([{ type: "health", serverTime: expect.any(Number), health }]);
+
+    // A failover in the other group, with its verdict: the unscoped browser gets that group and verdict only.
+    const next: ClusterHealth = { groups: [group("198.51.100.10"), group("203.0.113.10", "BACKUP")], verdicts: [split] };
+    gateway.healthChanged(health, next, 2);
+    health = next;
+    expect(framesOf(everything).at(-1)).toEqual({ type: "health-changes", serverTime: 2,
+      groups: { upsert: [group("203.0.113.10", "BACKUP")], removed: [] }, verdicts: { upsert: [split], removed: [] } });
+    // Nothing in the scoped browser's VIPs changed: it is sent nothing.
+    expect(framesOf(scoped)).toHaveLength(1);
+
+    // Its own group leaves: it is told to remove it.
+    gateway.healthChanged(health, { groups: [group("203.0.113.10", "BACKUP")], verdicts: [split] }, 3);
+    expect(framesOf(scoped).at(-1)).toEqual({ type: "health-changes", serverTime: 3, groups: { upsert: [], removed: ["51/198.51.100.10"] }, verdicts: { upsert: [], removed: [] } });
+    gateway.closeAll();
+  });
+
+  it("sends what changed in the active alerts, cut to the browser's VIP scope", () => {
+    const { gateway, open } = start();
+    const scoped = open(["198.51.100.10"]);
+    const everything = open();
+    const alert = (vip: string) => ({ id: `no-master|${vip}`, rule: "no-master" as const, severity: "critical" as const, message: `no MASTER for ${vip}`, since: 1, scope: { vip } });
+    gateway.alertsChanged([], [alert("198.51.100.10"), alert("203.0.113.10")]);
+    gateway.alertsChanged([alert("198.51.100.10"), alert("203.0.113.10")], [alert("198.51.100.10")]);
+    const changesOf = (s: FakeSocket) => s.frames.flatMap((f) => (f.type === "alert-changes" ? [f.alerts] : []));
+    expect(changesOf(everything)).toEqual([
+      { upsert: [alert("198.51.100.10"), alert("203.0.113.10")], removed: [] },
+      { upsert: [], removed: ["no-master|203.0.113.10"] },
+    ]);
+    // The other VIP's alert never reached the scoped browser, and neither does its clearing.
+    expect(changesOf(scoped)).toEqual([{ upsert: [alert("198.51.100.10")], removed: [] }]);
     gateway.closeAll();
   });
 });

@@ -1,7 +1,7 @@
 import type { WebSocket } from "ws";
-import type { ClusterHealth, DirectorId, DirectorView, HubToUi } from "@lvsdeck/protocol";
+import type { Alert, ClusterHealth, DirectorId, DirectorView, HubToUi } from "@lvsdeck/protocol";
 import { scopeHealth } from "@lvsdeck/cluster";
-import { PROTOCOL_VERSION, UI_CLOSE_ACCESS_CHANGED, UI_CLOSE_ACCESS_REVOKED, parseFrame, uiToHubSchema } from "@lvsdeck/protocol";
+import { PROTOCOL_VERSION, UI_CLOSE_ACCESS_CHANGED, UI_CLOSE_ACCESS_REVOKED, listChanges, noListChanges, parseFrame, uiToHubSchema } from "@lvsdeck/protocol";
 import type { Logger } from "@lvsdeck/log";
 import { viewShape } from "../directorShape";
 import { createFrameEncoder, wants, type Subscription } from "./uiFrames";
@@ -31,8 +31,16 @@ export interface UiGateway {
   revalidate(): { closed: number; rescoped: number };
   /** A director's view changed. */
   directorChanged(view: DirectorView): void;
-  /** Sends a frame to every browser now (events, weight changes, alerts, health), cut to each one's VIP scope. */
-  broadcast(frame: HubToUi): void;
+  /** Sends a frame to every browser now (events, weight changes), cut to each one's VIP scope. */
+  broadcast(frame: Extract<HubToUi, { type: "event" | "weight-change" }>): void;
+  /**
+   * The hub's groups or verdicts changed from `prev` to `next`: each browser gets what changed in its
+   * VIP scope (`health-changes`), relative to the health it was sent last. `next` must be what
+   * `options.health()` answers from now on, since that is what a browser connecting later starts from.
+   */
+  healthChanged(prev: ClusterHealth, next: ClusterHealth, serverTime: number): void;
+  /** The active alerts changed from `prev` to `next`: each browser gets what changed in its VIP scope (`alert-changes`). */
+  alertsChanged(prev: readonly Alert[], next: readonly Alert[]): void;
   count(): number;
   closeAll(): void;
 }
@@ -66,6 +74,9 @@ const BULK_BACKLOG_BYTES = 512 * 1024;
 const MAX_FRAMES_PER_SECOND = 20;
 /** A browser told its access ended gets this long to complete the close handshake before it is cut off. */
 const CLOSE_GRACE_MS = 1_000;
+
+/** One key per VIP scope, so browsers with the same scope share one encoded frame. */
+const scopeKey = (scope: readonly string[] | null): string => (scope === null ? "*" : [...scope].sort().join("\n"));
 
 const sameScope = (a: readonly string[] | null, b: readonly string[] | null): boolean =>
   a === null || b === null ? a === b : a.length === b.length && [...a].sort().join("\n") === [...b].sort().join("\n");
@@ -228,8 +239,37 @@ export function createUiGateway(options: Options): UiGateway {
         const scope = session.scope;
         if (frame.type === "event" && eventInScope(frame.event, scope, (directors ??= options.directors()))) send(socket, text);
         else if (frame.type === "weight-change" && weightChangeInScope(frame.change, scope)) send(socket, text);
-        else if (frame.type === "alerts") send(socket, JSON.stringify({ ...frame, alerts: frame.alerts.filter((a) => alertInScope(a, scope)) }));
-        else if (frame.type === "health") send(socket, JSON.stringify({ ...frame, health: scopeHealth(frame.health, scope) }));
+      }
+    },
+    healthChanged(prev, next, serverTime) {
+      // One frame per distinct scope: every unscoped browser shares one encoding.
+      const perScope = new Map<string, Buffer | null>();
+      for (const [socket, session] of sessions) {
+        const key = scopeKey(session.scope);
+        let text = perScope.get(key);
+        if (text === undefined) {
+          const before = scopeHealth(prev, session.scope);
+          const after = scopeHealth(next, session.scope);
+          const groups = listChanges(before.groups, after.groups, (g) => g.key);
+          const verdicts = listChanges(before.verdicts, after.verdicts, (v) => v.id);
+          text = noListChanges(groups) && noListChanges(verdicts) ? null : Buffer.from(JSON.stringify({ type: "health-changes", serverTime, groups, verdicts } satisfies HubToUi));
+          perScope.set(key, text);
+        }
+        send(socket, text);
+      }
+    },
+    alertsChanged(prev, next) {
+      const perScope = new Map<string, Buffer | null>();
+      for (const [socket, session] of sessions) {
+        const key = scopeKey(session.scope);
+        let text = perScope.get(key);
+        if (text === undefined) {
+          const mine = (alerts: readonly Alert[]) => (session.scope === null ? alerts : alerts.filter((a) => alertInScope(a, session.scope)));
+          const alerts = listChanges(mine(prev), mine(next), (a) => a.id);
+          text = noListChanges(alerts) ? null : Buffer.from(JSON.stringify({ type: "alert-changes", alerts } satisfies HubToUi));
+          perScope.set(key, text);
+        }
+        send(socket, text);
       }
     },
     revalidate() {

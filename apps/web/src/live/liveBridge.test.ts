@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { QueryClient } from "@tanstack/react-query";
-import type { HubEvent, HubToUi } from "@lvsdeck/protocol";
+import type { DirectorId, HubEvent, HubToUi, Verdict } from "@lvsdeck/protocol";
 import { createLiveBridge, FLUSH_INTERVAL_MS } from "./liveBridge";
-import { clusterQuery, eventsQuery, healthQuery, liveStatusQuery, seriesQuery } from "../api/queries";
+import { alertsQuery, clusterQuery, eventsQuery, healthQuery, liveStatusQuery, seriesQuery } from "../api/queries";
 import { cluster, instance, view } from "../test/fixtures";
 import { PROTOCOL_VERSION, countDirector, summarizeDirector } from "@lvsdeck/protocol";
 import { summaryKeys } from "../api/moreQueries";
@@ -76,6 +76,33 @@ describe("live bridge", () => {
     socket.push({ type: "health", serverTime: 5_000, health: { groups: [group], verdicts: [] } });
     socket.push({ type: "health", serverTime: 4_000, health: { groups: [], verdicts: [] } });
     expect(client.getQueryData(healthQuery().queryKey)).toEqual({ serverTime: 5_000, health: { groups: [group], verdicts: [] } });
+    bridge.close();
+  });
+
+  it("applies health-changes frames to the health it holds, and ignores one older than it", () => {
+    const bridge = open();
+    const group = (state: "MASTER" | "BACKUP") => ({ key: "51/198.51.100.10", vrid: 51, vips: ["198.51.100.10"], names: ["VI_51"], label: "VRID 51 (198.51.100.10)",
+      members: [{ director: "lvs-dir-01" as DirectorId, instance: "VI_51", state, fresh: true }] });
+    const other = { key: "52/198.51.100.20", vrid: 52, vips: ["198.51.100.20"], names: ["VI_52"], label: "VRID 52 (198.51.100.20)", members: [] };
+    const verdict: Verdict = { id: "no-master|51", kind: "no-master", severity: "critical", message: "no MASTER", since: 6_000, scope: { group: group("BACKUP").key } };
+    socket.push({ type: "health", serverTime: 5_000, health: { groups: [group("MASTER"), other], verdicts: [] } });
+    socket.push({ type: "health-changes", serverTime: 6_000, groups: { upsert: [group("BACKUP")], removed: [] }, verdicts: { upsert: [verdict], removed: [] } });
+    expect(client.getQueryData(healthQuery().queryKey)).toEqual({ serverTime: 6_000, health: { groups: [group("BACKUP"), other], verdicts: [verdict] } });
+    socket.push({ type: "health-changes", serverTime: 5_500, groups: { upsert: [], removed: [other.key] }, verdicts: { upsert: [], removed: [] } });
+    expect(client.getQueryData(healthQuery().queryKey)?.health.groups).toHaveLength(2);
+    bridge.close();
+  });
+
+  it("applies alert-changes to the fetched alerts, and fetches them again when it holds none", () => {
+    const bridge = open();
+    const alert = (id: string) => ({ id, rule: "no-master" as const, severity: "critical" as const, message: id, since: 1, scope: {} });
+    client.setQueryData(alertsQuery().queryKey, { alerts: [alert("a"), alert("b")] });
+    socket.push({ type: "alert-changes", alerts: { upsert: [alert("c")], removed: ["a"] } });
+    expect(client.getQueryData(alertsQuery().queryKey)?.alerts.map((a) => a.id)).toEqual(["b", "c"]);
+    client.removeQueries({ queryKey: alertsQuery().queryKey });
+    const refetch = vi.spyOn(client, "invalidateQueries");
+    socket.push({ type: "alert-changes", alerts: { upsert: [alert("d")], removed: [] } });
+    expect(refetch).toHaveBeenCalledWith({ queryKey: ["alerts"] });
     bridge.close();
   });
 

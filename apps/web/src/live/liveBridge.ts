@@ -1,5 +1,5 @@
 import type { QueryClient } from "@tanstack/react-query";
-import { PROTOCOL_VERSION, UI_CLOSE_ACCESS_REVOKED, type DirectorView, type HubToUi, type UiSubscribe } from "@lvsdeck/protocol";
+import { PROTOCOL_VERSION, UI_CLOSE_ACCESS_REVOKED, applyListChanges, type DirectorView, type HubToUi, type UiSubscribe } from "@lvsdeck/protocol";
 import { summaryKeys } from "../api/moreQueries";
 import { applyCounters, applySummaries, type SummaryState } from "./summaries";
 import {
@@ -16,7 +16,7 @@ import {
   EVENT_LIMIT,
 } from "../api/queries";
 import { applyDirectorUpdate, applyEventUpdate, applyWeightChange } from "./applyUpdate";
-import { applyHealth } from "./health";
+import { applyHealth, applyHealthChanges } from "./health";
 import { applySeriesUpdate } from "./series";
 import { applyClockSample } from "./serverClock";
 import { createSocketClient, uiSocketUrl, type SocketClient, type SocketEvent } from "./socketClient";
@@ -135,11 +135,20 @@ export function createLiveBridge(client: QueryClient, options: LiveBridgeOptions
           events === undefined ? events : applyEventUpdate(events, frame.event, EVENT_LIMIT),
         );
         return;
-      case "alerts":
-        client.setQueryData(alertsQuery().queryKey, { alerts: frame.alerts });
+      case "alert-changes":
+        // Changes apply to the set fetched after hello; while that fetch is under way (or none was
+        // made), they may predate its answer, so it is asked again.
+        if (client.getQueryData(alertsQuery().queryKey) === undefined || client.isFetching({ queryKey: alertsQuery().queryKey }) > 0) {
+          void client.invalidateQueries({ queryKey: alertKeys.all });
+          return;
+        }
+        client.setQueryData(alertsQuery().queryKey, (old) => (old === undefined ? old : { ...old, alerts: applyListChanges(old.alerts, frame.alerts, (a) => a.id) }));
         return;
       case "health":
         client.setQueryData(healthQuery().queryKey, (old) => applyHealth(old, frame.serverTime, frame.health));
+        return;
+      case "health-changes":
+        client.setQueryData(healthQuery().queryKey, (old) => applyHealthChanges(old, frame));
         return;
       case "weight-change":
         client.setQueryData(recentWeightChangesQuery().queryKey, (recent) =>
