@@ -4,10 +4,10 @@
 // Besides latency it reports where time goes: the transition's two legs (agent -> hub receive, hub receive ->
 // browser), the hub's event-loop delay and utilization (from its /metrics), and the CPU of the load
 // generator, which shares the machine. Knobs: BENCH_DIRECTORS, BENCH_REAL_SERVERS, BENCH_BROWSERS,
-// BENCH_FULL_BROWSERS, BENCH_HUB_MODES, BENCH_WARMUP_MS, BENCH_MEASURE_MS, BENCH_BROWSER_THREADS, BENCH_CPU_PROF=<dir>,
+// BENCH_FULL_BROWSERS, BENCH_HUB_MODES, BENCH_WARMUP_MS, BENCH_MEASURE_MS, BENCH_BROWSER_THREADS, BENCH_CPU_PROF=<dir>, BENCH_HUB_NODE_ARGS, BENCH_HUB_LOG=<file>,
 // BENCH_PIN=1 (the hub on core 0 and the load generators on core 1, with taskset, so the figure is the hub's).
 import { spawn, spawnSync } from "node:child_process";
-import { readFileSync, mkdtempSync } from "node:fs";
+import { mkdtempSync, openSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -85,8 +85,11 @@ async function run(mode: "coalesce" | "rebroadcast") {
   spawnSync(process.execPath, [join(here, "../dist/main.js"), "user", "add", "bench", "--role", "viewer", "--data", dataDir], { input: `${PASSWORD}\n` });
   // BENCH_CPU_PROF=<dir>: the hub writes a V8 CPU profile there when it exits.
   const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF, "--cpu-prof-name", `hub-${mode}.cpuprofile`] : [];
-  const hub = spawn(...pinned(0, [...prof, join(here, "../dist/main.js"), "--port", String(port), "--host", "127.0.0.1",
-    "--data", dataDir, "--agent-token", TOKEN, "--ui-push-mode", mode]), { stdio: ["ignore", "ignore", "ignore"] });
+  // BENCH_HUB_NODE_ARGS: more Node.js flags for the hub (e.g. --trace-gc); BENCH_HUB_LOG=<file>: its output.
+  const nodeArgs = (process.env.BENCH_HUB_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const hubLog = process.env.BENCH_HUB_LOG ? openSync(`${process.env.BENCH_HUB_LOG}.${mode}`, "w") : "ignore";
+  const hub = spawn(...pinned(0, [...prof, ...nodeArgs, join(here, "../dist/main.js"), "--port", String(port), "--host", "127.0.0.1",
+    "--data", dataDir, "--agent-token", TOKEN, "--ui-push-mode", mode]), { stdio: ["ignore", hubLog, hubLog] });
   for (let i = 0; i < 100; i++) { try { if ((await fetch(`${url}/api/health`)).ok) break; } catch { await new Promise((r) => setTimeout(r, 100)); } }
   // One session per BROWSERS_PER_SESSION browsers: the hub holds each credential to 16 live sockets.
   const cookies: string[] = [];
@@ -103,7 +106,7 @@ async function run(mode: "coalesce" | "rebroadcast") {
   const cpu0 = cpuSeconds(hub.pid!);
   const gen0 = cpuSeconds(agents.pid) + cpuSeconds(browsers.pid);
   // Starts the hub's event-loop window; not awaited, since an overloaded hub answers late.
-  void hubLoop(url);
+  if (process.env.BENCH_NO_FIRST_SCRAPE !== "1") void hubLoop(url);
   let peakRss = 0;
   const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, rssMiB(hub.pid!))), 1000);
   // Sampled a little before the browsers finish, so every figure covers (nearly) the same window.

@@ -116,4 +116,28 @@ describe("vanished subjects", () => {
     const gone = await metrics.render(stale.slice(1), [], T0);
     expect(gone).not.toContain("lvs-dir-01");
   });
+
+  it("writes a large fleet's series in slices, serving the event loop in between, and loses none", async () => {
+    // 40 directors x 5 services x 50 real servers: 10,000 real servers, 50,000 real server lines.
+    const big = Array.from({ length: 40 }, (_, d) =>
+      director(`lvs-dir-${d}`, {
+        receivedAt: T0,
+        services: Array.from({ length: 5 }, (_, s) => service(`198.51.100.${s + 1}`, 80, Array.from({ length: 50 }, (_, r) => realServer(`203.0.113.${r + 1}`, 80 + s)))),
+      }),
+    );
+    let turns = 0;
+    let serving = true;
+    const turn = () => {
+      turns++;
+      if (serving) setImmediate(turn);
+    };
+    setImmediate(turn);
+    const text = await createMetrics({ defaultMetrics: false }).render(big, [], T0);
+    serving = false;
+    // Without slices the whole scrape is one turn of the loop: agents' frames would wait behind it.
+    expect(turns).toBeGreaterThan(10);
+    expect(text.split("\n").filter((l) => l.startsWith("lvsdeck_real_server_weight{"))).toHaveLength(10_000);
+    expect(text.split("\n").filter((l) => l.startsWith("lvsdeck_service_active_connections{"))).toHaveLength(200);
+  });
 });
+

@@ -4,7 +4,7 @@ import { isFresh } from "@lvsdeck/cluster";
 import { createDirectorMetrics } from "./directorMetrics";
 import type { HubHealthMetrics } from "./hubMetrics";
 import { createHubMetrics } from "./hubMetrics";
-import { createServiceMetrics } from "./serviceMetrics";
+import { serviceExposition } from "./serviceMetrics";
 
 /** Options for {@link createMetrics}. */
 export interface MetricsOptions {
@@ -23,9 +23,11 @@ const MISNAMED_DEFAULT_METRICS = ["nodejs_active_handles_total", "nodejs_active_
 /** The hub's Prometheus registry and the calls that keep it current. */
 export interface Metrics {
   readonly registry: Registry;
-  /** Refills every fleet and alert series from the live model; series of vanished subjects disappear. */
-  update(directors: readonly DirectorView[], alerts: readonly Alert[], now: number): void;
-  /** Updates, then renders the Prometheus text exposition (serve it with `registry.contentType`). */
+  /**
+   * Refills every fleet and alert series from the live model (series of vanished subjects disappear) and
+   * renders the Prometheus text exposition (serve it with `registry.contentType`). The bulk of it, the
+   * service and real server series, is written in slices with the event loop served in between.
+   */
   render(directors: readonly DirectorView[], alerts: readonly Alert[], now: number): Promise<string>;
   /** The hub's own health counters and gauges. */
   hub: HubHealthMetrics;
@@ -39,26 +41,19 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     for (const name of MISNAMED_DEFAULT_METRICS) registry.removeSingleMetric(name);
   }
   const directorMetrics = createDirectorMetrics(registry);
-  const serviceMetrics = createServiceMetrics(registry, { realServers: options.realServerMetrics ?? true });
+  const realServers = options.realServerMetrics ?? true;
   const hubMetrics = createHubMetrics(registry);
-
-  const update = (directors: readonly DirectorView[], alerts: readonly Alert[], now: number) => {
-    directorMetrics.reset();
-    serviceMetrics.reset();
-    for (const view of directors) {
-      const fresh = isFresh(view);
-      directorMetrics.set(view, fresh, now);
-      if (fresh) for (const service of view.snapshot.services) serviceMetrics.set(view.id, service);
-    }
-    hubMetrics.set(directors, alerts);
-  };
 
   return {
     registry,
-    update,
     async render(directors, alerts, now) {
-      update(directors, alerts, now);
-      return registry.metrics();
+      directorMetrics.reset();
+      for (const view of directors) directorMetrics.set(view, isFresh(view), now);
+      hubMetrics.set(directors, alerts);
+      // Taken before the slices: what the director series say is what the service series say.
+      const head = await registry.metrics();
+      const services = await serviceExposition(directors, { realServers });
+      return `${head}\n${services.join("\n\n")}\n`;
     },
     hub: hubMetrics.hub,
   };

@@ -1,78 +1,103 @@
-import type { Registry } from "prom-client";
-import type { Health, VirtualService } from "@lvsdeck/protocol";
-import type { Refilled } from "./metricKit";
-import { counter, gauge, setTotal } from "./metricKit";
-import { isOut } from "@lvsdeck/cluster";
-
-const SERVICE = ["director", "service"] as const;
-const REAL_SERVER = ["director", "service", "real_server"] as const;
+import type { DirectorView, Health, RealServer, VirtualService } from "@lvsdeck/protocol";
+import { isFresh, isOut } from "@lvsdeck/cluster";
 
 /** The documented codes of `lvsdeck_real_server_health`. */
 export const healthCode = { up: 1, down: 0, unknown: -1 } as const satisfies Record<Health, number>;
 
-/** Per-virtual-service and per-real-server series, refilled from fresh directors on each update. */
-export interface ServiceMetrics extends Refilled {
-  set(director: string, service: VirtualService): void;
+/**
+ * Series written between two yields to the event loop. The service and real server families are the
+ * bulk of a scrape (200 directors x 100 real servers: 115,000 lines, 13 MB); written in one go they held
+ * the hub's loop for a second, and every agent's frames waited behind the scrape.
+ */
+const LINES_PER_SLICE = 2_000;
+
+interface Family<T> {
+  name: string;
+  help: string;
+  type: "gauge" | "counter";
+  value: (item: T) => number;
 }
 
-/** Registers the virtual service and real server metrics on `registry`. */
-export function createServiceMetrics(registry: Registry, options: { realServers: boolean } = { realServers: true }): ServiceMetrics {
-  const g = (name: string, help: string) => gauge(registry, `lvsdeck_service_${name}`, help, SERVICE);
-  const c = (name: string, help: string) => counter(registry, `lvsdeck_service_${name}_total`, help, SERVICE);
-  const r = (name: string, help: string) => gauge(registry, `lvsdeck_real_server_${name}`, help, REAL_SERVER);
-  const service = {
-    active: g("active_connections", "Active (established) connections, summed over the service's real servers."),
-    inactive: g("inactive_connections", "Inactive connections (FIN_WAIT, TIME_WAIT, …), summed over the real servers."),
-    cps: g("connections_per_second", "New connections per second, as ipvsadm --rate reports."),
-    inPps: g("in_packets_per_second", "Incoming packets per second."),
-    outPps: g("out_packets_per_second", "Outgoing packets per second (0 in DR and TUN: replies bypass the director)."),
-    inBps: g("in_bytes_per_second", "Incoming bytes per second."),
-    outBps: g("out_bytes_per_second", "Outgoing bytes per second (0 in DR and TUN)."),
-    realServers: g("real_servers", "Real servers in the service's IPVS table."),
-    realServersTaking: g("real_servers_taking_connections", "Real servers taking new connections: up (or not checked), weight above 0, in the kernel's table."),
-  };
-  const totals = {
-    conns: c("connections", "Connections scheduled since the service was created, as the director counts them."),
-    inPkts: c("in_packets", "Incoming packets since the service was created."),
-    outPkts: c("out_packets", "Outgoing packets since the service was created."),
-    inBytes: c("in_bytes", "Incoming bytes since the service was created."),
-    outBytes: c("out_bytes", "Outgoing bytes since the service was created."),
-  };
-  // Per-real-server series are many (directors x services x real servers): `--no-real-server-metrics` leaves them out.
-  const server = options.realServers
-    ? {
-        weight: r("weight", "The real server's IPVS weight in effect (0 = drained or quiesced)."),
-        active: r("active_connections", "Active connections to the real server."),
-        inactive: r("inactive_connections", "Inactive connections to the real server."),
-        health: r("health", "Health-check state: 1 up, 0 down, -1 unknown."),
-        cps: r("connections_per_second", "New connections per second to the real server."),
-      }
-    : null;
-  const all = [...Object.values(service), ...Object.values(totals), ...Object.values(server ?? {})];
+type ServiceItem = VirtualService;
+type RealServerItem = RealServer;
 
-  return {
-    reset: () => all.forEach((m) => m.reset()),
-    set(director, svc) {
-      const labels = { director, service: svc.key };
-      service.active.set(labels, svc.realServers.reduce((sum, rs) => sum + rs.activeConns, 0));
-      service.inactive.set(labels, svc.realServers.reduce((sum, rs) => sum + rs.inactiveConns, 0));
-      service.cps.set(labels, svc.rates.cps);
-      service.inPps.set(labels, svc.rates.inPps);
-      service.outPps.set(labels, svc.rates.outPps);
-      service.inBps.set(labels, svc.rates.inBps);
-      service.outBps.set(labels, svc.rates.outBps);
-      for (const key of ["conns", "inPkts", "outPkts", "inBytes", "outBytes"] as const) setTotal(totals[key], labels, svc.stats[key]);
-      service.realServers.set(labels, svc.realServers.filter((rs) => rs.inKernel !== false).length);
-      service.realServersTaking.set(labels, svc.realServers.filter((rs) => !isOut(rs)).length);
-      if (server === null) return;
-      for (const rs of svc.realServers) {
-        const rsLabels = { ...labels, real_server: rs.key };
-        server.weight.set(rsLabels, rs.weight);
-        server.active.set(rsLabels, rs.activeConns);
-        server.inactive.set(rsLabels, rs.inactiveConns);
-        server.health.set(rsLabels, healthCode[rs.health]);
-        server.cps.set(rsLabels, rs.rates.cps);
-      }
-    },
+const sum = (svc: VirtualService, pick: (rs: RealServer) => number) => svc.realServers.reduce((n, rs) => n + pick(rs), 0);
+/** An agent-reported cumulative total, as a counter: a reset of IPVS's counters reads as a Prometheus counter reset. */
+const total = (n: number) => Math.max(0, n);
+
+const serviceFamilies: Family<ServiceItem>[] = [
+  { name: "active_connections", type: "gauge", help: "Active (established) connections, summed over the service's real servers.", value: (s) => sum(s, (rs) => rs.activeConns) },
+  { name: "inactive_connections", type: "gauge", help: "Inactive connections (FIN_WAIT, TIME_WAIT, …), summed over the real servers.", value: (s) => sum(s, (rs) => rs.inactiveConns) },
+  { name: "connections_per_second", type: "gauge", help: "New connections per second, as ipvsadm --rate reports.", value: (s) => s.rates.cps },
+  { name: "in_packets_per_second", type: "gauge", help: "Incoming packets per second.", value: (s) => s.rates.inPps },
+  { name: "out_packets_per_second", type: "gauge", help: "Outgoing packets per second (0 in DR and TUN: replies bypass the director).", value: (s) => s.rates.outPps },
+  { name: "in_bytes_per_second", type: "gauge", help: "Incoming bytes per second.", value: (s) => s.rates.inBps },
+  { name: "out_bytes_per_second", type: "gauge", help: "Outgoing bytes per second (0 in DR and TUN).", value: (s) => s.rates.outBps },
+  { name: "real_servers", type: "gauge", help: "Real servers in the service's IPVS table.", value: (s) => s.realServers.filter((rs) => rs.inKernel !== false).length },
+  { name: "real_servers_taking_connections", type: "gauge", help: "Real servers taking new connections: up (or not checked), weight above 0, in the kernel's table.", value: (s) => s.realServers.filter((rs) => !isOut(rs)).length },
+  { name: "connections_total", type: "counter", help: "Connections scheduled since the service was created, as the director counts them.", value: (s) => total(s.stats.conns) },
+  { name: "in_packets_total", type: "counter", help: "Incoming packets since the service was created.", value: (s) => total(s.stats.inPkts) },
+  { name: "out_packets_total", type: "counter", help: "Outgoing packets since the service was created.", value: (s) => total(s.stats.outPkts) },
+  { name: "in_bytes_total", type: "counter", help: "Incoming bytes since the service was created.", value: (s) => total(s.stats.inBytes) },
+  { name: "out_bytes_total", type: "counter", help: "Outgoing bytes since the service was created.", value: (s) => total(s.stats.outBytes) },
+];
+
+const realServerFamilies: Family<RealServerItem>[] = [
+  { name: "weight", type: "gauge", help: "The real server's IPVS weight in effect (0 = drained or quiesced).", value: (rs) => rs.weight },
+  { name: "active_connections", type: "gauge", help: "Active connections to the real server.", value: (rs) => rs.activeConns },
+  { name: "inactive_connections", type: "gauge", help: "Inactive connections to the real server.", value: (rs) => rs.inactiveConns },
+  { name: "health", type: "gauge", help: "Health-check state: 1 up, 0 down, -1 unknown.", value: (rs) => healthCode[rs.health] },
+  { name: "connections_per_second", type: "gauge", help: "New connections per second to the real server.", value: (rs) => rs.rates.cps },
+];
+
+/** A label value as the exposition format wants it: backslash, double quote and newline escaped. */
+const label = (value: string) => value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
+/** A value as prom-client writes one. */
+const number = (n: number) => (Number.isNaN(n) ? "Nan" : n === Infinity ? "+Inf" : n === -Infinity ? "-Inf" : String(n));
+const header = (name: string, family: Family<never>) => `# HELP ${name} ${family.help.replace(/\\/g, "\\\\").replace(/\n/g, "\\n")}\n# TYPE ${name} ${family.type}`;
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The per-virtual-service series (`lvsdeck_service_*`) and, unless left out, the per-real-server ones
+ * (`lvsdeck_real_server_*`) of the fresh directors, as Prometheus text blocks (one per family, HELP and
+ * TYPE first). Written straight from the live model, with a yield to the event loop every few thousand
+ * lines, so agents and browsers are served while a scrape is written. Stale directors export none: their
+ * last numbers are not current.
+ */
+export async function serviceExposition(directors: readonly DirectorView[], options: { realServers: boolean }): Promise<string[]> {
+  const fresh = directors.flatMap((view) => (isFresh(view) ? [{ director: label(view.id), services: view.snapshot.services }] : []));
+  const blocks: string[] = [];
+  let written = 0;
+  const tick = async (lines: number) => {
+    written += lines;
+    if (written < LINES_PER_SLICE) return;
+    written = 0;
+    await yieldToLoop();
   };
+  for (const family of serviceFamilies) {
+    const name = `lvsdeck_service_${family.name}`;
+    const lines = [header(name, family as Family<never>)];
+    for (const { director, services } of fresh) {
+      for (const svc of services) lines.push(`${name}{director="${director}",service="${label(svc.key)}"} ${number(family.value(svc))}`);
+      await tick(services.length);
+    }
+    blocks.push(lines.join("\n"));
+  }
+  if (!options.realServers) return blocks;
+  for (const family of realServerFamilies) {
+    const name = `lvsdeck_real_server_${family.name}`;
+    const lines = [header(name, family as Family<never>)];
+    for (const { director, services } of fresh) {
+      let n = 0;
+      for (const svc of services) {
+        const prefix = `${name}{director="${director}",service="${label(svc.key)}",real_server="`;
+        for (const rs of svc.realServers) lines.push(`${prefix}${label(rs.key)}"} ${number(family.value(rs))}`);
+        n += svc.realServers.length;
+      }
+      await tick(n);
+    }
+    blocks.push(lines.join("\n"));
+  }
+  return blocks;
 }
