@@ -108,7 +108,10 @@ async function run(mode: "coalesce" | "rebroadcast") {
   // Starts the hub's event-loop window; not awaited, since an overloaded hub answers late.
   if (process.env.BENCH_NO_FIRST_SCRAPE !== "1") void hubLoop(url);
   let peakRss = 0;
-  const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, rssMiB(hub.pid!))), 1000);
+  const rssTimer = setInterval(() => {
+    // A hub that died mid-run is reported by its missing figures, not by crashing the bench.
+    if (hub.exitCode === null && hub.signalCode === null) peakRss = Math.max(peakRss, rssMiB(hub.pid!));
+  }, 1000);
   // Sampled a little before the browsers finish, so every figure covers (nearly) the same window.
   await new Promise((r) => setTimeout(r, MEASURE_MS - 2000));
   const cpu1 = cpuSeconds(hub.pid!);
