@@ -51,9 +51,7 @@ test("an operator sees the expected share while dragging, before anything is sen
   await expect(dashboard.director("lvs-dir-01")).toHaveAttribute("data-state", "MASTER", { timeout: 15_000 });
   const rs = "192.168.50.11:443";
   const slider = dashboard.weightSlider(SEED, rs);
-  const box = await dashboard.settledBox(slider);
-  await dashboard.page.mouse.move(box.x + 2, box.y + box.height / 2);
-  await dashboard.page.mouse.down();
+  const box = await dashboard.pressSlider(slider);
   await dashboard.holdAt(slider, box, 6);
   // wrr 6:2 while dragging: 75% of new connections.
   await expect(dashboard.realServer(SEED, rs).getByTestId("expected-share")).toContainText("75");

@@ -96,9 +96,7 @@ test("while dragging a weight of a persistent service, the preview says existing
   await expect(dashboard.director("lvs-dir-01")).toHaveAttribute("data-state", "MASTER", { timeout: 15_000 });
   const seed = "TCP 192.168.50.100:443";
   const slider = dashboard.weightSlider(seed, "192.168.50.11:443");
-  const box = await dashboard.settledBox(slider);
-  await dashboard.page.mouse.move(box.x + 2, box.y + box.height / 2);
-  await dashboard.page.mouse.down();
+  const box = await dashboard.pressSlider(slider);
   await dashboard.holdAt(slider, box, 6);
   await expect(dashboard.realServer(seed, "192.168.50.11:443").getByTestId("expected-share")).toContainText(/of new$/);
   const service = dashboard.page.locator(`[data-testid="service"][data-service="${seed}"]`).first();

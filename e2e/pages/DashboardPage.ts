@@ -103,11 +103,29 @@ export class DashboardPage {
   /** Drags a weight slider with the mouse to `weight` and releases it: a draft, not yet applied. */
   async dragWeight(service: string, realServer: string, weight: number): Promise<void> {
     const slider = this.weightSlider(service, realServer);
-    const box = await this.settledBox(slider);
-    await this.page.mouse.move(box.x + 2, box.y + box.height / 2);
-    await this.page.mouse.down();
+    const box = await this.pressSlider(slider);
     await this.holdAt(slider, box, weight);
     await this.page.mouse.up();
+  }
+
+  /**
+   * Presses the mouse on a slider's left end and returns where the slider was. The page can still shift
+   * (a chart or an event line appearing above) between measuring the slider and pressing: a press that
+   * did not land on it (the slider did not take focus) is let go and made again.
+   */
+  async pressSlider(slider: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
+    let box: Awaited<ReturnType<DashboardPage["settledBox"]>> | null = null;
+    await expect
+      .poll(async () => {
+        const settled = await this.settledBox(slider);
+        await this.page.mouse.move(settled.x + 2, settled.y + settled.height / 2);
+        await this.page.mouse.down();
+        if (await slider.evaluate((el) => el === document.activeElement)) box = settled;
+        else await this.page.mouse.up();
+        return box !== null;
+      }, { message: "the press landed on the weight slider" })
+      .toBe(true);
+    return box!;
   }
 
   simButton(name: string): Locator {
