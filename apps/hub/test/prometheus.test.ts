@@ -34,7 +34,9 @@ describe("Prometheus", () => {
     children = await startSeedPair(hub.url);
     return waitFor(async () => {
       const text = await (await fetch(`${hub.url}/metrics`)).text();
-      return /lvsdeck_service_active_connections\{director="lvs-dir-02"/.test(text) && /lvsdeck_sync_connection_entries\{director="lvs-dir-02"/.test(text) && text;
+      // Each director reports on its own: both must have, not just the one that came last.
+      const both = ["lvs-dir-01", "lvs-dir-02"].every((d) => text.includes(`lvsdeck_service_active_connections{director="${d}"`));
+      return both && /lvsdeck_sync_connection_entries\{director="lvs-dir-02"/.test(text) && text;
     }, 15_000, "both directors' services and sync entries in /metrics");
   };
 
