@@ -1,4 +1,4 @@
-import type { WebSocket } from "ws";
+import type { RawData, WebSocket } from "ws";
 import type { AgentHello, AgentToHub, DirectorId, HubCommand, HubToAgent } from "@lvsdeck/protocol";
 import { PROTOCOL_VERSION, parseAgentFrame } from "@lvsdeck/protocol";
 import type { Fleet } from "../fleet";
@@ -65,6 +65,18 @@ export function createAgentGateway(deps: Deps): AgentGateway {
     credentials.delete(socket);
     log.warn("agent cut off", { reason });
     // terminate, not close: a revoked agent that ignores a close frame must not keep feeding data.
+    socket.terminate();
+  };
+  /**
+   * The hub could not take a frame (its database locked past the timeout, a full disk). Nothing of it
+   * was acknowledged, so the agent keeps its events and, reconnecting, sends again whatever the hub's
+   * `welcome` says is missing. Frames still in flight on this socket are ignored from here, so none is
+   * stored after the one that failed and the sequence keeps no hole.
+   */
+  const notStored = (socket: WebSocket, director: DirectorId | null, err: Error) => {
+    log.error("agent frame not taken; cutting the connection so the agent sends it again", { director, error: err.message });
+    cut.set(socket, `the hub could not store a frame: ${err.message}`);
+    credentials.delete(socket);
     socket.terminate();
   };
   let protocolErrors = 0;
@@ -179,7 +191,7 @@ export function createAgentGateway(deps: Deps): AgentGateway {
       const helloTimer = setTimeout(() => {
         if (director === null) socket.close(4408, "no hello within 5 s");
       }, HELLO_TIMEOUT_MS);
-      socket.on("message", (data, isBinary) => {
+      const onMessage = (data: RawData, isBinary: boolean) => {
         if (cut.has(socket)) return;
         if (now() - windowStart >= 1000) {
           windowStart = now();
@@ -206,6 +218,13 @@ export function createAgentGateway(deps: Deps): AgentGateway {
           return;
         }
         onFrame(socket, director, outcome.value);
+      };
+      socket.on("message", (data, isBinary) => {
+        try {
+          onMessage(data, isBinary);
+        } catch (err) {
+          notStored(socket, director, err as Error);
+        }
       });
       socket.on("error", (err) => {
         // ws reports oversized frames (1009) and bad framing here before closing the socket.
@@ -219,17 +238,21 @@ export function createAgentGateway(deps: Deps): AgentGateway {
         sockets.delete(director);
         fleet.disconnect(director, now());
         commands.directorGone(director);
-        const stored = events.appendHubEvent({
-          director,
-          receivedAt: now(),
-          event: {
-            kind: "agent",
-            connected: false,
-            detail: cut.has(socket) ? `cut off by the hub: ${cut.get(socket)}` : `connection closed (${code}${reason.length ? ` ${reason.toString()}` : ""})`,
-            at: now(),
-          },
-        });
-        deps.onEvent(stored);
+        try {
+          const stored = events.appendHubEvent({
+            director,
+            receivedAt: now(),
+            event: {
+              kind: "agent",
+              connected: false,
+              detail: cut.has(socket) ? `cut off by the hub: ${cut.get(socket)}` : `connection closed (${code}${reason.length ? ` ${reason.toString()}` : ""})`,
+              at: now(),
+            },
+          });
+          deps.onEvent(stored);
+        } catch (err) {
+          log.error("the agent's disconnection was not stored", { director, error: (err as Error).message });
+        }
       });
     },
     send(director, command) {

@@ -1,0 +1,83 @@
+import { EventEmitter } from "node:events";
+import { describe, expect, it } from "vitest";
+import type { WebSocket } from "ws";
+import { PROTOCOL_VERSION, type AgentToHub, type DirectorId, type HubToAgent } from "@lvsdeck/protocol";
+import { createLogger } from "@lvsdeck/log";
+import { openDatabase } from "../store/database";
+import { createEventStore, type EventStore } from "../store/eventStore";
+import { createFleet } from "../fleet";
+import { createCommandRouter } from "./commandRouter";
+import { createAgentGateway } from "./agentGateway";
+
+/** Enough of a `ws` socket for the gateway: it records what the hub sends and whether it was cut. */
+class FakeSocket extends EventEmitter {
+  readonly OPEN = 1;
+  readyState = 1;
+  sent: HubToAgent[] = [];
+  terminated = false;
+  send(data: string) {
+    this.sent.push(JSON.parse(data) as HubToAgent);
+  }
+  close() {
+    this.readyState = 3;
+  }
+  terminate() {
+    this.terminated = true;
+    this.readyState = 3;
+  }
+  frame(frame: AgentToHub) {
+    this.emit("message", Buffer.from(JSON.stringify(frame)), false);
+  }
+}
+
+const DIRECTOR = "lvs-dir-01" as DirectorId;
+const hello: AgentToHub = { type: "hello", protocolVersion: PROTOCOL_VERSION, director: DIRECTOR, agentVersion: "t", sources: ["sim"], capabilities: [], weightMode: "runtime", tickMs: 1000 };
+const event = (seq: number): AgentToHub => ({ type: "event", seq, observedAt: 1_000 + seq, event: { kind: "keepalived", running: seq % 2 === 0, detail: "", at: 1_000 + seq } });
+
+describe("agent gateway", () => {
+  it("cuts an agent whose event the store could not take, acknowledges nothing after it, and asks for it again on reconnect", () => {
+    const db = openDatabase(":memory:");
+    const store = createEventStore(db);
+    let failNext = false;
+    // The store as the hub has it, but the next agent event fails as a locked database does.
+    const events: EventStore = {
+      ...store,
+      appendAgentEvent(input) {
+        if (failNext) {
+          failNext = false;
+          throw Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" });
+        }
+        return store.appendAgentEvent(input);
+      },
+    };
+    const fleet = createFleet();
+    const gateway = createAgentGateway({
+      fleet, events, log: createLogger("test", true), now: () => Date.now(), onEvent: () => undefined,
+      commands: createCommandRouter({ fleet, send: () => false }),
+    });
+    const first = new FakeSocket();
+    gateway.handle(first as unknown as WebSocket, DIRECTOR);
+    first.frame(hello);
+    first.frame(event(1));
+    failNext = true;
+    // Neither throws out of the socket's handler (an uncaught error would stop the hub).
+    expect(() => first.frame(event(2))).not.toThrow();
+    first.frame(event(3));
+    expect(first.terminated).toBe(true);
+    expect(first.sent.filter((f) => f.type === "ack").map((f) => (f.type === "ack" ? f.seq : null))).toEqual([1]);
+    // Event 3, still in flight behind the one that failed, was not stored either: no hole in the sequence.
+    expect(store.lastSeq(DIRECTOR)).toBe(1);
+
+    first.emit("close", 1006, Buffer.from(""));
+    const second = new FakeSocket();
+    gateway.handle(second as unknown as WebSocket, DIRECTOR);
+    second.frame(hello);
+    // The agent resends everything after lastSeq: 2 and 3 are stored now.
+    expect(second.sent.find((f) => f.type === "welcome")).toMatchObject({ lastSeq: 1 });
+    second.frame(event(2));
+    second.frame(event(3));
+    expect(store.lastSeq(DIRECTOR)).toBe(3);
+    gateway.closeAll();
+    db.close();
+  });
+});
