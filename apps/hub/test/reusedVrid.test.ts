@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import WebSocket from "ws";
 import type { AgentToHub, ClusterHealth, DirectorId, DirectorSnapshot, VrrpState } from "@lvsdeck/protocol";
-import { PROTOCOL_VERSION, alertsResponseSchema, applyListChanges, hubToUiSchema } from "@lvsdeck/protocol";
+import { PROTOCOL_VERSION, alertsResponseSchema, applyClusterHealthChanges, hubToUiSchema } from "@lvsdeck/protocol";
 import { sampleRealServer, sampleService, sampleSnapshot } from "@lvsdeck/protocol/testFixtures";
 import { TOKEN, USERS, api, cluster, login, startHub } from "./harness";
 
@@ -58,12 +58,7 @@ describe("two keepalived pairs reusing VRID 51 on separate segments", () => {
       const frame = hubToUiSchema.parse(JSON.parse(data.toString()));
       if (frame.type === "health") seen.health = frame.health;
       // What changed since, applied as a page applies it.
-      if (frame.type === "health-changes" && seen.health !== null) {
-        seen.health = {
-          groups: applyListChanges(seen.health.groups, frame.groups, (g) => g.key),
-          verdicts: applyListChanges(seen.health.verdicts, frame.verdicts, (v) => v.id),
-        };
-      }
+      if (frame.type === "health-changes" && seen.health !== null) seen.health = applyClusterHealthChanges(seen.health, frame);
     });
     const alerts = async () => alertsResponseSchema.parse(await (await api(`${hub.url}/api/alerts`)).json()).alerts;
     const groupsOf = (health: ClusterHealth | null) => health?.groups.map((g) => [g.key, g.members.map((m) => `${m.director} ${m.state}`)]);

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { alertRuleSchema } from "./alerts";
 import { directorIdSchema } from "./ids";
 import { vrrpStateSchema } from "./model";
+import { applyListChanges, listChanges, noListChanges, type ListChanges } from "./listChanges";
 
 /**
  * What a health verdict is about. `group` is the VRRP group's key (`51/198.51.100.10`), `vips` the
@@ -58,3 +59,24 @@ export const clusterHealthSchema = z.object({
   verdicts: z.array(verdictSchema),
 });
 export type ClusterHealth = z.infer<typeof clusterHealthSchema>;
+
+/** What changed in the groups (keyed by `key`) and verdicts (keyed by `id`) from one health to the next. */
+export interface ClusterHealthChanges {
+  groups: ListChanges<ClusterGroup>;
+  verdicts: ListChanges<Verdict>;
+}
+
+/** The changes from `before` to `after`; null when there are none. */
+export function clusterHealthChanges(before: ClusterHealth, after: ClusterHealth): ClusterHealthChanges | null {
+  const groups = listChanges(before.groups, after.groups, (g) => g.key);
+  const verdicts = listChanges(before.verdicts, after.verdicts, (v) => v.id);
+  return noListChanges(groups) && noListChanges(verdicts) ? null : { groups, verdicts };
+}
+
+/** `health` with `changes` applied: exactly the health they were made to reach. */
+export function applyClusterHealthChanges(health: ClusterHealth, changes: ClusterHealthChanges): ClusterHealth {
+  return {
+    groups: applyListChanges(health.groups, changes.groups, (g) => g.key),
+    verdicts: applyListChanges(health.verdicts, changes.verdicts, (v) => v.id),
+  };
+}

@@ -1,7 +1,7 @@
 import type { WebSocket } from "ws";
 import type { Alert, ClusterHealth, DirectorId, DirectorView, HubToUi } from "@lvsdeck/protocol";
 import { scopeHealth } from "@lvsdeck/cluster";
-import { PROTOCOL_VERSION, UI_CLOSE_ACCESS_CHANGED, UI_CLOSE_ACCESS_REVOKED, listChanges, noListChanges, parseFrame, uiToHubSchema } from "@lvsdeck/protocol";
+import { PROTOCOL_VERSION, UI_CLOSE_ACCESS_CHANGED, UI_CLOSE_ACCESS_REVOKED, clusterHealthChanges, listChanges, noListChanges, parseFrame, uiToHubSchema } from "@lvsdeck/protocol";
 import type { Logger } from "@lvsdeck/log";
 import { viewShape } from "../directorShape";
 import { createFrameEncoder, wants, type Subscription } from "./uiFrames";
@@ -130,6 +130,24 @@ export function createUiGateway(options: Options): UiGateway {
     socket.send(data, { binary: false });
   };
 
+  /**
+   * Sends every browser the frame `frameFor` makes for its VIP scope (null: nothing), made and encoded
+   * once per distinct scope, so every unscoped browser shares one encoding.
+   */
+  const sendPerScope = (frameFor: (scope: readonly string[] | null) => HubToUi | null) => {
+    const perScope = new Map<string, Buffer | null>();
+    for (const [socket, session] of sessions) {
+      const key = scopeKey(session.scope);
+      let text = perScope.get(key);
+      if (text === undefined) {
+        const frame = frameFor(session.scope);
+        text = frame === null ? null : Buffer.from(JSON.stringify(frame));
+        perScope.set(key, text);
+      }
+      send(socket, text);
+    }
+  };
+
   /** Whole views or whole summaries, at once: subscriptions and changes of state. */
   const pushState = (views: DirectorView[], targets: Iterable<[WebSocket, Session]>) => {
     if (views.length === 0) return;
@@ -242,35 +260,17 @@ export function createUiGateway(options: Options): UiGateway {
       }
     },
     healthChanged(prev, next, serverTime) {
-      // One frame per distinct scope: every unscoped browser shares one encoding.
-      const perScope = new Map<string, Buffer | null>();
-      for (const [socket, session] of sessions) {
-        const key = scopeKey(session.scope);
-        let text = perScope.get(key);
-        if (text === undefined) {
-          const before = scopeHealth(prev, session.scope);
-          const after = scopeHealth(next, session.scope);
-          const groups = listChanges(before.groups, after.groups, (g) => g.key);
-          const verdicts = listChanges(before.verdicts, after.verdicts, (v) => v.id);
-          text = noListChanges(groups) && noListChanges(verdicts) ? null : Buffer.from(JSON.stringify({ type: "health-changes", serverTime, groups, verdicts } satisfies HubToUi));
-          perScope.set(key, text);
-        }
-        send(socket, text);
-      }
+      sendPerScope((scope) => {
+        const changes = clusterHealthChanges(scopeHealth(prev, scope), scopeHealth(next, scope));
+        return changes === null ? null : { type: "health-changes", serverTime, ...changes };
+      });
     },
     alertsChanged(prev, next) {
-      const perScope = new Map<string, Buffer | null>();
-      for (const [socket, session] of sessions) {
-        const key = scopeKey(session.scope);
-        let text = perScope.get(key);
-        if (text === undefined) {
-          const mine = (alerts: readonly Alert[]) => (session.scope === null ? alerts : alerts.filter((a) => alertInScope(a, session.scope)));
-          const alerts = listChanges(mine(prev), mine(next), (a) => a.id);
-          text = noListChanges(alerts) ? null : Buffer.from(JSON.stringify({ type: "alert-changes", alerts } satisfies HubToUi));
-          perScope.set(key, text);
-        }
-        send(socket, text);
-      }
+      sendPerScope((scope) => {
+        const mine = (alerts: readonly Alert[]) => (scope === null ? alerts : alerts.filter((a) => alertInScope(a, scope)));
+        const alerts = listChanges(mine(prev), mine(next), (a) => a.id);
+        return noListChanges(alerts) ? null : { type: "alert-changes", alerts };
+      });
     },
     revalidate() {
       let closed = 0;

@@ -1,4 +1,4 @@
-import { applyListChanges, type ClusterHealth, type HubToUi } from "@lvsdeck/protocol";
+import { applyClusterHealthChanges, type ClusterHealth, type HubToUi } from "@lvsdeck/protocol";
 
 /** The hub's groups and verdicts as this page last received them, with the hub's time of that answer. */
 export interface HealthState {
@@ -22,11 +22,5 @@ export function applyHealth(old: HealthState | undefined, serverTime: number, he
  */
 export function applyHealthChanges(old: HealthState | undefined, frame: Extract<HubToUi, { type: "health-changes" }>): HealthState | undefined {
   if (old === undefined || old.serverTime > frame.serverTime) return old;
-  return {
-    serverTime: frame.serverTime,
-    health: {
-      groups: applyListChanges(old.health.groups, frame.groups, (g) => g.key),
-      verdicts: applyListChanges(old.health.verdicts, frame.verdicts, (v) => v.id),
-    },
-  };
+  return { serverTime: frame.serverTime, health: applyClusterHealthChanges(old.health, frame) };
 }
