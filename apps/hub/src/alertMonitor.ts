@@ -1,5 +1,5 @@
 import type { Alert, DirectorId, HubEvent, Verdict, WeightChange } from "@lvsdeck/protocol";
-import { alertOfVerdict, createVerdictTracker, DEFAULT_FLAP_WINDOW_MS } from "@lvsdeck/cluster";
+import { alertOfVerdict, createTimeWaitHistory, createVerdictTracker, DEFAULT_FLAP_WINDOW_MS, defaultVerdictOptions } from "@lvsdeck/cluster";
 import type { VerdictOptions } from "@lvsdeck/cluster";
 import type { Fleet } from "./fleet";
 import type { EventStore } from "./store/eventStore";
@@ -46,6 +46,8 @@ interface Deps {
 /** Creates the monitor. */
 export function createAlertMonitor(deps: Deps): AlertMonitor {
   const tracker = createVerdictTracker(deps.verdictOptions ?? {});
+  // TIME_WAIT counts over the last window, for the growth half of time-wait-pileup.
+  const timeWait = createTimeWaitHistory(deps.verdictOptions?.timeWaitWindowMs ?? defaultVerdictOptions.timeWaitWindowMs);
   let transitions: { director: string; vrid: number; at: number }[] = [];
   const drains = new Map<string, { service: string; realServer: string; startedAt: number }>();
   let alerts: Alert[] = [];
@@ -64,7 +66,17 @@ export function createAlertMonitor(deps: Deps): AlertMonitor {
       const now = deps.now();
       transitions = transitions.filter((t) => now - t.at <= DEFAULT_FLAP_WINDOW_MS);
       const holdNoMasterUntil = deps.holdNoMasterUntil?.();
-      const changes = tracker.update({ directors: deps.fleet.list(), now, recentTransitions: transitions, drains: [...drains.values()], ...(holdNoMasterUntil !== undefined && { holdNoMasterUntil }) });
+      const directors = deps.fleet.list();
+      timeWait.note(directors, now);
+      const timeWaitEarlier = timeWait.earlier(now);
+      const changes = tracker.update({
+        directors,
+        now,
+        recentTransitions: transitions,
+        drains: [...drains.values()],
+        ...(holdNoMasterUntil !== undefined && { holdNoMasterUntil }),
+        ...(timeWaitEarlier !== undefined && { timeWaitEarlier }),
+      });
       alerts = changes.active.map(alertOfVerdict);
       for (const alert of changes.raised.map(alertOfVerdict)) {
         record(alert, true, alert.since);

@@ -34,7 +34,7 @@ export function deriveVerdicts(input: VerdictInput, options: Partial<VerdictOpti
     ...quorumLostVerdicts(directors, now),
     ...halfOpenVerdicts(directors, now, resolved),
     ...synFloodVerdicts(directors, now, resolved),
-    ...timeWaitVerdicts(directors, now, resolved),
+    ...timeWaitVerdicts(directors, now, resolved, input.timeWaitEarlier),
     ...syncStoppedVerdicts(groups, now),
   ].sort(compareVerdicts);
 }

@@ -15,6 +15,8 @@ export {
   verdictSeverity,
 } from "./verdictOptions";
 export { compareVerdicts, deriveVerdicts } from "./deriveVerdicts";
+export type { TimeWaitHistory, TimeWaitSample } from "./timeWaitHistory";
+export { createTimeWaitHistory, sampleTimeWait, timeWaitKey } from "./timeWaitHistory";
 export type { VerdictChanges, VerdictTracker } from "./verdictTracker";
 export { createVerdictTracker } from "./verdictTracker";
 export type { HealthStatus } from "./health";

@@ -1,6 +1,6 @@
 import type { RealServer } from "@lvsdeck/protocol";
 import { describe, expect, it } from "vitest";
-import { deriveVerdicts } from "./index";
+import { createTimeWaitHistory, deriveVerdicts, sampleTimeWait } from "./index";
 import { SEED_VIP, realServer, seedCluster, service, verdictInput } from "./fixtures";
 
 const rules = (verdicts: { kind: string }[]) => verdicts.map((a) => a.kind);
@@ -51,5 +51,61 @@ describe("time-wait-pileup", () => {
     expect(rules(deriveVerdicts(verdictInput(cluster({ TIME_WAIT: 400 }, { TIME_WAIT: 10 }, { TIME_WAIT: 10 }))))).toEqual([]);
     expect(rules(deriveVerdicts(verdictInput(cluster({ TIME_WAIT: 900 }, { TIME_WAIT: 10 }))))).toEqual([]);
     expect(rules(deriveVerdicts(verdictInput(cluster({ TIME_WAIT: 400 }, { TIME_WAIT: 10 }, { TIME_WAIT: 10 })), { timeWaitMin: 300 }))).toEqual(["time-wait-pileup"]);
+  });
+
+  describe("by growth over the window", () => {
+    const at = (timeWait: number[]) => cluster(...timeWait.map((n) => ({ ESTABLISHED: 80, TIME_WAIT: n })));
+    const T0 = verdictInput([]).now;
+
+    it("is raised for a server gaining TIME_WAIT far faster than its peers, before its level stands out", () => {
+      const earlier = sampleTimeWait(at([100, 100, 100, 100]), T0 - 60_000);
+      // 400 against peers' 130: not yet 5x the level, but a gain of 300 against their 30.
+      const verdicts = deriveVerdicts(verdictInput(at([400, 130, 130, 130]), { timeWaitEarlier: earlier }));
+      expect(rules(verdicts)).toEqual(["time-wait-pileup"]);
+      expect(verdicts[0]?.message).toBe(
+        `192.168.50.11:443 in TCP ${SEED_VIP}:443 has 400 connections in TIME_WAIT, up 300 in 60 s where its peers' median gain was 30 on lvs-dir-01: it closes far more connections than they do (keep-alive off, a client reconnecting in a loop)`,
+      );
+      // The same counts with no earlier sample are a level below the alert.
+      expect(rules(deriveVerdicts(verdictInput(at([400, 130, 130, 130]))))).toEqual([]);
+    });
+
+    it("names both when level and growth are out of line", () => {
+      const earlier = sampleTimeWait(at([100, 100, 100, 100]), T0 - 60_000);
+      const verdicts = deriveVerdicts(verdictInput(at([900, 110, 110, 110]), { timeWaitEarlier: earlier }));
+      expect(verdicts[0]?.message).toContain("900 connections in TIME_WAIT, 8x its peers' median (110), up 800 in 60 s where its peers' median gain was 10 on");
+    });
+
+    it("is not raised when every server grows alike, the gain is small, or the server was not counted before", () => {
+      const earlier = sampleTimeWait(at([100, 100, 100, 100]), T0 - 60_000);
+      expect(rules(deriveVerdicts(verdictInput(at([450, 450, 450, 450]), { timeWaitEarlier: earlier })))).toEqual([]);
+      expect(rules(deriveVerdicts(verdictInput(at([300, 110, 110, 110]), { timeWaitEarlier: earlier })))).toEqual([]);
+      expect(rules(deriveVerdicts(verdictInput(at([300, 110, 110, 110]), { timeWaitEarlier: earlier }), { timeWaitGrowthMin: 150 }))).toEqual(["time-wait-pileup"]);
+      const unknown = sampleTimeWait(cluster(undefined, { TIME_WAIT: 100 }, { TIME_WAIT: 100 }, { TIME_WAIT: 100 }), T0 - 60_000);
+      expect(unknown.counts.size).toBe(3);
+      expect(rules(deriveVerdicts(verdictInput(at([400, 130, 130, 130]), { timeWaitEarlier: unknown })))).toEqual([]);
+    });
+  });
+});
+
+describe("TIME_WAIT history", () => {
+  const four = (n: number) => cluster(...[n, 10, 10, 10].map((tw) => ({ ESTABLISHED: 5, TIME_WAIT: tw })));
+
+  it("gives the newest sample a whole window old, sampling at most every sixth of it and forgetting older ones", () => {
+    const history = createTimeWaitHistory(60_000);
+    expect(history.earlier(0)).toBeUndefined();
+    for (let t = 0; t <= 125_000; t += 1_000) history.note(four(t), t);
+    const earlier = history.earlier(125_000);
+    // Samples at 0, 10 s, 20 s, … : the newest at least 60 s before 125 s is the one at 60 s.
+    expect(earlier?.at).toBe(60_000);
+    expect(earlier?.counts.get(`lvs-dir-01|TCP ${SEED_VIP}:443|192.168.50.11:443`)).toBe(60_000);
+    expect(history.earlier(50_000)?.at).toBeUndefined();
+  });
+
+  it("starts over when the clock goes back", () => {
+    const history = createTimeWaitHistory(60_000);
+    history.note(four(1), 100_000);
+    history.note(four(2), 50_000);
+    expect(history.earlier(110_000)?.at).toBe(50_000);
+    expect(history.earlier(109_000)).toBeUndefined();
   });
 });

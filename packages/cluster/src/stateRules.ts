@@ -3,6 +3,8 @@ import type { VerdictOptions } from "./verdictOptions";
 import { makeVerdict } from "./verdictOptions";
 import { liveServices } from "./groups";
 import { isFresh } from "./staleness";
+import type { TimeWaitSample } from "./timeWaitHistory";
+import { timeWaitKey } from "./timeWaitHistory";
 
 const percent = (x: number) => `${Math.round(x * 100)} %`;
 const entriesOf = (rs: RealServer) => (rs.states === undefined ? null : Object.values(rs.states).reduce((n, c) => n + c, 0));
@@ -49,38 +51,74 @@ export function synFloodVerdicts(directors: readonly DirectorView[], now: number
 }
 
 /**
- * time-wait-pileup: on a fresh director, a real server with at least `timeWaitMin` entries in TIME_WAIT,
- * `timeWaitFactor` times or more the median of its peers' (two or more other real servers of the service
- * with entries): it closes far more connections than they do (keep-alive off, a client reconnecting in a
- * loop) or its clients linger. Counts not yet made never raise it.
+ * time-wait-pileup: on a fresh director, a real server whose TIME_WAIT entries are out of line with its
+ * peers' (two or more other real servers of the service with entries), in either of two ways:
+ * - level: at least `timeWaitMin` entries and `timeWaitFactor` times the median of its peers' counts;
+ * - growth: it gained at least `timeWaitGrowthMin` since `earlier` (taken about `timeWaitWindowMs` ago),
+ *   and `timeWaitFactor` times the median of its peers' gains (peers counted in `earlier` too).
+ * Either says it closes far more connections than they do (keep-alive off, a client reconnecting in a
+ * loop); growth says so within a minute, before the level has built up. Counts not yet made, and servers
+ * missing from `earlier`, never raise it.
  */
-export function timeWaitVerdicts(directors: readonly DirectorView[], now: number, options: Pick<VerdictOptions, "timeWaitMin" | "timeWaitFactor">): Verdict[] {
-  const found = new Map<string, { service: string; realServer: string; directors: string[]; timeWait: number; peers: number }>();
+export function timeWaitVerdicts(
+  directors: readonly DirectorView[],
+  now: number,
+  options: Pick<VerdictOptions, "timeWaitMin" | "timeWaitFactor" | "timeWaitGrowthMin">,
+  earlier?: TimeWaitSample,
+): Verdict[] {
+  interface Found {
+    service: string;
+    realServer: string;
+    directors: string[];
+    timeWait: number;
+    /** The peers' median count, when the level is out of line. */
+    levelPeers: number | null;
+    /** The server's gain and its peers' median gain, when growth is out of line. */
+    growth: { gained: number; peers: number } | null;
+  }
+  const found = new Map<string, Found>();
+  const factor = options.timeWaitFactor;
   for (const view of directors) {
     if (!isFresh(view)) continue;
     for (const service of liveServices(view)) {
       const counted = service.realServers.filter((rs) => (entriesOf(rs) ?? 0) > 0);
+      if (counted.length < 3) continue;
+      const timeWaitOf = (rs: RealServer) => rs.states?.["TIME_WAIT"] ?? 0;
+      const gainOf = (rs: RealServer) => {
+        const before = earlier?.counts.get(timeWaitKey(view.id, service.key, rs.key));
+        return before === undefined ? null : timeWaitOf(rs) - before;
+      };
       for (const rs of counted) {
-        const timeWait = rs.states?.["TIME_WAIT"] ?? 0;
-        if (timeWait < options.timeWaitMin) continue;
-        const peers = counted.filter((p) => p !== rs).map((p) => p.states?.["TIME_WAIT"] ?? 0);
-        if (peers.length < 2) continue;
-        const peerMedian = median(peers);
-        if (timeWait < options.timeWaitFactor * Math.max(1, peerMedian)) continue;
+        const timeWait = timeWaitOf(rs);
+        const others = counted.filter((p) => p !== rs);
+        const levelPeers = median(others.map(timeWaitOf));
+        const level = timeWait >= options.timeWaitMin && timeWait >= factor * Math.max(1, levelPeers);
+        const gained = gainOf(rs);
+        const peerGains = others.flatMap((p) => gainOf(p) ?? []);
+        const gainPeers = peerGains.length >= 2 ? median(peerGains) : null;
+        const growth = gained !== null && gainPeers !== null && gained >= options.timeWaitGrowthMin && gained >= factor * Math.max(1, gainPeers);
+        if (!level && !growth) continue;
         const key = `${service.key}|${rs.key}`;
-        const entry = found.get(key) ?? { service: service.key, realServer: rs.key, directors: [], timeWait: 0, peers: peerMedian };
+        const entry = found.get(key) ?? { service: service.key, realServer: rs.key, directors: [], timeWait: 0, levelPeers: null, growth: null };
         entry.directors.push(view.id);
         entry.timeWait = Math.max(entry.timeWait, timeWait);
+        if (level) entry.levelPeers = levelPeers;
+        if (growth && (entry.growth === null || gained > entry.growth.gained)) entry.growth = { gained, peers: gainPeers };
         found.set(key, entry);
       }
     }
   }
-  return [...found.values()].map((e) =>
-    makeVerdict(
+  const seconds = earlier === undefined ? 0 : Math.round((now - earlier.at) / 1000);
+  return [...found.values()].map((e) => {
+    const how = [
+      e.levelPeers !== null && `${Math.round(e.timeWait / Math.max(1, e.levelPeers))}x its peers' median (${Math.round(e.levelPeers)})`,
+      e.growth !== null && `up ${e.growth.gained} in ${seconds} s where its peers' median gain was ${Math.round(e.growth.peers)}`,
+    ].filter((part) => part !== false);
+    return makeVerdict(
       "time-wait-pileup",
       { service: e.service, realServer: e.realServer },
-      `${e.realServer} in ${e.service} has ${e.timeWait} connections in TIME_WAIT, ${Math.round(e.timeWait / Math.max(1, e.peers))}x its peers' median (${Math.round(e.peers)}) on ${e.directors.sort().join(" and ")}: it closes far more connections than they do (keep-alive off, a client reconnecting in a loop)`,
+      `${e.realServer} in ${e.service} has ${e.timeWait} connections in TIME_WAIT, ${how.join(", ")} on ${e.directors.sort().join(" and ")}: it closes far more connections than they do (keep-alive off, a client reconnecting in a loop)`,
       now,
-    ),
-  );
+    );
+  });
 }

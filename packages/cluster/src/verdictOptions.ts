@@ -1,3 +1,4 @@
+import type { TimeWaitSample } from "./timeWaitHistory";
 import type { Alert, DirectorId, DirectorView, RealServerKey, ServiceKey, Verdict, VerdictKind, VerdictScope } from "@lvsdeck/protocol";
 
 /** Transitions of one VRID on one director within the window that count as flapping. */
@@ -26,6 +27,10 @@ export const DEFAULT_SYN_FLOOD_SPREAD = 0.5;
 export const DEFAULT_TIME_WAIT_MIN = 500;
 /** Times its peers' median TIME_WAIT count that is out of line. */
 export const DEFAULT_TIME_WAIT_FACTOR = 5;
+/** TIME_WAIT entries a real server must gain within the window before its growth can be an alert. */
+export const DEFAULT_TIME_WAIT_GROWTH_MIN = 250;
+/** The window over which TIME_WAIT growth is measured (ms): one minute. */
+export const DEFAULT_TIME_WAIT_WINDOW_MS = 60_000;
 
 /** Thresholds of the verdict rules; every field has a default above. */
 export interface VerdictOptions {
@@ -43,8 +48,12 @@ export interface VerdictOptions {
   synFloodSpread: number;
   /** time-wait-pileup: TIME_WAIT entries a real server needs at least… */
   timeWaitMin: number;
-  /** …and at least this many times the median of its peers' (two or more peers with entries). */
+  /** …and at least this many times the median of its peers' (two or more peers with entries); the same factor judges growth. */
   timeWaitFactor: number;
+  /** time-wait-pileup by growth: TIME_WAIT entries a real server gained over the window at least… */
+  timeWaitGrowthMin: number;
+  /** …the window (ms) over which growth is measured against the sample in `VerdictInput.timeWaitEarlier`. */
+  timeWaitWindowMs: number;
   /** Transitions that make a VRID flapping on one director. */
   flapTransitions: number;
   /** Window for counting them (ms). */
@@ -65,6 +74,8 @@ export const defaultVerdictOptions: VerdictOptions = {
   synFloodSpread: DEFAULT_SYN_FLOOD_SPREAD,
   timeWaitMin: DEFAULT_TIME_WAIT_MIN,
   timeWaitFactor: DEFAULT_TIME_WAIT_FACTOR,
+  timeWaitGrowthMin: DEFAULT_TIME_WAIT_GROWTH_MIN,
+  timeWaitWindowMs: DEFAULT_TIME_WAIT_WINDOW_MS,
   flapTransitions: DEFAULT_FLAP_TRANSITIONS,
   flapWindowMs: DEFAULT_FLAP_WINDOW_MS,
   drainStuckAfterMs: DEFAULT_DRAIN_STUCK_AFTER_MS,
@@ -102,6 +113,11 @@ export interface VerdictInput {
    * not a cluster without a MASTER. Absent: no such wait.
    */
   holdNoMasterUntil?: number;
+  /**
+   * TIME_WAIT counts taken about `timeWaitWindowMs` before `now` (see timeWaitHistory.ts): growth since
+   * then, out of line with the server's peers, raises time-wait-pileup. Absent: growth is not judged.
+   */
+  timeWaitEarlier?: TimeWaitSample;
 }
 
 /** The severity of each kind of verdict. */
