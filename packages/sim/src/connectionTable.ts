@@ -6,7 +6,7 @@ import type { PersistenceTemplate } from "./persistence";
 import type { Prng } from "./prng";
 
 /** Connection states the simulator produces, spelled as `ipvsadm -Lnc` prints them. */
-export type ConnState = "SYN_RECV" | "ESTABLISHED" | "FIN_WAIT" | "TIME_WAIT" | "UDP";
+export type ConnState = "SYN_RECV" | "ESTABLISHED" | "FIN_WAIT" | "CLOSE_WAIT" | "TIME_WAIT" | "UDP";
 
 /** One entry of the simulated IPVS connection table. */
 export interface SimConn {
@@ -33,7 +33,8 @@ export interface SimConn {
 // Kernel defaults that `ipvsadm --set` cannot change (ip_vs_proto_tcp.c tcp_timeouts).
 const SYN_RECV_TIMEOUT_MS = 60_000;
 const TIME_WAIT_TIMEOUT_MS = 120_000;
-// FIN_WAIT lasts until the last ACK of the close handshake, usually a round trip or two.
+const CLOSE_WAIT_TIMEOUT_MS = 60_000;
+// FIN_WAIT (or CLOSE_WAIT) lasts until the other side's FIN or last ACK, usually a round trip or two.
 const FIN_WAIT_DWELL_MS: readonly [number, number] = [100, 1500];
 // A server with keep-alive off closes each connection after one request, this long after it opened.
 export const CHURN_CONNECTION_MS = 500;
@@ -110,7 +111,13 @@ export function fireConnection(conn: SimConn, time: number, timeouts: IpvsTimeou
     }
   }
   if (conn.state === "ESTABLISHED") {
-    conn.state = "FIN_WAIT";
+    // Where the director sees both directions (NAT), the side that closes first decides the state, as in
+    // the kernel's TCP state table: the client's FIN first gives CLOSE_WAIT, the server's FIN_WAIT. With
+    // direct routing or tunnelling only the client's packets pass, and any close reads as FIN_WAIT. A
+    // server closing after each request closes first; otherwise about half the clients do (by port parity,
+    // so the random sequence, and every other figure, stays what it was).
+    const clientFirst = repliesPassDirector(conn.service) && conn.dest.churn !== true && conn.clientPort % 2 === 0;
+    conn.state = clientFirst ? "CLOSE_WAIT" : "FIN_WAIT";
     conn.active = false;
     conn.dest.activeConns--;
     conn.dest.inactiveConns++;
@@ -119,7 +126,7 @@ export function fireConnection(conn: SimConn, time: number, timeouts: IpvsTimeou
     conn.due = time + prng.range(FIN_WAIT_DWELL_MS[0], FIN_WAIT_DWELL_MS[1]);
     return true;
   }
-  if (conn.state === "FIN_WAIT") {
+  if (conn.state === "FIN_WAIT" || conn.state === "CLOSE_WAIT") {
     conn.state = "TIME_WAIT";
     conn.due = time + TIME_WAIT_TIMEOUT_MS;
     return true;
@@ -143,6 +150,7 @@ export function expiresInSec(conn: SimConn, now: number, timeouts: IpvsTimeouts)
   let expiresAt = conn.due;
   if (conn.state === "ESTABLISHED") expiresAt = lastPacket + timeouts.tcp * 1000;
   else if (conn.state === "FIN_WAIT") expiresAt = conn.flowingUntil + timeouts.tcpFin * 1000;
+  else if (conn.state === "CLOSE_WAIT") expiresAt = conn.flowingUntil + CLOSE_WAIT_TIMEOUT_MS;
   else if (conn.state === "UDP") expiresAt = lastPacket + timeouts.udp * 1000;
   return Math.max(0, Math.ceil((expiresAt - now) / 1000));
 }

@@ -144,6 +144,23 @@ describe("weights and faults", () => {
     expect(halfOpen(now).filter((c) => c.client.startsWith("203.0.113.")).length).toBe(0);
   });
 
+  it("closes NAT connections through CLOSE_WAIT when the client closes first and FIN_WAIT otherwise; direct routing sees only FIN_WAIT", () => {
+    const { d, t } = master();
+    const seen = new Map<string, Set<string>>();
+    for (let now = t; now <= t + 60_000; now += 250) {
+      d.advance(now);
+      for (const c of d.connections(now)) {
+        const service = c.destination.startsWith("10.50.0.") ? "nat" : "other";
+        if (!seen.has(service)) seen.set(service, new Set());
+        seen.get(service)?.add(c.state);
+        if (c.state === "CLOSE_WAIT") expect(c.expiresInSec).toBeLessThanOrEqual(60);
+      }
+    }
+    expect([...(seen.get("nat") ?? [])]).toEqual(expect.arrayContaining(["ESTABLISHED", "CLOSE_WAIT", "FIN_WAIT", "TIME_WAIT"]));
+    expect(seen.get("other")?.has("CLOSE_WAIT")).toBe(false);
+    expect(seen.get("other")?.has("FIN_WAIT")).toBe(true);
+  });
+
   it("a server that closes after every request leaves a pile of TIME_WAIT entries its peers do not, until restored", () => {
     const { d, t } = master();
     const rs = "10.50.0.21:8080";
