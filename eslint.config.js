@@ -19,8 +19,8 @@ export default tseslint.config(
   {
     // Pure packages: no I/O, no apps.
     files: ["packages/**/*.ts"],
-    // Tests and benchmarks are harnesses around the package: they may read files and run tools.
-    ignores: ["packages/**/*.test.ts", "packages/**/bench/**"],
+    // Tests, benchmarks and build scripts are harnesses around the package: they may read files and run tools.
+    ignores: ["packages/**/*.test.ts", "packages/**/bench/**", "packages/**/wasm/**"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [
         { group: ["@lvsdeck/agent", "@lvsdeck/hub", "@lvsdeck/web", "**/apps/**"], message: "packages must not import apps" },

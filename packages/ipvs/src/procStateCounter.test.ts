@@ -117,4 +117,48 @@ describe("per-state counts from /proc/net/ip_vs_conn bytes", () => {
     expect(result.counts).toHaveLength(300);
     expect(result.counts.reduce((n, c) => n + c.count, 0)).toBe(100_000);
   });
+
+  it("grows its table past the room it starts with: 20,000 distinct keys, each counted right", async () => {
+    const lines = ["Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData"];
+    for (let i = 0; i < 40_000; i++) {
+      const rs = (0x0a000000 + (i % 10_000)).toString(16).toUpperCase().padStart(8, "0");
+      lines.push(`TCP CB007107 ${(1024 + i).toString(16).toUpperCase().padStart(4, "0")} 0A000064 01BB ${rs} 01BB ${(i % 20_000 < 10_000 ? "ESTABLISHED" : "TIME_WAIT").padEnd(11)}     898`);
+    }
+    const text = `${lines.join("\n")}\n`;
+    const result = await counted(text, 1 << 16);
+    expect(result.counts).toHaveLength(20_000);
+    expect(asMap(result.counts)).toEqual(reference(text));
+    expect(result.entries).toBe(40_000);
+  });
+
+  it("agrees with the full parser on rows damaged at random, read in random sizes (500 tables)", async () => {
+    // A small deterministic generator, so a failure names its seed.
+    let seed = 1;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const pick = <T,>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
+    const hex = (n: number, width: number) => n.toString(16).toUpperCase().padStart(width, "0");
+    const row = () =>
+      `${pick(["TCP", "UDP", "SCTP", "IP "])} ${hex(Math.floor(random() * 2 ** 32), 8)} ${pick(["0000", hex(1024 + Math.floor(random() * 60000), 4)])} 0A00006${pick(["4", "5"])} 01BB ` +
+      `C0A8010${pick(["A", "B", "C"])} 01BB ${pick(["ESTABLISHED", "TIME_WAIT", "SYN_RECV", "NONE", "CLOSE_WAIT", "UDP"]).padEnd(11)} ${String(Math.floor(random() * 1000)).padStart(7)}`;
+    const damage = (line: string): string => {
+      const at = Math.floor(random() * line.length);
+      switch (Math.floor(random() * 6)) {
+        case 0: return line.slice(0, at) + "\n" + line.slice(at);
+        case 1: return line.slice(0, at);
+        case 2: return line.slice(0, at) + pick([" ", "z", "\t", "0", "a"]) + line.slice(at + 1);
+        case 3: return line.slice(0, at) + " " + line.slice(at);
+        case 4: return "TCP [2001:db8::1]:443 -> weird";
+        default: return `${line} extra`;
+      }
+    };
+    const unreadableOf = (text: string) => text.split("\n").filter((l) => l.trim() !== "" && parseConnectionLine(l).kind === "error").length;
+    for (let table = 0; table < 500; table++) {
+      seed = table + 1;
+      const lines = Array.from({ length: 1 + Math.floor(random() * 60) }, () => (random() < 0.15 ? damage(row()) : row()));
+      const text = lines.join("\n") + (random() < 0.5 ? "\n" : "");
+      const result = await counted(text, 8 + Math.floor(random() * 300));
+      expect({ seed: table + 1, counts: asMap(result.counts), unreadable: result.unreadable }).toEqual({ seed: table + 1, counts: reference(text), unreadable: unreadableOf(text) });
+    }
+  });
 });
+
