@@ -2,15 +2,15 @@ import type { Verdict } from "@lvsdeck/protocol";
 import type { VerdictInput, VerdictOptions } from "./verdictOptions";
 import { compareVerdicts, deriveVerdicts } from "./deriveVerdicts";
 import { vrrpGroups, vrrpInstanceGroups } from "./groups";
-import { noMasterHoldMs, overlapHoldMs } from "./vrrpRules";
+import { noMasterHoldMs, overlapHoldMs, type InstanceGroup } from "./vrrpRules";
 
 /**
  * How long a condition must hold before it is a verdict: no MASTER only after the master-down interval;
  * two MASTERs or a VIP on two directors only after two advert intervals (a preemption overlaps less).
  */
-function holdMs(verdict: Verdict, input: VerdictInput): number {
-  if (verdict.kind === "no-master") return noMasterHoldMs(vrrpInstanceGroups(vrrpGroups(input.directors)), verdict.scope.group);
-  if (verdict.kind === "split-brain" || verdict.kind === "vip-on-two-directors") return overlapHoldMs(vrrpInstanceGroups(vrrpGroups(input.directors)), verdict.scope.group);
+function holdMs(verdict: Verdict, groups: () => readonly InstanceGroup[]): number {
+  if (verdict.kind === "no-master") return noMasterHoldMs(groups(), verdict.scope.group);
+  if (verdict.kind === "split-brain" || verdict.kind === "vip-on-two-directors") return overlapHoldMs(groups(), verdict.scope.group);
   return 0;
 }
 
@@ -51,12 +51,15 @@ export function createVerdictTracker(options: Partial<VerdictOptions> = {}): Ver
       const nextPending = new Map<string, number>();
       const raised: Verdict[] = [];
       const updated: Verdict[] = [];
+      // The VRRP groups, made once per update and only if a verdict with a hold needs them.
+      let groups: readonly InstanceGroup[] | undefined;
+      const groupsOf = () => (groups ??= vrrpInstanceGroups(vrrpGroups(input.directors)));
       for (const verdict of deriveVerdicts(input, options)) {
         const before = current.get(verdict.id);
         if (before === undefined) {
           const firstSeen = pending.get(verdict.id) ?? input.now;
           const startWait = verdict.kind === "no-master" ? (input.holdNoMasterUntil ?? 0) : 0;
-          if (input.now - firstSeen < holdMs(verdict, input) || input.now < startWait) {
+          if (input.now - firstSeen < holdMs(verdict, groupsOf) || input.now < startWait) {
             nextPending.set(verdict.id, firstSeen);
             continue;
           }
