@@ -18,7 +18,7 @@ const DEFAULT_KEEPALIVED_JSON = "/tmp/keepalived.json";
  */
 export const cliOptions = {
   config: { type: "string" },
-  hub: { type: "string" },
+  hub: { type: "string", multiple: true },
   "hub-ca": { type: "string" },
   director: { type: "string" },
   token: { type: "string" },
@@ -79,13 +79,15 @@ export function resolveOptions(commandLine: OptionValues, configFile: OptionValu
 }
 
 /** The usage text printed by `--help` and after a command-line error. */
-export const usage = `usage: lvsdeck-agent [run] --hub URL --director NAME --token-file PATH [--source KINDS] [--tick-ms 1000]
+export const usage = `usage: lvsdeck-agent [run] --hub URL[,URL...] --director NAME --token-file PATH [--source KINDS] [--tick-ms 1000]
        lvsdeck-agent [run] --config /etc/lvsdeck/agent.conf [--flag value ...]
        lvsdeck-agent snapshot --director NAME [--source KINDS]     print one snapshot as JSON
        lvsdeck-agent details --director NAME [--source KINDS]      print per-state connection counts as JSON
   --config PATH      options as \`name = value\` lines, one per line, named like the flags (# comments);
                      flags on the command line win over the file
   token:      --token-file PATH (the token alone, mode 600 or 640) | --token T | env LVSDECK_AGENT_TOKEN
+  --hub URL          the hub (http:// or https://); several hubs of a cluster as a list or repeated flags:
+                     the agent moves to the next when the one it is connected to fails
   --hub-ca PATH      PEM certificate(s) to trust for an https:// hub (an internal CA); default: the system's
   --source sim | any of ipvsadm,procfs,keepalived (comma-separated)      default sim
   sim:        [--seed N] [--vrrp-listen HOST:PORT] [--vrrp-peer HOST:PORT ...] [--sim-flap-ms N (stop/start keepalived every N ms)]
@@ -131,4 +133,23 @@ export function realSourceConfig(values: OptionValues, director: DirectorId, kin
     failoverFile: values["failover-file"] ?? null,
     log,
   };
+}
+
+/**
+ * The hub URLs of `--hub` flags, each one URL or a comma-separated list; an error names a value that is not
+ * an http:// or https:// URL, or says none was given.
+ */
+export function parseHubUrls(flags: readonly string[] | undefined): { urls: string[] } | { error: string } {
+  const urls = (flags ?? []).flatMap((flag) => flag.split(",")).map((url) => url.trim()).filter((url) => url !== "");
+  if (urls.length === 0) return { error: "--hub is required" };
+  for (const url of urls) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return { error: `--hub ${url}: not a URL (e.g. http://hub.example:8080)` };
+    }
+    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return { error: `--hub ${url}: the hub is reached over http:// or https://` };
+  }
+  return { urls: [...new Set(urls)] };
 }

@@ -29,7 +29,7 @@ describe("parseConfigFile", () => {
       "token-file = /etc/lvsdeck/agent.token",
     ].join("\n");
     expect(valuesOf(parseConfigFile(text, PATH))).toEqual({
-      hub: "https://hub.example:8080",
+      hub: ["https://hub.example:8080"],
       director: "lvs-dir-01",
       source: "ipvsadm,keepalived",
       "tick-ms": "1000",
@@ -45,7 +45,7 @@ describe("parseConfigFile", () => {
 
   it("keeps everything after the first '=' as the value, and reads CRLF files and a BOM", () => {
     const text = "\uFEFFhub = http://hub:8080/?a=b\r\ndirector = d1\r\n";
-    expect(valuesOf(parseConfigFile(text, PATH))).toEqual({ hub: "http://hub:8080/?a=b", director: "d1" });
+    expect(valuesOf(parseConfigFile(text, PATH))).toEqual({ hub: ["http://hub:8080/?a=b"], director: "d1" });
   });
 
   it("records the line each option was first set on", () => {
@@ -62,7 +62,7 @@ describe("parseConfigFile", () => {
 
   it("refuses a non-repeatable key given twice, naming both lines", () => {
     expect(errorOf(parseConfigFile("director = a\nhub = h\ndirector = b\n", PATH))).toBe(
-      `${PATH}:3: director is set twice (first on line 1); only vrrp-peer and keepalived-fifo may repeat`,
+      `${PATH}:3: director is set twice (first on line 1); only hub, vrrp-peer and keepalived-fifo may repeat`,
     );
     expect(errorOf(parseConfigFile("no-ip = true\nno-ip = false\n", PATH))).toMatch(/:2: no-ip is set twice/);
   });
@@ -91,7 +91,7 @@ describe("parseConfigFile", () => {
   });
 
   it("reads back any set of settings however the lines are spaced, commented and ordered", () => {
-    const singles = ["hub", "director", "source", "tick-ms", "ipvsadm", "proc-root", "keepalived-json", "weight-mode"] as const;
+    const singles = ["director", "source", "tick-ms", "ipvsadm", "proc-root", "keepalived-json", "weight-mode"] as const;
     const value = fc.stringMatching(/^[A-Za-z0-9/:._,=-]{1,20}$/);
     const padding = fc.constantFrom("", " ", "  ", "\t");
     const setting = fc.tuple(fc.constantFrom(...singles), value, padding, padding, padding);

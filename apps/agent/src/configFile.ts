@@ -84,7 +84,7 @@ export function parseConfigFile(text: string, path: string): ConfigFileResult {
     if (repeatable.includes(name)) {
       values[name] = [...((values[name] as string[] | undefined) ?? []), value];
     } else if (first !== undefined) {
-      return fail(`${name} is set twice (first on line ${first}); only ${repeatable.join(" and ")} may repeat`);
+      return fail(`${name} is set twice (first on line ${first}); only ${[repeatable.slice(0, -1).join(", "), repeatable.at(-1)].filter(Boolean).join(" and ")} may repeat`);
     } else {
       values[name] = cliOptions[name].type === "boolean" ? value === "true" : value;
     }

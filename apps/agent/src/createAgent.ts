@@ -11,7 +11,8 @@ import { EVENT_BUFFER_CAPACITY, FULL_SNAPSHOT_EVERY } from "./limits";
 
 /** Options for {@link createAgent}. */
 export interface AgentOptions {
-  hubUrl: string;
+  /** The hub, or several hubs (a cluster): the agent moves to the next when one fails. */
+  hubUrls: readonly string[];
   /** Certificates to trust for an https:// hub, instead of the system's. */
   hubCa?: Buffer;
   token: string;
@@ -125,7 +126,7 @@ export function createAgent(options: AgentOptions): Agent {
   };
 
   const link = createHubLink({
-    hubUrl: options.hubUrl,
+    hubUrls: options.hubUrls,
     token: options.token,
     ...(options.hubCa !== undefined && { ca: options.hubCa }),
     hello,

@@ -6,8 +6,11 @@ import { HUB_SILENCE_MS, MAX_BUFFERED_COUNTER_BYTES, RECONNECT_BASE_MS, RECONNEC
 
 /** Options for {@link createHubLink}. */
 export interface HubLinkOptions {
-  /** Hub base URL, e.g. http://127.0.0.1:8080 (the /ws/agent path is added). */
-  hubUrl: string;
+  /**
+   * Hub base URLs, e.g. http://127.0.0.1:8080 (the /ws/agent path is added): one hub, or several (hubs of
+   * a cluster, or addresses of one load balancer). The link moves to the next when one fails.
+   */
+  hubUrls: readonly string[];
   /** Certificates to trust for wss:// (an internal CA); the system's when absent. */
   ca?: Buffer;
   token: string;
@@ -43,11 +46,19 @@ function wsUrl(hubUrl: string): string {
   return url.toString();
 }
 
-/** Connects to the hub and keeps reconnecting until closed. */
+/**
+ * Connects to a hub and keeps reconnecting until closed. When the hub it is connected to (or trying) fails,
+ * it tries the next in `hubUrls`, round after round: each hub in a round right after the one before (a
+ * short jittered pause), the pause growing only when a whole round has failed.
+ */
 export function createHubLink(options: HubLinkOptions): HubLink {
   const { log } = options;
+  if (options.hubUrls.length === 0) throw new Error("no hub URL to connect to");
   let socket: WebSocket | null = null;
-  let attempt = 0;
+  /** The hub tried now (index into hubUrls). */
+  let current = 0;
+  /** Connections that failed or ended since the last one that opened. */
+  let failures = 0;
   let closed = false;
   let retryTimer: NodeJS.Timeout | null = null;
   let silenceTimer: NodeJS.Timeout | null = null;
@@ -64,7 +75,12 @@ export function createHubLink(options: HubLinkOptions): HubLink {
 
   const scheduleReconnect = () => {
     if (closed || retryTimer) return;
-    const delay = reconnectDelay(attempt++);
+    const delay = reconnectDelay(Math.floor(failures / options.hubUrls.length));
+    failures += 1;
+    if (options.hubUrls.length > 1) {
+      current = (current + 1) % options.hubUrls.length;
+      log.info("trying the next hub", { hub: options.hubUrls[current], inMs: delay });
+    }
     retryTimer = setTimeout(() => {
       retryTimer = null;
       connect();
@@ -72,7 +88,8 @@ export function createHubLink(options: HubLinkOptions): HubLink {
   };
 
   const connect = () => {
-    const ws = new WebSocket(wsUrl(options.hubUrl), {
+    const hub = options.hubUrls[current] ?? "";
+    const ws = new WebSocket(wsUrl(hub), {
       headers: { authorization: `Bearer ${options.token}` },
       maxPayload: MAX_AGENT_FRAME_BYTES,
       ...(options.ca !== undefined && { ca: options.ca }),
@@ -83,11 +100,12 @@ export function createHubLink(options: HubLinkOptions): HubLink {
     });
     socket = ws;
     ws.on("unexpected-response", (_req, res) => {
-      log.error("hub refused the connection", { status: res.statusCode, hint: res.statusCode === 401 ? "check --token" : undefined });
+      log.error("hub refused the connection", { hub, status: res.statusCode, hint: res.statusCode === 401 ? "check --token" : undefined });
       ws.terminate();
     });
     ws.on("open", () => {
-      attempt = 0;
+      failures = 0;
+      log.info("connected to the hub", { hub });
       armSilence();
       ws.send(JSON.stringify(options.hello()));
     });
@@ -104,7 +122,7 @@ export function createHubLink(options: HubLinkOptions): HubLink {
       if (outcome.value.type === "error") log.warn("hub rejected a frame", { error: outcome.value.message });
       options.onFrame(outcome.value);
     });
-    ws.on("error", (err) => log.warn("hub connection error", { error: err.message }));
+    ws.on("error", (err) => log.warn("hub connection error", { hub, error: err.message }));
     ws.on("close", () => {
       if (silenceTimer) clearTimeout(silenceTimer);
       if (socket === ws) socket = null;

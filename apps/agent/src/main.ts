@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import type { DirectorId } from "@lvsdeck/protocol";
 import { directorIdSchema } from "@lvsdeck/protocol";
-import { cliOptions, realSourceConfig, resolveOptions, usage } from "./cliOptions";
+import { cliOptions, parseHubUrls, realSourceConfig, resolveOptions, usage } from "./cliOptions";
 import type { OptionValues } from "./cliOptions";
 import { citeConfigLine, formatConfigFileError, parseConfigFile } from "./configFile";
 import type { ConfigFile } from "./configFile";
@@ -135,7 +135,8 @@ async function main(): Promise<void> {
     }
     process.exit(0);
   }
-  if (!values.hub) die("--hub is required");
+  const hubs = parseHubUrls(values.hub);
+  if ("error" in hubs) die(hubs.error);
   let token: string;
   try {
     token = await loadToken(chooseTokenSource(commandLine, process.env.LVSDECK_AGENT_TOKEN, configFile?.values ?? {}));
@@ -151,7 +152,7 @@ async function main(): Promise<void> {
     }
   }
   const agent = createAgent({
-    hubUrl: values.hub,
+    hubUrls: hubs.urls,
     token,
     ...(hubCa !== undefined && { hubCa }),
     director,

@@ -88,7 +88,7 @@ describe("agent ticks", () => {
     const fake = slowSource(200);
     const port = (server.address() as AddressInfo).port;
     // One tick a minute: anything the hub sees within seconds came from an event-driven read.
-    agent = createAgent({ hubUrl: `http://127.0.0.1:${port}`, token: "t", director: "lvs-dir-01" as DirectorId, source: fake.source, tickMs: 60_000, log: createLogger("test", true) });
+    agent = createAgent({ hubUrls: [`http://127.0.0.1:${port}`], token: "t", director: "lvs-dir-01" as DirectorId, source: fake.source, tickMs: 60_000, log: createLogger("test", true) });
     await expect.poll(() => hubView?.vrrp[0]?.state, { timeout: SEEN_WITHIN_MS }).toBe("MASTER");
     // An event starts a read; keepalived stops while that read is running.
     const readsBefore = fake.reads();

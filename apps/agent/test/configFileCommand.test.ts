@@ -69,7 +69,7 @@ describe("lvsdeck-agent --config", () => {
   it("exits 2 naming file and line for an unknown key, a repeated key and a malformed line", async () => {
     const cases: Array<[string[], string]> = [
       [["director = lvs-dir-01", "", "tick_ms = 1000"], `:3: unknown key "tick_ms" (did you mean tick-ms?); keys are the long option names of lvsdeck-agent --help`],
-      [["director = a", "source = procfs", "director = b"], ":3: director is set twice (first on line 1); only vrrp-peer and keepalived-fifo may repeat"],
+      [["director = a", "source = procfs", "director = b"], ":3: director is set twice (first on line 1); only hub, vrrp-peer and keepalived-fifo may repeat"],
       [["director = a", "source procfs"], ':2: expected "key = value", found "source procfs"'],
     ];
     for (const [lines, message] of cases) {
