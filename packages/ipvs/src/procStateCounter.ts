@@ -29,7 +29,7 @@ const NEWLINE = 0x0a;
 const KEY_WORDS = 12;
 /** Bytes of one counting slot in the scanner's memory: hash, count, the key's words, padding. */
 const SLOT_BYTES = 64;
-/** Where the table's bytes start in the scanner's memory (below: which bytes are hex digits). */
+/** Where the bytes being counted start in the scanner's memory (below them: which bytes are hex digits). */
 const INPUT_BASE = 256;
 /** Distinct (protocol, service, real server, state, template) keys the table starts with room for; it grows. */
 const INITIAL_SLOTS = 1 << 12;

@@ -1,7 +1,7 @@
 ;; The fast path of the /proc/net/ip_vs_conn state counter (procStateCounter.ts), in WebAssembly.
 ;; Built into src/procScanWasm.ts by `npm run build:wasm -w @lvsdeck/ipvs`; a test checks the two agree.
 ;;
-;; Memory: bytes 0-255 say which bytes are upper-case hex digits; the caller puts the table's bytes at
+;; Memory: bytes 0-255 say which bytes are upper-case hex digits; the caller puts the bytes to count at
 ;; some address and the counting table (64-byte slots: hash, count, 12 key words) at $tableBase.
 ;; scan(pos, end) counts IPv4 rows of the fixed layout
 ;;   PROTO %08X %04X %08X %04X %08X %04X %-11s %7u\n      (PROTO 1-4 bytes)
