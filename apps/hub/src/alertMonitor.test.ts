@@ -28,7 +28,7 @@ describe("alert monitor: TIME_WAIT growth", () => {
       } as Partial<EventStore> as EventStore,
       now: () => now,
       onEvent: () => {},
-      onVerdictsChanged: () => {},
+      onAlertsChanged: () => {},
     });
     // Every 5 s for a minute: the first server's TIME_WAIT climbs 5 a second, its peers' half a second.
     for (let s = 0; s <= 60; s += 5) {

@@ -31,8 +31,8 @@ interface Deps {
   events: EventStore;
   now: () => number;
   onEvent: (event: HubEvent) => void;
-  /** Called after an evaluation that raised, cleared or changed a verdict. */
-  onVerdictsChanged: (verdicts: Verdict[]) => void;
+  /** Called after an evaluation that raised, cleared or changed a verdict, with the alerts before and after it. */
+  onAlertsChanged: (previous: Alert[], next: Alert[]) => void;
   /** Called after every evaluation, changed or not (the health frame follows the groups too). */
   onEvaluated?: () => void;
   /** Called for every raise and clear (the optional webhook). */
@@ -77,6 +77,7 @@ export function createAlertMonitor(deps: Deps): AlertMonitor {
         ...(holdNoMasterUntil !== undefined && { holdNoMasterUntil }),
         ...(timeWaitEarlier !== undefined && { timeWaitEarlier }),
       });
+      const previous = alerts;
       alerts = changes.active.map(alertOfVerdict);
       for (const alert of changes.raised.map(alertOfVerdict)) {
         record(alert, true, alert.since);
@@ -86,7 +87,7 @@ export function createAlertMonitor(deps: Deps): AlertMonitor {
         record(alert, false, now);
         deps.onAlertChange?.("alert-cleared", alert, now);
       }
-      if (changes.raised.length + changes.cleared.length + changes.updated.length > 0) deps.onVerdictsChanged(changes.active);
+      if (changes.raised.length + changes.cleared.length + changes.updated.length > 0) deps.onAlertsChanged(previous, alerts);
       deps.onEvaluated?.();
     },
     noteEvent(stored) {

@@ -23,7 +23,7 @@ import { createAlertmanagerSender } from "./alerts/alertmanager";
 import { hostname } from "node:os";
 import { createMetrics } from "./metrics";
 import type { Alert, ClusterHealth, DirectorId, HubEvent, RealServerKey, Role, ServiceKey } from "@lvsdeck/protocol";
-import { alertOfVerdict, clusterHealth, peerReadings } from "@lvsdeck/cluster";
+import { clusterHealth, peerReadings } from "@lvsdeck/cluster";
 import type { VerdictOptions } from "@lvsdeck/cluster";
 import { createApp } from "./createApp";
 import { createAuthStore } from "./auth/authStore";
@@ -147,8 +147,6 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     }
     return undefined;
   };
-  // The active alerts as browsers were last told them (they fetch the whole set after each hello).
-  let alerts: Alert[] = [];
   const alertMonitor = createAlertMonitor({
     fleet,
     events,
@@ -156,11 +154,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     ...(options.verdictOptions !== undefined && { verdictOptions: options.verdictOptions }),
     holdNoMasterUntil,
     onEvent: (event) => ui.broadcast({ type: "event", event }),
-    onVerdictsChanged: (verdicts) => {
-      const next = verdicts.map(alertOfVerdict);
-      ui.alertsChanged(alerts, next);
-      alerts = next;
-    },
+    // Browsers fetch the whole set after each hello, then get what changed.
+    onAlertsChanged: (previous, next) => ui.alertsChanged(previous, next),
     onEvaluated: () => publishHealth(),
     ...(onAlertChange !== undefined && { onAlertChange }),
   });

@@ -78,8 +78,7 @@ const CLOSE_GRACE_MS = 1_000;
 /** One key per VIP scope, so browsers with the same scope share one encoded frame. */
 const scopeKey = (scope: readonly string[] | null): string => (scope === null ? "*" : [...scope].sort().join("\n"));
 
-const sameScope = (a: readonly string[] | null, b: readonly string[] | null): boolean =>
-  a === null || b === null ? a === b : a.length === b.length && [...a].sort().join("\n") === [...b].sort().join("\n");
+const sameScope = (a: readonly string[] | null, b: readonly string[] | null): boolean => scopeKey(a) === scopeKey(b);
 
 interface Session extends Subscription {
   access: (() => readonly string[] | null | "revoked") | undefined;
