@@ -83,18 +83,18 @@ export function timeWaitVerdicts(
     for (const service of liveServices(view)) {
       const counted = service.realServers.filter((rs) => (entriesOf(rs) ?? 0) > 0);
       if (counted.length < 3) continue;
-      const timeWaitOf = (rs: RealServer) => rs.states?.["TIME_WAIT"] ?? 0;
-      const gainOf = (rs: RealServer) => {
+      // Each server's count and gain, once: every server's peers are all the others.
+      const timeWaits = counted.map((rs) => rs.states?.["TIME_WAIT"] ?? 0);
+      const gains = counted.map((rs, i) => {
         const before = earlier?.counts.get(timeWaitKey(view.id, service.key, rs.key));
-        return before === undefined ? null : timeWaitOf(rs) - before;
-      };
-      for (const rs of counted) {
-        const timeWait = timeWaitOf(rs);
-        const others = counted.filter((p) => p !== rs);
-        const levelPeers = median(others.map(timeWaitOf));
+        return before === undefined ? null : timeWaits[i]! - before;
+      });
+      for (const [i, rs] of counted.entries()) {
+        const timeWait = timeWaits[i]!;
+        const levelPeers = median(timeWaits.filter((_, j) => j !== i));
         const level = timeWait >= options.timeWaitMin && timeWait >= factor * Math.max(1, levelPeers);
-        const gained = gainOf(rs);
-        const peerGains = others.flatMap((p) => gainOf(p) ?? []);
+        const gained = gains[i] ?? null;
+        const peerGains = gains.flatMap((g, j) => (j === i || g === null ? [] : [g]));
         const gainPeers = peerGains.length >= 2 ? median(peerGains) : null;
         const growth = gained !== null && gainPeers !== null && gained >= options.timeWaitGrowthMin && gained >= factor * Math.max(1, gainPeers);
         if (!level && !growth) continue;
