@@ -17,6 +17,17 @@ export default tseslint.config(
     },
   },
   {
+    // The hub's record is asynchronous (SQLite or PostgreSQL behind one interface): a promise tested for
+    // truth, or dropped unawaited, is a check that always passes or a failure nobody hears.
+    files: ["apps/hub/src/**/*.ts"],
+    ignores: ["apps/hub/src/**/*.test.ts"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: false }],
+    },
+  },
+  {
     // Pure packages: no I/O, no apps.
     files: ["packages/**/*.ts"],
     // Tests, benchmarks and build scripts are harnesses around the package: they may read files and run tools.

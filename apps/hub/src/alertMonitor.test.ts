@@ -23,11 +23,14 @@ describe("alert monitor: TIME_WAIT growth", () => {
         appendHubEvent: (input) => {
           const event = { ...input, id: stored.length + 1, seq: null, observedAt: null } as HubEvent;
           stored.push(event);
-          return event;
+          return Promise.resolve(event);
         },
       } as Partial<EventStore> as EventStore,
       now: () => now,
       onEvent: () => {},
+      onStoreError: (err) => {
+        throw err;
+      },
       onAlertsChanged: () => {},
     });
     // Every 5 s for a minute: the first server's TIME_WAIT climbs 5 a second, its peers' half a second.

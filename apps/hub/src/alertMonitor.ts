@@ -31,6 +31,8 @@ interface Deps {
   events: EventStore;
   now: () => number;
   onEvent: (event: HubEvent) => void;
+  /** Hears an alert's raise or clear that could not be stored (the alert itself still holds). */
+  onStoreError: (err: Error) => void;
   /** Called after an evaluation that raised, cleared or changed a verdict, with the alerts before and after it. */
   onAlertsChanged: (previous: Alert[], next: Alert[]) => void;
   /** Called after every evaluation, changed or not (the health frame follows the groups too). */
@@ -53,12 +55,13 @@ export function createAlertMonitor(deps: Deps): AlertMonitor {
   let alerts: Alert[] = [];
 
   const record = (alert: Alert, raised: boolean, at: number) => {
-    const stored = deps.events.appendHubEvent({
-      director: (alert.scope.director as DirectorId | undefined) ?? HUB_EVENT_SOURCE,
-      receivedAt: deps.now(),
-      event: { kind: "alert", alertId: alert.id, rule: alert.rule, raised, message: alert.message, at },
-    });
-    deps.onEvent(stored);
+    deps.events
+      .appendHubEvent({
+        director: (alert.scope.director as DirectorId | undefined) ?? HUB_EVENT_SOURCE,
+        receivedAt: deps.now(),
+        event: { kind: "alert", alertId: alert.id, rule: alert.rule, raised, message: alert.message, at },
+      })
+      .then(deps.onEvent, deps.onStoreError);
   };
 
   return {

@@ -50,32 +50,32 @@ export async function runCli(argv: string[]): Promise<number> {
       if (!role.success) throw new Error("--role must be viewer, operator or admin");
       const request = createUserRequestSchema.safeParse({ name, role: role.data, password: await readStdin(), vips });
       if (!request.success) throw new Error(request.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
-      if (store.user(name)) throw new Error(`user ${name} already exists (use user passwd to change the password)`);
+      if (await store.user(name)) throw new Error(`user ${name} already exists (use user passwd to change the password)`);
       await store.addUser(request.data.name, request.data.role, request.data.password, request.data.vips);
-      note(`created ${name} as ${role.data}`, "user");
+      await note(`created ${name} as ${role.data}`, "user");
       process.stderr.write(`created ${role.data} ${name}\n`);
     } else if (group === "user" && action === "passwd" && name) {
       const password = await readStdin();
       if (password.length < MIN_PASSWORD_LENGTH) throw new Error(`password: at least ${MIN_PASSWORD_LENGTH} characters`);
       if (!(await store.updateUser(name, { password }))) throw new Error(`no user ${name}`);
-      note(`changed the password of ${name}`, "user");
+      await note(`changed the password of ${name}`, "user");
       process.stderr.write(`password of ${name} changed; their sessions are closed\n`);
     } else if (group === "user" && action === "list") {
-      for (const u of store.users()) process.stdout.write(`${u.name}\t${u.role}\t${u.vips?.join(",") ?? "all VIPs"}${u.disabled ? "\tdisabled" : ""}\n`);
+      for (const u of await store.users()) process.stdout.write(`${u.name}\t${u.role}\t${u.vips?.join(",") ?? "all VIPs"}${u.disabled ? "\tdisabled" : ""}\n`);
     } else if (group === "token" && action === "add-agent" && name) {
       const director = directorIdSchema.parse(name);
-      const token = store.addToken("agent", director, director, null);
-      note(`created agent token for ${director}`, "token");
+      const token = await store.addToken("agent", director, director, null);
+      await note(`created agent token for ${director}`, "token");
       process.stdout.write(`${token.secret}\n`);
     } else if (group === "token" && action === "add-wall" && name) {
-      const token = store.addToken("wall", name, null, vips);
-      note(`created wall token ${name}`, "token");
+      const token = await store.addToken("wall", name, null, vips);
+      await note(`created wall token ${name}`, "token");
       process.stdout.write(`${token.secret}\n`);
     } else if (group === "token" && action === "list") {
-      for (const t of store.tokens()) process.stdout.write(`${t.id}\t${t.kind}\t${t.name}\t${t.revokedAt ? "revoked" : "active"}\n`);
+      for (const t of await store.tokens()) process.stdout.write(`${t.id}\t${t.kind}\t${t.name}\t${t.revokedAt ? "revoked" : "active"}\n`);
     } else if (group === "token" && action === "revoke" && name) {
-      if (!store.revokeToken(name)) throw new Error(`no token ${name}`);
-      note(`revoked token ${name}`, "token");
+      if (!(await store.revokeToken(name))) throw new Error(`no token ${name}`);
+      await note(`revoked token ${name}`, "token");
       process.stderr.write(`revoked ${name} (a running hub cuts off its agent or wall within a second)\n`);
     } else {
       process.stderr.write(`${cliUsage}\n`);

@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import { MAX_AGENT_FRAME_BYTES, MAX_UI_FRAME_BYTES } from "@lvsdeck/protocol";
 import { createFleet } from "./fleet";
@@ -100,7 +101,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const run = startHubRun(db, now);
   const recordHub = (event: { state: "started" | "stopped"; downFrom: number | null; clean: boolean; detail: string }, at = now()) =>
     events.appendHubEvent({ director: HUB_EVENT_SOURCE, receivedAt: at, event: { kind: "hub", ...event, at } });
-  recordHub({
+  await recordHub({
     state: "started",
     downFrom: run.downFrom,
     clean: run.previous?.stoppedAt != null,
@@ -154,6 +155,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     ...(options.verdictOptions !== undefined && { verdictOptions: options.verdictOptions }),
     holdNoMasterUntil,
     onEvent: (event) => ui.broadcast({ type: "event", event }),
+    onStoreError: (err) => log.error("an alert's raise or clear was not stored in the event log", { error: err.message }),
     // Browsers fetch the whole set after each hello, then get what changed.
     onAlertsChanged: (previous, next) => ui.alertsChanged(previous, next),
     onEvaluated: () => publishHealth(),
@@ -192,6 +194,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     (event) => ui.broadcast({ type: "event", event }),
     (director, name) => peerReadings(fleet.list(), director, name),
     now,
+    (err) => log.warn("a transition's keepalived time or cause was not stored", { error: err.message }),
   );
   const agents = createAgentGateway({
     fleet,
@@ -243,7 +246,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const authStore = createAuthStore(db, now);
   const audit = createAuditLog(db);
   for (const user of options.users ?? []) {
-    if (!authStore.user(user.name)) await authStore.addUser(user.name, user.role, user.password, user.vips ?? null);
+    if (!(await authStore.user(user.name))) await authStore.addUser(user.name, user.role, user.password, user.vips ?? null);
   }
   const weights = createWeightService({ db, fleet, delivery, audit, now });
   // The provider is asked for its endpoints once, at start: a hub that cannot reach it says so and stops.
@@ -292,29 +295,29 @@ export async function createHub(options: HubOptions): Promise<Hub> {
    * The director an agent's token is bound to (null: a static fleet token) and how to check that the
    * token still stands, or undefined when refused.
    */
-  const agentBinding = (req: IncomingMessage): { director: DirectorId | null; stillAllowed?: () => boolean } | undefined => {
+  const agentBinding = async (req: IncomingMessage): Promise<{ director: DirectorId | null; stillAllowed?: () => Promise<boolean> } | undefined> => {
     if (staticTokenOk(req)) return { director: null };
     const secret = /^Bearer (agt_[A-Za-z0-9_-]+)$/.exec(req.headers.authorization ?? "")?.[1];
-    const token = secret ? authStore.tokenBySecret(secret) : null;
+    const token = secret ? await authStore.tokenBySecret(secret) : null;
     if (!secret || token?.kind !== "agent" || !token.director) return undefined;
-    return { director: token.director, stillAllowed: () => authStore.tokenBySecret(secret)?.kind === "agent" };
+    return { director: token.director, stillAllowed: async () => (await authStore.tokenBySecret(secret))?.kind === "agent" };
   };
-  const stopAccessWatch = watchAccess(db, authStore, [ui, agents]);
+  const stopAccessWatch = watchAccess(authStore, [ui, agents], (err) => log.warn("access could not be checked again; live sockets stay as they are until it can", { error: err.message }));
 
-  server.on("upgrade", (req, socket, head) => {
+  const upgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? "/", "http://hub").pathname;
     if (path === "/ws/agent") {
-      const binding = agentBinding(req);
+      const binding = await agentBinding(req);
       if (binding === undefined) return refuseUpgrade(socket, 401, "Unauthorized");
       agentWss.handleUpgrade(req, socket, head, (ws) => (trackAlive(ws), agents.handle(ws, binding.director, binding.stillAllowed)));
     } else if (path === "/ws/ui") {
       if (!isSameOrigin(req)) return refuseUpgrade(socket, 403, "Forbidden");
       // Authenticated before the upgrade, so a cross-site page can never open a live socket.
-      const who = authenticateWith(req, authStore);
+      const who = await authenticateWith(req, authStore);
       if (!who) return refuseUpgrade(socket, 401, "Unauthorized");
       // The socket stays bound to this credential: taking it away (or changing its scope) closes it at once.
-      const access = () => {
-        const current = principalOf(who.credential, authStore);
+      const access = async () => {
+        const current = await principalOf(who.credential, authStore);
         return current === null ? ("revoked" as const) : vipScope(current);
       };
       const release = holdUiSocket(
@@ -331,6 +334,13 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     } else {
       refuseUpgrade(socket, 404, "Not Found");
     }
+  };
+  server.on("upgrade", (req, socket, head) => {
+    upgrade(req, socket, head).catch((err: Error) => {
+      // The database away: the caller is told to come back, never let in unchecked.
+      log.warn("live socket refused: access could not be checked", { error: err.message });
+      refuseUpgrade(socket, 503, "Service Unavailable");
+    });
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -359,7 +369,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       for (const ws of [...agentWss.clients, ...uiWss.clients]) ws.terminate();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await series.close(now());
-      recordHub({ state: "stopped", downFrom: null, clean: true, detail: "" }, run.stop());
+      await recordHub({ state: "stopped", downFrom: null, clean: true, detail: "" }, run.stop());
       db.close();
     },
   };

@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { WebSocket } from "ws";
 import { PROTOCOL_VERSION, type AgentToHub, type DirectorId, type HubToAgent } from "@lvsdeck/protocol";
 import { createLogger } from "@lvsdeck/log";
@@ -35,14 +35,14 @@ const hello: AgentToHub = { type: "hello", protocolVersion: PROTOCOL_VERSION, di
 const event = (seq: number): AgentToHub => ({ type: "event", seq, observedAt: 1_000 + seq, event: { kind: "keepalived", running: seq % 2 === 0, detail: "", at: 1_000 + seq } });
 
 describe("agent gateway", () => {
-  it("cuts an agent whose event the store could not take, acknowledges nothing after it, and asks for it again on reconnect", () => {
+  it("cuts an agent whose event the store could not take, acknowledges nothing after it, and asks for it again on reconnect", async () => {
     const db = openDatabase(":memory:");
     const store = createEventStore(db);
     let failNext = false;
     // The store as the hub has it, but the next agent event fails as a locked database does.
     const events: EventStore = {
       ...store,
-      appendAgentEvent(input) {
+      async appendAgentEvent(input) {
         if (failNext) {
           failNext = false;
           throw Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" });
@@ -59,24 +59,26 @@ describe("agent gateway", () => {
     gateway.handle(first as unknown as WebSocket, DIRECTOR);
     first.frame(hello);
     first.frame(event(1));
+    const acks = (socket: FakeSocket) => socket.sent.flatMap((f) => (f.type === "ack" ? [f.seq] : []));
+    await vi.waitFor(() => expect(acks(first)).toEqual([1]));
     failNext = true;
     // Neither throws out of the socket's handler (an uncaught error would stop the hub).
     expect(() => first.frame(event(2))).not.toThrow();
     first.frame(event(3));
-    expect(first.terminated).toBe(true);
-    expect(first.sent.filter((f) => f.type === "ack").map((f) => (f.type === "ack" ? f.seq : null))).toEqual([1]);
+    await vi.waitFor(() => expect(first.terminated).toBe(true));
+    expect(acks(first)).toEqual([1]);
     // Event 3, still in flight behind the one that failed, was not stored either: no hole in the sequence.
-    expect(store.lastSeq(DIRECTOR)).toBe(1);
+    expect(await store.lastSeq(DIRECTOR)).toBe(1);
 
     first.emit("close", 1006, Buffer.from(""));
     const second = new FakeSocket();
     gateway.handle(second as unknown as WebSocket, DIRECTOR);
     second.frame(hello);
     // The agent resends everything after lastSeq: 2 and 3 are stored now.
-    expect(second.sent.find((f) => f.type === "welcome")).toMatchObject({ lastSeq: 1 });
+    await vi.waitFor(() => expect(second.sent.find((f) => f.type === "welcome")).toMatchObject({ lastSeq: 1 }));
     second.frame(event(2));
     second.frame(event(3));
-    expect(store.lastSeq(DIRECTOR)).toBe(3);
+    await vi.waitFor(async () => expect(await store.lastSeq(DIRECTOR)).toBe(3));
     gateway.closeAll();
     db.close();
   });

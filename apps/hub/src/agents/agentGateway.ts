@@ -26,11 +26,11 @@ export interface AgentGateway {
    * Serves an authenticated socket; `boundDirector` is the director its token is for (null: any).
    * `stillAllowed` reads whether its token still grants access; `revalidate` asks it again.
    */
-  handle(socket: WebSocket, boundDirector: DirectorId | null, stillAllowed?: () => boolean): void;
+  handle(socket: WebSocket, boundDirector: DirectorId | null, stillAllowed?: () => Promise<boolean>): void;
   /** Cuts a director's connection at once (its token was revoked); a revoked agent is not asked to close. */
   disconnect(director: DirectorId, reason: string): void;
-  /** Cuts every agent socket whose token no longer grants access; returns how many. */
-  revalidate(): number;
+  /** Cuts every agent socket whose token no longer grants access; resolves to how many, and how many could not be checked. */
+  revalidate(): Promise<{ cut: number; unsure: number }>;
   /** Sends a command to a connected director; false when it is not connected. */
   send(director: DirectorId, command: HubCommand): boolean;
   stats(): AgentGatewayStats;
@@ -52,12 +52,38 @@ function sendFrame(socket: WebSocket, frame: HubToAgent): void {
   if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
 }
 
+/**
+ * Runs one socket's work in arrival order. Work that stores something (an event, a hello) holds the
+ * work after it until it is stored, so a director's events reach the log and the browsers in the order
+ * the agent sent them; while nothing waits, work runs at once, with no extra turn of the loop.
+ */
+function createSerialQueue(onError: (err: Error) => void): (work: () => void | Promise<void>) => void {
+  let tail: Promise<void> | null = null;
+  let waiting = 0;
+  const hold = (step: Promise<void>) => {
+    waiting++;
+    tail = step.catch(onError).finally(() => {
+      if (--waiting === 0) tail = null;
+    });
+  };
+  return (work) => {
+    if (tail !== null) return hold(tail.then(work));
+    let result: void | Promise<void>;
+    try {
+      result = work();
+    } catch (err) {
+      return onError(err as Error);
+    }
+    if (result instanceof Promise) hold(result);
+  };
+}
+
 /** Creates the gateway; one instance per hub. */
 export function createAgentGateway(deps: Deps): AgentGateway {
   const { fleet, events, commands, log, now } = deps;
   const sockets = new Map<DirectorId, WebSocket>();
   /** Every open agent socket (hello or not) with the check of its token. */
-  const credentials = new Map<WebSocket, () => boolean>();
+  const credentials = new Map<WebSocket, () => Promise<boolean>>();
   /** Sockets cut for a revoked token: whatever they still send is ignored. */
   const cut = new WeakMap<WebSocket, string>();
   const cutOff = (socket: WebSocket, reason: string) => {
@@ -92,17 +118,18 @@ export function createAgentGateway(deps: Deps): AgentGateway {
     if (director !== null && sockets.get(director) === socket) fleet.noteBadData(director, message, now());
   };
 
-  const onHello = (socket: WebSocket, hello: AgentHello, boundDirector: DirectorId | null): boolean => {
+  /** Checks a hello; on success returns the work that records the connection and welcomes the agent. */
+  const onHello = (socket: WebSocket, hello: AgentHello, boundDirector: DirectorId | null): (() => Promise<void>) | null => {
     if (boundDirector !== null && hello.director !== boundDirector) {
       protocolError(socket, hello.director, `this token is for director ${boundDirector}, not ${hello.director}`);
       socket.close(4403, "token is for another director");
-      return false;
+      return null;
     }
     const problem = helloProblem(hello);
     if (problem !== null) {
       protocolError(socket, null, `hello refused: ${problem}`);
       socket.close(4400, problem.slice(0, 120));
-      return false;
+      return null;
     }
     if (hello.protocolVersion !== PROTOCOL_VERSION) {
       sendFrame(socket, {
@@ -111,23 +138,25 @@ export function createAgentGateway(deps: Deps): AgentGateway {
         reason: `hub speaks protocol ${PROTOCOL_VERSION}, agent speaks ${hello.protocolVersion}`,
       });
       socket.close(4400, "incompatible protocol version");
-      return false;
+      return null;
     }
     const previous = sockets.get(hello.director);
     if (previous && previous !== socket) previous.close(4409, "replaced by a newer connection of the same director");
     sockets.set(hello.director, socket);
     fleet.connect(hello, now());
-    const stored = events.appendHubEvent({
-      director: hello.director,
-      receivedAt: now(),
-      event: { kind: "agent", connected: true, detail: `agent ${hello.agentVersion} (${hello.sources.join(",")})`, at: now() },
-    });
-    deps.onEvent(stored);
-    sendFrame(socket, { type: "welcome", protocolVersion: PROTOCOL_VERSION, lastSeq: events.lastSeq(hello.director) });
-    return true;
+    return async () => {
+      const stored = await events.appendHubEvent({
+        director: hello.director,
+        receivedAt: now(),
+        event: { kind: "agent", connected: true, detail: `agent ${hello.agentVersion} (${hello.sources.join(",")})`, at: now() },
+      });
+      deps.onEvent(stored);
+      sendFrame(socket, { type: "welcome", protocolVersion: PROTOCOL_VERSION, lastSeq: await events.lastSeq(hello.director) });
+    };
   };
 
-  const onFrame = (socket: WebSocket, director: DirectorId, frame: AgentToHub) => {
+  /** Takes one frame; what it returns (an event's storing) holds the socket's later frames until done. */
+  const onFrame = (socket: WebSocket, director: DirectorId, frame: AgentToHub): void | Promise<void> => {
     switch (frame.type) {
       case "hello":
         protocolError(socket, director, "hello sent twice");
@@ -165,16 +194,12 @@ export function createAgentGateway(deps: Deps): AgentGateway {
           event = actor === null ? reported : { ...reported, actor };
         }
         for (const problem of problems) protocolError(socket, director, `event ${frame.seq}: ${problem}`);
-        const stored = events.appendAgentEvent({
-          director,
-          seq: frame.seq,
-          observedAt: frame.observedAt,
-          receivedAt,
-          event,
+        return events.appendAgentEvent({ director, seq: frame.seq, observedAt: frame.observedAt, receivedAt, event }).then((stored) => {
+          // A socket cut while the event was being stored acknowledges nothing more.
+          if (cut.has(socket)) return;
+          if (stored) deps.onEvent(stored);
+          sendFrame(socket, { type: "ack", seq: frame.seq });
         });
-        if (stored) deps.onEvent(stored);
-        sendFrame(socket, { type: "ack", seq: frame.seq });
-        return;
       }
       case "command-result":
         commands.resolve(director, frame);
@@ -186,12 +211,13 @@ export function createAgentGateway(deps: Deps): AgentGateway {
     handle(socket, boundDirector, stillAllowed) {
       if (stillAllowed !== undefined) credentials.set(socket, stillAllowed);
       let director: DirectorId | null = null;
+      const serial = createSerialQueue((err) => notStored(socket, director, err));
       let frames = 0;
       let windowStart = now();
       const helloTimer = setTimeout(() => {
         if (director === null) socket.close(4408, "no hello within 5 s");
       }, HELLO_TIMEOUT_MS);
-      const onMessage = (data: RawData, isBinary: boolean) => {
+      const onMessage = (data: RawData, isBinary: boolean): void | Promise<void> => {
         if (cut.has(socket)) return;
         if (now() - windowStart >= 1000) {
           windowStart = now();
@@ -214,18 +240,14 @@ export function createAgentGateway(deps: Deps): AgentGateway {
         }
         if (director === null) {
           if (outcome.value.type !== "hello") return protocolError(socket, null, "the first frame must be hello");
-          if (onHello(socket, outcome.value, boundDirector)) director = outcome.value.director;
-          return;
+          const welcome = onHello(socket, outcome.value, boundDirector);
+          if (welcome === null) return;
+          director = outcome.value.director;
+          return welcome();
         }
-        onFrame(socket, director, outcome.value);
+        return onFrame(socket, director, outcome.value);
       };
-      socket.on("message", (data, isBinary) => {
-        try {
-          onMessage(data, isBinary);
-        } catch (err) {
-          notStored(socket, director, err as Error);
-        }
-      });
+      socket.on("message", (data, isBinary) => serial(() => onMessage(data, isBinary)));
       socket.on("error", (err) => {
         // ws reports oversized frames (1009) and bad framing here before closing the socket.
         protocolErrors++;
@@ -235,24 +257,22 @@ export function createAgentGateway(deps: Deps): AgentGateway {
         clearTimeout(helloTimer);
         credentials.delete(socket);
         if (shuttingDown || director === null || sockets.get(director) !== socket) return;
-        sockets.delete(director);
-        fleet.disconnect(director, now());
-        commands.directorGone(director);
-        try {
-          const stored = events.appendHubEvent({
-            director,
-            receivedAt: now(),
-            event: {
-              kind: "agent",
-              connected: false,
-              detail: cut.has(socket) ? `cut off by the hub: ${cut.get(socket)}` : `connection closed (${code}${reason.length ? ` ${reason.toString()}` : ""})`,
-              at: now(),
-            },
-          });
-          deps.onEvent(stored);
-        } catch (err) {
-          log.error("the agent's disconnection was not stored", { director, error: (err as Error).message });
-        }
+        const gone = director;
+        sockets.delete(gone);
+        fleet.disconnect(gone, now());
+        commands.directorGone(gone);
+        const event = {
+          kind: "agent" as const,
+          connected: false,
+          detail: cut.has(socket) ? `cut off by the hub: ${cut.get(socket)}` : `connection closed (${code}${reason.length ? ` ${reason.toString()}` : ""})`,
+          at: now(),
+        };
+        // After the connection's own record (its hello may still be being stored), never before it.
+        serial(() =>
+          events.appendHubEvent({ director: gone, receivedAt: event.at, event }).then(deps.onEvent, (err: Error) => {
+            log.error("the agent's disconnection was not stored", { director: gone, error: err.message });
+          }),
+        );
       });
     },
     send(director, command) {
@@ -265,14 +285,18 @@ export function createAgentGateway(deps: Deps): AgentGateway {
       const socket = sockets.get(director);
       if (socket) cutOff(socket, reason);
     },
-    revalidate() {
-      let count = 0;
-      for (const [socket, allowed] of [...credentials]) {
-        if (allowed()) continue;
-        count++;
+    async revalidate() {
+      // A token that could not be read (the database away) stays as it was; the caller asks again.
+      const checks = await Promise.all([...credentials].map(async ([socket, allowed]) => ({ socket, allowed: await allowed().catch(() => "unknown" as const) })));
+      let cutCount = 0;
+      let unsure = 0;
+      for (const { socket, allowed } of checks) {
+        if (allowed === "unknown") unsure++;
+        if (allowed !== false || !credentials.has(socket)) continue;
+        cutCount++;
         cutOff(socket, "agent token revoked");
       }
-      return count;
+      return { cut: cutCount, unsure };
     },
     stats: () => ({ protocolErrors, flaggedObjects, droppedObjects, connected: sockets.size }),
     closeAll() {

@@ -109,14 +109,14 @@ export function createWeightService(deps: { db: Database.Database; fleet: Fleet;
     try {
       change = await delivery.setWeight(request);
     } catch (err) {
-      audit.append({
+      await audit.append({
         at: now(), actor: caller.actor, action, remote: caller.remote, directors: request.director ? [request.director] : [], service: request.service,
         realServer: request.realServer, from, to: request.weight, reason: request.reason ?? null, result: "failed", detail: (err as Error).message,
       });
       throw err;
     }
     for (const r of change.results) if (r.state === "ok") written.set(writtenKey(r.director, request.service, request.realServer), { weight: request.weight, at: now() });
-    audit.append({
+    await audit.append({
       at: now(), actor: caller.actor, action, remote: caller.remote, directors: change.results.map((r) => r.director), service: request.service,
       realServer: request.realServer, from, to: request.weight, reason: request.reason ?? null, result: change.state,
       detail: auditDetail(change),
@@ -188,10 +188,10 @@ export function createWeightService(deps: { db: Database.Database; fleet: Fleet;
       noteAsker(before.service, before.realServer, before.weight, caller.actor);
       try {
         const change = await delivery.reapply(id, director);
-        audit.append({ ...base, result: change.state, detail: auditDetail(change) });
+        await audit.append({ ...base, result: change.state, detail: auditDetail(change) });
         return change;
       } catch (err) {
-        audit.append({ ...base, result: "failed", detail: (err as Error).message });
+        await audit.append({ ...base, result: "failed", detail: (err as Error).message });
         throw err;
       }
     },

@@ -1,43 +1,49 @@
-import type Database from "better-sqlite3";
 import type { AuthStore } from "./authStore";
 
-/** How often the hub looks for user and token changes made by another process (the `lvsdeck-hub` CLI). */
+/** How often the hub looks for user and token changes made elsewhere (the `lvsdeck-hub` CLI, another hub). */
 export const ACCESS_POLL_MS = 1_000;
 
 interface Holders {
-  revalidate(): unknown;
-}
-
-/**
- * One cheap fingerprint of everything that grants access: users (role, scope, password, disabled),
- * how many sessions exist and which tokens are revoked. It changes whenever access may have been taken away.
- */
-function accessFingerprint(db: Database.Database): string {
-  const row = db
-    .prepare(
-      `SELECT
-         (SELECT COUNT(*) FROM sessions) AS sessions,
-         (SELECT COUNT(*) || ':' || TOTAL(revoked_at) FROM tokens) AS tokens,
-         (SELECT group_concat(name || '|' || role || '|' || IFNULL(vips, '*') || '|' || disabled || '|' || password_hash, ';') FROM (SELECT * FROM users ORDER BY name)) AS users`,
-    )
-    .get() as { sessions: number; tokens: string; users: string | null };
-  return `${row.sessions}/${row.tokens}/${row.users ?? ""}`;
+  /** Checks every live socket's credential again; `unsure` counts those that could not be read. */
+  revalidate(): Promise<{ unsure: number }>;
 }
 
 /**
  * Keeps live sockets bound to the credentials they were opened with: a change through this hub is
- * checked at once, a change by the CLI in the same database within ACCESS_POLL_MS.
+ * checked at once, a change by the CLI or another hub on the same database within ACCESS_POLL_MS.
+ * While the database cannot be read, sockets stay as they are (unknown is not revoked) and are all
+ * checked again as soon as it can; `onError` hears each failed read.
  */
-export function watchAccess(db: Database.Database, store: AuthStore, holders: readonly Holders[], pollMs = ACCESS_POLL_MS): () => void {
-  let fingerprint = accessFingerprint(db);
-  const recheck = () => {
-    fingerprint = accessFingerprint(db);
-    for (const h of holders) h.revalidate();
+export function watchAccess(store: AuthStore, holders: readonly Holders[], onError: (err: Error) => void, pollMs = ACCESS_POLL_MS): () => void {
+  let fingerprint: string | null = null;
+  let owed = false;
+  let busy = false;
+  const recheck = async () => {
+    owed = false;
+    const results = await Promise.all(holders.map((h) => h.revalidate()));
+    if (results.some((r) => r.unsure > 0)) owed = true;
   };
-  const unsubscribe = store.onAccessChange(recheck);
-  const timer = setInterval(() => {
-    if (accessFingerprint(db) !== fingerprint) recheck();
-  }, pollMs);
+  const poll = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const next = await store.accessFingerprint();
+      const changed = fingerprint !== null && next !== fingerprint;
+      fingerprint = next;
+      if (changed || owed) await recheck();
+    } catch (err) {
+      owed = true;
+      onError(err as Error);
+    } finally {
+      busy = false;
+    }
+  };
+  void poll();
+  const unsubscribe = store.onAccessChange(() => {
+    void recheck().catch(onError);
+    void poll();
+  });
+  const timer = setInterval(() => void poll(), pollMs);
   timer.unref();
   return () => {
     clearInterval(timer);

@@ -4,20 +4,39 @@ import type { AuditRecord } from "@lvsdeck/protocol";
 /** Most audit records returned by one query. */
 export const MAX_AUDIT_PAGE = 1000;
 
-/** The audit log: who did what, when, from where, to which directors, and how it went. */
-export function createAuditLog(db: Database.Database) {
+/** Filters for reading the audit log. */
+export interface AuditQuery {
+  from?: number;
+  to?: number;
+  actor?: string;
+  limit: number;
+}
+
+/**
+ * The audit log: who did what, when, from where, to which directors, and how it went. SQLite (one hub)
+ * and PostgreSQL (clustered hubs) implement it alike; the shared store suite holds both to it.
+ */
+export interface AuditLog {
+  /** Whether `actor` has signed in successfully from `remote` before. */
+  knownPlace(actor: string, remote: string | null): Promise<boolean>;
+  append(record: Omit<AuditRecord, "id">): Promise<void>;
+  /** The newest records that match (at most MAX_AUDIT_PAGE), newest first. */
+  query(q: AuditQuery): Promise<AuditRecord[]>;
+}
+
+/** The audit log on an open, migrated SQLite database. */
+export function createAuditLog(db: Database.Database): AuditLog {
   const insert = db.prepare(
     `INSERT INTO audit (at, actor, action, remote, directors, service, real_server, from_weight, to_weight, reason, result, detail)
      VALUES (@at, @actor, @action, @remote, @directors, @service, @realServer, @from, @to, @reason, @result, @detail)`,
   );
   const signedInFrom = db.prepare("SELECT 1 FROM audit WHERE action = 'login' AND actor = ? AND remote = ? LIMIT 1");
   return {
-    /** Whether `actor` has signed in successfully from `remote` before. */
-    knownPlace: (actor: string, remote: string | null): boolean => remote !== null && signedInFrom.get(actor, remote) !== undefined,
-    append(record: Omit<AuditRecord, "id">): void {
+    knownPlace: async (actor, remote) => remote !== null && signedInFrom.get(actor, remote) !== undefined,
+    async append(record) {
       insert.run({ ...record, directors: JSON.stringify(record.directors) });
     },
-    query(q: { from?: number; to?: number; actor?: string; limit: number }): AuditRecord[] {
+    async query(q) {
       const rows = db
         .prepare(
           `SELECT * FROM audit WHERE at >= @from AND at <= @to ${q.actor ? "AND actor = @actor" : ""} ORDER BY id DESC LIMIT @limit`,
@@ -41,6 +60,3 @@ export function createAuditLog(db: Database.Database) {
     },
   };
 }
-
-/** The audit log's interface. */
-export type AuditLog = ReturnType<typeof createAuditLog>;

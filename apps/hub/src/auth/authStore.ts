@@ -31,35 +31,85 @@ const toToken = (r: TokenRow): Token => ({
   revokedAt: r.revoked_at,
 });
 
-/** Users, sessions and tokens; only hashes of secrets are stored. */
-export function createAuthStore(db: Database.Database, now: () => number) {
+/**
+ * Users, sessions and tokens; only hashes of secrets are stored. SQLite (one hub) and PostgreSQL
+ * (clustered hubs) implement it alike; the shared store suite holds both to it.
+ */
+export interface AuthStore {
+  /** Calls `listener` after any change through this store that can take access away; returns the unsubscribe. */
+  onAccessChange(listener: () => void): () => void;
+  /** Call when another process (the CLI, another hub) may have changed users or tokens in the same database. */
+  accessMayHaveChanged(): void;
+  /**
+   * One cheap fingerprint of everything that grants access: users (role, scope, password, disabled),
+   * how many sessions exist and which tokens are revoked. It changes whenever access may have been taken away.
+   */
+  accessFingerprint(): Promise<string>;
+  addUser(name: string, role: Role, password: string, vips: string[] | null): Promise<User>;
+  user(name: string): Promise<User | null>;
+  users(): Promise<User[]>;
+  /** Changes a user; a disabled user or a changed password loses every session. Null: no such user. */
+  updateUser(name: string, patch: { role?: Role; vips?: string[] | null; disabled?: boolean; password?: string }): Promise<User | null>;
+  /** Checks a password; the same work is done for unknown users so timing does not reveal who exists. */
+  checkPassword(name: string, password: string): Promise<User | null>;
+  /**
+   * Records a single-sign-on user with the role and VIPs their groups give now; a changed role or scope
+   * re-scopes their open sessions at once. Refuses a name a local user has (the break-glass admin
+   * cannot be taken over by the provider), and a user an admin disabled.
+   */
+  ssoSignIn(name: string, subject: string, role: Role, vips: string[] | null): Promise<User | "local-name" | "other-subject" | "disabled">;
+  /** A single-sign-on user whose groups no longer map to any role: every session of theirs ends now. */
+  ssoRefused(name: string): Promise<void>;
+  /** Opens a session for `user`; returns its secret (only its hash is stored). */
+  openSession(user: string): Promise<string>;
+  /** The user of a live session, extending it (sliding expiry). */
+  sessionUser(secret: string): Promise<User | null>;
+  closeSession(secret: string): Promise<void>;
+  addToken(kind: "agent" | "wall", name: string, director: DirectorId | null, vips: string[] | null): Promise<Token & { secret: string }>;
+  tokens(): Promise<Token[]>;
+  /** A live token by its secret (looked up by hash: an index lookup cannot leak timing about other tokens). */
+  tokenBySecret(secret: string): Promise<Token | null>;
+  /** Revokes a token; returns it as now stored, or null when there is no such token. */
+  revokeToken(id: string): Promise<Token | null>;
+}
+
+/** The auth store on an open, migrated SQLite database. */
+export function createAuthStore(db: Database.Database, now: () => number): AuthStore {
   const getUser = db.prepare("SELECT * FROM users WHERE name = ?");
+  const fingerprint = db.prepare(
+    `SELECT
+       (SELECT COUNT(*) FROM sessions) AS sessions,
+       (SELECT COUNT(*) || ':' || TOTAL(revoked_at) FROM tokens) AS tokens,
+       (SELECT group_concat(name || '|' || role || '|' || IFNULL(vips, '*') || '|' || disabled || '|' || password_hash, ';') FROM (SELECT * FROM users ORDER BY name)) AS users`,
+  );
   const listeners = new Set<() => void>();
   /** Tells every holder of a live connection to check its access again (users, sessions or tokens changed). */
   const changed = () => {
     for (const l of listeners) l();
   };
   return {
-    /** Calls `listener` after any change that can take access away; returns the unsubscribe. */
-    onAccessChange(listener: () => void): () => void {
+    onAccessChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    /** Call when another process (the CLI) may have changed users or tokens in the same database file. */
     accessMayHaveChanged: changed,
-    async addUser(name: string, role: Role, password: string, vips: string[] | null): Promise<User> {
+    async accessFingerprint() {
+      const row = fingerprint.get() as { sessions: number; tokens: string; users: string | null };
+      return `${row.sessions}/${row.tokens}/${row.users ?? ""}`;
+    },
+    async addUser(name, role, password, vips) {
       const hash = await hashPassword(password);
       db.prepare("INSERT INTO users (name, role, vips, password_hash, created_at) VALUES (?, ?, ?, ?, ?)").run(
         name, role, vips === null ? null : JSON.stringify(vips), hash, now(),
       );
       return toUser(getUser.get(name) as UserRow);
     },
-    user(name: string): User | null {
+    async user(name) {
       const row = getUser.get(name) as UserRow | undefined;
       return row ? toUser(row) : null;
     },
-    users: (): User[] => (db.prepare("SELECT * FROM users ORDER BY name").all() as UserRow[]).map(toUser),
-    async updateUser(name: string, patch: { role?: Role; vips?: string[] | null; disabled?: boolean; password?: string }): Promise<User | null> {
+    users: async () => (db.prepare("SELECT * FROM users ORDER BY name").all() as UserRow[]).map(toUser),
+    async updateUser(name, patch) {
       const current = getUser.get(name) as UserRow | undefined;
       if (!current) return null;
       const hash = patch.password === undefined ? current.password_hash : await hashPassword(patch.password);
@@ -77,7 +127,7 @@ export function createAuthStore(db: Database.Database, now: () => number) {
       return toUser(getUser.get(name) as UserRow);
     },
     /** Checks a password; the same work is done for unknown users so timing does not reveal who exists. */
-    async checkPassword(name: string, password: string): Promise<User | null> {
+    async checkPassword(name, password) {
       const row = getUser.get(name) as UserRow | undefined;
       const local = row !== undefined && row.source === "local";
       const ok = await verifyPassword(password, local ? row.password_hash : await decoyHash);
@@ -88,7 +138,7 @@ export function createAuthStore(db: Database.Database, now: () => number) {
      * re-scopes their open sessions at once. Refuses a name a local user has (the break-glass admin
      * cannot be taken over by the provider), and a user an admin disabled.
      */
-    ssoSignIn(name: string, subject: string, role: Role, vips: string[] | null): User | "local-name" | "other-subject" | "disabled" {
+    async ssoSignIn(name, subject, role, vips) {
       const row = getUser.get(name) as UserRow | undefined;
       if (row !== undefined && row.source !== "oidc") return "local-name";
       if (row !== undefined && row.sso_subject !== subject) return "other-subject";
@@ -103,30 +153,30 @@ export function createAuthStore(db: Database.Database, now: () => number) {
       return toUser(getUser.get(name) as UserRow);
     },
     /** A single-sign-on user whose groups no longer map to any role: every session of theirs ends now. */
-    ssoRefused(name: string): void {
+    async ssoRefused(name) {
       const row = getUser.get(name) as UserRow | undefined;
       if (row?.source !== "oidc") return;
       db.prepare("DELETE FROM sessions WHERE user_name = ?").run(name);
       changed();
     },
-    openSession(user: string): string {
+    async openSession(user) {
       const secret = newSecret("s");
       db.prepare("INSERT INTO sessions (id_hash, user_name, created_at, expires_at) VALUES (?, ?, ?, ?)").run(hashSecret(secret), user, now(), now() + SESSION_IDLE_MS);
       return secret;
     },
     /** The user of a live session, extending it (sliding expiry). */
-    sessionUser(secret: string): User | null {
+    async sessionUser(secret) {
       const idHash = hashSecret(secret);
       const row = db.prepare("SELECT u.* FROM sessions s JOIN users u ON u.name = s.user_name WHERE s.id_hash = ? AND s.expires_at > ? AND u.disabled = 0").get(idHash, now()) as UserRow | undefined;
       if (!row) return null;
       db.prepare("UPDATE sessions SET expires_at = ? WHERE id_hash = ?").run(now() + SESSION_IDLE_MS, idHash);
       return toUser(row);
     },
-    closeSession(secret: string): void {
+    async closeSession(secret) {
       db.prepare("DELETE FROM sessions WHERE id_hash = ?").run(hashSecret(secret));
       changed();
     },
-    addToken(kind: "agent" | "wall", name: string, director: DirectorId | null, vips: string[] | null): Token & { secret: string } {
+    async addToken(kind, name, director, vips) {
       const id = randomUUID();
       const secret = newSecret(kind === "agent" ? "agt" : "wall");
       db.prepare("INSERT INTO tokens (id, kind, name, director, vips, secret_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)").run(
@@ -134,13 +184,13 @@ export function createAuthStore(db: Database.Database, now: () => number) {
       );
       return { ...toToken(db.prepare("SELECT * FROM tokens WHERE id = ?").get(id) as TokenRow), secret };
     },
-    tokens: (): Token[] => (db.prepare("SELECT * FROM tokens ORDER BY created_at").all() as TokenRow[]).map(toToken),
+    tokens: async () => (db.prepare("SELECT * FROM tokens ORDER BY created_at").all() as TokenRow[]).map(toToken),
     /** A live token by its secret (looked up by hash: an index lookup cannot leak timing about other tokens). */
-    tokenBySecret(secret: string): Token | null {
+    async tokenBySecret(secret) {
       const row = db.prepare("SELECT * FROM tokens WHERE secret_hash = ? AND revoked_at IS NULL").get(hashSecret(secret)) as TokenRow | undefined;
       return row ? toToken(row) : null;
     },
-    revokeToken(id: string): Token | null {
+    async revokeToken(id) {
       db.prepare("UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").run(now(), id);
       changed();
       const row = db.prepare("SELECT * FROM tokens WHERE id = ?").get(id) as TokenRow | undefined;
@@ -148,6 +198,3 @@ export function createAuthStore(db: Database.Database, now: () => number) {
     },
   };
 }
-
-/** The auth store's interface. */
-export type AuthStore = ReturnType<typeof createAuthStore>;

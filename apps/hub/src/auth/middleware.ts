@@ -11,8 +11,9 @@ export function principalOf(res: Response): Principal {
 
 /** Answers 401 unless the request carries a live session or wall token. */
 export function requireAuth(store: AuthStore) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const principal = authenticate(req, store);
+  // Express 5 hands a rejected promise (the database away) to the error handler: a 500, never a pass.
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const principal = await authenticate(req, store);
     if (!principal) return fail(res, 401, "sign in first (no valid session or token)");
     res.locals.principal = principal;
     next();

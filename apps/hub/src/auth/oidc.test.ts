@@ -32,21 +32,21 @@ describe("single-sign-on users in the auth store", () => {
   it("creates them without a password, follows their groups, and never takes over a local user", async () => {
     const store = createAuthStore(openDatabase(":memory:"), () => 1_000);
     await store.addUser("admin", "admin", "a-long-local-password", null);
-    expect(store.ssoSignIn("admin", "sub-1", "admin", null)).toBe("local-name");
-    const alice = store.ssoSignIn("alice", "sub-a", "operator", ["192.168.50.100"]);
+    expect(await store.ssoSignIn("admin", "sub-1", "admin", null)).toBe("local-name");
+    const alice = await store.ssoSignIn("alice", "sub-a", "operator", ["192.168.50.100"]);
     expect(alice).toMatchObject({ name: "alice", role: "operator", vips: ["192.168.50.100"], source: "oidc" });
     // No password opens a single-sign-on user, not even the stored marker.
     expect(await store.checkPassword("alice", "!sso")).toBeNull();
-    expect(store.ssoSignIn("alice", "sub-other", "operator", null)).toBe("other-subject");
+    expect(await store.ssoSignIn("alice", "sub-other", "operator", null)).toBe("other-subject");
     let changes = 0;
     store.onAccessChange(() => changes++);
-    expect(store.ssoSignIn("alice", "sub-a", "viewer", null)).toMatchObject({ role: "viewer", vips: null });
+    expect(await store.ssoSignIn("alice", "sub-a", "viewer", null)).toMatchObject({ role: "viewer", vips: null });
     expect(changes).toBe(1);
-    const session = store.openSession("alice");
-    expect(store.sessionUser(session)?.name).toBe("alice");
-    store.ssoRefused("alice");
-    expect(store.sessionUser(session)).toBeNull();
+    const session = await store.openSession("alice");
+    expect((await store.sessionUser(session))?.name).toBe("alice");
+    await store.ssoRefused("alice");
+    expect(await store.sessionUser(session)).toBeNull();
     await store.updateUser("alice", { disabled: true });
-    expect(store.ssoSignIn("alice", "sub-a", "operator", null)).toBe("disabled");
+    expect(await store.ssoSignIn("alice", "sub-a", "operator", null)).toBe("disabled");
   });
 });

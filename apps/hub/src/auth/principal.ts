@@ -24,21 +24,21 @@ export function readCookie(req: IncomingMessage, name: string): string | null {
 export type Credential = { kind: "session"; secret: string } | { kind: "wall"; secret: string };
 
 /** The principal a credential stands for now, or null when it no longer grants access. */
-export function principalOf(credential: Credential, store: AuthStore): Principal | null {
+export async function principalOf(credential: Credential, store: AuthStore): Promise<Principal | null> {
   if (credential.kind === "session") {
-    const user = store.sessionUser(credential.secret);
+    const user = await store.sessionUser(credential.secret);
     return user ? { kind: "user", user } : null;
   }
-  const token = store.tokenBySecret(credential.secret);
+  const token = await store.tokenBySecret(credential.secret);
   return token?.kind === "wall" ? { kind: "wall", token } : null;
 }
 
 /** Identifies the caller and the credential that did it: the session cookie, or a wall token (Bearer header or `?token=`). */
-export function authenticateWith(req: IncomingMessage, store: AuthStore): { principal: Principal; credential: Credential } | null {
+export async function authenticateWith(req: IncomingMessage, store: AuthStore): Promise<{ principal: Principal; credential: Credential } | null> {
   const session = readCookie(req, SESSION_COOKIE);
   if (session) {
     const credential: Credential = { kind: "session", secret: session };
-    const principal = principalOf(credential, store);
+    const principal = await principalOf(credential, store);
     if (principal) return { principal, credential };
   }
   const bearer = /^Bearer (wall_[A-Za-z0-9_-]+)$/.exec(req.headers.authorization ?? "")?.[1];
@@ -46,15 +46,15 @@ export function authenticateWith(req: IncomingMessage, store: AuthStore): { prin
   const secret = bearer ?? (query?.startsWith("wall_") ? query : null);
   if (secret) {
     const credential: Credential = { kind: "wall", secret };
-    const principal = principalOf(credential, store);
+    const principal = await principalOf(credential, store);
     if (principal) return { principal, credential };
   }
   return null;
 }
 
 /** Identifies the caller from the session cookie, or a wall token (Bearer header or `?token=` for kiosk URLs). */
-export function authenticate(req: IncomingMessage, store: AuthStore): Principal | null {
-  return authenticateWith(req, store)?.principal ?? null;
+export async function authenticate(req: IncomingMessage, store: AuthStore): Promise<Principal | null> {
+  return (await authenticateWith(req, store))?.principal ?? null;
 }
 
 /** True when the principal is a user with at least `role`; wall tokens never pass. */

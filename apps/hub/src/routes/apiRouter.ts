@@ -100,12 +100,12 @@ export function createHealthRouter(deps: Pick<Deps, "agents" | "fleet" | "starte
 export function createApiRouter(deps: Deps): Router {
   const router = Router();
 
-  router.get("/cluster", (req, res) => {
+  router.get("/cluster", async (req, res) => {
     const scope = vipScope(principalOf(res));
     if (req.query.at !== undefined) {
       const query = validate(z.strictObject({ at: z.coerce.number().int().positive() }), req.query, res);
       if (!query) return;
-      const then = clusterAt(query.at, deps);
+      const then = await clusterAt(query.at, deps);
       const past: ClusterResponse = { ...then, directors: then.directors.map((d) => scopeView(d, scope)), health: scopeHealth(then.health, scope) };
       return void res.json(past);
     }
@@ -121,18 +121,16 @@ export function createApiRouter(deps: Deps): Router {
     res.json({ alerts: deps.alerts.active().filter((a) => alertInScope(a, scope)) });
   });
 
-  router.get("/events", (req, res) => {
+  router.get("/events", async (req, res) => {
     const query = validate(eventsQuerySchema, req.query, res);
     if (!query) return;
     const { from, to, director, kind, vip, limit } = query;
     const filters = { ...(from !== undefined && { from }), ...(to !== undefined && { to }), ...(director && { director }), ...(kind && { kind }) };
     const scope = vipScope(principalOf(res));
-    if (vip === undefined && scope === null) return void res.json({ events: deps.events.query({ limit, ...filters }) });
+    if (vip === undefined && scope === null) return void res.json({ events: await deps.events.query({ limit, ...filters }) });
     // VIPs are not stored per event: read a wider page and keep what concerns the VIP and the caller's scope.
     const directors = deps.fleet.list();
-    const events = deps.events
-      .query({ limit: MAX_EVENTS_PAGE, ...filters })
-      .filter((e) => (vip === undefined || eventConcernsVip(e, vip, directors)) && eventInScope(e, scope, directors));
+    const events = (await deps.events.query({ limit: MAX_EVENTS_PAGE, ...filters })).filter((e) => (vip === undefined || eventConcernsVip(e, vip, directors)) && eventInScope(e, scope, directors));
     res.json({ events: events.slice(-limit) });
   });
 

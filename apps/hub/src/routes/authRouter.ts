@@ -48,12 +48,12 @@ export function createAuthRouter(deps: Deps): Router {
     const body = validate(loginRequestSchema, req.body, res);
     if (!body) return;
     const remote = remoteOf(req);
-    const refused = (status: number, result: string, message: string, retryAfter: number) => {
-      audit.append({ ...auditBase, at: now(), actor: body.name, action: "login-failed", remote, result, detail: message });
+    const refused = async (status: number, result: string, message: string, retryAfter: number) => {
+      await audit.append({ ...auditBase, at: now(), actor: body.name, action: "login-failed", remote, result, detail: message });
       res.setHeader("Retry-After", String(retryAfter));
       fail(res, status, message);
     };
-    const knownPlace = audit.knownPlace(body.name, remote);
+    const knownPlace = await audit.knownPlace(body.name, remote);
     // Counted before the (slow) hash, so parallel guesses cannot all slip under the limit.
     const admission = limiter.admit(remote ?? "unknown", body.name, knownPlace);
     if (!admission.ok) return refused(429, "throttled", `${admission.reason}; try again in ${admission.retryAfter} s`, admission.retryAfter);
@@ -64,12 +64,12 @@ export function createAuthRouter(deps: Deps): Router {
     }
     if (!user) {
       limiter.settle(admission.ticket, "failed");
-      audit.append({ ...auditBase, at: now(), actor: body.name, action: "login-failed", remote, result: "denied" });
+      await audit.append({ ...auditBase, at: now(), actor: body.name, action: "login-failed", remote, result: "denied" });
       return fail(res, 401, "unknown user or wrong password");
     }
     limiter.settle(admission.ticket, "ok");
-    res.setHeader("Set-Cookie", sessionCookie(req, store.openSession(user.name), SESSION_IDLE_MS));
-    audit.append({ ...auditBase, at: now(), actor: user.name, action: "login", remote: remoteOf(req), result: "ok" });
+    res.setHeader("Set-Cookie", sessionCookie(req, await store.openSession(user.name), SESSION_IDLE_MS));
+    await audit.append({ ...auditBase, at: now(), actor: user.name, action: "login", remote: remoteOf(req), result: "ok" });
     res.json({ kind: "user", user, vips: user.vips } satisfies SessionResponse);
   });
 
@@ -97,24 +97,24 @@ export function createAuthRouter(deps: Deps): Router {
         identity = await oidc.finish(new URL(`${oidc.redirectUri}${query}`), readCookie(req, SSO_BINDING_COOKIE));
       } catch (err) {
         const message = `single sign-on failed: ${(err as Error).message}`;
-        audit.append({ ...auditBase, at: now(), actor: "(single sign-on)", action: "login-failed", remote, result: "denied", detail: message });
+        await audit.append({ ...auditBase, at: now(), actor: "(single sign-on)", action: "login-failed", remote, result: "denied", detail: message });
         return back(message);
       }
-      const refuse = (message: string) => {
-        audit.append({ ...auditBase, at: now(), actor: identity.name, action: "login-failed", remote, result: "denied", detail: message });
+      const refuse = async (message: string) => {
+        await audit.append({ ...auditBase, at: now(), actor: identity.name, action: "login-failed", remote, result: "denied", detail: message });
         back(message);
       };
       if (identity.access === null) {
         // Access taken away at the provider ends every session of theirs here too, not only this sign-in.
-        store.ssoRefused(identity.name);
+        await store.ssoRefused(identity.name);
         return refuse(`${identity.name} is in no group that has access to lvsdeck (groups: ${identity.groups.length === 0 ? "none" : identity.groups.join(", ")})`);
       }
-      const user = store.ssoSignIn(identity.name, identity.subject, identity.access.role, identity.access.vips);
+      const user = await store.ssoSignIn(identity.name, identity.subject, identity.access.role, identity.access.vips);
       if (user === "local-name") return refuse(`${identity.name} is a local lvsdeck user: single sign-on cannot sign in as them`);
       if (user === "other-subject") return refuse(`the lvsdeck user ${identity.name} belongs to another identity at the provider`);
       if (user === "disabled") return refuse(`${identity.name} is disabled in lvsdeck`);
-      audit.append({ ...auditBase, at: now(), actor: user.name, action: "login", remote, result: "ok", detail: `single sign-on: ${user.role}${user.vips === null ? "" : ` of ${user.vips.join(", ")}`} from groups ${identity.groups.join(", ")}` });
-      back(null, [sessionCookie(req, store.openSession(user.name), SESSION_IDLE_MS)]);
+      await audit.append({ ...auditBase, at: now(), actor: user.name, action: "login", remote, result: "ok", detail: `single sign-on: ${user.role}${user.vips === null ? "" : ` of ${user.vips.join(", ")}`} from groups ${identity.groups.join(", ")}` });
+      back(null, [sessionCookie(req, await store.openSession(user.name), SESSION_IDLE_MS)]);
     });
   }
 
@@ -124,24 +124,24 @@ export function createAuthRouter(deps: Deps): Router {
     res.json(body);
   });
 
-  router.delete("/session", (req, res) => {
+  router.delete("/session", async (req, res) => {
     const secret = readCookie(req, SESSION_COOKIE);
     if (secret) {
-      const user = store.sessionUser(secret);
-      store.closeSession(secret);
-      if (user) audit.append({ ...auditBase, at: now(), actor: user.name, action: "logout", remote: remoteOf(req), result: "ok" });
+      const user = await store.sessionUser(secret);
+      await store.closeSession(secret);
+      if (user) await audit.append({ ...auditBase, at: now(), actor: user.name, action: "logout", remote: remoteOf(req), result: "ok" });
     }
     res.setHeader("Set-Cookie", sessionCookie(req, "", 0));
     res.status(204).end();
   });
 
-  router.get("/users", auth, admin, (_req, res) => res.json({ users: store.users() } satisfies UsersResponse));
+  router.get("/users", auth, admin, async (_req, res) => res.json({ users: await store.users() } satisfies UsersResponse));
   router.post("/users", auth, admin, async (req, res) => {
     const body = validate(createUserRequestSchema, req.body, res);
     if (!body) return;
-    if (store.user(body.name)) return fail(res, 409, `user ${body.name} already exists`);
+    if (await store.user(body.name)) return fail(res, 409, `user ${body.name} already exists`);
     const user = await store.addUser(body.name, body.role, body.password, body.vips);
-    audit.append({ ...auditBase, at: now(), actor: actorName(principalOf(res)), action: "user", remote: remoteOf(req), result: "ok", detail: `created ${user.name} as ${user.role}` });
+    await audit.append({ ...auditBase, at: now(), actor: actorName(principalOf(res)), action: "user", remote: remoteOf(req), result: "ok", detail: `created ${user.name} as ${user.role}` });
     res.status(201).json(user);
   });
   router.patch("/users/:name", auth, admin, async (req: Request<{ name: string }>, res: Response) => {
@@ -156,24 +156,24 @@ export function createAuthRouter(deps: Deps): Router {
     const user = await store.updateUser(req.params.name, patch);
     if (!user) return fail(res, 404, `no user ${req.params.name}`);
     const changed = Object.keys(patch).map((k) => (k === "password" ? "password" : `${k}=${JSON.stringify(patch[k])}`)).join(", ");
-    audit.append({ ...auditBase, at: now(), actor: actorName(principalOf(res)), action: "user", remote: remoteOf(req), result: "ok", detail: `updated ${user.name}: ${changed}` });
+    await audit.append({ ...auditBase, at: now(), actor: actorName(principalOf(res)), action: "user", remote: remoteOf(req), result: "ok", detail: `updated ${user.name}: ${changed}` });
     res.json(user);
   });
 
-  router.get("/tokens", auth, admin, (_req, res) => res.json({ tokens: store.tokens() } satisfies TokensResponse));
-  router.post("/tokens", auth, admin, (req, res) => {
+  router.get("/tokens", auth, admin, async (_req, res) => res.json({ tokens: await store.tokens() } satisfies TokensResponse));
+  router.post("/tokens", auth, admin, async (req, res) => {
     const body = validate(createTokenRequestSchema, req.body, res);
     if (!body) return;
     const token =
-      body.kind === "agent" ? store.addToken("agent", body.director, body.director, null) : store.addToken("wall", body.name, null, body.vips);
-    audit.append({ ...auditBase, at: now(), actor: actorName(principalOf(res)), action: "token", remote: remoteOf(req), result: "ok", detail: `created ${token.kind} token ${token.name}` });
+      body.kind === "agent" ? await store.addToken("agent", body.director, body.director, null) : await store.addToken("wall", body.name, null, body.vips);
+    await audit.append({ ...auditBase, at: now(), actor: actorName(principalOf(res)), action: "token", remote: remoteOf(req), result: "ok", detail: `created ${token.kind} token ${token.name}` });
     res.status(201).json(token);
   });
-  router.delete("/tokens/:id", auth, admin, (req: Request<{ id: string }>, res: Response) => {
-    const token = store.revokeToken(req.params.id);
+  router.delete("/tokens/:id", auth, admin, async (req: Request<{ id: string }>, res: Response) => {
+    const token = await store.revokeToken(req.params.id);
     if (!token) return fail(res, 404, `no token ${req.params.id}`);
     if (token.kind === "agent" && token.director) deps.onAgentTokenRevoked(token.director);
-    audit.append({ ...auditBase, at: now(), actor: actorName(principalOf(res)), action: "token", remote: remoteOf(req), result: "ok", detail: `revoked ${token.kind} token ${token.name}` });
+    await audit.append({ ...auditBase, at: now(), actor: actorName(principalOf(res)), action: "token", remote: remoteOf(req), result: "ok", detail: `revoked ${token.kind} token ${token.name}` });
     res.json(token);
   });
 
@@ -183,10 +183,10 @@ export function createAuthRouter(deps: Deps): Router {
     actor: z.string().max(64).optional(),
     limit: z.coerce.number().int().min(1).max(MAX_AUDIT_PAGE).default(200),
   });
-  router.get("/audit", auth, admin, (req, res) => {
+  router.get("/audit", auth, admin, async (req, res) => {
     const q = validate(auditQuery, req.query, res);
     if (!q) return;
-    res.json({ records: audit.query({ limit: q.limit, ...(q.from !== undefined && { from: q.from }), ...(q.to !== undefined && { to: q.to }), ...(q.actor && { actor: q.actor }) }) });
+    res.json({ records: await audit.query({ limit: q.limit, ...(q.from !== undefined && { from: q.from }), ...(q.to !== undefined && { to: q.to }), ...(q.actor && { actor: q.actor }) }) });
   });
   return router;
 }

@@ -120,10 +120,10 @@ export function createChangeRouter(deps: Deps): Router {
         ...(request.service && { service: request.service }),
         ...(request.realServer && { realServer: request.realServer }),
       });
-      deps.audit.append({ ...base, result: "ok", detail: `${request.fault}: ${detail}` });
+      await deps.audit.append({ ...base, result: "ok", detail: `${request.fault}: ${detail}` });
       res.json({ ok: true, detail } satisfies SimFaultResponse);
     } catch (err) {
-      deps.audit.append({ ...base, result: "failed", detail: `${request.fault}: ${(err as Error).message}` });
+      await deps.audit.append({ ...base, result: "failed", detail: `${request.fault}: ${(err as Error).message}` });
       answerError(res, err);
     }
   });

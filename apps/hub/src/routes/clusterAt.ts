@@ -13,9 +13,11 @@ const HISTORY_SLACK_MS = 5_000;
  * The cluster as it was at `at`: each director's newest stored snapshot taken by then, stale when it
  * is older than the history interval or its agent had disconnected by then; with the verdicts of that moment.
  */
-export function clusterAt(at: number, deps: { history: SnapshotHistory; events: EventStore; fleet: Fleet; verdictOptions?: Partial<VerdictOptions> }): ClusterResponse {
-  const directors: DirectorView[] = deps.history.at(at).map((snapshot) => {
-    const presence = deps.events.query({ director: snapshot.director, kind: "agent", to: at, limit: 1 })[0];
+export async function clusterAt(at: number, deps: { history: SnapshotHistory; events: EventStore; fleet: Fleet; verdictOptions?: Partial<VerdictOptions> }): Promise<ClusterResponse> {
+  const snapshots = deps.history.at(at);
+  const presences = await Promise.all(snapshots.map((snapshot) => deps.events.query({ director: snapshot.director, kind: "agent", to: at, limit: 1 })));
+  const directors: DirectorView[] = snapshots.map((snapshot, i) => {
+    const presence = presences[i]?.[0];
     const disconnected = presence?.event.kind === "agent" && !presence.event.connected && presence.event.at >= snapshot.takenAt;
     const tooOld = at - snapshot.takenAt > SNAPSHOT_HISTORY_INTERVAL_MS + HISTORY_SLACK_MS;
     return {

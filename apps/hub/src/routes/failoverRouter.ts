@@ -55,7 +55,7 @@ export function createFailoverRouter(deps: Deps): Router {
       const blocking = failed.length > 0 ? failed : request.acknowledgeWarnings ? [] : warned;
       if (blocking.length > 0) {
         const error = `${what} refused: ${failed.length > 0 ? "preflight failed" : "preflight warnings not acknowledged"}: ${blocking.map((c) => c.text).join("; ")}`;
-        audit("refused", error);
+        await audit("refused", error);
         res.status(409).json({ error, preflight } satisfies ApiError & { preflight: PreflightResponse });
         return;
       }
@@ -63,11 +63,11 @@ export function createFailoverRouter(deps: Deps): Router {
     try {
       const detail = await deps.commands.holdFailover(request.director, request.hold);
       const acknowledged = request.hold && preflight.checks.some((c) => c.status === "warn") ? ` (warnings acknowledged: ${preflight.checks.filter((c) => c.status === "warn").length})` : "";
-      audit("ok", `${what}${acknowledged}: ${detail}`);
+      await audit("ok", `${what}${acknowledged}: ${detail}`);
       res.json({ ok: true, detail, preflight } satisfies FailoverResponse);
     } catch (err) {
       if (!(err instanceof CommandError)) throw err;
-      audit("failed", `${what}: ${err.message}`);
+      await audit("failed", `${what}: ${err.message}`);
       fail(res, err.status, err.message);
     }
   });

@@ -45,10 +45,11 @@ export function createIncidentRouter(deps: Deps): Router {
   const operator = requireRole("operator");
 
   /** The caller's view of the event log between two times: only events about their VIPs when scoped. */
-  const eventsFor = (res: Response, from: number, to: number): HubEvent[] => {
+  const eventsFor = async (res: Response, from: number, to: number): Promise<HubEvent[]> => {
     const scope = vipScope(principalOf(res));
+    const found = await deps.events.query({ from, to, limit: MAX_INCIDENT_EVENTS });
     const directors = deps.fleet.list();
-    return deps.events.query({ from, to, limit: MAX_INCIDENT_EVENTS }).filter((e) => eventInScope(e, scope, directors));
+    return found.filter((e) => eventInScope(e, scope, directors));
   };
   const summaryOf = (record: IncidentRecord, titles: Map<number, string>, notes: Map<number, number>): IncidentSummary => {
     const title = titles.get(record.id);
@@ -65,10 +66,10 @@ export function createIncidentRouter(deps: Deps): Router {
     };
   };
   /** The incident whose first transition or alert is event `id`, as the caller may see it; answers 404 when none. */
-  const incidentOf = (res: Response, id: number): IncidentRecord | null => {
-    const seed = deps.events.get(id);
+  const incidentOf = async (res: Response, id: number): Promise<IncidentRecord | null> => {
+    const seed = await deps.events.get(id);
     const at = seed === null ? null : incidentEventTime(seed);
-    const record = at === null ? undefined : incidentRecords(eventsFor(res, at - INCIDENT_MAX_SPAN_MS - INCIDENT_LEAD_MS, at + INCIDENT_MAX_SPAN_MS + INCIDENT_TAIL_MS)).find((r) => r.id === id);
+    const record = at === null ? undefined : incidentRecords(await eventsFor(res, at - INCIDENT_MAX_SPAN_MS - INCIDENT_LEAD_MS, at + INCIDENT_MAX_SPAN_MS + INCIDENT_TAIL_MS)).find((r) => r.id === id);
     if (record === undefined) fail(res, 404, `no incident ${id} (an incident is named by its first transition or alert)`);
     return record ?? null;
   };
@@ -78,50 +79,50 @@ export function createIncidentRouter(deps: Deps): Router {
     notes: deps.incidents.notes(record.id),
   });
 
-  router.get("/incidents", (req, res) => {
+  router.get("/incidents", async (req, res) => {
     const query = validate(listQuerySchema, req.query, res);
     if (!query) return;
     const to = query.to ?? deps.now();
     const from = query.from ?? to - DEFAULT_LIST_RANGE_MS;
-    const records = incidentRecords(eventsFor(res, from - INCIDENT_LEAD_MS, to + INCIDENT_TAIL_MS)).filter((r) => r.endedAt >= from && r.startedAt <= to);
+    const records = incidentRecords(await eventsFor(res, from - INCIDENT_LEAD_MS, to + INCIDENT_TAIL_MS)).filter((r) => r.endedAt >= from && r.startedAt <= to);
     const ids = records.map((r) => r.id);
     const [titles, notes] = [deps.incidents.titles(ids), deps.incidents.noteCounts(ids)];
     res.json({ incidents: records.map((r) => summaryOf(r, titles, notes)).reverse() });
   });
 
-  router.get("/incidents/:id", (req, res) => {
+  router.get("/incidents/:id", async (req, res) => {
     const params = validate(idSchema, req.params, res);
-    const record = params && incidentOf(res, params.id);
+    const record = params && (await incidentOf(res, params.id));
     if (record) res.json(responseOf(record));
   });
 
-  router.put("/incidents/:id/title", operator, (req, res) => {
+  router.put("/incidents/:id/title", operator, async (req, res) => {
     const params = validate(idSchema, req.params, res);
     const body = params && validate(incidentTitleRequestSchema, req.body, res);
-    const record = body && params && incidentOf(res, params.id);
+    const record = body && params && (await incidentOf(res, params.id));
     if (!record || !body) return;
     const actor = actorName(principalOf(res));
     deps.incidents.setTitle(record.id, body.title, actor, deps.now());
-    deps.audit.append({ at: deps.now(), actor, action: "incident", remote: remoteAddress(req), directors: record.directors, service: null, realServer: null, from: null, to: null, reason: null, result: "ok", detail: `incident ${record.id} titled "${body.title}"` });
+    await deps.audit.append({ at: deps.now(), actor, action: "incident", remote: remoteAddress(req), directors: record.directors, service: null, realServer: null, from: null, to: null, reason: null, result: "ok", detail: `incident ${record.id} titled "${body.title}"` });
     res.json(responseOf(record));
   });
 
-  router.post("/incidents/:id/notes", operator, (req, res) => {
+  router.post("/incidents/:id/notes", operator, async (req, res) => {
     const params = validate(idSchema, req.params, res);
     const body = params && validate(incidentNoteRequestSchema, req.body, res);
-    const record = body && params && incidentOf(res, params.id);
+    const record = body && params && (await incidentOf(res, params.id));
     if (!record || !body) return;
     const actor = actorName(principalOf(res));
     const note = deps.incidents.addNote(record.id, { at: deps.now(), author: actor, text: body.text });
     const detail = note === null ? `incident ${record.id}: note refused, the incident holds the most notes` : `incident ${record.id}: note ${note.id} (${body.text.length} characters)`;
-    deps.audit.append({ at: deps.now(), actor, action: "incident", remote: remoteAddress(req), directors: record.directors, service: null, realServer: null, from: null, to: null, reason: null, result: note === null ? "refused" : "ok", detail });
+    await deps.audit.append({ at: deps.now(), actor, action: "incident", remote: remoteAddress(req), directors: record.directors, service: null, realServer: null, from: null, to: null, reason: null, result: note === null ? "refused" : "ok", detail });
     if (note === null) return fail(res, 409, "this incident already holds the most notes it keeps");
     res.status(201).json(responseOf(record));
   });
 
-  router.get("/incidents/:id/bundle", (req, res) => {
+  router.get("/incidents/:id/bundle", async (req, res) => {
     const params = validate(idSchema, req.params, res);
-    const record = params && incidentOf(res, params.id);
+    const record = params && (await incidentOf(res, params.id));
     if (!record) return;
     const scope = vipScope(principalOf(res));
     const cut = (snapshots: DirectorSnapshot[]) =>

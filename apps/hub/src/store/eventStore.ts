@@ -16,12 +16,15 @@ export interface EventQuery {
   limit: number;
 }
 
-/** The hub's event log in SQLite: each (director, seq) is stored once. */
+/**
+ * The hub's event log: each (director, seq) is stored once. SQLite (one hub) and PostgreSQL (clustered
+ * hubs) implement it alike; the shared store suite holds both to it.
+ */
 export interface EventStore {
   /** Stores an agent event; returns the stored event, or null if that (director, seq) was already stored. */
-  appendAgentEvent(input: Omit<HubEvent, "id">): HubEvent | null;
+  appendAgentEvent(input: Omit<HubEvent, "id">): Promise<HubEvent | null>;
   /** Stores an event the hub observed itself (no seq). */
-  appendHubEvent(input: Omit<HubEvent, "id" | "seq" | "observedAt">): HubEvent;
+  appendHubEvent(input: Omit<HubEvent, "id" | "seq" | "observedAt">): Promise<HubEvent>;
   /**
    * Adds keepalived's own time, and the cause `explain` reads for it, to the latest stored transition of
    * `instance` on `director` into `state` that has no keepalived time yet and was seen within
@@ -33,17 +36,19 @@ export interface EventStore {
     state: string,
     keepalivedAt: number,
     explain?: (event: VrrpTransitionEvent) => TransitionCause | null,
-  ): HubEvent | null;
+  ): Promise<HubEvent | null>;
   /** Sets the cause of a stored transition (by id); returns the event as now stored, or null. */
-  setCause(id: number, cause: TransitionCause): HubEvent | null;
+  setCause(id: number, cause: TransitionCause): Promise<HubEvent | null>;
   /** One stored event by id, or null. */
-  get(id: number): HubEvent | null;
+  get(id: number): Promise<HubEvent | null>;
   /** Highest stored seq for a director, -1 when none. */
-  lastSeq(director: DirectorId): number;
-  query(q: EventQuery): HubEvent[];
+  lastSeq(director: DirectorId): Promise<number>;
+  /** The newest `limit` events that match, oldest first. */
+  query(q: EventQuery): Promise<HubEvent[]>;
 }
 
-interface EventRow {
+/** An event as both databases store it. */
+export interface EventRow {
   id: number;
   director: string;
   seq: number | null;
@@ -53,12 +58,12 @@ interface EventRow {
 }
 
 /** Rows were validated on the way in; parsing again keeps the types honest if the file was edited by hand. */
-function eventOfRow(r: EventRow): HubEvent | null {
+export function eventOfRow(r: EventRow): HubEvent | null {
   const parsed = hubEventSchema.safeParse({ id: r.id, director: r.director, seq: r.seq, observedAt: r.observed_at, receivedAt: r.received_at, event: JSON.parse(r.body) });
   return parsed.success ? parsed.data : null;
 }
 
-/** Creates the event log on an open, migrated database. */
+/** Creates the event log on an open, migrated SQLite database. */
 export function createEventStore(db: Database.Database): EventStore {
   const insert = db.prepare(
     `INSERT OR IGNORE INTO events (director, seq, kind, observed_at, received_at, at, body)
@@ -100,9 +105,9 @@ export function createEventStore(db: Database.Database): EventStore {
   };
 
   return {
-    appendAgentEvent: append,
-    appendHubEvent: (input) => append({ ...input, seq: null, observedAt: null }) as HubEvent,
-    annotateTransition(director, instance, state, keepalivedAt, explain) {
+    appendAgentEvent: async (input) => append(input),
+    appendHubEvent: async (input) => append({ ...input, seq: null, observedAt: null }) as HubEvent,
+    async annotateTransition(director, instance, state, keepalivedAt, explain) {
       const window = { earliest: keepalivedAt - CLOCK_SLACK_MS, latest: keepalivedAt + TRANSITION_MATCH_MS };
       const found = findUnannotated.get({ director, instance, state, ...window }) as EventRow | undefined;
       const event = found === undefined ? null : eventOfRow(found);
@@ -111,19 +116,19 @@ export function createEventStore(db: Database.Database): EventStore {
       const row = annotate.get({ id: event.id, keepalivedAt, cause: cause === null ? null : JSON.stringify(cause) }) as EventRow | undefined;
       return row === undefined ? null : eventOfRow(row);
     },
-    setCause(id, cause) {
+    async setCause(id, cause) {
       const row = setCauseStmt.get({ id, cause: JSON.stringify(cause) }) as EventRow | undefined;
       return row === undefined ? null : eventOfRow(row);
     },
-    get(id) {
+    async get(id) {
       const row = byId.get(id) as EventRow | undefined;
       return row === undefined ? null : eventOfRow(row);
     },
-    lastSeq(director) {
+    async lastSeq(director) {
       const row = lastSeqStmt.get(director) as { seq: number | null } | undefined;
       return row?.seq ?? -1;
     },
-    query(q) {
+    async query(q) {
       const filters = { from: "at >= @from", to: "at <= @to", director: "director = @director", kind: "kind = @kind" } as const;
       const params: Record<string, unknown> = { limit: q.limit };
       const where: string[] = [];

@@ -21,58 +21,64 @@ const instance = (state: VrrpState, lastTransitionAt: number | null): VrrpInstan
 });
 const snapshot = (state: VrrpState, lastTransitionAt: number | null): DirectorSnapshot => ({ ...sampleSnapshot(director, t0), vrrp: [instance(state, lastTransitionAt)] });
 
+/** Resolves once every annotation already started has been stored and handed on (the store answers within a turn of the loop). */
+const settled = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 function setUp(peers: PeerReading[] = [], clock = { now: t0 }) {
   const events = createEventStore(openDatabase(":memory:"));
   const amended: HubEvent[] = [];
-  const times = createTransitionTimes(events, (e) => amended.push(e), () => peers, () => clock.now);
+  const times = createTransitionTimes(events, (e) => amended.push(e), () => peers, () => clock.now, (err) => {
+    throw err;
+  });
   let seq = 0;
   /** Stores a transition as the agent reports it from a FIFO line: `at` is the line's arrival. */
   const transition = (from: VrrpState, to: VrrpState, at: number) =>
     events.appendAgentEvent({ director, seq: seq++, observedAt: at, receivedAt: at + 3, event: { kind: "vrrp-transition", instance: "VI_1", vrid: 51, from, to, priority: 100, at } });
-  const stored = () => events.query({ director, kind: "vrrp-transition", limit: 100 }).map((e) => (e.event.kind === "vrrp-transition" ? e.event.keepalivedAt : "other"));
-  const causes = () => events.query({ director, kind: "vrrp-transition", limit: 100 }).map((e) => (e.event.kind === "vrrp-transition" ? e.event.cause?.text : "other"));
+  const transitions = async () => (await settled(), await events.query({ director, kind: "vrrp-transition", limit: 100 }));
+  const stored = async () => (await transitions()).map((e) => (e.event.kind === "vrrp-transition" ? e.event.keepalivedAt : "other"));
+  const causes = async () => (await transitions()).map((e) => (e.event.kind === "vrrp-transition" ? e.event.cause?.text : "other"));
   return { times, transition, stored, amended, causes, events };
 }
 
 describe("keepalived's own transition times", () => {
-  it("adds last_transition from the next snapshot to the transition the FIFO line reported", () => {
+  it("adds last_transition from the next snapshot to the transition the FIFO line reported", async () => {
     const { times, transition, stored, amended } = setUp();
     times.observe(snapshot("BACKUP", t0 - 60_000));
     transition("BACKUP", "MASTER", t0 + 4);
     times.observe(snapshot("MASTER", t0 - 60_000));
-    expect(stored()).toEqual([undefined]);
+    expect(await stored()).toEqual([undefined]);
     times.observe(snapshot("MASTER", t0 + 0.417));
-    expect(stored()).toEqual([t0 + 0.417]);
+    expect(await stored()).toEqual([t0 + 0.417]);
     // The amended event goes out again, so open pages replace their copy.
     expect(amended.map((e) => [e.seq, e.event.kind === "vrrp-transition" && e.event.keepalivedAt])).toEqual([[0, t0 + 0.417]]);
   });
 
-  it("annotates the matching transition only: same new state, close in time, not already annotated", () => {
+  it("annotates the matching transition only: same new state, close in time, not already annotated", async () => {
     const { times, transition, stored } = setUp();
     transition("BACKUP", "MASTER", t0 + 5);
     transition("MASTER", "BACKUP", t0 + 40_000);
     // A dump that says BACKUP belongs to the second transition, not the first.
     times.observe(snapshot("BACKUP", t0 + 39_999.5));
-    expect(stored()).toEqual([undefined, t0 + 39_999.5]);
+    expect(await stored()).toEqual([undefined, t0 + 39_999.5]);
     // A last_transition from long before any stored line annotates nothing.
     times.observe(snapshot("MASTER", t0 - 120_000));
-    expect(stored()).toEqual([undefined, t0 + 39_999.5]);
+    expect(await stored()).toEqual([undefined, t0 + 39_999.5]);
     // Nor does a later dump re-stamp a transition that already has keepalived's time.
     times.observe(snapshot("BACKUP", t0 + 40_000.2));
-    expect(stored()).toEqual([undefined, t0 + 39_999.5]);
+    expect(await stored()).toEqual([undefined, t0 + 39_999.5]);
   });
 
-  it("stores the cause read from the reading before the transition, the dump after it and the peers", () => {
+  it("stores the cause read from the reading before the transition, the dump after it and the peers", async () => {
     const silentMaster: PeerReading = { director: "lvs-dir-01", instance: { ...instance("MASTER", t0 - 90_000), basePriority: 200, effectivePriority: 200, sourceAddress: "192.0.2.1" }, keepalivedRunning: true, fresh: true };
     const { times, transition, causes, amended } = setUp([silentMaster]);
     times.observe({ ...snapshot("BACKUP", t0 - 60_000), vrrp: [{ ...instance("BACKUP", t0 - 60_000), masterRouter: "192.0.2.1", downTimerMs: 3609.375 }] });
     transition("BACKUP", "MASTER", t0 + 4);
     times.observe(snapshot("MASTER", t0 + 0.417));
-    expect(causes()).toEqual(["no adverts from lvs-dir-01 (192.0.2.1) for 3.61 s (3 × advert_int 1 s + skew 0.61 s); lvs-dir-01 still says MASTER: the VRRP network between them is cut"]);
+    expect(await causes()).toEqual(["no adverts from lvs-dir-01 (192.0.2.1) for 3.61 s (3 × advert_int 1 s + skew 0.61 s); lvs-dir-01 still says MASTER: the VRRP network between them is cut"]);
     expect(amended[0]?.event).toMatchObject({ keepalivedAt: t0 + 0.417, cause: { kind: "no-adverts" } });
   });
 
-  it("compares with the earliest reading of the look-back: a priority-0 advert dumped just before the takeover still counts", () => {
+  it("compares with the earliest reading of the look-back: a priority-0 advert dumped just before the takeover still counts", async () => {
     const clock = { now: t0 - 5_000 };
     const { times, transition, causes } = setUp([], clock);
     const backup = (priZeroRcvd: number, downTimerMs: number) => ({ ...snapshot("BACKUP", t0 - 60_000), vrrp: [{ ...instance("BACKUP", t0 - 60_000), masterRouter: "192.0.2.1", downTimerMs, counters: { ...zeroCounters, priZeroRcvd } }] });
@@ -83,22 +89,22 @@ describe("keepalived's own transition times", () => {
     transition("BACKUP", "MASTER", t0 + 4);
     clock.now = t0 + 100;
     times.observe({ ...snapshot("MASTER", t0 + 0.417), vrrp: [{ ...instance("MASTER", t0 + 0.417), counters: { ...zeroCounters, priZeroRcvd: 1 } }] });
-    expect(causes()).toEqual(["192.0.2.1 resigned with a priority-0 advert"]);
+    expect(await causes()).toEqual(["192.0.2.1 resigned with a priority-0 advert"]);
   });
 
-  it("gives a stop its cause at once: no dump follows keepalived stopping", () => {
+  it("gives a stop its cause at once: no dump follows keepalived stopping", async () => {
     const { times, transition, causes, amended } = setUp();
-    const stored = transition("MASTER", "STOP", t0);
+    const stored = await transition("MASTER", "STOP", t0);
     if (stored === null) throw new Error("not stored");
     times.noteEvent(stored);
-    expect(causes()).toEqual([`keepalived stopped on ${director}`]);
+    expect(await causes()).toEqual([`keepalived stopped on ${director}`]);
     expect(amended).toHaveLength(1);
   });
 
-  it("does not explain the first reading it ever saw: there is nothing before it", () => {
+  it("does not explain the first reading it ever saw: there is nothing before it", async () => {
     const { times, transition, causes } = setUp();
     transition("BACKUP", "MASTER", t0 + 4);
     times.observe(snapshot("MASTER", t0 + 0.417));
-    expect(causes()).toEqual(["lvs-dir-02 became MASTER: no reading from before the transition"]);
+    expect(await causes()).toEqual(["lvs-dir-02 became MASTER: no reading from before the transition"]);
   });
 });

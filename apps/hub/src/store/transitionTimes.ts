@@ -57,9 +57,11 @@ function remember(history: Reading[], instance: VrrpInstance, at: number): void 
  */
 export function createTransitionTimes(
   events: Pick<EventStore, "annotateTransition" | "setCause">,
-  onAnnotated: (event: HubEvent) => void = () => undefined,
-  peersOf: PeersOf = () => [],
-  now: () => number = Date.now,
+  onAnnotated: (event: HubEvent) => void,
+  peersOf: PeersOf,
+  now: () => number,
+  /** Hears an annotation that could not be stored; the event keeps the receive time it has. */
+  onError: (err: Error) => void,
 ): TransitionTimes {
   // (director, instance) -> the last lastTransitionAt seen, so each is looked up once.
   const seen = new Map<string, Map<string, number>>();
@@ -83,8 +85,9 @@ export function createTransitionTimes(
         // The hub's first reading of an instance has nothing before it to compare with.
         const explain = (t: { from: VrrpInstance["state"]; to: VrrpInstance["state"] }) =>
           explainTransition({ director: snapshot.director, from: t.from, to: t.to, before: first ? null : before, after: instance, peers: peersOf(snapshot.director, instance.name) });
-        const annotated = events.annotateTransition(snapshot.director, instance.name, instance.state, at, explain);
-        if (annotated !== null) onAnnotated(annotated);
+        events.annotateTransition(snapshot.director, instance.name, instance.state, at, explain).then((annotated) => {
+          if (annotated !== null) onAnnotated(annotated);
+        }, onError);
       }
       // Instances gone from the snapshot (deleted on reload) are not kept.
       for (const name of readings.keys()) if (!snapshot.vrrp.some((i) => i.name === name)) readings.delete(name);
@@ -93,8 +96,9 @@ export function createTransitionTimes(
       const e = stored.event;
       if (e.kind !== "vrrp-transition" || e.cause !== undefined || (e.to !== "STOP" && e.to !== "DELETED")) return;
       const cause = explainTransition({ director: stored.director, from: e.from, to: e.to, before: null, after: null, peers: [] });
-      const annotated = events.setCause(stored.id, cause);
-      if (annotated !== null) onAnnotated(annotated);
+      events.setCause(stored.id, cause).then((annotated) => {
+        if (annotated !== null) onAnnotated(annotated);
+      }, onError);
     },
   };
 }

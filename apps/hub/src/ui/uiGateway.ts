@@ -21,14 +21,14 @@ export interface UiGateway {
    * Serves an authenticated browser limited to `scope` VIPs (null: all). `access` reads the scope its
    * credential grants now ("revoked" when it grants nothing); `revalidate` asks it again.
    */
-  handle(socket: WebSocket, scope: readonly string[] | null, access?: () => readonly string[] | null | "revoked"): void;
+  handle(socket: WebSocket, scope: readonly string[] | null, access?: () => Promise<readonly string[] | null | "revoked">): void;
   /**
    * Checks every open socket's credential again, at once: a socket whose access was taken away (user
    * disabled, password changed, signed out, wall token revoked) is closed with 4401, one whose VIP scope
    * changed is closed with 4409 so the page reconnects under its new scope. Either way it gets no
    * further frame from this moment, even if the browser ignores the close.
    */
-  revalidate(): { closed: number; rescoped: number };
+  revalidate(): Promise<{ closed: number; rescoped: number; unsure: number }>;
   /** A director's view changed. */
   directorChanged(view: DirectorView): void;
   /** Sends a frame to every browser now (events, weight changes), cut to each one's VIP scope. */
@@ -81,7 +81,7 @@ const scopeKey = (scope: readonly string[] | null): string => (scope === null ? 
 const sameScope = (a: readonly string[] | null, b: readonly string[] | null): boolean => scopeKey(a) === scopeKey(b);
 
 interface Session extends Subscription {
-  access: (() => readonly string[] | null | "revoked") | undefined;
+  access: (() => Promise<readonly string[] | null | "revoked">) | undefined;
   frames: number;
   windowStart: number;
   /** Directors whose counters changed while this browser was behind; sent with the next round it can take. */
@@ -271,12 +271,23 @@ export function createUiGateway(options: Options): UiGateway {
         return noListChanges(alerts) ? null : { type: "alert-changes", alerts };
       });
     },
-    revalidate() {
+    async revalidate() {
       let closed = 0;
       let rescoped = 0;
-      for (const [socket, session] of [...sessions]) {
-        if (session.access === undefined) continue;
-        const granted = session.access();
+      let unsure = 0;
+      const checks = await Promise.all(
+        [...sessions].map(async ([socket, session]) => {
+          // A credential that could not be read (the database away) stays as it was; the caller asks again.
+          const granted = session.access === undefined ? session.scope : await session.access().catch(() => "unknown" as const);
+          return { socket, session, granted };
+        }),
+      );
+      for (const { socket, session, granted } of checks) {
+        if (sessions.get(socket) !== session) continue;
+        if (granted === "unknown") {
+          unsure++;
+          continue;
+        }
         if (granted !== "revoked" && sameScope(granted, session.scope)) continue;
         // Out of the broadcast set first: not one more frame under the old access.
         sessions.delete(socket);
@@ -291,7 +302,7 @@ export function createUiGateway(options: Options): UiGateway {
         setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
       }
       if (closed + rescoped > 0) log.info("live browser sockets closed after an access change", { closed, rescoped });
-      return { closed, rescoped };
+      return { closed, rescoped, unsure };
     },
     count: () => sessions.size,
     closeAll() {
