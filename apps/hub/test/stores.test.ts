@@ -1,0 +1,145 @@
+// The store suite on both databases the hub can keep its record in: SQLite in memory, and a real
+// PostgreSQL cluster started for this file (one fresh database per test), plus openPostgres's migrations.
+import { mkdtemp, readdir, rm, writeFile, copyFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DirectorId } from "@lvsdeck/protocol";
+import { createAuditLog } from "../src/auth/auditLog";
+import { createAuthStore } from "../src/auth/authStore";
+import { openDatabase } from "../src/store/database";
+import { createEventStore } from "../src/store/eventStore";
+import { createPgAuditLog } from "../src/store/postgres/auditLog";
+import { createPgAuthStore } from "../src/store/postgres/authStore";
+import { MIGRATIONS_TABLE, openPostgres } from "../src/store/postgres/database";
+import { createPgEventStore } from "../src/store/postgres/eventStore";
+import { createDatabase, startPostgres, type PostgresServer } from "./services";
+import { createTestClock, describeStores } from "./storeSuite";
+
+const MIGRATIONS_DIR = fileURLToPath(new URL("../migrations/postgres", import.meta.url));
+const clock = createTestClock();
+
+describeStores(
+  "SQLite",
+  async () => {
+    const db = openDatabase(":memory:");
+    return { events: createEventStore(db), auth: createAuthStore(db, clock.now), audit: createAuditLog(db), close: async () => void db.close() };
+  },
+  clock,
+);
+
+describe("PostgreSQL", () => {
+  let server: PostgresServer | undefined;
+  let databases = 0;
+  /** A new empty database on the test server, so no test sees another's rows. */
+  const freshDatabase = () => {
+    if (!server) throw new Error("PostgreSQL did not start");
+    return createDatabase(server, `stores_${++databases}`);
+  };
+
+  beforeAll(async () => {
+    server = await startPostgres();
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  describeStores(
+    "PostgreSQL",
+    async () => {
+      const db = await openPostgres(await freshDatabase(), MIGRATIONS_DIR);
+      return { events: createPgEventStore(db.pool), auth: createPgAuthStore(db.pool, clock.now), audit: createPgAuditLog(db.pool), close: () => db.close() };
+    },
+    clock,
+  );
+
+  describe("openPostgres", () => {
+    /** The migrations recorded as applied, in order. */
+    const applied = async (pool: pg.Pool) => (await pool.query<{ name: string; run_on: Date }>(`SELECT name, run_on FROM ${MIGRATIONS_TABLE} ORDER BY id`)).rows;
+    const migrationNames = async (dir: string) => (await readdir(dir)).filter((f) => f.endsWith(".sql")).map((f) => f.replace(/\.sql$/, "")).sort();
+
+    it("applies each migration once: opening again changes nothing and keeps the data", async () => {
+      const url = await freshDatabase();
+      const first = await openPostgres(url, MIGRATIONS_DIR);
+      const before = await applied(first.pool);
+      expect(before.map((m) => m.name)).toEqual(await migrationNames(MIGRATIONS_DIR));
+      const stored = await createPgEventStore(first.pool).appendHubEvent({ director: "hub" as DirectorId, receivedAt: 1, event: { kind: "hub", state: "started", downFrom: null, clean: true, detail: "", at: 1 } });
+      await first.close();
+
+      const second = await openPostgres(url, MIGRATIONS_DIR);
+      try {
+        expect(await applied(second.pool)).toEqual(before);
+        expect(await createPgEventStore(second.pool).get(stored.id)).toEqual(stored);
+      } finally {
+        await second.close();
+      }
+    });
+
+    it("lets hubs that start at once on a new database take turns: all open, each migration applied once", async () => {
+      const url = await freshDatabase();
+      const hubs = await Promise.all(Array.from({ length: 4 }, () => openPostgres(url, MIGRATIONS_DIR, { max: 2 })));
+      try {
+        const names = await migrationNames(MIGRATIONS_DIR);
+        for (const hub of hubs) expect((await applied(hub.pool)).map((m) => m.name)).toEqual(names);
+        // Every hub can use the schema.
+        for (const hub of hubs) expect(await createPgEventStore(hub.pool).lastSeq("lvs-dir-01" as DirectorId)).toBe(-1);
+      } finally {
+        await Promise.all(hubs.map((hub) => hub.close()));
+      }
+    });
+
+    it("applies nothing of a run in which a migration fails, and rejects", async () => {
+      const url = await freshDatabase();
+      const dir = await mkdtemp(join(tmpdir(), "lvsdeck-migrations-"));
+      try {
+        for (const name of await readdir(MIGRATIONS_DIR)) await copyFile(join(MIGRATIONS_DIR, name), join(dir, name));
+        await writeFile(join(dir, "9999999999999_broken.sql"), "-- Up Migration\nCREATE TABLE broken (id BIGINT);\nSELECT no_such_function();\n");
+        await expect(openPostgres(url, dir)).rejects.toThrow(/no_such_function/);
+        const check = new pg.Client({ connectionString: url });
+        await check.connect();
+        try {
+          const { rows } = await check.query("SELECT to_regclass('events') AS events, to_regclass('broken') AS broken");
+          expect(rows).toEqual([{ events: null, broken: null }]);
+        } finally {
+          await check.end();
+        }
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("stores what PostgreSQL's types cannot hold exactly (U+0000, fractions of a ms) as near as it can, rather than failing", async () => {
+      const db = await openPostgres(await freshDatabase(), MIGRATIONS_DIR);
+      try {
+        const events = createPgEventStore(db.pool);
+        const at = 1_700_000_000_000.4;
+        const event = await events.appendAgentEvent({ director: "lvs-dir-01" as DirectorId, seq: 0, observedAt: at, receivedAt: at + 0.2, event: { kind: "keepalived", running: false, detail: "stopped\0", at } });
+        expect(await events.get(event!.id)).toEqual({ ...event, observedAt: 1_700_000_000_000, receivedAt: 1_700_000_000_001, event: { ...event!.event, detail: "stopped\uFFFD" } });
+        expect(await events.query({ from: at - 1, to: at + 1, limit: 10 })).toHaveLength(1);
+
+        const audit = createPgAuditLog(db.pool);
+        await audit.append({ at, actor: "alice", action: "login", remote: "198.51.100.7", directors: [], service: null, realServer: null, from: null, to: null, reason: "a\0b", result: "ok", detail: null });
+        expect(await audit.query({ limit: 1 })).toMatchObject([{ at: 1_700_000_000_000, reason: "a\uFFFDb" }]);
+      } finally {
+        await db.close();
+      }
+    });
+
+    it("reads BIGINT as a number on its own pool, leaving pg's parsers elsewhere as they were", async () => {
+      const url = await freshDatabase();
+      const db = await openPostgres(url, MIGRATIONS_DIR);
+      const plain = new pg.Client({ connectionString: url });
+      await plain.connect();
+      try {
+        expect((await db.pool.query("SELECT 9007199254740991::bigint AS n")).rows).toEqual([{ n: Number.MAX_SAFE_INTEGER }]);
+        expect((await plain.query("SELECT 42::bigint AS n")).rows).toEqual([{ n: "42" }]);
+        await expect(db.pool.query("SELECT 9007199254740993::bigint AS n")).rejects.toThrow(/beyond/);
+      } finally {
+        await plain.end();
+        await db.close();
+      }
+    });
+  });
+});
