@@ -26,6 +26,10 @@ const DEBIAN = {
   prometheus: "/usr/bin/promtool",
   // The hub's alerts are tested in a real Alertmanager.
   "prometheus-alertmanager": "/usr/bin/prometheus-alertmanager",
+  // The hub's PostgreSQL store is tested against throwaway clusters (apps/hub/test/services.ts).
+  postgresql: "/usr/lib/postgresql/15/bin/postgres",
+  // Clustered hubs share a NATS JetStream bus; the tests start a real nats-server (apps/hub/test/services.ts).
+  "nats-server": "/usr/sbin/nats-server",
 };
 
 function run(command, args) {
