@@ -3,14 +3,20 @@ import { MIN_PASSWORD_LENGTH, createUserRequestSchema, directorIdSchema, roleSch
 import { openDatabase } from "./store/database";
 import { createAuthStore } from "./auth/authStore";
 import { createAuditLog } from "./auth/auditLog";
+import { openSharedRecord, redactUrl } from "./store/postgres/sharedRecord";
+import { createLogger } from "@lvsdeck/log";
 
-/** Administrative subcommands of `lvsdeck-hub`; they work on the SQLite file directly, so the hub may be stopped. */
+/**
+ * Administrative subcommands of `lvsdeck-hub`; they work on the database directly (the SQLite file, or
+ * with --postgres the clustered hubs' PostgreSQL), so the hub may be stopped.
+ */
 export const cliUsage = `usage: lvsdeck-hub user add NAME --role viewer|operator|admin [--vips A,B] [--data DIR]   (password on stdin)
        lvsdeck-hub user passwd NAME [--data DIR]                                         (password on stdin)
        lvsdeck-hub user list [--data DIR]
        lvsdeck-hub token add-agent DIRECTOR [--data DIR]        prints the token once
        lvsdeck-hub token add-wall NAME [--vips A,B] [--data DIR] prints the token once
-       lvsdeck-hub token list | revoke ID [--data DIR]`;
+       lvsdeck-hub token list | revoke ID [--data DIR]
+       (clustered hubs: --postgres URL or LVSDECK_POSTGRES_URL in place of --data)`;
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -20,13 +26,13 @@ async function readStdin(): Promise<string> {
 }
 
 /** Runs a subcommand; returns the exit status. Messages go to stderr, results (tokens) to stdout. */
-export async function runCli(argv: string[]): Promise<number> {
+export async function runCli(argv: string[], paths: { migrationsDir: string }): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { role: { type: "string" }, vips: { type: "string" }, data: { type: "string", default: "./data" }, help: { type: "boolean", short: "h" } },
+      options: { role: { type: "string" }, vips: { type: "string" }, data: { type: "string", default: "./data" }, postgres: { type: "string" }, help: { type: "boolean", short: "h" } },
     });
   } catch (err) {
     process.stderr.write(`lvsdeck-hub: ${(err as Error).message}\n${cliUsage}\n`);
@@ -38,9 +44,15 @@ export async function runCli(argv: string[]): Promise<number> {
     return 0;
   }
   const [group, action, name] = positionals;
-  const db = openDatabase(values.data ?? "./data");
-  const store = createAuthStore(db, Date.now);
-  const audit = createAuditLog(db);
+  const postgresUrl = values.postgres ?? process.env.LVSDECK_POSTGRES_URL;
+  let record;
+  try {
+    record = await openRecord(values.data ?? "./data", postgresUrl, paths.migrationsDir);
+  } catch (err) {
+    process.stderr.write(`lvsdeck-hub: ${(err as Error).message}\n`);
+    return 1;
+  }
+  const { store, audit } = record;
   const vips = values.vips ? values.vips.split(",").map((v) => v.trim()).filter(Boolean) : null;
   const note = (detail: string, kind: "user" | "token") =>
     audit.append({ at: Date.now(), actor: "cli", action: kind, remote: null, directors: [], service: null, realServer: null, from: null, to: null, reason: null, result: "ok", detail });
@@ -86,6 +98,18 @@ export async function runCli(argv: string[]): Promise<number> {
     process.stderr.write(`lvsdeck-hub: ${(err as Error).message}\n`);
     return 1;
   } finally {
-    db.close();
+    await record.close();
   }
+}
+
+/** The users, tokens and audit log the subcommands work on: the SQLite file, or the clustered hubs' PostgreSQL. */
+async function openRecord(dataDir: string, postgresUrl: string | undefined, migrationsDir: string) {
+  if (postgresUrl === undefined) {
+    const db = openDatabase(dataDir);
+    return { store: createAuthStore(db, Date.now), audit: createAuditLog(db), close: async () => db.close() };
+  }
+  const shared = await openSharedRecord({ url: postgresUrl, migrationsDir }, createLogger("hub", true)).catch((err: Error) => {
+    throw new Error(`PostgreSQL ${redactUrl(postgresUrl)}: ${err.message}`);
+  });
+  return { store: shared.auth(Date.now), audit: shared.audit, close: () => shared.close() };
 }

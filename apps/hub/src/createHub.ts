@@ -7,6 +7,7 @@ import { MAX_AGENT_FRAME_BYTES, MAX_UI_FRAME_BYTES } from "@lvsdeck/protocol";
 import { createFleet } from "./fleet";
 import { openDatabase } from "./store/database";
 import { createEventStore } from "./store/eventStore";
+import { openSharedRecord, redactUrl } from "./store/postgres/sharedRecord";
 import { startHubRun } from "./store/hubRuns";
 import { createTransitionTimes } from "./store/transitionTimes";
 import { createIncidentStore } from "./store/incidentStore";
@@ -50,6 +51,12 @@ export interface HubOptions {
   host?: string;
   /** Folder of the SQLite file, or ":memory:". Default ./data. */
   dataDir?: string;
+  /**
+   * Clustered hubs: keep the event log, users, sessions, tokens and the audit log in this PostgreSQL
+   * database, shared by every hub, instead of the SQLite file. `migrationsDir` holds the schema's
+   * migrations (apps/hub/migrations/postgres), applied at start.
+   */
+  postgres?: { url: string; migrationsDir: string };
   /** Fleet-wide agent tokens from the command line (any director); per-director tokens live in the database. */
   agentTokens: readonly string[];
   /** Folder of the built web app; served at / when it exists. */
@@ -95,7 +102,11 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const now = () => Date.now();
   const log = createLogger("hub", options.quiet ?? false);
   const db = openDatabase(options.dataDir ?? "./data");
-  const events = createEventStore(db);
+  const shared = options.postgres === undefined ? null : await openSharedRecord(options.postgres, log).catch((err: Error) => {
+    db.close();
+    throw new Error(`PostgreSQL ${redactUrl(options.postgres?.url ?? "")}: ${err.message}`);
+  });
+  const events = shared?.events ?? createEventStore(db);
   const incidents = createIncidentStore(db);
   // This run in the hub's own record: the time it was away shows on the timeline, not as quiet.
   const run = startHubRun(db, now);
@@ -243,8 +254,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     history.prune(now());
   }, SERIES_FLUSH_MS);
 
-  const authStore = createAuthStore(db, now);
-  const audit = createAuditLog(db);
+  const authStore = shared?.auth(now) ?? createAuthStore(db, now);
+  const audit = shared?.audit ?? createAuditLog(db);
   for (const user of options.users ?? []) {
     if (!(await authStore.user(user.name))) await authStore.addUser(user.name, user.role, user.password, user.vips ?? null);
   }
@@ -371,6 +382,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       await series.close(now());
       await recordHub({ state: "stopped", downFrom: null, clean: true, detail: "" }, run.stop());
       db.close();
+      await shared?.close();
     },
   };
 }

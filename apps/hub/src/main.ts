@@ -11,10 +11,13 @@ const usage = `usage: lvsdeck-hub [--port 8080] [--host ADDRESS] [--data ./data]
                    [--tls-cert FILE --tls-key FILE] [--trust-proxy loopback|ADDRESS|HOPS] [--alert-option NAME=VALUE ...]
                    [--oidc-issuer URL --oidc-client-id ID --oidc-client-secret-file FILE --oidc-public-url URL
                     --oidc-group GROUP=ROLE[:VIP,VIP] ... [--oidc-groups-claim groups] [--oidc-label NAME]]
-                   [--no-real-server-metrics] [--alertmanager URL ...]
+                   [--no-real-server-metrics] [--alertmanager URL ...] [--postgres URL]
   --port          TCP port for HTTP, /ws/agent and /ws/ui (or PORT; default 8080; 0 picks a free one)
   --host          address to listen on (default: every address)
   --data          folder of the SQLite file (default ./data)
+  --postgres      clustered hubs: keep events, users, sessions, tokens and the audit log in this PostgreSQL
+                  database (postgres://user@host:5432/db, or LVSDECK_POSTGRES_URL, which keeps a password
+                  out of the process list), shared by every hub; its schema is migrated at start
   --agent-token   a fleet-wide agent token (repeatable, or LVSDECK_AGENT_TOKENS=a,b); per-director tokens: token add-agent
   --web           the built web app to serve (default: apps/web/dist beside the hub)
   --alert-webhook URL that receives raised and cleared alerts as JSON
@@ -39,7 +42,10 @@ const usage = `usage: lvsdeck-hub [--port 8080] [--host ADDRESS] [--data ./data]
                   far fewer series on a large site; the per-service ones stay
 ${cliUsage.replace(/^usage: /, "       ")}`;
 
-if (process.argv[2] === "user" || process.argv[2] === "token") process.exit(await runCli(process.argv.slice(2)));
+// The bundle lives in apps/hub/dist and the sources in apps/hub/src: the migrations sit beside both.
+const here = dirname(fileURLToPath(import.meta.url));
+const migrationsDir = join(here, "../migrations/postgres");
+if (process.argv[2] === "user" || process.argv[2] === "token") process.exit(await runCli(process.argv.slice(2), { migrationsDir }));
 
 function parseOptions() {
   try {
@@ -48,6 +54,7 @@ function parseOptions() {
         port: { type: "string" },
         host: { type: "string" },
         data: { type: "string" },
+        postgres: { type: "string" },
         "agent-token": { type: "string", multiple: true },
         web: { type: "string" },
         "ui-push-mode": { type: "string", default: "coalesce" },
@@ -134,12 +141,17 @@ if (values["oidc-issuer"] !== undefined) {
     process.exit(2);
   }
 }
-// The bundle lives in apps/hub/dist; the web app is built to apps/web/dist.
-const here = dirname(fileURLToPath(import.meta.url));
+const postgresUrl = values.postgres ?? process.env.LVSDECK_POSTGRES_URL;
+if (postgresUrl !== undefined && !/^postgres(ql)?:\/\//.test(postgresUrl)) {
+  process.stderr.write(`lvsdeck-hub: --postgres: expected a postgres:// URL, e.g. postgres://lvsdeck@db:5432/lvsdeck\n`);
+  process.exit(2);
+}
+// The web app is built to apps/web/dist.
 const hub = await createHub({
   port,
   agentTokens: tokens,
   dataDir: values.data ?? "./data",
+  ...(postgresUrl !== undefined && { postgres: { url: postgresUrl, migrationsDir } }),
   uiPushMode,
   verdictOptions: alertOptions.options,
   ...(values["alert-webhook"] !== undefined && { alertWebhook: values["alert-webhook"] }),

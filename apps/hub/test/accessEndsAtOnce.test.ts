@@ -6,36 +6,11 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import WebSocket from "ws";
 import { PROTOCOL_VERSION, createdTokenSchema } from "@lvsdeck/protocol";
-import { api, director, login, startHub, startSeedPair, stopAll, vrrpState, waitFor } from "./harness";
+import { api, director, login, startHub, startSeedPair, stopAll, vrrpState, waitFor, watchUi as watch } from "./harness";
 
 const repoRoot = resolve(import.meta.dirname, "../../..");
 const SEED_VIP = "192.168.50.100";
 const WEB_VIP = "192.168.50.101";
-
-interface Watched {
-  ws: WebSocket;
-  frames: { type: string; director?: { snapshot: { services: { key: string }[] } | null } }[];
-  closed: Promise<number>;
-  framesAtClose: () => number;
-}
-
-/** Opens /ws/ui the way a browser does and records every frame and the close code. */
-function watch(url: string, headers: Record<string, string>, query = ""): Promise<Watched> {
-  const ws = new WebSocket(`${url.replace("http", "ws")}/ws/ui${query}`, { headers: { origin: url, ...headers } });
-  const frames: Watched["frames"] = [];
-  let atClose = -1;
-  ws.on("message", (d) => frames.push(JSON.parse(d.toString()) as Watched["frames"][number]));
-  const closed = new Promise<number>((done) =>
-    ws.once("close", (code) => {
-      atClose = frames.length;
-      done(code);
-    }),
-  );
-  return new Promise((done, fail) => {
-    ws.once("unexpected-response", (_q, r) => fail(new Error(`upgrade refused: ${r.statusCode}`)));
-    ws.on("message", () => done({ ws, frames, closed, framesAtClose: () => atClose }));
-  });
-}
 
 function cli(args: string[], dataDir: string): Promise<{ code: number; stderr: string }> {
   return new Promise((done) => {

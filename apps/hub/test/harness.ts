@@ -5,6 +5,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { vi } from "vitest";
+import WebSocket from "ws";
 import type { ClusterResponse, DirectorView } from "@lvsdeck/protocol";
 import { clusterResponseSchema } from "@lvsdeck/protocol";
 import { createHub, type Hub } from "../src/createHub";
@@ -122,4 +123,30 @@ export async function director(hubUrl: string, id: string): Promise<DirectorView
 /** The VRRP state of a director's first instance. */
 export function vrrpState(view: DirectorView | undefined): string | undefined {
   return view?.snapshot?.vrrp[0]?.state;
+}
+
+/** A live /ws/ui socket as a test watches it. */
+export interface Watched {
+  ws: WebSocket;
+  frames: { type: string; director?: { snapshot: { services: { key: string }[] } | null } }[];
+  closed: Promise<number>;
+  framesAtClose: () => number;
+}
+
+/** Opens /ws/ui the way a browser does and records every frame and the close code. */
+export function watchUi(url: string, headers: Record<string, string>, query = ""): Promise<Watched> {
+  const ws = new WebSocket(`${url.replace("http", "ws")}/ws/ui${query}`, { headers: { origin: url, ...headers } });
+  const frames: Watched["frames"] = [];
+  let atClose = -1;
+  ws.on("message", (d) => frames.push(JSON.parse(d.toString()) as Watched["frames"][number]));
+  const closed = new Promise<number>((done) =>
+    ws.once("close", (code) => {
+      atClose = frames.length;
+      done(code);
+    }),
+  );
+  return new Promise((done, fail) => {
+    ws.once("unexpected-response", (_q, r) => fail(new Error(`upgrade refused: ${r.statusCode}`)));
+    ws.on("message", () => done({ ws, frames, closed, framesAtClose: () => atClose }));
+  });
 }

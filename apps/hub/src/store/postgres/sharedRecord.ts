@@ -1,0 +1,41 @@
+import type { Logger } from "@lvsdeck/log";
+import type { EventStore } from "../eventStore";
+import type { AuthStore } from "../../auth/authStore";
+import type { AuditLog } from "../../auth/auditLog";
+import { openPostgres } from "./database";
+import { createPgEventStore } from "./eventStore";
+import { createPgAuthStore } from "./authStore";
+import { createPgAuditLog } from "./auditLog";
+
+/** What clustered hubs share in PostgreSQL: the event log, users, sessions, tokens and the audit log. */
+export interface SharedRecord {
+  events: EventStore;
+  auth(now: () => number): AuthStore;
+  audit: AuditLog;
+  close(): Promise<void>;
+}
+
+/** Opens (and migrates) the shared record; rejects when the server cannot be reached or a migration fails. */
+export async function openSharedRecord(options: { url: string; migrationsDir: string }, log: Logger): Promise<SharedRecord> {
+  const database = await openPostgres(options.url, options.migrationsDir, {
+    // An idle connection that broke (the server restarted): the pool opens another on next use.
+    onError: (err) => log.warn("a PostgreSQL connection failed; the next query opens another", { error: err.message }),
+  });
+  return {
+    events: createPgEventStore(database.pool),
+    auth: (now) => createPgAuthStore(database.pool, now),
+    audit: createPgAuditLog(database.pool),
+    close: () => database.close(),
+  };
+}
+
+/** A connection URL fit for a log line or an error message: any password in it is replaced by `***`. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== "") parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(an unreadable URL)";
+  }
+}
