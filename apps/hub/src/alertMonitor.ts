@@ -31,6 +31,11 @@ interface Deps {
   events: EventStore;
   now: () => number;
   onEvent: (event: HubEvent) => void;
+  /**
+   * Whether this hub records raises and clears in the event log (default: yes). Clustered hubs all
+   * judge the same model; only the alerting leader records, so each raise is stored once.
+   */
+  recordsAlerts?: () => boolean;
   /** Hears an alert's raise or clear that could not be stored (the alert itself still holds). */
   onStoreError: (err: Error) => void;
   /** Called after an evaluation that raised, cleared or changed a verdict, with the alerts before and after it. */
@@ -55,6 +60,7 @@ export function createAlertMonitor(deps: Deps): AlertMonitor {
   let alerts: Alert[] = [];
 
   const record = (alert: Alert, raised: boolean, at: number) => {
+    if (deps.recordsAlerts?.() === false) return;
     deps.events
       .appendHubEvent({
         director: (alert.scope.director as DirectorId | undefined) ?? HUB_EVENT_SOURCE,

@@ -8,6 +8,9 @@ import { createFleet } from "./fleet";
 import { openDatabase } from "./store/database";
 import { createEventStore } from "./store/eventStore";
 import { openSharedRecord, redactUrl } from "./store/postgres/sharedRecord";
+import { holdLeadership } from "./store/postgres/leadership";
+import { connectBus, type ClusterBus } from "./cluster/natsBus";
+import { createClusterLink, type ClusterLink } from "./cluster/clusterLink";
 import { startHubRun } from "./store/hubRuns";
 import { createTransitionTimes } from "./store/transitionTimes";
 import { createIncidentStore } from "./store/incidentStore";
@@ -24,7 +27,7 @@ import { createAlertWebhook } from "./alerts/webhook";
 import { createAlertmanagerSender } from "./alerts/alertmanager";
 import { hostname } from "node:os";
 import { createMetrics } from "./metrics";
-import type { Alert, ClusterHealth, DirectorId, HubEvent, RealServerKey, Role, ServiceKey } from "@lvsdeck/protocol";
+import type { Alert, ClusterHealth, DirectorId, HubCommand, HubEvent, RealServerKey, Role, ServiceKey } from "@lvsdeck/protocol";
 import { clusterHealth, peerReadings } from "@lvsdeck/cluster";
 import type { VerdictOptions } from "@lvsdeck/cluster";
 import { createApp } from "./createApp";
@@ -36,7 +39,7 @@ import { watchAccess } from "./auth/accessWatch";
 import { createWeightService } from "./agents/weightService";
 import { startHeartbeat, trackAlive } from "./heartbeat";
 import { createAgentTokenCheck, isSameOrigin, refuseUpgrade } from "./upgrade";
-import { createLogger } from "@lvsdeck/log";
+import { createLogger, type Logger } from "@lvsdeck/log";
 import { createTlsServer, type TlsFiles } from "./tls";
 import { HEADERS_TIMEOUT_MS, RESTART_RECONNECT_GRACE_MS, MAX_UI_SOCKETS_PER_ADDRESS, MAX_UI_SOCKETS_PER_CREDENTIAL, REQUEST_TIMEOUT_MS } from "./limits";
 import { ALERT_EVALUATION_MS, HEARTBEAT_MS, SERIES_FLUSH_MS, STALENESS_CHECK_MS, STATE_EVALUATION_GAP_MS, UI_FLUSH_MS, UI_SUMMARY_FLUSH_MS } from "./limits";
@@ -57,6 +60,11 @@ export interface HubOptions {
    * migrations (apps/hub/migrations/postgres), applied at start.
    */
   postgres?: { url: string; migrationsDir: string };
+  /**
+   * Clustered hubs (with `postgres`): the NATS server(s), JetStream on, that carry the live model
+   * between hubs: each hub publishes the directors whose agents it holds and serves every director.
+   */
+  nats?: readonly string[];
   /** Fleet-wide agent tokens from the command line (any director); per-director tokens live in the database. */
   agentTokens: readonly string[];
   /** Folder of the built web app; served at / when it exists. */
@@ -106,6 +114,14 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     db.close();
     throw new Error(`PostgreSQL ${redactUrl(options.postgres?.url ?? "")}: ${err.message}`);
   });
+  const bus = options.nats === undefined ? null : await joinBus(options.nats, options.postgres !== undefined, log).catch(async (err: Error) => {
+    db.close();
+    await shared?.close();
+    throw err;
+  });
+  // One hub of the cluster records alerts and notifies about them, so each is stored and sent once.
+  const leadership = shared !== null && bus !== null ? holdLeadership(shared.pool, ALERTING_LOCK_KEY, log) : null;
+  const leads = () => leadership?.isLeader() ?? true;
   const events = shared?.events ?? createEventStore(db);
   const incidents = createIncidentStore(db);
   // This run in the hub's own record: the time it was away shows on the timeline, not as quiet.
@@ -139,11 +155,18 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     ui.broadcast({ type: "event", event });
     alertMonitor.noteEvent(event);
     transitionTimes.noteEvent(event);
+    link?.publishEvent(event);
+  };
+  /** An event this hub stored again with more in it (keepalived's time, a cause): pages replace their copy. */
+  const publishAmended = (event: HubEvent) => {
+    ui.broadcast({ type: "event", event });
+    link?.publishEvent(event, { amended: true });
   };
   const webhook = options.alertWebhook ? createAlertWebhook(options.alertWebhook, { log, hubName: hostname() }) : null;
   const alertmanager =
-    (options.alertmanagers ?? []).length === 0 ? null : createAlertmanagerSender(options.alertmanagers ?? [], { log, now, active: () => alertMonitor.active() });
+    (options.alertmanagers ?? []).length === 0 ? null : createAlertmanagerSender(options.alertmanagers ?? [], { log, now, active: () => (leads() ? alertMonitor.active() : []) });
   const onAlertChange = webhook === null && alertmanager === null ? undefined : (type: "alert-raised" | "alert-cleared", alert: Alert, at: number) => {
+    if (!leads()) return;
     webhook?.notify(type, alert, at);
     alertmanager?.notify(type, alert, at);
   };
@@ -165,7 +188,11 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     now,
     ...(options.verdictOptions !== undefined && { verdictOptions: options.verdictOptions }),
     holdNoMasterUntil,
-    onEvent: (event) => ui.broadcast({ type: "event", event }),
+    onEvent: (event) => {
+      ui.broadcast({ type: "event", event });
+      link?.publishEvent(event);
+    },
+    recordsAlerts: leads,
     onStoreError: (err) => log.error("an alert's raise or clear was not stored in the event log", { error: err.message }),
     // Browsers fetch the whole set after each hello, then get what changed.
     onAlertsChanged: (previous, next) => ui.alertsChanged(previous, next),
@@ -184,9 +211,12 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     healthText = text;
     ui.healthChanged(prev, next, now());
   };
+  // Bound late: the link needs the command router to serve other hubs' commands.
+  let link: ClusterLink | null = null;
   const commands = createCommandRouter({
     fleet,
     send: (director, command) => agents.send(director, command),
+    ...(bus !== null && { forward: (director: DirectorId, command: HubCommand, timeoutMs: number) => link?.forward(director, command, timeoutMs) ?? Promise.resolve("gone" as const) }),
     ...(options.commandTimeoutMs !== undefined && { timeoutMs: options.commandTimeoutMs }),
   });
   const delivery = createWeightDelivery({
@@ -202,13 +232,28 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   // Pages replace the event they hold by id; alerts saw it already.
   const transitionTimes = createTransitionTimes(
     events,
-    (event) => ui.broadcast({ type: "event", event }),
+    publishAmended,
     (director, name) => peerReadings(fleet.list(), director, name),
     now,
     (err) => log.warn("a transition's keepalived time or cause was not stored", { error: err.message }),
   );
+  link =
+    bus === null
+      ? null
+      : createClusterLink({
+          bus,
+          fleet,
+          dispatchLocal: (director, command) => commands.dispatch(director, command),
+          // Another hub stored it: its browsers and this hub's flapping count see it too.
+          onRemoteEvent: (event) => {
+            ui.broadcast({ type: "event", event });
+            alertMonitor.noteEvent(event);
+          },
+          log,
+          now,
+        });
   const agents = createAgentGateway({
-    fleet,
+    fleet: link?.localFleet ?? fleet,
     events,
     commands,
     log,
@@ -234,7 +279,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     if (change === "data" && director.snapshot) {
       series.record(director.snapshot);
       history.offer(director.snapshot);
-      transitionTimes.observe(director.snapshot);
+      // keepalived's times are matched to the events by the hub that stored them.
+      if (link === null || link.holds(director.id)) transitionTimes.observe(director.snapshot);
     }
     ui.directorChanged(director);
     delivery.noteDirector(director, change);
@@ -313,7 +359,15 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     if (!secret || token?.kind !== "agent" || !token.director) return undefined;
     return { director: token.director, stillAllowed: async () => (await authStore.tokenBySecret(secret))?.kind === "agent" };
   };
-  const stopAccessWatch = watchAccess(authStore, [ui, agents], (err) => log.warn("access could not be checked again; live sockets stay as they are until it can", { error: err.message }));
+  // Access taken away through any hub ends on every hub: the change goes out on the bus, and each hub
+  // also finds it in the shared record on its next look.
+  if (bus !== null) authStore.onAccessChange(() => bus.publishAccessChange());
+  const stopAccessWatch = watchAccess(
+    authStore,
+    [ui, agents],
+    (err) => log.warn("access could not be checked again; live sockets stay as they are until it can", { error: err.message }),
+    bus === null ? {} : { alsoOn: (listener) => bus.onAccessChange(listener) },
+  );
 
   const upgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? "/", "http://hub").pathname;
@@ -381,8 +435,22 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await series.close(now());
       await recordHub({ state: "stopped", downFrom: null, clean: true, detail: "" }, run.stop());
+      link?.close();
+      await bus?.close();
+      await leadership?.close();
       db.close();
       await shared?.close();
     },
   };
+}
+
+/** The advisory lock the alerting leader holds in the shared PostgreSQL ("lvsA" as a number). */
+const ALERTING_LOCK_KEY = 0x6c767341;
+
+/** Connects to the cluster bus; a clustered hub needs the shared record too, or events would be stored per hub. */
+async function joinBus(servers: readonly string[], hasSharedRecord: boolean, log: Logger): Promise<ClusterBus> {
+  if (!hasSharedRecord) throw new Error("--nats needs --postgres: clustered hubs keep one record, or each would store the events again");
+  return connectBus({ servers: [...servers], log }).catch((err: Error) => {
+    throw new Error(`NATS ${servers.join(", ")}: ${err.message}`);
+  });
 }

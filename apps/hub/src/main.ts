@@ -11,13 +11,17 @@ const usage = `usage: lvsdeck-hub [--port 8080] [--host ADDRESS] [--data ./data]
                    [--tls-cert FILE --tls-key FILE] [--trust-proxy loopback|ADDRESS|HOPS] [--alert-option NAME=VALUE ...]
                    [--oidc-issuer URL --oidc-client-id ID --oidc-client-secret-file FILE --oidc-public-url URL
                     --oidc-group GROUP=ROLE[:VIP,VIP] ... [--oidc-groups-claim groups] [--oidc-label NAME]]
-                   [--no-real-server-metrics] [--alertmanager URL ...] [--postgres URL]
+                   [--no-real-server-metrics] [--alertmanager URL ...] [--postgres URL [--nats URL ...]]
   --port          TCP port for HTTP, /ws/agent and /ws/ui (or PORT; default 8080; 0 picks a free one)
   --host          address to listen on (default: every address)
   --data          folder of the SQLite file (default ./data)
   --postgres      clustered hubs: keep events, users, sessions, tokens and the audit log in this PostgreSQL
                   database (postgres://user@host:5432/db, or LVSDECK_POSTGRES_URL, which keeps a password
                   out of the process list), shared by every hub; its schema is migrated at start
+  --nats          clustered hubs (with --postgres): a NATS server with JetStream on (nats://host:4222;
+                  repeatable or comma-separated, or LVSDECK_NATS_URL): every hub publishes the directors
+                  whose agents it holds and serves its browsers the whole cluster; put any number of hubs
+                  behind a load balancer and give agents all their URLs (--hub A,B)
   --agent-token   a fleet-wide agent token (repeatable, or LVSDECK_AGENT_TOKENS=a,b); per-director tokens: token add-agent
   --web           the built web app to serve (default: apps/web/dist beside the hub)
   --alert-webhook URL that receives raised and cleared alerts as JSON
@@ -55,6 +59,7 @@ function parseOptions() {
         host: { type: "string" },
         data: { type: "string" },
         postgres: { type: "string" },
+        nats: { type: "string", multiple: true },
         "agent-token": { type: "string", multiple: true },
         web: { type: "string" },
         "ui-push-mode": { type: "string", default: "coalesce" },
@@ -146,12 +151,24 @@ if (postgresUrl !== undefined && !/^postgres(ql)?:\/\//.test(postgresUrl)) {
   process.stderr.write(`lvsdeck-hub: --postgres: expected a postgres:// URL, e.g. postgres://lvsdeck@db:5432/lvsdeck\n`);
   process.exit(2);
 }
+const natsUrls = (values.nats ?? process.env.LVSDECK_NATS_URL?.split(",") ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
+for (const url of natsUrls) {
+  if (!/^(nats|tls):\/\/[^/]+/.test(url)) {
+    process.stderr.write(`lvsdeck-hub: --nats ${url}: expected a nats:// URL, e.g. nats://nats-1:4222\n`);
+    process.exit(2);
+  }
+}
+if (natsUrls.length > 0 && postgresUrl === undefined) {
+  process.stderr.write(`lvsdeck-hub: --nats needs --postgres: clustered hubs keep one record in PostgreSQL\n`);
+  process.exit(2);
+}
 // The web app is built to apps/web/dist.
 const hub = await createHub({
   port,
   agentTokens: tokens,
   dataDir: values.data ?? "./data",
   ...(postgresUrl !== undefined && { postgres: { url: postgresUrl, migrationsDir } }),
+  ...(natsUrls.length > 0 && { nats: natsUrls }),
   uiPushMode,
   verdictOptions: alertOptions.options,
   ...(values["alert-webhook"] !== undefined && { alertWebhook: values["alert-webhook"] }),

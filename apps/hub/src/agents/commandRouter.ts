@@ -45,7 +45,10 @@ export interface CommandRouter {
 
 interface Deps {
   fleet: Fleet;
+  /** Sends to the director's agent when this hub holds its socket; false when it does not. */
   send: (director: DirectorId, command: HubCommand) => boolean;
+  /** Clustered hubs: carries a command to the hub that holds the director's socket, with the same deadline. */
+  forward?: (director: DirectorId, command: HubCommand, timeoutMs: number) => Promise<CommandOutcome>;
   timeoutMs?: number;
 }
 
@@ -64,7 +67,11 @@ export function createCommandRouter(deps: Deps): CommandRouter {
         resolve(result);
       };
       pending.set(id, { director, settle });
-      if (!deps.send(director, { type: "command", id, command })) settle("gone");
+      const message: HubCommand = { type: "command", id, command };
+      if (deps.send(director, message)) return;
+      if (deps.forward === undefined) return settle("gone");
+      // The other hub answers with its agent's result (or "timeout"/"gone"), under its own command id.
+      void deps.forward(director, message, timeoutMs).then((outcome) => settle(typeof outcome === "string" ? outcome : { ...outcome, commandId: id }));
     });
   };
 

@@ -14,7 +14,13 @@ interface Holders {
  * While the database cannot be read, sockets stay as they are (unknown is not revoked) and are all
  * checked again as soon as it can; `onError` hears each failed read.
  */
-export function watchAccess(store: AuthStore, holders: readonly Holders[], onError: (err: Error) => void, pollMs = ACCESS_POLL_MS): () => void {
+export function watchAccess(
+  store: AuthStore,
+  holders: readonly Holders[],
+  onError: (err: Error) => void,
+  options: { pollMs?: number; /** Other news of a change (another hub's, over the bus): checked at once too. */ alsoOn?: (listener: () => void) => () => void } = {},
+): () => void {
+  const pollMs = options.pollMs ?? ACCESS_POLL_MS;
   let fingerprint: string | null = null;
   let owed = false;
   let busy = false;
@@ -39,14 +45,17 @@ export function watchAccess(store: AuthStore, holders: readonly Holders[], onErr
     }
   };
   void poll();
-  const unsubscribe = store.onAccessChange(() => {
+  const onChange = () => {
     void recheck().catch(onError);
     void poll();
-  });
+  };
+  const unsubscribe = store.onAccessChange(onChange);
+  const unsubscribeOther = options.alsoOn?.(onChange);
   const timer = setInterval(() => void poll(), pollMs);
   timer.unref();
   return () => {
     clearInterval(timer);
     unsubscribe();
+    unsubscribeOther?.();
   };
 }

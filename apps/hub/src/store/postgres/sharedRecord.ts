@@ -1,3 +1,4 @@
+import type pg from "pg";
 import type { Logger } from "@lvsdeck/log";
 import type { EventStore } from "../eventStore";
 import type { AuthStore } from "../../auth/authStore";
@@ -12,6 +13,8 @@ export interface SharedRecord {
   events: EventStore;
   auth(now: () => number): AuthStore;
   audit: AuditLog;
+  /** The connections, for work beside the record (the alerting leader's lock). */
+  pool: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -25,6 +28,7 @@ export async function openSharedRecord(options: { url: string; migrationsDir: st
     events: createPgEventStore(database.pool),
     auth: (now) => createPgAuthStore(database.pool, now),
     audit: createPgAuditLog(database.pool),
+    pool: database.pool,
     close: () => database.close(),
   };
 }

@@ -1,0 +1,98 @@
+// Clustered hubs on a real NATS (JetStream) and a real PostgreSQL: agents on one hub, browsers and
+// operators on another see and act on the same cluster, and a hub cut off from the bus shows the
+// directors it cannot hear as stale, never as healthy.
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RealServerKey, ServiceKey } from "@lvsdeck/protocol";
+import { eventsResponseSchema, weightChangeSchema } from "@lvsdeck/protocol";
+import { createHub, type Hub } from "../src/createHub";
+import { TOKEN, USERS, api, director, login, repoRoot, signInAsAdmin, startSeedPair, stopAll, vrrpState, waitFor, watchUi } from "./harness";
+import { createDatabase, startNats, startPostgres, type NatsServer, type PostgresServer } from "./services";
+
+const SEED_SERVICE = "TCP 192.168.50.100:443" as ServiceKey;
+const SEED_RS = "192.168.50.11:443" as RealServerKey;
+const migrationsDir = join(repoRoot, "apps/hub/migrations/postgres");
+
+describe("clustered hubs on NATS and PostgreSQL", () => {
+  let postgres: PostgresServer;
+  let nats: NatsServer;
+  let a: Hub;
+  let b: Hub;
+  let agents: ChildProcess[] = [];
+  const startClustered = async (url: string, users = Object.values(USERS)) => {
+    const hub = await createHub({
+      port: 0, host: "127.0.0.1", dataDir: mkdtempSync(join(tmpdir(), "lvsdeck-hub-")), agentTokens: [TOKEN], quiet: true, users,
+      postgres: { url, migrationsDir }, nats: [nats.url],
+    });
+    await signInAsAdmin(hub.url);
+    return hub;
+  };
+
+  beforeAll(async () => {
+    [postgres, nats] = await Promise.all([startPostgres(), startNats()]);
+    const url = await createDatabase(postgres, "clustered");
+    a = await startClustered(url);
+    b = await startClustered(url, []);
+    // Every agent on hub A; hub B hears them only through the bus.
+    agents = await startSeedPair(a.url);
+    await waitFor(async () => vrrpState(await director(b.url, "lvs-dir-01")) === "MASTER", 20_000, "lvs-dir-01 MASTER as hub B sees it");
+  }, 90_000);
+  afterAll(async () => {
+    await stopAll(agents);
+    await Promise.all([a?.close(), b?.close()]);
+    await Promise.all([nats?.dispose(), postgres?.stop()]);
+  });
+
+  it("serves a browser on hub B the directors whose agents are on hub A, live", async () => {
+    const cookie = await login(b.url, USERS.viewer.name, USERS.viewer.password);
+    const live = await watchUi(b.url, { cookie });
+    await waitFor(async () => live.frames.some((f) => f.type === "director" && f.director?.snapshot?.services.some((s) => s.key === SEED_SERVICE)), 10_000, "a director frame on hub B");
+    live.ws.close();
+  });
+
+  it("applies a weight change made on hub B to the directors connected to hub A", async () => {
+    const response = await api(`${b.url}/api/weights`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: b.url },
+      body: JSON.stringify({ service: SEED_SERVICE, realServer: SEED_RS, weight: 7 }),
+    });
+    expect(response.status).toBe(200);
+    const change = weightChangeSchema.parse(await response.json());
+    expect(change.state).toBe("applied");
+    expect(change.results.map((r) => [r.director, r.state, r.observedWeight]).sort()).toEqual([
+      ["lvs-dir-01", "ok", 7],
+      ["lvs-dir-02", "ok", 7],
+    ]);
+    // Both hubs' live models carry it.
+    for (const hub of [a, b]) {
+      await waitFor(async () => (await director(hub.url, "lvs-dir-01"))?.snapshot?.services.find((s) => s.key === SEED_SERVICE)?.realServers.find((r) => r.key === SEED_RS)?.weight === 7, 10_000, `weight 7 on ${hub.url}`);
+    }
+  });
+
+  it("records a split brain once for the cluster, and every hub's browsers hear of it", async () => {
+    const cookie = await login(b.url, USERS.viewer.name, USERS.viewer.password);
+    const live = await watchUi(b.url, { cookie });
+    const cut = await api(`${b.url}/api/sim/faults`, { method: "POST", headers: { "content-type": "application/json", origin: b.url }, body: JSON.stringify({ director: "lvs-dir-02", fault: "cut-link" }) });
+    expect(cut.status).toBe(200);
+    const splitBrains = async () =>
+      eventsResponseSchema.parse(await (await api(`${a.url}/api/events?kind=alert&limit=1000`)).json()).events.filter((e) => e.event.kind === "alert" && e.event.rule === "split-brain" && e.event.raised);
+    await waitFor(async () => (await splitBrains()).length > 0, 20_000, "a split-brain alert event");
+    // Both hubs judge it; a stored raise from each would be two.
+    await waitFor(async () => live.frames.some((f) => f.type === "event"), 10_000, "an event frame on hub B");
+    expect(await splitBrains()).toHaveLength(1);
+    expect((await api(`${b.url}/api/sim/faults`, { method: "POST", headers: { "content-type": "application/json", origin: b.url }, body: JSON.stringify({ director: "lvs-dir-02", fault: "restore-link" }) })).status).toBe(200);
+    live.ws.close();
+  });
+
+  it("with NATS stopped, hub B marks the directors it cannot hear stale, never healthy, and recovers when NATS returns", async () => {
+    await nats.stop();
+    await waitFor(async () => (await director(b.url, "lvs-dir-01"))?.stale === true, 20_000, "lvs-dir-01 stale on hub B");
+    // Hub A holds the agents: its own view stays fresh.
+    expect((await director(a.url, "lvs-dir-01"))?.stale).toBe(false);
+    await nats.start();
+    await waitFor(async () => (await director(b.url, "lvs-dir-01"))?.stale === false, 20_000, "lvs-dir-01 fresh again on hub B");
+  });
+});
