@@ -30,6 +30,8 @@ const DEBIAN = {
   postgresql: "/usr/lib/postgresql/15/bin/postgres",
   // Clustered hubs share a NATS JetStream bus; the tests start a real nats-server (apps/hub/test/services.ts).
   "nats-server": "/usr/sbin/nats-server",
+  // Clustered hubs are tested, and the cluster lab runs, behind HAProxy as a site would deploy them.
+  haproxy: "/usr/sbin/haproxy",
 };
 
 function run(command, args) {

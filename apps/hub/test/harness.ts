@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createSocket } from "node:dgram";
+import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { vi } from "vitest";
+import { expect, vi } from "vitest";
 import WebSocket from "ws";
-import type { ClusterResponse, DirectorView } from "@lvsdeck/protocol";
+import type { ClusterResponse, DirectorView, HubEvent } from "@lvsdeck/protocol";
 import { clusterResponseSchema } from "@lvsdeck/protocol";
 import { createHub, type Hub } from "../src/createHub";
 
@@ -149,4 +150,34 @@ export function watchUi(url: string, headers: Record<string, string>, query = ""
     ws.once("unexpected-response", (_q, r) => fail(new Error(`upgrade refused: ${r.statusCode}`)));
     ws.on("message", () => done({ ws, frames, closed, framesAtClose: () => atClose }));
   });
+}
+
+/** Asks the kernel for a free loopback TCP port. */
+export function freeTcpPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+/** Every agent event stored once: seqs are unique and contiguous. */
+export function expectExactlyOnce(stored: HubEvent[]): number[] {
+  const seqs = stored.flatMap((e) => (e.seq === null ? [] : [e.seq])).sort((a, b) => a - b);
+  expect(new Set(seqs).size).toBe(seqs.length);
+  expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => seqs[0]! + i));
+  return seqs;
+}
+
+/** A flapping pair (`hubUrl` may list several hubs, comma-separated): lvs-dir-01's keepalived stops and starts every 1.5 s, so both directors keep transitioning. */
+export async function startFlappingPair(hubUrl: string): Promise<ChildProcess[]> {
+  const ports = [await freeUdpPort(), await freeUdpPort()];
+  return ["lvs-dir-01", "lvs-dir-02"].map((director, i) =>
+    startAgent(hubUrl, director, [
+      "--seed", String(i + 1), "--vrrp-listen", `127.0.0.1:${ports[i]}`, "--vrrp-peer", `127.0.0.1:${ports[1 - i]}`,
+      ...(i === 0 ? ["--sim-flap-ms", "1500"] : []),
+    ]),
+  );
 }

@@ -7,23 +7,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { HubEvent } from "@lvsdeck/protocol";
 import { eventsResponseSchema } from "@lvsdeck/protocol";
-import { TOKEN, USERS, api, freeUdpPort, signInAsAdmin, startAgent, stopAll, waitFor } from "./harness";
+import { TOKEN, USERS, api, expectExactlyOnce, freeTcpPort, freeUdpPort, signInAsAdmin, startAgent, startFlappingPair, stopAll, waitFor } from "./harness";
 
 const hubBin = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 /** How long the agent's connection is cut; the issue asks for a minute. Override for quick local runs. */
 const CUT_MS = Number(process.env.LVSDECK_CUT_MS ?? 60_000);
 /** How long the killed hub stays dead: the outage whose transitions must arrive later. */
 const HUB_DEAD_MS = 4_000;
-
-function freeTcpPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 function startHubProcess(port: number, dataDir: string): ChildProcess {
   // The admin is created with the hub's own CLI, as an operator would.
@@ -37,25 +27,6 @@ function startHubProcess(port: number, dataDir: string): ChildProcess {
 
 async function events(url: string, director: string): Promise<HubEvent[]> {
   return eventsResponseSchema.parse(await (await api(`${url}/api/events?director=${director}&limit=1000`)).json()).events;
-}
-
-/** Every agent event stored once: seqs are unique and contiguous. */
-function expectExactlyOnce(stored: HubEvent[]): number[] {
-  const seqs = stored.flatMap((e) => (e.seq === null ? [] : [e.seq])).sort((a, b) => a - b);
-  expect(new Set(seqs).size).toBe(seqs.length);
-  expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => seqs[0]! + i));
-  return seqs;
-}
-
-/** A flapping pair: lvs-dir-01's keepalived stops and starts every 1.5 s, so both directors keep transitioning. */
-async function startFlappingPair(hubUrl: string): Promise<ChildProcess[]> {
-  const ports = [await freeUdpPort(), await freeUdpPort()];
-  return ["lvs-dir-01", "lvs-dir-02"].map((director, i) =>
-    startAgent(hubUrl, director, [
-      "--seed", String(i + 1), "--vrrp-listen", `127.0.0.1:${ports[i]}`, "--vrrp-peer", `127.0.0.1:${ports[1 - i]}`,
-      ...(i === 0 ? ["--sim-flap-ms", "1500"] : []),
-    ]),
-  );
 }
 
 describe("no event is lost or stored twice", () => {

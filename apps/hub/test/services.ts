@@ -9,7 +9,7 @@
 // lvsdeck-nats-*) in os.tmpdir(); they hold nothing that outlives the run.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
-import { chown, mkdtemp, rm } from "node:fs/promises";
+import { chown, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { connect as tcpConnect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -192,7 +192,10 @@ function natsHandle(port: number, storeDir: string, first: Proc, ownsStore: bool
 }
 
 async function launchNats(port: number, storeDir: string): Promise<Proc> {
-  const proc = launch("nats-server", ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", storeDir], {});
+  // A director's snapshot (100 services x 100 real servers) is a few MB of JSON: above NATS's default 1 MB.
+  const config = join(storeDir, "lvsdeck-nats.conf");
+  await writeFile(config, "max_payload: 8MB\n");
+  const proc = launch("nats-server", ["-c", config, "-a", "127.0.0.1", "-p", String(port), "-js", "-sd", storeDir], {});
   try {
     // The port opens before JetStream has recovered its store; the log line comes after both.
     await waitUntil("nats-server", proc, NATS_READY_MS, async () => proc.output.text().includes("Server is ready") && (await tcpAnswers(port)));
@@ -201,6 +204,71 @@ async function launchNats(port: number, storeDir: string): Promise<Proc> {
     await stopProc(proc, "SIGTERM");
     throw error;
   }
+}
+
+/** A running HAProxy in front of hubs, as a site would deploy it. */
+export interface Haproxy {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts Debian's HAProxy on a loopback port in front of `backends` (hub ports on 127.0.0.1), checking
+ * each hub's /api/health every HAPROXY_CHECK_MS and taking a dead one out after two failed checks; a
+ * request or WebSocket upgrade that finds a hub gone is sent to another. `balance first` (tests) sends
+ * everything to the first live hub, so which hub serves a client is known; `leastconn` spreads them.
+ */
+export async function startHaproxy(backends: readonly number[], options: { balance?: "first" | "leastconn"; port?: number } = {}): Promise<Haproxy> {
+  const dir = await mkdtemp(join(tmpdir(), "lvsdeck-haproxy-"));
+  try {
+    return await withPortRetry(options.port, async (port) => {
+      const config = join(dir, "haproxy.cfg");
+      await writeFile(config, haproxyConfig(port, backends, options.balance ?? "leastconn"));
+      const proc = launch("haproxy", ["-db", "-f", config], {});
+      await waitUntil("haproxy", proc, HAPROXY_READY_MS, () => tcpAnswers(port));
+      return {
+        url: `http://127.0.0.1:${port}`,
+        port,
+        stop: async () => {
+          await stopProc(proc, "SIGTERM");
+          await removeDir(dir);
+        },
+      };
+    });
+  } catch (error) {
+    await removeDir(dir);
+    throw error;
+  }
+}
+
+const HAPROXY_READY_MS = 10_000;
+const HAPROXY_CHECK_MS = 500;
+
+function haproxyConfig(port: number, backends: readonly number[], balance: string): string {
+  return [
+    "global",
+    // Two file descriptors per proxied connection: within a default 20,000-descriptor limit.
+    "  maxconn 8000",
+    "defaults",
+    "  mode http",
+    "  timeout connect 1s",
+    "  timeout client 1h",
+    "  timeout server 1h",
+    // A live socket may be quiet between the hub's pings.
+    "  timeout tunnel 1h",
+    "  option redispatch",
+    "  retries 3",
+    "frontend hubs",
+    `  bind 127.0.0.1:${port}`,
+    "  default_backend hubs",
+    "backend hubs",
+    `  balance ${balance}`,
+    "  option httpchk GET /api/health",
+    "  http-check expect status 200",
+    ...backends.map((p, i) => `  server hub${i + 1} 127.0.0.1:${p} check inter ${HAPROXY_CHECK_MS} fall 2 rise 2 maxconn 4000`),
+    "",
+  ].join("\n");
 }
 
 // ---- processes -------------------------------------------------------------------------------
