@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { QueryClient } from "@tanstack/react-query";
+import { QueryClient, QueryObserver } from "@tanstack/react-query";
 import type { DirectorId, HubEvent, HubToUi, Verdict } from "@lvsdeck/protocol";
 import { createLiveBridge, FLUSH_INTERVAL_MS } from "./liveBridge";
 import { alertsQuery, clusterQuery, eventsQuery, healthQuery, liveStatusQuery, seriesQuery } from "../api/queries";
@@ -113,6 +113,23 @@ describe("live bridge", () => {
     socket.push({ type: "event", event });
     expect(client.getQueryData(eventsQuery().queryKey)?.events.map((e) => e.id)).toEqual([7]);
     expect(client.getQueryData(liveStatusQuery().queryKey)?.badFrames).toBe(1);
+    bridge.close();
+  });
+
+  it("keeps an event that arrives while the log fetched after a reconnect is under way, though the answer predates it", async () => {
+    const bridge = open();
+    const event = (id: number): HubEvent => ({ id, director: view("lvs-dir-01", 0).id, seq: id, observedAt: 1, receivedAt: 1, event: { kind: "keepalived", running: id % 2 === 0, detail: "", at: id } });
+    client.setQueryData(eventsQuery().queryKey, { events: [event(5)] });
+    let answer: (value: { events: HubEvent[] }) => void = () => undefined;
+    // The page shows the event log: the hello's invalidation fetches it again, and the test decides when it answers.
+    const observer = new QueryObserver(client, { queryKey: eventsQuery().queryKey, queryFn: () => new Promise<{ events: HubEvent[] }>((resolve) => (answer = resolve)) });
+    const unsubscribe = observer.subscribe(() => undefined);
+    socket.push({ type: "hello", protocolVersion: PROTOCOL_VERSION, serverTime: 1_000 });
+    socket.push({ type: "event", event: event(7) });
+    // The hub read its log before event 7 was stored (or another hub answered, after a failover).
+    answer({ events: [event(5), event(6)] });
+    await vi.waitFor(() => expect(client.getQueryData(eventsQuery().queryKey)?.events.map((e) => e.id)).toEqual([5, 6, 7]));
+    unsubscribe();
     bridge.close();
   });
 

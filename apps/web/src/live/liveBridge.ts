@@ -1,5 +1,5 @@
 import type { QueryClient } from "@tanstack/react-query";
-import { PROTOCOL_VERSION, UI_CLOSE_ACCESS_REVOKED, applyListChanges, type DirectorView, type HubToUi, type UiSubscribe } from "@lvsdeck/protocol";
+import { PROTOCOL_VERSION, UI_CLOSE_ACCESS_REVOKED, applyListChanges, type DirectorView, type HubEvent, type HubToUi, type UiSubscribe } from "@lvsdeck/protocol";
 import { summaryKeys } from "../api/moreQueries";
 import { applyCounters, applySummaries, type SummaryState } from "./summaries";
 import {
@@ -80,6 +80,15 @@ export interface LiveBridgeOptions {
 export function createLiveBridge(client: QueryClient, options: LiveBridgeOptions = {}): LiveBridge {
   let pending: DirectorFrame[] = [];
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * Events the socket brought since the last hello, kept until the event log fetched after that hello
+   * has arrived: the hub may have answered the fetch from before them (or another hub, after a
+   * failover, may have), and the answer replaces the list. They are applied again on top of it, so a
+   * reconnect, to the same hub or another, leaves no gap and, matched by id, no duplicate.
+   */
+  let sinceHello: HubEvent[] | null = null;
+  const applyEvent = (event: HubEvent) =>
+    client.setQueryData(eventsQuery(EVENT_LIMIT).queryKey, (events) => (events === undefined ? events : applyEventUpdate(events, event, EVENT_LIMIT)));
 
   const flush = () => {
     flushTimer = undefined;
@@ -102,7 +111,15 @@ export function createLiveBridge(client: QueryClient, options: LiveBridgeOptions
         }));
         // Whatever happened while we were away: fetch it once, frames keep it current from here.
         void client.invalidateQueries({ queryKey: clusterQuery().queryKey });
-        void client.invalidateQueries({ queryKey: eventsKeys.all });
+        {
+          const held: HubEvent[] = [];
+          sinceHello = held;
+          void client.invalidateQueries({ queryKey: eventsKeys.all }).finally(() => {
+            if (sinceHello !== held) return;
+            sinceHello = null;
+            for (const event of held) applyEvent(event);
+          });
+        }
         void client.invalidateQueries({ queryKey: alertKeys.all });
         void client.invalidateQueries({ queryKey: summaryKeys.all });
         return;
@@ -131,9 +148,8 @@ export function createLiveBridge(client: QueryClient, options: LiveBridgeOptions
         }
         return;
       case "event":
-        client.setQueryData(eventsQuery(EVENT_LIMIT).queryKey, (events) =>
-          events === undefined ? events : applyEventUpdate(events, frame.event, EVENT_LIMIT),
-        );
+        applyEvent(frame.event);
+        if (sinceHello !== null && sinceHello.length < EVENT_LIMIT) sinceHello.push(frame.event);
         return;
       case "alert-changes":
         // Changes apply to the set fetched after hello; while that fetch is under way (or none was
