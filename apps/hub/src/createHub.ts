@@ -65,6 +65,8 @@ export interface HubOptions {
    * between hubs: each hub publishes the directors whose agents it holds and serves every director.
    */
   nats?: readonly string[];
+  /** How often the hub looks in the database for access changed elsewhere (ms); default ACCESS_POLL_MS. */
+  accessPollMs?: number;
   /** Fleet-wide agent tokens from the command line (any director); per-director tokens live in the database. */
   agentTokens: readonly string[];
   /** Folder of the built web app; served at / when it exists. */
@@ -366,7 +368,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     authStore,
     [ui, agents],
     (err) => log.warn("access could not be checked again; live sockets stay as they are until it can", { error: err.message }),
-    bus === null ? {} : { alsoOn: (listener) => bus.onAccessChange(listener) },
+    { ...(options.accessPollMs !== undefined && { pollMs: options.accessPollMs }), ...(bus !== null && { alsoOn: (listener: () => void) => bus.onAccessChange(listener) }) },
   );
 
   const upgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {

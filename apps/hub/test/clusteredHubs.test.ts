@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RealServerKey, ServiceKey } from "@lvsdeck/protocol";
-import { eventsResponseSchema, weightChangeSchema } from "@lvsdeck/protocol";
+import { createdTokenSchema, eventsResponseSchema, weightChangeSchema } from "@lvsdeck/protocol";
 import { createHub, type Hub } from "../src/createHub";
 import { TOKEN, USERS, api, director, login, repoRoot, signInAsAdmin, startSeedPair, stopAll, vrrpState, waitFor, watchUi } from "./harness";
 import { createDatabase, startNats, startPostgres, type NatsServer, type PostgresServer } from "./services";
@@ -26,6 +26,8 @@ describe("clustered hubs on NATS and PostgreSQL", () => {
     const hub = await createHub({
       port: 0, host: "127.0.0.1", dataDir: mkdtempSync(join(tmpdir(), "lvsdeck-hub-")), agentTokens: [TOKEN], quiet: true, users,
       postgres: { url, migrationsDir }, nats: [nats.url],
+      // Hub B never looks in the database for access changes by itself here: only the bus can tell it.
+      ...(users.length === 0 && { accessPollMs: 3_600_000 }),
     });
     await signInAsAdmin(hub.url);
     return hub;
@@ -85,6 +87,13 @@ describe("clustered hubs on NATS and PostgreSQL", () => {
     expect(await splitBrains()).toHaveLength(1);
     expect((await api(`${b.url}/api/sim/faults`, { method: "POST", headers: { "content-type": "application/json", origin: b.url }, body: JSON.stringify({ director: "lvs-dir-02", fault: "restore-link" }) })).status).toBe(200);
     live.ws.close();
+  });
+
+  it("closes a wall's socket on hub B the moment its token is revoked on hub A, told over the bus", async () => {
+    const token = createdTokenSchema.parse(await (await api(`${a.url}/api/tokens`, { method: "POST", headers: { "content-type": "application/json", origin: a.url }, body: JSON.stringify({ kind: "wall", name: "noc-bus" }) })).json());
+    const wall = await watchUi(b.url, {}, `?token=${token.secret}`);
+    expect((await api(`${a.url}/api/tokens/${token.id}`, { method: "DELETE", headers: { origin: a.url } })).status).toBe(200);
+    expect(await wall.closed).toBe(4401);
   });
 
   it("with NATS stopped, hub B marks the directors it cannot hear stale, never healthy, and recovers when NATS returns", async () => {

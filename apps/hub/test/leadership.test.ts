@@ -1,0 +1,40 @@
+// One hub leads the cluster's alerting: the holder of a PostgreSQL advisory lock. When its connection
+// goes (the hub died), another takes the lead; while nobody can reach the database, nobody leads.
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import pg from "pg";
+import { createLogger } from "@lvsdeck/log";
+import { holdLeadership } from "../src/store/postgres/leadership";
+import { createDatabase, startPostgres, type PostgresServer } from "./services";
+
+const KEY = 4242;
+const CHECK_MS = 50;
+
+describe("alerting leadership", () => {
+  let postgres: PostgresServer;
+  let url: string;
+  beforeAll(async () => {
+    postgres = await startPostgres();
+    url = await createDatabase(postgres, "leadership");
+  }, 60_000);
+  afterAll(() => postgres?.stop());
+
+  it("has exactly one leader, and hands the lead on when the leader's session ends", async () => {
+    const pools = [new pg.Pool({ connectionString: url }), new pg.Pool({ connectionString: url })];
+    const log = createLogger("test", true);
+    const [first, second] = pools.map((pool) => holdLeadership(pool, KEY, log, CHECK_MS)) as [ReturnType<typeof holdLeadership>, ReturnType<typeof holdLeadership>];
+    await vi.waitFor(() => expect([first.isLeader(), second.isLeader()].filter(Boolean)).toHaveLength(1), 10_000);
+    const [leader, follower] = first.isLeader() ? [first, second] : [second, first];
+    const changes: boolean[] = [];
+    follower.onChange((lead) => changes.push(lead));
+    // As a killed hub's connection ends: its session, and with it the lock, is gone.
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted", [KEY]);
+    await admin.end();
+    await vi.waitFor(() => expect(follower.isLeader()).toBe(true), 10_000);
+    expect(changes).toEqual([true]);
+    await vi.waitFor(() => expect(leader.isLeader()).toBe(false), 10_000);
+    await Promise.all([first.close(), second.close()]);
+    await Promise.all(pools.map((p) => p.end()));
+  });
+});
