@@ -246,10 +246,10 @@ export async function createHub(options: HubOptions): Promise<Hub> {
           bus,
           fleet,
           dispatchLocal: (director, command) => commands.dispatch(director, command),
-          // Another hub stored it: its browsers and this hub's flapping count see it too.
-          onRemoteEvent: (event) => {
+          // Another hub stored it: this hub's browsers see it, and a new one counts towards flapping here too.
+          onRemoteEvent: (event, amended) => {
             ui.broadcast({ type: "event", event });
-            alertMonitor.noteEvent(event);
+            if (!amended) alertMonitor.noteEvent(event);
           },
           log,
           now,

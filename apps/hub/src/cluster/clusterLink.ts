@@ -33,15 +33,29 @@ interface Deps {
   fleet: Fleet;
   /** Runs a command on an agent connected here (for another hub that asked). */
   dispatchLocal: (director: DirectorId, command: AgentCommand) => Promise<CommandOutcome>;
-  /** An event another hub stored. */
-  onRemoteEvent: (event: HubEvent) => void;
+  /**
+   * An event another hub stored; `amended` when it came before (the storing hub added keepalived's
+   * time or a cause): pages replace their copy, but it is not a new occurrence to count.
+   */
+  onRemoteEvent: (event: HubEvent, amended: boolean) => void;
   log: Logger;
   now: () => number;
 }
 
+/** Other hubs' event ids remembered: an amendment follows its event within seconds, far fewer than these. */
+const SEEN_EVENTS = 10_000;
+
 /** Links a hub's fleet to the bus; see {@link ClusterLink}. */
 export function createClusterLink(deps: Deps): ClusterLink {
   const { bus, fleet, log, now } = deps;
+  /** Ids of other hubs' events seen lately, oldest first, so an amended copy is told from a new event. */
+  const seenEvents = new Set<number>();
+  const firstSight = (id: number): boolean => {
+    if (seenEvents.has(id)) return false;
+    seenEvents.add(id);
+    if (seenEvents.size > SEEN_EVENTS) seenEvents.delete(seenEvents.values().next().value as number);
+    return true;
+  };
   /** Directors whose socket this hub holds, with the hello they said and how to stop serving their commands. */
   const held = new Map<DirectorId, { hello: AgentHello; stopServing: () => void }>();
 
@@ -103,7 +117,7 @@ export function createClusterLink(deps: Deps): ClusterLink {
           fleet.noteBadData(director, message.reason, at);
       }
     }),
-    bus.onEvent((event) => deps.onRemoteEvent(event)),
+    bus.onEvent((event) => deps.onRemoteEvent(event, !firstSight(event.id))),
     // Back on the bus: what this hub holds may have been missed by hubs that joined or lost news meanwhile.
     bus.onStatus((up) => {
       if (up) for (const director of held.keys()) publishHeld(director);
