@@ -7,6 +7,11 @@
 // is the hub's rather than the generator's. The hub's work is the same either way.
 // The sockets are spread over worker threads (BENCH_BROWSER_THREADS, default 2), so one busy event loop
 // does not delay every browser's frames: the figures then measure the hub more than this generator.
+// Optional, for the cluster bench: `hubUrl` may list several hubs (comma-separated), browser c then
+// connects to hub c % hubs (a session cookie of one clustered hub serves on all); an 8th argument,
+// the first director index held by each hub ("0,50": bench-000..049 on hub 0, the rest on hub 1),
+// splits the transition latencies by (director's hub, browser's hub); a 9th, "from,to" (epoch ms),
+// counts the distinct VRRP transitions each browser got whose observedAt falls in [from, to).
 import { performance } from "node:perf_hooks";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import WebSocket from "ws";
@@ -29,9 +34,18 @@ interface Args {
   /** This thread serves browsers first..first+count-1. */
   first: number;
   count: number;
+  /** The first director index held by each hub (split latencies by hub pair), or null. */
+  directorHubStarts: number[] | null;
+  /** Count distinct transitions observed in [from, to), or null. */
+  window: { from: number; to: number } | null;
 }
 const METRICS = ["transition", "transitionAgentToHub", "transitionHubToBrowser", "tick", "tickHubToBrowser"] as const;
 type Metric = (typeof METRICS)[number];
+/** `transitionFirstCopy`: the transition's first frame at each browser only (the hub sends it again, amended with keepalived's time or a cause). */
+const PAIR_METRICS = ["transition", "transitionAgentToHub", "transitionHubToBrowser", "transitionFirstCopy"] as const;
+type PairMetric = (typeof PAIR_METRICS)[number];
+/** Per hub pair `${director's hub}>${browser's hub}`: frames seen and latency samples. */
+type PairResult = Record<string, { seen: number; samples: Record<PairMetric, number[]> }>;
 interface ThreadResult {
   frames: number;
   bytes: number;
@@ -41,6 +55,10 @@ interface ThreadResult {
   seen: Record<Metric, number>;
   samples: Record<Metric, number[]>;
   eventLoopUtilization: number;
+  /** With several hubs or a director split: per hub pair. */
+  pairs: PairResult;
+  /** Per browser hub: sockets that opened, closed, and distinct transitions in the window summed over its browsers. */
+  byBrowserHub: Record<string, { opened: number; disconnects: number; windowTransitions: number }>;
 }
 
 /** Bounded latency samples, kept by reservoir sampling so memory does not grow with the frame count. */
@@ -70,7 +88,7 @@ function quantiles(samples: number[]) {
 interface Frame {
   type: string;
   serverTime?: number;
-  event?: { observedAt: number | null; receivedAt: number; event: { kind: string } };
+  event?: { director: string; seq: number | null; observedAt: number | null; receivedAt: number; event: { kind: string } };
   director?: { snapshot: { takenAt: number } | null };
   directors?: { takenAt: number | null }[];
 }
@@ -87,16 +105,40 @@ function runBrowsers(a: Args): Promise<ThreadResult> {
   let measuring = false;
   let elu0 = performance.eventLoopUtilization();
   const sockets: WebSocket[] = [];
+  const hubUrls = a.hubUrl.split(",");
+  const pairs = new Map<string, Record<PairMetric, ReturnType<typeof createReservoir>>>();
+  const pair = (key: string) => {
+    let p = pairs.get(key);
+    if (!p) pairs.set(key, (p = Object.fromEntries(PAIR_METRICS.map((m) => [m, createReservoir()])) as Record<PairMetric, ReturnType<typeof createReservoir>>));
+    return p;
+  };
+  /** A director's hub from its name (bench-NNN), by the hubs' first director indexes. */
+  const directorHub = (director: string) => {
+    const index = Number(director.slice(director.lastIndexOf("-") + 1));
+    let hub = 0;
+    for (const [h, start] of (a.directorHubStarts ?? []).entries()) if (index >= start) hub = h;
+    return hub;
+  };
+  const byBrowserHub: ThreadResult["byBrowserHub"] = Object.fromEntries(hubUrls.map((_, h) => [String(h), { opened: 0, disconnects: 0, windowTransitions: 0 }]));
   for (let c = a.first; c < a.first + a.count; c++) {
+    const browserHub = c % hubUrls.length;
+    const hubUrl = hubUrls[browserHub] ?? "";
+    const counts = byBrowserHub[String(browserHub)]!;
+    /** Transitions (director:seq) this browser got whose observedAt is in the window; an amended copy is the same one. */
+    const inWindow = new Set<string>();
+    /** Transitions (director:seq) this browser got a frame of, when split by hub pair. */
+    const got = new Set<string>();
+    const split = a.directorHubStarts !== null || hubUrls.length > 1;
     // A real browser validates UTF-8 natively and fast; in JavaScript it would only load this generator.
     // 500 real browsers are many sign-ins on many hosts: the hub holds each credential and each address
     // to a few live sockets, so the fake ones share out sessions and loopback source addresses (127.0.1.x).
     const cookies = a.cookie.split(",");
     const cookie = cookies[c % cookies.length] ?? "";
     const localAddress = `127.0.1.${1 + (c % BROWSER_ADDRESSES)}`;
-    const ws = new WebSocket(`${a.hubUrl.replace("http", "ws")}/ws/ui`, { headers: { cookie, origin: a.hubUrl }, skipUTF8Validation: true, localAddress });
+    const ws = new WebSocket(`${hubUrl.replace("http", "ws")}/ws/ui`, { headers: { cookie, origin: hubUrl }, skipUTF8Validation: true, localAddress });
     sockets.push(ws);
     ws.on("open", () => {
+      counts.opened++;
       if (c < a.fullClients) {
         const picks = Array.from({ length: 4 }, (_, i) => `bench-${String((c * 4 + i) % a.directors).padStart(3, "0")}`);
         ws.send(JSON.stringify({ type: "subscribe", detail: "full", directors: picks }));
@@ -109,6 +151,14 @@ function runBrowsers(a: Args): Promise<ThreadResult> {
       // Parsed before anything else, measuring or not, with BENCH_BROWSER_PARSE=all (a browser parses every frame).
       const parse = PARSE_ALL || type === null || type === "event" || ++unparsed % SAMPLE_EVERY === 0;
       const frame = parse ? (JSON.parse(data.toString()) as Frame) : null;
+      const e = frame?.type === "event" ? frame.event : undefined;
+      if (a.window && e?.event.kind === "vrrp-transition" && e.observedAt !== null && e.observedAt >= a.window.from && e.observedAt < a.window.to && !inWindow.has(`${e.director}:${e.seq}`)) {
+        inWindow.add(`${e.director}:${e.seq}`);
+        counts.windowTransitions++;
+      }
+      // Whether this is the transition's first frame here (an amended copy follows), measuring or not.
+      const first = split && e?.event.kind === "vrrp-transition" && !got.has(`${e.director}:${e.seq}`);
+      if (first) got.add(`${e!.director}:${e!.seq}`);
       if (!measuring) return;
       const frameType = frame?.type ?? type ?? "unknown";
       frames++;
@@ -119,13 +169,23 @@ function runBrowsers(a: Args): Promise<ThreadResult> {
         r.transition.add(now - frame.event.observedAt);
         r.transitionAgentToHub.add(frame.event.receivedAt - frame.event.observedAt);
         r.transitionHubToBrowser.add(now - frame.event.receivedAt);
+        if (split) {
+          const p = pair(`${directorHub(frame.event.director)}>${browserHub}`);
+          p.transition.add(now - frame.event.observedAt);
+          p.transitionAgentToHub.add(frame.event.receivedAt - frame.event.observedAt);
+          p.transitionHubToBrowser.add(now - frame.event.receivedAt);
+          if (first) p.transitionFirstCopy.add(now - frame.event.observedAt);
+        }
         return;
       }
       if (frame.serverTime !== undefined && frame.type !== "hello") r.tickHubToBrowser.add(now - frame.serverTime);
       if (frame.director?.snapshot) r.tick.add(now - frame.director.snapshot.takenAt);
       for (const d of frame.directors ?? []) if (d.takenAt !== null) r.tick.add(now - d.takenAt);
     });
-    ws.on("close", () => void disconnects++);
+    ws.on("close", () => {
+      disconnects++;
+      counts.disconnects++;
+    });
     ws.on("error", () => undefined);
   }
   setTimeout(() => {
@@ -140,6 +200,8 @@ function runBrowsers(a: Args): Promise<ThreadResult> {
         frames, bytes, bytesByType, disconnects, eventLoopUtilization,
         seen: Object.fromEntries(METRICS.map((m) => [m, r[m].seen()])) as Record<Metric, number>,
         samples: Object.fromEntries(METRICS.map((m) => [m, r[m].samples()])) as Record<Metric, number[]>,
+        pairs: Object.fromEntries([...pairs].map(([key, p]) => [key, { seen: p.transition.seen(), samples: Object.fromEntries(PAIR_METRICS.map((m) => [m, p[m].samples()])) as Record<PairMetric, number[]> }])),
+        byBrowserHub,
       });
     }, a.warmupMs + a.durationMs),
   );
@@ -148,8 +210,10 @@ function runBrowsers(a: Args): Promise<ThreadResult> {
 if (!isMainThread) {
   parentPort?.postMessage(await runBrowsers(workerData as Args));
 } else {
-  const [hubUrl = "", clients, fullClients, directors, warmupMs, durationMs, cookie = ""] = process.argv.slice(2);
-  const base = { hubUrl, clients: Number(clients), fullClients: Number(fullClients), directors: Number(directors), warmupMs: Number(warmupMs), durationMs: Number(durationMs), cookie };
+  const [hubUrl = "", clients, fullClients, directors, warmupMs, durationMs, cookie = "", starts = "", window = ""] = process.argv.slice(2);
+  const [from, to] = window.split(",").map(Number);
+  const base = { hubUrl, clients: Number(clients), fullClients: Number(fullClients), directors: Number(directors), warmupMs: Number(warmupMs), durationMs: Number(durationMs), cookie,
+    directorHubStarts: starts === "" ? null : starts.split(",").map(Number), window: from !== undefined && to !== undefined && window !== "" ? { from, to } : null };
   const cpu0 = process.cpuUsage();
   // Loader hooks do not reach workers: each one registers tsx, then loads this very file.
   const bootstrap = `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); });`;
@@ -168,6 +232,17 @@ if (!isMainThread) {
   const cpu = process.cpuUsage(cpu0);
   const merged = (m: Metric) => quantiles(results.flatMap((x) => x.samples[m]));
   const sum = (f: (x: ThreadResult) => number) => results.reduce((n, x) => n + f(x), 0);
+  const pairKeys = [...new Set(results.flatMap((x) => Object.keys(x.pairs)))].sort();
+  const split = base.directorHubStarts !== null || hubUrl.includes(",") || base.window !== null;
+  const byBrowserHub: ThreadResult["byBrowserHub"] = {};
+  for (const x of results) {
+    for (const [hub, c] of Object.entries(x.byBrowserHub)) {
+      const all = (byBrowserHub[hub] ??= { opened: 0, disconnects: 0, windowTransitions: 0 });
+      all.opened += c.opened;
+      all.disconnects += c.disconnects;
+      all.windowTransitions += c.windowTransitions;
+    }
+  }
   process.stdout.write(
     `${JSON.stringify({
       frames: sum((x) => x.frames), bytes: sum((x) => x.bytes),
@@ -178,6 +253,23 @@ if (!isMainThread) {
       transitionsReceived: sum((x) => x.seen.transition), transition: merged("transition"),
       ticksReceived: sum((x) => x.seen.tick), tick: merged("tick"),
       stages: { transitionAgentToHub: merged("transitionAgentToHub"), transitionHubToBrowser: merged("transitionHubToBrowser"), tickHubToBrowser: merged("tickHubToBrowser") },
+      ...(split && {
+        byBrowserHub,
+        // Key `${director's hub}>${browser's hub}`: "0>1" is a transition of a director on hub 0 seen by a browser on hub 1.
+        byHubPair: Object.fromEntries(pairKeys.map((key) => [key, {
+          transitionsReceived: sum((x) => x.pairs[key]?.seen ?? 0),
+          ...Object.fromEntries(PAIR_METRICS.map((m) => [m, quantiles(results.flatMap((x) => x.pairs[key]?.samples[m] ?? []))])),
+        }])),
+        transitionFirstCopy: quantiles(results.flatMap((x) => pairKeys.flatMap((key) => x.pairs[key]?.samples.transitionFirstCopy ?? []))),
+        // The same, pooled: director and browser on one hub, or on different hubs (crossing the bus).
+        ...Object.fromEntries((["sameHub", "crossHub"] as const).map((group) => {
+          const keys = pairKeys.filter((key) => { const [d, b] = key.split(">"); return (d === b) === (group === "sameHub"); });
+          return [group, {
+            transitionsReceived: sum((x) => keys.reduce((n, key) => n + (x.pairs[key]?.seen ?? 0), 0)),
+            ...Object.fromEntries(PAIR_METRICS.map((m) => [m, quantiles(results.flatMap((x) => keys.flatMap((key) => x.pairs[key]?.samples[m] ?? [])))])),
+          }];
+        })),
+      }),
       generator: {
         threads: THREADS,
         eventLoopUtilization: results.map((x) => Number(x.eventLoopUtilization.toFixed(2))),

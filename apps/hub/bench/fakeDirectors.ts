@@ -1,11 +1,16 @@
 // Bench load: N agent connections, each a director with R real servers, sending a delta every tick
 // whose takenAt is the send time, so browsers can measure agent-to-browser latency.
+// Optional, for the cluster bench: `hubUrl` may list several hubs (comma-separated), director d then
+// connects to hub floor(d * hubs / N) (the first N/hubs to the first hub, and so on); a 7th argument
+// `times` adds every VRRP transition's send time (observedAt) to the result line. SIGTERM ends the run
+// early, with the same result line.
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import WebSocket from "ws";
 import type { AgentToHub, DirectorId, DirectorSnapshot, RealServer, VirtualService } from "@lvsdeck/protocol";
 import { PROTOCOL_VERSION, diffSnapshots, realServerKeyOf, serviceKeyOf, zeroCounters, zeroRates } from "@lvsdeck/protocol";
 
-const [hubUrl = "", token, directors, realServers, tickMs, durationMs] = process.argv.slice(2);
+const [hubUrl = "", token, directors, realServers, tickMs, durationMs, report = ""] = process.argv.slice(2);
+const hubUrls = hubUrl.split(",");
 const SERVICES = 5;
 /** Each director fails over this often (ms): with 200 directors, 20 VRRP transitions a second fleet-wide. */
 const TRANSITION_EVERY_MS = 10_000;
@@ -36,13 +41,16 @@ function evolve(s: DirectorSnapshot, tick: number): DirectorSnapshot {
 }
 
 let sent = 0;
+/** When each VRRP transition was sent (its observedAt), with `times`. */
+const transitionTimes: number[] = [];
 // A late timer here is a late send: the agent-to-hub leg includes this generator's own delays.
 const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();
 const sockets: WebSocket[] = [];
 for (let d = 0; d < Number(directors); d++) {
   const id = `bench-${String(d).padStart(3, "0")}`;
-  const ws = new WebSocket(`${hubUrl.replace("http", "ws")}/ws/agent`, { headers: { authorization: `Bearer ${token}` } });
+  const url = hubUrls[Math.floor((d * hubUrls.length) / Number(directors))] ?? "";
+  const ws = new WebSocket(`${url.replace("http", "ws")}/ws/agent`, { headers: { authorization: `Bearer ${token}` } });
   sockets.push(ws);
   let snapshot = makeSnapshot(id, d);
   let tick = 0;
@@ -60,6 +68,7 @@ for (let d = 0; d < Number(directors); d++) {
         const vrrp = snapshot.vrrp[0]!;
         const to = vrrp.state === "MASTER" ? "BACKUP" : "MASTER";
         const now = Date.now();
+        if (ws.readyState === ws.OPEN) transitionTimes.push(now);
         send({ type: "event", seq: seq++, observedAt: now, event: { kind: "vrrp-transition", instance: vrrp.name, vrid: vrrp.vrid, from: vrrp.state, to, priority: 100, at: now } });
         const next = { ...snapshot, takenAt: now, vrrp: [{ ...vrrp, state: to, lastTransitionAt: now }] } as DirectorSnapshot;
         send(diffSnapshots(snapshot, next));
@@ -78,10 +87,12 @@ for (let d = 0; d < Number(directors); d++) {
   });
   ws.on("error", () => undefined);
 }
-setTimeout(() => {
+function finish() {
   const elu = performance.eventLoopUtilization().utilization;
   const ms = (ns: number) => Math.round(ns / 1e6);
-  process.stdout.write(`${JSON.stringify({ sent, eventLoopUtilization: Number(elu.toFixed(2)), eventLoopDelayMs: { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) } })}\n`);
+  process.stdout.write(`${JSON.stringify({ sent, eventLoopUtilization: Number(elu.toFixed(2)), eventLoopDelayMs: { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) }, ...(report === "times" && { transitionTimes }) })}\n`);
   for (const ws of sockets) ws.terminate();
   process.exit(0);
-}, Number(durationMs));
+}
+setTimeout(finish, Number(durationMs));
+process.once("SIGTERM", finish);
