@@ -18,11 +18,11 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startNats, startPostgres, type NatsServer, type PostgresServer } from "../test/services";
+import { cpuSeconds, freePort, hubLoop, rssMiB } from "./processFigures";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const HUB_MAIN = join(here, "../dist/main.js");
@@ -41,7 +41,6 @@ const TOKEN = "bench-token";
 const BROWSERS_PER_SESSION = 10;
 const PASSWORD = "bench-viewer-password";
 const CLOCK_TICKS = 100; // USER_HZ on Linux
-const SCRAPE_TIMEOUT_MS = 60_000;
 const READY_TIMEOUT_MS = 60_000;
 const POLL_MS = 100;
 /**
@@ -96,11 +95,6 @@ async function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<v
   clearTimeout(timer);
 }
 
-const freePort = () => new Promise<number>((resolve) => {
-  const s = createServer();
-  s.listen(0, "127.0.0.1", () => { const a = s.address(); s.close(() => resolve(typeof a === "object" && a ? a.port : 0)); });
-});
-
 // ---- /proc -------------------------------------------------------------------------------------
 
 /** The fields of /proc/<pid>/stat after the command name: [0] state, [1] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime. */
@@ -109,19 +103,6 @@ function stat(pid: number): string[] | null {
     return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
   } catch {
     return null; // Gone meanwhile.
-  }
-}
-/** CPU seconds of a process (all its threads). */
-function cpuSeconds(pid: number): number {
-  const f = stat(pid);
-  return f ? (Number(f[11]) + Number(f[12])) / CLOCK_TICKS : 0;
-}
-function rssMiB(pid: number): number {
-  try {
-    const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"));
-    return Math.round(Number(line?.split(/\s+/)[1] ?? 0) / 1024);
-  } catch {
-    return 0;
   }
 }
 function processes(): { pid: number; ppid: number; comm: string }[] {
@@ -187,22 +168,6 @@ function machineSeconds(): { process: number; irq: number } {
 const ownCpuSeconds = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
 
 // ---- hubs --------------------------------------------------------------------------------------
-
-/** The hub's own view of its event loop, from /metrics (as hubLoad.ts). */
-async function hubLoop(url: string) {
-  const started = Date.now();
-  let text = "";
-  try {
-    text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(SCRAPE_TIMEOUT_MS) })).text();
-  } catch {
-    // Timed out: the figures stay null.
-  }
-  const scrapeMs = Date.now() - started;
-  const value = (name: string) => Number(new RegExp(`^${name} ([0-9.e+-]+)`, "m").exec(text)?.[1] ?? NaN);
-  const ms = (name: string) => (Number.isNaN(value(name)) ? null : Math.round(value(name) * 1000));
-  return { delayP50Ms: ms("nodejs_eventloop_lag_p50_seconds"), delayP99Ms: ms("nodejs_eventloop_lag_p99_seconds"), delayMaxMs: ms("nodejs_eventloop_lag_max_seconds"),
-    utilization: text ? Number(value("lvsdeck_hub_event_loop_utilization").toFixed(2)) : null, scrapeMs };
-}
 
 async function health(url: string): Promise<{ directors: number; connectedAgents: number } | null> {
   try {

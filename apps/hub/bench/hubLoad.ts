@@ -7,11 +7,11 @@
 // BENCH_FULL_BROWSERS, BENCH_HUB_MODES, BENCH_WARMUP_MS, BENCH_MEASURE_MS, BENCH_BROWSER_THREADS, BENCH_CPU_PROF=<dir>, BENCH_HUB_NODE_ARGS, BENCH_HUB_LOG=<file>,
 // BENCH_PIN=1 (the hub on core 0 and the load generators on core 1, with taskset, so the figure is the hub's).
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, openSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdtempSync, openSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { cpuSeconds, freePort, hubLoop, rssMiB } from "./processFigures";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 /** With BENCH_PIN=1, each process is started under `taskset -c <core>`. */
@@ -29,27 +29,6 @@ const TOKEN = "bench-token";
 /** Browsers per sign-in: under the hub's limit of live sockets per credential (16). */
 const BROWSERS_PER_SESSION = 10;
 const PASSWORD = "bench-viewer-password";
-const CLOCK_TICKS = 100; // USER_HZ on Linux
-/**
- * How long the bench waits for the hub's /metrics. An overloaded hub answers late, not never: 5 s gave
- * null figures exactly when they mattered, so the scrape may take as long as the run; its own time
- * (`scrapeMs`) is then a figure of how far the hub's loop had fallen behind.
- */
-const SCRAPE_TIMEOUT_MS = 60_000;
-
-const freePort = () => new Promise<number>((resolve) => {
-  const s = createServer();
-  s.listen(0, "127.0.0.1", () => { const a = s.address(); s.close(() => resolve(typeof a === "object" && a ? a.port : 0)); });
-});
-
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-}
-function rssMiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"));
-  return Math.round(Number(line?.split(/\s+/)[1] ?? 0) / 1024);
-}
 
 function runChild(script: string, args: (string | number)[]): { pid: number; done: Promise<Record<string, unknown>> } {
   const child = spawn(...pinned(1, ["--import", "tsx", join(here, script), ...args.map(String)]), { stdio: ["ignore", "pipe", "inherit"] });
@@ -59,22 +38,6 @@ function runChild(script: string, args: (string | number)[]): { pid: number; don
     child.on("exit", () => { try { resolve(JSON.parse(out.trim().split("\n").at(-1) ?? "{}")); } catch (e) { reject(e); } });
   });
   return { pid: child.pid!, done };
-}
-
-/** The hub's own view of its event loop, from /metrics: delay quantiles since the previous scrape and utilization. */
-async function hubLoop(url: string) {
-  const started = Date.now();
-  let text = "";
-  try {
-    text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(SCRAPE_TIMEOUT_MS) })).text();
-  } catch {
-    // Timed out: the figures stay null.
-  }
-  const scrapeMs = Date.now() - started;
-  const value = (name: string) => Number(new RegExp(`^${name} ([0-9.e+-]+)`, "m").exec(text)?.[1] ?? NaN);
-  const ms = (name: string) => (Number.isNaN(value(name)) ? null : Math.round(value(name) * 1000));
-  return { delayP50Ms: ms("nodejs_eventloop_lag_p50_seconds"), delayP99Ms: ms("nodejs_eventloop_lag_p99_seconds"), delayMaxMs: ms("nodejs_eventloop_lag_max_seconds"),
-    utilization: text ? Number(value("lvsdeck_hub_event_loop_utilization").toFixed(2)) : null, scrapeMs };
 }
 
 async function run(mode: "coalesce" | "rebroadcast") {

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createSocket } from "node:dgram";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,6 +9,7 @@ import WebSocket from "ws";
 import type { ClusterResponse, DirectorView, HubEvent } from "@lvsdeck/protocol";
 import { clusterResponseSchema } from "@lvsdeck/protocol";
 import { createHub, type Hub } from "../src/createHub";
+import { freePort } from "./services";
 
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 /** The built agent; `npm test` builds before running these tests. */
@@ -153,15 +153,7 @@ export function watchUi(url: string, headers: Record<string, string>, query = ""
 }
 
 /** Asks the kernel for a free loopback TCP port. */
-export function freeTcpPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
+export const freeTcpPort = freePort;
 
 /** Every agent event stored once: seqs are unique and contiguous. */
 export function expectExactlyOnce(stored: HubEvent[]): number[] {

@@ -368,7 +368,7 @@ async function removeDir(dir: string): Promise<void> {
 // ---- ports -----------------------------------------------------------------------------------
 
 /** A port the kernel just handed out on loopback; another process could take it before we do. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);

@@ -1,0 +1,54 @@
+// What the benches read off the processes they start: free ports, CPU and RSS from /proc, and the hub's
+// own event-loop figures from its /metrics. Shared by hubLoad.ts and clusterLoad.ts.
+import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
+
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+/**
+ * How long the bench waits for the hub's /metrics. An overloaded hub answers late, not never: 5 s gave
+ * null figures exactly when they mattered, so the scrape may take as long as the run; its own time
+ * (`scrapeMs`) is then a figure of how far the hub's loop had fallen behind.
+ */
+const SCRAPE_TIMEOUT_MS = 60_000;
+
+/** A free loopback TCP port. */
+export const freePort = () => new Promise<number>((resolve) => {
+  const s = createServer();
+  s.listen(0, "127.0.0.1", () => { const a = s.address(); s.close(() => resolve(typeof a === "object" && a ? a.port : 0)); });
+});
+
+/** CPU seconds a process has used (user + system, all threads), from /proc; 0 once it is gone. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+/** A process's resident memory now (MiB), from /proc; 0 once it is gone. */
+export function rssMiB(pid: number): number {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"));
+    return Math.round(Number(line?.split(/\s+/)[1] ?? 0) / 1024);
+  } catch {
+    return 0;
+  }
+}
+
+/** The hub's own view of its event loop, from /metrics: delay quantiles since the previous scrape and utilization. */
+export async function hubLoop(url: string) {
+  const started = Date.now();
+  let text = "";
+  try {
+    text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(SCRAPE_TIMEOUT_MS) })).text();
+  } catch {
+    // Timed out: the figures stay null.
+  }
+  const scrapeMs = Date.now() - started;
+  const value = (name: string) => Number(new RegExp(`^${name} ([0-9.e+-]+)`, "m").exec(text)?.[1] ?? NaN);
+  const ms = (name: string) => (Number.isNaN(value(name)) ? null : Math.round(value(name) * 1000));
+  return { delayP50Ms: ms("nodejs_eventloop_lag_p50_seconds"), delayP99Ms: ms("nodejs_eventloop_lag_p99_seconds"), delayMaxMs: ms("nodejs_eventloop_lag_max_seconds"),
+    utilization: text ? Number(value("lvsdeck_hub_event_loop_utilization").toFixed(2)) : null, scrapeMs };
+}
+
