@@ -147,6 +147,9 @@ export function createAgent(options: AgentOptions): Agent {
     void tick();
   });
 
+  // A keepalived dump read in the background (tracks, master router) goes out when it lands.
+  source.onChange?.(() => void tick());
+
   const timer = setInterval(() => void tick(), options.tickMs);
   return {
     async close() {

@@ -33,6 +33,7 @@ const vrrpInstance = (state: VrrpState): VrrpInstance => ({
 function slowSource(readMs: number) {
   let state: VrrpState = "MASTER";
   let listener: (event: AgentEvent) => void = () => undefined;
+  let changed: () => void = () => undefined;
   let reads = 0;
   const base = sampleSnapshot("lvs-dir-01", 0);
   const source: DirectorSource = {
@@ -47,6 +48,7 @@ function slowSource(readMs: number) {
     },
     setWeight: (_s: ServiceKey, _r: RealServerKey, weight: number) => Promise.resolve(weight),
     onEvent: (l) => void (listener = l),
+    onChange: (l) => void (changed = l),
     close: () => Promise.resolve(),
   };
   return {
@@ -55,6 +57,11 @@ function slowSource(readMs: number) {
     /** An event that changes nothing the snapshot shows (a health line for a server already up). */
     poke() {
       listener({ kind: "health", service: base.services[0]!.key, realServer: base.services[0]!.realServers[0]!.key, up: true, at: Date.now() });
+    },
+    /** State read in the background (a keepalived dump) that changed with no event. */
+    changeQuietly(next: VrrpState) {
+      state = next;
+      changed();
     },
     stop() {
       state = "STOP";
@@ -71,7 +78,8 @@ describe("agent ticks", () => {
     server?.close();
   });
 
-  it("an event that lands while a read is running is sent with a read right after it, not at the next tick", async () => {
+  /** A WebSocket server standing in for the hub: welcomes the agent and keeps the snapshot it is sent. */
+  async function startHubStandIn() {
     server = new WebSocketServer({ port: 0, host: "127.0.0.1" });
     await once(server, "listening");
     let hubView: DirectorSnapshot | null = null;
@@ -85,18 +93,31 @@ describe("agent ticks", () => {
         if (frame.type === "delta" && hubView) hubView = applyDelta(hubView, frame);
       });
     });
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, view: () => hubView };
+  }
+
+  it("an event that lands while a read is running is sent with a read right after it, not at the next tick", async () => {
+    const hub = await startHubStandIn();
     const fake = slowSource(200);
-    const port = (server.address() as AddressInfo).port;
     // One tick a minute: anything the hub sees within seconds came from an event-driven read.
-    agent = createAgent({ hubUrls: [`http://127.0.0.1:${port}`], token: "t", director: "lvs-dir-01" as DirectorId, source: fake.source, tickMs: 60_000, log: createLogger("test", true) });
-    await expect.poll(() => hubView?.vrrp[0]?.state, { timeout: SEEN_WITHIN_MS }).toBe("MASTER");
+    agent = createAgent({ hubUrls: [hub.url], token: "t", director: "lvs-dir-01" as DirectorId, source: fake.source, tickMs: 60_000, log: createLogger("test", true) });
+    await expect.poll(() => hub.view()?.vrrp[0]?.state, { timeout: SEEN_WITHIN_MS }).toBe("MASTER");
     // An event starts a read; keepalived stops while that read is running.
     const readsBefore = fake.reads();
     fake.poke();
     // The read takes 200 ms; polling every 5 ms lands the stop inside it.
     await expect.poll(() => fake.reads(), { timeout: SEEN_WITHIN_MS, interval: 5 }).toBe(readsBefore + 1);
     fake.stop();
-    await expect.poll(() => hubView?.vrrp.every((i) => i.state === "STOP"), { timeout: SEEN_WITHIN_MS }).toBe(true);
+    await expect.poll(() => hub.view()?.vrrp.every((i) => i.state === "STOP"), { timeout: SEEN_WITHIN_MS }).toBe(true);
     expect(fake.reads()).toBe(readsBefore + 2);
+  });
+
+  it("state a source read in the background (a keepalived dump) is sent when the source says so, not at the next tick", async () => {
+    const hub = await startHubStandIn();
+    const fake = slowSource(0);
+    agent = createAgent({ hubUrls: [hub.url], token: "t", director: "lvs-dir-01" as DirectorId, source: fake.source, tickMs: 60_000, log: createLogger("test", true) });
+    await expect.poll(() => hub.view()?.vrrp[0]?.state, { timeout: SEEN_WITHIN_MS }).toBe("MASTER");
+    fake.changeQuietly("BACKUP");
+    await expect.poll(() => hub.view()?.vrrp[0]?.state, { timeout: SEEN_WITHIN_MS }).toBe("BACKUP");
   });
 });

@@ -257,15 +257,19 @@ describe("real director source", () => {
   it("keeps STOP lines that arrive while keepalived writes a dump, and sends no dump signal to a stopping keepalived", async () => {
     keepalived.useDump("a-master.json");
     const source = open({ keepalivedRefreshMs: 0 });
+    let changes = 0;
+    source.onChange?.(() => (changes += 1));
     writeFileSync(join(fake.dir, "notify.log"), "");
     expect((await source.read()).vrrp.map((i) => i.state)).toEqual(["MASTER", "MASTER"]);
-    // The next read asks for a dump (refresh every read); keepalived stops while writing it.
+    // The next read asks for a dump (refresh every read) and answers at once; keepalived stops while writing it.
     keepalived.slowDumps(0.6);
     const signalled = keepalived.jsonSignals();
-    const reading = source.read();
+    expect((await source.read()).vrrp.map((i) => i.state)).toEqual(["MASTER", "MASTER"]);
     await expect.poll(() => keepalived.jsonSignals(), seen).toBe(signalled + 1);
     appendFileSync(join(fake.dir, "notify.log"), 'INSTANCE "VI_1" STOP 205\nINSTANCE "VI web" STOP 200\n');
-    expect((await reading).vrrp.map((i) => i.state)).toEqual(["STOP", "STOP"]);
+    // The dump written meanwhile is older than the lines: when it lands, the pushed STOPs stay.
+    await expect.poll(() => changes, seen).toBeGreaterThanOrEqual(1);
+    expect((await source.read()).vrrp.map((i) => i.state)).toEqual(["STOP", "STOP"]);
     // Its process is still alive (keepalived's parent outlives its VRRP child for a moment): no dump
     // signal now brings back the MASTER it had.
     await keepalived.settled();
@@ -275,6 +279,31 @@ describe("real director source", () => {
     await keepalived.settled();
     expect(keepalived.jsonSignals()).toBe(signals);
     expect(statSync(keepalived.jsonPath).mtimeMs).toBe(dumps);
+  });
+
+  it("sends a FIFO transition while keepalived is still writing a dump, not after it, and tells when the dump lands", async () => {
+    const warnings: string[] = [];
+    const log = { info: () => undefined, warn: (m: string) => void warnings.push(m), error: (m: string) => void warnings.push(m) };
+    const source = open({ keepalivedRefreshMs: 0, log });
+    let changes = 0;
+    source.onChange?.(() => (changes += 1));
+    writeFileSync(join(fake.dir, "notify.log"), "");
+    // The first dump of a keepalived is waited for: without it there is nothing to send.
+    expect((await source.read()).vrrp.find((i) => i.name === "VI_1")?.state).toBe("BACKUP");
+    // A busy keepalived: the next dump is not written before the agent gives up on it.
+    keepalived.slowDumps(60);
+    const signalled = keepalived.jsonSignals();
+    expect((await source.read()).vrrp.find((i) => i.name === "VI_1")?.state).toBe("BACKUP");
+    await expect.poll(() => keepalived.jsonSignals(), seen).toBe(signalled + 1);
+    appendFileSync(join(fake.dir, "notify.log"), 'INSTANCE "VI_1" MASTER 200\n');
+    await expect.poll(async () => (await source.read()).vrrp.find((i) => i.name === "VI_1")?.state, seen).toBe("MASTER");
+    // Read before the agent gave up on the dump: no read queued behind it.
+    expect(warnings.filter((w) => w.includes("dump"))).toEqual([]);
+    expect(changes).toBe(0);
+    // When it gives up, the listener hears so (the next snapshot goes out), and the pushed state stands.
+    await expect.poll(() => changes, { timeout: 3 * SEEN_WITHIN_MS, interval: 20 }).toBeGreaterThanOrEqual(1);
+    expect(warnings.some((w) => w.includes("JSON dump"))).toBe(true);
+    expect((await source.read()).vrrp.find((i) => i.name === "VI_1")?.state).toBe("MASTER");
   });
 
   it("reads VRRP instances from the data dump when keepalived does not answer SIGJSON, and stops sending it", async () => {

@@ -124,6 +124,7 @@ export function createDirectorSource(options: DirectorSourceOptions): DirectorSo
     }),
     ...(options.failoverFile != null && { holdFailover: (hold: boolean) => options.failoverFile!.hold(hold) }),
     onEvent: (listener) => void listeners.push(listener),
+    onChange: (listener) => keepalived?.onChange(listener),
     // /proc through the byte scanner where it is read, else ipvsadm -Lnc through the aggregator.
     ...(connectionsPart !== undefined && {
       async countStates(): Promise<StateTable> {

@@ -65,10 +65,13 @@ export function createKeepalivedPart(options: KeepalivedPartOptions): Keepalived
   const { log } = options;
   const parseErrors = options.parseErrors ?? createParseErrorLog(log);
   const listeners: Array<(event: AgentEvent) => void> = [];
+  const changeListeners: Array<() => void> = [];
   const emit = (event: AgentEvent) => listeners.forEach((l) => l(event));
   let status: KeepalivedStatus = { running: false, pid: null, since: null };
   let checkedOnce = false;
   let view: VrrpView = { instances: [], syncGroups: [] };
+  // The keepalived whose dump the view came from: until its first dump there is nothing to send.
+  let viewPid: number | null = null;
   let fromData = new Map<string, DataEvidence>();
   // When each instance last reported a lower-priority advert heard as MASTER.
   const lowerAdvertAt = new Map<string, number>();
@@ -131,6 +134,7 @@ export function createKeepalivedPart(options: KeepalivedPartOptions): Keepalived
       // A transition pushed over the FIFO while keepalived wrote the dumps is newer than they are, and
       // has already queued another refresh: keep the pushed state.
       if (instances !== null && vrrpLines === linesBefore) view = { ...view, instances };
+      if (instances !== null) viewPid = pid;
     };
     if (pid !== noJsonPid) try {
       const json = await requestDump({ pid, signal: options.jsonSignal, path: options.jsonPath, parse: parseKeepalivedJson });
@@ -168,6 +172,14 @@ export function createKeepalivedPart(options: KeepalivedPartOptions): Keepalived
     }
   };
   const refresh = coalesced(refreshNow);
+  // A dump nobody waits for: its news goes out when it lands, through the change listeners.
+  const refreshInBackground = () =>
+    void refresh().then(
+      () => {
+        if (!closed) changeListeners.forEach((l) => l());
+      },
+      (err: Error) => log.warn("reading keepalived's dumps failed", { error: err.message }),
+    );
 
   const onLine = (line: string, receivedAt: number) => {
     const outcome = applyNotifyLine(view, line, receivedAt);
@@ -191,7 +203,7 @@ export function createKeepalivedPart(options: KeepalivedPartOptions): Keepalived
     if (event !== null) emit(event);
     // A checker verdict changes the kernel table, the quorum and maybe the sorry server: re-read the checker's dump.
     // A priority change is re-read too, so the tracks that moved it are known before the transition it may cause.
-    if (event?.kind === "vrrp-transition" || event?.kind === "health" || event?.kind === "vrrp-priority" || outcome.unknownInstance) void refresh();
+    if (event?.kind === "vrrp-transition" || event?.kind === "health" || event?.kind === "vrrp-priority" || outcome.unknownInstance) refreshInBackground();
   };
   const followers: NotifyFollower[] = options.fifoPaths.map((path) => followNotify({ path, onLine, log }));
   const livenessTimer = setInterval(() => void checkLiveness().catch((err: Error) => log.error("keepalived liveness check failed", { error: err.message })), LIVENESS_CHECK_MS);
@@ -212,7 +224,13 @@ export function createKeepalivedPart(options: KeepalivedPartOptions): Keepalived
   return {
     async read(): Promise<KeepalivedReading> {
       await checkLiveness();
-      if (status.running && Date.now() - lastRefresh >= options.refreshMs) await refresh();
+      if (status.running && Date.now() - lastRefresh >= options.refreshMs) {
+        // Only the first dump of a keepalived is waited for. After it a read never queues behind a dump,
+        // which a busy keepalived can take seconds to write: a transition pushed over the FIFO meanwhile
+        // must reach the hub now, or a healthy election reads as "no MASTER" for those seconds.
+        if (viewPid === status.pid) refreshInBackground();
+        else await refresh();
+      }
       const vrrp = view.instances.map((i): VrrpInstance => {
         if (!status.running) return { ...i, state: "STOP", masterRouter: null };
         const evidence = fromData.get(i.name);
@@ -226,6 +244,7 @@ export function createKeepalivedPart(options: KeepalivedPartOptions): Keepalived
       return { keepalived, vrrp, syncGroups: view.syncGroups, vipsPresent: await vipsPresent(vips), health, checker: checkerView };
     },
     onEvent: (listener) => void listeners.push(listener),
+    onChange: (listener) => void changeListeners.push(listener),
     async close() {
       closed = true;
       clearInterval(livenessTimer);

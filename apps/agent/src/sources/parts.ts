@@ -70,6 +70,8 @@ export interface CheckerView {
 export interface KeepalivedPart {
   read(): Promise<KeepalivedReading>;
   onEvent(listener: (event: AgentEvent) => void): void;
+  /** Registers a listener told when a dump read in the background has finished, so its news can be sent. */
+  onChange(listener: () => void): void;
   close(): Promise<void>;
 }
 

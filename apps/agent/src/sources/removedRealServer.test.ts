@@ -36,6 +36,7 @@ function source(withChecker: boolean) {
         checker: withChecker ? { virtualServers: dump.value.virtualServers, lastChange: new Map(), verdicts: health } : null,
       }),
     onEvent: () => undefined,
+    onChange: () => undefined,
     close: () => Promise.resolve(),
   };
   return createDirectorSource({ director: "lvs-dir-01" as DirectorId, ipvs: [ipvs], keepalived, weightMode: "runtime", weightsFile: null, reloadKeepalived: () => Promise.resolve(), log: createLogger("test", true) });

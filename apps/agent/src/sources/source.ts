@@ -25,5 +25,7 @@ export interface DirectorSource {
   queryConnections?(query: ConnectionQuery): Promise<ConnectionAnswer>;
   /** Registers the listener for events as they happen. */
   onEvent(listener: (event: AgentEvent) => void): void;
+  /** Registers a listener told when state read in the background has changed what `read()` returns. */
+  onChange?(listener: () => void): void;
   close(): Promise<void>;
 }
