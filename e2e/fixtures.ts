@@ -1,12 +1,12 @@
 import { expect, test as base } from "@playwright/test";
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import WebSocket from "ws";
 import { PROTOCOL_VERSION } from "@lvsdeck/protocol";
 import { DashboardPage } from "./pages/DashboardPage";
+import { freePort } from "../apps/hub/test/services";
 
 /** A running demo cluster (hub + two simulated director processes) on its own port and data folder. */
 export interface DemoCluster {
@@ -50,18 +50,8 @@ export async function statesInHistory(cluster: DemoCluster, at: number): Promise
   return then.directors.map((d) => `${d.id} ${d.snapshot?.vrrp[0]?.state ?? "none"}`);
 }
 
-/** A free TCP port on loopback. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A loopback TCP port free a moment ago (one helper for the hub tests and these). */
+export { freePort };
 
 /** How long the demo (hub and two agents) may take to start and show both directors. */
 const DEMO_START_MS = 20_000;

@@ -1,23 +1,12 @@
 // `npm run lab:cluster -- --smoke` as a user runs it: PostgreSQL, NATS, three hubs behind HAProxy and two
 // VRRP pairs of simulated directors, checked through HAProxy, then stopped. The apps must be built.
 import { spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { expect, it } from "vitest";
+import { freePort } from "../../apps/hub/test/services";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
-/** A loopback TCP port free a moment ago, for HAProxy (the lab's default 8090 may be in use). */
-function freeTcpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 /** Runs `node args` in the repository; its stdout and stderr together, and how it ended. */
 function run(args: string[], timeoutMs: number): Promise<{ code: number | null; output: string }> {
@@ -32,7 +21,8 @@ function run(args: string[], timeoutMs: number): Promise<{ code: number | null; 
 }
 
 it("starts clustered hubs behind HAProxy and two VRRP pairs, sees every director and a MASTER per pair through HAProxy, and stops", async () => {
-  const port = await freeTcpPort();
+  // The lab's default 8090 may be in use.
+  const port = await freePort();
   const { code, output } = await run(["--import", "tsx", "lab/cluster/run.ts", "--smoke", "--no-build", "--port", String(port)], 110_000);
   expect(output).toContain("lab:cluster smoke: ok");
   expect(output).toContain(`open http://127.0.0.1:${port} in a browser`);

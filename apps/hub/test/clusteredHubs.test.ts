@@ -2,19 +2,15 @@
 // operators on another see and act on the same cluster, and a hub cut off from the bus shows the
 // directors it cannot hear as stale, never as healthy.
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RealServerKey, ServiceKey } from "@lvsdeck/protocol";
 import { createdTokenSchema, eventsResponseSchema, weightChangeSchema } from "@lvsdeck/protocol";
-import { createHub, type Hub } from "../src/createHub";
-import { TOKEN, USERS, api, director, login, repoRoot, signInAsAdmin, startSeedPair, stopAll, vrrpState, waitFor, watchUi } from "./harness";
+import type { Hub } from "../src/createHub";
+import { USERS, api, director, login, startClusteredHub, startSeedPair, stopAll, vrrpState, waitFor, watchUi } from "./harness";
 import { createDatabase, startNats, startPostgres, type NatsServer, type PostgresServer } from "./services";
 
 const SEED_SERVICE = "TCP 192.168.50.100:443" as ServiceKey;
 const SEED_RS = "192.168.50.11:443" as RealServerKey;
-const migrationsDir = join(repoRoot, "apps/hub/migrations/postgres");
 
 describe("clustered hubs on NATS and PostgreSQL", () => {
   let postgres: PostgresServer;
@@ -22,22 +18,13 @@ describe("clustered hubs on NATS and PostgreSQL", () => {
   let a: Hub;
   let b: Hub;
   let agents: ChildProcess[] = [];
-  const startClustered = async (url: string, users = Object.values(USERS)) => {
-    const hub = await createHub({
-      port: 0, host: "127.0.0.1", dataDir: mkdtempSync(join(tmpdir(), "lvsdeck-hub-")), agentTokens: [TOKEN], quiet: true, users,
-      postgres: { url, migrationsDir }, nats: [nats.url],
-      // Hub B never looks in the database for access changes by itself here: only the bus can tell it.
-      ...(users.length === 0 && { accessPollMs: 3_600_000 }),
-    });
-    await signInAsAdmin(hub.url);
-    return hub;
-  };
 
   beforeAll(async () => {
     [postgres, nats] = await Promise.all([startPostgres(), startNats()]);
     const url = await createDatabase(postgres, "clustered");
-    a = await startClustered(url);
-    b = await startClustered(url, []);
+    a = await startClusteredHub(url, { nats: [nats.url] });
+    // Hub B never looks in the database for access changes by itself here: only the bus can tell it.
+    b = await startClusteredHub(url, { nats: [nats.url], users: [], accessPollMs: 3_600_000 });
     // Every agent on hub A; hub B hears them only through the bus.
     agents = await startSeedPair(a.url);
     await waitFor(async () => vrrpState(await director(b.url, "lvs-dir-01")) === "MASTER", 20_000, "lvs-dir-01 MASTER as hub B sees it");

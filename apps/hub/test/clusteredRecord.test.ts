@@ -2,20 +2,12 @@
 // the events, users, sessions, tokens and audit are the same, and access taken away on one hub ends
 // on the others too.
 import { execFile, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createdTokenSchema, eventsResponseSchema, sessionResponseSchema } from "@lvsdeck/protocol";
-import { createHub, type Hub } from "../src/createHub";
-import { TOKEN, USERS, login, repoRoot, startSeedPair, stopAll, waitFor, watchUi } from "./harness";
+import type { Hub } from "../src/createHub";
+import { USERS, login, repoRoot, startClusteredHub, startSeedPair, stopAll, waitFor, watchUi } from "./harness";
 import { createDatabase, startPostgres, type PostgresServer } from "./services";
-
-const migrationsDir = join(repoRoot, "apps/hub/migrations/postgres");
-
-/** A hub of the cluster: its own SQLite folder for what is not shared yet, the shared PostgreSQL for the record. */
-const startClusteredHub = (url: string, users = Object.values(USERS)) =>
-  createHub({ port: 0, host: "127.0.0.1", dataDir: mkdtempSync(join(tmpdir(), "lvsdeck-hub-")), agentTokens: [TOKEN], quiet: true, users, postgres: { url, migrationsDir } });
 
 /** `lvsdeck-hub` run from its sources, as an admin runs it on any machine that reaches the database. */
 function cli(args: string[], stdin: string, env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -40,7 +32,9 @@ describe("clustered hubs share one PostgreSQL record", () => {
     postgres = await startPostgres();
     url = await createDatabase(postgres, "cluster");
     // Both start at once on an empty database: one applies the schema, the other waits for it.
-    [a, b] = await Promise.all([startClusteredHub(url), startClusteredHub(url, [])]);
+    // B starts with no users of its own: it signs in with those A created in the shared record.
+    a = await startClusteredHub(url);
+    b = await startClusteredHub(url, { users: [] });
     agents = await startSeedPair(a.url);
   }, 90_000);
   afterAll(async () => {

@@ -51,6 +51,26 @@ export async function startHub(options: { commandTimeoutMs?: number; dataDir?: s
   return Object.assign(hub, { dataDir });
 }
 
+/** The clustered record's schema, as `lvsdeck-hub --postgres` migrates it. */
+export const postgresMigrationsDir = join(repoRoot, "apps/hub/migrations/postgres");
+
+/**
+ * Starts a hub of a cluster on the shared PostgreSQL at `postgresUrl` (and the NATS bus, if given):
+ * its own SQLite folder for what is per hub. It starts with the test users, signed in as the admin,
+ * unless `users` says otherwise (a hub started with none shares the users another hub created).
+ */
+export async function startClusteredHub(postgresUrl: string, options: { nats?: string[]; users?: typeof USERS[keyof typeof USERS][]; accessPollMs?: number } = {}): Promise<Hub> {
+  const users = options.users ?? Object.values(USERS);
+  const hub = await createHub({
+    port: 0, host: "127.0.0.1", dataDir: mkdtempSync(join(tmpdir(), "lvsdeck-hub-")), agentTokens: [TOKEN], quiet: true, users,
+    postgres: { url: postgresUrl, migrationsDir: postgresMigrationsDir },
+    ...(options.nats !== undefined && { nats: options.nats }),
+    ...(options.accessPollMs !== undefined && { accessPollMs: options.accessPollMs }),
+  });
+  await signInAsAdmin(hub.url);
+  return hub;
+}
+
 /** Asks the kernel for a free loopback UDP port. */
 export function freeUdpPort(): Promise<number> {
   return new Promise((resolve) => {
