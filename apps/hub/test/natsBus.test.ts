@@ -121,6 +121,8 @@ describe("cluster bus: two hubs on one nats-server", () => {
     b.publishDirector(id("lvs-dir-ack"), { kind: "disconnect", at: 5 });
     await vi.waitFor(() => expect(heardByA.directors.map((h) => h.director)).toContain("lvs-dir-ack"), WAIT);
     expect(heardByA.directors).toEqual([{ director: "lvs-dir-ack", message: { kind: "disconnect", at: 5 }, fromHub: "hub-b" }]);
+    // Nor did NATS send A's news back to A: a snapshot crosses the server once, not twice.
+    expect(a.stats().echoed).toBe(0);
   });
 
   it("counts and drops invalid director news without throwing", async () => {

@@ -122,8 +122,11 @@ export interface ClusterBus {
    */
   isUp(): boolean;
   onStatus(listener: (up: boolean) => void): () => void;
-  /** Counters for /metrics: messages published, received (valid, from other hubs), refused as invalid. */
-  stats(): { published: number; received: number; invalid: number };
+  /**
+   * Counters for /metrics: messages published, received (valid, from other hubs), refused as invalid, and
+   * this hub's own director news that NATS sent back to it (none: the connection sets `noEcho`).
+   */
+  stats(): { published: number; received: number; invalid: number; echoed: number };
   /** Stops the consumer, unsubscribes, drains and closes the connection; listeners hear nothing more. Idempotent. */
   close(): Promise<void>;
 }
@@ -271,6 +274,9 @@ export async function connectBus(options: ConnectBusOptions): Promise<ClusterBus
       reconnectTimeWait: RECONNECT_WAIT_MS,
       pingInterval: PING_INTERVAL_MS,
       maxPingOut: MAX_PINGS_OUT,
+      // A hub's own snapshots are no news to it: without this NATS sends each one back, doubling the
+      // bytes it writes. Commands are only forwarded for directors held elsewhere, so none is lost.
+      noEcho: true,
     });
   } catch (error) {
     throw new Error(`cluster bus: cannot connect to NATS at ${where}: ${errorText(error)}`, { cause: error });
@@ -301,7 +307,7 @@ class NatsBus implements ClusterBus {
   private readonly accessListeners = new Set<() => void>();
   private readonly statusListeners = new Set<(up: boolean) => void>();
   private readonly subscriptions = new Set<Subscription>();
-  private readonly counters = { published: 0, received: 0, invalid: 0 };
+  private readonly counters = { published: 0, received: 0, invalid: 0, echoed: 0 };
 
   private up = true;
   /** Bumped on every disconnect and reconnect, so a late flush cannot report a connection that is gone again. */
@@ -486,6 +492,7 @@ class NatsBus implements ClusterBus {
 
   private receiveDirector(msg: Msg): void {
     const decoded = this.decode("director", msg.subject, msg.data, msg.headers);
+    if (decoded === "own") this.counters.echoed++;
     if (decoded === "own" || decoded === undefined) return;
     const director = directorOfToken(msg.subject.slice(`${this.prefix}.director.`.length));
     if (!director) return this.refuse("director", msg.subject, "subject names no valid director", decoded.fromHub);
@@ -519,7 +526,7 @@ class NatsBus implements ClusterBus {
       this.refuse("command", msg.subject, "a command without a reply subject");
       return;
     }
-    // Commands are request/reply: a hub may ask itself, so its own requests are answered too.
+    // A command carrying this hub's own id cannot arrive (noEcho); one that claims it is answered all the same.
     const decoded = this.decode("command", msg.subject, msg.data, msg.headers, true);
     if (decoded === undefined || decoded === "own") {
       this.reply(msg, failedResult("", "the cluster bus refused the command: not a valid message"));
@@ -775,7 +782,7 @@ class NatsBus implements ClusterBus {
     return subscribeTo(this.statusListeners, listener);
   }
 
-  stats(): { published: number; received: number; invalid: number } {
+  stats(): { published: number; received: number; invalid: number; echoed: number } {
     return { ...this.counters };
   }
 
