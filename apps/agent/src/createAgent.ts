@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { AgentCommand, AgentHello, CommandResult, DirectorId, DirectorSnapshot, HubToAgent } from "@lvsdeck/protocol";
 import { PROTOCOL_VERSION, diffSnapshots } from "@lvsdeck/protocol";
 import type { DirectorSource } from "./sources/source";
@@ -41,6 +42,8 @@ export function createAgent(options: AgentOptions): Agent {
   // The command being applied, so the weight events it causes carry its id into the audit trail.
   let applyingCommandId: string | null = null;
 
+  // This process's run: the events it numbers are told from another process's for the same director.
+  const epoch = randomUUID();
   const hello = (): AgentHello => ({
     type: "hello",
     protocolVersion: PROTOCOL_VERSION,
@@ -50,6 +53,7 @@ export function createAgent(options: AgentOptions): Agent {
     capabilities: [...source.capabilities],
     weightMode: source.weightMode,
     tickMs: options.tickMs,
+    epoch,
   });
 
   // A tick asked for while one is reading runs again right after it: an event that lands mid-read
@@ -107,7 +111,7 @@ export function createAgent(options: AgentOptions): Agent {
       case "welcome":
         welcomed = true;
         lastSent = null;
-        for (const event of buffer.welcome(frame.lastSeq)) link.send(event);
+        for (const event of buffer.welcome(frame.lastSeq, frame.runLastSeq)) link.send(event);
         void tick();
         return;
       case "ack":

@@ -31,6 +31,17 @@ describe("event buffer", () => {
     expect(buffer.welcome(-1).map((f) => f.seq)).toEqual([2, 3, 4]);
   });
 
+  it("with a hub that keys events on the run, drops only what this run had stored and keeps its numbers", () => {
+    const buffer = createEventBuffer(10);
+    buffer.welcome(9, -1);
+    for (let i = 0; i < 3; i++) buffer.push(event(i), i);
+    // Another run of this director (an upgrade's overlap) stored up to 11 meanwhile; this run's 10 is stored.
+    expect(buffer.welcome(11, 10).map((f) => f.seq)).toEqual([11, 12]);
+    expect(buffer.push(event(3), 3)?.seq).toBe(13);
+    // Nothing of this run stored yet: everything is sent again, as numbered.
+    expect(buffer.welcome(40, -1).map((f) => f.seq)).toEqual([11, 12, 13]);
+  });
+
   it("renumbers when the hub already stored a newer sequence for this director", () => {
     const buffer = createEventBuffer(10);
     buffer.welcome(-1);

@@ -4,8 +4,11 @@ import type { AgentEvent, AgentEventFrame } from "@lvsdeck/protocol";
 export interface EventBuffer {
   /** Queues an event; returns its frame when it can be sent now (numbering has started). */
   push(event: AgentEvent, observedAt: number): AgentEventFrame | null;
-  /** The hub has stored everything up to `lastSeq`; returns the frames to (re)send, in order. */
-  welcome(lastSeq: number): AgentEventFrame[];
+  /**
+   * The hub's welcome: the director's highest stored seq and, from hubs that key events on the agent's
+   * run, this run's (`runLastSeq`). Returns the frames to (re)send, in order.
+   */
+  welcome(lastSeq: number, runLastSeq?: number): AgentEventFrame[];
   /** Forgets events up to and including `seq`. */
   ack(seq: number): void;
   /** Events not yet acknowledged. */
@@ -41,7 +44,13 @@ export function createEventBuffer(capacity: number): EventBuffer {
       entries.push(entry);
       return entry.seq === null ? null : frame(entry);
     },
-    welcome(lastSeq) {
+    welcome(lastSeq, runLastSeq) {
+      if (nextSeq !== null && runLastSeq !== undefined) {
+        // The hub knows this run: it has what the run numbered up to runLastSeq. Its numbers stay, even
+        // if another run of this director went further meanwhile: (director, run, seq) tells them apart.
+        while (entries.length > 0 && (entries[0]!.seq ?? Infinity) <= runLastSeq) entries.shift();
+        return entries.map(frame);
+      }
       if (nextSeq === null || lastSeq >= nextSeq) {
         // First contact, or the hub knows a newer sequence for this director than we do: continue after it.
         nextSeq = lastSeq + 1;

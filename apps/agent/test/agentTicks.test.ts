@@ -83,17 +83,19 @@ describe("agent ticks", () => {
     server = new WebSocketServer({ port: 0, host: "127.0.0.1" });
     await once(server, "listening");
     let hubView: DirectorSnapshot | null = null;
+    const epochs: string[] = [];
     server.on("connection", (ws) => {
       ws.on("message", (data) => {
         const parsed = parseFrame(agentToHubSchema, String(data));
         if (!parsed.ok) throw new Error(parsed.error);
         const frame = parsed.value;
+        if (frame.type === "hello") epochs.push(frame.epoch ?? "");
         if (frame.type === "hello") ws.send(JSON.stringify({ type: "welcome", protocolVersion: PROTOCOL_VERSION, lastSeq: -1 }));
         if (frame.type === "snapshot") hubView = frame.snapshot;
         if (frame.type === "delta" && hubView) hubView = applyDelta(hubView, frame);
       });
     });
-    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, view: () => hubView };
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, view: () => hubView, epochs: () => epochs };
   }
 
   it("an event that lands while a read is running is sent with a read right after it, not at the next tick", async () => {
@@ -119,5 +121,22 @@ describe("agent ticks", () => {
     await expect.poll(() => hub.view()?.vrrp[0]?.state, { timeout: SEEN_WITHIN_MS }).toBe("MASTER");
     fake.changeQuietly("BACKUP");
     await expect.poll(() => hub.view()?.vrrp[0]?.state, { timeout: SEEN_WITHIN_MS }).toBe("BACKUP");
+  });
+
+  it("names its run in every hello with the same epoch, and a new agent with another", async () => {
+    const hub = await startHubStandIn();
+    const start = () => createAgent({ hubUrls: [hub.url], token: "t", director: "lvs-dir-01" as DirectorId, source: slowSource(0).source, tickMs: 60_000, log: createLogger("test", true) });
+    agent = start();
+    await expect.poll(() => hub.epochs().length, { timeout: SEEN_WITHIN_MS }).toBe(1);
+    // The hub closes the socket; the same run says hello again.
+    for (const ws of server!.clients) ws.terminate();
+    await expect.poll(() => hub.epochs().length, { timeout: SEEN_WITHIN_MS }).toBe(2);
+    await agent.close();
+    agent = start();
+    await expect.poll(() => hub.epochs().length, { timeout: SEEN_WITHIN_MS }).toBe(3);
+    const [first, again, next] = hub.epochs();
+    expect(first).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
+    expect(again).toBe(first);
+    expect(next).not.toBe(first);
   });
 });

@@ -70,9 +70,10 @@ vrrp_instance VI_CLUSTER {
   }
 }
 `);
-    // A private /tmp per daemon: keepalived 2.2.7 always dumps to /tmp/keepalived.json.
+    // A private /tmp per daemon: keepalived dumps to $TMPDIR/keepalived.json, and the test run's own
+    // TMPDIR (a folder per run) must not send both daemons' dumps to one place.
     const script = `mount -t tmpfs tmpfs /tmp && exec keepalived -s lvsdk-agent-${d} -f ${conf} -p ${work}/${d}.pid -r ${work}/${d}.vrrp.pid -c ${work}/${d}.chk.pid --dont-fork --log-console --vrrp`;
-    daemons.push(spawn("unshare", ["-m", "--propagation", "private", "sh", "-c", script], { stdio: "ignore" }));
+    daemons.push(spawn("unshare", ["-m", "--propagation", "private", "sh", "-c", script], { stdio: "ignore", env: { ...process.env, TMPDIR: "/tmp" } }));
     const ip = join(work, `ip-${d}`);
     writeFileSync(ip, `#!/bin/sh\nexec ip -n lvsdk-agent-${d} "$@"\n`);
     chmodSync(ip, 0o755);

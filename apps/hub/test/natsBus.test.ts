@@ -6,6 +6,8 @@ import { jetstreamManager } from "@nats-io/jetstream";
 import {
   PROTOCOL_VERSION,
   hubCommandSchema,
+  realServerKeyOf,
+  serviceKeyOf,
   type AgentHello,
   type CommandResult,
   type DirectorId,
@@ -123,6 +125,28 @@ describe("cluster bus: two hubs on one nats-server", () => {
     expect(heardByA.directors).toEqual([{ director: "lvs-dir-ack", message: { kind: "disconnect", at: 5 }, fromHub: "hub-b" }]);
     // Nor did NATS send A's news back to A: a snapshot crosses the server once, not twice.
     expect(a.stats().echoed).toBe(0);
+  });
+
+  it("carries a 100 x 100 director's full snapshot (about 5 MB of JSON) within the 8 MB max_payload the hub's README asks for", async () => {
+    const director = id("lvs-dir-big");
+    const base = sampleSnapshot(director, 10);
+    const service = base.services[0]!;
+    const realServer = { ...service.realServers[0]!, activeConns: 12_345, inactiveConns: 67_890, states: { ESTABLISHED: 12_345, TIME_WAIT: 60_000, FIN_WAIT: 7_000, SYN_RECV: 12 } };
+    const services = Array.from({ length: 100 }, (_, s) => ({
+      ...service,
+      key: serviceKeyOf("TCP", `198.51.100.${s + 1}`, 443),
+      address: `198.51.100.${s + 1}`,
+      port: 443,
+      realServers: Array.from({ length: 100 }, (_, r) => ({ ...realServer, key: realServerKeyOf(`203.0.113.${r + 1}`, 8000 + s), address: `203.0.113.${r + 1}`, port: 8000 + s })),
+    }));
+    const snapshot = { ...base, services };
+    const bytes = JSON.stringify({ kind: "snapshot", snapshot, hello: hello(director), at: 11 }).length;
+    expect(bytes).toBeGreaterThan(3_000_000);
+    expect(bytes).toBeLessThan(8 * 1024 * 1024);
+    a.publishDirector(director, { kind: "snapshot", snapshot, hello: hello(director), at: 11 });
+    await vi.waitFor(() => expect(heardByB.directors.some((h) => h.director === director)).toBe(true), WAIT);
+    const heard = heardByB.directors.find((h) => h.director === director)?.message;
+    expect(heard?.kind === "snapshot" ? heard.snapshot.services.flatMap((s) => s.realServers) : []).toHaveLength(10_000);
   });
 
   it("counts and drops invalid director news without throwing", async () => {

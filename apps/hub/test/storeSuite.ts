@@ -111,6 +111,21 @@ function eventStoreTests(store: () => EventStore): void {
     expect(await store().query({ limit: 10 })).toEqual([first, other]);
   });
 
+  it("keys agent events on (director, epoch, seq): another run's same seq is its own event, the same run's is a resend", async () => {
+    const run1 = { ...transition(dir1, 4, T), epoch: "run-1" };
+    const run2 = { ...keepalivedStarted(dir1, 4, T + 10), epoch: "run-2" };
+    const first = await stored(run1);
+    expect(first).toEqual({ id: expect.any(Number), ...run1 });
+    const second = await stored(run2);
+    expect(await store().get(second.id)).toEqual({ id: second.id, ...run2 });
+    // A resend of run 1's event, and an event of an agent that sends no epoch: the first is refused.
+    expect(await store().appendAgentEvent({ ...keepalivedStarted(dir1, 4, T + 20), epoch: "run-1" })).toBeNull();
+    const unnamed = await stored(keepalivedStarted(dir1, 4, T + 30));
+    expect(await store().appendAgentEvent(transition(dir1, 4, T + 40))).toBeNull();
+    expect(await store().query({ director: dir1, limit: 10 })).toEqual([first, second, unnamed]);
+    expect(await store().lastSeq(dir1)).toBe(4);
+  });
+
   it("stores the same agent event once when it arrives twice at the same moment", async () => {
     const results = await Promise.all([store().appendAgentEvent(transition(dir1, 1, T)), store().appendAgentEvent(transition(dir1, 1, T))]);
     expect(results.filter((r) => r !== null)).toHaveLength(1);

@@ -32,6 +32,11 @@ export const agentHelloSchema = z.object({
   capabilities: z.array(capabilitySchema),
   weightMode: weightModeSchema,
   tickMs: z.number().int().positive(),
+  /**
+   * This agent process's run: a fresh random id at each start. The hub keys events on (director, epoch,
+   * seq), so two processes for one director (an upgrade's overlap) never pass for each other's resends.
+   */
+  epoch: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
 });
 export type AgentHello = z.infer<typeof agentHelloSchema>;
 
@@ -136,6 +141,11 @@ export const hubWelcomeSchema = z.object({
   type: z.literal("welcome"),
   protocolVersion: z.number().int(),
   lastSeq: z.number().int().min(-1),
+  /**
+   * The highest seq stored from this agent run (its hello's epoch), -1 when none: what the run need not
+   * send again. `lastSeq` above is the director's, whatever the run: where a new run starts numbering.
+   */
+  runLastSeq: z.number().int().min(-1).optional(),
 });
 /** The hub cannot talk to this agent's protocol version; the socket closes after it. */
 export const hubIncompatibleSchema = z.object({

@@ -68,6 +68,8 @@ export const hubEventSchema = z.object({
   id: z.number().int(),
   director: directorIdSchema,
   seq: z.number().int().nullable(),
+  /** The agent run that numbered it (see the hello's epoch); absent for the hub's own events and older agents. */
+  epoch: z.string().max(64).optional(),
   observedAt: z.number().nullable(),
   receivedAt: z.number(),
   event: z.union([agentEventSchema, agentPresenceEventSchema, alertEventSchema, hubLifecycleEventSchema]),

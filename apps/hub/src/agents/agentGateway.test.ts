@@ -82,4 +82,46 @@ describe("agent gateway", () => {
     gateway.closeAll();
     db.close();
   });
+
+  it("stores the same seq from two runs of one director's agent as two events, tells each run what it had stored, and a resend once", async () => {
+    const db = openDatabase(":memory:");
+    const events = createEventStore(db);
+    const fleet = createFleet();
+    const gateway = createAgentGateway({
+      fleet, events, log: createLogger("test", true), now: () => Date.now(), onEvent: () => undefined,
+      commands: createCommandRouter({ fleet, send: () => false }),
+    });
+    const acks = (socket: FakeSocket) => socket.sent.flatMap((f) => (f.type === "ack" ? [f.seq] : []));
+    const welcomeOf = async (socket: FakeSocket) => {
+      await vi.waitFor(() => expect(socket.sent.some((f) => f.type === "welcome")).toBe(true));
+      return socket.sent.find((f) => f.type === "welcome");
+    };
+    // An upgrade's overlap: both runs were welcomed with nothing stored, and both number their next event 0.
+    const oldRun = new FakeSocket();
+    gateway.handle(oldRun as unknown as WebSocket, DIRECTOR);
+    oldRun.frame({ ...hello, epoch: "old-run" });
+    expect(await welcomeOf(oldRun)).toMatchObject({ lastSeq: -1, runLastSeq: -1 });
+    const newRun = new FakeSocket();
+    gateway.handle(newRun as unknown as WebSocket, DIRECTOR);
+    newRun.frame({ ...hello, epoch: "new-run" });
+    expect(await welcomeOf(newRun)).toMatchObject({ lastSeq: -1, runLastSeq: -1 });
+    newRun.frame(event(0));
+    await vi.waitFor(() => expect(acks(newRun)).toEqual([0]));
+    // The old run, replaced, comes back: the director's lastSeq is 0, but none of its own events is stored.
+    const oldAgain = new FakeSocket();
+    gateway.handle(oldAgain as unknown as WebSocket, DIRECTOR);
+    oldAgain.frame({ ...hello, epoch: "old-run" });
+    expect(await welcomeOf(oldAgain)).toMatchObject({ lastSeq: 0, runLastSeq: -1 });
+    const ownEvent: AgentToHub = { type: "event", seq: 0, observedAt: 1_100, event: { kind: "keepalived", running: false, detail: "the old run's own event", at: 1_100 } };
+    oldAgain.frame(ownEvent);
+    oldAgain.frame(ownEvent);
+    await vi.waitFor(() => expect(acks(oldAgain)).toEqual([0, 0]));
+    const kept = await events.query({ director: DIRECTOR, kind: "keepalived", limit: 10 });
+    expect(kept.map((e) => [e.epoch, e.seq])).toEqual([
+      ["new-run", 0],
+      ["old-run", 0],
+    ]);
+    gateway.closeAll();
+    db.close();
+  });
 });

@@ -118,6 +118,9 @@ export function createAgentGateway(deps: Deps): AgentGateway {
     if (director !== null && sockets.get(director) === socket) fleet.noteBadData(director, message, now());
   };
 
+  /** The agent run behind each socket (its hello's epoch): its events are keyed on (director, epoch, seq). */
+  const epochs = new WeakMap<WebSocket, string>();
+
   /** Checks a hello; on success returns the work that records the connection and welcomes the agent. */
   const onHello = (socket: WebSocket, hello: AgentHello, boundDirector: DirectorId | null): (() => Promise<void>) | null => {
     if (boundDirector !== null && hello.director !== boundDirector) {
@@ -140,6 +143,7 @@ export function createAgentGateway(deps: Deps): AgentGateway {
       socket.close(4400, "incompatible protocol version");
       return null;
     }
+    if (hello.epoch !== undefined) epochs.set(socket, hello.epoch);
     const previous = sockets.get(hello.director);
     if (previous && previous !== socket) previous.close(4409, "replaced by a newer connection of the same director");
     sockets.set(hello.director, socket);
@@ -151,7 +155,9 @@ export function createAgentGateway(deps: Deps): AgentGateway {
         event: { kind: "agent", connected: true, detail: `agent ${hello.agentVersion} (${hello.sources.join(",")})`, at: now() },
       });
       deps.onEvent(stored);
-      sendFrame(socket, { type: "welcome", protocolVersion: PROTOCOL_VERSION, lastSeq: await events.lastSeq(hello.director) });
+      const lastSeq = await events.lastSeq(hello.director);
+      const runLastSeq = hello.epoch === undefined ? undefined : await events.lastSeq(hello.director, hello.epoch);
+      sendFrame(socket, { type: "welcome", protocolVersion: PROTOCOL_VERSION, lastSeq, ...(runLastSeq !== undefined && { runLastSeq }) });
     };
   };
 
@@ -194,7 +200,8 @@ export function createAgentGateway(deps: Deps): AgentGateway {
           event = actor === null ? reported : { ...reported, actor };
         }
         for (const problem of problems) protocolError(socket, director, `event ${frame.seq}: ${problem}`);
-        return events.appendAgentEvent({ director, seq: frame.seq, observedAt: frame.observedAt, receivedAt, event }).then((stored) => {
+        const epoch = epochs.get(socket);
+        return events.appendAgentEvent({ director, seq: frame.seq, ...(epoch !== undefined && { epoch }), observedAt: frame.observedAt, receivedAt, event }).then((stored) => {
           // A socket cut while the event was being stored acknowledges nothing more.
           if (cut.has(socket)) return;
           if (stored) deps.onEvent(stored);

@@ -129,7 +129,7 @@ export function createClusterLink(deps: Deps): ClusterLink {
     holds: (director) => held.has(director),
     forward: (director, command, timeoutMs) => bus.request(director, command, timeoutMs),
     publishEvent(event, options) {
-      const dedupKey = event.seq === null || options?.amended === true ? undefined : `${event.director}:${event.seq}`;
+      const dedupKey = event.seq === null || options?.amended === true ? undefined : `${event.director}:${event.epoch ?? ""}:${event.seq}`;
       bus.publishEvent(event, dedupKey).catch((err: Error) => {
         // Stored all the same (PostgreSQL is the record): other hubs' pages read it on their next load.
         log.warn("an event did not reach the other hubs over the bus", { director: event.director, id: event.id, error: err.message });

@@ -17,11 +17,11 @@ export interface EventQuery {
 }
 
 /**
- * The hub's event log: each (director, seq) is stored once. SQLite (one hub) and PostgreSQL (clustered
+ * The hub's event log: each (director, agent run, seq) is stored once. SQLite (one hub) and PostgreSQL (clustered
  * hubs) implement it alike; the shared store suite holds both to it.
  */
 export interface EventStore {
-  /** Stores an agent event; returns the stored event, or null if that (director, seq) was already stored. */
+  /** Stores an agent event; returns the stored event, or null if that (director, epoch, seq) was already stored. */
   appendAgentEvent(input: Omit<HubEvent, "id">): Promise<HubEvent | null>;
   /** Stores an event the hub observed itself (no seq). */
   appendHubEvent(input: Omit<HubEvent, "id" | "seq" | "observedAt">): Promise<HubEvent>;
@@ -41,8 +41,8 @@ export interface EventStore {
   setCause(id: number, cause: TransitionCause): Promise<HubEvent | null>;
   /** One stored event by id, or null. */
   get(id: number): Promise<HubEvent | null>;
-  /** Highest stored seq for a director, -1 when none. */
-  lastSeq(director: DirectorId): Promise<number>;
+  /** Highest stored seq for a director (of one agent run, given its epoch), -1 when none. */
+  lastSeq(director: DirectorId, epoch?: string): Promise<number>;
   /** The newest `limit` events that match, oldest first. */
   query(q: EventQuery): Promise<HubEvent[]>;
 }
@@ -52,6 +52,7 @@ export interface EventRow {
   id: number;
   director: string;
   seq: number | null;
+  epoch: string | null;
   observed_at: number | null;
   received_at: number;
   body: string;
@@ -59,21 +60,30 @@ export interface EventRow {
 
 /** Rows were validated on the way in; parsing again keeps the types honest if the file was edited by hand. */
 export function eventOfRow(r: EventRow): HubEvent | null {
-  const parsed = hubEventSchema.safeParse({ id: r.id, director: r.director, seq: r.seq, observedAt: r.observed_at, receivedAt: r.received_at, event: JSON.parse(r.body) });
+  const parsed = hubEventSchema.safeParse({
+    id: r.id,
+    director: r.director,
+    seq: r.seq,
+    ...(r.epoch !== null && { epoch: r.epoch }),
+    observedAt: r.observed_at,
+    receivedAt: r.received_at,
+    event: JSON.parse(r.body),
+  });
   return parsed.success ? parsed.data : null;
 }
 
 /** Creates the event log on an open, migrated SQLite database. */
 export function createEventStore(db: Database.Database): EventStore {
   const insert = db.prepare(
-    `INSERT OR IGNORE INTO events (director, seq, kind, observed_at, received_at, at, body)
-     VALUES (@director, @seq, @kind, @observedAt, @receivedAt, @at, @body)`,
+    `INSERT OR IGNORE INTO events (director, seq, epoch, kind, observed_at, received_at, at, body)
+     VALUES (@director, @seq, @epoch, @kind, @observedAt, @receivedAt, @at, @body)`,
   );
-  const byId = db.prepare("SELECT id, director, seq, observed_at, received_at, body FROM events WHERE id = ?");
+  const byId = db.prepare("SELECT id, director, seq, epoch, observed_at, received_at, body FROM events WHERE id = ?");
   const lastSeqStmt = db.prepare("SELECT MAX(seq) AS seq FROM events WHERE director = ?");
+  const lastRunSeqStmt = db.prepare("SELECT MAX(seq) AS seq FROM events WHERE director = ? AND epoch = ?");
   // keepalived writes the FIFO line right after it changes state; the agent's `at` is when it arrived.
   const findUnannotated = db.prepare(
-    `SELECT id, director, seq, observed_at, received_at, body FROM events
+    `SELECT id, director, seq, epoch, observed_at, received_at, body FROM events
      WHERE id = (SELECT id FROM events
        WHERE director = @director AND kind = 'vrrp-transition' AND at BETWEEN @earliest AND @latest
          AND json_extract(body, '$.instance') = @instance AND json_extract(body, '$.to') = @state
@@ -83,17 +93,18 @@ export function createEventStore(db: Database.Database): EventStore {
   const annotate = db.prepare(
     `UPDATE events SET body = CASE WHEN @cause IS NULL THEN json_set(body, '$.keepalivedAt', @keepalivedAt)
        ELSE json_set(body, '$.keepalivedAt', @keepalivedAt, '$.cause', json(@cause)) END
-     WHERE id = @id RETURNING id, director, seq, observed_at, received_at, body`,
+     WHERE id = @id RETURNING id, director, seq, epoch, observed_at, received_at, body`,
   );
   const setCauseStmt = db.prepare(
     `UPDATE events SET body = json_set(body, '$.cause', json(@cause)) WHERE id = @id AND kind = 'vrrp-transition'
-     RETURNING id, director, seq, observed_at, received_at, body`,
+     RETURNING id, director, seq, epoch, observed_at, received_at, body`,
   );
 
   const append = (input: Omit<HubEvent, "id">): HubEvent | null => {
     const result = insert.run({
       director: input.director,
       seq: input.seq,
+      epoch: input.epoch ?? null,
       kind: input.event.kind,
       observedAt: input.observedAt,
       receivedAt: input.receivedAt,
@@ -124,8 +135,8 @@ export function createEventStore(db: Database.Database): EventStore {
       const row = byId.get(id) as EventRow | undefined;
       return row === undefined ? null : eventOfRow(row);
     },
-    async lastSeq(director) {
-      const row = lastSeqStmt.get(director) as { seq: number | null } | undefined;
+    async lastSeq(director, epoch) {
+      const row = (epoch === undefined ? lastSeqStmt.get(director) : lastRunSeqStmt.get(director, epoch)) as { seq: number | null } | undefined;
       return row?.seq ?? -1;
     },
     async query(q) {
@@ -138,7 +149,7 @@ export function createEventStore(db: Database.Database): EventStore {
         where.push(clause);
         params[name] = value;
       }
-      const sql = `SELECT * FROM (SELECT id, director, seq, observed_at, received_at, body FROM events
+      const sql = `SELECT * FROM (SELECT id, director, seq, epoch, observed_at, received_at, body FROM events
         ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY at DESC, id DESC LIMIT @limit) ORDER BY id ASC`;
       const rows = db.prepare(sql).all(params) as EventRow[];
       return rows.flatMap((r) => {

@@ -147,6 +147,12 @@ const migrations: string[] = [
   // Users who sign in through single sign-on: no password; role and VIPs come from their groups at each sign-in.
   `ALTER TABLE users ADD COLUMN source TEXT NOT NULL DEFAULT 'local';
    ALTER TABLE users ADD COLUMN sso_subject TEXT;`,
+  // The agent run that numbered an event: two runs of one director's agent (an upgrade's overlap) may
+  // number different events alike, and neither may pass for the other's resend. NULL for older agents.
+  `ALTER TABLE events ADD COLUMN epoch TEXT;
+   DROP INDEX events_director_seq;
+   CREATE UNIQUE INDEX events_director_epoch_seq ON events (director, COALESCE(epoch, ''), seq) WHERE seq IS NOT NULL;
+   CREATE INDEX events_director_seq ON events (director, seq) WHERE seq IS NOT NULL;`,
 ];
 
 /** Brings the database up to the newest schema, one transaction per migration. */

@@ -7,7 +7,7 @@ import { atLeast, atMost, bigintMs, pgJson } from "./database";
 const CLOCK_SLACK_MS = 1_000;
 
 /** The columns eventOfRow reads; the body as JSON text, as SQLite keeps it. */
-const COLUMNS = "id, director, seq, observed_at, received_at, body::text AS body";
+const COLUMNS = "id, director, seq, epoch, observed_at, received_at, body::text AS body";
 
 /** One row as eventOfRow validates it, or null when none came back. */
 function eventOf(rows: EventRow[]): HubEvent | null {
@@ -21,13 +21,13 @@ const isEventId = (id: number): boolean => Number.isSafeInteger(id);
 /**
  * The event log on an open, migrated PostgreSQL database (see openPostgres), shared by every hub on it.
  * Behaves as the SQLite one; event ids come from an identity column, so they rise but may skip numbers
- * (an insert that finds its (director, seq) already stored still uses one up).
+ * (an insert that finds its (director, epoch, seq) already stored still uses one up).
  */
 export function createPgEventStore(pool: pg.Pool): EventStore {
   const append = async (input: Omit<HubEvent, "id">): Promise<HubEvent | null> => {
     const { rows } = await pool.query<{ id: number }>(
-      `INSERT INTO events (director, seq, kind, observed_at, received_at, at, body)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
+      `INSERT INTO events (director, seq, kind, observed_at, received_at, at, body, epoch)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)
        ON CONFLICT DO NOTHING RETURNING id`,
       [
         input.director,
@@ -37,6 +37,7 @@ export function createPgEventStore(pool: pg.Pool): EventStore {
         bigintMs(input.receivedAt),
         bigintMs(input.event.at),
         pgJson(input.event),
+        input.epoch ?? null,
       ],
     );
     const row = rows[0];
@@ -87,8 +88,11 @@ export function createPgEventStore(pool: pg.Pool): EventStore {
       const { rows } = await pool.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE id = $1`, [id]);
       return eventOf(rows);
     },
-    async lastSeq(director) {
-      const { rows } = await pool.query<{ seq: number | null }>("SELECT MAX(seq) AS seq FROM events WHERE director = $1", [director]);
+    async lastSeq(director, epoch) {
+      const { rows } =
+        epoch === undefined
+          ? await pool.query<{ seq: number | null }>("SELECT MAX(seq) AS seq FROM events WHERE director = $1", [director])
+          : await pool.query<{ seq: number | null }>("SELECT MAX(seq) AS seq FROM events WHERE director = $1 AND epoch = $2", [director, epoch]);
       return rows[0]?.seq ?? -1;
     },
     async query(q) {
