@@ -1,7 +1,9 @@
 import type { DirectorView, HubEvent } from "@lvsdeck/protocol";
 import { SEED_VIP, T0, realServer, seedCluster, service } from "@lvsdeck/cluster/fixtures";
 import { describe, expect, it } from "vitest";
-import { createAlertMonitor } from "./alertMonitor";
+import { HUB_EVENT_SOURCE, createAlertMonitor } from "./alertMonitor";
+import { openDatabase } from "./store/database";
+import { createEventStore } from "./store/eventStore";
 import type { Fleet } from "./fleet";
 import type { EventStore } from "./store/eventStore";
 
@@ -43,5 +45,54 @@ describe("alert monitor: TIME_WAIT growth", () => {
     expect(monitor.active().map((a) => a.rule)).toEqual(["time-wait-pileup"]);
     expect(monitor.active()[0]?.message).toContain("has 400 connections in TIME_WAIT, up 300 in 60 s where its peers' median gain was 30");
     expect(stored.map((e) => e.event.kind)).toEqual(["alert"]);
+  });
+});
+
+describe("alert monitor: taking over the record", () => {
+  it("records the raises and clears it did not record while another hub led, once, and nothing while not leading", async () => {
+    const db = openDatabase(":memory:");
+    const events = createEventStore(db);
+    let now = T0;
+    let directors = withTimeWait([100, 100, 100, 100]);
+    let leading = false;
+    const heard: string[] = [];
+    const monitor = createAlertMonitor({
+      fleet: { list: () => directors } as Partial<Fleet> as Fleet,
+      events,
+      now: () => now,
+      onEvent: () => {},
+      recordsAlerts: () => leading,
+      onStoreError: (err) => {
+        throw err;
+      },
+      onAlertsChanged: () => {},
+      // As the hub wires it: only the leader notifies the webhook.
+      onAlertChange: (type, alert) => void (leading && heard.push(`${type} ${alert.id}`)),
+    });
+    // The old leader recorded an alert that has since cleared, and then died before recording the clear.
+    await events.appendHubEvent({ director: HUB_EVENT_SOURCE, receivedAt: T0, event: { kind: "alert", alertId: "split-brain:88/192.168.50.100", rule: "split-brain", raised: true, message: "split brain on VRID 88", at: T0 } });
+    // While nobody leads, time-wait-pileup is raised on this hub: judged, not recorded.
+    for (let s = 0; s <= 60; s += 5) {
+      now = T0 + s * 1000;
+      directors = withTimeWait([100 + 5 * s, 100 + s / 2, 100 + s / 2, 100 + s / 2]);
+      monitor.evaluate();
+    }
+    const pileup = monitor.active()[0];
+    expect(pileup?.rule).toBe("time-wait-pileup");
+    expect(await monitor.reconcile()).toEqual({ raised: 0, cleared: 0 });
+    expect(await events.query({ kind: "alert", limit: 10 })).toHaveLength(1);
+
+    leading = true;
+    expect(await monitor.reconcile()).toEqual({ raised: 1, cleared: 1 });
+    const recorded = (await events.query({ kind: "alert", limit: 10 })).map((e) => (e.event.kind === "alert" ? [e.event.alertId, e.event.raised, e.event.at] : []));
+    expect(recorded).toEqual([
+      ["split-brain:88/192.168.50.100", true, T0],
+      [pileup?.id, true, pileup?.since],
+      ["split-brain:88/192.168.50.100", false, now],
+    ]);
+    expect(heard).toEqual([`alert-raised ${pileup?.id}`, "alert-cleared split-brain:88/192.168.50.100"]);
+    // Once in line, a second take-over records nothing more.
+    expect(await monitor.reconcile()).toEqual({ raised: 0, cleared: 0 });
+    db.close();
   });
 });

@@ -1,5 +1,6 @@
 import type { Alert, DirectorId, HubEvent, Verdict, WeightChange } from "@lvsdeck/protocol";
-import { alertOfVerdict, createTimeWaitHistory, createVerdictTracker, DEFAULT_FLAP_WINDOW_MS, defaultVerdictOptions } from "@lvsdeck/cluster";
+import { alertRuleSchema } from "@lvsdeck/protocol";
+import { alertOfVerdict, createTimeWaitHistory, createVerdictTracker, DEFAULT_FLAP_WINDOW_MS, defaultVerdictOptions, verdictSeverity } from "@lvsdeck/cluster";
 import type { VerdictOptions } from "@lvsdeck/cluster";
 import type { Fleet } from "./fleet";
 import type { EventStore } from "./store/eventStore";
@@ -8,6 +9,8 @@ import type { EventStore } from "./store/eventStore";
 export const HUB_EVENT_SOURCE = "hub" as DirectorId;
 /** Most VRRP transitions remembered for the flapping rule. */
 const MAX_RECENT_TRANSITIONS = 10_000;
+/** Alert events read back to find the alerts the record holds open: far more than are ever open at once. */
+const RECONCILE_ALERT_EVENTS = 5_000;
 
 /**
  * Evaluates the health verdicts (@lvsdeck/cluster) over the live model, once for everyone, and records
@@ -24,6 +27,12 @@ export interface AlertMonitor {
   verdicts(): Verdict[];
   /** The same verdicts as alerts. */
   active(): Alert[];
+  /**
+   * Brings the record in line with the alerts that hold now: raises every active alert the record does
+   * not hold open, and clears every alert it holds open that no longer holds. A clustered hub runs it on
+   * becoming the alerting leader, for what changed while no hub recorded. Returns what it recorded.
+   */
+  reconcile(): Promise<{ raised: number; cleared: number }>;
 }
 
 interface Deps {
@@ -59,15 +68,35 @@ export function createAlertMonitor(deps: Deps): AlertMonitor {
   const drains = new Map<string, { service: string; realServer: string; startedAt: number }>();
   let alerts: Alert[] = [];
 
+  const store = (alert: Alert, raised: boolean, at: number) =>
+    deps.events.appendHubEvent({
+      director: (alert.scope.director as DirectorId | undefined) ?? HUB_EVENT_SOURCE,
+      receivedAt: deps.now(),
+      event: { kind: "alert", alertId: alert.id, rule: alert.rule, raised, message: alert.message, at },
+    });
   const record = (alert: Alert, raised: boolean, at: number) => {
     if (deps.recordsAlerts?.() === false) return;
-    deps.events
-      .appendHubEvent({
-        director: (alert.scope.director as DirectorId | undefined) ?? HUB_EVENT_SOURCE,
-        receivedAt: deps.now(),
-        event: { kind: "alert", alertId: alert.id, rule: alert.rule, raised, message: alert.message, at },
-      })
-      .then(deps.onEvent, deps.onStoreError);
+    store(alert, raised, at).then(deps.onEvent, deps.onStoreError);
+  };
+
+  /** The alerts the event log holds open (raised, not cleared since), as their last raise said them. */
+  const openInRecord = async (): Promise<Map<string, HubEvent>> => {
+    const open = new Map<string, HubEvent>();
+    for (const stored of await deps.events.query({ kind: "alert", limit: RECONCILE_ALERT_EVENTS })) {
+      if (stored.event.kind !== "alert") continue;
+      if (stored.event.raised) open.set(stored.event.alertId, stored);
+      else open.delete(stored.event.alertId);
+    }
+    return open;
+  };
+
+  /** An alert as a stored raise describes it: enough to clear it on the record and at the webhook. */
+  const alertOfRecord = (stored: HubEvent): Alert | null => {
+    if (stored.event.kind !== "alert") return null;
+    const rule = alertRuleSchema.safeParse(stored.event.rule);
+    if (!rule.success) return null;
+    const director = stored.director === HUB_EVENT_SOURCE ? {} : { director: stored.director };
+    return { id: stored.event.alertId, rule: rule.data, severity: verdictSeverity[rule.data], message: stored.event.message, since: stored.event.at, scope: director };
   };
 
   return {
@@ -112,5 +141,25 @@ export function createAlertMonitor(deps: Deps): AlertMonitor {
     },
     verdicts: () => tracker.active(),
     active: () => alerts,
+    async reconcile() {
+      if (deps.recordsAlerts?.() === false) return { raised: 0, cleared: 0 };
+      const open = await openInRecord();
+      const now = deps.now();
+      const toRaise = alerts.filter((alert) => !open.has(alert.id));
+      const active = new Set(alerts.map((alert) => alert.id));
+      const toClear = [...open.values()].flatMap((stored) => {
+        const alert = alertOfRecord(stored);
+        return alert === null || active.has(alert.id) ? [] : [alert];
+      });
+      for (const alert of toRaise) {
+        deps.onEvent(await store(alert, true, alert.since));
+        deps.onAlertChange?.("alert-raised", alert, alert.since);
+      }
+      for (const alert of toClear) {
+        deps.onEvent(await store(alert, false, now));
+        deps.onAlertChange?.("alert-cleared", alert, now);
+      }
+      return { raised: toRaise.length, cleared: toClear.length };
+    },
   };
 }

@@ -201,6 +201,21 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     onEvaluated: () => publishHealth(),
     ...(onAlertChange !== undefined && { onAlertChange }),
   });
+  // Taking over the alerting: what was raised or cleared while no hub recorded (the old leader's last
+  // second) is recorded now, once this hub's own view has settled (a restart's reconnect grace).
+  let reconciling: NodeJS.Timeout | undefined;
+  const stopReconciling = leadership?.onChange((leader) => {
+    clearTimeout(reconciling);
+    if (!leader) return;
+    reconciling = setTimeout(() => {
+      if (!leads()) return;
+      alertMonitor.reconcile().then(
+        ({ raised, cleared }) => (raised + cleared > 0 ? log.info("recorded the alerts that changed while no hub led", { raised, cleared }) : undefined),
+        (err: Error) => log.error("could not bring the alert record up to date on taking over", { error: err.message }),
+      );
+    }, Math.max(0, reconnectGraceUntil - now()));
+    reconciling.unref();
+  });
   // The groups and verdicts browsers show: sent whole after each hello, then what changed.
   let health: ClusterHealth = { groups: [], verdicts: [] };
   let healthText = JSON.stringify(health);
@@ -425,6 +440,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       clearInterval(sweeper);
       clearInterval(flusher);
       clearInterval(alertTimer);
+      clearTimeout(reconciling);
+      stopReconciling?.();
       stopAccessWatch();
       if (evaluation) clearTimeout(evaluation);
       webhook?.stop();
@@ -447,7 +464,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
 }
 
 /** The advisory lock the alerting leader holds in the shared PostgreSQL ("lvsA" as a number). */
-const ALERTING_LOCK_KEY = 0x6c767341;
+export const ALERTING_LOCK_KEY = 0x6c767341;
 
 /** Connects to the cluster bus; a clustered hub needs the shared record too, or events would be stored per hub. */
 async function joinBus(servers: readonly string[], hasSharedRecord: boolean, log: Logger): Promise<ClusterBus> {
