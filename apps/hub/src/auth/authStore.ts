@@ -11,25 +11,36 @@ export const SESSION_IDLE_MS = 12 * 3_600_000;
 interface UserRow { name: string; role: string; vips: string | null; password_hash: string; created_at: number; disabled: number; source: string; sso_subject: string | null }
 interface TokenRow { id: string; kind: string; name: string; director: string | null; vips: string | null; created_at: number; revoked_at: number | null }
 
-const toUser = (r: UserRow): User => ({
+/** A user's row with its VIP list and flag read: as PostgreSQL gives it, and SQLite's once decoded. */
+export interface UserRecord { name: string; role: string; vips: string[] | null; created_at: number; disabled: boolean; source: string }
+/** A token's row with its VIP list read, in either database. */
+export interface TokenRecord { id: string; kind: string; name: string; director: string | null; vips: string[] | null; created_at: number; revoked_at: number | null }
+
+/** A user as both databases' stores give it. */
+export const userOfRecord = (r: UserRecord): User => ({
   name: r.name,
   role: roleSchema.parse(r.role),
-  vips: r.vips === null ? null : (JSON.parse(r.vips) as string[]),
+  vips: r.vips,
   createdAt: r.created_at,
-  disabled: r.disabled === 1,
+  disabled: r.disabled,
   ...(r.source === "oidc" && { source: "oidc" as const }),
 });
-/** The password hash of a single-sign-on user: no password ever matches it. */
-const NO_PASSWORD = "!sso";
-const toToken = (r: TokenRow): Token => ({
+/** A token as both databases' stores give it. */
+export const tokenOfRecord = (r: TokenRecord): Token => ({
   id: r.id,
   kind: r.kind === "agent" ? "agent" : "wall",
   name: r.name,
   director: r.director as DirectorId | null,
-  vips: r.vips === null ? null : (JSON.parse(r.vips) as string[]),
+  vips: r.vips,
   createdAt: r.created_at,
   revokedAt: r.revoked_at,
 });
+// SQLite keeps a VIP list as JSON text and a flag as 0/1.
+const vipsOfJson = (vips: string | null): string[] | null => (vips === null ? null : (JSON.parse(vips) as string[]));
+const toUser = (r: UserRow): User => userOfRecord({ ...r, vips: vipsOfJson(r.vips), disabled: r.disabled === 1 });
+const toToken = (r: TokenRow): Token => tokenOfRecord({ ...r, vips: vipsOfJson(r.vips) });
+/** The password hash of a single-sign-on user: no password ever matches it. */
+const NO_PASSWORD = "!sso";
 
 /**
  * Users, sessions and tokens; only hashes of secrets are stored. SQLite (one hub) and PostgreSQL

@@ -1,8 +1,6 @@
 import type pg from "pg";
 import { randomUUID } from "node:crypto";
-import type { DirectorId, Token, User } from "@lvsdeck/protocol";
-import { roleSchema } from "@lvsdeck/protocol";
-import { SESSION_IDLE_MS, type AuthStore } from "../../auth/authStore";
+import { SESSION_IDLE_MS, tokenOfRecord, userOfRecord, type AuthStore } from "../../auth/authStore";
 import { decoyHash, hashPassword, verifyPassword } from "../../auth/passwords";
 import { hashSecret, newSecret } from "../../auth/secrets";
 import { bigintMs, inTransaction, pgText } from "./database";
@@ -13,23 +11,8 @@ interface TokenRow { id: string; kind: string; name: string; director: string | 
 /** The password hash of a single-sign-on user: no password ever matches it (the same mark SQLite stores). */
 const NO_PASSWORD = "!sso";
 
-const toUser = (r: UserRow): User => ({
-  name: r.name,
-  role: roleSchema.parse(r.role),
-  vips: r.vips,
-  createdAt: r.created_at,
-  disabled: r.disabled,
-  ...(r.source === "oidc" && { source: "oidc" as const }),
-});
-const toToken = (r: TokenRow): Token => ({
-  id: r.id,
-  kind: r.kind === "agent" ? "agent" : "wall",
-  name: r.name,
-  director: r.director as DirectorId | null,
-  vips: r.vips,
-  createdAt: r.created_at,
-  revokedAt: r.revoked_at,
-});
+const toUser = userOfRecord;
+const toToken = tokenOfRecord;
 
 /** A VIP scope for a TEXT[] column (see pgText). */
 const pgVips = (vips: readonly string[] | null): string[] | null => vips?.map((v) => pgText(v)) ?? null;
