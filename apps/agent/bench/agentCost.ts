@@ -11,10 +11,10 @@
 import { spawn, spawnSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { cpuSeconds, freePort, rssMiB } from "../../hub/bench/processFigures";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const AGENT = join(here, "../dist/main.js");
@@ -25,7 +25,6 @@ const WARMUP_MS = 5_000;
 const SERVICES = 100;
 const REAL_SERVERS = 100;
 const INSTANCES = 10;
-const CLOCK_TICKS = 100; // USER_HZ on Linux
 const TOKEN = "bench-agent-token";
 const STATES = ["ESTABLISHED", "ESTABLISHED", "ESTABLISHED", "FIN_WAIT", "TIME_WAIT", "SYN_RECV", "CLOSE"];
 const AWK_PROC_PROGRAM = 'NR > 1 { n[$6 " " $7 " " $8]++ } END { for (k in n) print k, n[k] }';
@@ -76,23 +75,7 @@ function startKeepalived(dir: string): { pidFile: string; jsonPath: string; chil
   return { pidFile, jsonPath, child: spawn("bash", [script], { stdio: "ignore" }) };
 }
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === "object" && a ? a.port : 0));
-    });
-  });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-}
-function rssMiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"));
-  return Math.round(Number(line?.split(/\s+/)[1] ?? 0) / 1024);
-}
 const median = (xs: number[]) => xs.toSorted((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const share = (x: number) => Number(x.toFixed(3));
 

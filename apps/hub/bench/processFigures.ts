@@ -1,7 +1,6 @@
 // What the benches read off the processes they start: free ports, CPU and RSS from /proc, and the hub's
 // own event-loop figures from its /metrics. Shared by hubLoad.ts and clusterLoad.ts.
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 /**
@@ -11,11 +10,8 @@ const CLOCK_TICKS = 100; // USER_HZ on Linux
  */
 const SCRAPE_TIMEOUT_MS = 60_000;
 
-/** A free loopback TCP port. */
-export const freePort = () => new Promise<number>((resolve) => {
-  const s = createServer();
-  s.listen(0, "127.0.0.1", () => { const a = s.address(); s.close(() => resolve(typeof a === "object" && a ? a.port : 0)); });
-});
+/** A free loopback TCP port (the tests' helper). */
+export { freePort } from "../test/services";
 
 /** CPU seconds a process has used (user + system, all threads), from /proc; 0 once it is gone. */
 export function cpuSeconds(pid: number): number {

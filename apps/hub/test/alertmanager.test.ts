@@ -2,11 +2,11 @@
 // lvsdeck's labels, silenced there, resolved when lvsdeck clears them.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { api, director, startHub, startSeedPair, stopAll, vrrpState, waitFor } from "./harness";
+import { freePort } from "./services";
 
 const ALERTMANAGER = "/usr/bin/prometheus-alertmanager";
 
@@ -15,17 +15,6 @@ interface AmAlert {
   annotations: Record<string, string>;
   status: { state: "active" | "suppressed" | "unprocessed"; silencedBy: string[] };
   endsAt: string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 /** Alertmanager on a free loopback port, clustering off, its state in a temp folder. */
