@@ -56,8 +56,9 @@ export interface HubOptions {
   /** Folder of the SQLite file, or ":memory:". Default ./data. */
   dataDir?: string;
   /**
-   * Clustered hubs: keep the event log, users, sessions, tokens and the audit log in this PostgreSQL
-   * database, shared by every hub, instead of the SQLite file. `migrationsDir` holds the schema's
+   * Clustered hubs: keep the event log, users, sessions, tokens, the audit log, incident titles and
+   * notes, weight request answers, drains and held weight changes in this PostgreSQL database, shared by
+   * every hub, instead of the SQLite file. `migrationsDir` holds the schema's
    * migrations (apps/hub/migrations/postgres), applied at start.
    */
   postgres?: { url: string; migrationsDir: string };
