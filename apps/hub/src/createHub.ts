@@ -14,6 +14,7 @@ import { createClusterLink, type ClusterLink } from "./cluster/clusterLink";
 import { startHubRun } from "./store/hubRuns";
 import { createTransitionTimes } from "./store/transitionTimes";
 import { createIncidentStore } from "./store/incidentStore";
+import { createWeightRecords } from "./store/weightRecords";
 import { DEFAULT_RETENTION, createSeriesStore } from "./store/seriesStore";
 import { createWorkerWriter } from "./store/seriesWrites";
 import { createSnapshotHistory } from "./store/snapshotHistory";
@@ -55,8 +56,9 @@ export interface HubOptions {
   /** Folder of the SQLite file, or ":memory:". Default ./data. */
   dataDir?: string;
   /**
-   * Clustered hubs: keep the event log, users, sessions, tokens and the audit log in this PostgreSQL
-   * database, shared by every hub, instead of the SQLite file. `migrationsDir` holds the schema's
+   * Clustered hubs: keep the event log, users, sessions, tokens, the audit log, incident titles and
+   * notes, weight request answers, drains and held weight changes in this PostgreSQL database, shared by
+   * every hub, instead of the SQLite file. `migrationsDir` holds the schema's
    * migrations (apps/hub/migrations/postgres), applied at start.
    */
   postgres?: { url: string; migrationsDir: string };
@@ -125,7 +127,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const leadership = shared !== null && bus !== null ? holdLeadership(shared.pool, ALERTING_LOCK_KEY, log) : null;
   const leads = () => leadership?.isLeader() ?? true;
   const events = shared?.events ?? createEventStore(db);
-  const incidents = createIncidentStore(db);
+  const incidents = shared?.incidents ?? createIncidentStore(db);
   // This run in the hub's own record: the time it was away shows on the timeline, not as quiet.
   const run = startHubRun(db, now);
   const recordHub = (event: { state: "started" | "stopped"; downFrom: number | null; clean: boolean; detail: string }, at = now()) =>
@@ -236,10 +238,13 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     ...(bus !== null && { forward: (director: DirectorId, command: HubCommand, timeoutMs: number) => link?.forward(director, command, timeoutMs) ?? Promise.resolve("gone" as const) }),
     ...(options.commandTimeoutMs !== undefined && { timeoutMs: options.commandTimeoutMs }),
   });
-  const delivery = createWeightDelivery({
+  const delivery = await createWeightDelivery({
     fleet,
     commands,
-    store: createHeldChangeStore(db),
+    store: shared?.held ?? createHeldChangeStore(db),
+    // Bound late: the link needs the command router, which the delivery's commands go through.
+    holds: (director) => link === null || link.holds(director),
+    onStoreError: (err) => log.warn("a held weight change was not saved, removed or taken", { error: err.message }),
     onWeightChange: (change) => {
       ui.broadcast({ type: "weight-change", change });
       alertMonitor.noteWeightChange(change);
@@ -322,7 +327,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   for (const user of options.users ?? []) {
     if (!(await authStore.user(user.name))) await authStore.addUser(user.name, user.role, user.password, user.vips ?? null);
   }
-  const weights = createWeightService({ db, fleet, delivery, audit, now });
+  const weights = createWeightService({ records: shared?.weights ?? createWeightRecords(db), fleet, delivery, audit, now });
   // The provider is asked for its endpoints once, at start: a hub that cannot reach it says so and stops.
   const oidc = options.oidc === undefined ? null : await createOidc(options.oidc, now).catch((err: Error) => {
     throw new Error(`single sign-on: cannot use the identity provider ${options.oidc?.issuer}: ${err.message}`);

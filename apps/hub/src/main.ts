@@ -15,8 +15,8 @@ const usage = `usage: lvsdeck-hub [--port 8080] [--host ADDRESS] [--data ./data]
   --port          TCP port for HTTP, /ws/agent and /ws/ui (or PORT; default 8080; 0 picks a free one)
   --host          address to listen on (default: every address)
   --data          folder of the SQLite file (default ./data)
-  --postgres      clustered hubs: keep events, users, sessions, tokens and the audit log in this PostgreSQL
-                  database (postgres://user@host:5432/db, or LVSDECK_POSTGRES_URL, which keeps a password
+  --postgres      clustered hubs: keep events, users, sessions, tokens, the audit log, incident notes,
+                  weight requests, drains and held weight changes in this PostgreSQL database (postgres://user@host:5432/db, or LVSDECK_POSTGRES_URL, which keeps a password
                   out of the process list), shared by every hub; its schema is migrated at start
   --nats          clustered hubs (with --postgres): a NATS server with JetStream on (nats://host:4222;
                   repeatable or comma-separated, or LVSDECK_NATS_URL): every hub publishes the directors

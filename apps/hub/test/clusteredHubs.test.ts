@@ -4,7 +4,7 @@
 import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RealServerKey, ServiceKey } from "@lvsdeck/protocol";
-import { createdTokenSchema, eventsResponseSchema, weightChangeSchema } from "@lvsdeck/protocol";
+import { createdTokenSchema, drainsResponseSchema, eventsResponseSchema, weightChangeSchema } from "@lvsdeck/protocol";
 import type { Hub } from "../src/createHub";
 import { USERS, api, director, login, startClusteredHub, startSeedPair, stopAll, vrrpState, waitFor, watchUi } from "./harness";
 import { createDatabase, startNats, startPostgres, type NatsServer, type PostgresServer } from "./services";
@@ -59,6 +59,27 @@ describe("clustered hubs on NATS and PostgreSQL", () => {
     for (const hub of [a, b]) {
       await waitFor(async () => (await director(hub.url, "lvs-dir-01"))?.snapshot?.services.find((s) => s.key === SEED_SERVICE)?.realServers.find((r) => r.key === SEED_RS)?.weight === 7, 10_000, `weight 7 on ${hub.url}`);
     }
+  });
+
+  it("restores through hub B the weight a drain through hub A saved", async () => {
+    const realServer = "192.168.50.12:443" as RealServerKey;
+    const post = (hub: Hub, path: string, body: unknown) => api(`${hub.url}${path}`, { method: "POST", headers: { "content-type": "application/json", origin: hub.url }, body: JSON.stringify(body) });
+    const weightOn = async (hub: Hub) => (await director(hub.url, "lvs-dir-01"))?.snapshot?.services.find((s) => s.key === SEED_SERVICE)?.realServers.find((r) => r.key === realServer)?.weight;
+    const before = await waitFor(async () => weightOn(a), 10_000, "the real server's weight on hub A");
+    expect(before).toBeGreaterThan(0);
+    const drained = await post(a, "/api/drain", { service: SEED_SERVICE, realServer });
+    expect(drained.status).toBe(200);
+    expect(weightChangeSchema.parse(await drained.json()).state).toBe("applied");
+    const { drains } = drainsResponseSchema.parse(await (await api(`${b.url}/api/drains`)).json());
+    expect(drains.find((d) => d.realServer === realServer)?.previousWeight).toBe(before);
+    await waitFor(async () => (await weightOn(b)) === 0, 10_000, "weight 0 as hub B sees it");
+
+    const restored = await post(b, "/api/restore", { service: SEED_SERVICE, realServer });
+    expect(restored.status).toBe(200);
+    expect(weightChangeSchema.parse(await restored.json())).toMatchObject({ state: "applied", weight: before });
+    await waitFor(async () => (await weightOn(a)) === before, 10_000, `weight ${before} again on hub A`);
+    // The drain ended for every hub: there is nothing left to restore.
+    expect((await post(a, "/api/restore", { service: SEED_SERVICE, realServer })).status).toBe(404);
   });
 
   it("records a split brain once for the cluster, and every hub's browsers hear of it", async () => {

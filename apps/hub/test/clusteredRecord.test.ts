@@ -1,12 +1,13 @@
 // Clustered hubs keep one record in PostgreSQL: whichever hub a browser, an admin or an agent reaches,
-// the events, users, sessions, tokens and audit are the same, and access taken away on one hub ends
-// on the others too.
+// the events, users, sessions, tokens, audit, incident notes, request answers and held weight changes
+// are the same, and access taken away on one hub ends on the others too.
 import { execFile, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createdTokenSchema, eventsResponseSchema, sessionResponseSchema } from "@lvsdeck/protocol";
+import { auditResponseSchema, createdTokenSchema, eventsResponseSchema, incidentResponseSchema, incidentsResponseSchema, sessionResponseSchema, weightChangeSchema } from "@lvsdeck/protocol";
 import type { Hub } from "../src/createHub";
-import { USERS, login, repoRoot, startClusteredHub, startSeedPair, stopAll, waitFor, watchUi } from "./harness";
+import { USERS, api, director, login, repoRoot, startClusteredHub, startSeedPair, stopAll, waitFor, watchUi } from "./harness";
+import { FAKE_REAL_SERVER, FAKE_SERVICE, connectFakeAgent } from "./fakeAgent";
 import { createDatabase, startPostgres, type PostgresServer } from "./services";
 
 /** `lvsdeck-hub` run from its sources, as an admin runs it on any machine that reaches the database. */
@@ -85,6 +86,72 @@ describe("clustered hubs share one PostgreSQL record", () => {
     const audit = (await (await fetch(`${a.url}/api/audit`, { headers: { cookie: admin } })).json()) as { records: { actor: string; action: string }[] };
     expect(audit.records.some((r) => r.actor === "cli" && r.action === "user")).toBe(true);
     expect(audit.records.some((r) => r.actor === "carol" && r.action === "login")).toBe(true);
+  });
+
+  /** A write to `hub` as its admin (signed in by startClusteredHub). */
+  const send = (hub: Hub, method: string, path: string, body: unknown) =>
+    api(`${hub.url}${path}`, { method, headers: { "content-type": "application/json", origin: hub.url }, body: JSON.stringify(body) });
+
+  it("reads on hub B the title and note an operator gave an incident on hub A", async () => {
+    // A cut link makes lvs-dir-02 take over: an incident (the pair's first election opens none).
+    await waitFor(async () => (await director(a.url, "lvs-dir-02"))?.snapshot, 20_000, "lvs-dir-02 on hub A");
+    expect((await send(a, "POST", "/api/sim/faults", { director: "lvs-dir-02", fault: "cut-link" })).status).toBe(200);
+    const incident = await waitFor(async () => incidentsResponseSchema.parse(await (await api(`${a.url}/api/incidents`)).json()).incidents[0], 20_000, "an incident on hub A").finally(() =>
+      send(a, "POST", "/api/sim/faults", { director: "lvs-dir-02", fault: "restore-link" }),
+    );
+    expect((await send(a, "POST", `/api/incidents/${incident.id}/notes`, { text: "uplink flapped during the switch upgrade" })).status).toBe(201);
+    expect((await send(a, "PUT", `/api/incidents/${incident.id}/title`, { title: "Switch upgrade" })).status).toBe(200);
+    const onB = incidentResponseSchema.parse(await (await api(`${b.url}/api/incidents/${incident.id}`)).json());
+    expect(onB.incident).toMatchObject({ title: "Switch upgrade", titled: true, noteCount: 1 });
+    expect(onB.notes.map((n) => [n.author, n.text])).toEqual([[USERS.admin.name, "uplink flapped during the switch upgrade"]]);
+  });
+
+  it("answers a weight request retried on hub B with hub A's first answer, applied once", async () => {
+    const service = "TCP 192.168.50.100:443";
+    const realServer = "192.168.50.12:443";
+    const weightOn = async (id: string) => (await director(a.url, id))?.snapshot?.services.find((s) => s.key === service)?.realServers.find((r) => r.key === realServer)?.weight;
+    await waitFor(async () => (await weightOn("lvs-dir-01")) !== undefined && (await weightOn("lvs-dir-02")) !== undefined, 20_000, "both directors' tables on hub A");
+    const request = { service, realServer, weight: 6, requestId: "cluster-retry-0001" };
+    const first = await send(a, "POST", "/api/weights", request);
+    expect(first.status).toBe(200);
+    const change = weightChangeSchema.parse(await first.json());
+    expect(change.state).toBe("applied");
+    // Hub B holds no agent: without the shared answer it could only refuse (no director carries it here).
+    const retry = await send(b, "POST", "/api/weights", request);
+    expect(retry.status).toBe(200);
+    expect(weightChangeSchema.parse(await retry.json())).toEqual(change);
+    expect((await send(b, "POST", "/api/weights", { ...request, weight: 7 })).status).toBe(409);
+    const audit = auditResponseSchema.parse(await (await api(`${b.url}/api/audit?limit=500`)).json());
+    expect(audit.records.filter((r) => r.action === "weight" && r.realServer === realServer && r.to === 6)).toHaveLength(1);
+  });
+
+  it("delivers a change held by a hub that stopped when the director returns to another hub", async () => {
+    const c = await startClusteredHub(url, { users: [] });
+    let closeC: (() => Promise<void>) | null = () => c.close();
+    const dirA = await connectFakeAgent(c.url, "dir-held-a", 2);
+    const dirB = await connectFakeAgent(c.url, "dir-held-b", 2);
+    try {
+      await waitFor(async () => (await director(c.url, "dir-held-b"))?.snapshot, 10_000, "dir-held-b's table on hub C");
+      await dirB.close();
+      await waitFor(async () => (await director(c.url, "dir-held-b"))?.connected === false, 10_000, "dir-held-b away from hub C");
+      const held = weightChangeSchema.parse(await (await send(c, "POST", "/api/weights", { service: FAKE_SERVICE, realServer: FAKE_REAL_SERVER, weight: 6 })).json());
+      expect(held.results.map((r) => [r.director, r.state]).sort()).toEqual([["dir-held-a", "ok"], ["dir-held-b", "disconnected"]]);
+      await dirA.close();
+      await c.close();
+      closeC = null;
+
+      // dir-held-b comes back, still at its weight from before, to hub B, which never saw the change.
+      const back = await connectFakeAgent(b.url, "dir-held-b", 2);
+      try {
+        await waitFor(async () => back.weight() === 6, 10_000, "the held weight on dir-held-b through hub B");
+        expect(back.commands).toEqual([{ kind: "set-weight", service: FAKE_SERVICE, realServer: FAKE_REAL_SERVER, weight: 6 }]);
+      } finally {
+        await back.close();
+      }
+    } finally {
+      await dirA.close();
+      await closeC?.();
+    }
   });
 
   it("refuses to start when PostgreSQL cannot be reached, naming the server without its password", async () => {

@@ -5,12 +5,19 @@ import type { AuditRecord, DirectorId, HubEvent, TransitionCause, VrrpState, Vrr
 import { MAX_AUDIT_PAGE, type AuditLog } from "../src/auth/auditLog";
 import { SESSION_IDLE_MS, type AuthStore } from "../src/auth/authStore";
 import { TRANSITION_MATCH_MS, type EventStore } from "../src/store/eventStore";
+import type { HeldChangeStore } from "../src/store/heldWeightChanges";
+import type { IncidentStore } from "../src/store/incidentStore";
+import type { WeightRecords } from "../src/store/weightRecords";
+import { heldChangeStoreTests, incidentStoreTests, weightRecordsTests } from "./operatorRecordsSuite";
 
-/** The three stores on one freshly migrated, empty database. */
+/** The stores on one freshly migrated, empty database. */
 export interface Stores {
   events: EventStore;
   auth: AuthStore;
   audit: AuditLog;
+  incidents: IncidentStore;
+  weights: WeightRecords;
+  held: HeldChangeStore;
   /** Lets go of the database (the next test opens another). */
   close(): Promise<void>;
 }
@@ -53,6 +60,9 @@ export function describeStores(name: string, open: () => Promise<Stores>, clock:
     describe("event store", () => eventStoreTests(() => current().events));
     describe("auth store", () => authStoreTests(() => current().auth, clock));
     describe("audit log", () => auditLogTests(() => current().audit));
+    describe("incident store", () => incidentStoreTests(() => current().incidents));
+    describe("weight records", () => weightRecordsTests(() => current().weights));
+    describe("held weight changes", () => heldChangeStoreTests(() => current().held));
   });
 }
 

@@ -11,10 +11,16 @@ import { createAuditLog } from "../src/auth/auditLog";
 import { createAuthStore } from "../src/auth/authStore";
 import { openDatabase } from "../src/store/database";
 import { createEventStore } from "../src/store/eventStore";
+import { createHeldChangeStore } from "../src/store/heldWeightChanges";
+import { createIncidentStore } from "../src/store/incidentStore";
+import { createWeightRecords } from "../src/store/weightRecords";
 import { createPgAuditLog } from "../src/store/postgres/auditLog";
 import { createPgAuthStore } from "../src/store/postgres/authStore";
 import { MIGRATIONS_TABLE, openPostgres } from "../src/store/postgres/database";
 import { createPgEventStore } from "../src/store/postgres/eventStore";
+import { createPgHeldChangeStore } from "../src/store/postgres/heldWeightChanges";
+import { createPgIncidentStore } from "../src/store/postgres/incidentStore";
+import { createPgWeightRecords } from "../src/store/postgres/weightRecords";
 import { createDatabase, startPostgres, type PostgresServer } from "./services";
 import { createTestClock, describeStores } from "./storeSuite";
 
@@ -25,7 +31,15 @@ describeStores(
   "SQLite",
   async () => {
     const db = openDatabase(":memory:");
-    return { events: createEventStore(db), auth: createAuthStore(db, clock.now), audit: createAuditLog(db), close: async () => void db.close() };
+    return {
+      events: createEventStore(db),
+      auth: createAuthStore(db, clock.now),
+      audit: createAuditLog(db),
+      incidents: createIncidentStore(db),
+      weights: createWeightRecords(db),
+      held: createHeldChangeStore(db),
+      close: async () => void db.close(),
+    };
   },
   clock,
 );
@@ -50,7 +64,15 @@ describe("PostgreSQL", () => {
     "PostgreSQL",
     async () => {
       const db = await openPostgres(await freshDatabase(), MIGRATIONS_DIR);
-      return { events: createPgEventStore(db.pool), auth: createPgAuthStore(db.pool, clock.now), audit: createPgAuditLog(db.pool), close: () => db.close() };
+      return {
+        events: createPgEventStore(db.pool),
+        auth: createPgAuthStore(db.pool, clock.now),
+        audit: createPgAuditLog(db.pool),
+        incidents: createPgIncidentStore(db.pool),
+        weights: createPgWeightRecords(db.pool),
+        held: createPgHeldChangeStore(db.pool),
+        close: () => db.close(),
+      };
     },
     clock,
   );

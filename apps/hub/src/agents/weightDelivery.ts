@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { DirectorId, DirectorView, RealServerKey, ServiceKey, WeightChange, WeightChangeRequest, WeightChangeResult } from "@lvsdeck/protocol";
 import type { Fleet, FleetChange } from "../fleet";
-import type { HeldChange, HeldChangeStore } from "../store/heldWeightChanges";
+import type { HeldChange, HeldChangeMatch, HeldChangeStore } from "../store/heldWeightChanges";
 import { CommandError, type CommandOutcome, type CommandRouter } from "./commandRouter";
 
 /** Most weight changes kept for GET /api/weights/:id, besides those still owed to a director. */
@@ -46,37 +46,73 @@ interface Deps {
   fleet: Fleet;
   commands: CommandRouter;
   store: HeldChangeStore;
+  /** Whether this hub delivers what is owed to a director: the one its agent is connected to. Default: every director. */
+  holds?: (director: DirectorId) => boolean;
   onWeightChange: (change: WeightChange) => void;
+  /** Hears a held change that could not be saved, removed or taken (the database away). */
+  onStoreError?: (err: Error) => void;
   now: () => number;
 }
 
-/** Creates the delivery; changes held in the store (from before a hub restart) are owed again. */
-export function createWeightDelivery(deps: Deps): WeightDelivery {
+/**
+ * The change with its pending results as away: an answer this hub will never hear (a stopped hub's
+ * command, or another hub's) leaves the director to be checked again on its return.
+ */
+function pendingAsAway(change: WeightChange): WeightChange {
+  const results = change.results.map((r): WeightChangeResult => (r.state === "pending" ? { ...r, state: "disconnected" } : r));
+  return { ...change, results, state: overallState(results) };
+}
+
+/**
+ * Creates the delivery. Changes owed to a director live in the store, not in this hub's memory: the
+ * store may be shared by clustered hubs, and a change is acted on only by the hub that takes it from
+ * the store (HeldChangeStore.take), so two hubs never deliver it twice. Delivery on a director's return
+ * is done by the hub holding its agent, which reads its snapshot first-hand; the other hubs leave it
+ * alone. Memory keeps only changes with a command in flight from this hub, and recent ones for reading:
+ * a change another hub delivered reads here as it was when it was held.
+ */
+export async function createWeightDelivery(deps: Deps): Promise<WeightDelivery> {
   const { fleet, commands, store } = deps;
+  const holds = deps.holds ?? (() => true);
+  const reportStoreError = (err: Error) => deps.onStoreError?.(err);
   const recent = new Map<string, WeightChange>();
-  // Changes in flight or owed to some director, with each director's weight before the change.
+  // Changes this hub has a command in flight for, with each director's weight before the change.
   const active = new Map<string, { change: WeightChange; before: HeldChange["before"] }>();
   const awaitingSnapshot = new Set<DirectorId>();
 
-  for (const held of store.load().held) {
-    // A command in flight when the hub stopped may or may not have arrived: it is checked again on return.
-    const results = held.change.results.map((r): WeightChangeResult => (r.state === "pending" ? { ...r, state: "disconnected" } : r));
-    const change = { ...held.change, results, state: overallState(results) };
-    active.set(change.id, { change, before: held.before });
-    recent.set(change.id, change);
-  }
+  // Shown as they were when the hub stopped; a command in flight then may or may not have arrived.
+  for (const { change } of (await store.load()).held) recent.set(change.id, pendingAsAway(change));
 
   const get = (id: string) => active.get(id)?.change ?? recent.get(id);
+
+  // Each change's writes go out in order: pg may run two queries of one pool on two connections at once.
+  const writes = new Map<string, Promise<void>>();
+  const write = (id: string, work: () => Promise<void>) => {
+    const done = (writes.get(id) ?? Promise.resolve()).then(work).catch(reportStoreError);
+    writes.set(id, done);
+    void done.then(() => {
+      if (writes.get(id) === done) writes.delete(id);
+    });
+  };
+  /** Takes from the store once this hub's own writes are in, so it never misses a change it just held. */
+  const take = async (match: HeldChangeMatch) => {
+    await Promise.all(writes.values());
+    return store.take(match);
+  };
+  /** Changes taken from the store become this hub's to act on; one already in flight here is newer in memory. */
+  const adopt = (taken: HeldChange[]) => {
+    for (const held of taken) {
+      if (!active.has(held.change.id)) active.set(held.change.id, { change: pendingAsAway(held.change), before: held.before });
+    }
+  };
 
   const publish = (entry: { change: WeightChange; before: HeldChange["before"] }) => {
     const { change } = entry;
     recent.set(change.id, change);
     if (recent.size > RECENT_CHANGES) recent.delete(recent.keys().next().value as string);
-    if (change.results.some((r) => OWED.has(r.state))) store.save(entry);
-    else {
-      store.remove(change.id);
-      if (!change.results.some((r) => r.state === "pending")) active.delete(change.id);
-    }
+    if (change.results.some((r) => OWED.has(r.state))) write(change.id, () => store.save(entry));
+    else write(change.id, () => store.remove(change.id));
+    if (!change.results.some((r) => r.state === "pending")) active.delete(change.id);
     deps.onWeightChange(change);
   };
 
@@ -102,7 +138,8 @@ export function createWeightDelivery(deps: Deps): WeightDelivery {
   };
 
   /** An older change still owed to these directors for the same real server will never be sent: the new one replaces it. */
-  const supersede = (request: WeightChangeRequest, directors: ReadonlySet<DirectorId>) => {
+  const supersede = async (request: WeightChangeRequest, directors: ReadonlySet<DirectorId>) => {
+    for (const director of directors) adopt(await take({ director, states: [...OWED], service: request.service, realServer: request.realServer }));
     for (const { change } of [...active.values()]) {
       if (change.service !== request.service || change.realServer !== request.realServer) continue;
       for (const r of change.results) {
@@ -113,7 +150,11 @@ export function createWeightDelivery(deps: Deps): WeightDelivery {
   };
 
   /** What a director that is back is owed: sent if it still has the weight from before, else checked. */
-  const deliver = (director: DirectorId) => {
+  const deliver = async (director: DirectorId) => {
+    // One hub delivers: the one holding the agent. A change still pending for this director was sent
+    // before it went: whether it arrived is checked now, as for one that was away.
+    if (!holds(director)) return;
+    adopt(await take({ director, states: ["disconnected", "pending"] }));
     const view = fleet.get(director);
     for (const { change, before } of [...active.values()]) {
       if (!change.results.some((r) => r.director === director && r.state === "disconnected")) continue;
@@ -145,7 +186,7 @@ export function createWeightDelivery(deps: Deps): WeightDelivery {
         throw new CommandError(404, `${where} carries real server ${request.realServer} in service ${request.service}`);
       }
       if (request.director !== undefined && targets.some((t) => !t.view.connected)) throw new CommandError(409, `director ${request.director} is not connected`);
-      supersede(request, new Set(targets.map((t) => t.view.id)));
+      await supersede(request, new Set(targets.map((t) => t.view.id)));
       const results = targets.map((t): WeightChangeResult => ({ director: t.view.id, state: t.view.connected ? "pending" : "disconnected", observedWeight: null, error: null }));
       const change: WeightChange = {
         id: randomUUID(),
@@ -171,7 +212,11 @@ export function createWeightDelivery(deps: Deps): WeightDelivery {
       const later = [...recent.values()].find((c) => c.service === change.service && c.realServer === change.realServer && c.requestedAt > change.requestedAt);
       if (later) throw new CommandError(409, `a later change (weight ${later.weight}) replaced this one`);
       if (!fleet.get(director)?.connected) throw new CommandError(409, `director ${director} is not connected`);
-      if (!active.has(id)) active.set(id, { change, before: {} });
+      if (!active.has(id)) {
+        // Held in the store when still owed to another director: taken, so its weights-before stay with it.
+        adopt(await take({ id }));
+        if (!active.has(id)) active.set(id, { change, before: {} });
+      }
       const sent = update(id, { director, state: "pending", observedWeight: null, error: null }) ?? change;
       return dispatchTo(sent, director);
     },
@@ -181,7 +226,7 @@ export function createWeightDelivery(deps: Deps): WeightDelivery {
         if (view.connected) awaitingSnapshot.add(view.id);
         else awaitingSnapshot.delete(view.id);
       } else if (change === "data" && view.connected && awaitingSnapshot.delete(view.id)) {
-        deliver(view.id);
+        deliver(view.id).catch(reportStoreError);
       }
     },
   };

@@ -1,9 +1,9 @@
-import type Database from "better-sqlite3";
 import type { DirectorId, RealServerKey, ServiceKey, WeightChange, WeightChangeRequest } from "@lvsdeck/protocol";
 import { CommandError } from "./commandRouter";
 import type { WeightDelivery } from "./weightDelivery";
 import type { Fleet } from "../fleet";
 import type { AuditLog } from "../auth/auditLog";
+import type { WeightRecords } from "../store/weightRecords";
 import { currentService, unsafeReason } from "./weightGuard";
 
 /** A refused change, with the machine-readable code the UI acts on. */
@@ -35,11 +35,8 @@ const MAX_ASKERS = 10_000;
 const REQUEST_ID_TTL_MS = 24 * 3_600_000;
 
 /** Weight changes with guardrails, optimistic concurrency, idempotency, drains and an audit record each. */
-export function createWeightService(deps: { db: Database.Database; fleet: Fleet; delivery: WeightDelivery; audit: AuditLog; now: () => number }) {
-  const { db, fleet, delivery, audit, now } = deps;
-  const findRequest = db.prepare("SELECT actor, fingerprint, response FROM weight_requests WHERE request_id = ?");
-  const saveRequest = db.prepare("INSERT OR REPLACE INTO weight_requests (request_id, actor, at, response, fingerprint) VALUES (?, ?, ?, ?, ?)");
-  const getDrain = db.prepare("SELECT previous_weight FROM drains WHERE service = ? AND real_server = ?");
+export function createWeightService(deps: { records: WeightRecords; fleet: Fleet; delivery: WeightDelivery; audit: AuditLog; now: () => number }) {
+  const { records, fleet, delivery, audit, now } = deps;
 
   /** Idempotent requests still being applied: a parallel retry waits for the first instead of applying again. */
   const inFlight = new Map<string, { actor: string; fingerprint: string; change: Promise<WeightChange> }>();
@@ -139,17 +136,23 @@ export function createWeightService(deps: { db: Database.Database; fleet: Fleet;
       if (pending.actor !== caller.actor || pending.fingerprint !== fingerprint) throw reused();
       return pending.change;
     }
-    db.prepare("DELETE FROM weight_requests WHERE at < ?").run(now() - REQUEST_ID_TTL_MS);
-    const seen = findRequest.get(requestId) as { actor: string; fingerprint: string | null; response: string } | undefined;
+    // Another hub of the cluster may have answered it: the record is shared (WeightRecords).
+    const seen = await records.request(requestId, now() - REQUEST_ID_TTL_MS);
     if (seen) {
       if (seen.actor !== caller.actor || seen.fingerprint !== fingerprint) throw reused();
-      return JSON.parse(seen.response) as WeightChange;
+      return seen.change;
+    }
+    // A retry that arrived while the record was being read waits for the first too.
+    const raced = inFlight.get(requestId);
+    if (raced) {
+      if (raced.actor !== caller.actor || raced.fingerprint !== fingerprint) throw reused();
+      return raced.change;
     }
     const change = run();
     inFlight.set(requestId, { actor: caller.actor, fingerprint, change });
     try {
       const done = await change;
-      saveRequest.run(requestId, caller.actor, now(), JSON.stringify(done), fingerprint);
+      await records.saveRequest(requestId, now(), { actor: caller.actor, fingerprint, change: done });
       return done;
     } finally {
       inFlight.delete(requestId);
@@ -163,15 +166,15 @@ export function createWeightService(deps: { db: Database.Database; fleet: Fleet;
       const previous = found?.service.realServers.find((r) => r.key === request.realServer)?.weight;
       const change = await apply({ ...request, weight: 0 }, caller, "drain");
       if (change.state !== "failed" && previous !== undefined && previous > 0) {
-        db.prepare("INSERT OR REPLACE INTO drains (service, real_server, previous_weight, started_at) VALUES (?, ?, ?, ?)").run(request.service, request.realServer, previous, now());
+        await records.saveDrain({ service: request.service, realServer: request.realServer, previousWeight: previous }, now());
       }
       return change;
     },
     async restore(request: { service: ServiceKey; realServer: RealServerKey; director?: WeightChangeRequest["director"] | undefined; reason?: string | undefined; requestId?: string | undefined }, caller: Caller) {
-      const drain = getDrain.get(request.service, request.realServer) as { previous_weight: number } | undefined;
-      if (!drain) throw new WeightRefused(404, `${request.realServer} in ${request.service} has no drain to restore from`, "no-drain");
-      const change = await apply({ ...request, weight: drain.previous_weight }, caller, "restore");
-      if (change.state === "applied") db.prepare("DELETE FROM drains WHERE service = ? AND real_server = ?").run(request.service, request.realServer);
+      const previous = await records.drainedFrom(request.service, request.realServer);
+      if (previous === null) throw new WeightRefused(404, `${request.realServer} in ${request.service} has no drain to restore from`, "no-drain");
+      const change = await apply({ ...request, weight: previous }, caller, "restore");
+      if (change.state === "applied") await records.endDrain(request.service, request.realServer);
       return change;
     },
     /** A weight change the caller may see (VIP scope), or a 404. */
@@ -203,8 +206,8 @@ export function createWeightService(deps: { db: Database.Database; fleet: Fleet;
       const asked = askedBy.get(serverKey(service, realServer));
       return asked !== undefined && asked.weight === weight && at - asked.at <= ASKER_WINDOW_MS && at >= asked.at - ASKER_WINDOW_MS ? asked.actor : null;
     },
-    /** The weight a drained real server had before, if it is drained. */
-    drainedFrom: (service: ServiceKey, realServer: RealServerKey) => (getDrain.get(service, realServer) as { previous_weight: number } | undefined)?.previous_weight ?? null,
+    /** Every drain not yet restored, with the weight each real server had before. */
+    drains: () => records.drains(),
   };
 }
 

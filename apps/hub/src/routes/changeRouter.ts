@@ -84,8 +84,9 @@ export function createChangeRouter(deps: Deps): Router {
   });
 
   // Drains in progress, with what is left on each director; readable by every signed-in user, for their VIPs.
-  router.get("/drains", (req, res) => {
+  router.get("/drains", async (req, res) => {
     const caller = callerOf(req, res);
+    const drained = new Map((await deps.weights.drains()).map((d) => [`${d.service}|${d.realServer}`, d.previousWeight]));
     const directors = deps.fleet.list();
     const drains = directors
       .flatMap((d) => d.snapshot?.services ?? [])
@@ -93,8 +94,8 @@ export function createChangeRouter(deps: Deps): Router {
       .flatMap((s) => s.realServers.map((rs) => ({ service: s.key, realServer: rs.key })))
       .filter((k, i, all) => all.findIndex((o) => o.service === k.service && o.realServer === k.realServer) === i)
       .flatMap(({ service, realServer }) => {
-        const previousWeight = deps.weights.drainedFrom(service, realServer);
-        if (previousWeight === null || !currentService(directors, service)) return [];
+        const previousWeight = drained.get(`${service}|${realServer}`);
+        if (previousWeight === undefined || !currentService(directors, service)) return [];
         return [{ service, realServer, previousWeight, directors: drainProgress(directors, service, realServer) }];
       });
     res.json({ drains } satisfies DrainsResponse);

@@ -73,11 +73,10 @@ export function createIncidentRouter(deps: Deps): Router {
     if (record === undefined) fail(res, 404, `no incident ${id} (an incident is named by its first transition or alert)`);
     return record ?? null;
   };
-  const responseOf = (record: IncidentRecord): IncidentResponse => ({
-    incident: summaryOf(record, deps.incidents.titles([record.id]), deps.incidents.noteCounts([record.id])),
-    events: record.events,
-    notes: deps.incidents.notes(record.id),
-  });
+  const responseOf = async (record: IncidentRecord): Promise<IncidentResponse> => {
+    const [titles, counts, notes] = await Promise.all([deps.incidents.titles([record.id]), deps.incidents.noteCounts([record.id]), deps.incidents.notes(record.id)]);
+    return { incident: summaryOf(record, titles, counts), events: record.events, notes };
+  };
 
   router.get("/incidents", async (req, res) => {
     const query = validate(listQuerySchema, req.query, res);
@@ -86,14 +85,14 @@ export function createIncidentRouter(deps: Deps): Router {
     const from = query.from ?? to - DEFAULT_LIST_RANGE_MS;
     const records = incidentRecords(await eventsFor(res, from - INCIDENT_LEAD_MS, to + INCIDENT_TAIL_MS)).filter((r) => r.endedAt >= from && r.startedAt <= to);
     const ids = records.map((r) => r.id);
-    const [titles, notes] = [deps.incidents.titles(ids), deps.incidents.noteCounts(ids)];
+    const [titles, notes] = await Promise.all([deps.incidents.titles(ids), deps.incidents.noteCounts(ids)]);
     res.json({ incidents: records.map((r) => summaryOf(r, titles, notes)).reverse() });
   });
 
   router.get("/incidents/:id", async (req, res) => {
     const params = validate(idSchema, req.params, res);
     const record = params && (await incidentOf(res, params.id));
-    if (record) res.json(responseOf(record));
+    if (record) res.json(await responseOf(record));
   });
 
   router.put("/incidents/:id/title", operator, async (req, res) => {
@@ -102,9 +101,9 @@ export function createIncidentRouter(deps: Deps): Router {
     const record = body && params && (await incidentOf(res, params.id));
     if (!record || !body) return;
     const actor = actorName(principalOf(res));
-    deps.incidents.setTitle(record.id, body.title, actor, deps.now());
+    await deps.incidents.setTitle(record.id, body.title, actor, deps.now());
     await deps.audit.append({ at: deps.now(), actor, action: "incident", remote: remoteAddress(req), directors: record.directors, service: null, realServer: null, from: null, to: null, reason: null, result: "ok", detail: `incident ${record.id} titled "${body.title}"` });
-    res.json(responseOf(record));
+    res.json(await responseOf(record));
   });
 
   router.post("/incidents/:id/notes", operator, async (req, res) => {
@@ -113,11 +112,11 @@ export function createIncidentRouter(deps: Deps): Router {
     const record = body && params && (await incidentOf(res, params.id));
     if (!record || !body) return;
     const actor = actorName(principalOf(res));
-    const note = deps.incidents.addNote(record.id, { at: deps.now(), author: actor, text: body.text });
+    const note = await deps.incidents.addNote(record.id, { at: deps.now(), author: actor, text: body.text });
     const detail = note === null ? `incident ${record.id}: note refused, the incident holds the most notes` : `incident ${record.id}: note ${note.id} (${body.text.length} characters)`;
     await deps.audit.append({ at: deps.now(), actor, action: "incident", remote: remoteAddress(req), directors: record.directors, service: null, realServer: null, from: null, to: null, reason: null, result: note === null ? "refused" : "ok", detail });
     if (note === null) return fail(res, 409, "this incident already holds the most notes it keeps");
-    res.status(201).json(responseOf(record));
+    res.status(201).json(await responseOf(record));
   });
 
   router.get("/incidents/:id/bundle", async (req, res) => {
@@ -138,7 +137,7 @@ export function createIncidentRouter(deps: Deps): Router {
       // The store's director names are the ids agents reported.
       return { service, realServer: null, ...found, directors: found.directors.map((d) => ({ ...d, director: d.director as DirectorId })) };
     });
-    const { incident, events, notes } = responseOf(record);
+    const { incident, events, notes } = await responseOf(record);
     const bundle: IncidentBundle = { format: INCIDENT_BUNDLE_FORMAT, version: INCIDENT_BUNDLE_VERSION, exportedAt: deps.now(), exportedBy: actorName(principalOf(res)), hubVersion: HUB_VERSION, incident, notes, events, before, after, series };
     res.setHeader("content-disposition", `attachment; filename="lvsdeck-incident-${record.id}.json"`);
     res.json(bundle);

@@ -3,16 +3,28 @@ import type { Logger } from "@lvsdeck/log";
 import type { EventStore } from "../eventStore";
 import type { AuthStore } from "../../auth/authStore";
 import type { AuditLog } from "../../auth/auditLog";
+import type { IncidentStore } from "../incidentStore";
+import type { WeightRecords } from "../weightRecords";
+import type { HeldChangeStore } from "../heldWeightChanges";
 import { openPostgres } from "./database";
 import { createPgEventStore } from "./eventStore";
 import { createPgAuthStore } from "./authStore";
 import { createPgAuditLog } from "./auditLog";
+import { createPgIncidentStore } from "./incidentStore";
+import { createPgWeightRecords } from "./weightRecords";
+import { createPgHeldChangeStore } from "./heldWeightChanges";
 
-/** What clustered hubs share in PostgreSQL: the event log, users, sessions, tokens and the audit log. */
+/**
+ * What clustered hubs share in PostgreSQL: the event log, users, sessions, tokens, the audit log,
+ * incident titles and notes, weight request answers, drains and weight changes held for directors away.
+ */
 export interface SharedRecord {
   events: EventStore;
   auth(now: () => number): AuthStore;
   audit: AuditLog;
+  incidents: IncidentStore;
+  weights: WeightRecords;
+  held: HeldChangeStore;
   /** The connections, for work beside the record (the alerting leader's lock). */
   pool: pg.Pool;
   close(): Promise<void>;
@@ -28,6 +40,9 @@ export async function openSharedRecord(options: { url: string; migrationsDir: st
     events: createPgEventStore(database.pool),
     auth: (now) => createPgAuthStore(database.pool, now),
     audit: createPgAuditLog(database.pool),
+    incidents: createPgIncidentStore(database.pool),
+    weights: createPgWeightRecords(database.pool),
+    held: createPgHeldChangeStore(database.pool),
     pool: database.pool,
     close: () => database.close(),
   };
