@@ -174,7 +174,12 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   };
   // Directors this hub knew when it last ran: until each has reported again (or the grace ends), a group
   // that lacks its MASTER is waiting for it to reconnect, not without one.
-  const knownBefore = new Set(history.at(now()).map((snapshot) => snapshot.director));
+  const knownBefore = new Set(
+    (await history.at(now()).catch((err: Error) => {
+      log.warn("the directors known before could not be read; no-MASTER alerts are not held for their return", { error: err.message });
+      return [];
+    })).map((snapshot) => snapshot.director),
+  );
   const reconnectGraceUntil = now() + RESTART_RECONNECT_GRACE_MS;
   const holdNoMasterUntil = () => {
     if (knownBefore.size === 0 || now() >= reconnectGraceUntil) return undefined;
@@ -299,7 +304,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const alertTimer = setInterval(evaluate, ALERT_EVALUATION_MS);
   const flusher = setInterval(() => {
     series.flushInBackground(now()).catch((err: Error) => log.warn("series samples not written", { error: err.message }));
-    history.prune(now());
+    history.prune(now()).catch((err: Error) => log.warn("old director snapshots not pruned", { error: err.message }));
   }, SERIES_FLUSH_MS);
 
   const authStore = shared?.auth(now) ?? createAuthStore(db, now);
@@ -435,7 +440,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       ui.closeAll();
       for (const ws of [...agentWss.clients, ...uiWss.clients]) ws.terminate();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await series.close(now());
+      await series.close(now()).catch((err: Error) => log.warn("the last series samples were not written", { error: err.message }));
+      await history.flush();
       await recordHub({ state: "stopped", downFrom: null, clean: true, detail: "" }, run.stop());
       link?.close();
       await bus?.close();

@@ -5,12 +5,18 @@ import type { AuditRecord, DirectorId, HubEvent, TransitionCause, VrrpState, Vrr
 import { MAX_AUDIT_PAGE, type AuditLog } from "../src/auth/auditLog";
 import { SESSION_IDLE_MS, type AuthStore } from "../src/auth/authStore";
 import { TRANSITION_MATCH_MS, type EventStore } from "../src/store/eventStore";
+import type { SeriesRetention, SeriesStore } from "../src/store/seriesStore";
+import type { SnapshotHistory } from "../src/store/snapshotHistory";
+import { seriesStoreTests, snapshotHistoryTests } from "./seriesSuite";
 
 /** The three stores on one freshly migrated, empty database. */
 export interface Stores {
   events: EventStore;
   auth: AuthStore;
   audit: AuditLog;
+  /** A series store on the database (another on each call, as each hub has its own), default retention unless given. */
+  series(retention?: SeriesRetention): SeriesStore;
+  history: SnapshotHistory;
   /** Lets go of the database (the next test opens another). */
   close(): Promise<void>;
 }
@@ -53,6 +59,8 @@ export function describeStores(name: string, open: () => Promise<Stores>, clock:
     describe("event store", () => eventStoreTests(() => current().events));
     describe("auth store", () => authStoreTests(() => current().auth, clock));
     describe("audit log", () => auditLogTests(() => current().audit));
+    describe("series store", () => seriesStoreTests((retention) => current().series(retention)));
+    describe("snapshot history", () => snapshotHistoryTests(() => current().history));
   });
 }
 

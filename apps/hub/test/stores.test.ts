@@ -15,6 +15,10 @@ import { createPgAuditLog } from "../src/store/postgres/auditLog";
 import { createPgAuthStore } from "../src/store/postgres/authStore";
 import { MIGRATIONS_TABLE, openPostgres } from "../src/store/postgres/database";
 import { createPgEventStore } from "../src/store/postgres/eventStore";
+import { createPgSeriesStore } from "../src/store/postgres/seriesStore";
+import { createPgSnapshotHistory } from "../src/store/postgres/snapshotHistory";
+import { createSeriesStore } from "../src/store/seriesStore";
+import { createSnapshotHistory } from "../src/store/snapshotHistory";
 import { createDatabase, startPostgres, type PostgresServer } from "./services";
 import { createTestClock, describeStores } from "./storeSuite";
 
@@ -25,7 +29,14 @@ describeStores(
   "SQLite",
   async () => {
     const db = openDatabase(":memory:");
-    return { events: createEventStore(db), auth: createAuthStore(db, clock.now), audit: createAuditLog(db), close: async () => void db.close() };
+    return {
+      events: createEventStore(db),
+      auth: createAuthStore(db, clock.now),
+      audit: createAuditLog(db),
+      series: (retention) => createSeriesStore(db, retention),
+      history: createSnapshotHistory(db),
+      close: async () => void db.close(),
+    };
   },
   clock,
 );
@@ -50,7 +61,14 @@ describe("PostgreSQL", () => {
     "PostgreSQL",
     async () => {
       const db = await openPostgres(await freshDatabase(), MIGRATIONS_DIR);
-      return { events: createPgEventStore(db.pool), auth: createPgAuthStore(db.pool, clock.now), audit: createPgAuditLog(db.pool), close: () => db.close() };
+      return {
+        events: createPgEventStore(db.pool),
+        auth: createPgAuthStore(db.pool, clock.now),
+        audit: createPgAuditLog(db.pool),
+        series: (retention) => createPgSeriesStore(db.pool, { ...(retention !== undefined && { retention }) }),
+        history: createPgSnapshotHistory(db.pool),
+        close: () => db.close(),
+      };
     },
     clock,
   );

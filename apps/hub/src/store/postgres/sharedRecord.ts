@@ -7,12 +7,20 @@ import { openPostgres } from "./database";
 import { createPgEventStore } from "./eventStore";
 import { createPgAuthStore } from "./authStore";
 import { createPgAuditLog } from "./auditLog";
+import { createPgSeriesStore, type PgSeriesOptions } from "./seriesStore";
+import { createPgSnapshotHistory, type PgHistoryOptions } from "./snapshotHistory";
+import type { SeriesStore } from "../seriesStore";
+import type { SnapshotHistory } from "../snapshotHistory";
 
-/** What clustered hubs share in PostgreSQL: the event log, users, sessions, tokens and the audit log. */
+/** What clustered hubs share in PostgreSQL: the event log, users, sessions, tokens, the audit log, series and snapshots. */
 export interface SharedRecord {
   events: EventStore;
   auth(now: () => number): AuthStore;
   audit: AuditLog;
+  /** The series tiers; each hub records the directors it holds. */
+  series(options: PgSeriesOptions): SeriesStore;
+  /** The snapshot history; each hub offers the directors it holds. */
+  history(options: PgHistoryOptions): SnapshotHistory;
   /** The connections, for work beside the record (the alerting leader's lock). */
   pool: pg.Pool;
   close(): Promise<void>;
@@ -28,6 +36,8 @@ export async function openSharedRecord(options: { url: string; migrationsDir: st
     events: createPgEventStore(database.pool),
     auth: (now) => createPgAuthStore(database.pool, now),
     audit: createPgAuditLog(database.pool),
+    series: (seriesOptions) => createPgSeriesStore(database.pool, seriesOptions),
+    history: (historyOptions) => createPgSnapshotHistory(database.pool, historyOptions),
     pool: database.pool,
     close: () => database.close(),
   };
