@@ -136,9 +136,15 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     clean: run.previous?.stoppedAt != null,
     detail: run.previous === null ? "first start on this database" : run.previous.stoppedAt === null ? "after an unclean stop" : "",
   });
-  // Samples are written on a worker thread with its own connection; an in-memory database has only one.
-  const series = createSeriesStore(db, DEFAULT_RETENTION, db.memory ? undefined : createWorkerWriter(db.name));
-  const history = createSnapshotHistory(db);
+  // Clustered, series and snapshots live in the shared record, written once by the hub holding each
+  // director and pruned by the alerting leader alone. One hub: samples are written on a worker thread
+  // with its own connection (an in-memory database has only one).
+  const series = shared?.series({ retention: DEFAULT_RETENTION, prunes: leads }) ??
+    createSeriesStore(db, DEFAULT_RETENTION, db.memory ? undefined : createWorkerWriter(db.name));
+  const history = shared?.history({
+    prunes: leads,
+    onError: (err) => log.warn("a director snapshot was not stored in the history", { error: err.message }),
+  }) ?? createSnapshotHistory(db);
   const fleet = createFleet();
   const metrics = createMetrics({ realServerMetrics: options.realServerMetrics ?? true });
   const ui = createUiGateway({
@@ -283,11 +289,12 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     evaluation ??= setTimeout(evaluate, Math.max(0, lastEvaluation + STATE_EVALUATION_GAP_MS - now()));
   };
   fleet.onChange((director, change) => {
-    if (change === "data" && director.snapshot) {
+    // Series, snapshots and keepalived's times are recorded by the hub holding the director's agent, so
+    // each is written once for the cluster; other hubs read them from the shared record.
+    if (change === "data" && director.snapshot && (link === null || link.holds(director.id))) {
       series.record(director.snapshot);
       history.offer(director.snapshot);
-      // keepalived's times are matched to the events by the hub that stored them.
-      if (link === null || link.holds(director.id)) transitionTimes.observe(director.snapshot);
+      transitionTimes.observe(director.snapshot);
     }
     ui.directorChanged(director);
     delivery.noteDirector(director, change);
