@@ -1,5 +1,6 @@
 import type pg from "pg";
-import { DEFAULT_RETENTION, DIRECTOR_ROW_COLUMNS, answerOf, statesPointsOf, tierOf, type DirectorRow, type SeriesRetention, type SeriesStore, type StateCountRow } from "../seriesStore";
+import { DEFAULT_RETENTION, tierOf, type SeriesRetention, type SeriesStore } from "../seriesStore";
+import { DIRECTOR_ROW_COLUMNS, answerOf, statesPointsOf, type DirectorRow, type StateCountRow } from "../seriesPoints";
 import { createSeriesBuffer } from "../seriesBuffer";
 import { TIERS, type SeriesRow, type StateRow } from "../seriesWrites";
 import { atLeast, atMost, deleteOlder, pgText } from "./database";
