@@ -55,8 +55,8 @@ export interface HubOptions {
   /** Folder of the SQLite file, or ":memory:". Default ./data. */
   dataDir?: string;
   /**
-   * Clustered hubs: keep the event log, users, sessions, tokens and the audit log in this PostgreSQL
-   * database, shared by every hub, instead of the SQLite file. `migrationsDir` holds the schema's
+   * Clustered hubs: keep the event log, users, sessions, tokens, the audit log, the series tiers and the
+   * snapshot history in this PostgreSQL database, shared by every hub, instead of the SQLite file. `migrationsDir` holds the schema's
    * migrations (apps/hub/migrations/postgres), applied at start.
    */
   postgres?: { url: string; migrationsDir: string };
@@ -178,8 +178,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     webhook?.notify(type, alert, at);
     alertmanager?.notify(type, alert, at);
   };
-  // Directors this hub knew when it last ran: until each has reported again (or the grace ends), a group
-  // that lacks its MASTER is waiting for it to reconnect, not without one.
+  // Directors this hub knew when it last ran (clustered: that the cluster's history holds): until each has
+  // reported again (or the grace ends), a group that lacks its MASTER is waiting for it to reconnect, not without one.
   const knownBefore = new Set(
     (await history.at(now()).catch((err: Error) => {
       log.warn("the directors known before could not be read; no-MASTER alerts are not held for their return", { error: err.message });
