@@ -57,8 +57,8 @@ export interface HubOptions {
   dataDir?: string;
   /**
    * Clustered hubs: keep the event log, users, sessions, tokens, the audit log, incident titles and
-   * notes, weight request answers, drains and held weight changes in this PostgreSQL database, shared by
-   * every hub, instead of the SQLite file. `migrationsDir` holds the schema's
+   * notes, weight request answers, drains, held weight changes, the series tiers and the snapshot history
+   * in this PostgreSQL database, shared by every hub, instead of the SQLite file. `migrationsDir` holds the schema's
    * migrations (apps/hub/migrations/postgres), applied at start.
    */
   postgres?: { url: string; migrationsDir: string };
@@ -138,9 +138,15 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     clean: run.previous?.stoppedAt != null,
     detail: run.previous === null ? "first start on this database" : run.previous.stoppedAt === null ? "after an unclean stop" : "",
   });
-  // Samples are written on a worker thread with its own connection; an in-memory database has only one.
-  const series = createSeriesStore(db, DEFAULT_RETENTION, db.memory ? undefined : createWorkerWriter(db.name));
-  const history = createSnapshotHistory(db);
+  // Clustered, series and snapshots live in the shared record, written once by the hub holding each
+  // director and pruned by the alerting leader alone. One hub: samples are written on a worker thread
+  // with its own connection (an in-memory database has only one).
+  const series = shared?.series({ retention: DEFAULT_RETENTION, prunes: leads }) ??
+    createSeriesStore(db, DEFAULT_RETENTION, db.memory ? undefined : createWorkerWriter(db.name));
+  const history = shared?.history({
+    prunes: leads,
+    onError: (err) => log.warn("a director snapshot was not stored in the history", { error: err.message }),
+  }) ?? createSnapshotHistory(db);
   const fleet = createFleet();
   const metrics = createMetrics({ realServerMetrics: options.realServerMetrics ?? true });
   const ui = createUiGateway({
@@ -174,9 +180,14 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     webhook?.notify(type, alert, at);
     alertmanager?.notify(type, alert, at);
   };
-  // Directors this hub knew when it last ran: until each has reported again (or the grace ends), a group
-  // that lacks its MASTER is waiting for it to reconnect, not without one.
-  const knownBefore = new Set(history.at(now()).map((snapshot) => snapshot.director));
+  // Directors this hub knew when it last ran (clustered: that the cluster's history holds): until each has
+  // reported again (or the grace ends), a group that lacks its MASTER is waiting for it to reconnect, not without one.
+  const knownBefore = new Set(
+    (await history.at(now()).catch((err: Error) => {
+      log.warn("the directors known before could not be read; no-MASTER alerts are not held for their return", { error: err.message });
+      return [];
+    })).map((snapshot) => snapshot.director),
+  );
   const reconnectGraceUntil = now() + RESTART_RECONNECT_GRACE_MS;
   const holdNoMasterUntil = () => {
     if (knownBefore.size === 0 || now() >= reconnectGraceUntil) return undefined;
@@ -298,11 +309,12 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     evaluation ??= setTimeout(evaluate, Math.max(0, lastEvaluation + STATE_EVALUATION_GAP_MS - now()));
   };
   fleet.onChange((director, change) => {
-    if (change === "data" && director.snapshot) {
+    // Series, snapshots and keepalived's times are recorded by the hub holding the director's agent, so
+    // each is written once for the cluster; other hubs read them from the shared record.
+    if (change === "data" && director.snapshot && (link === null || link.holds(director.id))) {
       series.record(director.snapshot);
       history.offer(director.snapshot);
-      // keepalived's times are matched to the events by the hub that stored them.
-      if (link === null || link.holds(director.id)) transitionTimes.observe(director.snapshot);
+      transitionTimes.observe(director.snapshot);
     }
     ui.directorChanged(director);
     delivery.noteDirector(director, change);
@@ -319,7 +331,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const alertTimer = setInterval(evaluate, ALERT_EVALUATION_MS);
   const flusher = setInterval(() => {
     series.flushInBackground(now()).catch((err: Error) => log.warn("series samples not written", { error: err.message }));
-    history.prune(now());
+    history.prune(now()).catch((err: Error) => log.warn("old director snapshots not pruned", { error: err.message }));
   }, SERIES_FLUSH_MS);
 
   const authStore = shared?.auth(now) ?? createAuthStore(db, now);
@@ -457,7 +469,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       ui.closeAll();
       for (const ws of [...agentWss.clients, ...uiWss.clients]) ws.terminate();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await series.close(now());
+      await series.close(now()).catch((err: Error) => log.warn("the last series samples were not written", { error: err.message }));
+      await history.flush();
       await recordHub({ state: "stopped", downFrom: null, clean: true, detail: "" }, run.stop());
       link?.close();
       await bus?.close();

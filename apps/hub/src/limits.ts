@@ -10,7 +10,7 @@ export const COMMAND_TIMEOUT_MS = 5_000;
 export const MAX_REST_BODY = "64kb";
 /** Most events returned by one GET /api/events. */
 export const MAX_EVENTS_PAGE = 1000;
-/** Buffered series samples are written to SQLite this often (ms), in one transaction. */
+/** Buffered series samples are written this often (ms), to SQLite or the shared PostgreSQL record. */
 export const SERIES_FLUSH_MS = 1_000;
 /** Longest range one GET /api/series may ask for (ms): 31 days. */
 export const MAX_SERIES_RANGE_MS = 31 * 86_400_000;

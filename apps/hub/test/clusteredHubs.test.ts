@@ -3,8 +3,9 @@
 // directors it cannot hear as stale, never as healthy.
 import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
 import type { RealServerKey, ServiceKey } from "@lvsdeck/protocol";
-import { createdTokenSchema, drainsResponseSchema, eventsResponseSchema, weightChangeSchema } from "@lvsdeck/protocol";
+import { clusterResponseSchema, createdTokenSchema, drainsResponseSchema, eventsResponseSchema, seriesResponseSchema, weightChangeSchema } from "@lvsdeck/protocol";
 import type { Hub } from "../src/createHub";
 import { USERS, api, director, login, startClusteredHub, startSeedPair, stopAll, vrrpState, waitFor, watchUi } from "./harness";
 import { createDatabase, startNats, startPostgres, type NatsServer, type PostgresServer } from "./services";
@@ -18,16 +19,20 @@ describe("clustered hubs on NATS and PostgreSQL", () => {
   let a: Hub;
   let b: Hub;
   let agents: ChildProcess[] = [];
+  let url: string;
+  /** When hub B first saw lvs-dir-01 MASTER: a moment hub A had recorded, before any later hub joined the bus. */
+  let masterSeenAt: number;
 
   beforeAll(async () => {
     [postgres, nats] = await Promise.all([startPostgres(), startNats()]);
-    const url = await createDatabase(postgres, "clustered");
+    url = await createDatabase(postgres, "clustered");
     a = await startClusteredHub(url, { nats: [nats.url] });
     // Hub B never looks in the database for access changes by itself here: only the bus can tell it.
     b = await startClusteredHub(url, { nats: [nats.url], users: [], accessPollMs: 3_600_000 });
     // Every agent on hub A; hub B hears them only through the bus.
     agents = await startSeedPair(a.url);
     await waitFor(async () => vrrpState(await director(b.url, "lvs-dir-01")) === "MASTER", 20_000, "lvs-dir-01 MASTER as hub B sees it");
+    masterSeenAt = Date.now();
   }, 90_000);
   afterAll(async () => {
     await stopAll(agents);
@@ -40,6 +45,39 @@ describe("clustered hubs on NATS and PostgreSQL", () => {
     const live = await watchUi(b.url, { cookie });
     await waitFor(async () => live.frames.some((f) => f.type === "director" && f.director?.snapshot?.services.some((s) => s.key === SEED_SERVICE)), 10_000, "a director frame on hub B");
     live.ws.close();
+  });
+
+  it("serves hub A's directors' series and past state from a hub started later, each sample stored once for the cluster", async () => {
+    // Hub C joins after that moment: the bus hands it each director's newest snapshot, never older ones, so
+    // whatever it answers about that moment it read from the shared record.
+    const then = masterSeenAt;
+    const c = await startClusteredHub(url, { nats: [nats.url], users: [] });
+    const record = new pg.Client({ connectionString: url });
+    await record.connect();
+    try {
+      const series = await waitFor(async () => {
+        const response = await api(`${c.url}/api/series?service=${encodeURIComponent(SEED_SERVICE)}&from=${then - 10_000}&to=${then}`);
+        const parsed = seriesResponseSchema.parse(await response.json());
+        return parsed.directors?.length === 2 && parsed.points.length >= 3 && { ...parsed, directors: parsed.directors };
+      }, 10_000, "hub C's series of the seed service, seconds before it started");
+      expect(series.resolution).toBe("1s");
+      expect(series.directors.map((d) => d.director)).toEqual(["lvs-dir-01", "lvs-dir-02"]);
+      // Hub A and hub B both hear lvs-dir-01; only A, which holds its agent, writes its samples.
+      const second = series.directors[0]!.points.at(-1)!.t;
+      const rows = await record.query<{ n: string }>(
+        "SELECT count(*) AS n FROM samples_1s WHERE director = 'lvs-dir-01' AND service = $1 AND real_server = '' AND t = $2",
+        [SEED_SERVICE, second],
+      );
+      expect(rows.rows).toEqual([{ n: "1" }]);
+
+      const past = clusterResponseSchema.parse(await (await api(`${c.url}/api/cluster?at=${then}`)).json());
+      expect(past.serverTime).toBe(then);
+      expect(past.directors.map((d) => d.id)).toEqual(["lvs-dir-01", "lvs-dir-02"]);
+      expect(vrrpState(past.directors[0])).toBe("MASTER");
+    } finally {
+      await record.end();
+      await c.close();
+    }
   });
 
   it("applies a weight change made on hub B to the directors connected to hub A", async () => {

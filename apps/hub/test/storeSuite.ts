@@ -9,6 +9,9 @@ import type { HeldChangeStore } from "../src/store/heldWeightChanges";
 import type { IncidentStore } from "../src/store/incidentStore";
 import type { WeightRecords } from "../src/store/weightRecords";
 import { heldChangeStoreTests, incidentStoreTests, weightRecordsTests } from "./operatorRecordsSuite";
+import type { SeriesRetention, SeriesStore } from "../src/store/seriesStore";
+import type { SnapshotHistory } from "../src/store/snapshotHistory";
+import { seriesStoreTests, snapshotHistoryTests } from "./seriesSuite";
 
 /** The stores on one freshly migrated, empty database. */
 export interface Stores {
@@ -18,6 +21,9 @@ export interface Stores {
   incidents: IncidentStore;
   weights: WeightRecords;
   held: HeldChangeStore;
+  /** A series store on the database (another on each call, as each hub has its own), default retention unless given. */
+  series(retention?: SeriesRetention): SeriesStore;
+  history: SnapshotHistory;
   /** Lets go of the database (the next test opens another). */
   close(): Promise<void>;
 }
@@ -63,6 +69,8 @@ export function describeStores(name: string, open: () => Promise<Stores>, clock:
     describe("incident store", () => incidentStoreTests(() => current().incidents));
     describe("weight records", () => weightRecordsTests(() => current().weights));
     describe("held weight changes", () => heldChangeStoreTests(() => current().held));
+    describe("series store", () => seriesStoreTests((retention) => current().series(retention)));
+    describe("snapshot history", () => snapshotHistoryTests(() => current().history));
   });
 }
 

@@ -21,6 +21,12 @@ import { createPgEventStore } from "../src/store/postgres/eventStore";
 import { createPgHeldChangeStore } from "../src/store/postgres/heldWeightChanges";
 import { createPgIncidentStore } from "../src/store/postgres/incidentStore";
 import { createPgWeightRecords } from "../src/store/postgres/weightRecords";
+import { createPgSeriesStore } from "../src/store/postgres/seriesStore";
+import { createPgSnapshotHistory } from "../src/store/postgres/snapshotHistory";
+import { createSeriesStore } from "../src/store/seriesStore";
+import { createSnapshotHistory } from "../src/store/snapshotHistory";
+import { sampleSnapshot } from "@lvsdeck/protocol/testFixtures";
+import { SNAPSHOT_HISTORY_RETENTION_MS } from "../src/store/snapshotHistory";
 import { createDatabase, startPostgres, type PostgresServer } from "./services";
 import { createTestClock, describeStores } from "./storeSuite";
 
@@ -38,6 +44,8 @@ describeStores(
       incidents: createIncidentStore(db),
       weights: createWeightRecords(db),
       held: createHeldChangeStore(db),
+      series: (retention) => createSeriesStore(db, retention),
+      history: createSnapshotHistory(db),
       close: async () => void db.close(),
     };
   },
@@ -71,11 +79,40 @@ describe("PostgreSQL", () => {
         incidents: createPgIncidentStore(db.pool),
         weights: createPgWeightRecords(db.pool),
         held: createPgHeldChangeStore(db.pool),
+        series: (retention) => createPgSeriesStore(db.pool, { ...(retention !== undefined && { retention }) }),
+        history: createPgSnapshotHistory(db.pool),
         close: () => db.close(),
       };
     },
     clock,
   );
+
+  describe("series and history shared by hubs", () => {
+    it("leaves pruning to the hub that prunes (the alerting leader): another writes and rolls up, and deletes nothing", async () => {
+      const db = await openPostgres(await freshDatabase(), MIGRATIONS_DIR);
+      const rows = async (table: string) => (await db.pool.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM ${table}`)).rows[0]?.n;
+      try {
+        const retention = { raw: 60_000, tenSeconds: 600_000, minute: 3_600_000 };
+        const follower = { series: createPgSeriesStore(db.pool, { retention, prunes: () => false }), history: createPgSnapshotHistory(db.pool, { prunes: () => false }) };
+        const leader = { series: createPgSeriesStore(db.pool, { retention, prunes: () => true }), history: createPgSnapshotHistory(db.pool, { prunes: () => true }) };
+        const t = Date.UTC(2026, 10, 26, 3, 0, 0);
+        follower.series.record(sampleSnapshot("d1", t));
+        follower.history.offer(sampleSnapshot("d1", t));
+        await follower.history.flush();
+        await follower.series.flush(t + 10_000);
+        expect(await rows("samples_10s")).toBeGreaterThan(0);
+        const later = t + 2 * retention.minute;
+        await follower.series.flush(later);
+        await follower.history.prune(t + 2 * SNAPSHOT_HISTORY_RETENTION_MS);
+        for (const table of ["samples_1s", "samples_10s", "snapshots"]) expect(await rows(table)).toBeGreaterThan(0);
+        await leader.series.flush(later);
+        await leader.history.prune(t + 2 * SNAPSHOT_HISTORY_RETENTION_MS);
+        for (const table of ["samples_1s", "samples_10s", "samples_60s", "snapshots"]) expect(await rows(table)).toBe(0);
+      } finally {
+        await db.close();
+      }
+    });
+  });
 
   describe("openPostgres", () => {
     /** The migrations recorded as applied, in order. */

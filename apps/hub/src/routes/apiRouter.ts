@@ -134,11 +134,11 @@ export function createApiRouter(deps: Deps): Router {
     res.json({ events: events.slice(-limit) });
   });
 
-  router.get("/series", (req, res) => {
+  router.get("/series", async (req, res) => {
     const q = validate(seriesQuerySchema, req.query, res);
     if (!q) return;
     if (serviceOutOfScope(res, q.service)) return;
-    const result = deps.series.query({
+    const result = await deps.series.query({
       service: q.service,
       from: q.from,
       to: q.to,
@@ -149,11 +149,11 @@ export function createApiRouter(deps: Deps): Router {
     res.json({ service: q.service, realServer: q.realServer ?? null, ...result });
   });
 
-  router.get("/states", (req, res) => {
+  router.get("/states", async (req, res) => {
     const q = validate(statesQuerySchema, req.query, res);
     if (!q) return;
     if (serviceOutOfScope(res, q.service)) return;
-    const result = deps.series.queryStates({ service: q.service, director: q.director, from: q.from, to: q.to, now: deps.now(), ...(q.realServer !== undefined && { realServer: q.realServer }) });
+    const result = await deps.series.queryStates({ service: q.service, director: q.director, from: q.from, to: q.to, now: deps.now(), ...(q.realServer !== undefined && { realServer: q.realServer }) });
     res.json({ service: q.service, realServer: q.realServer ?? null, director: q.director, ...result });
   });
 

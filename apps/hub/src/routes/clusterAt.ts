@@ -14,7 +14,7 @@ const HISTORY_SLACK_MS = 5_000;
  * is older than the history interval or its agent had disconnected by then; with the verdicts of that moment.
  */
 export async function clusterAt(at: number, deps: { history: SnapshotHistory; events: EventStore; fleet: Fleet; verdictOptions?: Partial<VerdictOptions> }): Promise<ClusterResponse> {
-  const snapshots = deps.history.at(at);
+  const snapshots = await deps.history.at(at);
   const presences = await Promise.all(snapshots.map((snapshot) => deps.events.query({ director: snapshot.director, kind: "agent", to: at, limit: 1 })));
   const directors: DirectorView[] = snapshots.map((snapshot, i) => {
     const presence = presences[i]?.[0];

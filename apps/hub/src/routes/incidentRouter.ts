@@ -128,15 +128,17 @@ export function createIncidentRouter(deps: Deps): Router {
       snapshots.flatMap((snapshot) => scopeView({ id: snapshot.director, connected: true, receivedAt: snapshot.takenAt, stale: false, agent: null, snapshot }, scope).snapshot ?? []);
     // Just before its first transition or alert, and at its end (or as now, while it may still grow).
     const first = record.events.find((e) => e.id === record.id);
-    const before = cut(deps.history.at((first === undefined ? record.startedAt : incidentEventTime(first)) - 1));
+    const before = cut(await deps.history.at((first === undefined ? record.startedAt : incidentEventTime(first)) - 1));
     const live = deps.fleet.list().flatMap((d) => d.snapshot ?? []);
-    const after = cut(record.endedAt >= deps.now() ? live : deps.history.at(record.endedAt));
+    const after = cut(record.endedAt >= deps.now() ? live : await deps.history.at(record.endedAt));
     const services = [...new Set([...before, ...after].flatMap((s) => s.services.map((svc) => svc.key)))].sort().slice(0, MAX_BUNDLE_SERVICES);
-    const series = services.map((service) => {
-      const found = deps.series.query({ service, from: record.startedAt, to: record.endedAt, now: deps.now() });
+    // One service after another: a bundle never takes more than one of the database's connections.
+    const series = [];
+    for (const service of services) {
+      const found = await deps.series.query({ service, from: record.startedAt, to: record.endedAt, now: deps.now() });
       // The store's director names are the ids agents reported.
-      return { service, realServer: null, ...found, directors: found.directors.map((d) => ({ ...d, director: d.director as DirectorId })) };
-    });
+      series.push({ service, realServer: null, ...found, directors: found.directors.map((d) => ({ ...d, director: d.director as DirectorId })) });
+    }
     const { incident, events, notes } = await responseOf(record);
     const bundle: IncidentBundle = { format: INCIDENT_BUNDLE_FORMAT, version: INCIDENT_BUNDLE_VERSION, exportedAt: deps.now(), exportedBy: actorName(principalOf(res)), hubVersion: HUB_VERSION, incident, notes, events, before, after, series };
     res.setHeader("content-disposition", `attachment; filename="lvsdeck-incident-${record.id}.json"`);

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { DirectorSnapshot } from "@lvsdeck/protocol";
 import { sampleSnapshot } from "@lvsdeck/protocol/testFixtures";
 import { openDatabase } from "./database";
-import { createSeriesStore, pickResolution, DEFAULT_RETENTION, splitDirectors, sumDirectors } from "./seriesStore";
+import { createSeriesStore, pickResolution, DEFAULT_RETENTION } from "./seriesStore";
+import { splitDirectors, sumDirectors } from "./seriesPoints";
 import { createWorkerWriter } from "./seriesWrites";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,80 +21,12 @@ describe("series store", () => {
   const base = Date.UTC(2026, 10, 26, 3, 0, 0);
   const service = sampleSnapshot("d1", base).services[0]!;
 
-  /** A snapshot at `t` carrying per-state counts taken at `countedAt`: the first real server's, the second's. */
-  const counted = (t: number, countedAt: number, first: Record<string, number>, second: Record<string, number>): DirectorSnapshot => {
-    const snapshot = sampleSnapshot("d1", t);
-    const svc = snapshot.services[0]!;
-    const states = [first, second];
-    return { ...snapshot, services: [{ ...svc, connectionStates: { countedAt, templates: 0 }, realServers: svc.realServers.map((rs, i) => ({ ...rs, states: states[i] ?? {} })) }] };
-  };
-
-  it("stores each per-state count once, per real server and summed for the service, and averages them into the coarser tiers", () => {
-    const store = createSeriesStore(openDatabase(":memory:"));
-    store.flush(base);
-    // Counted at +0 s and +2 s; the snapshot at +1 s carries the +0 s count again and adds nothing.
-    store.record(counted(base, base, { ESTABLISHED: 10, SYN_RECV: 2 }, { ESTABLISHED: 4 }));
-    store.record(counted(base + 1000, base, { ESTABLISHED: 10, SYN_RECV: 2 }, { ESTABLISHED: 4 }));
-    store.record(counted(base + 2000, base + 2000, { ESTABLISHED: 20, SYN_RECV: 6 }, { TIME_WAIT: 3 }));
-    store.flush(base + 25_000);
-    const rs = store.queryStates({ service: service.key, realServer: service.realServers[0]!.key, director: "d1", from: base, to: base + 5000, now: base + 5000 });
-    expect(rs.points).toEqual([
-      { t: base, states: { ESTABLISHED: 10, SYN_RECV: 2 } },
-      { t: base + 2000, states: { ESTABLISHED: 20, SYN_RECV: 6 } },
-    ]);
-    const svc = store.queryStates({ service: service.key, director: "d1", from: base, to: base + 5000, now: base + 5000 });
-    expect(svc.points.map((p) => p.states)).toEqual([{ ESTABLISHED: 14, SYN_RECV: 2 }, { ESTABLISHED: 20, SYN_RECV: 6, TIME_WAIT: 3 }]);
-    // Two hours later the range is read from the 10 s tier: the two counts averaged.
-    const later = store.queryStates({ service: service.key, realServer: service.realServers[0]!.key, director: "d1", from: base, to: base + 7_200_000, now: base + 7_200_000 });
-    expect(later.resolution).toBe("10s");
-    expect(later.points).toEqual([{ t: base, states: { ESTABLISHED: 15, SYN_RECV: 4 } }]);
-  });
-
-  it("keeps one-second samples per real server and per service", () => {
-    const store = createSeriesStore(openDatabase(":memory:"));
-    for (let s = 0; s < 5; s++) store.record(withActive(sampleSnapshot("d1", base + s * 1000), s));
-    store.flush(base + 5000);
-    const rs = store.query({ service: service.key, realServer: service.realServers[0]!.key, from: base, to: base + 5000, now: base + 5000 });
-    expect(rs.points.map((p) => p.active)).toEqual([0, 1, 2, 3, 4]);
-    const svc = store.query({ service: service.key, from: base, to: base + 5000, now: base + 5000 });
-    expect(svc.points.map((p) => p.active)).toEqual([0, 2, 4, 6, 8]);
-  });
-
-  it("sums directors so a series follows traffic through a failover", () => {
-    const store = createSeriesStore(openDatabase(":memory:"));
-    store.record(withActive(sampleSnapshot("d1", base), 3));
-    store.record(withActive(sampleSnapshot("d2", base), 0));
-    store.record(withActive(sampleSnapshot("d1", base + 1000), 0));
-    store.record(withActive(sampleSnapshot("d2", base + 1000), 5));
-    store.flush(base + 2000);
-    const points = store.query({ service: service.key, realServer: service.realServers[0]!.key, from: base, to: base + 2000, now: base + 2000 }).points;
-    expect(points.map((p) => p.active)).toEqual([3, 5]);
-  });
-
-  it("averages closed buckets into the 10 s and 1 min tiers and prunes by retention", () => {
-    const retention = { raw: 60_000, tenSeconds: 600_000, minute: 3_600_000 };
-    const store = createSeriesStore(openDatabase(":memory:"), retention);
-    store.flush(base);
-    for (let s = 0; s < 130; s++) {
-      store.record(withActive(sampleSnapshot("d1", base + s * 1000), s < 60 ? 10 : 20));
-      if (s % 10 === 9) store.flush(base + (s + 1) * 1000);
-    }
-    store.flush(base + 130_000);
-    const rs = service.realServers[0]!.key;
-    // Raw samples older than the raw retention are gone.
-    const raw = store.query({ service: service.key, realServer: rs, from: base, to: base + 60_000, now: base + 130_000 });
-    expect(raw.resolution).toBe("10s");
-    expect(raw.points[0]).toMatchObject({ t: base, active: 10 });
-    expect(raw.points.at(-1)).toMatchObject({ t: base + 60_000, active: 20 });
-    const minutes = store.query({ service: service.key, realServer: rs, from: base - 11 * 60_000, to: base + 120_000, now: base + 130_000 });
-    expect(minutes.resolution).toBe("1m");
-    expect(minutes.points.map((p) => p.active)).toEqual([10, 20]);
-  });
-
+  // What every database must do (tiers, states, rollups, retention) is in apps/hub/test/seriesSuite.ts;
+  // these are SQLite's own writers.
   it("writes and downsamples the same when flushing in the background, giving the event loop turns between slices", async () => {
     const retention = { raw: 60_000, tenSeconds: 600_000, minute: 3_600_000 };
     const store = createSeriesStore(openDatabase(":memory:"), retention);
-    store.flush(base);
+    await store.flush(base);
     let turns = 0;
     for (let s = 0; s < 130; s++) {
       store.record(withActive(sampleSnapshot(`d${s % 3}`, base + s * 1000), s < 60 ? 10 : 20));
@@ -105,12 +38,12 @@ describe("series store", () => {
     }
     expect(turns).toBeGreaterThan(0);
     const rs = service.realServers[0]!.key;
-    const tens = store.query({ service: service.key, realServer: rs, from: base, to: base + 120_000, now: base + 130_000 });
+    const tens = await store.query({ service: service.key, realServer: rs, from: base, to: base + 120_000, now: base + 130_000 });
     expect(tens.resolution).toBe("10s");
     // Three directors take turns: each one's average, summed across them.
     expect(tens.points[0]).toMatchObject({ t: base, active: 30 });
     expect(tens.points.at(-1)).toMatchObject({ t: base + 120_000, active: 60 });
-    const minutes = store.query({ service: service.key, realServer: rs, from: base - 11 * 60_000, to: base + 120_000, now: base + 130_000 });
+    const minutes = await store.query({ service: service.key, realServer: rs, from: base - 11 * 60_000, to: base + 120_000, now: base + 130_000 });
     expect(minutes.points.map((p) => p.active)).toEqual([30, 60]);
   });
 
@@ -121,7 +54,7 @@ describe("series store", () => {
     await store.flushInBackground(base + 3000);
     store.record(withActive(sampleSnapshot("d1", base + 3000), 4));
     await store.close(base + 4000);
-    const rs = store.query({ service: service.key, realServer: service.realServers[0]!.key, from: base, to: base + 4000, now: base + 4000 });
+    const rs = await store.query({ service: service.key, realServer: service.realServers[0]!.key, from: base, to: base + 4000, now: base + 4000 });
     expect(rs.points.map((p) => p.active)).toEqual([1, 2, 3, 4]);
     db.close();
   });

@@ -1,7 +1,8 @@
 import type Database from "better-sqlite3";
 import type { DirectorSnapshot, SeriesPoint, SeriesResolution } from "@lvsdeck/protocol";
-import { SERIES_CARRY_STEPS } from "@lvsdeck/protocol";
-import { TIERS, createInlineWriter, type SeriesOp, type SeriesRow, type SeriesWriter, type StateRow } from "./seriesWrites";
+import { TIERS, createInlineWriter, type SeriesOp, type SeriesWriter } from "./seriesWrites";
+import { createSeriesBuffer } from "./seriesBuffer";
+import { DIRECTOR_ROW_COLUMNS, answerOf, statesPointsOf, type DirectorRow, type StateCountRow } from "./seriesPoints";
 
 /** How long each tier keeps its samples, and its bucket width; configurable per hub. */
 export interface SeriesRetention {
@@ -31,19 +32,27 @@ export interface SeriesQuery {
 export interface SeriesStore {
   /** Buffers one sample per service and real server of a snapshot (bucketed to the second). */
   record(snapshot: DirectorSnapshot): void;
-  /** Writes buffered samples, downsamples closed buckets and prunes, all now, on the hub's connection (tests). */
-  flush(now: number): void;
+  /** Writes buffered samples, downsamples closed buckets and prunes, all now (tests; SQLite on the hub's own connection). */
+  flush(now: number): Promise<void>;
   /**
-   * The same through the store's writer (a worker thread, or slices of a few milliseconds between turns
-   * of the event loop), so a second's 20,000 samples never hold up frames to and from agents and
-   * browsers. A call while one is running returns that one; its samples wait for the next.
+   * The same through the store's writer (a worker thread, slices of a few milliseconds between turns
+   * of the event loop, or PostgreSQL statements awaited one at a time), so a second's 20,000 samples
+   * never hold up frames to and from agents and browsers. A call while one is running returns that one;
+   * its samples wait for the next.
    */
   flushInBackground(now: number): Promise<void>;
   /** Waits for a background flush, writes what is left, and stops the writer. */
   close(now: number): Promise<void>;
-  query(q: SeriesQuery): { resolution: SeriesResolution; points: SeriesPoint[]; directors: { director: string; points: SeriesPoint[] }[] };
+  query(q: SeriesQuery): Promise<SeriesAnswer>;
   /** One director's connection entries by state (of a real server, or the service's), as counted, in the tier the range needs. */
-  queryStates(q: SeriesQuery & { director: string }): { resolution: SeriesResolution; points: StatesPoint[] };
+  queryStates(q: SeriesQuery & { director: string }): Promise<{ resolution: SeriesResolution; points: StatesPoint[] }>;
+}
+
+/** A series as GET /api/series answers it: summed over directors, and each director's own. */
+export interface SeriesAnswer {
+  resolution: SeriesResolution;
+  points: SeriesPoint[];
+  directors: { director: string; points: SeriesPoint[] }[];
 }
 
 /** Connection entries by state at one moment (a count, or a tier's average of counts). */
@@ -51,8 +60,6 @@ export interface StatesPoint {
   t: number;
   states: Record<string, number>;
 }
-
-type Row = SeriesRow;
 
 /**
  * Samples written per transaction: a few ms of SQLite work, the longest the hub's own writes (events,
@@ -72,12 +79,15 @@ export function pickResolution(from: number, to: number, now: number, retention:
   return "1m";
 }
 
+/** The tier a range is read from (see pickResolution). */
+export function tierOf(q: SeriesQuery, retention: SeriesRetention): (typeof TIERS)[number] {
+  const resolution = pickResolution(q.from, q.to, q.now, retention);
+  return TIERS.find((t) => t.resolution === resolution)!;
+}
+
 /** Creates the store on an open, migrated database; `writer` runs background flushes (default: sliced, on `db`). */
 export function createSeriesStore(db: Database.Database, retention: SeriesRetention = DEFAULT_RETENTION, writer?: SeriesWriter): SeriesStore {
-  const pending = new Map<string, Row>();
-  const pendingStates = new Map<string, StateRow>();
-  /** The count last recorded per director and service: a count is stored once, not at every snapshot that carries it. */
-  const statesRecorded = new Map<string, number>();
+  const buffer = createSeriesBuffer();
   const inline = createInlineWriter(db);
   const background = writer ?? inline;
   const servicesIn = TIERS.map((tier) => db.prepare(`SELECT DISTINCT service FROM ${tier.table} WHERE t >= ? AND t < ?`).pluck());
@@ -89,13 +99,11 @@ export function createSeriesStore(db: Database.Database, retention: SeriesRetent
 
   /** The whole flush as ops, each short enough to hold nothing up for long. */
   const flushOps = (now: number): SeriesOp[] => {
-    const rows = [...pending.values()];
-    pending.clear();
-    const stateRows = [...pendingStates.values()];
-    pendingStates.clear();
+    const { rows, states } = buffer.take();
+    for (const row of rows) touched[0]!.add(row[1]);
     const ops: SeriesOp[] = [];
     for (let i = 0; i < rows.length; i += WRITE_SLICE_ROWS) ops.push({ kind: "insert", rows: rows.slice(i, i + WRITE_SLICE_ROWS) });
-    for (let i = 0; i < stateRows.length; i += WRITE_SLICE_ROWS) ops.push({ kind: "insert-states", rows: stateRows.slice(i, i + WRITE_SLICE_ROWS) });
+    for (let i = 0; i < states.length; i += WRITE_SLICE_ROWS) ops.push({ kind: "insert-states", rows: states.slice(i, i + WRITE_SLICE_ROWS) });
     for (const [tier, into] of TIERS.slice(1).entries()) {
       // Roll up only closed buckets, and re-roll the last one in case late samples arrived.
       const end = Math.floor(now / into.widthMs) * into.widthMs;
@@ -119,43 +127,9 @@ export function createSeriesStore(db: Database.Database, retention: SeriesRetent
 
   let running: Promise<void> | null = null;
 
-  /** A service's per-state counts, once per count: per real server and summed for the service (''). */
-  const recordStates = (director: string, service: DirectorSnapshot["services"][number]) => {
-    const counted = service.connectionStates;
-    if (counted === undefined) return;
-    const id = `${director}|${service.key}`;
-    if (statesRecorded.get(id) === counted.countedAt) return;
-    statesRecorded.set(id, counted.countedAt);
-    const t = Math.floor(counted.countedAt / 1000) * 1000;
-    const total: Record<string, number> = {};
-    for (const rs of service.realServers) {
-      for (const [state, n] of Object.entries(rs.states ?? {})) {
-        total[state] = (total[state] ?? 0) + n;
-        pendingStates.set(`${id}|${rs.key}|${state}|${t}`, [director, service.key, rs.key, state, t, n]);
-      }
-    }
-    for (const [state, n] of Object.entries(total)) pendingStates.set(`${id}||${state}|${t}`, [director, service.key, "", state, t, n]);
-  };
-
   return {
-    record(snapshot) {
-      const t = Math.floor(snapshot.takenAt / 1000) * 1000;
-      for (const service of snapshot.services) {
-        recordStates(snapshot.director, service);
-        const r = service.rates;
-        const active = service.realServers.reduce((n, rs) => n + rs.activeConns, 0);
-        const inactive = service.realServers.reduce((n, rs) => n + rs.inactiveConns, 0);
-        touched[0]!.add(service.key);
-        pending.set(`${snapshot.director}|${service.key}||${t}`, [snapshot.director, service.key, "", t, active, inactive, r.cps, r.inPps, r.outPps, r.inBps, r.outBps]);
-        for (const rs of service.realServers) {
-          const q = rs.rates;
-          pending.set(`${snapshot.director}|${service.key}|${rs.key}|${t}`, [
-            snapshot.director, service.key, rs.key, t, rs.activeConns, rs.inactiveConns, q.cps, q.inPps, q.outPps, q.inBps, q.outBps,
-          ]);
-        }
-      }
-    },
-    flush(now) {
+    record: (snapshot) => buffer.record(snapshot),
+    async flush(now) {
       inline.runNow(flushOps(now));
     },
     flushInBackground(now) {
@@ -167,92 +141,22 @@ export function createSeriesStore(db: Database.Database, retention: SeriesRetent
       await background.close();
       inline.runNow(flushOps(now));
     },
-    query(q) {
-      const resolution = pickResolution(q.from, q.to, q.now, retention);
-      const tier = TIERS.find((t) => t.resolution === resolution)!;
+    async query(q) {
+      const tier = tierOf(q, retention);
       const rows = db
         .prepare(
-          `SELECT director d, t, active a, inactive i, cps c, in_pps ip, out_pps op, in_bps ib, out_bps ob
-           FROM ${tier.table} WHERE service = @service AND real_server = @rs AND t >= @from AND t <= @to
+          `SELECT ${DIRECTOR_ROW_COLUMNS} FROM ${tier.table} WHERE service = @service AND real_server = @rs AND t >= @from AND t <= @to
            ${q.director ? "AND director = @director" : ""} ORDER BY t`,
         )
         .all({ service: q.service, rs: q.realServer ?? "", from: q.from, to: q.to, ...(q.director && { director: q.director }) }) as DirectorRow[];
-      return { resolution, points: sumDirectors(rows, tier.widthMs), directors: splitDirectors(rows) };
+      return answerOf(rows, tier);
     },
-    queryStates(q) {
-      const resolution = pickResolution(q.from, q.to, q.now, retention);
-      const tier = TIERS.find((t) => t.resolution === resolution)!;
+    async queryStates(q) {
+      const tier = tierOf(q, retention);
       const rows = db
         .prepare(`SELECT t, state, n FROM ${tier.states} WHERE service = ? AND real_server = ? AND director = ? AND t >= ? AND t <= ? ORDER BY t`)
-        .all(q.service, q.realServer ?? "", q.director, q.from, q.to) as { t: number; state: string; n: number }[];
-      const points: StatesPoint[] = [];
-      for (const row of rows) {
-        const last = points.at(-1);
-        const point = last?.t === row.t ? last : { t: row.t, states: {} };
-        if (point !== last) points.push(point);
-        point.states[row.state] = row.n;
-      }
-      return { resolution, points };
+        .all(q.service, q.realServer ?? "", q.director, q.from, q.to) as StateCountRow[];
+      return { resolution: tier.resolution, points: statesPointsOf(rows) };
     },
   };
-}
-
-interface DirectorRow {
-  d: string;
-  t: number;
-  a: number;
-  i: number;
-  c: number;
-  ip: number;
-  op: number;
-  ib: number;
-  ob: number;
-}
-
-/** A director's sample counts for a moment with none of its own this many steps later (a tick that fell into the next second). */
-export const CARRY_STEPS = SERIES_CARRY_STEPS;
-
-/** Each director's own samples, directors in name order: what a per-director chart draws. */
-export function splitDirectors(rows: readonly DirectorRow[]): { director: string; points: SeriesPoint[] }[] {
-  const by = new Map<string, SeriesPoint[]>();
-  for (const r of rows) {
-    const points = by.get(r.d) ?? [];
-    points.push({ t: r.t, active: r.a, inactive: r.i, cps: r.c, inPps: r.ip, outPps: r.op, inBps: r.ib, outBps: r.ob });
-    by.set(r.d, points);
-  }
-  return [...by.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([director, points]) => ({ director, points }));
-}
-
-/**
- * The service's points summed over directors, which follows traffic through failovers (only the
- * MASTER carries connections). A moment where a director that reported just before has no sample of
- * its own (its tick landed in the neighbouring second) carries that director's previous sample
- * forward, up to CARRY_STEPS steps; summing without it drew the other director's zeros as an outage.
- * A moment with no sample from anyone is not returned at all: a gap (an agent or the hub was away),
- * which charts draw as a break, never as zero.
- */
-export function sumDirectors(rows: readonly DirectorRow[], stepMs: number): SeriesPoint[] {
-  const last = new Map<string, DirectorRow>();
-  const points: SeriesPoint[] = [];
-  let i = 0;
-  while (i < rows.length) {
-    const t = rows[i]!.t;
-    for (; i < rows.length && rows[i]!.t === t; i++) last.set(rows[i]!.d, rows[i]!);
-    const point: SeriesPoint = { t, active: 0, inactive: 0, cps: 0, inPps: 0, outPps: 0, inBps: 0, outBps: 0 };
-    for (const [director, r] of last) {
-      if (t - r.t > CARRY_STEPS * stepMs) {
-        last.delete(director);
-        continue;
-      }
-      point.active += r.a;
-      point.inactive += r.i;
-      point.cps += r.c;
-      point.inPps += r.ip;
-      point.outPps += r.op;
-      point.inBps += r.ib;
-      point.outBps += r.ob;
-    }
-    points.push(point);
-  }
-  return points;
 }

@@ -14,13 +14,43 @@ export interface SnapshotHistory {
   /** Keeps the snapshot when its shape changed (VRRP, VIPs, keepalived, weights, health) or the interval passed. */
   offer(snapshot: DirectorSnapshot): void;
   /** The newest snapshot of every director taken at or before `at`. */
-  at(at: number): DirectorSnapshot[];
-  prune(now: number): void;
+  at(at: number): Promise<DirectorSnapshot[]>;
+  prune(now: number): Promise<void>;
+  /** Resolves when every snapshot offered so far is stored (or its write failed). */
+  flush(): Promise<void>;
+}
+
+/**
+ * Which offered snapshots to keep: the first of a director, each change of shape, and one per interval.
+ * The decision is made once per offer; a snapshot kept is remembered before its write lands.
+ */
+export function createKeepFilter(): (snapshot: DirectorSnapshot) => boolean {
+  const last = new Map<DirectorId, { t: number; shape: string }>();
+  return (snapshot) => {
+    const shape = snapshotShape(snapshot);
+    const previous = last.get(snapshot.director);
+    if (previous && previous.shape === shape && snapshot.takenAt - previous.t < SNAPSHOT_HISTORY_INTERVAL_MS) return false;
+    last.set(snapshot.director, { t: snapshot.takenAt, shape });
+    return true;
+  };
+}
+
+/** A snapshot as stored: deflated JSON. */
+export const snapshotBody = (snapshot: DirectorSnapshot): Buffer => deflateSync(JSON.stringify(snapshot));
+
+/** A stored body read back, or null when it is damaged or no longer a valid snapshot (that moment is left out). */
+export function snapshotOfBody(body: Buffer): DirectorSnapshot | null {
+  try {
+    const parsed = directorSnapshotSchema.safeParse(JSON.parse(inflateSync(body).toString()));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Creates the history on an open, migrated database. */
 export function createSnapshotHistory(db: Database.Database): SnapshotHistory {
-  const last = new Map<DirectorId, { t: number; shape: string }>();
+  const keep = createKeepFilter();
   const insert = db.prepare("INSERT OR REPLACE INTO snapshots (director, t, body) VALUES (?, ?, ?)");
   const latest = db.prepare(
     `SELECT s.body FROM snapshots s
@@ -29,19 +59,13 @@ export function createSnapshotHistory(db: Database.Database): SnapshotHistory {
   const prune = db.prepare("DELETE FROM snapshots WHERE t < ?");
   return {
     offer(snapshot) {
-      const shape = snapshotShape(snapshot);
-      const previous = last.get(snapshot.director);
-      if (previous && previous.shape === shape && snapshot.takenAt - previous.t < SNAPSHOT_HISTORY_INTERVAL_MS) return;
-      last.set(snapshot.director, { t: snapshot.takenAt, shape });
-      insert.run(snapshot.director, snapshot.takenAt, deflateSync(JSON.stringify(snapshot)));
+      if (keep(snapshot)) insert.run(snapshot.director, snapshot.takenAt, snapshotBody(snapshot));
     },
-    at(at) {
+    async at(at) {
       const rows = latest.all(at) as { body: Buffer }[];
-      return rows.flatMap((row) => {
-        const parsed = directorSnapshotSchema.safeParse(JSON.parse(inflateSync(row.body).toString()));
-        return parsed.success ? [parsed.data] : [];
-      });
+      return rows.flatMap((row) => snapshotOfBody(row.body) ?? []);
     },
-    prune: (now) => void prune.run(now - SNAPSHOT_HISTORY_RETENTION_MS),
+    prune: async (now) => void prune.run(now - SNAPSHOT_HISTORY_RETENTION_MS),
+    flush: async () => undefined,
   };
 }

@@ -127,3 +127,21 @@ export function pgText(text: string | null): string | null {
 
 /** JSON text for a JSONB column, whose strings cannot hold U+0000 either (stored as U+FFFD, as pgText does). */
 export const pgJson = (value: unknown): string => JSON.stringify(value, (_key, v: unknown) => (typeof v === "string" ? pgText(v) : v));
+
+/** Rows one pruning statement deletes at most: each is a short transaction, so writers never queue behind a long one. */
+export const PRUNE_BATCH_ROWS = 5_000;
+
+/**
+ * Deletes rows of `table` older than `before` (by its `t` column), PRUNE_BATCH_ROWS per statement and at
+ * most `batches` statements: a backlog (nobody pruned for a while) is worked off over several calls.
+ * Resolves with the rows deleted.
+ */
+export async function deleteOlder(pool: pg.Pool, table: string, before: number, batches: number): Promise<number> {
+  let deleted = 0;
+  for (let i = 0; i < batches; i++) {
+    const { rowCount } = await pool.query(`DELETE FROM ${table} WHERE ctid = ANY(ARRAY(SELECT ctid FROM ${table} WHERE t < $1 LIMIT ${PRUNE_BATCH_ROWS}))`, [atLeast(before)]);
+    deleted += rowCount ?? 0;
+    if ((rowCount ?? 0) < PRUNE_BATCH_ROWS) break;
+  }
+  return deleted;
+}

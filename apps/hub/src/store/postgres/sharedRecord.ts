@@ -13,10 +13,15 @@ import { createPgAuditLog } from "./auditLog";
 import { createPgIncidentStore } from "./incidentStore";
 import { createPgWeightRecords } from "./weightRecords";
 import { createPgHeldChangeStore } from "./heldWeightChanges";
+import { createPgSeriesStore, type PgSeriesOptions } from "./seriesStore";
+import { createPgSnapshotHistory, type PgHistoryOptions } from "./snapshotHistory";
+import type { SeriesStore } from "../seriesStore";
+import type { SnapshotHistory } from "../snapshotHistory";
 
 /**
  * What clustered hubs share in PostgreSQL: the event log, users, sessions, tokens, the audit log,
- * incident titles and notes, weight request answers, drains and weight changes held for directors away.
+ * incident titles and notes, weight request answers, drains, weight changes held for directors away,
+ * the series tiers and the snapshot history.
  */
 export interface SharedRecord {
   events: EventStore;
@@ -25,6 +30,10 @@ export interface SharedRecord {
   incidents: IncidentStore;
   weights: WeightRecords;
   held: HeldChangeStore;
+  /** The series tiers; each hub records the directors it holds. */
+  series(options: PgSeriesOptions): SeriesStore;
+  /** The snapshot history; each hub offers the directors it holds. */
+  history(options: PgHistoryOptions): SnapshotHistory;
   /** The connections, for work beside the record (the alerting leader's lock). */
   pool: pg.Pool;
   close(): Promise<void>;
@@ -43,6 +52,8 @@ export async function openSharedRecord(options: { url: string; migrationsDir: st
     incidents: createPgIncidentStore(database.pool),
     weights: createPgWeightRecords(database.pool),
     held: createPgHeldChangeStore(database.pool),
+    series: (seriesOptions) => createPgSeriesStore(database.pool, seriesOptions),
+    history: (historyOptions) => createPgSnapshotHistory(database.pool, historyOptions),
     pool: database.pool,
     close: () => database.close(),
   };
