@@ -259,6 +259,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     onWeightChange: (change) => {
       ui.broadcast({ type: "weight-change", change });
       alertMonitor.noteWeightChange(change);
+      link?.publishWeightChange(change);
     },
     now,
   });
@@ -281,6 +282,11 @@ export async function createHub(options: HubOptions): Promise<Hub> {
           onRemoteEvent: (event, amended) => {
             ui.broadcast({ type: "event", event });
             if (!amended) alertMonitor.noteEvent(event);
+          },
+          // Another hub acted on it: this hub's pages follow it, and a drain counts here too (drain-stuck).
+          onRemoteWeightChange: (change) => {
+            if (delivery.noteRemote(change)) ui.broadcast({ type: "weight-change", change });
+            alertMonitor.noteWeightChange(change);
           },
           log,
           now,

@@ -99,6 +99,23 @@ describe("clustered hubs on NATS and PostgreSQL", () => {
     }
   });
 
+  it("shows on hub B a weight change made and applied through hub A: on GET /api/weights/:id and on B's pages", async () => {
+    const cookie = await login(b.url, USERS.viewer.name, USERS.viewer.password);
+    const live = await watchUi(b.url, { cookie });
+    const made = await api(`${a.url}/api/weights`, { method: "POST", headers: { "content-type": "application/json", origin: a.url }, body: JSON.stringify({ service: SEED_SERVICE, realServer: SEED_RS, weight: 9 }) });
+    expect(made.status).toBe(200);
+    const change = weightChangeSchema.parse(await made.json());
+    expect(change.state).toBe("applied");
+    // A browser polling the change through the load balancer may reach hub B, which never saw the request.
+    const onB = await waitFor(async () => {
+      const response = await api(`${b.url}/api/weights/${change.id}`);
+      return response.status === 200 ? weightChangeSchema.parse(await response.json()) : null;
+    }, 10_000, "the change on hub B");
+    expect(onB).toEqual(change);
+    await waitFor(async () => live.frames.some((f) => f.type === "weight-change" && f.change?.id === change.id && f.change.state === "applied"), 10_000, "the change on hub B's page");
+    live.ws.close();
+  });
+
   it("restores through hub B the weight a drain through hub A saved", async () => {
     const realServer = "192.168.50.12:443" as RealServerKey;
     const post = (hub: Hub, path: string, body: unknown) => api(`${hub.url}${path}`, { method: "POST", headers: { "content-type": "application/json", origin: hub.url }, body: JSON.stringify(body) });

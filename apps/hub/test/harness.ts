@@ -149,7 +149,7 @@ export function vrrpState(view: DirectorView | undefined): string | undefined {
 /** A live /ws/ui socket as a test watches it. */
 export interface Watched {
   ws: WebSocket;
-  frames: { type: string; director?: { snapshot: { services: { key: string }[] } | null } }[];
+  frames: { type: string; director?: { snapshot: { services: { key: string }[] } | null }; change?: { id: string; state: string } }[];
   closed: Promise<number>;
   framesAtClose: () => number;
 }

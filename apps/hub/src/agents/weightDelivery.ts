@@ -40,6 +40,11 @@ export interface WeightDelivery {
   get(id: string): WeightChange | undefined;
   /** Feeds the fleet's changes: a director that came back and sent its snapshot gets what it is owed. */
   noteDirector(view: DirectorView, change: FleetChange): void;
+  /**
+   * Another hub's news of a change it acted on (made it, or delivered it as held): read here as that
+   * hub says, unless this hub has a command in flight for it. Returns whether it was taken.
+   */
+  noteRemote(change: WeightChange): boolean;
 }
 
 interface Deps {
@@ -106,10 +111,14 @@ export async function createWeightDelivery(deps: Deps): Promise<WeightDelivery> 
     }
   };
 
-  const publish = (entry: { change: WeightChange; before: HeldChange["before"] }) => {
-    const { change } = entry;
+  const remember = (change: WeightChange) => {
     recent.set(change.id, change);
     if (recent.size > RECENT_CHANGES) recent.delete(recent.keys().next().value as string);
+  };
+
+  const publish = (entry: { change: WeightChange; before: HeldChange["before"] }) => {
+    const { change } = entry;
+    remember(change);
     if (change.results.some((r) => OWED.has(r.state))) write(change.id, () => store.save(entry));
     else write(change.id, () => store.remove(change.id));
     if (!change.results.some((r) => r.state === "pending")) active.delete(change.id);
@@ -221,6 +230,11 @@ export async function createWeightDelivery(deps: Deps): Promise<WeightDelivery> 
       return dispatchTo(sent, director);
     },
     get,
+    noteRemote(change) {
+      if (active.has(change.id)) return false;
+      remember(change);
+      return true;
+    },
     noteDirector(view, change) {
       if (change === "presence") {
         if (view.connected) awaitingSnapshot.add(view.id);

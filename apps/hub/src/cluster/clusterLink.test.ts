@@ -12,6 +12,7 @@ function fakeBus() {
     hubId: "hub-b",
     onDirector: () => () => undefined,
     onEvent: (listener: typeof deliver) => ((deliver = listener), () => undefined),
+    onWeightChange: () => () => undefined,
     onStatus: () => () => undefined,
   } as Partial<ClusterBus> as ClusterBus;
   return { bus, deliver: (event: HubEvent) => deliver(event, "hub-a") };
@@ -25,6 +26,7 @@ describe("cluster link", () => {
       bus, fleet: createFleet(), log: createLogger("test", true), now: () => 1_000,
       dispatchLocal: () => Promise.resolve("gone"),
       onRemoteEvent: (event, amended) => heard.push([event.id, amended]),
+      onRemoteWeightChange: () => undefined,
     });
     const transition = (id: number, keepalivedAt?: number): HubEvent => ({
       id, director: "lvs-dir-01" as DirectorId, seq: id, observedAt: 1, receivedAt: 1,

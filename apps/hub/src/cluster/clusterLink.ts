@@ -1,4 +1,4 @@
-import type { AgentCommand, AgentHello, DirectorId, HubCommand, HubEvent } from "@lvsdeck/protocol";
+import type { AgentCommand, AgentHello, DirectorId, HubCommand, HubEvent, WeightChange } from "@lvsdeck/protocol";
 import type { Logger } from "@lvsdeck/log";
 import type { Fleet } from "../fleet";
 import type { CommandOutcome } from "../agents/commandRouter";
@@ -25,6 +25,8 @@ export interface ClusterLink {
    * once however often it is handed over; an `amended` one (keepalived's time or a cause added) goes again.
    */
   publishEvent(event: HubEvent, options?: { amended?: boolean }): void;
+  /** Hands a weight change this hub acted on to the other hubs: their pages and `GET /api/weights/:id` follow it. */
+  publishWeightChange(change: WeightChange): void;
   close(): void;
 }
 
@@ -38,6 +40,8 @@ interface Deps {
    * time or a cause): pages replace their copy, but it is not a new occurrence to count.
    */
   onRemoteEvent: (event: HubEvent, amended: boolean) => void;
+  /** A weight change another hub acted on. */
+  onRemoteWeightChange: (change: WeightChange) => void;
   log: Logger;
   now: () => number;
 }
@@ -118,6 +122,7 @@ export function createClusterLink(deps: Deps): ClusterLink {
       }
     }),
     bus.onEvent((event) => deps.onRemoteEvent(event, !firstSight(event.id))),
+    bus.onWeightChange((change) => deps.onRemoteWeightChange(change)),
     // Back on the bus: what this hub holds may have been missed by hubs that joined or lost news meanwhile.
     bus.onStatus((up) => {
       if (up) for (const director of held.keys()) publishHeld(director);
@@ -135,6 +140,7 @@ export function createClusterLink(deps: Deps): ClusterLink {
         log.warn("an event did not reach the other hubs over the bus", { director: event.director, id: event.id, error: err.message });
       });
     },
+    publishWeightChange: (change) => bus.publishWeightChange(change),
     close() {
       for (const stop of unsubscribers) stop();
       for (const entry of held.values()) entry.stopServing();

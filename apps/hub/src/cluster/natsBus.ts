@@ -8,6 +8,7 @@
 //                              (queue group, so during a hand-over only one hub executes it)
 //   P.events.D     JetStream   stored events, in the stream S (default LVSDECK_EVENTS) over P.events.>
 //   P.access       core NATS   "access may have changed": every hub re-checks its sessions
+//   P.weights      core NATS   a weight change's new state, from the hub acting on it (delivering a held one)
 //
 // Director ids may contain '.', NATS's token separator, but never '~' (ids are [A-Za-z0-9._-]), so a
 // director's token is its id with every '.' replaced by '~': `lvs.dir.01` -> `lvs~dir~01`. The
@@ -53,12 +54,14 @@ import {
   directorSnapshotSchema,
   hubCommandSchema,
   hubEventSchema,
+  weightChangeSchema,
   type AgentHello,
   type CommandResult,
   type DirectorId,
   type DirectorSnapshot,
   type HubCommand,
   type HubEvent,
+  type WeightChange,
 } from "@lvsdeck/protocol";
 import type { Logger } from "@lvsdeck/log";
 
@@ -115,6 +118,10 @@ export interface ClusterBus {
   publishAccessChange(): void;
   /** Hears other hubs' access changes. A hub that was cut off may have missed some: re-check on onStatus(true). */
   onAccessChange(listener: () => void): () => void;
+  /** Tells every other hub a weight change's new state (this hub acted on it). Dropped while the bus is down. */
+  publishWeightChange(change: WeightChange): void;
+  /** Hears other hubs' weight changes, validated. */
+  onWeightChange(listener: (change: WeightChange) => void): () => void;
   /**
    * Whether the connection to NATS is up now; listeners hear every change (false on disconnect, true
    * on reconnect). True is reported once the server has acknowledged the resent subscriptions, so
@@ -305,6 +312,7 @@ class NatsBus implements ClusterBus {
   private readonly directorListeners = new Set<(director: DirectorId, message: DirectorMessage, fromHub: string) => void>();
   private readonly eventListeners = new Set<(event: HubEvent, fromHub: string) => void>();
   private readonly accessListeners = new Set<() => void>();
+  private readonly weightListeners = new Set<(change: WeightChange) => void>();
   private readonly statusListeners = new Set<(up: boolean) => void>();
   private readonly subscriptions = new Set<Subscription>();
   private readonly counters = { published: 0, received: 0, invalid: 0, echoed: 0 };
@@ -346,6 +354,7 @@ class NatsBus implements ClusterBus {
     await this.openFeed();
     this.listen(`${this.prefix}.director.*`, (msg) => this.receiveDirector(msg));
     this.listen(`${this.prefix}.access`, (msg) => this.receiveAccess(msg));
+    this.listen(`${this.prefix}.weights`, (msg) => this.receiveWeightChange(msg));
     // The server handles a connection's frames in order: once it answers this ping, it has the subscriptions.
     await this.nc.flush();
   }
@@ -772,6 +781,25 @@ class NatsBus implements ClusterBus {
     emit(this.accessListeners, this.log, "access");
   }
 
+  // ---- weight changes ----------------------------------------------------------------------------
+
+  publishWeightChange(change: WeightChange): void {
+    this.publishCore("weights", `${this.prefix}.weights`, change);
+  }
+
+  onWeightChange(listener: (change: WeightChange) => void): () => void {
+    return subscribeTo(this.weightListeners, listener);
+  }
+
+  private receiveWeightChange(msg: Msg): void {
+    const decoded = this.decode("weights", msg.subject, msg.data, msg.headers);
+    if (decoded === "own" || decoded === undefined) return;
+    const parsed = weightChangeSchema.safeParse(decoded.body);
+    if (!parsed.success) return this.refuse("weights", msg.subject, parsed.error.message, decoded.fromHub);
+    this.counters.received++;
+    emit(this.weightListeners, this.log, "weights", parsed.data);
+  }
+
   // ---- status, stats, close ----------------------------------------------------------------------
 
   isUp(): boolean {
@@ -796,6 +824,7 @@ class NatsBus implements ClusterBus {
     this.directorListeners.clear();
     this.eventListeners.clear();
     this.accessListeners.clear();
+    this.weightListeners.clear();
     this.statusListeners.clear();
     this.stopFeed(this.up);
     await this.feedRestart;
