@@ -62,6 +62,23 @@ export function weightRecordsTests(records: () => WeightRecords): void {
     expect(await records().request("req-2", T - 1)).toBeNull();
   });
 
+  it("lets one claim a request id at a time, until it is let go of or goes stale", async () => {
+    expect(await records().claimRequest("req-c", T, T - 60_000)).toBe(true);
+    // Another hub, while the first applies it.
+    expect(await records().claimRequest("req-c", T + 1_000, T + 1_000 - 60_000)).toBe(false);
+    expect(await records().claimRequest("req-other", T + 1_000, T + 1_000 - 60_000)).toBe(true);
+    await records().releaseRequest("req-c");
+    expect(await records().claimRequest("req-c", T + 2_000, T + 2_000 - 60_000)).toBe(true);
+    // The claimer died: once its claim is older than the bound, another takes it over.
+    expect(await records().claimRequest("req-c", T + 61_000, T + 61_000 - 60_000)).toBe(false);
+    expect(await records().claimRequest("req-c", T + 62_001, T + 62_001 - 60_000)).toBe(true);
+  });
+
+  it("gives a request id to exactly one of many hubs claiming it at once", async () => {
+    const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => records().claimRequest("req-race", T + i, T - 60_000)));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+  });
+
   it("forgets answers older than asked for", async () => {
     await records().saveRequest("req-old", T, { actor: "olive", fingerprint: null, change: change("c-2", 3, { [dir1]: "ok" }) });
     expect(await records().request("req-old", T)).not.toBeNull();

@@ -33,6 +33,11 @@ const MAX_ASKERS = 10_000;
 
 /** Idempotency records are kept this long (ms). */
 const REQUEST_ID_TTL_MS = 24 * 3_600_000;
+/**
+ * A claim on a request id older than this is a hub that died while applying it (ms): a request waits at
+ * most for its real server's queue and one command timeout, far less than this.
+ */
+const REQUEST_CLAIM_STALE_MS = 2 * 60_000;
 
 /** Weight changes with guardrails, optimistic concurrency, idempotency, drains and an audit record each. */
 export function createWeightService(deps: { records: WeightRecords; fleet: Fleet; delivery: WeightDelivery; audit: AuditLog; now: () => number }) {
@@ -148,12 +153,30 @@ export function createWeightService(deps: { records: WeightRecords; fleet: Fleet
       if (raced.actor !== caller.actor || raced.fingerprint !== fingerprint) throw reused();
       return raced.change;
     }
-    const change = run();
+    // Claimed in the shared record before applying: a retry that reached another hub meanwhile is told
+    // to ask again for the answer, instead of applying the change (or a drain's saved weight) twice.
+    const claimed = async (): Promise<WeightChange> => {
+      if (!(await records.claimRequest(requestId, now(), now() - REQUEST_CLAIM_STALE_MS))) {
+        const answered = await records.request(requestId, now() - REQUEST_ID_TTL_MS);
+        if (answered) {
+          if (answered.actor !== caller.actor || answered.fingerprint !== fingerprint) throw reused();
+          return answered.change;
+        }
+        throw new WeightRefused(409, `request id ${requestId} is being applied by another hub: send it again for its answer`, "request-in-progress");
+      }
+      try {
+        const done = await run();
+        await records.saveRequest(requestId, now(), { actor: caller.actor, fingerprint, change: done });
+        return done;
+      } finally {
+        // A claim that could not be let go of goes stale; the answer, saved, is what a retry gets.
+        await records.releaseRequest(requestId).catch(() => undefined);
+      }
+    };
+    const change = claimed();
     inFlight.set(requestId, { actor: caller.actor, fingerprint, change });
     try {
-      const done = await change;
-      await records.saveRequest(requestId, now(), { actor: caller.actor, fingerprint, change: done });
-      return done;
+      return await change;
     } finally {
       inFlight.delete(requestId);
     }

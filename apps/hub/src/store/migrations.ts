@@ -153,6 +153,11 @@ const migrations: string[] = [
    DROP INDEX events_director_seq;
    CREATE UNIQUE INDEX events_director_epoch_seq ON events (director, COALESCE(epoch, ''), seq) WHERE seq IS NOT NULL;
    CREATE INDEX events_director_seq ON events (director, seq) WHERE seq IS NOT NULL;`,
+  // An idempotent weight request being applied: the hub that claimed it applies it, others answer "in progress".
+  `CREATE TABLE weight_request_claims (
+     request_id TEXT PRIMARY KEY,
+     at INTEGER NOT NULL
+   );`,
 ];
 
 /** Brings the database up to the newest schema, one transaction per migration. */

@@ -25,6 +25,13 @@ export interface WeightRecords {
   /** The answer recorded for `requestId` at or after `since`; older records are dropped. Null when none (or unreadable). */
   request(requestId: string, since: number): Promise<WeightRequestRecord | null>;
   saveRequest(requestId: string, at: number, record: WeightRequestRecord): Promise<void>;
+  /**
+   * Claims `requestId` for applying it: false while another claim on it, made at or after `staleBefore`,
+   * holds (a hub, maybe another, is applying it). A claim older than that is taken over.
+   */
+  claimRequest(requestId: string, at: number, staleBefore: number): Promise<boolean>;
+  /** Lets go of a claim, answered or failed. */
+  releaseRequest(requestId: string): Promise<void>;
   /** The weight a drained real server had before, if it is drained. */
   drainedFrom(service: ServiceKey, realServer: RealServerKey): Promise<number | null>;
   drains(): Promise<DrainRecord[]>;
@@ -51,6 +58,11 @@ export function createWeightRecords(db: Database.Database): WeightRecords {
   const allDrains = db.prepare("SELECT service, real_server, previous_weight FROM drains ORDER BY started_at");
   const upsertDrain = db.prepare("INSERT OR REPLACE INTO drains (service, real_server, previous_weight, started_at) VALUES (?, ?, ?, ?)");
   const dropDrain = db.prepare("DELETE FROM drains WHERE service = ? AND real_server = ?");
+  const claim = db.prepare(
+    `INSERT INTO weight_request_claims (request_id, at) VALUES (@requestId, @at)
+     ON CONFLICT (request_id) DO UPDATE SET at = excluded.at WHERE weight_request_claims.at < @staleBefore`,
+  );
+  const release = db.prepare("DELETE FROM weight_request_claims WHERE request_id = ?");
   return {
     async request(requestId, since) {
       prune.run(since);
@@ -60,6 +72,12 @@ export function createWeightRecords(db: Database.Database): WeightRecords {
     },
     async saveRequest(requestId, at, { actor, fingerprint, change }) {
       upsertRequest.run(requestId, actor, at, JSON.stringify(change), fingerprint);
+    },
+    async claimRequest(requestId, at, staleBefore) {
+      return claim.run({ requestId, at, staleBefore }).changes === 1;
+    },
+    async releaseRequest(requestId) {
+      release.run(requestId);
     },
     async drainedFrom(service, realServer) {
       return (getDrain.get(service, realServer) as { previous_weight: number } | undefined)?.previous_weight ?? null;

@@ -27,6 +27,17 @@ export function createPgWeightRecords(pool: pg.Pool): WeightRecords {
         [pgText(requestId), pgText(actor), bigintMs(at), pgJson(change), pgText(fingerprint)],
       );
     },
+    async claimRequest(requestId, at, staleBefore) {
+      const { rowCount } = await pool.query(
+        `INSERT INTO weight_request_claims (request_id, at) VALUES ($1, $2)
+         ON CONFLICT (request_id) DO UPDATE SET at = excluded.at WHERE weight_request_claims.at < $3`,
+        [pgText(requestId), bigintMs(at), bigintMs(staleBefore)],
+      );
+      return rowCount === 1;
+    },
+    async releaseRequest(requestId) {
+      await pool.query("DELETE FROM weight_request_claims WHERE request_id = $1", [pgText(requestId)]);
+    },
     async drainedFrom(service, realServer) {
       const { rows } = await pool.query<{ previous_weight: number }>("SELECT previous_weight FROM drains WHERE service = $1 AND real_server = $2", [pgText(service), pgText(realServer)]);
       return rows[0]?.previous_weight ?? null;
