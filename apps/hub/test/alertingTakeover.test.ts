@@ -1,7 +1,7 @@
 // A clustered hub that takes over the alerting records what changed while no hub recorded. Here the
 // leader stops, the test itself holds the alerting lock (as a leader that died and whose session
-// PostgreSQL has not let go of yet), a split brain heals meanwhile, and the hub that takes over
-// records the clear the old leader never could.
+// PostgreSQL has not let go of yet), a stopped sync daemon is started again meanwhile, and the hub
+// that takes over records the clear the old leader never could.
 import type { ChildProcess } from "node:child_process";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -41,13 +41,22 @@ describe("alerting take-over", () => {
     await Promise.all([nats?.dispose(), postgres?.stop()]);
   });
 
-  const splitBrainEvents = async () =>
-    (await record.query<{ raised: boolean }>("SELECT (body->>'raised')::boolean AS raised FROM events WHERE kind = 'alert' AND body->>'rule' = 'split-brain' ORDER BY id")).rows.map((r) => r.raised);
+  /** Every alert raise and clear in the shared record, oldest first. */
+  const alertEvents = async () =>
+    (await record.query<{ alert: string; raised: boolean }>("SELECT body->>'alertId' AS alert, (body->>'raised')::boolean AS raised FROM events WHERE kind = 'alert' ORDER BY id")).rows;
+  const syncStoppedEvents = async () => (await alertEvents()).filter((e) => e.alert.startsWith("sync-stopped"));
   const fault = (name: string) => api(`${b.url}/api/sim/faults`, { method: "POST", headers: { "content-type": "application/json", origin: b.url }, body: JSON.stringify({ director: "lvs-dir-02", fault: name }) });
 
   it("records a clear that happened while no hub recorded, once, when a hub takes over the lead", async () => {
-    expect((await fault("cut-link")).status).toBe(200);
-    await waitFor(async () => (await splitBrainEvents()).length === 1, 20_000, "the split brain recorded by hub A");
+    await waitFor(async () => vrrpState(await director(b.url, "lvs-dir-02")) === "BACKUP", 20_000, "lvs-dir-02 BACKUP");
+    // The BACKUP's sync daemon stops: sync-stopped, a rule that no VRRP timing bears on.
+    expect((await fault("stop-sync")).status).toBe(200);
+    const [raised] = await waitFor(async () => {
+      const events = await syncStoppedEvents();
+      return events.length > 0 ? events : null;
+    }, 20_000, "sync-stopped recorded by hub A");
+    const alert = raised!.alert;
+    const eventsOf = async () => (await alertEvents()).filter((e) => e.alert === alert).map((e) => e.raised);
 
     // The lead is nobody's that records: the test waits for the lock, and gets it as hub A lets go.
     const holder = new pg.Client({ connectionString: url });
@@ -57,14 +66,14 @@ describe("alerting take-over", () => {
     a = undefined;
     await held;
 
-    expect((await fault("restore-link")).status).toBe(200);
-    const splitBrainOnB = async () => alertsResponseSchema.parse(await (await api(`${b.url}/api/alerts`)).json()).alerts.some((alert) => alert.rule === "split-brain");
-    await waitFor(async () => !(await splitBrainOnB()), 20_000, "the split brain healed as hub B judges it");
+    expect((await fault("start-sync")).status).toBe(200);
+    const cleared = async () => !alertsResponseSchema.parse(await (await api(`${b.url}/api/alerts`)).json()).alerts.some((a) => a.id === alert);
+    await waitFor(cleared, 20_000, `${alert} cleared as hub B judges it`);
     // Judged, not recorded: hub B does not lead.
-    expect(await splitBrainEvents()).toEqual([true]);
+    expect(await eventsOf()).toEqual([true]);
 
     await holder.end();
-    await waitFor(async () => (await splitBrainEvents()).length === 2, TAKEOVER_MS, "hub B recording the clear on taking over");
-    expect(await splitBrainEvents()).toEqual([true, false]);
+    await waitFor(async () => (await eventsOf()).includes(false), TAKEOVER_MS, `hub B recording the clear of ${alert} on taking over`);
+    expect(await eventsOf(), JSON.stringify(await alertEvents())).toEqual([true, false]);
   }, 120_000);
 });
