@@ -73,8 +73,8 @@ function pendingAsAway(change: WeightChange): WeightChange {
  * store may be shared by clustered hubs, and a change is acted on only by the hub that takes it from
  * the store (HeldChangeStore.take), so two hubs never deliver it twice. Delivery on a director's return
  * is done by the hub holding its agent, which reads its snapshot first-hand; the other hubs leave it
- * alone. Memory keeps only changes with a command in flight from this hub, and recent ones for reading:
- * a change another hub delivered reads here as it was when it was held.
+ * alone. Memory keeps only changes with a command in flight from this hub, and recent ones for reading,
+ * among them other hubs' news of the changes they acted on (noteRemote, from the cluster bus).
  */
 export async function createWeightDelivery(deps: Deps): Promise<WeightDelivery> {
   const { fleet, commands, store } = deps;
