@@ -142,7 +142,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   // director and pruned by the alerting leader alone. One hub: samples are written on a worker thread
   // with its own connection (an in-memory database has only one).
   const series = shared?.series({ retention: DEFAULT_RETENTION, prunes: leads }) ??
-    createSeriesStore(db, DEFAULT_RETENTION, db.memory ? undefined : createWorkerWriter(db.name));
+    createSeriesStore(db, DEFAULT_RETENTION, db.memory ? undefined : createWorkerWriter(db));
   const history = shared?.history({
     prunes: leads,
     onError: (err) => log.warn("a director snapshot was not stored in the history", { error: err.message }),

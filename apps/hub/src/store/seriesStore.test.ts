@@ -49,13 +49,37 @@ describe("series store", () => {
 
   it("writes samples on a worker thread that the hub's own connection then reads", async () => {
     const db = openDatabase(mkdtempSync(join(tmpdir(), "lvsdeck-series-")));
-    const store = createSeriesStore(db, DEFAULT_RETENTION, createWorkerWriter(db.name));
+    const store = createSeriesStore(db, DEFAULT_RETENTION, createWorkerWriter(db));
     for (let s = 0; s < 3; s++) store.record(withActive(sampleSnapshot("d1", base + s * 1000), s + 1));
     await store.flushInBackground(base + 3000);
     store.record(withActive(sampleSnapshot("d1", base + 3000), 4));
     await store.close(base + 4000);
     const rs = await store.query({ service: service.key, realServer: service.realServers[0]!.key, from: base, to: base + 4000, now: base + 4000 });
     expect(rs.points.map((p) => p.active)).toEqual([1, 2, 3, 4]);
+    db.close();
+  });
+
+  it("leaves WAL checkpoints to the worker: the hub's own inserts never copy the WAL back, and the WAL stays bounded", async () => {
+    const db = openDatabase(mkdtempSync(join(tmpdir(), "lvsdeck-series-")));
+    const store = createSeriesStore(db, DEFAULT_RETENTION, createWorkerWriter(db));
+    expect(db.pragma("wal_autocheckpoint", { simple: true })).toBe(0);
+    // About 60,000 rows a flush, several times the 1,000 pages after which a connection checkpoints.
+    const wide = sampleSnapshot("d1", base);
+    const many = (t: number): DirectorSnapshot => ({
+      ...wide,
+      takenAt: t,
+      services: Array.from({ length: 300 }, (_, k) => ({ ...service, key: `${service.key}-${k}` as typeof service.key, realServers: Array.from({ length: 100 }, (_, r) => ({ ...service.realServers[0]!, key: `203.0.113.${r}:80` as typeof service.realServers[0]["key"] })) })),
+    });
+    for (let s = 0; s < 5; s++) {
+      store.record(many(base + s * 1000));
+      await store.flushInBackground(base + (s + 1) * 1000);
+    }
+    // The worker checkpointed as it wrote (a WAL never checkpointed would hold every page written).
+    const wal = db.pragma("wal_checkpoint(PASSIVE)") as { log: number; checkpointed: number }[];
+    expect(wal[0]!.log).toBeLessThan(1_500);
+    const rows = db.prepare("SELECT COUNT(*) AS n FROM samples_1s").get() as { n: number };
+    expect(rows.n).toBe(5 * 300 * 101);
+    await store.close(base + 10_000);
     db.close();
   });
 

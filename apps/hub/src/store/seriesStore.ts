@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import type { DirectorSnapshot, SeriesPoint, SeriesResolution } from "@lvsdeck/protocol";
 import { TIERS, createInlineWriter, type SeriesOp, type SeriesWriter } from "./seriesWrites";
-import { createSeriesBuffer } from "./seriesBuffer";
+import { PACKED_WIDTH, createSeriesBuffer, type SlotCursor } from "./seriesBuffer";
 import { DIRECTOR_ROW_COLUMNS, answerOf, statesPointsOf, type DirectorRow, type StateCountRow } from "./seriesPoints";
 
 /** How long each tier keeps its samples, and its bucket width; configurable per hub. */
@@ -98,11 +98,15 @@ export function createSeriesStore(db: Database.Database, retention: SeriesRetent
   const lastRolled = [new Set<string>(), new Set<string>()];
 
   /** The whole flush as ops, each short enough to hold nothing up for long. */
-  const flushOps = (now: number): SeriesOp[] => {
-    const { rows, states } = buffer.take();
-    for (const row of rows) touched[0]!.add(row[1]);
+  const flushOps = (now: number, cursor: SlotCursor): SeriesOp[] => {
+    const { samples: packed, states } = buffer.takePacked(cursor);
+    for (const service of packed.services) touched[0]!.add(service);
     const ops: SeriesOp[] = [];
-    for (let i = 0; i < rows.length; i += WRITE_SLICE_ROWS) ops.push({ kind: "insert", rows: rows.slice(i, i + WRITE_SLICE_ROWS) });
+    const slice = WRITE_SLICE_ROWS * PACKED_WIDTH;
+    // The first slice carries the slot names the writer has not seen, even with no samples to write.
+    for (let i = 0; i < packed.samples.length || (i === 0 && (packed.resetSlots || packed.newSlots.length > 0)); i += slice) {
+      ops.push({ kind: "insert-packed", resetSlots: i === 0 && packed.resetSlots, newSlots: i === 0 ? packed.newSlots : [], samples: packed.samples.slice(i, i + slice) });
+    }
     for (let i = 0; i < states.length; i += WRITE_SLICE_ROWS) ops.push({ kind: "insert-states", rows: states.slice(i, i + WRITE_SLICE_ROWS) });
     for (const [tier, into] of TIERS.slice(1).entries()) {
       // Roll up only closed buckets, and re-roll the last one in case late samples arrived.
@@ -126,20 +130,23 @@ export function createSeriesStore(db: Database.Database, retention: SeriesRetent
   };
 
   let running: Promise<void> | null = null;
+  // What each writer knows of the buffer's slot table (the same object when both are the inline one).
+  const inlineSlots: SlotCursor = { epoch: -1, known: 0 };
+  const backgroundSlots: SlotCursor = { epoch: -1, known: 0 };
 
   return {
     record: (snapshot) => buffer.record(snapshot),
     async flush(now) {
-      inline.runNow(flushOps(now));
+      inline.runNow(flushOps(now, inlineSlots));
     },
     flushInBackground(now) {
-      running ??= background.run(flushOps(now)).finally(() => (running = null));
+      running ??= background.run(flushOps(now, background === inline ? inlineSlots : backgroundSlots)).finally(() => (running = null));
       return running;
     },
     async close(now) {
       await running?.catch(() => undefined);
       await background.close();
-      inline.runNow(flushOps(now));
+      inline.runNow(flushOps(now, inlineSlots));
     },
     async query(q) {
       const tier = tierOf(q, retention);

@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
+import { PACKED_WIDTH } from "./seriesBuffer";
 
 /** One sample row: director, service, real server ('' for the service), t, then the seven measures. */
 export type SeriesRow = [string, string, string, number, number, number, number, number, number, number, number];
@@ -17,7 +18,11 @@ export const TIERS = [
 
 /** One unit of series writing, run in its own short transaction. */
 export type SeriesOp =
-  | { kind: "insert"; rows: SeriesRow[] }
+  /**
+   * Samples as numbers (see PackedSamples): each names its director, service and real server by a slot
+   * of the writer's own table, which `newSlots` extends (after emptying it, with `resetSlots`).
+   */
+  | { kind: "insert-packed"; resetSlots: boolean; newSlots: string[]; samples: Float64Array<ArrayBuffer> }
   | { kind: "insert-states"; rows: StateRow[] }
   /** Averages tier `tier`'s samples of `services` in [start, end) into tier `tier + 1`. */
   | { kind: "rollup"; tier: number; services: string[]; start: number; end: number }
@@ -59,20 +64,35 @@ export function createInlineWriter(db: Database.Database): SeriesWriter & { runN
   const insertStates = db.prepare(SQL.insertStates);
   const rollups = SQL.rollups.map((pair) => pair.map((sql) => db.prepare(sql)));
   const prunes = SQL.prunes.map((pair) => pair.map((sql) => db.prepare(sql)));
+  let slots: string[] = [];
   const apply = db.transaction((op: SeriesOp) => {
-    if (op.kind === "insert") for (const row of op.rows) insert.run(...row);
+    if (op.kind === "insert-packed") {
+      const a = op.samples;
+      for (let o = 0; o < a.length; o += PACKED_WIDTH) {
+        const k = a[o]! * 3;
+        insert.run(slots[k], slots[k + 1], slots[k + 2], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7], a[o + 8]);
+      }
+    }
     else if (op.kind === "insert-states") for (const row of op.rows) insertStates.run(...row);
     else if (op.kind === "rollup") for (const service of op.services) for (const r of rollups[op.tier]!) r.run({ service, start: op.start, end: op.end });
     else for (const p of prunes[op.tier]!) p.run(op.before);
   });
+  // Outside the transaction: a slice that fails to write still defines its slots for the slices after it.
+  const learnSlots = (op: SeriesOp): SeriesOp => {
+    if (op.kind === "insert-packed") {
+      if (op.resetSlots) slots = [];
+      for (const name of op.newSlots) slots.push(name);
+    }
+    return op;
+  };
   return {
-    runNow: (ops) => ops.forEach((op) => apply(op)),
+    runNow: (ops) => ops.forEach((op) => apply(learnSlots(op))),
     run: (ops) =>
       new Promise((resolve, reject) => {
         let i = 0;
         const step = () => {
           try {
-            if (i < ops.length) apply(ops[i++]!);
+            if (i < ops.length) apply(learnSlots(ops[i++]!));
           } catch (err) {
             return reject(err as Error);
           }
@@ -97,15 +117,28 @@ const insert = db.prepare(workerData.sql.insert);
 const insertStates = db.prepare(workerData.sql.insertStates);
 const rollups = workerData.sql.rollups.map((pair) => pair.map((sql) => db.prepare(sql)));
 const prunes = workerData.sql.prunes.map((pair) => pair.map((sql) => db.prepare(sql)));
+let slots = [];
 const apply = db.transaction((op) => {
-  if (op.kind === "insert") for (const row of op.rows) insert.run(...row);
+  if (op.kind === "insert-packed") {
+    const a = op.samples;
+    for (let o = 0; o < a.length; o += ${PACKED_WIDTH}) {
+      const k = a[o] * 3;
+      insert.run(slots[k], slots[k + 1], slots[k + 2], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7], a[o + 8]);
+    }
+  }
   else if (op.kind === "insert-states") for (const row of op.rows) insertStates.run(...row);
   else if (op.kind === "rollup") for (const service of op.services) for (const r of rollups[op.tier]) r.run({ service, start: op.start, end: op.end });
   else for (const p of prunes[op.tier]) p.run(op.before);
 });
 parentPort.on("message", ({ id, ops }) => {
   try {
-    for (const op of ops) apply(op);
+    for (const op of ops) {
+      if (op.kind === "insert-packed") {
+        if (op.resetSlots) slots = [];
+        for (const name of op.newSlots) slots.push(name);
+      }
+      apply(op);
+    }
     parentPort.postMessage({ id, error: null });
   } catch (err) {
     parentPort.postMessage({ id, error: String(err && err.message || err) });
@@ -114,12 +147,16 @@ parentPort.on("message", ({ id, ops }) => {
 `;
 
 /**
- * Runs ops on a worker thread with its own connection to `file`: a second's 20,000 samples and every
- * rollup are written beside the hub's event loop instead of on it.
+ * Runs ops on a worker thread with its own connection to `db`'s file: a second's 20,000 samples, every
+ * rollup and the WAL's checkpoints are done beside the hub's event loop instead of on it.
  */
-export function createWorkerWriter(file: string): SeriesWriter {
+export function createWorkerWriter(db: Database.Database): SeriesWriter {
   const driver = createRequire(import.meta.url).resolve("better-sqlite3");
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, sql: SQL } });
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: db.name, driver, sql: SQL } });
+  // WAL checkpoints are left to the worker's connection, which writes nearly all the pages. Whichever
+  // connection commits past the WAL's 1,000 pages copies them back into the database file; on the hub's
+  // connection that was an event's insert, holding the event loop (and that transition) for the copy.
+  db.pragma("wal_autocheckpoint = 0");
   const waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
   let nextId = 0;
   const failAll = (err: Error) => {
@@ -142,7 +179,8 @@ export function createWorkerWriter(file: string): SeriesWriter {
         await new Promise<void>((resolve, reject) => {
           const id = nextId++;
           waiting.set(id, { resolve, reject });
-          worker.postMessage({ id, ops: [op] });
+          // Packed samples move to the worker without a copy (their buffer is transferred, not cloned).
+          worker.postMessage({ id, ops: [op] }, op.kind === "insert-packed" ? [op.samples.buffer] : []);
         });
       }
     },
