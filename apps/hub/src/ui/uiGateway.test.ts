@@ -59,10 +59,10 @@ describe("ui gateway", () => {
       views.set(v.id, v);
       gateway.directorChanged(v);
     };
-    const open = (scope: readonly string[] | null = null) => {
+    const open = (scope: readonly string[] | null = null, detail: "summary" | "full" = "summary") => {
       const socket = new FakeSocket();
       gateway.handle(socket as unknown as WebSocket, scope);
-      socket.emit("message", Buffer.from(JSON.stringify({ type: "subscribe", detail: "summary" })));
+      socket.emit("message", Buffer.from(JSON.stringify({ type: "subscribe", detail })));
       return socket;
     };
     return { gateway, change, open };
@@ -106,6 +106,80 @@ describe("ui gateway", () => {
     expect(last?.type).toBe("counters");
     const ids = last?.type === "counters" ? last.directors.map((d) => [d.id, d.takenAt]) : [];
     expect(ids).toEqual(expect.arrayContaining([["d2", 3000], ["d1", 2000]]));
+    gateway.closeAll();
+  });
+
+  it("sends a counter round 50 browsers at a time, with turns of the event loop in between, until every browser has it", () => {
+    const { gateway, change, open } = start();
+    change(view("d1", 1000));
+    const sockets = Array.from({ length: 120 }, () => open());
+    for (const s of sockets) s.frames = [];
+    change(view("d1", 2000));
+    vi.advanceTimersByTime(999);
+    // The round's timer alone: the first slice.
+    vi.advanceTimersToNextTimer();
+    expect(sockets.map((s) => s.frames.length)).toEqual([...Array(50).fill(1), ...Array(70).fill(0)]);
+    vi.advanceTimersToNextTimer();
+    expect(sockets.filter((s) => s.frames.length === 1)).toHaveLength(100);
+    vi.advanceTimersToNextTimer();
+    expect(sockets.every((s) => types(s).join() === "counters")).toBe(true);
+    gateway.closeAll();
+  });
+
+  it("sends a director's new state to the browsers a round has not reached yet, never its older view after it", () => {
+    const { gateway, change, open } = start();
+    change(view("d1", 1000));
+    const full = Array.from({ length: 120 }, () => open(null, "full"));
+    const summary = Array.from({ length: 120 }, () => open());
+    const lastOf = (s: FakeSocket) => {
+      const last = s.frames.filter((f) => f.type === "director" || f.type === "counters" || f.type === "summaries").at(-1);
+      if (last?.type === "director") return { takenAt: last.director.snapshot?.takenAt, state: last.director.snapshot?.vrrp[0]?.state };
+      const d1 = last?.type === "counters" || last?.type === "summaries" ? last.directors.find((d) => d.id === "d1") : undefined;
+      return { takenAt: d1?.takenAt };
+    };
+    const untilSomeGot = (sockets: FakeSocket[], takenAt: number) => {
+      while (!sockets.some((s) => lastOf(s).takenAt === takenAt)) vi.advanceTimersToNextTimer();
+      expect(sockets.every((s) => lastOf(s).takenAt === takenAt)).toBe(false);
+    };
+
+    // A round of full views (every 50 ms) is under way when d1 fails over.
+    change(view("d1", 2000));
+    untilSomeGot(full, 2000);
+    change(view("d1", 2500, "BACKUP"));
+    vi.advanceTimersByTime(20);
+    expect(full.map(lastOf).filter((l) => l.state !== "BACKUP" || l.takenAt !== 2500)).toEqual([]);
+
+    // The same for a round of counters to overviews (every second).
+    change(view("d1", 2600, "BACKUP"));
+    untilSomeGot(summary, 2600);
+    change(view("d1", 2700, "MASTER"));
+    vi.advanceTimersByTime(20);
+    expect(summary.map(lastOf).filter((l) => l.takenAt !== 2700)).toEqual([]);
+    gateway.closeAll();
+  });
+
+  it("sends what one turn of the event loop has for a browser in one write: a transition's new state and its event, stored a promise later", async () => {
+    vi.useRealTimers();
+    const { gateway, change, open } = start();
+    change(view("d1", 1000));
+    const socket = open() as FakeSocket & { _socket?: { cork(): void; uncork(): void } };
+    let writes = 0;
+    let corked = 0;
+    socket._socket = { cork: () => void corked++, uncork: () => void (--corked === 0 && writes++) };
+    // As an agent's frames arrive: in one I/O callback the new state is applied, and the event goes out once stored.
+    await new Promise<void>((resolve) =>
+      setTimeout(() => {
+        change(view("d1", 2000, "BACKUP"));
+        void Promise.resolve().then(() => {
+          gateway.broadcast({ type: "event", event: { id: 1, director: "d1" as DirectorId, seq: 1, observedAt: 2000, receivedAt: 2000,
+            event: { kind: "vrrp-transition", instance: "VI_1", vrid: 88, from: "MASTER", to: "BACKUP", priority: 100, at: 2000 } } });
+          resolve();
+        });
+      }, 0),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(types(socket).slice(-2)).toEqual(["summaries", "event"]);
+    expect(writes).toBe(1);
     gateway.closeAll();
   });
 
