@@ -358,7 +358,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     startedAt: now(),
     webDist: options.webDist,
     trustProxy: options.trustProxy ?? false,
-    renderMetrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.render(fleet.list(), alertMonitor.active(), now()) }),
+    metricsExposition: () => ({ contentType: metrics.registry.contentType, chunks: metrics.exposition(fleet.list(), alertMonitor.active(), now()) }),
     onAgentTokenRevoked: (director) => agents.disconnect(director as DirectorId, "agent token revoked"),
   });
 

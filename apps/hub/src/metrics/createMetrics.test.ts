@@ -138,6 +138,13 @@ describe("vanished subjects", () => {
     expect(turns).toBeGreaterThan(10);
     expect(text.split("\n").filter((l) => l.startsWith("lvsdeck_real_server_weight{"))).toHaveLength(10_000);
     expect(text.split("\n").filter((l) => l.startsWith("lvsdeck_service_active_connections{"))).toHaveLength(200);
+
+    // Served as it is made: chunks of a few thousand lines, never the whole 50,000-line body at once.
+    const chunks: string[] = [];
+    for await (const chunk of createMetrics({ defaultMetrics: false }).exposition(big, [], T0)) chunks.push(chunk);
+    expect(chunks.join("")).toBe(text);
+    expect(chunks.length).toBeGreaterThan(25);
+    expect(Math.max(...chunks.map((c) => c.split("\n").length))).toBeLessThan(2_200);
   });
 });
 

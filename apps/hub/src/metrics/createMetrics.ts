@@ -25,9 +25,11 @@ export interface Metrics {
   readonly registry: Registry;
   /**
    * Refills every fleet and alert series from the live model (series of vanished subjects disappear) and
-   * renders the Prometheus text exposition (serve it with `registry.contentType`). The bulk of it, the
-   * service and real server series, is written in slices with the event loop served in between.
+   * writes the Prometheus text exposition (serve it with `registry.contentType`) in chunks: the bulk of it,
+   * the service and real server series, a few thousand lines at a time with the event loop served in between.
    */
+  exposition(directors: readonly DirectorView[], alerts: readonly Alert[], now: number): AsyncGenerator<string>;
+  /** The whole exposition as one string. */
   render(directors: readonly DirectorView[], alerts: readonly Alert[], now: number): Promise<string>;
   /** The hub's own health counters and gauges. */
   hub: HubHealthMetrics;
@@ -46,14 +48,18 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
 
   return {
     registry,
-    async render(directors, alerts, now) {
+    async *exposition(directors, alerts, now) {
       directorMetrics.reset();
       for (const view of directors) directorMetrics.set(view, isFresh(view), now);
       hubMetrics.set(directors, alerts);
       // Taken before the slices: what the director series say is what the service series say.
-      const head = await registry.metrics();
-      const services = await serviceExposition(directors, { realServers });
-      return `${head}\n${services.join("\n\n")}\n`;
+      yield `${await registry.metrics()}\n`;
+      yield* serviceExposition(directors, { realServers });
+    },
+    async render(directors, alerts, now) {
+      let text = "";
+      for await (const chunk of this.exposition(directors, alerts, now)) text += chunk;
+      return text;
     },
     hub: hubMetrics.hub,
   };
