@@ -17,9 +17,11 @@ function reader() {
     if (packed.resetSlots) slots = [];
     slots.push(...packed.newSlots);
     const rows: [string, string, string, number, number][] = [];
-    for (let o = 0; o < packed.samples.length; o += PACKED_WIDTH) {
-      const k = packed.samples[o]! * 3;
-      rows.push([slots[k]!, slots[k + 1]!, slots[k + 2]!, packed.samples[o + 1]!, packed.samples[o + 2]!]);
+    for (const a of packed.slices) {
+      for (let o = 0; o < a.length; o += PACKED_WIDTH) {
+        const k = a[o]! * 3;
+        rows.push([slots[k]!, slots[k + 1]!, slots[k + 2]!, a[o + 1]!, a[o + 2]!]);
+      }
     }
     return rows;
   };
@@ -43,7 +45,7 @@ describe("series buffer", () => {
     buffer.record(withActive(sampleSnapshot("d1", base + 100), 1));
     buffer.record(withActive(sampleSnapshot("d1", base + 900), 2));
     const read = reader();
-    const packed = buffer.takePacked({ epoch: -1, known: 0 });
+    const packed = buffer.takePacked({ epoch: -1, known: 0 }, 7);
     expect(read(packed.samples).filter((r) => r[2] === rs[0]!.key)).toEqual([["d1", service, rs[0]!.key, base, 2]]);
     expect(packed.samples.services).toEqual([service]);
   });
@@ -53,20 +55,20 @@ describe("series buffer", () => {
     const worker: SlotCursor = { epoch: -1, known: 0 };
     const readWorker = reader();
     buffer.record(sampleSnapshot("d1", base));
-    const first = buffer.takePacked(worker).samples;
+    const first = buffer.takePacked(worker, 7).samples;
     expect(first.resetSlots).toBe(true);
     expect(first.newSlots).toHaveLength(3 * (rs.length + 1));
     readWorker(first);
     // A second director: only its slots are new to the worker; d1's are known.
     buffer.record(sampleSnapshot("d1", base + 1000));
     buffer.record(sampleSnapshot("d2", base + 1000));
-    const second = buffer.takePacked(worker).samples;
+    const second = buffer.takePacked(worker, 7).samples;
     expect(second.resetSlots).toBe(false);
     expect(second.newSlots.filter((_, i) => i % 3 === 0)).toEqual(Array(rs.length + 1).fill("d2"));
     expect(new Set(readWorker(second).map((r) => r[0]))).toEqual(new Set(["d1", "d2"]));
     // Another writer (the hub's own connection at close) learns the whole table at once.
     buffer.record(sampleSnapshot("d2", base + 2000));
-    const inline = buffer.takePacked({ epoch: -1, known: 0 }).samples;
+    const inline = buffer.takePacked({ epoch: -1, known: 0 }, 7).samples;
     expect(inline.resetSlots).toBe(true);
     expect(reader()(inline).every((r) => r[0] === "d2")).toBe(true);
   });

@@ -19,8 +19,11 @@ export interface PackedSamples {
   resetSlots: boolean;
   /** Slots the writer has not seen, in slot order: director, service, real server ('' for the service), three strings per slot. */
   newSlots: string[];
-  /** PACKED_WIDTH numbers per sample; its buffer can be transferred to a worker without a copy. */
-  samples: Float64Array<ArrayBuffer>;
+  /**
+   * PACKED_WIDTH numbers per sample, in slices of at most the rows asked for; each slice's buffer can be
+   * transferred to a worker without a copy.
+   */
+  slices: Float64Array<ArrayBuffer>[];
   /** The virtual services the samples belong to. */
   services: string[];
 }
@@ -31,10 +34,12 @@ export interface SeriesBuffer {
   record(snapshot: DirectorSnapshot): void;
   /** Everything buffered since the last take, one row per key; the buffer is empty afterwards. */
   take(): { rows: SeriesRow[]; states: StateRow[] };
-  /** The same as numbers for a writer whose knowledge of the slot table `cursor` holds (and is moved on). */
-  takePacked(cursor: SlotCursor): { samples: PackedSamples; states: StateRow[] };
+  /** The same as numbers, `rowsPerSlice` samples a slice, for a writer whose knowledge of the slot table `cursor` holds (and is moved on). */
+  takePacked(cursor: SlotCursor, rowsPerSlice: number, spare?: () => ArrayBuffer | undefined): { samples: PackedSamples; states: StateRow[] };
 }
 
+/** Samples per slice when they are read back as rows. */
+const SLICE_FOR_ROWS = 1_000;
 /** Slots kept before the table is rebuilt: far above any fleet's real servers, so only churn reaches it. */
 const MAX_SLOTS = 1_000_000;
 
@@ -128,9 +133,25 @@ export function createSeriesBuffer(): SeriesBuffer {
     for (const [state, n] of Object.entries(total)) pendingStates.set(`${id}||${state}|${t}`, [director, service.key, "", state, t, n]);
   };
 
-  /** Empties the buffer, and rebuilds the slot table once churn has grown it past MAX_SLOTS. */
-  const drain = () => {
-    const taken = { samples: samples.slice(0, rows * PACKED_WIDTH), states: [...pendingStates.values()], services: [...services] };
+  /**
+   * Empties the buffer (its samples cut into slices of `rowsPerSlice`, in `spare` buffers where it has
+   * them), and rebuilds the slot table once churn has grown it past MAX_SLOTS.
+   */
+  const drain = (rowsPerSlice: number, spare: () => ArrayBuffer | undefined = () => undefined) => {
+    const slices: Float64Array<ArrayBuffer>[] = [];
+    for (let row = 0; row < rows; row += rowsPerSlice) {
+      const from = row * PACKED_WIDTH;
+      const to = Math.min(rows, row + rowsPerSlice) * PACKED_WIDTH;
+      // A spare buffer (one a writer is done with) when it is large enough, else a new one.
+      const reused = spare();
+      if (reused === undefined || reused.byteLength < (to - from) * 8) slices.push(samples.slice(from, to));
+      else {
+        const slice = new Float64Array(reused, 0, to - from);
+        slice.set(samples.subarray(from, to));
+        slices.push(slice);
+      }
+    }
+    const taken = { slices, states: [...pendingStates.values()], services: [...services] };
     pendingStates.clear();
     services.clear();
     lastRow.fill(-1, 0, slotCount);
@@ -163,11 +184,11 @@ export function createSeriesBuffer(): SeriesBuffer {
     },
     take() {
       const names0 = names;
-      const { samples: taken, states } = drain();
+      const { slices, states } = drain(SLICE_FOR_ROWS);
       const out: SeriesRow[] = [];
       // A snapshot older than the slot's last one (a clock set back) left a second key in the take: the later sample wins.
       const seen = new Map<string, number>();
-      for (let o = 0; o < taken.length; o += PACKED_WIDTH) {
+      for (const taken of slices) for (let o = 0; o < taken.length; o += PACKED_WIDTH) {
         const s = taken[o]! * 3;
         const row: SeriesRow = [names0[s]!, names0[s + 1]!, names0[s + 2]!, taken[o + 1]!, taken[o + 2]!, taken[o + 3]!, taken[o + 4]!, taken[o + 5]!, taken[o + 6]!, taken[o + 7]!, taken[o + 8]!];
         const key = `${taken[o]}|${taken[o + 1]}`;
@@ -177,18 +198,18 @@ export function createSeriesBuffer(): SeriesBuffer {
       }
       return { rows: out, states };
     },
-    takePacked(cursor) {
+    takePacked(cursor, rowsPerSlice, spare) {
       const resetSlots = cursor.epoch !== epoch;
       const known = resetSlots ? 0 : cursor.known;
       const newSlots = names.slice(known * 3, slotCount * 3);
       cursor.epoch = epoch;
       cursor.known = slotCount;
-      const taken = drain();
+      const taken = drain(rowsPerSlice, spare);
       if (cursor.epoch !== epoch) {
         // The table was rebuilt just now: the writer learns the new one from slot 0 on the next take.
         cursor.epoch = -1;
       }
-      return { samples: { resetSlots, newSlots, samples: taken.samples, services: taken.services }, states: taken.states };
+      return { samples: { resetSlots, newSlots, slices: taken.slices, services: taken.services }, states: taken.states };
     },
   };
 }

@@ -59,6 +59,32 @@ describe("series store", () => {
     db.close();
   });
 
+  it("fills again the buffers the worker hands back, and writes every sample as recorded", async () => {
+    const db = openDatabase(mkdtempSync(join(tmpdir(), "lvsdeck-series-")));
+    const writer = createWorkerWriter(db);
+    let reused = 0;
+    const spare = writer.spare!;
+    writer.spare = () => {
+      const buffer = spare();
+      if (buffer !== undefined) reused++;
+      return buffer;
+    };
+    const store = createSeriesStore(db, DEFAULT_RETENTION, writer);
+    // Directors coming and going, so slices differ in length and a reused buffer is larger than its slice.
+    for (let s = 0; s < 12; s++) {
+      for (let d = 0; d <= s % 4; d++) store.record(withActive(sampleSnapshot(`d${d}`, base + s * 1000), 100 * s + d));
+      await store.flushInBackground(base + (s + 1) * 1000);
+    }
+    expect(reused).toBeGreaterThan(0);
+    for (const d of [0, 3]) {
+      const got = await store.query({ service: service.key, realServer: service.realServers[0]!.key, director: `d${d}`, from: base, to: base + 12_000, now: base + 12_000 });
+      const expected = Array.from({ length: 12 }, (_, s) => s).filter((s) => s % 4 >= d).map((s) => 100 * s + d);
+      expect(got.points.map((p) => p.active)).toEqual(expected);
+    }
+    await store.close(base + 13_000);
+    db.close();
+  });
+
   it("leaves WAL checkpoints to the worker: the hub's own inserts never copy the WAL back, and the WAL stays bounded", async () => {
     const db = openDatabase(mkdtempSync(join(tmpdir(), "lvsdeck-series-")));
     const store = createSeriesStore(db, DEFAULT_RETENTION, createWorkerWriter(db));

@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import type { DirectorSnapshot, SeriesPoint, SeriesResolution } from "@lvsdeck/protocol";
 import { TIERS, createInlineWriter, type SeriesOp, type SeriesWriter } from "./seriesWrites";
-import { PACKED_WIDTH, createSeriesBuffer, type SlotCursor } from "./seriesBuffer";
+import { createSeriesBuffer, type SlotCursor } from "./seriesBuffer";
 import { DIRECTOR_ROW_COLUMNS, answerOf, statesPointsOf, type DirectorRow, type StateCountRow } from "./seriesPoints";
 
 /** How long each tier keeps its samples, and its bucket width; configurable per hub. */
@@ -98,15 +98,15 @@ export function createSeriesStore(db: Database.Database, retention: SeriesRetent
   const lastRolled = [new Set<string>(), new Set<string>()];
 
   /** The whole flush as ops, each short enough to hold nothing up for long. */
-  const flushOps = (now: number, cursor: SlotCursor): SeriesOp[] => {
-    const { samples: packed, states } = buffer.takePacked(cursor);
+  const flushOps = (now: number, cursor: SlotCursor, writer: SeriesWriter): SeriesOp[] => {
+    const { samples: packed, states } = buffer.takePacked(cursor, WRITE_SLICE_ROWS, writer.spare);
     for (const service of packed.services) touched[0]!.add(service);
-    const ops: SeriesOp[] = [];
-    const slice = WRITE_SLICE_ROWS * PACKED_WIDTH;
-    // The first slice carries the slot names the writer has not seen, even with no samples to write.
-    for (let i = 0; i < packed.samples.length || (i === 0 && (packed.resetSlots || packed.newSlots.length > 0)); i += slice) {
-      ops.push({ kind: "insert-packed", resetSlots: i === 0 && packed.resetSlots, newSlots: i === 0 ? packed.newSlots : [], samples: packed.samples.slice(i, i + slice) });
+    const inserts = packed.slices.map((samples) => ({ kind: "insert-packed" as const, resetSlots: false, newSlots: [] as string[], samples }));
+    // The first op carries the slot names the writer has not seen, even with no samples to write.
+    if (packed.resetSlots || packed.newSlots.length > 0) {
+      inserts[0] = { kind: "insert-packed", resetSlots: packed.resetSlots, newSlots: packed.newSlots, samples: inserts[0]?.samples ?? new Float64Array(0) };
     }
+    const ops: SeriesOp[] = inserts;
     for (let i = 0; i < states.length; i += WRITE_SLICE_ROWS) ops.push({ kind: "insert-states", rows: states.slice(i, i + WRITE_SLICE_ROWS) });
     for (const [tier, into] of TIERS.slice(1).entries()) {
       // Roll up only closed buckets, and re-roll the last one in case late samples arrived.
@@ -137,16 +137,16 @@ export function createSeriesStore(db: Database.Database, retention: SeriesRetent
   return {
     record: (snapshot) => buffer.record(snapshot),
     async flush(now) {
-      inline.runNow(flushOps(now, inlineSlots));
+      inline.runNow(flushOps(now, inlineSlots, inline));
     },
     flushInBackground(now) {
-      running ??= background.run(flushOps(now, background === inline ? inlineSlots : backgroundSlots)).finally(() => (running = null));
+      running ??= background.run(flushOps(now, background === inline ? inlineSlots : backgroundSlots, background)).finally(() => (running = null));
       return running;
     },
     async close(now) {
       await running?.catch(() => undefined);
       await background.close();
-      inline.runNow(flushOps(now, inlineSlots));
+      inline.runNow(flushOps(now, inlineSlots, inline));
     },
     async query(q) {
       const tier = tierOf(q, retention);
