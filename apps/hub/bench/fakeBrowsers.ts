@@ -12,7 +12,7 @@
 // the first director index held by each hub ("0,50": bench-000..049 on hub 0, the rest on hub 1),
 // splits the transition latencies by (director's hub, browser's hub); a 9th, "from,to" (epoch ms),
 // counts the distinct VRRP transitions each browser got whose observedAt falls in [from, to).
-import { performance } from "node:perf_hooks";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import WebSocket from "ws";
 
@@ -55,6 +55,8 @@ interface ThreadResult {
   seen: Record<Metric, number>;
   samples: Record<Metric, number[]>;
   eventLoopUtilization: number;
+  /** This thread's event-loop delay over the measured window (ms). */
+  eventLoopDelayMs: { p99: number; max: number };
   /** With several hubs or a director split: per hub pair. */
   pairs: PairResult;
   /** Per browser hub: sockets that opened, closed, and distinct transitions in the window summed over its browsers. */
@@ -104,6 +106,8 @@ function runBrowsers(a: Args): Promise<ThreadResult> {
   let disconnects = 0;
   let measuring = false;
   let elu0 = performance.eventLoopUtilization();
+  // A late timer here is a frame read late: the hub -> browser leg includes this thread's own stalls.
+  const delay = monitorEventLoopDelay({ resolution: 10 });
   const sockets: WebSocket[] = [];
   const hubUrls = a.hubUrl.split(",");
   const pairs = new Map<string, Record<PairMetric, ReturnType<typeof createReservoir>>>();
@@ -191,13 +195,15 @@ function runBrowsers(a: Args): Promise<ThreadResult> {
   setTimeout(() => {
     measuring = true;
     elu0 = performance.eventLoopUtilization();
+    delay.enable();
   }, a.warmupMs);
   return new Promise((resolve) =>
     setTimeout(() => {
       const eventLoopUtilization = performance.eventLoopUtilization(elu0).utilization;
+      const eventLoopDelayMs = { p99: Math.round(delay.percentile(99) / 1e6), max: Math.round(delay.max / 1e6) };
       for (const ws of sockets) ws.terminate();
       resolve({
-        frames, bytes, bytesByType, disconnects, eventLoopUtilization,
+        frames, bytes, bytesByType, disconnects, eventLoopUtilization, eventLoopDelayMs,
         seen: Object.fromEntries(METRICS.map((m) => [m, r[m].seen()])) as Record<Metric, number>,
         samples: Object.fromEntries(METRICS.map((m) => [m, r[m].samples()])) as Record<Metric, number[]>,
         pairs: Object.fromEntries([...pairs].map(([key, p]) => [key, { seen: p.transition.seen(), samples: Object.fromEntries(PAIR_METRICS.map((m) => [m, p[m].samples()])) as Record<PairMetric, number[]> }])),
@@ -273,6 +279,7 @@ if (!isMainThread) {
       generator: {
         threads: THREADS,
         eventLoopUtilization: results.map((x) => Number(x.eventLoopUtilization.toFixed(2))),
+        eventLoopDelayMs: results.map((x) => x.eventLoopDelayMs),
         // Over the whole run, warm-up included.
         cpuCores: Number(((cpu.user + cpu.system) / 1e6 / ((base.warmupMs + base.durationMs) / 1000)).toFixed(2)),
       },

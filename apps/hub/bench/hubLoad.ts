@@ -31,7 +31,10 @@ const BROWSERS_PER_SESSION = 10;
 const PASSWORD = "bench-viewer-password";
 
 function runChild(script: string, args: (string | number)[]): { pid: number; done: Promise<Record<string, unknown>> } {
-  const child = spawn(...pinned(1, ["--import", "tsx", join(here, script), ...args.map(String)]), { stdio: ["ignore", "pipe", "inherit"] });
+  // A larger young generation for the load generators: fewer of their own collections stalling the fake
+  // browsers, whose hub -> browser figure includes every stall of their thread.
+  const generatorArgs = (process.env.BENCH_GENERATOR_NODE_ARGS ?? "--max-semi-space-size=64").split(" ").filter(Boolean);
+  const child = spawn(...pinned(1, [...generatorArgs, "--import", "tsx", join(here, script), ...args.map(String)]), { stdio: ["ignore", "pipe", "inherit"] });
   const done = new Promise<Record<string, unknown>>((resolve, reject) => {
     let out = "";
     child.stdout.on("data", (d) => (out += d));
