@@ -120,6 +120,13 @@ function section(r) {
   return [`### ${bench ?? name}`, ``, `| figure | value |`, `|---|---|`, ...Object.entries(rest).map(([k, v]) => `| ${k} | ${fmt(v)} |`), ``].join("\n");
 }
 
+/** The fake browsers' threads' own event-loop delay (worst thread), which the hub -> browser leg includes. */
+function browserDelay(x) {
+  const delays = x.generator?.eventLoopDelayMs;
+  if (!delays?.length) return "-";
+  return `${Math.max(...delays.map((d) => d.p99))} / ${Math.max(...delays.map((d) => d.max))}`;
+}
+
 /** The hub under load, every run: pinned (the hub on one core, the load generators on the other) and unpinned. */
 function hubSection(r) {
   const first = r.runs.find((x) => !x.error) ?? {};
@@ -130,14 +137,14 @@ function hubSection(r) {
     return [
       pinned ? "pinned (hub on core 0, load generators on core 1)" : "unpinned (all share both cores)",
       "",
-      "| run | start (UTC), load | hub | hub CPU (cores) | transition p50 / p95 / p99 ms | agent → hub p99 | hub → browser p99 | transitions received | loop utilization, delay p99 ms | tick age p50 / p99 ms | MB pushed | browsers dropped |",
-      "|---|---|---|---|---|---|---|---|---|---|---|---|",
+      "| run | start (UTC), load | hub | hub CPU (cores) | transition p50 / p95 / p99 ms | agent → hub p99 | hub → browser p99 | transitions received | loop utilization, delay p99 ms | fake browsers' own delay p99 / max ms | tick age p50 / p99 ms | MB pushed | browsers dropped |",
+      "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
       ...runs.flatMap((run) =>
         run.error
-          ? [`| ${run.round} | ${timeOf(run.startedAt)}, ${run.load} | failed: ${run.error} | | | | | | | | | |`]
+          ? [`| ${run.round} | ${timeOf(run.startedAt)}, ${run.load} | failed: ${run.error} | | | | | | | | | | |`]
           : run.results.map(
               (x) =>
-                `| ${run.round} | ${timeOf(run.startedAt)}, ${run.load} | ${label(x)} | ${x.hubCpuCores} | ${q(x.transition)} | ${x.stages?.transitionAgentToHub?.p99 ?? "-"} | ${x.stages?.transitionHubToBrowser?.p99 ?? "-"} | ${x.transitionsReceived} | ${x.hubEventLoop?.utilization ?? "-"}, ${x.hubEventLoop?.delayP99Ms ?? "-"} | ${x.tick?.p50 ?? "-"} / ${x.tick?.p99 ?? "-"} | ${(x.bytes / 1e6).toFixed(0)} | ${x.disconnects} |`,
+                `| ${run.round} | ${timeOf(run.startedAt)}, ${run.load} | ${label(x)} | ${x.hubCpuCores} | ${q(x.transition)} | ${x.stages?.transitionAgentToHub?.p99 ?? "-"} | ${x.stages?.transitionHubToBrowser?.p99 ?? "-"} | ${x.transitionsReceived} | ${x.hubEventLoop?.utilization ?? "-"}, ${x.hubEventLoop?.delayP99Ms ?? "-"} | ${browserDelay(x)} | ${x.tick?.p50 ?? "-"} / ${x.tick?.p99 ?? "-"} | ${(x.bytes / 1e6).toFixed(0)} | ${x.disconnects} |`,
             ),
       ),
       "",
