@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -27,7 +28,11 @@ afterEach(async () => {
 async function startFake() {
   dir = await mkdtemp(join(tmpdir(), "lvsdk-checker-"));
   const path = join(dir, "keepalived_check.data");
-  fake = spawn("sh", ["-c", `trap 'cp "$0" "$1"' USR1; while :; do sleep 0.05; done`, DUMP, path], { stdio: "ignore" });
+  // It says when its trap is set: a SIGUSR1 before that would kill the shell (the signal's default
+  // action), which under load made a reader's first request end the stand-in for good.
+  const ready = join(dir, "ready");
+  fake = spawn("sh", ["-c", `trap 'cp "$0" "$1"' USR1; : > "$2"; while :; do sleep 0.05; done`, DUMP, path, ready], { stdio: "ignore" });
+  await expect.poll(() => existsSync(ready), ANSWERS_WITHIN).toBe(true);
   const pid = fake.pid ?? 0;
   await writeFile(join(dir, "keepalived.pid"), `${pid}\n`);
   await writeFile(checkersPidFileBeside(join(dir, "keepalived.pid")), `${pid}\n`);
