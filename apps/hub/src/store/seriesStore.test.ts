@@ -4,7 +4,9 @@ import { sampleSnapshot } from "@lvsdeck/protocol/testFixtures";
 import { openDatabase } from "./database";
 import { createSeriesStore, pickResolution, DEFAULT_RETENTION } from "./seriesStore";
 import { splitDirectors, sumDirectors } from "./seriesPoints";
-import { createWorkerWriter } from "./seriesWrites";
+import { createWorkerWriter, legacySeriesTables } from "./seriesWrites";
+import { SERIES_BY_TIME_VERSION, migrate } from "./migrations";
+import Database from "better-sqlite3";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -107,6 +109,74 @@ describe("series store", () => {
     expect(rows.n).toBe(5 * 300 * 101);
     await store.close(base + 10_000);
     db.close();
+  });
+
+  it("appends a second's samples side by side: one second writes about as many pages as its samples fill, not one per series", async () => {
+    const db = openDatabase(mkdtempSync(join(tmpdir(), "lvsdeck-series-")));
+    const store = createSeriesStore(db, DEFAULT_RETENTION);
+    db.pragma("wal_autocheckpoint = 0");
+    // 10,100 series in one director: 100 services of 100 real servers, and the services' own.
+    const wide = sampleSnapshot("d1", base);
+    const many = (t: number): DirectorSnapshot => ({
+      ...wide,
+      takenAt: t,
+      services: Array.from({ length: 100 }, (_, k) => ({ ...service, key: `${service.key}-${k}` as typeof service.key, realServers: Array.from({ length: 100 }, (_, r) => ({ ...service.realServers[0]!, key: `203.0.113.${r}:80` as typeof service.realServers[0]["key"] })) })),
+    });
+    for (let s = 0; s < 10; s++) {
+      store.record(many(base + s * 1000));
+      await store.flush(base + (s + 1) * 1000);
+    }
+    db.pragma("wal_checkpoint(TRUNCATE)");
+    store.record(many(base + 10_000));
+    await store.flush(base + 11_000);
+    // The second's 10,100 samples, and the 10 s bucket the flush rolls up again, are written to 345 pages.
+    // Keyed by series first, each sample landed among its own series' older samples, spread over the whole
+    // tree, and the same flush wrote 2,732 pages (more as the tier holds more seconds: fewer series a page).
+    const wal = db.pragma("wal_checkpoint(PASSIVE)") as { log: number }[];
+    expect(wal[0]!.log).toBeLessThan(1_000);
+    expect((db.prepare("SELECT COUNT(*) AS n FROM samples_1s").get() as { n: number }).n).toBe(11 * 100 * 101);
+    await store.close(base + 12_000);
+    db.close();
+  });
+
+  it("reads an upgraded database's series-first rows beside the new ones until retention empties them, then drops those tables", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lvsdeck-series-"));
+    const old = new Database(join(dir, "lvsdeck.sqlite"));
+    migrate(old, SERIES_BY_TIME_VERSION - 1);
+    const rs = service.realServers[0]!.key;
+    const oldSample = old.prepare("INSERT INTO samples_1s VALUES ('d1', ?, ?, ?, ?, 0, 0, 0, 0, 0, 0)");
+    for (let s = 0; s < 3; s++) oldSample.run(service.key, rs, base + s * 1000, s + 1);
+    old.prepare("INSERT INTO samples_10s VALUES ('d1', ?, ?, ?, 99, 0, 0, 0, 0, 0, 0)").run(service.key, rs, base);
+    old.prepare("INSERT INTO states_1s VALUES ('d1', ?, ?, 'ESTABLISHED', ?, 7)").run(service.key, rs, base);
+    old.close();
+
+    const retention = { raw: 60_000, tenSeconds: 600_000, minute: 3_600_000 };
+    const db = openDatabase(dir);
+    expect(db.pragma("user_version", { simple: true })).toBeGreaterThanOrEqual(SERIES_BY_TIME_VERSION);
+    expect([...legacySeriesTables(db).keys()].sort()).toEqual(["samples_10s", "samples_1s", "states_1s"]);
+    const store = createSeriesStore(db, retention);
+    for (let s = 3; s < 6; s++) store.record(withActive(sampleSnapshot("d1", base + s * 1000), s + 1));
+    await store.flush(base + 6000);
+    const q = { service: service.key, realServer: rs, director: "d1", from: base, to: base + 5000, now: base + 6000 };
+    expect((await store.query(q)).points.map((p) => [p.t - base, p.active])).toEqual([[0, 1], [1000, 2], [2000, 3], [3000, 4], [4000, 5], [5000, 6]]);
+    expect((await store.queryStates(q)).points).toEqual([{ t: base, states: { ESTABLISHED: 7 } }]);
+    // The 10 s bucket rolled up again after the upgrade (from the seconds the new table holds) is in both tables: the new row wins.
+    await store.flush(base + 11_000);
+    const tens = await store.query({ ...q, to: base + 10_000, now: base + 11_000 + retention.raw });
+    expect(tens.resolution).toBe("10s");
+    expect(tens.points.map((p) => [p.t - base, p.active])).toEqual([[0, 5]]);
+    expect(tens.directors.map((d) => d.points.map((p) => [p.t - base, p.active]))).toEqual([[[0, 5]]]);
+
+    // Past every tier's retention the old tables are empty, and the next start drops them.
+    await store.flush(base + 2 * retention.minute);
+    await store.close(base + 2 * retention.minute);
+    db.close();
+    const reopened = openDatabase(dir);
+    expect(legacySeriesTables(reopened).size).toBe(0);
+    expect(reopened.prepare("SELECT name FROM sqlite_schema WHERE name LIKE '%by_series%'").all()).toEqual([]);
+    reopened.close();
+    // A new database has none to begin with.
+    expect(legacySeriesTables(openDatabase(":memory:")).size).toBe(0);
   });
 
   it("picks the finest resolution whose retention covers the range", () => {

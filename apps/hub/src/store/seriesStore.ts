@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import type { DirectorSnapshot, SeriesPoint, SeriesResolution } from "@lvsdeck/protocol";
-import { TIERS, createInlineWriter, type SeriesOp, type SeriesWriter } from "./seriesWrites";
+import { TIERS, createInlineWriter, legacySeriesTables, momentsOf, type SeriesOp, type SeriesWriter } from "./seriesWrites";
 import { createSeriesBuffer, type SlotCursor } from "./seriesBuffer";
 import { DIRECTOR_ROW_COLUMNS, answerOf, statesPointsOf, type DirectorRow, type StateCountRow } from "./seriesPoints";
 
@@ -85,9 +85,21 @@ export function tierOf(q: SeriesQuery, retention: SeriesRetention): (typeof TIER
   return TIERS.find((t) => t.resolution === resolution)!;
 }
 
-/** Creates the store on an open, migrated database; `writer` runs background flushes (default: sliced, on `db`). */
+/** The moments of `tier` a query's range covers: the first on the tier's grid at or after `from`, up to `to`. */
+const moments = (q: SeriesQuery, tier: (typeof TIERS)[number]) => ({ first: Math.ceil(q.from / tier.widthMs) * tier.widthMs, last: q.to });
+
+/** Two lists each ordered by time, as one (stable: at one moment, `a`'s rows come first). */
+function mergeByTime<T extends { t: number }>(a: T[], b: T[]): T[] {
+  return a.length === 0 ? b : [...a, ...b].sort((x, y) => x.t - y.t);
+}
+
+/**
+ * Creates the store on an open, migrated database; `writer` runs background flushes (default: sliced, on
+ * `db`; see createWorkerWriter).
+ */
 export function createSeriesStore(db: Database.Database, retention: SeriesRetention = DEFAULT_RETENTION, writer?: SeriesWriter): SeriesStore {
   const buffer = createSeriesBuffer();
+  const legacy = legacySeriesTables(db);
   const inline = createInlineWriter(db);
   const background = writer ?? inline;
   const servicesIn = TIERS.map((tier) => db.prepare(`SELECT DISTINCT service FROM ${tier.table} WHERE t >= ? AND t < ?`).pluck());
@@ -122,7 +134,7 @@ export function createSeriesStore(db: Database.Database, retention: SeriesRetent
       rolledUpTo[tier] = end;
       for (const service of services) touched[tier + 1]?.add(service);
       for (let k = 0; k < services.length; k += ROLLUP_SLICE_SERVICES) {
-        ops.push({ kind: "rollup", tier, services: services.slice(k, k + ROLLUP_SLICE_SERVICES), start, end });
+        ops.push({ kind: "rollup", tier, services: services.slice(k, k + ROLLUP_SLICE_SERVICES), first: start, last: end - TIERS[tier]!.widthMs });
       }
     }
     for (const [tier, age] of keep.entries()) ops.push({ kind: "prune", tier, before: now - age });
@@ -150,20 +162,34 @@ export function createSeriesStore(db: Database.Database, retention: SeriesRetent
     },
     async query(q) {
       const tier = tierOf(q, retention);
+      const where = `s.service = @service AND s.real_server = @rs ${q.director ? "AND s.director = @director" : ""}`;
+      const params = { service: q.service, rs: q.realServer ?? "", ...moments(q, tier), ...(q.director && { director: q.director }) };
       const rows = db
-        .prepare(
-          `SELECT ${DIRECTOR_ROW_COLUMNS} FROM ${tier.table} WHERE service = @service AND real_server = @rs AND t >= @from AND t <= @to
-           ${q.director ? "AND director = @director" : ""} ORDER BY t`,
-        )
-        .all({ service: q.service, rs: q.realServer ?? "", from: q.from, to: q.to, ...(q.director && { director: q.director }) }) as DirectorRow[];
-      return answerOf(rows, tier);
+        .prepare(`${momentsOf(tier.widthMs)} SELECT ${DIRECTOR_ROW_COLUMNS} FROM moments CROSS JOIN ${tier.table} s ON s.t = moments.at AND ${where} ORDER BY s.t`)
+        .all(params) as DirectorRow[];
+      const old = legacy.get(tier.table);
+      if (old === undefined) return answerOf(rows, tier);
+      const oldRows = db
+        .prepare(`SELECT ${DIRECTOR_ROW_COLUMNS} FROM ${old} s WHERE ${where} AND s.t >= @first AND s.t <= @last ORDER BY s.t`)
+        .all(params) as DirectorRow[];
+      // A bucket rolled up again after the upgrade is in both tables: the new row wins.
+      const fresh = new Set(rows.map((r) => `${r.d}\u0000${r.t}`));
+      return answerOf(mergeByTime(oldRows.filter((r) => !fresh.has(`${r.d}\u0000${r.t}`)), rows), tier);
     },
     async queryStates(q) {
       const tier = tierOf(q, retention);
+      const where = "s.service = @service AND s.real_server = @rs AND s.director = @director";
+      const params = { service: q.service, rs: q.realServer ?? "", director: q.director, ...moments(q, tier) };
       const rows = db
-        .prepare(`SELECT t, state, n FROM ${tier.states} WHERE service = ? AND real_server = ? AND director = ? AND t >= ? AND t <= ? ORDER BY t`)
-        .all(q.service, q.realServer ?? "", q.director, q.from, q.to) as StateCountRow[];
-      return { resolution: tier.resolution, points: statesPointsOf(rows) };
+        .prepare(`${momentsOf(tier.widthMs)} SELECT s.t, s.state, s.n FROM moments CROSS JOIN ${tier.states} s ON s.t = moments.at AND ${where} ORDER BY s.t`)
+        .all(params) as StateCountRow[];
+      const old = legacy.get(tier.states);
+      if (old === undefined) return { resolution: tier.resolution, points: statesPointsOf(rows) };
+      const oldRows = db
+        .prepare(`SELECT s.t, s.state, s.n FROM ${old} s WHERE ${where} AND s.t >= @first AND s.t <= @last ORDER BY s.t`)
+        .all(params) as StateCountRow[];
+      const fresh = new Set(rows.map((r) => `${r.t}\u0000${r.state}`));
+      return { resolution: tier.resolution, points: statesPointsOf(mergeByTime(oldRows.filter((r) => !fresh.has(`${r.t}\u0000${r.state}`)), rows)) };
     },
   };
 }

@@ -24,32 +24,66 @@ export type SeriesOp =
    */
   | { kind: "insert-packed"; resetSlots: boolean; newSlots: string[]; samples: Float64Array<ArrayBuffer> }
   | { kind: "insert-states"; rows: StateRow[] }
-  /** Averages tier `tier`'s samples of `services` in [start, end) into tier `tier + 1`. */
-  | { kind: "rollup"; tier: number; services: string[]; start: number; end: number }
+  /** Averages tier `tier`'s samples of `services` at its moments from `first` to `last` (on its grid) into tier `tier + 1`. */
+  | { kind: "rollup"; tier: number; services: string[]; first: number; last: number }
   | { kind: "prune"; tier: number; before: number };
 
-// Rollups go per service, so each statement is a primary-key range search and the work can be cut up.
+/** Where a table of the series-first layout is kept until retention empties it (see migrations.ts). */
+export const legacyTableOf = (table: string) => `${table}_by_series`;
+
+/** The tables of the series-first layout kept until retention has emptied them, by the name of the table that replaced them. */
+export function legacySeriesTables(db: Database.Database): Map<string, string> {
+  const names = [...TIERS.map((tier) => tier.table), ...TIERS.map((tier) => tier.states)];
+  const present = new Set(
+    db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all() as string[],
+  );
+  return new Map(names.filter((name) => present.has(legacyTableOf(name))).map((name) => [name, legacyTableOf(name)]));
+}
+
+/**
+ * Every moment of a tier in [@first, @last], @first on its grid: tiers are keyed by time first, so a
+ * series is read by seeking each of its moments, a few microseconds each (a month of minutes is 43,200).
+ */
+export const momentsOf = (widthMs: number) =>
+  `WITH RECURSIVE moments(at) AS (SELECT @first WHERE @first <= @last UNION ALL SELECT at + ${widthMs} FROM moments WHERE at + ${widthMs} <= @last)`;
+
+// Rollups go per service, so each statement is one seek per moment of the window and the work can be cut up.
 const rollupSql = (from: (typeof TIERS)[number], into: (typeof TIERS)[number]) =>
-  `INSERT OR REPLACE INTO ${into.table}
-   SELECT director, service, real_server, (t / ${into.widthMs}) * ${into.widthMs} AS bucket,
+  `${momentsOf(from.widthMs)}
+   INSERT OR REPLACE INTO ${into.table}
+   SELECT s.director, s.service, s.real_server, (s.t / ${into.widthMs}) * ${into.widthMs} AS bucket,
           AVG(active), AVG(inactive), AVG(cps), AVG(in_pps), AVG(out_pps), AVG(in_bps), AVG(out_bps)
-   FROM ${from.table} WHERE service = @service AND t >= @start AND t < @end GROUP BY director, service, real_server, bucket`;
+   FROM moments CROSS JOIN ${from.table} s ON s.t = moments.at AND s.service = @service
+   GROUP BY s.director, s.service, s.real_server, bucket`;
 
 const rollupStatesSql = (from: (typeof TIERS)[number], into: (typeof TIERS)[number]) =>
-  `INSERT OR REPLACE INTO ${into.states}
-   SELECT director, service, real_server, state, (t / ${into.widthMs}) * ${into.widthMs} AS bucket, AVG(n)
-   FROM ${from.states} WHERE service = @service AND t >= @start AND t < @end GROUP BY director, service, real_server, state, bucket`;
+  `${momentsOf(from.widthMs)}
+   INSERT OR REPLACE INTO ${into.states}
+   SELECT s.director, s.service, s.real_server, s.state, (s.t / ${into.widthMs}) * ${into.widthMs} AS bucket, AVG(n)
+   FROM moments CROSS JOIN ${from.states} s ON s.t = moments.at AND s.service = @service
+   GROUP BY s.director, s.service, s.real_server, s.state, bucket`;
+
+/** The statements both writers prepare; a tier's prune also empties what its series-first tables still hold. */
+interface SeriesSql {
+  insert: string;
+  insertStates: string;
+  rollups: string[][];
+  prunes: string[][];
+}
 
 // A rollup or prune runs on both tables of a tier: samples, then per-state counts.
-const SQL = {
-  insert: `INSERT OR REPLACE INTO samples_1s VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
-  insertStates: `INSERT OR REPLACE INTO states_1s VALUES (?,?,?,?,?,?)`,
-  rollups: [
-    [rollupSql(TIERS[0], TIERS[1]), rollupStatesSql(TIERS[0], TIERS[1])],
-    [rollupSql(TIERS[1], TIERS[2]), rollupStatesSql(TIERS[1], TIERS[2])],
-  ],
-  prunes: TIERS.map((tier) => [`DELETE FROM ${tier.table} WHERE t < ?`, `DELETE FROM ${tier.states} WHERE t < ?`]),
-};
+function seriesSql(legacy: ReadonlyMap<string, string>): SeriesSql {
+  const tables = (tier: (typeof TIERS)[number]) => [tier.table, tier.states].flatMap((table) => [table, ...(legacy.has(table) ? [legacy.get(table)!] : [])]);
+  return {
+    insert: `INSERT OR REPLACE INTO samples_1s VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+    insertStates: `INSERT OR REPLACE INTO states_1s VALUES (?,?,?,?,?,?)`,
+    rollups: [
+      [rollupSql(TIERS[0], TIERS[1]), rollupStatesSql(TIERS[0], TIERS[1])],
+      [rollupSql(TIERS[1], TIERS[2]), rollupStatesSql(TIERS[1], TIERS[2])],
+    ],
+    prunes: TIERS.map((tier) => tables(tier).map((table) => `DELETE FROM ${table} WHERE t < ?`)),
+  };
+}
 
 /** Runs series ops somewhere: on the hub's own connection, or on a worker thread's. */
 export interface SeriesWriter {
@@ -62,6 +96,7 @@ export interface SeriesWriter {
 
 /** Runs ops on `db` itself, one transaction per op; `run` gives the event loop a turn between ops. */
 export function createInlineWriter(db: Database.Database): SeriesWriter & { runNow(ops: SeriesOp[]): void } {
+  const SQL = seriesSql(legacySeriesTables(db));
   const insert = db.prepare(SQL.insert);
   const insertStates = db.prepare(SQL.insertStates);
   const rollups = SQL.rollups.map((pair) => pair.map((sql) => db.prepare(sql)));
@@ -76,7 +111,7 @@ export function createInlineWriter(db: Database.Database): SeriesWriter & { runN
       }
     }
     else if (op.kind === "insert-states") for (const row of op.rows) insertStates.run(...row);
-    else if (op.kind === "rollup") for (const service of op.services) for (const r of rollups[op.tier]!) r.run({ service, start: op.start, end: op.end });
+    else if (op.kind === "rollup") for (const service of op.services) for (const r of rollups[op.tier]!) r.run({ service, first: op.first, last: op.last });
     else for (const p of prunes[op.tier]!) p.run(op.before);
   });
   // Outside the transaction: a slice that fails to write still defines its slots for the slices after it.
@@ -129,7 +164,7 @@ const apply = db.transaction((op) => {
     }
   }
   else if (op.kind === "insert-states") for (const row of op.rows) insertStates.run(...row);
-  else if (op.kind === "rollup") for (const service of op.services) for (const r of rollups[op.tier]) r.run({ service, start: op.start, end: op.end });
+  else if (op.kind === "rollup") for (const service of op.services) for (const r of rollups[op.tier]) r.run({ service, first: op.first, last: op.last });
   else for (const p of prunes[op.tier]) p.run(op.before);
 });
 parentPort.on("message", ({ id, ops }) => {
@@ -160,6 +195,7 @@ const MAX_SPARE_BUFFERS = 256;
  * rollup and the WAL's checkpoints are done beside the hub's event loop instead of on it.
  */
 export function createWorkerWriter(db: Database.Database): SeriesWriter {
+  const SQL = seriesSql(legacySeriesTables(db));
   const driver = createRequire(import.meta.url).resolve("better-sqlite3");
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: db.name, driver, sql: SQL } });
   // WAL checkpoints are left to the worker's connection, which writes nearly all the pages. Whichever
