@@ -1,6 +1,6 @@
 // `npm run bench`: builds, runs every benchmark (each prints one JSON line), and writes
 // docs/benchmarks.md with each figure beside its baseline from the same run.
-// Env: BENCH_ONLY=hub,aggregation,web,failover to pick; each bench documents its own knobs.
+// Env: BENCH_ONLY=hub,series,aggregation,agent,web,failover to pick; each bench documents its own knobs.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
@@ -10,15 +10,15 @@ import { parseCommandLine } from "./commandLine.mjs";
 
 parseCommandLine(
   "npm run bench",
-  `usage: npm run bench   (or BENCH_ONLY=hub,aggregation,web,failover npm run bench)
+  `usage: npm run bench   (or BENCH_ONLY=hub,series,aggregation,agent,web,failover npm run bench)
 Builds, runs every benchmark (each prints one JSON line) and writes docs/benchmarks.md with each figure
-beside its baseline from the same run. BENCH_ONLY picks groups (hub, aggregation, web, failover) or
+beside its baseline from the same run. BENCH_ONLY picks groups (hub, series, aggregation, agent, web, failover) or
 single benches (web/soakWall.mjs); each bench documents its own knobs in its file.`,
 );
 
 const root = join(fileURLToPath(new URL(".", import.meta.url)), "..");
 const only = process.env.BENCH_ONLY?.split(",");
-/** BENCH_ONLY names groups (hub, aggregation, web, failover) or single benches (web/soakWall.mjs). */
+/** BENCH_ONLY names groups (hub, series, aggregation, agent, web, failover) or single benches (web/soakWall.mjs). */
 const wanted = (name) => !only || only.includes(name) || only.includes(name.split("/")[0]);
 
 function run(name, command, args, env = {}) {
@@ -48,6 +48,7 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 const HUB_RUNS = Number(process.env.BENCH_HUB_RUNS ?? 5);
 const AGGREGATION_RUNS = Number(process.env.BENCH_AGGREGATION_RUNS ?? 3);
 const AGENT_RUNS = Number(process.env.BENCH_AGENT_RUNS ?? 3);
+const SERIES_RUNS = Number(process.env.BENCH_SERIES_RUNS ?? 3);
 
 /** Runs a bench `times` times (each variant in turn within a round), noting when each started and the load then. */
 function repeated(name, times, variants, start) {
@@ -71,6 +72,9 @@ if (wanted("hub")) {
     ),
   );
 }
+if (wanted("series")) {
+  results.push(repeated("series", SERIES_RUNS, [{ label: {}, env: {} }], (env) => run("series", process.execPath, ["--import", "tsx", "apps/hub/bench/seriesWrites.ts"], env)));
+}
 if (wanted("aggregation")) {
   results.push(repeated("aggregation", AGGREGATION_RUNS, [{ label: {}, env: {} }], (env) => run("aggregation", process.execPath, ["--expose-gc", "--import", "tsx", "packages/ipvs/bench/aggregate.ts"], env)));
 }
@@ -91,7 +95,7 @@ const ranAt = new Date().toISOString();
 for (const r of results) r.ranAt = ranAt;
 const merged = [...previous.filter((p) => !results.some((r) => r.name === p.name)), ...results].sort((a, b) => order(a.name) - order(b.name));
 function order(name) {
-  return ["hub", "aggregation", "agent", "web/bundleSize.mjs", "web/render1000.mjs", "web/soakWall.mjs", "failover"].indexOf(name);
+  return ["hub", "series", "aggregation", "agent", "web/bundleSize.mjs", "web/render1000.mjs", "web/soakWall.mjs", "failover"].indexOf(name);
 }
 writeFileSync(store, `${JSON.stringify(merged, null, 2)}\n`);
 
@@ -115,6 +119,7 @@ function section(r) {
   if (r.repeated && r.name === "hub") return hubSection(r);
   if (r.repeated && r.name === "aggregation") return aggregationSection(r);
   if (r.repeated && r.name === "agent") return agentCostSection(r);
+  if (r.repeated && r.name === "series") return seriesSection(r);
   if (r.bench === "netns-failover") return failoverSection(r);
   const { name, seconds: _seconds, ranAt: _ranAt, bench, ...rest } = r;
   return [`### ${bench ?? name}`, ``, `| figure | value |`, `|---|---|`, ...Object.entries(rest).map(([k, v]) => `| ${k} | ${fmt(v)} |`), ``].join("\n");
@@ -221,6 +226,28 @@ function aggregationSection(r) {
     );
   }
   return lines.join("\n");
+}
+
+/** Series storage keyed by time first, every run, beside the schema before it (keyed by series first) in the same run. */
+function seriesSection(r) {
+  const runs = r.runs.filter((x) => !x.error);
+  const first = runs[0] ?? {};
+  const rows = runs.flatMap((run) =>
+    run.results.map(
+      (x) =>
+        `| ${run.round} | ${timeOf(run.startedAt)}, ${run.load} | ${x.layout} | ${x.cpuMsPerSecond.mean} / ${x.cpuMsPerSecond.p50} / ${x.cpuMsPerSecond.max} | ${x.wallMsPerSecond.mean} | ${x.chartQueryMs.p50} / ${x.chartQueryMs.max} (${x.chartQueryMs.points} points) | ${x.fileMiB} |`,
+    ),
+  );
+  return [
+    "### Series storage (hub, SQLite)",
+    "",
+    `A second of samples from ${first.directors} directors (${first.samplesPerSecond?.toLocaleString("en")} samples: 100 real servers and 5 services each) written by the hub's own statements (\`store.flush\`: insert, roll up the 10 s and 1 min tiers, prune) into a file database already holding ${first.prefillSeconds} s, for ${first.measureSeconds} s; then a chart of one real server over all of it (\`store.query\`, 1 s tier). Baseline: the same code on the schema before (tiers keyed by series first), in the same run. ${runs.length} runs back to back. Reproduce: \`BENCH_ONLY=series npm run bench\`.`,
+    "",
+    "| run | start (UTC), load | tiers keyed by | CPU ms per second of samples, mean / median / max | wall ms per second | chart read ms, median / max | file MiB |",
+    "|---|---|---|---|---|---|---|",
+    ...rows,
+    "",
+  ].join("\n");
 }
 
 /** What the agent costs a director, every run, beside the commands it replaces at the same cadence. */
@@ -350,7 +377,7 @@ const doc = [
   `# Benchmarks`,
   ``,
   `Written by \`npm run bench\` on this machine (${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}) from docs/benchmarks.json, with the notes in docs/benchmarks/ after their sections.`,
-  `Every figure stands beside its baseline from the same run; the hub (${HUB_RUNS} rounds, pinned and unpinned), the aggregation (${AGGREGATION_RUNS}) and the agent (${AGENT_RUNS}) are run several times and every run is shown (BENCH_HUB_RUNS, BENCH_AGGREGATION_RUNS, BENCH_AGENT_RUNS). Reproduce with \`npm run bench\`; \`BENCH_ONLY=hub,aggregation,agent,web,failover\` runs a subset (the others keep their last figures), \`BENCH_ONLY=none\` only rewrites this file.`,
+  `Every figure stands beside its baseline from the same run; the hub (${HUB_RUNS} rounds, pinned and unpinned), the series storage (${SERIES_RUNS}), the aggregation (${AGGREGATION_RUNS}) and the agent (${AGENT_RUNS}) are run several times and every run is shown (BENCH_HUB_RUNS, BENCH_SERIES_RUNS, BENCH_AGGREGATION_RUNS, BENCH_AGENT_RUNS). Reproduce with \`npm run bench\`; \`BENCH_ONLY=hub,series,aggregation,agent,web,failover\` runs a subset (the others keep their last figures), \`BENCH_ONLY=none\` only rewrites this file.`,
   ``,
   goals(merged),
   `## Figures`,

@@ -4,7 +4,7 @@ import { sampleSnapshot } from "@lvsdeck/protocol/testFixtures";
 import { openDatabase } from "./database";
 import { createSeriesStore, pickResolution, DEFAULT_RETENTION } from "./seriesStore";
 import { splitDirectors, sumDirectors } from "./seriesPoints";
-import { createWorkerWriter, legacySeriesTables } from "./seriesWrites";
+import { createInlineWriter, createWorkerWriter, legacySeriesTables, type SeriesWriter } from "./seriesWrites";
 import { SERIES_BY_TIME_VERSION, migrate } from "./migrations";
 import Database from "better-sqlite3";
 import { mkdtempSync } from "node:fs";
@@ -177,6 +177,31 @@ describe("series store", () => {
     reopened.close();
     // A new database has none to begin with.
     expect(legacySeriesTables(openDatabase(":memory:")).size).toBe(0);
+  });
+
+  it("rolls a 10 s bucket up when it closes and once more when the next one does (for late samples), not at every flush between", async () => {
+    const db = openDatabase(":memory:");
+    const inline = createInlineWriter(db);
+    const rolls: number[][] = [];
+    let flushedAt = 0;
+    const recording: SeriesWriter = {
+      run(ops) {
+        for (const op of ops) if (op.kind === "rollup" && op.tier === 0) rolls.push([flushedAt - base, op.first - base, op.last - base]);
+        return inline.run(ops);
+      },
+      close: inline.close,
+    };
+    const store = createSeriesStore(db, DEFAULT_RETENTION, recording);
+    for (let s = 0; s < 25; s++) {
+      store.record(withActive(sampleSnapshot("d1", base + s * 1000), s));
+      flushedAt = base + (s + 1) * 1000;
+      await store.flushInBackground(flushedAt);
+    }
+    // Each roll covers the bucket that closed and the one before it; the seconds in between roll nothing.
+    expect(rolls).toEqual([[10_000, -10_000, 9_000], [20_000, 0, 19_000]]);
+    const tens = await store.query({ service: service.key, realServer: service.realServers[0]!.key, from: base, to: base + 10_000, now: base + 2 * 3_600_000 });
+    expect(tens.points.map((p) => [p.t - base, p.active])).toEqual([[0, 4.5], [10_000, 14.5]]);
+    await store.close(base + 26_000);
   });
 
   it("picks the finest resolution whose retention covers the range", () => {

@@ -121,10 +121,11 @@ export function createSeriesStore(db: Database.Database, retention: SeriesRetent
     const ops: SeriesOp[] = inserts;
     for (let i = 0; i < states.length; i += WRITE_SLICE_ROWS) ops.push({ kind: "insert-states", rows: states.slice(i, i + WRITE_SLICE_ROWS) });
     for (const [tier, into] of TIERS.slice(1).entries()) {
-      // Roll up only closed buckets, and re-roll the last one in case late samples arrived.
+      // A bucket is rolled when it closes and once more when the next one does, for samples that came late.
+      // (Rolling the last one again at every flush between rewrote a tier's whole bucket every second.)
       const end = Math.floor(now / into.widthMs) * into.widthMs;
+      if (end <= rolledUpTo[tier]!) continue;
       const start = rolledUpTo[tier] === 0 ? end - into.widthMs * 2 : rolledUpTo[tier]! - into.widthMs;
-      if (end <= start) continue;
       // After a restart nothing is known of the last buckets' services: ask the table once.
       const services = rolledUpTo[tier] === 0
         ? (servicesIn[tier]!.all(start, end) as string[])

@@ -1,0 +1,104 @@
+// Series storage: what a second of samples costs to write, and what a chart costs to read, in the tiers
+// keyed by time first (lvsdeck) and, as the baseline in the same run, in the tiers keyed by series first
+// (the schema before it). Both run the hub's own SQLite statements on a file database, on this thread.
+// Env: BENCH_SERIES_DIRECTORS (200), BENCH_SERIES_REAL_SERVERS (100 per director), BENCH_SERIES_PREFILL_SECONDS
+// (60: seconds already in the tier), BENCH_SERIES_MEASURE_SECONDS (20). Prints one JSON line.
+import Database from "better-sqlite3";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { DirectorId, DirectorSnapshot, RealServer, VirtualService } from "@lvsdeck/protocol";
+import { realServerKeyOf, serviceKeyOf, zeroCounters, zeroRates } from "@lvsdeck/protocol";
+import { SERIES_BY_TIME_VERSION, migrate } from "../src/store/migrations";
+import { DEFAULT_RETENTION, createSeriesStore } from "../src/store/seriesStore";
+
+const DIRECTORS = Number(process.env.BENCH_SERIES_DIRECTORS ?? 200);
+const REAL_SERVERS = Number(process.env.BENCH_SERIES_REAL_SERVERS ?? 100);
+const PREFILL_SECONDS = Number(process.env.BENCH_SERIES_PREFILL_SECONDS ?? 60);
+const MEASURE_SECONDS = Number(process.env.BENCH_SERIES_MEASURE_SECONDS ?? 20);
+/** Services per director, as in the hub bench's simulated directors. */
+const SERVICES = 5;
+const QUERIES = 50;
+
+function snapshotOf(index: number, t: number): DirectorSnapshot {
+  const perService = Math.ceil(REAL_SERVERS / SERVICES);
+  const services: VirtualService[] = Array.from({ length: SERVICES }, (_, s) => {
+    const address = `198.51.${index % 250}.${s + 1}`;
+    const rss: RealServer[] = Array.from({ length: perService }, (_, r) => ({
+      key: realServerKeyOf(`203.0.${s}.${r + 1}`, 80), address: `203.0.${s}.${r + 1}`, port: 80, forwarding: "Route", weight: 1,
+      upperThreshold: 0, lowerThreshold: 0, activeConns: (t / 1000 + r) % 500, inactiveConns: r, persistConns: 0, stats: zeroCounters,
+      rates: { ...zeroRates, cps: r % 40, inPps: (t / 100 + r) % 4000 }, health: "up", weightSource: "config", weightMode: "runtime",
+    }));
+    return { key: serviceKeyOf("TCP", address, 80), family: "inet", protocol: "TCP", address, port: 80, fwmark: null, scheduler: "wlc",
+      schedulerFlags: [], persistence: null, onePacket: false, pe: null, stats: zeroCounters, rates: zeroRates, realServers: rss };
+  });
+  return { director: `bench-${String(index).padStart(3, "0")}` as DirectorId, takenAt: t, keepalived: { running: true, pid: 1, since: 0 },
+    vrrp: [], syncGroups: [], vipsPresent: [], services, timeouts: null };
+}
+
+const quantile = (xs: number[], q: number) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return Number(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.toFixed(1));
+};
+const cpuMs = (from: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / 1000;
+};
+
+/** Writes the prefill, then measures each further second's flush and a chart's read. */
+async function measure(layout: string, schemaVersion: number | undefined) {
+  const dir = mkdtempSync(join(tmpdir(), "lvsdeck-series-bench-"));
+  const file = join(dir, "lvsdeck.sqlite");
+  // The hub's settings (openDatabase), at the schema asked for.
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  migrate(db, schemaVersion);
+  const store = createSeriesStore(db, DEFAULT_RETENTION);
+  const t0 = Math.floor(Date.now() / 60_000) * 60_000;
+  const second = async (s: number) => {
+    for (let d = 0; d < DIRECTORS; d++) store.record(snapshotOf(d, t0 + s * 1000));
+    const cpu = process.cpuUsage();
+    const wall = performance.now();
+    await store.flush(t0 + (s + 1) * 1000);
+    return { cpu: cpuMs(cpu), wall: performance.now() - wall };
+  };
+  for (let s = 0; s < PREFILL_SECONDS; s++) await second(s);
+  const seconds: { cpu: number; wall: number }[] = [];
+  for (let s = PREFILL_SECONDS; s < PREFILL_SECONDS + MEASURE_SECONDS; s++) seconds.push(await second(s));
+  // A chart: one real server of one service, summed over directors, over every second written.
+  const snapshot = snapshotOf(7, t0);
+  const service = snapshot.services[2]!;
+  const queryMs: number[] = [];
+  let points = 0;
+  for (let i = 0; i < QUERIES; i++) {
+    const started = performance.now();
+    const answer = await store.query({ service: service.key, realServer: service.realServers[3]!.key, from: t0, to: t0 + (PREFILL_SECONDS + MEASURE_SECONDS) * 1000, now: t0 + (PREFILL_SECONDS + MEASURE_SECONDS) * 1000 });
+    queryMs.push(performance.now() - started);
+    points = answer.points.length;
+  }
+  await store.close(t0 + (PREFILL_SECONDS + MEASURE_SECONDS + 1) * 1000);
+  db.pragma("wal_checkpoint(TRUNCATE)");
+  const fileMiB = Number((statSync(file).size / 2 ** 20).toFixed(1));
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+  const cpu = seconds.map((x) => x.cpu);
+  const wall = seconds.map((x) => x.wall);
+  return {
+    layout,
+    cpuMsPerSecond: { mean: Number((cpu.reduce((a, b) => a + b, 0) / cpu.length).toFixed(1)), p50: quantile(cpu, 0.5), max: quantile(cpu, 1) },
+    wallMsPerSecond: { mean: Number((wall.reduce((a, b) => a + b, 0) / wall.length).toFixed(1)), p50: quantile(wall, 0.5), max: quantile(wall, 1) },
+    chartQueryMs: { p50: quantile(queryMs, 0.5), max: quantile(queryMs, 1), points },
+    fileMiB,
+  };
+}
+
+const results = [await measure("time-first (lvsdeck)", undefined), await measure("series-first (baseline: the schema before)", SERIES_BY_TIME_VERSION - 1)];
+console.log(JSON.stringify({
+  bench: "series-writes",
+  directors: DIRECTORS,
+  samplesPerSecond: DIRECTORS * (Math.ceil(REAL_SERVERS / SERVICES) * SERVICES + SERVICES),
+  prefillSeconds: PREFILL_SECONDS,
+  measureSeconds: MEASURE_SECONDS,
+  results,
+}));
