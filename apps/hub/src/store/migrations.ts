@@ -1,6 +1,14 @@
 import type Database from "better-sqlite3";
 import { TIERS, legacySeriesTables, legacyTableOf } from "./seriesWrites";
 
+/** A tier's sample columns (every layout of them). */
+const SAMPLE_COLUMNS = `director TEXT NOT NULL, service TEXT NOT NULL, real_server TEXT NOT NULL, t INTEGER NOT NULL,
+  active REAL NOT NULL, inactive REAL NOT NULL, cps REAL NOT NULL, in_pps REAL NOT NULL, out_pps REAL NOT NULL,
+  in_bps REAL NOT NULL, out_bps REAL NOT NULL`;
+/** A tier's per-state count columns. */
+const STATE_COLUMNS = `director TEXT NOT NULL, service TEXT NOT NULL, real_server TEXT NOT NULL, state TEXT NOT NULL,
+  t INTEGER NOT NULL, n REAL NOT NULL`;
+
 /** Ordered schema migrations; the index + 1 is the schema version stored in `user_version`. */
 const migrations: string[] = [
   `CREATE TABLE events (
@@ -18,17 +26,7 @@ const migrations: string[] = [
   // One table per resolution tier; real_server is '' for a virtual service's own series.
   ...["samples_1s", "samples_10s", "samples_60s"].map(
     (table) => `CREATE TABLE ${table} (
-       director TEXT NOT NULL,
-       service TEXT NOT NULL,
-       real_server TEXT NOT NULL,
-       t INTEGER NOT NULL,
-       active REAL NOT NULL,
-       inactive REAL NOT NULL,
-       cps REAL NOT NULL,
-       in_pps REAL NOT NULL,
-       out_pps REAL NOT NULL,
-       in_bps REAL NOT NULL,
-       out_bps REAL NOT NULL,
+       ${SAMPLE_COLUMNS},
        PRIMARY KEY (service, real_server, director, t)
      ) WITHOUT ROWID;
      CREATE INDEX ${table}_t ON ${table} (t);`,
@@ -119,12 +117,7 @@ const migrations: string[] = [
   ["states_1s", "states_10s", "states_60s"]
     .map(
       (table) => `CREATE TABLE ${table} (
-         director TEXT NOT NULL,
-         service TEXT NOT NULL,
-         real_server TEXT NOT NULL,
-         state TEXT NOT NULL,
-         t INTEGER NOT NULL,
-         n REAL NOT NULL,
+         ${STATE_COLUMNS},
          PRIMARY KEY (service, real_server, director, t, state)
        ) WITHOUT ROWID;
        CREATE INDEX ${table}_t ON ${table} (t);`,
@@ -171,26 +164,11 @@ const migrations: string[] = [
     "\n" +
     TIERS.map(
       (tier) => `CREATE TABLE ${tier.table} (
-         director TEXT NOT NULL,
-         service TEXT NOT NULL,
-         real_server TEXT NOT NULL,
-         t INTEGER NOT NULL,
-         active REAL NOT NULL,
-         inactive REAL NOT NULL,
-         cps REAL NOT NULL,
-         in_pps REAL NOT NULL,
-         out_pps REAL NOT NULL,
-         in_bps REAL NOT NULL,
-         out_bps REAL NOT NULL,
+         ${SAMPLE_COLUMNS},
          PRIMARY KEY (t, service, real_server, director)
        ) WITHOUT ROWID;
        CREATE TABLE ${tier.states} (
-         director TEXT NOT NULL,
-         service TEXT NOT NULL,
-         real_server TEXT NOT NULL,
-         state TEXT NOT NULL,
-         t INTEGER NOT NULL,
-         n REAL NOT NULL,
+         ${STATE_COLUMNS},
          PRIMARY KEY (t, service, real_server, director, state)
        ) WITHOUT ROWID;`,
     ).join("\n"),

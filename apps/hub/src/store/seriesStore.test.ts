@@ -22,6 +22,11 @@ function withActive(snapshot: DirectorSnapshot, active: number): DirectorSnapsho
 describe("series store", () => {
   const base = Date.UTC(2026, 10, 26, 3, 0, 0);
   const service = sampleSnapshot("d1", base).services[0]!;
+  /** Director d1 at `t` with `services` services of 100 real servers each. */
+  const wide = (t: number, services: number): DirectorSnapshot => ({
+    ...sampleSnapshot("d1", t),
+    services: Array.from({ length: services }, (_, k) => ({ ...service, key: `${service.key}-${k}` as typeof service.key, realServers: Array.from({ length: 100 }, (_, r) => ({ ...service.realServers[0]!, key: `203.0.113.${r}:80` as typeof service.realServers[0]["key"] })) })),
+  });
 
   // What every database must do (tiers, states, rollups, retention) is in apps/hub/test/seriesSuite.ts;
   // these are SQLite's own writers.
@@ -92,12 +97,7 @@ describe("series store", () => {
     const store = createSeriesStore(db, DEFAULT_RETENTION, createWorkerWriter(db));
     expect(db.pragma("wal_autocheckpoint", { simple: true })).toBe(0);
     // About 60,000 rows a flush, several times the 1,000 pages after which a connection checkpoints.
-    const wide = sampleSnapshot("d1", base);
-    const many = (t: number): DirectorSnapshot => ({
-      ...wide,
-      takenAt: t,
-      services: Array.from({ length: 300 }, (_, k) => ({ ...service, key: `${service.key}-${k}` as typeof service.key, realServers: Array.from({ length: 100 }, (_, r) => ({ ...service.realServers[0]!, key: `203.0.113.${r}:80` as typeof service.realServers[0]["key"] })) })),
-    });
+    const many = (t: number) => wide(t, 300);
     for (let s = 0; s < 5; s++) {
       store.record(many(base + s * 1000));
       await store.flushInBackground(base + (s + 1) * 1000);
@@ -116,12 +116,7 @@ describe("series store", () => {
     const store = createSeriesStore(db, DEFAULT_RETENTION);
     db.pragma("wal_autocheckpoint = 0");
     // 10,100 series in one director: 100 services of 100 real servers, and the services' own.
-    const wide = sampleSnapshot("d1", base);
-    const many = (t: number): DirectorSnapshot => ({
-      ...wide,
-      takenAt: t,
-      services: Array.from({ length: 100 }, (_, k) => ({ ...service, key: `${service.key}-${k}` as typeof service.key, realServers: Array.from({ length: 100 }, (_, r) => ({ ...service.realServers[0]!, key: `203.0.113.${r}:80` as typeof service.realServers[0]["key"] })) })),
-    });
+    const many = (t: number) => wide(t, 100);
     for (let s = 0; s < 10; s++) {
       store.record(many(base + s * 1000));
       await store.flush(base + (s + 1) * 1000);
