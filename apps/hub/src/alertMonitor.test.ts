@@ -1,4 +1,4 @@
-import type { DirectorView, HubEvent } from "@lvsdeck/protocol";
+import type { Alert, DirectorView, HubEvent } from "@lvsdeck/protocol";
 import { SEED_VIP, T0, realServer, seedCluster, service } from "@lvsdeck/cluster/fixtures";
 import { describe, expect, it } from "vitest";
 import { HUB_EVENT_SOURCE, createAlertMonitor } from "./alertMonitor";
@@ -67,10 +67,16 @@ describe("alert monitor: taking over the record", () => {
       },
       onAlertsChanged: () => {},
       // As the hub wires it: only the leader notifies the webhook.
-      onAlertChange: (type, alert) => void (leading && heard.push(`${type} ${alert.id}`)),
+      onAlertChange: (type, alert) => {
+        if (!leading) return;
+        heard.push(`${type} ${alert.id}`);
+        scopes.push(alert.scope);
+      },
     });
+    const scopes: Alert["scope"][] = [];
     // The old leader recorded an alert that has since cleared, and then died before recording the clear.
-    await events.appendHubEvent({ director: HUB_EVENT_SOURCE, receivedAt: T0, event: { kind: "alert", alertId: "split-brain:88/192.168.50.100", rule: "split-brain", raised: true, message: "split brain on VRID 88", at: T0 } });
+    const splitBrainScope = { vrid: 88, vip: "192.168.50.100" };
+    await events.appendHubEvent({ director: HUB_EVENT_SOURCE, receivedAt: T0, event: { kind: "alert", alertId: "split-brain:88/192.168.50.100", rule: "split-brain", raised: true, message: "split brain on VRID 88", at: T0, scope: splitBrainScope } });
     // While nobody leads, time-wait-pileup is raised on this hub: judged, not recorded.
     for (let s = 0; s <= 60; s += 5) {
       now = T0 + s * 1000;
@@ -91,6 +97,10 @@ describe("alert monitor: taking over the record", () => {
       ["split-brain:88/192.168.50.100", false, now],
     ]);
     expect(heard).toEqual([`alert-raised ${pileup?.id}`, "alert-cleared split-brain:88/192.168.50.100"]);
+    // The clear rebuilt from the record says what the raise said it was about (the webhook's receiver matches on it).
+    expect(scopes).toEqual([pileup?.scope, splitBrainScope]);
+    const stored = await events.query({ kind: "alert", limit: 10 });
+    expect(stored.map((e) => (e.event.kind === "alert" ? e.event.scope : null))).toEqual([splitBrainScope, pileup?.scope, splitBrainScope]);
     // Once in line, a second take-over records nothing more.
     expect(await monitor.reconcile()).toEqual({ raised: 0, cleared: 0 });
     db.close();

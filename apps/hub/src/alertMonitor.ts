@@ -72,7 +72,7 @@ export function createAlertMonitor(deps: Deps): AlertMonitor {
     deps.events.appendHubEvent({
       director: (alert.scope.director as DirectorId | undefined) ?? HUB_EVENT_SOURCE,
       receivedAt: deps.now(),
-      event: { kind: "alert", alertId: alert.id, rule: alert.rule, raised, message: alert.message, at },
+      event: { kind: "alert", alertId: alert.id, rule: alert.rule, raised, message: alert.message, at, scope: alert.scope },
     });
   const record = (alert: Alert, raised: boolean, at: number) => {
     if (deps.recordsAlerts?.() === false) return;
@@ -95,8 +95,9 @@ export function createAlertMonitor(deps: Deps): AlertMonitor {
     if (stored.event.kind !== "alert") return null;
     const rule = alertRuleSchema.safeParse(stored.event.rule);
     if (!rule.success) return null;
-    const director = stored.director === HUB_EVENT_SOURCE ? {} : { director: stored.director };
-    return { id: stored.event.alertId, rule: rule.data, severity: verdictSeverity[rule.data], message: stored.event.message, since: stored.event.at, scope: director };
+    // A raise stored before scopes were: the director it was filed under is all that is known.
+    const scope = stored.event.scope ?? (stored.director === HUB_EVENT_SOURCE ? {} : { director: stored.director });
+    return { id: stored.event.alertId, rule: rule.data, severity: verdictSeverity[rule.data], message: stored.event.message, since: stored.event.at, scope };
   };
 
   return {

@@ -3,6 +3,7 @@ import { directorIdSchema, realServerKeySchema, serviceKeySchema } from "./ids";
 import { directorSnapshotSchema, weightModeSchema, weightSchema } from "./model";
 import { agentEventSchema } from "./events";
 import { capabilitySchema } from "./agentMessages";
+import { alertSchema } from "./alerts";
 
 /** The agent behind a director, as announced in its hello. */
 export const agentInfoSchema = z.object({
@@ -61,6 +62,11 @@ export const alertEventSchema = z.object({
   raised: z.boolean(),
   message: z.string(),
   at: z.number(),
+  /**
+   * What the alert is about, as raised (its VRID, VIP, director, service, real server); absent in records
+   * from before it was stored. A clear that a newly elected alerting hub rebuilds from the record carries it.
+   */
+  scope: alertSchema.shape.scope.optional(),
 });
 
 /** An event as the hub stores it: an agent's event or one the hub observed itself. */
