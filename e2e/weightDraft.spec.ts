@@ -66,3 +66,24 @@ test("keys only move a draft: Home asks before draining, Escape discards, Enter 
   await expect(row).toHaveAttribute("data-weight", "0");
   await expect(dashboard.restoreButton(WEB, RS)).toHaveText("Restore to 5");
 });
+
+test("an answer lost on its way back: the browser sends the same request id again, shows the hub's first answer, and the weight is changed once", async ({ dashboard, cluster, page }) => {
+  await expect(dashboard.director("lvs-dir-01")).toHaveAttribute("data-state", "MASTER", { timeout: 15_000 });
+  const sent: string[] = [];
+  await page.route("**/api/weights", async (route) => {
+    if (route.request().method() !== "POST") return route.continue();
+    sent.push((route.request().postDataJSON() as { requestId: string }).requestId);
+    if (sent.length > 1) return route.continue();
+    // The hub gets the first request and applies it; its answer never reaches the browser.
+    await route.fetch();
+    return route.abort("connectionreset");
+  });
+  const row = dashboard.realServer(WEB, RS);
+  const number = row.getByRole("spinbutton");
+  await number.fill("6");
+  await number.press("Enter");
+  await expect(row.getByTestId("weight-result")).toHaveAttribute("data-state", "applied");
+  expect(sent).toHaveLength(2);
+  expect(sent[1]).toBe(sent[0]);
+  await expect.poll(() => onHub(cluster)).toEqual({ weights: [6, 6], audited: 1 });
+});

@@ -7,7 +7,7 @@ import { drainKeys } from "../../api/drains";
 import { applyWeightChange } from "../../live/applyUpdate";
 import { useNow } from "../../lib/useNow";
 import { newRequestId } from "../../lib/requestId";
-import { displayedWeight, draftAfter, stateAfterFailure, type Draft, type WeightIntent, type WeightRequestState } from "./weightRequest";
+import { displayedWeight, draftAfter, sendUntilAnswered, stateAfterFailure, type Draft, type WeightIntent, type WeightRequestState } from "./weightRequest";
 import { undoSecondsLeft, type Undoable } from "./weightDraft";
 
 /** A request to the hub: what was chosen, a fresh idempotency key, and for a forced change its reason. */
@@ -32,7 +32,7 @@ function sendToHub(service: ServiceKey, realServer: RealServerKey, { intent, req
 /**
  * Weight editing for one real server. Dragging, keys and typing make a draft that nothing is sent for;
  * `apply` sends it (a draft of 0 first asks, as a drain), `discard` drops it. Every request carries the
- * weight the operator saw and a fresh request id. A 409 either moves the slider to the weight now in
+ * weight the operator saw and a fresh request id, kept when it is sent again for want of an answer. A 409 either moves the slider to the weight now in
  * effect or asks for force and a reason. A change that applied can be undone for 30 s.
  */
 export function useWeightChange(service: ServiceKey, realServer: RealServerKey, confirmed: number, onDraft: (weight: number | null) => void) {
@@ -60,7 +60,9 @@ export function useWeightChange(service: ServiceKey, realServer: RealServerKey, 
     const before = intent.expected ?? confirmed;
     let outcome: WeightRequestState;
     try {
-      outcome = { kind: "answered", change: await mutateAsync({ intent, requestId: newRequestId(), forced }) };
+      // One request id for every resend: the hub applies it once and answers each resend with its first answer.
+      const sent: Sent = { intent, requestId: newRequestId(), forced };
+      outcome = { kind: "answered", change: await sendUntilAnswered(() => mutateAsync(sent)) };
     } catch (err) {
       outcome = stateAfterFailure(intent, err);
     } finally {

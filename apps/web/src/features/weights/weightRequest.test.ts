@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RealServerKey, ServiceKey, WeightChange } from "@lvsdeck/protocol";
 import { ApiRequestError } from "../../api/http";
-import { DRAFT_HOLD_MS, displayedWeight, draftAfter, stateAfterFailure, type WeightIntent } from "./weightRequest";
+import { DRAFT_HOLD_MS, RESEND_DELAYS_MS, displayedWeight, draftAfter, sendUntilAnswered, stateAfterFailure, type WeightIntent } from "./weightRequest";
 import { sliderMax } from "./WeightControl";
 
 const set: WeightIntent = { action: "set", weight: 7, expected: 2 };
@@ -47,6 +47,49 @@ describe("stateAfterFailure (the hub's 409s)", () => {
     expect(stateAfterFailure(set, new ApiRequestError("role viewer may not do this", 403))).toEqual({ kind: "error", intent: set, message: "role viewer may not do this" });
     expect(stateAfterFailure(set, new ApiRequestError("odd", 409))).toMatchObject({ kind: "error" });
     expect(stateAfterFailure(set, new Error("hub unreachable"))).toMatchObject({ kind: "error", message: "hub unreachable" });
+  });
+});
+
+describe("sendUntilAnswered (one request id, sent again for want of an answer)", () => {
+  const noAnswer = () => new ApiRequestError("hub unreachable: Failed to fetch", null);
+  const inProgress = () => new ApiRequestError("request id r1 is being applied by another hub", 409, undefined, { code: "request-in-progress" });
+  /** A send that fails with each of `failures` in turn, then answers; and the waits asked for between. */
+  const scripted = (failures: ApiRequestError[]) => {
+    const waits: number[] = [];
+    let sends = 0;
+    const send = async () => {
+      const failure = failures[sends++];
+      if (failure !== undefined) throw failure;
+      return change("applied");
+    };
+    return { send, wait: async (ms: number) => void waits.push(ms), waits, sends: () => sends };
+  };
+
+  it("sends again when no answer came, or another hub is still applying it, and returns the answer", async () => {
+    const s = scripted([noAnswer(), inProgress(), new ApiRequestError("HTTP 502 Bad Gateway", 502)]);
+    await expect(sendUntilAnswered(s.send, s.wait)).resolves.toMatchObject({ state: "applied" });
+    expect(s.sends()).toBe(4);
+    expect(s.waits).toEqual(RESEND_DELAYS_MS.slice(0, 3));
+  });
+
+  it("does not send again what the hub answered: a conflict, a refusal, a bad request", async () => {
+    for (const answer of [
+      new ApiRequestError("weight changed", 409, undefined, { code: "weight-changed", currentWeight: 3 }),
+      new ApiRequestError("last healthy server", 409, undefined, { code: "needs-force" }),
+      new ApiRequestError("weight out of range", 400),
+      new ApiRequestError("internal error", 500),
+    ]) {
+      const s = scripted([answer]);
+      await expect(sendUntilAnswered(s.send, s.wait)).rejects.toBe(answer);
+      expect(s.sends()).toBe(1);
+    }
+  });
+
+  it("gives up after its waits and says the change may or may not have been made", async () => {
+    const s = scripted(Array.from({ length: RESEND_DELAYS_MS.length + 1 }, noAnswer));
+    const err = await sendUntilAnswered(s.send, s.wait).catch((e: unknown) => e);
+    expect(s.sends()).toBe(RESEND_DELAYS_MS.length + 1);
+    expect(stateAfterFailure(set, err)).toMatchObject({ kind: "error", message: expect.stringContaining("may or may not have been made") });
   });
 });
 

@@ -33,7 +33,40 @@ export function stateAfterFailure(intent: WeightIntent, err: unknown): WeightReq
     if (err.detail.code === "weight-changed" && err.detail.currentWeight !== undefined) return { kind: "conflict", intent, currentWeight: err.detail.currentWeight };
     if (err.detail.code === "needs-force") return { kind: "needs-force", intent, message };
   }
+  // Sent RESEND_DELAYS_MS.length + 1 times without an answer: it may have been applied or not.
+  if (worthResending(err)) return { kind: "error", intent, message: `${message}. No answer after ${RESEND_DELAYS_MS.length + 1} tries: the change may or may not have been made; the table shows what the directors report` };
   return { kind: "error", intent, message };
+}
+
+/**
+ * The waits before each resend of one request. A request with no answer (the connection dropped, a load
+ * balancer found no hub) or one that another hub is still applying (409 request-in-progress) is sent again
+ * with the same request id: the hub applies a request id once and answers every resend with its first
+ * answer, so the row shows what happened instead of an error that leaves the operator guessing.
+ */
+export const RESEND_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000];
+
+/** Whether a failed request is worth sending again with the same request id (see RESEND_DELAYS_MS). */
+export function worthResending(err: unknown): boolean {
+  if (!(err instanceof ApiRequestError)) return false;
+  if (err.status === null) return true;
+  if (err.status === 409) return err.detail.code === "request-in-progress";
+  return err.status === 502 || err.status === 503 || err.status === 504;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Sends until the hub answers, fails in a way a resend cannot change, or the waits run out (then the last failure). */
+export async function sendUntilAnswered<T>(send: () => Promise<T>, wait: (ms: number) => Promise<void> = sleep): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await send();
+    } catch (err) {
+      const delay = RESEND_DELAYS_MS[attempt];
+      if (delay === undefined || !worthResending(err)) throw err;
+      await wait(delay);
+    }
+  }
 }
 
 /** A value the operator chose that the director's table does not show yet. */
