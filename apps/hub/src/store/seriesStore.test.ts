@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import type { DirectorSnapshot } from "@lvsdeck/protocol";
 import { sampleSnapshot } from "@lvsdeck/protocol/testFixtures";
 import { openDatabase } from "./database";
-import { createSeriesStore, pickResolution, DEFAULT_RETENTION } from "./seriesStore";
+import { createSeriesStore, momentRange, pickResolution, DEFAULT_RETENTION } from "./seriesStore";
 import { splitDirectors, sumDirectors } from "./seriesPoints";
-import { createInlineWriter, createWorkerWriter, legacySeriesTables, type SeriesWriter } from "./seriesWrites";
+import { TIERS, createInlineWriter, createWorkerWriter, legacySeriesTables, type SeriesWriter } from "./seriesWrites";
 import { SERIES_BY_TIME_VERSION, migrate } from "./migrations";
 import Database from "better-sqlite3";
 import { mkdtempSync } from "node:fs";
@@ -197,6 +197,23 @@ describe("series store", () => {
     const tens = await store.query({ service: service.key, realServer: service.realServers[0]!.key, from: base, to: base + 10_000, now: base + 2 * 3_600_000 });
     expect(tens.points.map((p) => [p.t - base, p.active])).toEqual([[0, 4.5], [10_000, 14.5]]);
     await store.close(base + 26_000);
+  });
+
+  it("answers a range reaching back before anything is kept (an incident's whole span) from what the tier holds", async () => {
+    const store = createSeriesStore(openDatabase(":memory:"), DEFAULT_RETENTION);
+    for (let s = 0; s < 70; s++) {
+      store.record(withActive(sampleSnapshot("d1", base + s * 1000), 3));
+      await store.flush(base + (s + 1) * 1000);
+    }
+    await store.flush(base + 2 * 60_000);
+    // From 1970: a minute tier read moment by moment from there would be 29 million seeks.
+    const all = await store.query({ service: service.key, realServer: service.realServers[0]!.key, from: 0, to: base + 2 * 60_000, now: base + 2 * 60_000 });
+    expect(all.resolution).toBe("1m");
+    expect(all.points.map((p) => [p.t - base, p.active])).toEqual([[0, 3], [60_000, 3]]);
+    // Read from the oldest minute the tier keeps: a month of minutes at most.
+    const range = momentRange({ service: service.key, from: 0, to: base, now: base }, TIERS[2], DEFAULT_RETENTION.minute);
+    expect(range).toEqual({ first: base - DEFAULT_RETENTION.minute, last: base });
+    expect((range.last - range.first) / 60_000 + 1).toBe(43_201);
   });
 
   it("picks the finest resolution whose retention covers the range", () => {

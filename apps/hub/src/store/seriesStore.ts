@@ -85,8 +85,15 @@ export function tierOf(q: SeriesQuery, retention: SeriesRetention): (typeof TIER
   return TIERS.find((t) => t.resolution === resolution)!;
 }
 
-/** The moments of `tier` a query's range covers: the first on the tier's grid at or after `from`, up to `to`. */
-const moments = (q: SeriesQuery, tier: (typeof TIERS)[number]) => ({ first: Math.ceil(q.from / tier.widthMs) * tier.widthMs, last: q.to });
+/**
+ * The moments of `tier` a query's range covers that the tier can still hold (`keptMs`: its retention):
+ * the first on the tier's grid at or after both, up to `to`. An incident's whole span, or any range
+ * reaching back years, costs at most a retention's worth of seeks (43,200 for a month of minutes).
+ */
+export const momentRange = (q: SeriesQuery, tier: (typeof TIERS)[number], keptMs: number) => ({
+  first: Math.ceil(Math.max(q.from, q.now - keptMs) / tier.widthMs) * tier.widthMs,
+  last: q.to,
+});
 
 /** Two lists each ordered by time, as one (stable: at one moment, `a`'s rows come first). */
 function mergeByTime<T extends { t: number }>(a: T[], b: T[]): T[] {
@@ -164,7 +171,7 @@ export function createSeriesStore(db: Database.Database, retention: SeriesRetent
     async query(q) {
       const tier = tierOf(q, retention);
       const where = `s.service = @service AND s.real_server = @rs ${q.director ? "AND s.director = @director" : ""}`;
-      const params = { service: q.service, rs: q.realServer ?? "", ...moments(q, tier), ...(q.director && { director: q.director }) };
+      const params = { service: q.service, rs: q.realServer ?? "", ...momentRange(q, tier, keep[TIERS.indexOf(tier)]!), ...(q.director && { director: q.director }) };
       const rows = db
         .prepare(`${momentsOf(tier.widthMs)} SELECT ${DIRECTOR_ROW_COLUMNS} FROM moments CROSS JOIN ${tier.table} s ON s.t = moments.at AND ${where} ORDER BY s.t`)
         .all(params) as DirectorRow[];
@@ -180,7 +187,7 @@ export function createSeriesStore(db: Database.Database, retention: SeriesRetent
     async queryStates(q) {
       const tier = tierOf(q, retention);
       const where = "s.service = @service AND s.real_server = @rs AND s.director = @director";
-      const params = { service: q.service, rs: q.realServer ?? "", director: q.director, ...moments(q, tier) };
+      const params = { service: q.service, rs: q.realServer ?? "", director: q.director, ...momentRange(q, tier, keep[TIERS.indexOf(tier)]!) };
       const rows = db
         .prepare(`${momentsOf(tier.widthMs)} SELECT s.t, s.state, s.n FROM moments CROSS JOIN ${tier.states} s ON s.t = moments.at AND ${where} ORDER BY s.t`)
         .all(params) as StateCountRow[];
