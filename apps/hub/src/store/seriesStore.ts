@@ -111,6 +111,21 @@ export function createSeriesStore(db: Database.Database, retention: SeriesRetent
   const background = writer ?? inline;
   const servicesIn = TIERS.map((tier) => db.prepare(`SELECT DISTINCT service FROM ${tier.table} WHERE t >= ? AND t < ?`).pluck());
   const keep = [retention.raw, retention.tenSeconds, retention.minute];
+
+  /**
+   * `columns` of a tier's `table` (samples or per-state counts) at each moment of the query's range, ordered
+   * by time, and what its series-first table still holds there; at one `key`, a bucket rolled up again after
+   * the upgrade, the new row wins.
+   */
+  const readTier = <T extends { t: number }>(q: SeriesQuery, tier: (typeof TIERS)[number], table: string, columns: string, where: string, params: object, key: (row: T) => string): T[] => {
+    const range = { ...params, ...momentRange(q, tier, keep[TIERS.indexOf(tier)]!) };
+    const rows = db.prepare(`${momentsOf(tier.widthMs)} SELECT ${columns} FROM moments CROSS JOIN ${table} s ON s.t = moments.at AND ${where} ORDER BY s.t`).all(range) as T[];
+    const old = legacy.get(table);
+    if (old === undefined) return rows;
+    const oldRows = db.prepare(`SELECT ${columns} FROM ${old} s WHERE ${where} AND s.t >= @first AND s.t <= @last ORDER BY s.t`).all(range) as T[];
+    const fresh = new Set(rows.map(key));
+    return mergeByTime(oldRows.filter((r) => !fresh.has(key(r))), rows);
+  };
   const rolledUpTo = [0, 0];
   // Services written into a tier since its last downsampling, and those of the last one (its bucket is re-rolled).
   const touched = [new Set<string>(), new Set<string>()];
@@ -171,33 +186,16 @@ export function createSeriesStore(db: Database.Database, retention: SeriesRetent
     async query(q) {
       const tier = tierOf(q, retention);
       const where = `s.service = @service AND s.real_server = @rs ${q.director ? "AND s.director = @director" : ""}`;
-      const params = { service: q.service, rs: q.realServer ?? "", ...momentRange(q, tier, keep[TIERS.indexOf(tier)]!), ...(q.director && { director: q.director }) };
-      const rows = db
-        .prepare(`${momentsOf(tier.widthMs)} SELECT ${DIRECTOR_ROW_COLUMNS} FROM moments CROSS JOIN ${tier.table} s ON s.t = moments.at AND ${where} ORDER BY s.t`)
-        .all(params) as DirectorRow[];
-      const old = legacy.get(tier.table);
-      if (old === undefined) return answerOf(rows, tier);
-      const oldRows = db
-        .prepare(`SELECT ${DIRECTOR_ROW_COLUMNS} FROM ${old} s WHERE ${where} AND s.t >= @first AND s.t <= @last ORDER BY s.t`)
-        .all(params) as DirectorRow[];
-      // A bucket rolled up again after the upgrade is in both tables: the new row wins.
-      const fresh = new Set(rows.map((r) => `${r.d}\u0000${r.t}`));
-      return answerOf(mergeByTime(oldRows.filter((r) => !fresh.has(`${r.d}\u0000${r.t}`)), rows), tier);
+      const params = { service: q.service, rs: q.realServer ?? "", ...(q.director && { director: q.director }) };
+      const rows = readTier<DirectorRow>(q, tier, tier.table, DIRECTOR_ROW_COLUMNS, where, params, (r) => `${r.d}\u0000${r.t}`);
+      return answerOf(rows, tier);
     },
     async queryStates(q) {
       const tier = tierOf(q, retention);
       const where = "s.service = @service AND s.real_server = @rs AND s.director = @director";
-      const params = { service: q.service, rs: q.realServer ?? "", director: q.director, ...momentRange(q, tier, keep[TIERS.indexOf(tier)]!) };
-      const rows = db
-        .prepare(`${momentsOf(tier.widthMs)} SELECT s.t, s.state, s.n FROM moments CROSS JOIN ${tier.states} s ON s.t = moments.at AND ${where} ORDER BY s.t`)
-        .all(params) as StateCountRow[];
-      const old = legacy.get(tier.states);
-      if (old === undefined) return { resolution: tier.resolution, points: statesPointsOf(rows) };
-      const oldRows = db
-        .prepare(`SELECT s.t, s.state, s.n FROM ${old} s WHERE ${where} AND s.t >= @first AND s.t <= @last ORDER BY s.t`)
-        .all(params) as StateCountRow[];
-      const fresh = new Set(rows.map((r) => `${r.t}\u0000${r.state}`));
-      return { resolution: tier.resolution, points: statesPointsOf(mergeByTime(oldRows.filter((r) => !fresh.has(`${r.t}\u0000${r.state}`)), rows)) };
+      const params = { service: q.service, rs: q.realServer ?? "", director: q.director };
+      const rows = readTier<StateCountRow>(q, tier, tier.states, "s.t, s.state, s.n", where, params, (r) => `${r.t}\u0000${r.state}`);
+      return { resolution: tier.resolution, points: statesPointsOf(rows) };
     },
   };
 }
