@@ -188,8 +188,10 @@ export function createDaemon(options: DaemonOptions): Daemon {
       if (current === null || !isRunning()) return;
       const exited = new Promise((r) => current.once("exit", r));
       // The child first: were the parent killed first, the child would get its parent-death signal
-      // and shut down cleanly, removing the VIPs.
+      // and shut down cleanly, removing the VIPs. The parent is stopped before: running, it could
+      // respawn the child it just lost, and the new child, entering BACKUP, removed the VIPs (CI saw it).
       for (const end = Date.now() + VRRP_PID_MS; readPid(files.vrrpPidFile) === null && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
+      current.kill("SIGSTOP");
       const vrrp = readPid(files.vrrpPidFile);
       if (vrrp !== null && isKeepalived(vrrp)) process.kill(vrrp, "SIGKILL");
       current.kill("SIGKILL");
