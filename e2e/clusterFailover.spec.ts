@@ -15,10 +15,16 @@ interface Lab {
 async function startLab(): Promise<Lab> {
   const port = await freePort();
   const child = spawn(process.execPath, ["--import", "tsx", "lab/cluster/run.ts", "--no-build", "--hubs", "2", "--port", String(port)], { stdio: ["ignore", "pipe", "pipe"] });
-  child.stderr?.resume();
   let out = "";
+  // The lab's own errors, last 4 KB: a lab that does not come up says why in the failure.
+  let err = "";
   child.stdout?.on("data", (chunk: Buffer) => (out += chunk.toString()));
-  await expect.poll(() => out, { timeout: 90_000, intervals: [200] }).toContain("failover: kill -9 a hub");
+  child.stderr?.on("data", (chunk: Buffer) => (err = (err + chunk.toString()).slice(-4096)));
+  try {
+    await expect.poll(() => out, { timeout: 90_000, intervals: [200] }).toContain("failover: kill -9 a hub");
+  } catch (e) {
+    throw new Error(`the cluster lab did not come up: ${(e as Error).message}\nits stdout:\n${out}\nits stderr (end):\n${err}`);
+  }
   const password = /one-time password (\S+)/.exec(out)?.[1] ?? "";
   const hubs = [...out.matchAll(/hub \d+\s+(http:\/\/\S+)\s+pid (\d+)/g)].map((m) => ({ url: m[1]!, pid: Number(m[2]) }));
   return { process: child, url: `http://127.0.0.1:${port}`, password, hubs };
