@@ -321,8 +321,9 @@ async function startLab(ctx: Context): Promise<Lab> {
   const postgres = await part(ctx, "PostgreSQL", startPostgres(), (p) => p.stop());
   log("starting nats-server (JetStream)");
   const nats = await part(ctx, "nats-server", startNats(), (n) => n.dispose());
-  // One fleet-wide agent token, known to every hub.
-  const agentToken = randomBytes(18).toString("base64url");
+  // One fleet-wide agent token, known to every hub. Its prefix keeps it from starting with "-", which
+  // an option parser takes for the next option (1 random token in 64 did, and a hub refused to start).
+  const agentToken = `fleet_${randomBytes(18).toString("base64url")}`;
   const hubs = await startHubs(ctx, postgres.url, nats.url, agentToken);
   const password = await addAdmin(postgres.url, ctx.signal);
   log("starting HAProxy");
@@ -347,7 +348,7 @@ async function startHubs(ctx: Context, postgresUrl: string, natsUrl: string, age
     const data = join(ctx.work, `hub${index}`);
     await mkdir(data);
     // --port 0: the hub binds a free port itself and prints it, so no other process can take it first.
-    const args = [HUB_MAIN, "--port", "0", "--host", "127.0.0.1", "--data", data, "--postgres", postgresUrl, "--nats", natsUrl, "--agent-token", agentToken];
+    const args = [HUB_MAIN, "--port", "0", "--host", "127.0.0.1", "--data", data, "--postgres", postgresUrl, "--nats", natsUrl, `--agent-token=${agentToken}`];
     const proc = spawnNode(`hub ${index}`, args, join(ctx.work, `hub${index}.log`), ctx.onExit);
     procs.push(proc);
     const wait = { timeoutMs: HUB_READY_MS, watch: [proc], signal: ctx.signal };
@@ -394,7 +395,7 @@ async function startDirectors(ctx: Context, hubs: readonly Hub[], agentToken: st
       // One seed per pair: the sim draws its clients from the seed alone, so both directors of a pair
       // see the same clients (as behind one VIP), and the pairs differ from each other.
       const args = [
-        AGENT_MAIN, "--hub", hubList, "--director", name, "--token", agentToken, "--source", "sim", "--seed", String(pair + 1),
+        AGENT_MAIN, "--hub", hubList, "--director", name, `--token=${agentToken}`, "--source", "sim", "--seed", String(pair + 1),
         "--vrrp-listen", `127.0.0.1:${ports[side]}`, "--vrrp-peer", `127.0.0.1:${ports[1 - side]}`,
       ];
       directors.push({ name, pair, proc: spawnNode(name, args, join(ctx.work, `${name}.log`), ctx.onExit) });
