@@ -4,10 +4,10 @@ import { sampleSnapshot } from "@lvsdeck/protocol/testFixtures";
 import { openDatabase } from "./database";
 import { createSeriesStore, momentRange, pickResolution, DEFAULT_RETENTION } from "./seriesStore";
 import { splitDirectors, sumDirectors } from "./seriesPoints";
-import { TIERS, createInlineWriter, createWorkerWriter, legacySeriesTables, type SeriesWriter } from "./seriesWrites";
+import { TIERS, WRITER_NICE, createInlineWriter, createWorkerWriter, legacySeriesTables, type SeriesWriter } from "./seriesWrites";
 import { SERIES_BY_TIME_VERSION, migrate } from "./migrations";
 import Database from "better-sqlite3";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -63,6 +63,22 @@ describe("series store", () => {
     await store.close(base + 4000);
     const rs = await store.query({ service: service.key, realServer: service.realServers[0]!.key, from: base, to: base + 4000, now: base + 4000 });
     expect(rs.points.map((p) => p.active)).toEqual([1, 2, 3, 4]);
+    db.close();
+  });
+
+  // Linux only: a thread's nice value is field 19 of /proc/<pid>/task/<tid>/stat.
+  it.runIf(process.platform === "linux")("runs the writer's thread below the event loop's priority, so a slice of samples never takes the core from it", async () => {
+    const nices = () => readdirSync("/proc/self/task").map((tid) => Number(readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1]!.split(" ")[16]));
+    expect(nices()).not.toContain(WRITER_NICE);
+    const db = openDatabase(mkdtempSync(join(tmpdir(), "lvsdeck-series-")));
+    const store = createSeriesStore(db, DEFAULT_RETENTION, createWorkerWriter(db));
+    // Answered by the worker, so it has started and set its priority.
+    store.record(sampleSnapshot("d1", base));
+    await store.flushInBackground(base + 1000);
+    // One thread (the writer's) at WRITER_NICE; the event loop's thread unchanged.
+    expect(nices().filter((n) => n === WRITER_NICE)).toHaveLength(1);
+    expect(Number(readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8").split(") ")[1]!.split(" ")[16])).toBe(0);
+    await store.close(base + 2000);
     db.close();
   });
 
