@@ -6,39 +6,14 @@
 // early, with the same result line.
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import WebSocket from "ws";
-import type { AgentToHub, DirectorId, DirectorSnapshot, RealServer, VirtualService } from "@lvsdeck/protocol";
-import { PROTOCOL_VERSION, diffSnapshots, realServerKeyOf, serviceKeyOf, zeroCounters, zeroRates } from "@lvsdeck/protocol";
+import type { AgentToHub, DirectorSnapshot } from "@lvsdeck/protocol";
+import { PROTOCOL_VERSION, diffSnapshots } from "@lvsdeck/protocol";
+import { benchDirectorId, benchSnapshot, withTraffic } from "./benchFleet";
 
 const [hubUrl = "", token, directors, realServers, tickMs, durationMs, report = ""] = process.argv.slice(2);
 const hubUrls = hubUrl.split(",");
-const SERVICES = 5;
 /** Each director fails over this often (ms): with 200 directors, 20 VRRP transitions a second fleet-wide. */
 const TRANSITION_EVERY_MS = 10_000;
-
-function makeSnapshot(director: string, index: number): DirectorSnapshot {
-  const perService = Math.ceil(Number(realServers) / SERVICES);
-  const services: VirtualService[] = Array.from({ length: SERVICES }, (_, s) => {
-    const address = `198.51.${index % 250}.${s + 1}`;
-    const rss: RealServer[] = Array.from({ length: perService }, (_, r) => ({
-      key: realServerKeyOf(`203.0.${s}.${r + 1}`, 80), address: `203.0.${s}.${r + 1}`, port: 80, forwarding: "Route", weight: 1,
-      upperThreshold: 0, lowerThreshold: 0, activeConns: 0, inactiveConns: 0, persistConns: 0, stats: zeroCounters, rates: zeroRates,
-      health: "up", weightSource: "config", weightMode: "runtime",
-    }));
-    return { key: serviceKeyOf("TCP", address, 80), family: "inet", protocol: "TCP", address, port: 80, fwmark: null, scheduler: "wlc",
-      schedulerFlags: [], persistence: null, onePacket: false, pe: null, stats: zeroCounters, rates: zeroRates, realServers: rss };
-  });
-  return { director: director as DirectorId, takenAt: Date.now(), keepalived: { running: true, pid: 1, since: 0 },
-    vrrp: [{ name: `VI_${index}`, vrid: (index % 255) + 1, interface: "eth0", state: index % 2 === 0 ? "MASTER" : "BACKUP",
-      basePriority: 100, effectivePriority: 100, advertIntervalMs: 1000, preempt: true, vips: [], lastTransitionAt: null, masterRouter: null, syncGroup: null }],
-    syncGroups: [], vipsPresent: [], services, timeouts: null };
-}
-
-/** Traffic moves every counter every tick, as on a busy director. */
-function evolve(s: DirectorSnapshot, tick: number): DirectorSnapshot {
-  return { ...s, takenAt: Date.now(), services: s.services.map((svc) => ({ ...svc, realServers: svc.realServers.map((rs, i) => ({
-    ...rs, activeConns: (tick * 7 + i * 13) % 500, inactiveConns: (tick * 3 + i) % 900,
-    rates: { cps: (tick + i) % 40, inPps: (tick * 11 + i) % 4000, outPps: 0, inBps: (tick * 977 + i) % 400_000, outBps: 0 } })) })) };
-}
 
 let sent = 0;
 /** When each VRRP transition was sent (its observedAt), with `times`. */
@@ -48,14 +23,14 @@ const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();
 const sockets: WebSocket[] = [];
 for (let d = 0; d < Number(directors); d++) {
-  const id = `bench-${String(d).padStart(3, "0")}`;
+  const id = benchDirectorId(d);
   const url = hubUrls[Math.floor((d * hubUrls.length) / Number(directors))] ?? "";
   const ws = new WebSocket(`${url.replace("http", "ws")}/ws/agent`, { headers: { authorization: `Bearer ${token}` } });
   sockets.push(ws);
-  let snapshot = makeSnapshot(id, d);
+  let snapshot = benchSnapshot(d, Number(realServers), Date.now());
   let tick = 0;
   const send = (frame: AgentToHub) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(frame));
-  ws.on("open", () => send({ type: "hello", protocolVersion: PROTOCOL_VERSION, director: id as DirectorId, agentVersion: "bench", sources: ["bench"], capabilities: [], weightMode: "runtime", tickMs: Number(tickMs) }));
+  ws.on("open", () => send({ type: "hello", protocolVersion: PROTOCOL_VERSION, director: id, agentVersion: "bench", sources: ["bench"], capabilities: [], weightMode: "runtime", tickMs: Number(tickMs) }));
   let seq = 0;
   ws.on("message", (data) => {
     const text = String(data);
@@ -78,7 +53,7 @@ for (let d = 0; d < Number(directors); d++) {
     // Stagger directors across the tick like independent agents.
     setTimeout(() => {
       setInterval(() => {
-        const next = evolve(snapshot, ++tick);
+        const next = withTraffic(snapshot, ++tick, Date.now());
         send(diffSnapshots(snapshot, next));
         snapshot = next;
         sent++;

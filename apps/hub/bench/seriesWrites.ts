@@ -3,38 +3,22 @@
 // (the schema before it). Both run the hub's own SQLite statements on a file database, on this thread.
 // Env: BENCH_SERIES_DIRECTORS (200), BENCH_SERIES_REAL_SERVERS (100 per director), BENCH_SERIES_PREFILL_SECONDS
 // (60: seconds already in the tier), BENCH_SERIES_MEASURE_SECONDS (20). Prints one JSON line.
-import Database from "better-sqlite3";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { DirectorId, DirectorSnapshot, RealServer, VirtualService } from "@lvsdeck/protocol";
-import { realServerKeyOf, serviceKeyOf, zeroCounters, zeroRates } from "@lvsdeck/protocol";
-import { SERIES_BY_TIME_VERSION, migrate } from "../src/store/migrations";
+import { openDatabase } from "../src/store/database";
+import { SERIES_BY_TIME_VERSION } from "../src/store/migrations";
 import { DEFAULT_RETENTION, createSeriesStore } from "../src/store/seriesStore";
+import { SERVICES, benchSnapshot, withTraffic } from "./benchFleet";
 
 const DIRECTORS = Number(process.env.BENCH_SERIES_DIRECTORS ?? 200);
 const REAL_SERVERS = Number(process.env.BENCH_SERIES_REAL_SERVERS ?? 100);
 const PREFILL_SECONDS = Number(process.env.BENCH_SERIES_PREFILL_SECONDS ?? 60);
 const MEASURE_SECONDS = Number(process.env.BENCH_SERIES_MEASURE_SECONDS ?? 20);
-/** Services per director, as in the hub bench's simulated directors. */
-const SERVICES = 5;
 const QUERIES = 50;
 
-function snapshotOf(index: number, t: number): DirectorSnapshot {
-  const perService = Math.ceil(REAL_SERVERS / SERVICES);
-  const services: VirtualService[] = Array.from({ length: SERVICES }, (_, s) => {
-    const address = `198.51.${index % 250}.${s + 1}`;
-    const rss: RealServer[] = Array.from({ length: perService }, (_, r) => ({
-      key: realServerKeyOf(`203.0.${s}.${r + 1}`, 80), address: `203.0.${s}.${r + 1}`, port: 80, forwarding: "Route", weight: 1,
-      upperThreshold: 0, lowerThreshold: 0, activeConns: (t / 1000 + r) % 500, inactiveConns: r, persistConns: 0, stats: zeroCounters,
-      rates: { ...zeroRates, cps: r % 40, inPps: (t / 100 + r) % 4000 }, health: "up", weightSource: "config", weightMode: "runtime",
-    }));
-    return { key: serviceKeyOf("TCP", address, 80), family: "inet", protocol: "TCP", address, port: 80, fwmark: null, scheduler: "wlc",
-      schedulerFlags: [], persistence: null, onePacket: false, pe: null, stats: zeroCounters, rates: zeroRates, realServers: rss };
-  });
-  return { director: `bench-${String(index).padStart(3, "0")}` as DirectorId, takenAt: t, keepalived: { running: true, pid: 1, since: 0 },
-    vrrp: [], syncGroups: [], vipsPresent: [], services, timeouts: null };
-}
+/** Director `index` at time `t`, its counters moved on by the second. */
+const snapshotOf = (index: number, t: number) => withTraffic(benchSnapshot(index, REAL_SERVERS, t), Math.floor(t / 1000), t);
 
 const quantile = (xs: number[], q: number) => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -48,12 +32,8 @@ const cpuMs = (from: NodeJS.CpuUsage) => {
 /** Writes the prefill, then measures each further second's flush and a chart's read. */
 async function measure(layout: string, schemaVersion: number | undefined) {
   const dir = mkdtempSync(join(tmpdir(), "lvsdeck-series-bench-"));
-  const file = join(dir, "lvsdeck.sqlite");
-  // The hub's settings (openDatabase), at the schema asked for.
-  const db = new Database(file);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
-  migrate(db, schemaVersion);
+  // The hub's own settings, at the schema asked for.
+  const db = openDatabase(dir, schemaVersion);
   const store = createSeriesStore(db, DEFAULT_RETENTION);
   const t0 = Math.floor(Date.now() / 60_000) * 60_000;
   const second = async (s: number) => {
@@ -79,7 +59,7 @@ async function measure(layout: string, schemaVersion: number | undefined) {
   }
   await store.close(t0 + (PREFILL_SECONDS + MEASURE_SECONDS + 1) * 1000);
   db.pragma("wal_checkpoint(TRUNCATE)");
-  const fileMiB = Number((statSync(file).size / 2 ** 20).toFixed(1));
+  const fileMiB = Number((statSync(db.name).size / 2 ** 20).toFixed(1));
   db.close();
   rmSync(dir, { recursive: true, force: true });
   const cpu = seconds.map((x) => x.cpu);

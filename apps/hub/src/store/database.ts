@@ -3,8 +3,11 @@ import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { migrate } from "./migrations";
 
-/** Opens (creating if needed) `DIR/lvsdeck.sqlite` in WAL mode and migrates it; ":memory:" for a throwaway one. */
-export function openDatabase(dataDir: string): Database.Database {
+/**
+ * Opens (creating if needed) `DIR/lvsdeck.sqlite` in WAL mode and migrates it to the newest schema, or to
+ * `schemaVersion` (tests and benches comparing with an older one); ":memory:" for a throwaway one.
+ */
+export function openDatabase(dataDir: string, schemaVersion?: number): Database.Database {
   let file = ":memory:";
   if (dataDir !== ":memory:") {
     // Password hashes, session and token hashes live here: only the hub's own user may read them.
@@ -19,6 +22,6 @@ export function openDatabase(dataDir: string): Database.Database {
   }
   // NORMAL in WAL mode survives a process crash (kill -9); only an OS crash can lose the last commit.
   db.pragma("synchronous = NORMAL");
-  migrate(db);
+  migrate(db, schemaVersion);
   return db;
 }

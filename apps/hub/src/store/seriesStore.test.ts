@@ -5,8 +5,7 @@ import { openDatabase } from "./database";
 import { createSeriesStore, momentRange, pickResolution, DEFAULT_RETENTION } from "./seriesStore";
 import { splitDirectors, sumDirectors } from "./seriesPoints";
 import { TIERS, WRITER_NICE, createInlineWriter, createWorkerWriter, legacySeriesTables, type SeriesWriter } from "./seriesWrites";
-import { SERIES_BY_TIME_VERSION, migrate } from "./migrations";
-import Database from "better-sqlite3";
+import { SERIES_BY_TIME_VERSION } from "./migrations";
 import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -152,8 +151,7 @@ describe("series store", () => {
 
   it("reads an upgraded database's series-first rows beside the new ones until retention empties them, then drops those tables", async () => {
     const dir = mkdtempSync(join(tmpdir(), "lvsdeck-series-"));
-    const old = new Database(join(dir, "lvsdeck.sqlite"));
-    migrate(old, SERIES_BY_TIME_VERSION - 1);
+    const old = openDatabase(dir, SERIES_BY_TIME_VERSION - 1);
     const rs = service.realServers[0]!.key;
     const oldSample = old.prepare("INSERT INTO samples_1s VALUES ('d1', ?, ?, ?, ?, 0, 0, 0, 0, 0, 0)");
     for (let s = 0; s < 3; s++) oldSample.run(service.key, rs, base + s * 1000, s + 1);
