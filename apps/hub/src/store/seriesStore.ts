@@ -62,14 +62,16 @@ export interface StatesPoint {
 }
 
 /**
- * Samples written per transaction: a few ms of SQLite work, the longest the hub's own writes (events,
- * snapshots) wait for the writer's lock, with the event loop stopped. At 1,500 rows (about 10 ms idle,
- * more on a busy machine) waiting for that lock was 7.6 % of the hub's busy time under the bench load
- * (200 directors x 100 real servers); at 400 it is 2 %.
+ * Samples written per transaction (one op of the writer): about 1 ms of SQLite work, and a hub write
+ * (an event, a snapshot) asked for meanwhile waits for the op to end (see WriteGate).
  */
 const WRITE_SLICE_ROWS = 400;
-/** Virtual services downsampled per transaction; each is one primary-key range, so a slice stays short. */
-const ROLLUP_SLICE_SERVICES = 25;
+/**
+ * Virtual services downsampled per transaction. At 25 a 10 s rollup op took 12 ms (median; 85 ms at
+ * worst, its thread sharing the hub's core) under the bench load, and a VRRP event waited for it; at 5,
+ * 1.7 ms (46 ms at worst).
+ */
+const ROLLUP_SLICE_SERVICES = 5;
 
 /** Picks the finest tier whose retention still covers the start of the range and keeps the point count sane. */
 export function pickResolution(from: number, to: number, now: number, retention: SeriesRetention): SeriesResolution {
