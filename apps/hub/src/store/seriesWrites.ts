@@ -168,10 +168,10 @@ export const WRITER_NICE = 10;
 /**
  * Plain JavaScript, run first in the worker: it lowers its own thread's priority (Linux: setpriority on
  * a thread id sets that thread alone). On a hub with one core, or pinned to one, the writer and the event
- * loop share it, and the scheduler woke the writer for each slice of samples ahead of the loop: a VRRP
- * transition arriving meanwhile waited for SQLite. At nice 10 the writer gets the core when the loop
- * leaves it idle, and about a tenth of it when both want it, enough for a second's samples (about 0.1 s
- * of a core at 200 directors x 100 real servers).
+ * loop share it, and the scheduler woke the writer for each slice of samples ahead of the loop, which
+ * then waited with its agents' frames unread. At nice 10 the writer takes the core when the loop leaves
+ * it idle, and about a tenth of it when both want it. It needs 0.13 of a core at 200 directors x 100
+ * real servers (measured): a loop busy all the time would leave samples waiting in the hub's buffer.
  */
 const BACKGROUND_PRIORITY = `
 try {
