@@ -126,10 +126,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   // One hub of the cluster records alerts and notifies about them, so each is stored and sent once.
   const leadership = shared !== null && bus !== null ? holdLeadership(shared.pool, ALERTING_LOCK_KEY, log) : null;
   const leads = () => leadership?.isLeader() ?? true;
-  // One hub: series samples are written on a worker thread with its own connection (an in-memory
-  // database has only one), and the hub's own writes wait for it between two of its ops (WriteGate).
-  const seriesWriter = shared !== null || db.memory ? undefined : createWorkerWriter(db);
-  const events = shared?.events ?? createEventStore(db, seriesWriter);
+  const events = shared?.events ?? createEventStore(db);
   const incidents = shared?.incidents ?? createIncidentStore(db);
   // This run in the hub's own record: the time it was away shows on the timeline, not as quiet.
   const run = startHubRun(db, now);
@@ -142,10 +139,14 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     detail: run.previous === null ? "first start on this database" : run.previous.stoppedAt === null ? "after an unclean stop" : "",
   });
   // Clustered, series and snapshots live in the shared record, written once by the hub holding each
-  // director and pruned by the alerting leader alone.
-  const series = shared?.series({ retention: DEFAULT_RETENTION, prunes: leads }) ?? createSeriesStore(db, DEFAULT_RETENTION, seriesWriter);
-  const historyError = (err: Error) => log.warn("a director snapshot was not stored in the history", { error: err.message });
-  const history = shared?.history({ prunes: leads, onError: historyError }) ?? createSnapshotHistory(db, { ...(seriesWriter && { gate: seriesWriter }), onError: historyError });
+  // director and pruned by the alerting leader alone. One hub: samples are written on a worker thread
+  // with its own connection (an in-memory database has only one).
+  const series = shared?.series({ retention: DEFAULT_RETENTION, prunes: leads }) ??
+    createSeriesStore(db, DEFAULT_RETENTION, db.memory ? undefined : createWorkerWriter(db));
+  const history = shared?.history({
+    prunes: leads,
+    onError: (err) => log.warn("a director snapshot was not stored in the history", { error: err.message }),
+  }) ?? createSnapshotHistory(db);
   const fleet = createFleet();
   const metrics = createMetrics({ realServerMetrics: options.realServerMetrics ?? true });
   const ui = createUiGateway({

@@ -1,7 +1,6 @@
 import type Database from "better-sqlite3";
 import type { DirectorId, HubEvent, TransitionCause, VrrpTransitionEvent } from "@lvsdeck/protocol";
 import { hubEventSchema } from "@lvsdeck/protocol";
-import { writeAtOnce, type WriteGate } from "./seriesWrites";
 
 /** A transition's FIFO line reaches the agent within this long after keepalived's own time (ms). */
 export const TRANSITION_MATCH_MS = 30_000;
@@ -73,8 +72,8 @@ export function eventOfRow(r: EventRow): HubEvent | null {
   return parsed.success ? parsed.data : null;
 }
 
-/** Creates the event log on an open, migrated SQLite database; its writes go through `gate` (see WriteGate). */
-export function createEventStore(db: Database.Database, gate: WriteGate = writeAtOnce): EventStore {
+/** Creates the event log on an open, migrated SQLite database. */
+export function createEventStore(db: Database.Database): EventStore {
   const insert = db.prepare(
     `INSERT OR IGNORE INTO events (director, seq, epoch, kind, observed_at, received_at, at, body)
      VALUES (@director, @seq, @epoch, @kind, @observedAt, @receivedAt, @at, @body)`,
@@ -117,19 +116,19 @@ export function createEventStore(db: Database.Database, gate: WriteGate = writeA
   };
 
   return {
-    appendAgentEvent: (input) => gate.between(() => append(input)),
-    appendHubEvent: (input) => gate.between(() => append({ ...input, seq: null, observedAt: null }) as HubEvent),
+    appendAgentEvent: async (input) => append(input),
+    appendHubEvent: async (input) => append({ ...input, seq: null, observedAt: null }) as HubEvent,
     async annotateTransition(director, instance, state, keepalivedAt, explain) {
       const window = { earliest: keepalivedAt - CLOCK_SLACK_MS, latest: keepalivedAt + TRANSITION_MATCH_MS };
       const found = findUnannotated.get({ director, instance, state, ...window }) as EventRow | undefined;
       const event = found === undefined ? null : eventOfRow(found);
       if (event?.event.kind !== "vrrp-transition") return null;
       const cause = explain?.(event.event) ?? null;
-      const row = await gate.between(() => annotate.get({ id: event.id, keepalivedAt, cause: cause === null ? null : JSON.stringify(cause) }) as EventRow | undefined);
+      const row = annotate.get({ id: event.id, keepalivedAt, cause: cause === null ? null : JSON.stringify(cause) }) as EventRow | undefined;
       return row === undefined ? null : eventOfRow(row);
     },
     async setCause(id, cause) {
-      const row = await gate.between(() => setCauseStmt.get({ id, cause: JSON.stringify(cause) }) as EventRow | undefined);
+      const row = setCauseStmt.get({ id, cause: JSON.stringify(cause) }) as EventRow | undefined;
       return row === undefined ? null : eventOfRow(row);
     },
     async get(id) {

@@ -1,14 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { DirectorId, DirectorSnapshot } from "@lvsdeck/protocol";
+import type { DirectorSnapshot } from "@lvsdeck/protocol";
 import { sampleSnapshot } from "@lvsdeck/protocol/testFixtures";
 import { openDatabase } from "./database";
-import { createEventStore } from "./eventStore";
-import { PACKED_WIDTH } from "./seriesBuffer";
 import { createSeriesStore, momentRange, pickResolution, DEFAULT_RETENTION } from "./seriesStore";
 import { splitDirectors, sumDirectors } from "./seriesPoints";
-import { TIERS, WRITER_NICE, createInlineWriter, createWorkerWriter, legacySeriesTables, type SeriesWriter } from "./seriesWrites";
+import { TIERS, createInlineWriter, createWorkerWriter, legacySeriesTables, type SeriesWriter } from "./seriesWrites";
 import { SERIES_BY_TIME_VERSION } from "./migrations";
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -64,46 +62,6 @@ describe("series store", () => {
     await store.close(base + 4000);
     const rs = await store.query({ service: service.key, realServer: service.realServers[0]!.key, from: base, to: base + 4000, now: base + 4000 });
     expect(rs.points.map((p) => p.active)).toEqual([1, 2, 3, 4]);
-    db.close();
-  });
-
-  // Linux only: a thread's nice value is field 19 of /proc/<pid>/task/<tid>/stat.
-  it.runIf(process.platform === "linux")("runs the writer's thread below the event loop's priority, so a slice of samples never takes the core from it", async () => {
-    const nices = () => readdirSync("/proc/self/task").map((tid) => Number(readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1]!.split(" ")[16]));
-    expect(nices()).not.toContain(WRITER_NICE);
-    const db = openDatabase(mkdtempSync(join(tmpdir(), "lvsdeck-series-")));
-    const store = createSeriesStore(db, DEFAULT_RETENTION, createWorkerWriter(db));
-    // Answered by the worker, so it has started and set its priority.
-    store.record(sampleSnapshot("d1", base));
-    await store.flushInBackground(base + 1000);
-    // One thread (the writer's) at WRITER_NICE; the event loop's thread unchanged.
-    expect(nices().filter((n) => n === WRITER_NICE)).toHaveLength(1);
-    expect(Number(readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8").split(") ")[1]!.split(" ")[16])).toBe(0);
-    await store.close(base + 2000);
-    db.close();
-  });
-
-  it("holds the hub's own writes while a series op has the lock and runs them when it ends, the event loop turning meanwhile", async () => {
-    const db = openDatabase(mkdtempSync(join(tmpdir(), "lvsdeck-series-")));
-    const writer = createWorkerWriter(db);
-    const events = createEventStore(db, writer);
-    // One op of 200,000 samples (one series, a second apart): hundreds of milliseconds on the worker.
-    const rows = 200_000;
-    const samples = new Float64Array(rows * PACKED_WIDTH);
-    for (let i = 0; i < rows; i++) samples[i * PACKED_WIDTH + 1] = base + i * 1000;
-    const order: string[] = [];
-    const op = writer.run([{ kind: "insert-packed", resetSlots: true, newSlots: ["d1", service.key, ""], samples }]).then(() => order.push("series op done"));
-    const event = events.appendHubEvent({ director: "d1" as DirectorId, receivedAt: base, event: { kind: "agent", connected: true, detail: "", at: base } }).then((stored) => {
-      order.push("event stored");
-      return stored;
-    });
-    setImmediate(() => order.push("event loop turned"));
-    const [stored] = await Promise.all([event, op]);
-    // Without the gate the insert waited in SQLite's busy handler, the event loop stopped until it was done.
-    expect(order).toEqual(["event loop turned", "event stored", "series op done"]);
-    expect(await events.get(stored.id)).toMatchObject({ director: "d1", event: { kind: "agent" } });
-    expect((db.prepare("SELECT COUNT(*) AS n FROM samples_1s").get() as { n: number }).n).toBe(rows);
-    await writer.close();
     db.close();
   });
 

@@ -62,14 +62,14 @@ export interface StatesPoint {
 }
 
 /**
- * Samples written per transaction (one op of the writer): about 1 ms of SQLite work, and a hub write
- * (an event, a snapshot) asked for meanwhile waits for the op to end (see WriteGate).
+ * Samples written per transaction (one op of the writer): about 1 ms of SQLite work, the longest a hub
+ * write (an event, a snapshot) made meanwhile waits for the writer's lock, with the event loop stopped.
  */
 const WRITE_SLICE_ROWS = 400;
 /**
  * Virtual services downsampled per transaction. At 25 a 10 s rollup op took 12 ms (median; 85 ms at
- * worst, its thread sharing the hub's core) under the bench load, and a VRRP event waited for it; at 5,
- * 1.7 ms (46 ms at worst).
+ * worst, its thread sharing the hub's core) under the bench load, and a hub write waited for its lock;
+ * at 5, 1.7 ms (46 ms at worst).
  */
 const ROLLUP_SLICE_SERVICES = 5;
 

@@ -85,26 +85,6 @@ function seriesSql(legacy: ReadonlyMap<string, string>): SeriesSql {
   };
 }
 
-/**
- * When the hub's own connection may write. SQLite has one writer at a time: a hub write made while the
- * series writer's thread holds the lock blocked the event loop in SQLite's busy handler, which sleeps
- * 1, 2, 5, 10 ms... between tries. Under the bench load (200 directors x 100 real servers) 14 % of VRRP
- * events waited so, up to 34 ms, and every agent and browser with them.
- */
-export interface WriteGate {
-  /**
-   * Runs `write` on the hub's connection when no series op holds the lock: at once when the writer is
-   * between ops, otherwise right after its current op ends (before its next begins), with the event loop
-   * free meanwhile. Writes run in the order asked for.
-   */
-  between<T>(write: () => T): Promise<T>;
-}
-
-/** For a hub whose series are written on its own connection (nothing else holds the lock): writes run at once. */
-export const writeAtOnce: WriteGate = {
-  between: async (write) => write(),
-};
-
 /** Runs series ops somewhere: on the hub's own connection, or on a worker thread's. */
 export interface SeriesWriter {
   /** Runs the ops in order; resolves when all are written. */
@@ -162,31 +142,10 @@ export function createInlineWriter(db: Database.Database): SeriesWriter & { runN
   };
 }
 
-/** The nice value of the writer's thread: below the event loop's, which serves live state. */
-export const WRITER_NICE = 10;
-
-/**
- * Plain JavaScript, run first in the worker: it lowers its own thread's priority (Linux: setpriority on
- * a thread id sets that thread alone). On a hub with one core, or pinned to one, the writer and the event
- * loop share it, and the scheduler woke the writer for each slice of samples ahead of the loop, which
- * then waited with its agents' frames unread. At nice 10 the writer takes the core when the loop leaves
- * it idle, and about a tenth of it when both want it. It needs 0.13 of a core at 200 directors x 100
- * real servers (measured): a loop busy all the time would leave samples waiting in the hub's buffer.
- */
-const BACKGROUND_PRIORITY = `
-try {
-  const tid = Number(require("node:fs").readlinkSync("/proc/thread-self").split("/").pop());
-  require("node:os").setPriority(tid, ${WRITER_NICE});
-} catch {
-  // Not Linux (no /proc/thread-self): the writer keeps the hub's priority.
-}
-`;
-
 // Plain JavaScript, evaluated in the worker: it opens its own connection to the same file (WAL lets the
 // hub read beside it) and runs each op in its own transaction, so a hub write waits at most one op.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
-${BACKGROUND_PRIORITY}
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma("journal_mode = WAL");
@@ -235,7 +194,7 @@ const MAX_SPARE_BUFFERS = 256;
  * Runs ops on a worker thread with its own connection to `db`'s file: a second's 20,000 samples, every
  * rollup and the WAL's checkpoints are done beside the hub's event loop instead of on it.
  */
-export function createWorkerWriter(db: Database.Database): SeriesWriter & WriteGate {
+export function createWorkerWriter(db: Database.Database): SeriesWriter {
   const SQL = seriesSql(legacySeriesTables(db));
   const driver = createRequire(import.meta.url).resolve("better-sqlite3");
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: db.name, driver, sql: SQL } });
@@ -245,16 +204,7 @@ export function createWorkerWriter(db: Database.Database): SeriesWriter & WriteG
   db.pragma("wal_autocheckpoint = 0");
   const waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
   let nextId = 0;
-  /** An op is on the worker: it may hold the lock. */
-  let inOp = false;
-  /** Hub writes waiting for the op to end (see WriteGate). */
-  const queued: (() => void)[] = [];
-  const runQueued = () => {
-    inOp = false;
-    for (const write of queued.splice(0)) write();
-  };
   const failAll = (err: Error) => {
-    runQueued();
     for (const w of waiting.values()) w.reject(err);
     waiting.clear();
   };
@@ -265,8 +215,6 @@ export function createWorkerWriter(db: Database.Database): SeriesWriter & WriteG
     for (const buffer of spare) if (spares.length < MAX_SPARE_BUFFERS) spares.push(buffer);
     const w = waiting.get(id);
     waiting.delete(id);
-    // The lock is free until the next op is posted (a promise later): the hub's waiting writes go now.
-    runQueued();
     if (error === null) w?.resolve();
     else w?.reject(new Error(`series writer: ${error}`));
   });
@@ -280,27 +228,13 @@ export function createWorkerWriter(db: Database.Database): SeriesWriter & WriteG
         await new Promise<void>((resolve, reject) => {
           const id = nextId++;
           waiting.set(id, { resolve, reject });
-          inOp = true;
           // Packed samples move to the worker without a copy (their buffer is transferred, not cloned).
           worker.postMessage({ id, ops: [op] }, op.kind === "insert-packed" ? [op.samples.buffer] : []);
         });
       }
     },
-    between: (write) =>
-      new Promise((resolve, reject) => {
-        const attempt = () => {
-          try {
-            resolve(write());
-          } catch (err) {
-            reject(err as Error);
-          }
-        };
-        if (inOp) queued.push(attempt);
-        else attempt();
-      }),
     async close() {
       await worker.terminate();
-      runQueued();
     },
     spare: () => spares.pop(),
   };

@@ -3,7 +3,6 @@ import { deflateSync, inflateSync } from "node:zlib";
 import type { DirectorId, DirectorSnapshot } from "@lvsdeck/protocol";
 import { directorSnapshotSchema } from "@lvsdeck/protocol";
 import { snapshotShape } from "../directorShape";
-import { writeAtOnce, type WriteGate } from "./seriesWrites";
 
 /** A snapshot is kept at least this often per director (ms), besides every change of shape. */
 export const SNAPSHOT_HISTORY_INTERVAL_MS = 30_000;
@@ -49,14 +48,8 @@ export function snapshotOfBody(body: Buffer): DirectorSnapshot | null {
   }
 }
 
-/**
- * Creates the history on an open, migrated database; its writes go through `gate` (see WriteGate), and
- * one that fails goes to `onError`.
- */
-export function createSnapshotHistory(db: Database.Database, options: { gate?: WriteGate; onError?: (err: Error) => void } = {}): SnapshotHistory {
-  const gate = options.gate ?? writeAtOnce;
-  /** The writes offered and not yet done. */
-  const pending = new Set<Promise<void>>();
+/** Creates the history on an open, migrated database. */
+export function createSnapshotHistory(db: Database.Database): SnapshotHistory {
   const keep = createKeepFilter();
   const insert = db.prepare("INSERT OR REPLACE INTO snapshots (director, t, body) VALUES (?, ?, ?)");
   const latest = db.prepare(
@@ -66,17 +59,13 @@ export function createSnapshotHistory(db: Database.Database, options: { gate?: W
   const prune = db.prepare("DELETE FROM snapshots WHERE t < ?");
   return {
     offer(snapshot) {
-      if (!keep(snapshot)) return;
-      const body = snapshotBody(snapshot);
-      const write = gate.between(() => void insert.run(snapshot.director, snapshot.takenAt, body)).catch((err: Error) => options.onError?.(err));
-      pending.add(write);
-      void write.finally(() => pending.delete(write));
+      if (keep(snapshot)) insert.run(snapshot.director, snapshot.takenAt, snapshotBody(snapshot));
     },
     async at(at) {
       const rows = latest.all(at) as { body: Buffer }[];
       return rows.flatMap((row) => snapshotOfBody(row.body) ?? []);
     },
     prune: async (now) => void prune.run(now - SNAPSHOT_HISTORY_RETENTION_MS),
-    flush: async () => void (await Promise.all(pending)),
+    flush: async () => undefined,
   };
 }
