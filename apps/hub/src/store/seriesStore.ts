@@ -69,7 +69,7 @@ const WRITE_SLICE_ROWS = 400;
 /**
  * Virtual services downsampled per transaction. At 25 a 10 s rollup op took 12 ms (median; 85 ms at
  * worst, its thread sharing the hub's core) under the bench load, and a hub write waited for its lock;
- * at 5, 1.7 ms (46 ms at worst).
+ * at 5, 1.7 ms (46 ms at worst). Measured in a pinned bench build whose writer ran at nice 10.
  */
 const ROLLUP_SLICE_SERVICES = 5;
 
