@@ -39,7 +39,12 @@ interface Args {
   /** Count distinct transitions observed in [from, to), or null. */
   window: { from: number; to: number } | null;
 }
-const METRICS = ["transition", "transitionAgentToHub", "transitionHubToBrowser", "tick", "tickHubToBrowser"] as const;
+/**
+ * `transition*`: every frame of a transition, the amended copy included (the hub sends the event again
+ * once keepalived's own time or a cause is known); `firstCopy*`: its first frame at each browser only,
+ * which is when the browser learns of the transition.
+ */
+const METRICS = ["transition", "transitionAgentToHub", "transitionHubToBrowser", "firstCopy", "firstCopyAgentToHub", "firstCopyHubToBrowser", "tick", "tickHubToBrowser"] as const;
 type Metric = (typeof METRICS)[number];
 /** `transitionFirstCopy`: the transition's first frame at each browser only (the hub sends it again, amended with keepalived's time or a cause). */
 const PAIR_METRICS = ["transition", "transitionAgentToHub", "transitionHubToBrowser", "transitionFirstCopy"] as const;
@@ -130,8 +135,18 @@ function runBrowsers(a: Args): Promise<ThreadResult> {
     const counts = byBrowserHub[String(browserHub)]!;
     /** Transitions (director:seq) this browser got whose observedAt is in the window; an amended copy is the same one. */
     const inWindow = new Set<string>();
-    /** Transitions (director:seq) this browser got a frame of, when split by hub pair. */
-    const got = new Set<string>();
+    /**
+     * Per director, the seqs of its last few transitions this browser got a frame of: a transition's
+     * copies come within milliseconds, a director's next transition seconds later. Bounded, so the
+     * generator's heap (and its collector's pauses, which the hub -> browser leg includes) stays small.
+     */
+    const got = new Map<string, (number | null)[]>();
+    const firstFrame = (director: string, seq: number | null) => {
+      const seqs = got.get(director) ?? [];
+      if (seqs.includes(seq)) return false;
+      got.set(director, [...seqs.slice(-3), seq]);
+      return true;
+    };
     const split = a.directorHubStarts !== null || hubUrls.length > 1;
     // A real browser validates UTF-8 natively and fast; in JavaScript it would only load this generator.
     // 500 real browsers are many sign-ins on many hosts: the hub holds each credential and each address
@@ -161,8 +176,7 @@ function runBrowsers(a: Args): Promise<ThreadResult> {
         counts.windowTransitions++;
       }
       // Whether this is the transition's first frame here (an amended copy follows), measuring or not.
-      const first = split && e?.event.kind === "vrrp-transition" && !got.has(`${e.director}:${e.seq}`);
-      if (first) got.add(`${e!.director}:${e!.seq}`);
+      const first = e?.event.kind === "vrrp-transition" && firstFrame(e.director, e.seq);
       if (!measuring) return;
       const frameType = frame?.type ?? type ?? "unknown";
       frames++;
@@ -173,6 +187,11 @@ function runBrowsers(a: Args): Promise<ThreadResult> {
         r.transition.add(now - frame.event.observedAt);
         r.transitionAgentToHub.add(frame.event.receivedAt - frame.event.observedAt);
         r.transitionHubToBrowser.add(now - frame.event.receivedAt);
+        if (first) {
+          r.firstCopy.add(now - frame.event.observedAt);
+          r.firstCopyAgentToHub.add(frame.event.receivedAt - frame.event.observedAt);
+          r.firstCopyHubToBrowser.add(now - frame.event.receivedAt);
+        }
         if (split) {
           const p = pair(`${directorHub(frame.event.director)}>${browserHub}`);
           p.transition.add(now - frame.event.observedAt);
@@ -257,8 +276,10 @@ if (!isMainThread) {
         return all;
       }, {}), disconnects: sum((x) => x.disconnects),
       transitionsReceived: sum((x) => x.seen.transition), transition: merged("transition"),
+      firstCopiesReceived: sum((x) => x.seen.firstCopy), firstCopy: merged("firstCopy"),
       ticksReceived: sum((x) => x.seen.tick), tick: merged("tick"),
-      stages: { transitionAgentToHub: merged("transitionAgentToHub"), transitionHubToBrowser: merged("transitionHubToBrowser"), tickHubToBrowser: merged("tickHubToBrowser") },
+      stages: { transitionAgentToHub: merged("transitionAgentToHub"), transitionHubToBrowser: merged("transitionHubToBrowser"),
+        firstCopyAgentToHub: merged("firstCopyAgentToHub"), firstCopyHubToBrowser: merged("firstCopyHubToBrowser"), tickHubToBrowser: merged("tickHubToBrowser") },
       ...(split && {
         byBrowserHub,
         // Key `${director's hub}>${browser's hub}`: "0>1" is a transition of a director on hub 0 seen by a browser on hub 1.
