@@ -1,6 +1,6 @@
 import type { Alert, DirectorView, HubEvent } from "@lvsdeck/protocol";
 import { SEED_VIP, T0, realServer, seedCluster, service } from "@lvsdeck/cluster/fixtures";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { HUB_EVENT_SOURCE, createAlertMonitor } from "./alertMonitor";
 import { openDatabase } from "./store/database";
 import { createEventStore } from "./store/eventStore";
@@ -15,7 +15,7 @@ const withTimeWait = (counts: number[]): DirectorView[] => {
 };
 
 describe("alert monitor: TIME_WAIT growth", () => {
-  it("raises time-wait-pileup from the counts it sampled a window earlier, with no level out of line", () => {
+  it("raises time-wait-pileup from the counts it sampled a window earlier, with no level out of line", async () => {
     let now = T0;
     let directors = withTimeWait([100, 100, 100, 100]);
     const stored: HubEvent[] = [];
@@ -44,7 +44,8 @@ describe("alert monitor: TIME_WAIT growth", () => {
     }
     expect(monitor.active().map((a) => a.rule)).toEqual(["time-wait-pileup"]);
     expect(monitor.active()[0]?.message).toContain("has 400 connections in TIME_WAIT, up 300 in 60 s where its peers' median gain was 30");
-    expect(stored.map((e) => e.event.kind)).toEqual(["alert"]);
+    // Stored in the order evaluations made it, a turn later.
+    await vi.waitFor(() => expect(stored.map((e) => e.event.kind)).toEqual(["alert"]));
   });
 });
 
@@ -103,6 +104,60 @@ describe("alert monitor: taking over the record", () => {
     expect(stored.map((e) => (e.event.kind === "alert" ? e.event.scope : null))).toEqual([splitBrainScope, pileup?.scope, splitBrainScope]);
     // Once in line, a second take-over records nothing more.
     expect(await monitor.reconcile()).toEqual({ raised: 0, cleared: 0 });
+    db.close();
+  });
+
+  it("stores no second raise of an alert the old leader raised that cleared and came back while no hub recorded", async () => {
+    const db = openDatabase(":memory:");
+    const events = createEventStore(db);
+    let now = T0;
+    let directors = withTimeWait([100, 100, 100, 100]);
+    let leading = false;
+    const heard: string[] = [];
+    const monitor = createAlertMonitor({
+      fleet: { list: () => directors } as Partial<Fleet> as Fleet,
+      events,
+      now: () => now,
+      onEvent: () => {},
+      recordsAlerts: () => leading,
+      onStoreError: (err) => {
+        throw err;
+      },
+      onAlertsChanged: () => {},
+      onAlertChange: (type, alert) => void (leading && heard.push(`${type} ${alert.id}`)),
+    });
+    /** Sixty seconds of evaluations from `from` (s), one every 5 s; `grow` piles TIME_WAIT up on one server. */
+    const minute = (from: number, grow: boolean) => {
+      for (let s = 0; s <= 60; s += 5) {
+        now = T0 + (from + s) * 1000;
+        directors = grow ? withTimeWait([100 + 5 * s, 100 + s / 2, 100 + s / 2, 100 + s / 2]) : withTimeWait([100, 100, 100, 100]);
+        monitor.evaluate();
+      }
+    };
+    minute(0, true);
+    const pileup = monitor.active()[0]!;
+    expect(pileup.rule).toBe("time-wait-pileup");
+    // The old leader recorded the raise; then it died, and the alert cleared while nobody recorded.
+    await events.appendHubEvent({ director: HUB_EVENT_SOURCE, receivedAt: now, event: { kind: "alert", alertId: pileup.id, rule: pileup.rule, raised: true, message: pileup.message, at: pileup.since, scope: pileup.scope } });
+    minute(60, false);
+    minute(120, false);
+    expect(monitor.active()).toEqual([]);
+    // This hub takes the lead, and the alert comes back before its reconcile.
+    leading = true;
+    monitor.tookTheLead();
+    minute(180, true);
+    expect(monitor.active().map((a) => a.id)).toEqual([pileup.id]);
+    expect(await monitor.reconcile()).toEqual({ raised: 0, cleared: 0 });
+    const raisesAndClears = async () => (await events.query({ kind: "alert", limit: 10 })).flatMap((e) => (e.event.kind === "alert" && e.event.alertId === pileup.id ? [e.event.raised] : []));
+    expect(await raisesAndClears()).toEqual([true]);
+    expect(heard).toEqual([]);
+    // Reconciled, this hub records each change as it judges it.
+    minute(240, false);
+    minute(300, false);
+    minute(360, true);
+    expect(await monitor.reconcile()).toEqual({ raised: 0, cleared: 0 });
+    expect(await raisesAndClears()).toEqual([true, false, true]);
+    expect(heard).toEqual([`alert-cleared ${pileup.id}`, `alert-raised ${pileup.id}`]);
     db.close();
   });
 });

@@ -33,6 +33,12 @@ export interface AlertMonitor {
    * becoming the alerting leader, for what changed while no hub recorded. Returns what it recorded.
    */
   reconcile(): Promise<{ raised: number; cleared: number }>;
+  /**
+   * This hub has just taken the lead. Until its reconcile() ends, a raise that the record already holds
+   * open is neither stored nor sent again: the old leader may have raised the alert, and it may have
+   * cleared and come back while no hub recorded.
+   */
+  tookTheLead(): void;
 }
 
 interface Deps {
@@ -74,9 +80,25 @@ export function createAlertMonitor(deps: Deps): AlertMonitor {
       receivedAt: deps.now(),
       event: { kind: "alert", alertId: alert.id, rule: alert.rule, raised, message: alert.message, at, scope: alert.scope },
     });
+  // Raises and clears are stored one after another, in the order the evaluations made them.
+  let storing: Promise<void> = Promise.resolve();
+  let takingOver = false;
+  /** Records a raise or clear and tells the webhook (both only on the hub that records). */
   const record = (alert: Alert, raised: boolean, at: number) => {
-    if (deps.recordsAlerts?.() === false) return;
-    store(alert, raised, at).then(deps.onEvent, deps.onStoreError);
+    const type = raised ? "alert-raised" : "alert-cleared";
+    const recording = deps.recordsAlerts?.() !== false;
+    const checkRecord = recording && raised && takingOver;
+    if (!checkRecord) deps.onAlertChange?.(type, alert, at);
+    if (!recording) return;
+    storing = storing
+      .then(async () => {
+        if (checkRecord) {
+          if ((await openInRecord()).has(alert.id)) return;
+          deps.onAlertChange?.(type, alert, at);
+        }
+        deps.onEvent(await store(alert, raised, at));
+      })
+      .catch(deps.onStoreError);
   };
 
   /** The alerts the event log holds open (raised, not cleared since), as their last raise said them. */
@@ -100,6 +122,27 @@ export function createAlertMonitor(deps: Deps): AlertMonitor {
     return { id: stored.event.alertId, rule: rule.data, severity: verdictSeverity[rule.data], message: stored.event.message, since: stored.event.at, scope };
   };
 
+  /** Raises what holds and the record lacks, clears what the record holds open and no longer holds. */
+  const reconcileRecord = async () => {
+    const open = await openInRecord();
+    const now = deps.now();
+    const toRaise = alerts.filter((alert) => !open.has(alert.id));
+    const active = new Set(alerts.map((alert) => alert.id));
+    const toClear = [...open.values()].flatMap((stored) => {
+      const alert = alertOfRecord(stored);
+      return alert === null || active.has(alert.id) ? [] : [alert];
+    });
+    for (const alert of toRaise) {
+      deps.onEvent(await store(alert, true, alert.since));
+      deps.onAlertChange?.("alert-raised", alert, alert.since);
+    }
+    for (const alert of toClear) {
+      deps.onEvent(await store(alert, false, now));
+      deps.onAlertChange?.("alert-cleared", alert, now);
+    }
+    return { raised: toRaise.length, cleared: toClear.length };
+  };
+
   return {
     evaluate() {
       const now = deps.now();
@@ -118,14 +161,8 @@ export function createAlertMonitor(deps: Deps): AlertMonitor {
       });
       const previous = alerts;
       alerts = changes.active.map(alertOfVerdict);
-      for (const alert of changes.raised.map(alertOfVerdict)) {
-        record(alert, true, alert.since);
-        deps.onAlertChange?.("alert-raised", alert, alert.since);
-      }
-      for (const alert of changes.cleared.map(alertOfVerdict)) {
-        record(alert, false, now);
-        deps.onAlertChange?.("alert-cleared", alert, now);
-      }
+      for (const alert of changes.raised.map(alertOfVerdict)) record(alert, true, alert.since);
+      for (const alert of changes.cleared.map(alertOfVerdict)) record(alert, false, now);
       if (changes.raised.length + changes.cleared.length + changes.updated.length > 0) deps.onAlertsChanged(previous, alerts);
       deps.onEvaluated?.();
     },
@@ -142,25 +179,18 @@ export function createAlertMonitor(deps: Deps): AlertMonitor {
     },
     verdicts: () => tracker.active(),
     active: () => alerts,
+    tookTheLead() {
+      takingOver = true;
+    },
     async reconcile() {
       if (deps.recordsAlerts?.() === false) return { raised: 0, cleared: 0 };
-      const open = await openInRecord();
-      const now = deps.now();
-      const toRaise = alerts.filter((alert) => !open.has(alert.id));
-      const active = new Set(alerts.map((alert) => alert.id));
-      const toClear = [...open.values()].flatMap((stored) => {
-        const alert = alertOfRecord(stored);
-        return alert === null || active.has(alert.id) ? [] : [alert];
-      });
-      for (const alert of toRaise) {
-        deps.onEvent(await store(alert, true, alert.since));
-        deps.onAlertChange?.("alert-raised", alert, alert.since);
+      try {
+        // What the evaluations so far made is in the record first.
+        await storing;
+        return await reconcileRecord();
+      } finally {
+        takingOver = false;
       }
-      for (const alert of toClear) {
-        deps.onEvent(await store(alert, false, now));
-        deps.onAlertChange?.("alert-cleared", alert, now);
-      }
-      return { raised: toRaise.length, cleared: toClear.length };
     },
   };
 }

@@ -220,6 +220,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
   const stopReconciling = leadership?.onChange((leader) => {
     clearTimeout(reconciling);
     if (!leader) return;
+    alertMonitor.tookTheLead();
     reconciling = setTimeout(() => {
       if (!leads()) return;
       alertMonitor.reconcile().then(
