@@ -50,38 +50,40 @@ describe("alert monitor: TIME_WAIT growth", () => {
 });
 
 describe("alert monitor: taking over the record", () => {
-  it("records the raises and clears it did not record while another hub led, once, and nothing while not leading", async () => {
+  /** A monitor over a fresh SQLite event log, whose fleet, clock and leadership the test sets. */
+  const takeOverSetup = () => {
     const db = openDatabase(":memory:");
     const events = createEventStore(db);
-    let now = T0;
-    let directors = withTimeWait([100, 100, 100, 100]);
-    let leading = false;
-    const heard: string[] = [];
+    const state = { now: T0, directors: withTimeWait([100, 100, 100, 100]), leading: false, heard: [] as string[], scopes: [] as Alert["scope"][] };
     const monitor = createAlertMonitor({
-      fleet: { list: () => directors } as Partial<Fleet> as Fleet,
+      fleet: { list: () => state.directors } as Partial<Fleet> as Fleet,
       events,
-      now: () => now,
+      now: () => state.now,
       onEvent: () => {},
-      recordsAlerts: () => leading,
+      recordsAlerts: () => state.leading,
       onStoreError: (err) => {
         throw err;
       },
       onAlertsChanged: () => {},
       // As the hub wires it: only the leader notifies the webhook.
       onAlertChange: (type, alert) => {
-        if (!leading) return;
-        heard.push(`${type} ${alert.id}`);
-        scopes.push(alert.scope);
+        if (!state.leading) return;
+        state.heard.push(`${type} ${alert.id}`);
+        state.scopes.push(alert.scope);
       },
     });
-    const scopes: Alert["scope"][] = [];
+    return { db, events, state, monitor };
+  };
+
+  it("records the raises and clears it did not record while another hub led, once, and nothing while not leading", async () => {
+    const { db, events, state, monitor } = takeOverSetup();
     // The old leader recorded an alert that has since cleared, and then died before recording the clear.
     const splitBrainScope = { vrid: 88, vip: "192.168.50.100" };
     await events.appendHubEvent({ director: HUB_EVENT_SOURCE, receivedAt: T0, event: { kind: "alert", alertId: "split-brain:88/192.168.50.100", rule: "split-brain", raised: true, message: "split brain on VRID 88", at: T0, scope: splitBrainScope } });
     // While nobody leads, time-wait-pileup is raised on this hub: judged, not recorded.
     for (let s = 0; s <= 60; s += 5) {
-      now = T0 + s * 1000;
-      directors = withTimeWait([100 + 5 * s, 100 + s / 2, 100 + s / 2, 100 + s / 2]);
+      state.now = T0 + s * 1000;
+      state.directors = withTimeWait([100 + 5 * s, 100 + s / 2, 100 + s / 2, 100 + s / 2]);
       monitor.evaluate();
     }
     const pileup = monitor.active()[0];
@@ -89,17 +91,17 @@ describe("alert monitor: taking over the record", () => {
     expect(await monitor.reconcile()).toEqual({ raised: 0, cleared: 0 });
     expect(await events.query({ kind: "alert", limit: 10 })).toHaveLength(1);
 
-    leading = true;
+    state.leading = true;
     expect(await monitor.reconcile()).toEqual({ raised: 1, cleared: 1 });
     const recorded = (await events.query({ kind: "alert", limit: 10 })).map((e) => (e.event.kind === "alert" ? [e.event.alertId, e.event.raised, e.event.at] : []));
     expect(recorded).toEqual([
       ["split-brain:88/192.168.50.100", true, T0],
       [pileup?.id, true, pileup?.since],
-      ["split-brain:88/192.168.50.100", false, now],
+      ["split-brain:88/192.168.50.100", false, state.now],
     ]);
-    expect(heard).toEqual([`alert-raised ${pileup?.id}`, "alert-cleared split-brain:88/192.168.50.100"]);
+    expect(state.heard).toEqual([`alert-raised ${pileup?.id}`, "alert-cleared split-brain:88/192.168.50.100"]);
     // The clear rebuilt from the record says what the raise said it was about (the webhook's receiver matches on it).
-    expect(scopes).toEqual([pileup?.scope, splitBrainScope]);
+    expect(state.scopes).toEqual([pileup?.scope, splitBrainScope]);
     const stored = await events.query({ kind: "alert", limit: 10 });
     expect(stored.map((e) => (e.event.kind === "alert" ? e.event.scope : null))).toEqual([splitBrainScope, pileup?.scope, splitBrainScope]);
     // Once in line, a second take-over records nothing more.
@@ -108,29 +110,12 @@ describe("alert monitor: taking over the record", () => {
   });
 
   it("stores no second raise of an alert the old leader raised that cleared and came back while no hub recorded", async () => {
-    const db = openDatabase(":memory:");
-    const events = createEventStore(db);
-    let now = T0;
-    let directors = withTimeWait([100, 100, 100, 100]);
-    let leading = false;
-    const heard: string[] = [];
-    const monitor = createAlertMonitor({
-      fleet: { list: () => directors } as Partial<Fleet> as Fleet,
-      events,
-      now: () => now,
-      onEvent: () => {},
-      recordsAlerts: () => leading,
-      onStoreError: (err) => {
-        throw err;
-      },
-      onAlertsChanged: () => {},
-      onAlertChange: (type, alert) => void (leading && heard.push(`${type} ${alert.id}`)),
-    });
+    const { db, events, state, monitor } = takeOverSetup();
     /** Sixty seconds of evaluations from `from` (s), one every 5 s; `grow` piles TIME_WAIT up on one server. */
     const minute = (from: number, grow: boolean) => {
       for (let s = 0; s <= 60; s += 5) {
-        now = T0 + (from + s) * 1000;
-        directors = grow ? withTimeWait([100 + 5 * s, 100 + s / 2, 100 + s / 2, 100 + s / 2]) : withTimeWait([100, 100, 100, 100]);
+        state.now = T0 + (from + s) * 1000;
+        state.directors = grow ? withTimeWait([100 + 5 * s, 100 + s / 2, 100 + s / 2, 100 + s / 2]) : withTimeWait([100, 100, 100, 100]);
         monitor.evaluate();
       }
     };
@@ -138,26 +123,26 @@ describe("alert monitor: taking over the record", () => {
     const pileup = monitor.active()[0]!;
     expect(pileup.rule).toBe("time-wait-pileup");
     // The old leader recorded the raise; then it died, and the alert cleared while nobody recorded.
-    await events.appendHubEvent({ director: HUB_EVENT_SOURCE, receivedAt: now, event: { kind: "alert", alertId: pileup.id, rule: pileup.rule, raised: true, message: pileup.message, at: pileup.since, scope: pileup.scope } });
+    await events.appendHubEvent({ director: HUB_EVENT_SOURCE, receivedAt: state.now, event: { kind: "alert", alertId: pileup.id, rule: pileup.rule, raised: true, message: pileup.message, at: pileup.since, scope: pileup.scope } });
     minute(60, false);
     minute(120, false);
     expect(monitor.active()).toEqual([]);
     // This hub takes the lead, and the alert comes back before its reconcile.
-    leading = true;
+    state.leading = true;
     monitor.tookTheLead();
     minute(180, true);
     expect(monitor.active().map((a) => a.id)).toEqual([pileup.id]);
     expect(await monitor.reconcile()).toEqual({ raised: 0, cleared: 0 });
     const raisesAndClears = async () => (await events.query({ kind: "alert", limit: 10 })).flatMap((e) => (e.event.kind === "alert" && e.event.alertId === pileup.id ? [e.event.raised] : []));
     expect(await raisesAndClears()).toEqual([true]);
-    expect(heard).toEqual([]);
+    expect(state.heard).toEqual([]);
     // Reconciled, this hub records each change as it judges it.
     minute(240, false);
     minute(300, false);
     minute(360, true);
     expect(await monitor.reconcile()).toEqual({ raised: 0, cleared: 0 });
     expect(await raisesAndClears()).toEqual([true, false, true]);
-    expect(heard).toEqual([`alert-cleared ${pileup.id}`, `alert-raised ${pileup.id}`]);
+    expect(state.heard).toEqual([`alert-cleared ${pileup.id}`, `alert-raised ${pileup.id}`]);
     db.close();
   });
 });
