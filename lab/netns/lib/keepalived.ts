@@ -111,6 +111,8 @@ export interface Daemon {
   running(): boolean;
   /** Starts keepalived in the holder's namespaces (no-op when it runs). */
   start(): void;
+  /** Resolves once keepalived's VRRP process runs (it wrote its pid file); rejects after VRRP_PID_MS. */
+  vrrpStarted(): Promise<void>;
   /** SIGTERM to keepalived's parent, as `systemctl stop` does; resolves once it exited. */
   stop(): Promise<void>;
   /**
@@ -167,6 +169,12 @@ export function createDaemon(options: DaemonOptions): Daemon {
   execFileSync("mkfifo", ["-m", "0600", files.vrrpNotifyFifo, ...(files.notifyFifo === null ? [] : [files.notifyFifo])]);
   let child: ChildProcess | null = null;
   const isRunning = () => child !== null && child.exitCode === null && child.signalCode === null;
+  const vrrpStarted = async () => {
+    for (const end = Date.now() + VRRP_PID_MS; readPid(files.vrrpPidFile) === null; ) {
+      if (Date.now() >= end) throw new Error(`keepalived on ${director.id} started no VRRP process within ${VRRP_PID_MS} ms (see ${files.log})`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
   return {
     director,
     files,
@@ -180,6 +188,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       child = options.processes.add(spawn("nsenter", args, { stdio: ["ignore", log, log] }));
       closeSync(log);
     },
+    vrrpStarted,
     async stop() {
       if (child !== null) await stopChild(child, KEEPALIVED_STOP_MS);
     },
@@ -190,7 +199,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       // The child first: were the parent killed first, the child would get its parent-death signal
       // and shut down cleanly, removing the VIPs. The parent is stopped before: running, it could
       // respawn the child it just lost, and the new child, entering BACKUP, removed the VIPs (CI saw it).
-      for (const end = Date.now() + VRRP_PID_MS; readPid(files.vrrpPidFile) === null && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
+      await vrrpStarted().catch(() => undefined);
       current.kill("SIGSTOP");
       const vrrp = readPid(files.vrrpPidFile);
       if (vrrp !== null && isKeepalived(vrrp)) process.kill(vrrp, "SIGKILL");

@@ -113,6 +113,20 @@ export async function startLab(options: LabOptions, teardown: Teardown): Promise
   const agentMain = stageAgent(work);
   createNetwork(plan);
   const logFile = (director: DirectorPlan, what: string) => openSync(join(work, `${director.id}.${what}.log`), "a");
+  // A director that is MASTER of none of its instances starts keepalived once their MASTERs' VRRP
+  // processes run. Started together, a BACKUP whose keepalived came up first could win the first election
+  // and the MASTER then preempt it: a failover nobody caused, which the wall shows for minutes.
+  const mastering = new Set(plan.instances.map((instance) => instance.master));
+  const vrrpUp = new Map(plan.directors.map((director) => {
+    let resolve = () => undefined as void;
+    let reject = (_err: Error) => undefined as void;
+    const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+    // Nobody waits on a director that is every peer's BACKUP or MASTER of all: its failure is not unhandled.
+    promise.catch(() => undefined);
+    return [director.id, { promise, resolve, reject }] as const;
+  }));
+  const mastersOf = (id: string) =>
+    plan.instances.filter((instance) => instance.master !== id && instance.members.some((m) => m.director === id)).map((instance) => instance.master);
   const directors = await Promise.all(
     plan.directors.map(async (director): Promise<LabDirector> => {
       const holderPid = await startHolder(director.ns, processes);
@@ -131,7 +145,10 @@ export async function startLab(options: LabOptions, teardown: Teardown): Promise
       const relay = processes.add(spawnIn(holderPid, false, process.execPath, ["--import", "tsx", RELAY_MAIN, `127.0.0.1:${hub.port}`, hubSocket], { cwd: REPO_ROOT, stdio: ["pipe", "pipe", relayLog] }));
       closeSync(relayLog);
       await waitForLine(relay, "relaying", RELAY_START_MS, `the relay in ${director.ns}`);
+      if (!mastering.has(director.id)) await Promise.all(mastersOf(director.id).map((id) => vrrpUp.get(id)?.promise));
       keepalived.start();
+      const up = vrrpUp.get(director.id);
+      if (up !== undefined) keepalived.vrrpStarted().then(up.resolve, up.reject);
       const agentArgs = ["run", "--hub", hub.url, "--director", director.id, "--tick-ms", String(AGENT_TICK_MS), "--source", "ipvsadm,keepalived", "--ipvsadm", ipvsadm];
       agentArgs.push("--keepalived-fifo", keepalived.files.vrrpNotifyFifo, "--keepalived-pid-file", keepalived.files.pidFile);
       // The holder's private /tmp is where this director's keepalived writes its data dump.
