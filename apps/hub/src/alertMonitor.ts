@@ -83,7 +83,10 @@ export function createAlertMonitor(deps: Deps): AlertMonitor {
   // Raises and clears are stored one after another, in the order the evaluations made them.
   let storing: Promise<void> = Promise.resolve();
   let takingOver = false;
-  /** Records a raise or clear and tells the webhook (both only on the hub that records). */
+  /**
+   * Records a raise or clear (on the hub that records) and hands it to onAlertChange (which the hub
+   * passes on to the webhook only where it leads).
+   */
   const record = (alert: Alert, raised: boolean, at: number) => {
     const type = raised ? "alert-raised" : "alert-cleared";
     const recording = deps.recordsAlerts?.() !== false;
