@@ -116,14 +116,14 @@ export async function startLab(options: LabOptions, teardown: Teardown): Promise
   // A director that is MASTER of none of its instances starts keepalived once their MASTERs' VRRP
   // processes run. Started together, a BACKUP whose keepalived came up first could win the first election
   // and the MASTER then preempt it: a failover nobody caused, which the wall shows for minutes.
-  const mastering = new Set(plan.instances.map((instance) => instance.master));
-  const vrrpUp = new Map(plan.directors.map((director) => {
+  // Per MASTER, settled once its VRRP process runs (or failed to start).
+  const vrrpUp = new Map([...new Set(plan.instances.map((instance) => instance.master))].map((id) => {
     let resolve = () => undefined as void;
     let reject = (_err: Error) => undefined as void;
     const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
-    // Nobody waits on a director that is every peer's BACKUP or MASTER of all: its failure is not unhandled.
+    // A MASTER no BACKUP waits for (each director of a pair masters one instance): its failure is not unhandled.
     promise.catch(() => undefined);
-    return [director.id, { promise, resolve, reject }] as const;
+    return [id, { promise, resolve, reject }] as const;
   }));
   const mastersOf = (id: string) =>
     plan.instances.filter((instance) => instance.master !== id && instance.members.some((m) => m.director === id)).map((instance) => instance.master);
@@ -145,9 +145,9 @@ export async function startLab(options: LabOptions, teardown: Teardown): Promise
       const relay = processes.add(spawnIn(holderPid, false, process.execPath, ["--import", "tsx", RELAY_MAIN, `127.0.0.1:${hub.port}`, hubSocket], { cwd: REPO_ROOT, stdio: ["pipe", "pipe", relayLog] }));
       closeSync(relayLog);
       await waitForLine(relay, "relaying", RELAY_START_MS, `the relay in ${director.ns}`);
-      if (!mastering.has(director.id)) await Promise.all(mastersOf(director.id).map((id) => vrrpUp.get(id)?.promise));
-      keepalived.start();
       const up = vrrpUp.get(director.id);
+      if (up === undefined) await Promise.all(mastersOf(director.id).map((id) => vrrpUp.get(id)?.promise));
+      keepalived.start();
       if (up !== undefined) keepalived.vrrpStarted().then(up.resolve, up.reject);
       const agentArgs = ["run", "--hub", hub.url, "--director", director.id, "--tick-ms", String(AGENT_TICK_MS), "--source", "ipvsadm,keepalived", "--ipvsadm", ipvsadm];
       agentArgs.push("--keepalived-fifo", keepalived.files.vrrpNotifyFifo, "--keepalived-pid-file", keepalived.files.pidFile);
