@@ -15,10 +15,17 @@
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import WebSocket from "ws";
+import { leanWebSocket, type LeanSocket } from "./leanSocket";
 
 const MAX_SAMPLES = 100_000;
 const THREADS = Math.max(1, Number(process.env.BENCH_BROWSER_THREADS ?? 2));
 const PARSE_ALL = process.env.BENCH_BROWSER_PARSE === "all";
+/**
+ * `lean` (default): each socket is read by a minimal client (./leanSocket) that copies only the frames
+ * parsed; `ws`: each is a ws WebSocket, which makes a Buffer and a message per frame. The hub's work is
+ * the same either way; with `ws` this generator's own stalls are a larger part of the hub -> browser leg.
+ */
+const CLIENT = process.env.BENCH_BROWSER_CLIENT === "ws" ? "ws" : "lean";
 const SAMPLE_EVERY = Math.max(1, Number(process.env.BENCH_BROWSER_SAMPLE ?? 10));
 /** A frame's type from its first bytes: the hub writes `{"type":"…"` first. */
 const TYPE_AT_START = /^\{"type":"([a-z-]+)"/;
@@ -113,7 +120,7 @@ function runBrowsers(a: Args): Promise<ThreadResult> {
   let elu0 = performance.eventLoopUtilization();
   // A late timer here is a frame read late: the hub -> browser leg includes this thread's own stalls.
   const delay = monitorEventLoopDelay({ resolution: 10 });
-  const sockets: WebSocket[] = [];
+  const sockets: LeanSocket[] = [];
   const hubUrls = a.hubUrl.split(",");
   const pairs = new Map<string, Record<PairMetric, ReturnType<typeof createReservoir>>>();
   const pair = (key: string) => {
@@ -148,28 +155,22 @@ function runBrowsers(a: Args): Promise<ThreadResult> {
       return true;
     };
     const split = a.directorHubStarts !== null || hubUrls.length > 1;
-    // A real browser validates UTF-8 natively and fast; in JavaScript it would only load this generator.
     // 500 real browsers are many sign-ins on many hosts: the hub holds each credential and each address
     // to a few live sockets, so the fake ones share out sessions and loopback source addresses (127.0.1.x).
     const cookies = a.cookie.split(",");
     const cookie = cookies[c % cookies.length] ?? "";
     const localAddress = `127.0.1.${1 + (c % BROWSER_ADDRESSES)}`;
-    const ws = new WebSocket(`${hubUrl.replace("http", "ws")}/ws/ui`, { headers: { cookie, origin: hubUrl }, skipUTF8Validation: true, localAddress });
-    sockets.push(ws);
-    ws.on("open", () => {
-      counts.opened++;
-      if (c < a.fullClients) {
-        const picks = Array.from({ length: 4 }, (_, i) => `bench-${String((c * 4 + i) % a.directors).padStart(3, "0")}`);
-        ws.send(JSON.stringify({ type: "subscribe", detail: "full", directors: picks }));
-      } else ws.send(JSON.stringify({ type: "subscribe", detail: "summary" }));
-    });
+    const subscription = JSON.stringify(
+      c < a.fullClients
+        ? { type: "subscribe", detail: "full", directors: Array.from({ length: 4 }, (_, i) => `bench-${String((c * 4 + i) % a.directors).padStart(3, "0")}`) }
+        : { type: "subscribe", detail: "summary" },
+    );
     let unparsed = 0;
-    ws.on("message", (data: Buffer) => {
-      const now = Date.now();
-      const type = PARSE_ALL ? null : (TYPE_AT_START.exec(data.toString("latin1", 0, 32))?.[1] ?? null);
-      // Parsed before anything else, measuring or not, with BENCH_BROWSER_PARSE=all (a browser parses every frame).
-      const parse = PARSE_ALL || type === null || type === "event" || ++unparsed % SAMPLE_EVERY === 0;
-      const frame = parse ? (JSON.parse(data.toString()) as Frame) : null;
+    /** Whether a frame is parsed, from its type (its first bytes): every event, one in SAMPLE_EVERY others, or all. */
+    const parses = (type: string | null) => PARSE_ALL || type === null || type === "event" || ++unparsed % SAMPLE_EVERY === 0;
+    const typeOf = (head: Buffer) => TYPE_AT_START.exec(head.toString("latin1", 0, 32))?.[1] ?? null;
+    /** One frame from the hub: `frame` when parsed, else only its type read from its first bytes. */
+    const received = (now: number, length: number, type: string | null, frame: Frame | null) => {
       const e = frame?.type === "event" ? frame.event : undefined;
       if (a.window && e?.event.kind === "vrrp-transition" && e.observedAt !== null && e.observedAt >= a.window.from && e.observedAt < a.window.to && !inWindow.has(`${e.director}:${e.seq}`)) {
         inWindow.add(`${e.director}:${e.seq}`);
@@ -180,8 +181,8 @@ function runBrowsers(a: Args): Promise<ThreadResult> {
       if (!measuring) return;
       const frameType = frame?.type ?? type ?? "unknown";
       frames++;
-      bytes += data.length;
-      bytesByType[frameType] = (bytesByType[frameType] ?? 0) + data.length;
+      bytes += length;
+      bytesByType[frameType] = (bytesByType[frameType] ?? 0) + length;
       if (frame === null) return;
       if (frame.type === "event" && frame.event?.event.kind === "vrrp-transition" && frame.event.observedAt !== null) {
         r.transition.add(now - frame.event.observedAt);
@@ -204,12 +205,46 @@ function runBrowsers(a: Args): Promise<ThreadResult> {
       if (frame.serverTime !== undefined && frame.type !== "hello") r.tickHubToBrowser.add(now - frame.serverTime);
       if (frame.director?.snapshot) r.tick.add(now - frame.director.snapshot.takenAt);
       for (const d of frame.directors ?? []) if (d.takenAt !== null) r.tick.add(now - d.takenAt);
-    });
-    ws.on("close", () => {
+    };
+    const onOpen = () => {
+      counts.opened++;
+      socket.send(subscription);
+    };
+    const onClose = () => {
       disconnects++;
       counts.disconnects++;
-    });
-    ws.on("error", () => undefined);
+    };
+    const url = `${hubUrl.replace("http", "ws")}/ws/ui`;
+    const headers = { cookie, origin: hubUrl };
+    let socket: LeanSocket;
+    if (CLIENT === "lean") {
+      // Whether the frame being read is parsed, decided from its first bytes.
+      let parse = false;
+      let type: string | null = null;
+      socket = leanWebSocket(url, headers, localAddress, {
+        open: onOpen,
+        wants: (head) => (parse = parses((type = typeOf(head)))),
+        message: (length, _head, payload) => {
+          const now = Date.now();
+          received(now, length, type, parse && payload !== null ? (JSON.parse(payload.toString()) as Frame) : null);
+        },
+        close: onClose,
+      });
+    } else {
+      // A real browser validates UTF-8 natively and fast; in JavaScript it would only load this generator.
+      const ws = new WebSocket(url, { headers, skipUTF8Validation: true, localAddress });
+      ws.on("open", onOpen);
+      ws.on("message", (data: Buffer) => {
+        const now = Date.now();
+        const type = PARSE_ALL ? null : typeOf(data);
+        // Parsed before anything else, measuring or not, with BENCH_BROWSER_PARSE=all (a browser parses every frame).
+        received(now, data.length, type, parses(type) ? (JSON.parse(data.toString()) as Frame) : null);
+      });
+      ws.on("close", onClose);
+      ws.on("error", () => undefined);
+      socket = { send: (text) => ws.send(text), terminate: () => ws.terminate() };
+    }
+    sockets.push(socket);
   }
   setTimeout(() => {
     measuring = true;
