@@ -132,6 +132,14 @@ function browserDelay(x) {
   return `${Math.max(...delays.map((d) => d.p99))} / ${Math.max(...delays.map((d) => d.max))}`;
 }
 
+/** How the fake browsers were run: their client and threads (runs before these were recorded used ws on 2 threads). */
+function browserThreads(run) {
+  const g = run.results?.[0]?.generator ?? {};
+  const threads = g.threads ?? 2;
+  const client = g.client === "lean" ? "a lean WebSocket client that copies only the frames it parses" : "ws";
+  return `${threads === 1 ? "one worker thread" : `${threads} worker threads`}, ${client}`;
+}
+
 /** The hub under load, every run: pinned (the hub on one core, the load generators on the other) and unpinned. */
 function hubSection(r) {
   const first = r.runs.find((x) => !x.error) ?? {};
@@ -158,7 +166,7 @@ function hubSection(r) {
   return [
     `### Hub under load`,
     ``,
-    `${first.directors} agent connections (simulated directors, ${first.realServersPerDirector} real servers each, 1 s ticks with every counter changing, and a VRRP transition per director every 10 s: 20 a second fleet-wide) and ${first.browsers} browser WebSockets (${first.fullBrowsers} subscribed to full views of 4 directors each, the rest to summaries, as an overview or wall does), measured for ${first.measureSeconds} s after a warm-up; ${r.runs.length / 2} rounds, each pinned then unpinned, back to back. The fake browsers, on worker threads of their own, parse ${first.browserParse ?? "every frame"}. Transition latency: from the agent sending keepalived's transition to each browser receiving it, also split at the hub's receive time; every frame of a transition counts, the copy the hub sends again once it has keepalived's own time included (so two frames per transition and browser), and "its first frame" is the first of the two alone. Tick age: from the agent stamping a snapshot to a browser receiving it (counters are coalesced to 1 s by design, full views to 50 ms). One clock. lvsdeck sends state changes at once, coalesces counters and serves subscriptions; the baseline rebroadcasts every full snapshot to every browser. Reproduce one run: \`BENCH_PIN=1 node --import tsx apps/hub/bench/hubLoad.ts\` (and BENCH_PIN=0).`,
+    `${first.directors} agent connections (simulated directors, ${first.realServersPerDirector} real servers each, 1 s ticks with every counter changing, and a VRRP transition per director every 10 s: 20 a second fleet-wide) and ${first.browsers} browser WebSockets (${first.fullBrowsers} subscribed to full views of 4 directors each, the rest to summaries, as an overview or wall does), measured for ${first.measureSeconds} s after a warm-up; ${r.runs.length / 2} rounds, each pinned then unpinned, back to back. The fake browsers (${browserThreads(first)}) parse ${first.browserParse ?? "every frame"}. Transition latency: from the agent sending keepalived's transition to each browser receiving it, also split at the hub's receive time; every frame of a transition counts, the copy the hub sends again once it has keepalived's own time included (so two frames per transition and browser), and "its first frame" is the first of the two alone. Tick age: from the agent stamping a snapshot to a browser receiving it (counters are coalesced to 1 s by design, full views to 50 ms). One clock. lvsdeck sends state changes at once, coalesces counters and serves subscriptions; the baseline rebroadcasts every full snapshot to every browser. Reproduce one run: \`BENCH_PIN=1 node --import tsx apps/hub/bench/hubLoad.ts\` (and BENCH_PIN=0).`,
     ``,
     ...table(true),
     ...table(false),

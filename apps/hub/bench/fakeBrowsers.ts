@@ -5,8 +5,9 @@
 // parses every event but only one in BENCH_BROWSER_SAMPLE (10) of the other frames: the browsers' own
 // parsing then loads this generator's core less, so a figure taken with the hub pinned to the other core
 // is the hub's rather than the generator's. The hub's work is the same either way.
-// The sockets are spread over worker threads (BENCH_BROWSER_THREADS, default 2), so one busy event loop
-// does not delay every browser's frames: the figures then measure the hub more than this generator.
+// The sockets are served by worker threads (BENCH_BROWSER_THREADS, default 1). With the hub pinned to one
+// core and the generators to the other, threads add no CPU: two of them only took turns on that core,
+// each frame waiting for the other thread's work as well (fewer transitions under 100 ms at p99).
 // Optional, for the cluster bench: `hubUrl` may list several hubs (comma-separated), browser c then
 // connects to hub c % hubs (a session cookie of one clustered hub serves on all); an 8th argument,
 // the first director index held by each hub ("0,50": bench-000..049 on hub 0, the rest on hub 1),
@@ -18,7 +19,7 @@ import WebSocket from "ws";
 import { leanWebSocket, type LeanSocket } from "./leanSocket";
 
 const MAX_SAMPLES = 100_000;
-const THREADS = Math.max(1, Number(process.env.BENCH_BROWSER_THREADS ?? 2));
+const THREADS = Math.max(1, Number(process.env.BENCH_BROWSER_THREADS ?? 1));
 const PARSE_ALL = process.env.BENCH_BROWSER_PARSE === "all";
 /**
  * `lean` (default): each socket is read by a minimal client (./leanSocket) that copies only the frames
@@ -334,6 +335,7 @@ if (!isMainThread) {
       }),
       generator: {
         threads: THREADS,
+        client: CLIENT,
         eventLoopUtilization: results.map((x) => Number(x.eventLoopUtilization.toFixed(2))),
         eventLoopDelayMs: results.map((x) => x.eventLoopDelayMs),
         // Over the whole run, warm-up included.
