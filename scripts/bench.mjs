@@ -150,14 +150,14 @@ function hubSection(r) {
     return [
       pinned ? "pinned (hub on core 0, load generators on core 1)" : "unpinned (all share both cores)",
       "",
-      "| run | start (UTC), load | hub | hub CPU (cores) | transition p50 / p95 / p99 ms | its first frame p99 | agent → hub p99 | hub → browser p99 | transitions received | loop utilization, delay p99 ms | fake browsers' own delay p99 / max ms | tick age p50 / p99 ms | MB pushed | browsers dropped |",
-      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+      "| run | start (UTC), load | hub | hub CPU (cores) | transition p50 / p95 / p99 ms | its first frame p99 | agent → hub p99 | hub → browser p99 | of which inside the hub, p99 at most | transitions received | loop utilization, delay p99 ms | fake browsers' own delay p99 / max ms | tick age p50 / p99 ms | MB pushed | browsers dropped |",
+      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
       ...runs.flatMap((run) =>
         run.error
-          ? [`| ${run.round} | ${timeOf(run.startedAt)}, ${run.load} | failed: ${run.error} | | | | | | | | | | | |`]
+          ? [`| ${run.round} | ${timeOf(run.startedAt)}, ${run.load} | failed: ${run.error} | | | | | | | | | | | | |`]
           : run.results.map(
               (x) =>
-                `| ${run.round} | ${timeOf(run.startedAt)}, ${run.load} | ${label(x)} | ${x.hubCpuCores} | ${q(x.transition)} | ${x.firstCopy?.p99 ?? "-"} | ${x.stages?.transitionAgentToHub?.p99 ?? "-"} | ${x.stages?.transitionHubToBrowser?.p99 ?? "-"} | ${x.transitionsReceived} | ${x.hubEventLoop?.utilization ?? "-"}, ${x.hubEventLoop?.delayP99Ms ?? "-"} | ${browserDelay(x)} | ${x.tick?.p50 ?? "-"} / ${x.tick?.p99 ?? "-"} | ${(x.bytes / 1e6).toFixed(0)} | ${x.disconnects} |`,
+                `| ${run.round} | ${timeOf(run.startedAt)}, ${run.load} | ${label(x)} | ${x.hubCpuCores} | ${q(x.transition)} | ${x.firstCopy?.p99 ?? "-"} | ${x.stages?.transitionAgentToHub?.p99 ?? "-"} | ${x.stages?.transitionHubToBrowser?.p99 ?? "-"} | ${x.hubTransitionFanout?.p99AtMostMs ?? "-"} | ${x.transitionsReceived} | ${x.hubEventLoop?.utilization ?? "-"}, ${x.hubEventLoop?.delayP99Ms ?? "-"} | ${browserDelay(x)} | ${x.tick?.p50 ?? "-"} / ${x.tick?.p99 ?? "-"} | ${(x.bytes / 1e6).toFixed(0)} | ${x.disconnects} |`,
             ),
       ),
       "",

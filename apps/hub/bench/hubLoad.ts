@@ -2,16 +2,17 @@
 // 500 browser sockets, once as lvsdeck runs (coalesced pushes, summary/full subscriptions) and once as
 // the naive baseline (every full snapshot rebroadcast to every browser). Prints one JSON line.
 // Besides latency it reports where time goes: the transition's two legs (agent -> hub receive, hub receive ->
-// browser), the hub's event-loop delay and utilization (from its /metrics), and the CPU of the load
+// browser), the hub's event-loop delay and utilization and its own part of the second leg (from its /metrics:
+// a transition's arrival until handed to every browser's socket), and the CPU of the load
 // generator, which shares the machine. Knobs: BENCH_DIRECTORS, BENCH_REAL_SERVERS, BENCH_BROWSERS,
-// BENCH_FULL_BROWSERS, BENCH_HUB_MODES, BENCH_WARMUP_MS, BENCH_MEASURE_MS, BENCH_BROWSER_THREADS, BENCH_CPU_PROF=<dir>, BENCH_HUB_NODE_ARGS, BENCH_HUB_LOG=<file>,
+// BENCH_FULL_BROWSERS, BENCH_HUB_MODES, BENCH_WARMUP_MS, BENCH_MEASURE_MS, BENCH_BROWSER_THREADS, BENCH_BROWSER_CLIENT=ws|lean, BENCH_CPU_PROF=<dir>, BENCH_HUB_NODE_ARGS, BENCH_HUB_LOG=<file>,
 // BENCH_PIN=1 (the hub on core 0 and the load generators on core 1, with taskset, so the figure is the hub's).
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { cpuSeconds, freePort, hubLoop, rssMiB } from "./processFigures";
+import { cpuSeconds, fanoutBetween, freePort, hubLoop, rssMiB } from "./processFigures";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 /** With BENCH_PIN=1, each process is started under `taskset -c <core>`. */
@@ -72,7 +73,7 @@ async function run(mode: "coalesce" | "rebroadcast") {
   const cpu0 = cpuSeconds(hub.pid!);
   const gen0 = cpuSeconds(agents.pid) + cpuSeconds(browsers.pid);
   // Starts the hub's event-loop window; not awaited, since an overloaded hub answers late.
-  if (process.env.BENCH_NO_FIRST_SCRAPE !== "1") void hubLoop(url);
+  const loopStart = process.env.BENCH_NO_FIRST_SCRAPE !== "1" ? hubLoop(url) : null;
   let peakRss = 0;
   const rssTimer = setInterval(() => {
     // A hub that died mid-run is reported by its missing figures, not by crashing the bench.
@@ -83,7 +84,8 @@ async function run(mode: "coalesce" | "rebroadcast") {
   const cpu1 = cpuSeconds(hub.pid!);
   const gen1 = cpuSeconds(agents.pid) + cpuSeconds(browsers.pid);
   const seconds = (Date.now() - t0) / 1000;
-  const loop = await hubLoop(url);
+  const { fanout, ...loop } = await hubLoop(url);
+  const hubFanout = fanoutBetween((await loopStart)?.fanout ?? [], fanout);
   const browserResult = await browsers.done;
   clearInterval(rssTimer);
   const agentResult = await agents.done;
@@ -92,7 +94,7 @@ async function run(mode: "coalesce" | "rebroadcast") {
   await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
   hub.kill("SIGKILL");
   rmSync(dataDir, { recursive: true, force: true });
-  return { mode, hubCpuCores: Number(((cpu1 - cpu0) / seconds).toFixed(2)), hubPeakRssMiB: peakRss, hubEventLoop: loop,
+  return { mode, hubCpuCores: Number(((cpu1 - cpu0) / seconds).toFixed(2)), hubPeakRssMiB: peakRss, hubEventLoop: loop, hubTransitionFanout: hubFanout,
     generatorCpuCores: Number(((gen1 - gen0) / seconds).toFixed(2)), ...browserResult, agentFramesSent: agentResult.sent, agentEventLoopUtilization: agentResult.eventLoopUtilization, agentEventLoopDelayMs: agentResult.eventLoopDelayMs };
 }
 

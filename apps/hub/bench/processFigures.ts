@@ -44,7 +44,27 @@ export async function hubLoop(url: string) {
   const scrapeMs = Date.now() - started;
   const value = (name: string) => Number(new RegExp(`^${name} ([0-9.e+-]+)`, "m").exec(text)?.[1] ?? NaN);
   const ms = (name: string) => (Number.isNaN(value(name)) ? null : Math.round(value(name) * 1000));
+  // Cumulative counts per upper bound (seconds) of the hub's transition fan-out histogram.
+  const fanout = [...text.matchAll(/^lvsdeck_hub_transition_fanout_seconds_bucket\{le="([^"]+)"\} (\d+)/gm)].map(
+    (m): [number, number] => [m[1] === "+Inf" ? Infinity : Number(m[1]), Number(m[2])],
+  );
   return { delayP50Ms: ms("nodejs_eventloop_lag_p50_seconds"), delayP99Ms: ms("nodejs_eventloop_lag_p99_seconds"), delayMaxMs: ms("nodejs_eventloop_lag_max_seconds"),
-    utilization: text ? Number(value("lvsdeck_hub_event_loop_utilization").toFixed(2)) : null, scrapeMs };
+    utilization: text ? Number(value("lvsdeck_hub_event_loop_utilization").toFixed(2)) : null, scrapeMs, fanout };
+}
+
+/**
+ * The hub's own transition fan-out between two scrapes (its arrival until handed to every browser's
+ * socket): how many, and the histogram bucket that holds the p50 and the p99, as its upper bound in ms
+ * (a p99 of 40 reads "at most 40 ms"). Null when either scrape has no histogram.
+ */
+export function fanoutBetween(start: [number, number][], end: [number, number][]) {
+  if (start.length === 0 || end.length !== start.length) return null;
+  const counts = end.map(([le, n], i) => [le, n - (start[i]?.[1] ?? 0)] as const);
+  const total = counts.at(-1)?.[1] ?? 0;
+  const bound = (q: number) => {
+    const le = counts.find(([, n]) => n >= q * total)?.[0];
+    return le === undefined || total === 0 ? null : le === Infinity ? "over" : Math.round(le * 1000);
+  };
+  return { count: total, p50AtMostMs: bound(0.5), p99AtMostMs: bound(0.99) };
 }
 

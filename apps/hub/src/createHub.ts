@@ -162,7 +162,8 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     onCountChange: (count) => metrics.hub.setUiClients(count),
   });
   const publishEvent = (event: HubEvent) => {
-    ui.broadcast({ type: "event", event });
+    const transition = event.event.kind === "vrrp-transition";
+    ui.broadcast({ type: "event", event }, transition ? () => metrics.hub.transitionFannedOut(now() - event.receivedAt) : undefined);
     alertMonitor.noteEvent(event);
     transitionTimes.noteEvent(event);
     link?.publishEvent(event);

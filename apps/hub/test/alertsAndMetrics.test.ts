@@ -41,7 +41,7 @@ describe("alerts, metrics and browser subscriptions with real agents", () => {
     expect(((await response.json()) as { error: string }).error).toMatch(/lvs-dir-09/);
   });
 
-  it("exports VRRP state and real-server weights in Prometheus text", async () => {
+  it("exports VRRP state, real-server weights and the hub's transition fan-out in Prometheus text", async () => {
     const hub = await startHub();
     close = hub.close;
     children = await startSeedPair(hub.url);
@@ -51,6 +51,8 @@ describe("alerts, metrics and browser subscriptions with real agents", () => {
       return body.includes('director="lvs-dir-02"') ? body : undefined;
     }, 5_000, "metrics of both directors");
     expect(text).toMatch(/lvsdeck_vrrp_state\{[^}]*director="lvs-dir-01"[^}]*state="MASTER"[^}]*\} 1/);
+    // lvs-dir-01's way to MASTER was an event the hub handed to its browsers (none here), timed.
+    expect(Number(/^lvsdeck_hub_transition_fanout_seconds_count (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(0);
     expect(text).toMatch(/lvsdeck_real_server_weight\{[^}]*real_server="192\.168\.50\.11:443"[^}]*\} 2/);
   });
 

@@ -78,13 +78,17 @@ describe("metrics text for the seed cluster", () => {
     expect(text).not.toMatch(/lvsdeck_sync_\w+\{director="lvs-dir-03"/);
   });
 
-  it("counts the hub's protocol errors and UI clients", async () => {
+  it("counts the hub's protocol errors and UI clients, and times transitions' fan-out", async () => {
     const { metrics } = await scrape(fleet());
     metrics.hub.protocolError();
     metrics.hub.syncProtocolErrors(3);
     metrics.hub.syncProtocolErrors(2);
     metrics.hub.setUiClients(5);
+    metrics.hub.transitionFannedOut(42);
     const text = await metrics.render([], [], T0);
+    expect(text).toContain('lvsdeck_hub_transition_fanout_seconds_bucket{le="0.04"} 0\n');
+    expect(text).toContain('lvsdeck_hub_transition_fanout_seconds_bucket{le="0.05"} 1\n');
+    expect(text).toContain("lvsdeck_hub_transition_fanout_seconds_sum 0.042\n");
     expect(text).toContain("lvsdeck_hub_protocol_errors_total 3\n");
     expect(text).toContain("lvsdeck_hub_ui_clients 5\n");
     expect(text).toContain("lvsdeck_hub_agents_connected 0\n");

@@ -1,9 +1,9 @@
 import { performance, type EventLoopUtilization } from "node:perf_hooks";
-import { Gauge, type Registry } from "prom-client";
+import { Gauge, Histogram, type Registry } from "prom-client";
 import type { Alert, DirectorView } from "@lvsdeck/protocol";
 import { alertRules } from "@lvsdeck/protocol";
 import { verdictSeverity } from "@lvsdeck/cluster";
-import { counter, gauge } from "./metricKit";
+import { counter, gauge, seconds } from "./metricKit";
 
 /** The hub's own health, fed by the gateways. */
 export interface HubHealthMetrics {
@@ -15,6 +15,8 @@ export interface HubHealthMetrics {
   syncIngestIssues(totals: { flagged: number; dropped: number }): void;
   /** Sets the number of open /ws/ui sessions. */
   setUiClients(count: number): void;
+  /** A VRRP transition took this long (ms) from its arrival at the hub until handed to every browser's socket. */
+  transitionFannedOut(ms: number): void;
 }
 
 /** Hub and alert series: the hub's gauges persist, alert counts are refilled on each update. */
@@ -29,6 +31,13 @@ export function createHubMetrics(registry: Registry): HubMetrics {
   const agents = gauge(registry, "lvsdeck_hub_agents_connected", "Agents connected to the hub now.", []);
   const directors = gauge(registry, "lvsdeck_hub_directors", "Directors in the hub's live model, connected or not.", []);
   const uiClients = gauge(registry, "lvsdeck_hub_ui_clients", "Open /ws/ui sessions (browsers and wall displays).", []);
+  // The hub's own share of a failover's way to the screen: the rest is the network and the browser.
+  const fanout = new Histogram({
+    name: "lvsdeck_hub_transition_fanout_seconds",
+    help: "From a VRRP transition's arrival at the hub until its event was handed to every browser's socket.",
+    buckets: [0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
   // Busy share of the event loop between two scrapes: near 1 means browsers and agents queue behind the hub.
   let lastElu: EventLoopUtilization = performance.eventLoopUtilization();
   new Gauge({
@@ -63,6 +72,7 @@ export function createHubMetrics(registry: Registry): HubMetrics {
         }
       },
       setUiClients: (count) => uiClients.set(count),
+      transitionFannedOut: (ms) => fanout.observe(seconds(Math.max(0, ms))),
     },
     set(list, alerts) {
       agents.set(list.filter((d) => d.connected).length);

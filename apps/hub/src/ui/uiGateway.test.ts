@@ -183,6 +183,25 @@ describe("ui gateway", () => {
     gateway.closeAll();
   });
 
+  it("tells a broadcast's caller when its frame has left for every browser: when the turn's corked writes are released", async () => {
+    vi.useRealTimers();
+    const { gateway, open } = start();
+    const event = { type: "event", event: { id: 1, director: "d1" as DirectorId, seq: 1, observedAt: 2000, receivedAt: 2000,
+      event: { kind: "vrrp-transition", instance: "VI_1", vrid: 88, from: "MASTER", to: "BACKUP", priority: 100, at: 2000 } } } as const;
+    // No browser: nothing to wait for.
+    let written = 0;
+    gateway.broadcast(event, () => written++);
+    expect(written).toBe(1);
+    const socket = open() as FakeSocket & { _socket?: { cork(): void; uncork(): void } };
+    const order: string[] = [];
+    socket._socket = { cork: () => void order.push("cork"), uncork: () => void order.push("uncork") };
+    gateway.broadcast(event, () => order.push("written"));
+    expect(order).toEqual(["cork"]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual(["cork", "uncork", "written"]);
+    gateway.closeAll();
+  });
+
   it("sends the hub's health after hello, then only what changed, each cut to the browser's VIP scope", () => {
     const group = (vip: string, state: "MASTER" | "BACKUP" = "MASTER") => ({ key: `51/${vip}`, vrid: 51, vips: [vip], names: ["VI_51"], label: `VRID 51 (${vip})`,
       members: [{ director: "d1" as DirectorId, instance: "VI_51", state, fresh: true }] });

@@ -31,8 +31,11 @@ export interface UiGateway {
   revalidate(): Promise<{ closed: number; rescoped: number; unsure: number }>;
   /** A director's view changed. */
   directorChanged(view: DirectorView): void;
-  /** Sends a frame to every browser now (events, weight changes), cut to each one's VIP scope. */
-  broadcast(frame: Extract<HubToUi, { type: "event" | "weight-change" }>): void;
+  /**
+   * Sends a frame to every browser now (events, weight changes), cut to each one's VIP scope. `onWritten`
+   * is called once the frame has been handed to every browser's socket (its corked writes released).
+   */
+  broadcast(frame: Extract<HubToUi, { type: "event" | "weight-change" }>, onWritten?: () => void): void;
   /**
    * The hub's groups or verdicts changed from `prev` to `next`: each browser gets what changed in its
    * VIP scope (`health-changes`), relative to the health it was sent last. `next` must be what
@@ -109,9 +112,12 @@ export function createUiGateway(options: Options): UiGateway {
   // of writes to every browser (its new state, then its event once stored, a promise later); now the
   // frames of one turn share one. ws exposes no cork, so its socket (`_socket`, a net.Socket) is corked.
   const corked = new Set<WebSocket>();
+  /** Broadcasts waiting for this turn's writes to be released. */
+  const written: (() => void)[] = [];
   const uncorkAll = () => {
     for (const socket of corked) tcpOf(socket)?.uncork();
     corked.clear();
+    for (const done of written.splice(0)) done();
   };
   const send = (socket: WebSocket, data: string | Buffer | null) => {
     if (data === null || socket.readyState !== socket.OPEN) return;
@@ -274,7 +280,7 @@ export function createUiGateway(options: Options): UiGateway {
       dirty.full.set(view.id, view);
       dirty.summary.set(view.id, view);
     },
-    broadcast(frame) {
+    broadcast(frame, onWritten) {
       const text = Buffer.from(JSON.stringify(frame));
       let directors: DirectorView[] | null = null;
       for (const [socket, session] of sessions) {
@@ -287,6 +293,10 @@ export function createUiGateway(options: Options): UiGateway {
         if (frame.type === "event" && eventInScope(frame.event, scope, (directors ??= options.directors()))) send(socket, text);
         else if (frame.type === "weight-change" && weightChangeInScope(frame.change, scope)) send(socket, text);
       }
+      if (onWritten === undefined) return;
+      // Nothing held back (no browser, or none corked): written already.
+      if (corked.size === 0) onWritten();
+      else written.push(onWritten);
     },
     healthChanged(prev, next, serverTime) {
       sendPerScope((scope) => {
