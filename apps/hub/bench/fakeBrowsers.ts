@@ -6,8 +6,8 @@
 // parsing then loads this generator's core less, so a figure taken with the hub pinned to the other core
 // is the hub's rather than the generator's. The hub's work is the same either way.
 // The sockets are served by worker threads (BENCH_BROWSER_THREADS, default 1). With the hub pinned to one
-// core and the generators to the other, threads add no CPU: two of them only took turns on that core,
-// each frame waiting for the other thread's work as well (fewer transitions under 100 ms at p99).
+// core and the generators to the other, more threads add no CPU, only turns taken on that core; in
+// alternating runs two threads were not better than one at p99.
 // Optional, for the cluster bench: `hubUrl` may list several hubs (comma-separated), browser c then
 // connects to hub c % hubs (a session cookie of one clustered hub serves on all); an 8th argument,
 // the first director index held by each hub ("0,50": bench-000..049 on hub 0, the rest on hub 1),
