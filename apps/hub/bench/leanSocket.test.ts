@@ -45,13 +45,18 @@ afterEach(() => {
   for (const wss of servers.splice(0)) wss.close();
 });
 
+/** A lean client connected to a fresh server, with the server's side of the socket. */
+async function connected(wants: (head: string) => boolean) {
+  const { wss, url, peer } = await server();
+  servers.push(wss);
+  const c = client(url, wants);
+  await c.open;
+  return { c, ...(await peer) };
+}
+
 describe("leanWebSocket (the bench's fake-browser client)", () => {
   it("reads frames of every length encoding whole when wanted and only their first bytes otherwise", async () => {
-    const { wss, url, peer } = await server();
-    servers.push(wss);
-    const c = client(url, (head) => head.startsWith('{"type":"event"'));
-    await c.open;
-    const { socket, headers } = await peer;
+    const { c, socket, headers } = await connected((head) => head.startsWith('{"type":"event"'));
     expect(headers.cookie).toBe("session=abc");
     // 7-bit, 16-bit and 64-bit payload lengths; the large ones arrive over many reads.
     const frames = [
@@ -70,11 +75,7 @@ describe("leanWebSocket (the bench's fake-browser client)", () => {
   });
 
   it("answers the hub's pings, so its heartbeat keeps the socket", async () => {
-    const { wss, url, peer } = await server();
-    servers.push(wss);
-    const c = client(url, () => true);
-    await c.open;
-    const { socket } = await peer;
+    const { c, socket } = await connected(() => true);
     const pong = once(socket, "pong");
     socket.ping(Buffer.from("beat"));
     const [data] = (await pong) as [Buffer];
@@ -83,11 +84,7 @@ describe("leanWebSocket (the bench's fake-browser client)", () => {
   });
 
   it("sends masked text frames the server reads, and reports the server's close", async () => {
-    const { wss, url, peer } = await server();
-    servers.push(wss);
-    const c = client(url, () => true);
-    await c.open;
-    const { socket } = await peer;
+    const { c, socket } = await connected(() => true);
     const got = once(socket, "message");
     const subscribe = JSON.stringify({ type: "subscribe", detail: "full", directors: ["bench-000", "bench-001", "bench-002", "bench-003", "bench-004"] });
     c.socket.send(subscribe);
