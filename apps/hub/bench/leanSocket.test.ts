@@ -23,16 +23,21 @@ interface Seen {
 /** A lean socket that records every message; `wants` decides from the head which payloads are kept. */
 function client(url: string, wants: (head: string) => boolean) {
   const seen: Seen[] = [];
+  /** The first bytes each text frame's decision was made on. */
+  const asked: string[] = [];
   let closed = false;
   let opened!: () => void;
   const open = new Promise<void>((resolve) => (opened = resolve));
   const socket: LeanSocket = leanWebSocket(url, { cookie: "session=abc" }, "127.0.0.1", {
     open: () => opened(),
-    wants: (head) => wants(head.toString()),
+    wants: (head) => {
+      asked.push(head.toString());
+      return wants(head.toString());
+    },
     message: (length, head, payload) => seen.push({ length, head: head.toString(), payload: payload === null ? null : payload.toString() }),
     close: () => (closed = true),
   });
-  return { socket, seen, open, closed: () => closed };
+  return { socket, seen, asked, open, closed: () => closed };
 }
 
 /** Resolves once `check` holds, looking again after every turn of the event loop. */
@@ -58,19 +63,23 @@ describe("leanWebSocket (the bench's fake-browser client)", () => {
   it("reads frames of every length encoding whole when wanted and only their first bytes otherwise", async () => {
     const { c, socket, headers } = await connected((head) => head.startsWith('{"type":"event"'));
     expect(headers.cookie).toBe("session=abc");
-    // 7-bit, 16-bit and 64-bit payload lengths; the large ones arrive over many reads.
+    // 7-bit, 16-bit and 64-bit payload lengths, and an empty one; the large ones arrive over many reads.
     const frames = [
       '{"type":"event","n":1}',
       `{"type":"counters","pad":"${"x".repeat(1_000)}"}`,
       `{"type":"event","pad":"${"y".repeat(70_000)}"}`,
       `{"type":"director","pad":"${"z".repeat(300_000)}"}`,
       `{"type":"event","pad":"${"w".repeat(200)}"}`,
+      "",
+      '{"type":"event","n":2}',
     ];
     for (const text of frames) socket.send(text);
     await until(() => c.seen.length === frames.length);
     expect(c.seen.map((m) => m.length)).toEqual(frames.map((f) => Buffer.byteLength(f)));
     expect(c.seen.map((m) => m.head)).toEqual(frames.map((f) => f.slice(0, HEAD_BYTES)));
-    expect(c.seen.map((m) => m.payload)).toEqual([frames[0], null, frames[2], null, frames[4]]);
+    // Every text frame, the empty one too, is decided on before it is handed over.
+    expect(c.asked).toEqual(frames.map((f) => f.slice(0, HEAD_BYTES)));
+    expect(c.seen.map((m) => m.payload)).toEqual([frames[0], null, frames[2], null, frames[4], null, frames[6]]);
     c.socket.terminate();
   });
 

@@ -83,7 +83,7 @@ export function leanWebSocket(url: string, headers: Record<string, string>, loca
 
   const frames = (buf: Buffer, from: number, to: number) => {
     let at = from;
-    while (at < to) {
+    for (;;) {
       if (length < 0) {
         // The header, byte by byte until its size is known, then the rest of it.
         while (headerHave < headerSize() && at < to) header[headerHave++] = buf[at++]!;
@@ -91,11 +91,8 @@ export function leanWebSocket(url: string, headers: Record<string, string>, loca
         opcode = header[0]! & 0x0f;
         const small = header[1]! & 0x7f;
         length = small === 126 ? header.readUInt16BE(2) : small === 127 ? Number(header.readBigUInt64BE(2)) : small;
-        if (length === 0) {
-          frameDone();
-          continue;
-        }
       }
+      // The payload: what this read holds of it (nothing, for an empty frame or a read that ended here).
       const take = Math.min(to - at, length - read);
       if (read < HEAD_BYTES) buf.copy(head, read, at, at + Math.min(take, HEAD_BYTES - read));
       if (payload !== null) buf.copy(payload, read, at, at + take);
@@ -111,7 +108,9 @@ export function leanWebSocket(url: string, headers: Record<string, string>, loca
           if (read > HEAD_BYTES) buf.copy(payload, HEAD_BYTES, at - (read - HEAD_BYTES), at);
         }
       }
-      if (read === length) frameDone();
+      // Not whole yet: the rest comes in a later read.
+      if (read < length) return;
+      frameDone();
     }
   };
 
