@@ -140,6 +140,12 @@ function browserThreads(run) {
   return `${threads === 1 ? "one worker thread" : `${threads} worker threads`}, ${client}`;
 }
 
+/** The machine-speed probe on the hub's core (any core unpinned) before and after a run, in ms; runs before it was recorded have none. */
+function probe(x) {
+  const p = x.machineProbeMs;
+  return p ? `${p.before.hubCore} / ${p.after.hubCore}` : "-";
+}
+
 /** The hub under load, every run: pinned (the hub on one core, the load generators on the other) and unpinned. */
 function hubSection(r) {
   const first = r.runs.find((x) => !x.error) ?? {};
@@ -150,14 +156,14 @@ function hubSection(r) {
     return [
       pinned ? "pinned (hub on core 0, load generators on core 1)" : "unpinned (all share both cores)",
       "",
-      "| run | start (UTC), load | hub | hub CPU (cores) | transition p50 / p95 / p99 ms | its first frame p99 | agent → hub p99 | hub → browser p99 | of which inside the hub, p99 at most | transitions received | loop utilization, delay p99 ms | fake browsers' own delay p99 / max ms | tick age p50 / p99 ms | MB pushed | browsers dropped |",
-      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+      "| run | start (UTC), load | hub | machine probe before / after, ms | hub CPU (cores) | transition p50 / p95 / p99 ms | its first frame p99 | agent → hub p99 | hub → browser p99 | of which inside the hub, p99 at most | transitions received | loop utilization, delay p99 ms | fake browsers' own delay p99 / max ms | tick age p50 / p99 ms | MB pushed | browsers dropped |",
+      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
       ...runs.flatMap((run) =>
         run.error
-          ? [`| ${run.round} | ${timeOf(run.startedAt)}, ${run.load} | failed: ${run.error} | | | | | | | | | | | | |`]
+          ? [`| ${run.round} | ${timeOf(run.startedAt)}, ${run.load} | failed: ${run.error} | | | | | | | | | | | | | |`]
           : run.results.map(
               (x) =>
-                `| ${run.round} | ${timeOf(run.startedAt)}, ${run.load} | ${label(x)} | ${x.hubCpuCores} | ${q(x.transition)} | ${x.firstCopy?.p99 ?? "-"} | ${x.stages?.transitionAgentToHub?.p99 ?? "-"} | ${x.stages?.transitionHubToBrowser?.p99 ?? "-"} | ${x.hubTransitionFanout?.p99AtMostMs ?? "-"} | ${x.transitionsReceived} | ${x.hubEventLoop?.utilization ?? "-"}, ${x.hubEventLoop?.delayP99Ms ?? "-"} | ${browserDelay(x)} | ${x.tick?.p50 ?? "-"} / ${x.tick?.p99 ?? "-"} | ${(x.bytes / 1e6).toFixed(0)} | ${x.disconnects} |`,
+                `| ${run.round} | ${timeOf(run.startedAt)}, ${run.load} | ${label(x)} | ${probe(x)} | ${x.hubCpuCores} | ${q(x.transition)} | ${x.firstCopy?.p99 ?? "-"} | ${x.stages?.transitionAgentToHub?.p99 ?? "-"} | ${x.stages?.transitionHubToBrowser?.p99 ?? "-"} | ${x.hubTransitionFanout?.p99AtMostMs ?? "-"} | ${x.transitionsReceived} | ${x.hubEventLoop?.utilization ?? "-"}, ${x.hubEventLoop?.delayP99Ms ?? "-"} | ${browserDelay(x)} | ${x.tick?.p50 ?? "-"} / ${x.tick?.p99 ?? "-"} | ${(x.bytes / 1e6).toFixed(0)} | ${x.disconnects} |`,
             ),
       ),
       "",
@@ -166,7 +172,7 @@ function hubSection(r) {
   return [
     `### Hub under load`,
     ``,
-    `${first.directors} agent connections (simulated directors, ${first.realServersPerDirector} real servers each, 1 s ticks with every counter changing, and a VRRP transition per director every 10 s: 20 a second fleet-wide) and ${first.browsers} browser WebSockets (${first.fullBrowsers} subscribed to full views of 4 directors each, the rest to summaries, as an overview or wall does), measured for ${first.measureSeconds} s after a warm-up; ${r.runs.length / 2} rounds, each pinned then unpinned, back to back. The fake browsers (${browserThreads(first)}) parse ${first.browserParse ?? "every frame"}. Transition latency: from the agent sending keepalived's transition to each browser receiving it, also split at the hub's receive time; every frame of a transition counts, the copy the hub sends again once it has keepalived's own time included (so two frames per transition and browser), and "its first frame" is the first of the two alone. Tick age: from the agent stamping a snapshot to a browser receiving it (counters are coalesced to 1 s by design, full views to 50 ms). One clock. lvsdeck sends state changes at once, coalesces counters and serves subscriptions; the baseline rebroadcasts every full snapshot to every browser. Reproduce one run: \`BENCH_PIN=1 node --import tsx apps/hub/bench/hubLoad.ts\` (and BENCH_PIN=0).`,
+    `${first.directors} agent connections (simulated directors, ${first.realServersPerDirector} real servers each, 1 s ticks with every counter changing, and a VRRP transition per director every 10 s: 20 a second fleet-wide) and ${first.browsers} browser WebSockets (${first.fullBrowsers} subscribed to full views of 4 directors each, the rest to summaries, as an overview or wall does), measured for ${first.measureSeconds} s after a warm-up; ${r.runs.length / 2} rounds, each pinned then unpinned, back to back. The fake browsers (${browserThreads(first)}) parse ${first.browserParse ?? "every frame"}. Transition latency: from the agent sending keepalived's transition to each browser receiving it, also split at the hub's receive time; every frame of a transition counts, the copy the hub sends again once it has keepalived's own time included (so two frames per transition and browser), and "its first frame" is the first of the two alone. Machine probe: a fixed piece of work (JSON and SHA-256) timed on the hub's core just before and just after the run (on any core unpinned), the median of three; every run does the same work, so a higher figure is a slower machine, whatever the code. Tick age: from the agent stamping a snapshot to a browser receiving it (counters are coalesced to 1 s by design, full views to 50 ms). One clock. lvsdeck sends state changes at once, coalesces counters and serves subscriptions; the baseline rebroadcasts every full snapshot to every browser. Reproduce one run: \`BENCH_PIN=1 node --import tsx apps/hub/bench/hubLoad.ts\` (and BENCH_PIN=0).`,
     ``,
     ...table(true),
     ...table(false),

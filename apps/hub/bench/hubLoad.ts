@@ -4,7 +4,8 @@
 // Besides latency it reports where time goes: the transition's two legs (agent -> hub receive, hub receive ->
 // browser), the hub's event-loop delay and utilization and its own part of the second leg (from its /metrics:
 // a transition's arrival until handed to every browser's socket), and the CPU of the load
-// generator, which shares the machine. Knobs: BENCH_DIRECTORS, BENCH_REAL_SERVERS, BENCH_BROWSERS,
+// generator, which shares the machine, and the machine's speed before and after each run (a fixed piece
+// of work timed on each core, see coreProbeMs). Knobs: BENCH_DIRECTORS, BENCH_REAL_SERVERS, BENCH_BROWSERS,
 // BENCH_FULL_BROWSERS, BENCH_HUB_MODES, BENCH_WARMUP_MS, BENCH_MEASURE_MS, BENCH_BROWSER_THREADS, BENCH_BROWSER_CLIENT=ws|lean, BENCH_CPU_PROF=<dir>, BENCH_HUB_NODE_ARGS, BENCH_HUB_LOG=<file>,
 // BENCH_PIN=1 (the hub on core 0 and the load generators on core 1, with taskset, so the figure is the hub's).
 import { spawn, spawnSync } from "node:child_process";
@@ -12,7 +13,7 @@ import { mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { cpuSeconds, fanoutBetween, freePort, hubLoop, rssMiB } from "./processFigures";
+import { coreProbeMs, cpuSeconds, fanoutBetween, freePort, hubLoop, rssMiB } from "./processFigures";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 /** With BENCH_PIN=1, each process is started under `taskset -c <core>`. */
@@ -44,7 +45,12 @@ function runChild(script: string, args: (string | number)[]): { pid: number; don
   return { pid: child.pid!, done };
 }
 
+/** The probe (see coreProbeMs) on the hub's core and the generators', or on any core when not pinned. */
+const probeCores = () => ({ hubCore: coreProbeMs(PIN ? 0 : null), generatorCore: coreProbeMs(PIN ? 1 : null) });
+
 async function run(mode: "coalesce" | "rebroadcast") {
+  // The machine's speed just before and just after the run: this one's cores vary by half from hour to hour.
+  const probeBefore = probeCores();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const dataDir = mkdtempSync(join(tmpdir(), "lvsdeck-bench-"));
@@ -94,7 +100,8 @@ async function run(mode: "coalesce" | "rebroadcast") {
   await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
   hub.kill("SIGKILL");
   rmSync(dataDir, { recursive: true, force: true });
-  return { mode, hubCpuCores: Number(((cpu1 - cpu0) / seconds).toFixed(2)), hubPeakRssMiB: peakRss, hubEventLoop: loop, hubTransitionFanout: hubFanout,
+  const probeAfter = probeCores();
+  return { mode, machineProbeMs: { before: probeBefore, after: probeAfter }, hubCpuCores: Number(((cpu1 - cpu0) / seconds).toFixed(2)), hubPeakRssMiB: peakRss, hubEventLoop: loop, hubTransitionFanout: hubFanout,
     generatorCpuCores: Number(((gen1 - gen0) / seconds).toFixed(2)), ...browserResult, agentFramesSent: agentResult.sent, agentEventLoopUtilization: agentResult.eventLoopUtilization, agentEventLoopDelayMs: agentResult.eventLoopDelayMs };
 }
 

@@ -1,5 +1,6 @@
 // What the benches read off the processes they start: free ports, CPU and RSS from /proc, and the hub's
 // own event-loop figures from its /metrics. Shared by hubLoad.ts and clusterLoad.ts.
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
@@ -68,3 +69,28 @@ export function fanoutBetween(start: [number, number][], end: [number, number][]
   return { count: total, p50AtMostMs: bound(0.5), p99AtMostMs: bound(0.99) };
 }
 
+
+/**
+ * The machine's speed just now: a fixed piece of work (JSON and SHA-256, as the hub's own work is
+ * mostly), timed in a process of its own on `core` (any core when null), the median of three, in ms.
+ * Every run does the same work, so a run whose probe is slow had a slower machine, whatever the code.
+ */
+export function coreProbeMs(core: number | null): number {
+  const work = `const { createHash } = require("node:crypto");
+    const started = process.hrtime.bigint();
+    const doc = { directors: Array.from({ length: 2000 }, (_, i) => ({ key: "203.0.113." + (i % 250) + ":80", weight: i % 100, rates: [i, i * 2, i * 3] })) };
+    let n = 0;
+    for (let i = 0; i < 100; i++) n += JSON.parse(JSON.stringify(doc)).directors.length;
+    const hash = createHash("sha256");
+    const block = Buffer.alloc(1 << 20, n % 251);
+    for (let i = 0; i < 64; i++) hash.update(block);
+    hash.digest();
+    console.log(Number(process.hrtime.bigint() - started) / 1e6);`;
+  const once = () => {
+    const args = ["-e", work];
+    const out = core === null ? spawnSync(process.execPath, args) : spawnSync("taskset", ["-c", String(core), process.execPath, ...args]);
+    return Number(String(out.stdout).trim());
+  };
+  const times = [once(), once(), once()].sort((a, b) => a - b);
+  return Math.round(times[1]!);
+}
