@@ -1,5 +1,5 @@
 import type { Alert, DirectorView, HubEvent } from "@lvsdeck/protocol";
-import { SEED_VIP, T0, realServer, seedCluster, service } from "@lvsdeck/cluster/fixtures";
+import { SEED_VIP, T0, director, realServer, seedCluster, service } from "@lvsdeck/cluster/fixtures";
 import { describe, expect, it, vi } from "vitest";
 import { HUB_EVENT_SOURCE, createAlertMonitor } from "./alertMonitor";
 import { openDatabase } from "./store/database";
@@ -106,6 +106,32 @@ describe("alert monitor: taking over the record", () => {
     expect(stored.map((e) => (e.event.kind === "alert" ? e.event.scope : null))).toEqual([splitBrainScope, pileup?.scope, splitBrainScope]);
     // Once in line, a second take-over records nothing more.
     expect(await monitor.reconcile()).toEqual({ raised: 0, cleared: 0 });
+    db.close();
+  });
+
+  it("checks the raises queued together while taking over against one read of the record, and reads again for the next", async () => {
+    const { db, events, state, monitor } = takeOverSetup();
+    const reads = vi.spyOn(events, "query");
+    state.leading = true;
+    monitor.tookTheLead();
+    // An outage: twenty directors stop reporting at once.
+    const silent = (n: number) => Array.from({ length: n }, (_, i) => director(`lvs-dir-${String(i).padStart(2, "0")}`, { connected: false, receivedAt: T0 - 60_000 }));
+    state.directors = silent(20);
+    monitor.evaluate();
+    const first = monitor.active().map((a) => a.id);
+    expect(first).toHaveLength(20);
+    await vi.waitFor(() => expect(state.heard).toHaveLength(20));
+    expect(reads).toHaveBeenCalledTimes(1);
+    // Meanwhile the old leader, not yet gone, recorded the next director's alert: that raise is not stored again.
+    const next = first[0]!.replace("lvs-dir-00", "lvs-dir-20");
+    await events.appendHubEvent({ director: HUB_EVENT_SOURCE, receivedAt: T0, event: { kind: "alert", alertId: next, rule: "stale-director", raised: true, message: "lvs-dir-20 is stale", at: T0 } });
+    state.directors = silent(21);
+    monitor.evaluate();
+    expect(monitor.active().map((a) => a.id)).toContain(next);
+    expect(await monitor.reconcile()).toEqual({ raised: 0, cleared: 0 });
+    const raises = (await events.query({ kind: "alert", limit: 100 })).flatMap((e) => (e.event.kind === "alert" && e.event.raised ? [e.event.alertId] : []));
+    expect(raises.sort()).toEqual([...first, next].sort());
+    expect(state.heard).toHaveLength(20);
     db.close();
   });
 

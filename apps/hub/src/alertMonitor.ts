@@ -83,6 +83,15 @@ export function createAlertMonitor(deps: Deps): AlertMonitor {
   // Raises and clears are stored one after another, in the order the evaluations made them.
   let storing: Promise<void> = Promise.resolve();
   let takingOver = false;
+  /** Raises and clears waiting in `storing`. */
+  let queued = 0;
+  /**
+   * While taking over: the record as read for the raises now queued, kept up to date with what this hub
+   * stores. An outage raising 200 alerts at once was 200 reads of up to RECONCILE_ALERT_EVENTS events,
+   * holding the new leader's event loop while it mattered most; now the raises queued together share
+   * one. Dropped once the queue is empty, so a later raise reads what an old leader has written since.
+   */
+  let readForCheck: Promise<Map<string, HubEvent>> | null = null;
   /**
    * Records a raise or clear (on the hub that records) and hands it to onAlertChange (which the hub
    * passes on to the webhook only where it leads).
@@ -93,15 +102,24 @@ export function createAlertMonitor(deps: Deps): AlertMonitor {
     const checkRecord = recording && raised && takingOver;
     if (!checkRecord) deps.onAlertChange?.(type, alert, at);
     if (!recording) return;
+    queued++;
     storing = storing
       .then(async () => {
         if (checkRecord) {
-          if ((await openInRecord()).has(alert.id)) return;
+          if ((await (readForCheck ??= openInRecord())).has(alert.id)) return;
           deps.onAlertChange?.(type, alert, at);
         }
-        deps.onEvent(await store(alert, raised, at));
+        const stored = await store(alert, raised, at);
+        deps.onEvent(stored);
+        // A read that failed has already been reported, by the raise that waited for it.
+        const open = await readForCheck?.catch(() => null);
+        if (raised) open?.set(alert.id, stored);
+        else open?.delete(alert.id);
       })
-      .catch(deps.onStoreError);
+      .catch(deps.onStoreError)
+      .finally(() => {
+        if (--queued === 0) readForCheck = null;
+      });
   };
 
   /** The alerts the event log holds open (raised, not cleared since), as their last raise said them. */
