@@ -132,6 +132,12 @@ function browserDelay(x) {
   return `${Math.max(...delays.map((d) => d.p99))} / ${Math.max(...delays.map((d) => d.max))}`;
 }
 
+/** The fake directors' own event-loop delay, p99 / max ms: a late timer there is a late send, inside the agent -> hub leg. */
+function directorDelay(x) {
+  const d = x.agentEventLoopDelayMs;
+  return d ? `${d.p99} / ${d.max}${x.agentFrames === "cached" ? "" : " (frames made afresh)"}` : "-";
+}
+
 /** How the fake browsers were run: their client and threads (runs before these were recorded used ws on 2 threads). */
 function browserThreads(run) {
   const g = run.results?.[0]?.generator ?? {};
@@ -156,14 +162,14 @@ function hubSection(r) {
     return [
       pinned ? "pinned (hub on core 0, load generators on core 1)" : "unpinned (all share both cores)",
       "",
-      "| run | start (UTC), load | hub | machine probe before / after, ms | hub CPU (cores) | transition p50 / p95 / p99 ms | its first frame p99 | agent → hub p99 | hub → browser p99 | of which inside the hub, p99 at most | transitions received | loop utilization, delay p99 ms | fake browsers' own delay p99 / max ms | tick age p50 / p99 ms | MB pushed | browsers dropped |",
-      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+      "| run | start (UTC), load | hub | machine probe before / after, ms | hub CPU (cores) | transition p50 / p95 / p99 ms | its first frame p99 | agent → hub p99 | hub → browser p99 | of which inside the hub, p99 at most | transitions received | loop utilization, delay p99 ms | fake browsers' own delay p99 / max ms | fake directors' own delay p99 / max ms | tick age p50 / p99 ms | MB pushed | browsers dropped |",
+      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
       ...runs.flatMap((run) =>
         run.error
-          ? [`| ${run.round} | ${timeOf(run.startedAt)}, ${run.load} | failed: ${run.error} | | | | | | | | | | | | | |`]
+          ? [`| ${run.round} | ${timeOf(run.startedAt)}, ${run.load} | failed: ${run.error} | | | | | | | | | | | | | | |`]
           : run.results.map(
               (x) =>
-                `| ${run.round} | ${timeOf(run.startedAt)}, ${run.load} | ${label(x)} | ${probe(x)} | ${x.hubCpuCores} | ${q(x.transition)} | ${x.firstCopy?.p99 ?? "-"} | ${x.stages?.transitionAgentToHub?.p99 ?? "-"} | ${x.stages?.transitionHubToBrowser?.p99 ?? "-"} | ${x.hubTransitionFanout?.p99AtMostMs ?? "-"} | ${x.transitionsReceived} | ${x.hubEventLoop?.utilization ?? "-"}, ${x.hubEventLoop?.delayP99Ms ?? "-"} | ${browserDelay(x)} | ${x.tick?.p50 ?? "-"} / ${x.tick?.p99 ?? "-"} | ${(x.bytes / 1e6).toFixed(0)} | ${x.disconnects} |`,
+                `| ${run.round} | ${timeOf(run.startedAt)}, ${run.load} | ${label(x)} | ${probe(x)} | ${x.hubCpuCores} | ${q(x.transition)} | ${x.firstCopy?.p99 ?? "-"} | ${x.stages?.transitionAgentToHub?.p99 ?? "-"} | ${x.stages?.transitionHubToBrowser?.p99 ?? "-"} | ${x.hubTransitionFanout?.p99AtMostMs ?? "-"} | ${x.transitionsReceived} | ${x.hubEventLoop?.utilization ?? "-"}, ${x.hubEventLoop?.delayP99Ms ?? "-"} | ${browserDelay(x)} | ${directorDelay(x)} | ${x.tick?.p50 ?? "-"} / ${x.tick?.p99 ?? "-"} | ${(x.bytes / 1e6).toFixed(0)} | ${x.disconnects} |`,
             ),
       ),
       "",

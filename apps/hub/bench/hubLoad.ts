@@ -102,7 +102,7 @@ async function run(mode: "coalesce" | "rebroadcast") {
   rmSync(dataDir, { recursive: true, force: true });
   const probeAfter = probeCores();
   return { mode, machineProbeMs: { before: probeBefore, after: probeAfter }, hubCpuCores: Number(((cpu1 - cpu0) / seconds).toFixed(2)), hubPeakRssMiB: peakRss, hubEventLoop: loop, hubTransitionFanout: hubFanout,
-    generatorCpuCores: Number(((gen1 - gen0) / seconds).toFixed(2)), ...browserResult, agentFramesSent: agentResult.sent, agentEventLoopUtilization: agentResult.eventLoopUtilization, agentEventLoopDelayMs: agentResult.eventLoopDelayMs };
+    generatorCpuCores: Number(((gen1 - gen0) / seconds).toFixed(2)), ...browserResult, agentFramesSent: agentResult.sent, agentFrames: agentResult.frames, agentEventLoopUtilization: agentResult.eventLoopUtilization, agentEventLoopDelayMs: agentResult.eventLoopDelayMs };
 }
 
 /** BENCH_HUB_MODES=coalesce runs lvsdeck alone (quicker when comparing changes); both by default. */
