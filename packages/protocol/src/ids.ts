@@ -22,21 +22,22 @@ export const ipAddressSchema = z.string().refine(isIpAddress, "must be an IPv4 o
  * A virtual service as ipvsadm names it: `TCP 192.168.50.100:443`, `UDP [2001:db8::1]:53`,
  * `FWM 100` or `FWM 200 IPv6`.
  */
+export const SERVICE_KEY_PATTERN = /^((TCP|UDP|SCTP) ([0-9.]+|\[[0-9a-fA-F:.]+\]):\d{1,5}|FWM \d{1,10}( IPv6)?)$/;
+export const MAX_SERVICE_KEY = 64;
 export const serviceKeySchema = z
   .string()
-  .max(64)
-  .regex(
-    /^((TCP|UDP|SCTP) ([0-9.]+|\[[0-9a-fA-F:.]+\]):\d{1,5}|FWM \d{1,10}( IPv6)?)$/,
-    "service: 'TCP|UDP|SCTP address:port' or 'FWM mark [IPv6]'",
-  )
+  .max(MAX_SERVICE_KEY)
+  .regex(SERVICE_KEY_PATTERN, "service: 'TCP|UDP|SCTP address:port' or 'FWM mark [IPv6]'")
   .brand<"ServiceKey">();
 export type ServiceKey = z.infer<typeof serviceKeySchema>;
 
 /** A real server as ipvsadm prints it: `192.168.50.11:443` or `[2001:db8::11]:443`. */
+export const REAL_SERVER_KEY_PATTERN = /^([0-9.]+|\[[0-9a-fA-F:.]+\]):\d{1,5}$/;
+export const MAX_REAL_SERVER_KEY = 56;
 export const realServerKeySchema = z
   .string()
-  .max(56)
-  .regex(/^([0-9.]+|\[[0-9a-fA-F:.]+\]):\d{1,5}$/, "real server: 'address:port'")
+  .max(MAX_REAL_SERVER_KEY)
+  .regex(REAL_SERVER_KEY_PATTERN, "real server: 'address:port'")
   .brand<"RealServerKey">();
 export type RealServerKey = z.infer<typeof realServerKeySchema>;
 

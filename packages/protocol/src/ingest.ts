@@ -16,6 +16,7 @@ import {
   type VrrpInstance,
 } from "./model";
 import { describeIssues, type ParseOutcome } from "./parse";
+import { wellFormedService } from "./wellFormed";
 
 /**
  * Tolerant reading of agent snapshots and deltas: one value that cannot be read degrades the one
@@ -152,6 +153,9 @@ function readRealServer(raw: unknown, service: string, report: IngestReport): Re
 
 /** Reads one virtual service; null when not even its key can be read. */
 export function readVirtualService(raw: unknown, report: IngestReport): VirtualService | null {
+  // The common case without zod's per-value checks; anything it does not vouch for is read below.
+  const wellFormed = wellFormedService(raw);
+  if (wellFormed !== null) return wellFormed;
   const direct = virtualServiceSchema.safeParse(raw);
   if (direct.success) return direct.data;
   const key = keyOf(raw, virtualServiceSchema.shape.key);

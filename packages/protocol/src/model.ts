@@ -18,9 +18,8 @@ export const MAX_SCHEDULER_NAME = 15;
  * A scheduler as the kernel reports it: a known one, or any other name (e.g. `twos`, new in Linux 6.2)
  * carried as-is so the service is kept and shown; only safe characters, so it can be shown anywhere.
  */
-export const schedulerSchema = z
-  .string()
-  .regex(new RegExp(`^[a-z][a-z0-9_-]{0,${MAX_SCHEDULER_NAME - 1}}$`), "a scheduler name is 1-15 of a-z 0-9 _ - starting with a letter");
+export const SCHEDULER_PATTERN = new RegExp(`^[a-z][a-z0-9_-]{0,${MAX_SCHEDULER_NAME - 1}}$`);
+export const schedulerSchema = z.string().regex(SCHEDULER_PATTERN, "a scheduler name is 1-15 of a-z 0-9 _ - starting with a letter");
 export type Scheduler = z.infer<typeof schedulerSchema>;
 
 /** Forwarding methods as ipvsadm prints them; `FullNat` only appears on forked kernels. */
@@ -103,7 +102,7 @@ export type RealServerChecker = z.infer<typeof realServerCheckerSchema>;
 export const MAX_CONNECTION_STATES = 24;
 
 /** Whether `value` is a plain object of at most MAX_CONNECTION_STATES names of 1-16 characters, each a whole count of 0 or more. */
-function isConnectionStates(value: unknown): value is Record<string, number> {
+export function isConnectionStates(value: unknown): value is Record<string, number> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
   let states = 0;
   for (const name in value) {
