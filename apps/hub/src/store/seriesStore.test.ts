@@ -4,9 +4,9 @@ import { sampleSnapshot } from "@lvsdeck/protocol/testFixtures";
 import { openDatabase } from "./database";
 import { createSeriesStore, momentRange, pickResolution, DEFAULT_RETENTION } from "./seriesStore";
 import { splitDirectors, sumDirectors } from "./seriesPoints";
-import { TIERS, createInlineWriter, createWorkerWriter, legacySeriesTables, type SeriesWriter } from "./seriesWrites";
+import { SERIES_WRITER_NICE, TIERS, createInlineWriter, createWorkerWriter, legacySeriesTables, type SeriesWriter } from "./seriesWrites";
 import { SERIES_BY_TIME_VERSION } from "./migrations";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -62,6 +62,21 @@ describe("series store", () => {
     await store.close(base + 4000);
     const rs = await store.query({ service: service.key, realServer: service.realServers[0]!.key, from: base, to: base + 4000, now: base + 4000 });
     expect(rs.points.map((p) => p.active)).toEqual([1, 2, 3, 4]);
+    db.close();
+  });
+
+  it("runs the writer thread at a lower priority than the event loop, and only that thread", async () => {
+    // Each thread's nice value, from /proc (the 19th field of its stat, after the name in parentheses).
+    const niceOfThreads = () => readdirSync("/proc/self/task").map((tid) => Number(readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1]!.split(" ")[16]));
+    const before = niceOfThreads().filter((n) => n === SERIES_WRITER_NICE).length;
+    const db = openDatabase(mkdtempSync(join(tmpdir(), "lvsdeck-series-")));
+    const store = createSeriesStore(db, DEFAULT_RETENTION, createWorkerWriter(db));
+    store.record(withActive(sampleSnapshot("d1", base), 1));
+    // Once a flush has been written the worker has run its start, priority included.
+    await store.flushInBackground(base + 1000);
+    expect(niceOfThreads().filter((n) => n === SERIES_WRITER_NICE).length).toBe(before + 1);
+    expect(niceOfThreads()[0]).toBe(0);
+    await store.close(base + 2000);
     db.close();
   });
 
