@@ -156,7 +156,8 @@ function probe(x) {
 function hubSection(r) {
   const first = r.runs.find((x) => !x.error) ?? {};
   const q = (x) => (x ? `${x.p50 ?? "-"} / ${x.p95 ?? "-"} / ${x.p99 ?? "-"}` : "-");
-  const label = (x) => (x.mode === "coalesce" ? "lvsdeck" : "baseline");
+  // The hub's Node.js flags, when it ran with any (pinned: those for a hub confined to one core).
+  const label = (x) => `${x.mode === "coalesce" ? "lvsdeck" : "baseline"}${x.hubNodeArgs ? ` (${x.hubNodeArgs})` : ""}`;
   const table = (pinned) => {
     const runs = r.runs.filter((x) => x.pinned === pinned);
     return [

@@ -45,8 +45,16 @@ function runChild(script: string, args: (string | number)[]): { pid: number; don
   return { pid: child.pid!, done };
 }
 
+/**
+ * The hub's Node.js flags. Pinned, by default, those docs/scale.md gives for a hub confined to one core:
+ * `--single-threaded-gc`, so V8 collects on the event loop's thread instead of starting helper threads
+ * that can only wait for the same core (in three pairs of pinned runs, p99 361, 222 and 150 ms against
+ * 597, 239 and 441 ms without). Unpinned, none.
+ */
+const HUB_NODE_ARGS = (process.env.BENCH_HUB_NODE_ARGS ?? (PIN ? "--single-threaded-gc" : "")).split(" ").filter(Boolean);
+
 /** The probe (see coreProbeMs) on the hub's core and the generators', or on any core when not pinned. */
-const probeCores = () => ({ hubCore: coreProbeMs(PIN ? 0 : null), generatorCore: coreProbeMs(PIN ? 1 : null) });
+const probeCores = () => ({ hubCore: coreProbeMs((args) => pinned(0, args)), generatorCore: coreProbeMs((args) => pinned(1, args)) });
 
 async function run(mode: "coalesce" | "rebroadcast") {
   // The machine's speed just before and just after the run: this one's cores vary by half from hour to hour.
@@ -58,8 +66,8 @@ async function run(mode: "coalesce" | "rebroadcast") {
   spawnSync(process.execPath, [join(here, "../dist/main.js"), "user", "add", "bench", "--role", "viewer", "--data", dataDir], { input: `${PASSWORD}\n` });
   // BENCH_CPU_PROF=<dir>: the hub writes a V8 CPU profile there when it exits.
   const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF, "--cpu-prof-name", `hub-${mode}.cpuprofile`] : [];
-  // BENCH_HUB_NODE_ARGS: more Node.js flags for the hub (e.g. --trace-gc); BENCH_HUB_LOG=<file>: its output.
-  const nodeArgs = (process.env.BENCH_HUB_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  // BENCH_HUB_NODE_ARGS: Node.js flags for the hub (e.g. --trace-gc); BENCH_HUB_LOG=<file>: its output.
+  const nodeArgs = HUB_NODE_ARGS;
   const hubLog = process.env.BENCH_HUB_LOG ? openSync(`${process.env.BENCH_HUB_LOG}.${mode}`, "w") : "ignore";
   const hub = spawn(...pinned(0, [...prof, ...nodeArgs, join(here, "../dist/main.js"), "--port", String(port), "--host", "127.0.0.1",
     "--data", dataDir, "--agent-token", TOKEN, "--ui-push-mode", mode]), { stdio: ["ignore", hubLog, hubLog] });
@@ -101,7 +109,7 @@ async function run(mode: "coalesce" | "rebroadcast") {
   hub.kill("SIGKILL");
   rmSync(dataDir, { recursive: true, force: true });
   const probeAfter = probeCores();
-  return { mode, machineProbeMs: { before: probeBefore, after: probeAfter }, hubCpuCores: Number(((cpu1 - cpu0) / seconds).toFixed(2)), hubPeakRssMiB: peakRss, hubEventLoop: loop, hubTransitionFanout: hubFanout,
+  return { mode, hubNodeArgs: nodeArgs.join(" "), machineProbeMs: { before: probeBefore, after: probeAfter }, hubCpuCores: Number(((cpu1 - cpu0) / seconds).toFixed(2)), hubPeakRssMiB: peakRss, hubEventLoop: loop, hubTransitionFanout: hubFanout,
     generatorCpuCores: Number(((gen1 - gen0) / seconds).toFixed(2)), ...browserResult, agentFramesSent: agentResult.sent, agentFrames: agentResult.frames, agentEventLoopUtilization: agentResult.eventLoopUtilization, agentEventLoopDelayMs: agentResult.eventLoopDelayMs };
 }
 

@@ -69,13 +69,13 @@ export function fanoutBetween(start: [number, number][], end: [number, number][]
   return { count: total, p50AtMostMs: bound(0.5), p99AtMostMs: bound(0.99) };
 }
 
-
 /**
  * The machine's speed just now: a fixed piece of work (JSON and SHA-256, as the hub's own work is
- * mostly), timed in a process of its own on `core` (any core when null), the median of three, in ms.
+ * mostly), timed in a process of its own started by `launch` (the command that runs Node.js with these
+ * arguments on the core to probe, as the bench starts its own processes), the median of three, in ms.
  * Every run does the same work, so a run whose probe is slow had a slower machine, whatever the code.
  */
-export function coreProbeMs(core: number | null): number {
+export function coreProbeMs(launch: (nodeArgs: string[]) => [string, string[]]): number {
   const work = `const { createHash } = require("node:crypto");
     const started = process.hrtime.bigint();
     const doc = { directors: Array.from({ length: 2000 }, (_, i) => ({ key: "203.0.113." + (i % 250) + ":80", weight: i % 100, rates: [i, i * 2, i * 3] })) };
@@ -87,8 +87,7 @@ export function coreProbeMs(core: number | null): number {
     hash.digest();
     console.log(Number(process.hrtime.bigint() - started) / 1e6);`;
   const once = () => {
-    const args = ["-e", work];
-    const out = core === null ? spawnSync(process.execPath, args) : spawnSync("taskset", ["-c", String(core), process.execPath, ...args]);
+    const out = spawnSync(...launch(["-e", work]));
     return Number(String(out.stdout).trim());
   };
   const times = [once(), once(), once()].sort((a, b) => a - b);
