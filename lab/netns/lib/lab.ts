@@ -12,7 +12,7 @@ import type { HubClient, LabHub } from "./hub";
 import { writeRecordedIpvsadm } from "./ipvsadmScript";
 import { FAILOVER_FILE, KEEPALIVED, TRACKED_INTERFACE, createDaemon } from "./keepalived";
 import type { Daemon } from "./keepalived";
-import { addTrackedInterface, createNetwork, deleteNamespaces, setInterface } from "./network";
+import { addTrackedInterface, addressesIn, createNetwork, deleteNamespaces, setInterface } from "./network";
 import { instancesOf, planLab } from "./plan";
 import type { DirectorPlan, LabPlan, PlanOptions } from "./plan";
 import { createProcessSet, spawnIn, startHolder, stopChild } from "./processes";
@@ -27,6 +27,9 @@ const RELAY_START_MS = 20_000;
 const LAB_MARKER = "lab/netns/";
 /** The agents' tick (ms): the agent's default. */
 const AGENT_TICK_MS = 1_000;
+
+/** How long a planned MASTER may take to hold its VIPs after its VRRP process starts: three adverts and a skew, with room (ms). */
+const MASTER_MS = 20_000;
 
 /** Options for {@link startLab}. */
 export interface LabOptions extends Omit<PlanOptions, "hubNamespace"> {
@@ -125,6 +128,19 @@ export async function startLab(options: LabOptions, teardown: Teardown): Promise
     promise.catch(() => undefined);
     return [id, { promise, resolve, reject }] as const;
   }));
+  /**
+   * Resolves once `director` holds the VIPs of the instances it masters, that is once its keepalived is
+   * MASTER. Its BACKUPs start only then: started as soon as its VRRP process was, a BACKUP on a busy
+   * machine could reach its own master-down timer first (the priorities' skew differs by tens of ms),
+   * be MASTER for a moment and lose it to preemption, a real failover no test asked for.
+   */
+  const mastering = async (director: DirectorPlan) => {
+    const vips = plan.instances.filter((instance) => instance.master === director.id).map((instance) => instance.vip);
+    for (const end = Date.now() + MASTER_MS; !vips.every((vip) => addressesIn(director.ns).includes(vip)); ) {
+      if (Date.now() >= end) throw new Error(`keepalived on ${director.id} did not become MASTER (its VIPs ${vips.join(", ")}) within ${MASTER_MS} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
   const mastersOf = (id: string) =>
     plan.instances.filter((instance) => instance.master !== id && instance.members.some((m) => m.director === id)).map((instance) => instance.master);
   const directors = await Promise.all(
@@ -148,7 +164,7 @@ export async function startLab(options: LabOptions, teardown: Teardown): Promise
       const up = vrrpUp.get(director.id);
       if (up === undefined) await Promise.all(mastersOf(director.id).map((id) => vrrpUp.get(id)?.promise));
       keepalived.start();
-      if (up !== undefined) keepalived.vrrpStarted().then(up.resolve, up.reject);
+      if (up !== undefined) keepalived.vrrpStarted().then(() => mastering(director)).then(up.resolve, up.reject);
       const agentArgs = ["run", "--hub", hub.url, "--director", director.id, "--tick-ms", String(AGENT_TICK_MS), "--source", "ipvsadm,keepalived", "--ipvsadm", ipvsadm];
       agentArgs.push("--keepalived-fifo", keepalived.files.vrrpNotifyFifo, "--keepalived-pid-file", keepalived.files.pidFile);
       // The holder's private /tmp is where this director's keepalived writes its data dump.
