@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import { MAX_AGENT_FRAME_BYTES, MAX_UI_FRAME_BYTES } from "@lvsdeck/protocol";
@@ -42,7 +42,7 @@ import { startHeartbeat, trackAlive } from "./heartbeat";
 import { createAgentTokenCheck, isSameOrigin, refuseUpgrade } from "./upgrade";
 import { createLogger, type Logger } from "@lvsdeck/log";
 import { createTlsServer, type TlsFiles } from "./tls";
-import { HEADERS_TIMEOUT_MS, RESTART_RECONNECT_GRACE_MS, MAX_UI_SOCKETS_PER_ADDRESS, MAX_UI_SOCKETS_PER_CREDENTIAL, REQUEST_TIMEOUT_MS } from "./limits";
+import { HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, RESTART_RECONNECT_GRACE_MS, MAX_UI_SOCKETS_PER_ADDRESS, MAX_UI_SOCKETS_PER_CREDENTIAL, REQUEST_TIMEOUT_MS } from "./limits";
 import { ALERT_EVALUATION_MS, HEARTBEAT_MS, SERIES_FLUSH_MS, STALENESS_CHECK_MS, STATE_EVALUATION_GAP_MS, UI_FLUSH_MS, UI_SUMMARY_FLUSH_MS } from "./limits";
 
 /** Options for {@link createHub}; every field has a default suited to the demo. */
@@ -366,9 +366,17 @@ export async function createHub(options: HubOptions): Promise<Hub> {
 
   const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   // Node checks these timeouts every connectionsCheckingInterval (30 s by default): check every second.
-  const limits = { requestTimeout, headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeout), connectionsCheckingInterval: 1_000 };
-  const tls = options.tls ? createTlsServer(app, options.tls, log, limits) : null;
-  const server = tls?.server ?? createServer(limits, app);
+  const limits = { requestTimeout, headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeout), keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, connectionsCheckingInterval: 1_000 };
+  // Idle keep-alive connections are long (KEEP_ALIVE_TIMEOUT_MS): once the hub is closing, a connection
+  // whose answer has just gone out is closed at once instead of holding the close for a minute.
+  let closing = false;
+  const serve = (req: IncomingMessage, res: ServerResponse): void => {
+    if (closing) res.setHeader("Connection", "close");
+    else res.once("finish", () => closing && setImmediate(() => server.closeIdleConnections()));
+    app(req, res);
+  };
+  const tls = options.tls ? createTlsServer(serve, options.tls, log, limits) : null;
+  const server = tls?.server ?? createServer(limits, serve);
   /** Open /ws/ui sockets per credential and per address, so one login or one host cannot open thousands. */
   const uiSockets = new Map<string, number>();
   const holdUiSocket = (keys: string[], limits: number[]): (() => void) | null => {
@@ -476,6 +484,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       agents.closeAll();
       ui.closeAll();
       for (const ws of [...agentWss.clients, ...uiWss.clients]) ws.terminate();
+      closing = true;
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await series.close(now()).catch((err: Error) => log.warn("the last series samples were not written", { error: err.message }));
       await history.flush();

@@ -33,6 +33,13 @@ export const REQUEST_TIMEOUT_MS = 15_000;
 /** Request headers must arrive within this long (ms). */
 export const HEADERS_TIMEOUT_MS = 10_000;
 /**
+ * An idle keep-alive connection stays open this long (ms), announced as `Keep-Alive: timeout=65`.
+ * Node's default of 5 s races clients that reuse a connection after a few seconds' pause: a client's
+ * request crosses the hub's close on the wire and fails with ECONNRESET. Longer than the 60 s idle
+ * timeout of common proxies and load balancers, so they, not the hub, close first.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+/**
  * After a start, how long "no MASTER" waits for the directors the hub knew to report again (ms): agents
  * reconnect with backoff, and the MASTER's agent may come back after the BACKUP's.
  */

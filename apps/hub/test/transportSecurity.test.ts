@@ -2,12 +2,13 @@
 // explicitly; cookies, HSTS and caching follow from which one it is.
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { request } from "node:https";
+import { Agent, request } from "node:https";
 import type { TLSSocket } from "node:tls";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { createHub, type Hub } from "../src/createHub";
+import { KEEP_ALIVE_TIMEOUT_MS } from "../src/limits";
 import type { ChildProcess } from "node:child_process";
 import { healthResponseSchema } from "@lvsdeck/protocol";
 import { TOKEN, USERS, agentBin } from "./harness";
@@ -62,6 +63,15 @@ describe("hub over TLS", () => {
     const login = await httpsCall(hub.url, first.pem, "POST", "/api/session", signIn);
     expect(login.status).toBe(200);
     expect(String(login.headers["set-cookie"])).toMatch(/HttpOnly; SameSite=Strict; Max-Age=\d+; Secure/);
+    const agent = new Agent({ keepAlive: true, ca: first.pem });
+    const kept = await new Promise<string>((resolve, reject) => {
+      request(`${hub.url}/api/health`, { agent }, (res) => {
+        res.resume();
+        res.on("end", () => resolve(String(res.headers["keep-alive"])));
+      }).on("error", reject).end();
+    });
+    agent.destroy();
+    expect(kept).toBe(`timeout=${KEEP_ALIVE_TIMEOUT_MS / 1000}`);
   });
 
   it("reloads a renewed certificate without a restart, and keeps the old one when the new pair is unusable", async () => {
@@ -104,6 +114,41 @@ describe("hub behind a TLS proxy", () => {
 });
 
 describe("limits on what one client may hold open", () => {
+  it("keeps an idle keep-alive connection for 65 s and says so, so a client reusing it after a pause does not race the hub's close", async () => {
+    const hub = await createHub({ port: 0, host: "127.0.0.1", dataDir: ":memory:", agentTokens: [], quiet: true });
+    try {
+      const answer = await fetch(`${hub.url}/api/health`);
+      await answer.arrayBuffer();
+      // Clients close an idle connection just before the announced timeout (Node's agent 1 s before).
+      // Node's default, 5 s, is shorter than the pauses between an operator's or a test's requests.
+      expect(answer.headers.get("keep-alive")).toBe(`timeout=${KEEP_ALIVE_TIMEOUT_MS / 1000}`);
+      expect(KEEP_ALIVE_TIMEOUT_MS).toBeGreaterThan(60_000);
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it("closes without waiting out the keep-alive of a connection whose request was still arriving", async () => {
+    const hub = await createHub({ port: 0, host: "127.0.0.1", dataDir: ":memory:", agentTokens: [], quiet: true });
+    const { Socket } = await import("node:net");
+    const socket = new Socket();
+    const answered = new Promise<string>((resolve) => {
+      let text = "";
+      socket.on("data", (d: Buffer) => (text += d.toString()));
+      socket.on("close", () => resolve(text));
+    });
+    await new Promise<void>((resolve) => socket.connect(hub.port, "127.0.0.1", resolve));
+    const body = JSON.stringify({ name: "nobody", password: "wrong" });
+    socket.write(`POST /api/session HTTP/1.1\r\nHost: hub\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\n\r\n`);
+    // "100 Continue" says the hub has the request's headers: the connection is busy, not idle, when the close starts.
+    await vi.waitFor(() => expect(socket.bytesRead).toBeGreaterThan(0));
+    const closed = hub.close();
+    socket.write(body);
+    // The request is answered, then the connection is closed and the close completes, well inside the test's time limit (a minute's keep-alive is not waited out).
+    expect(await answered).toMatch(/^HTTP\/1.1 100 Continue\r\n\r\nHTTP\/1.1 401/);
+    await closed;
+  });
+
   it("drops a request whose body trickles in slower than the request timeout", async () => {
     const hub = await createHub({ port: 0, host: "127.0.0.1", dataDir: ":memory:", agentTokens: [], quiet: true, requestTimeoutMs: 1_000 });
     try {
