@@ -58,8 +58,10 @@ async function measure(layout: string, schemaVersion: number | undefined) {
     points = answer.points.length;
   }
   await store.close(t0 + (PREFILL_SECONDS + MEASURE_SECONDS + 1) * 1000);
+  // Every attached file (the series have their own from SERIES_FILE_VERSION on), checkpointed and summed.
   db.pragma("wal_checkpoint(TRUNCATE)");
-  const fileMiB = Number((statSync(db.name).size / 2 ** 20).toFixed(1));
+  const files = (db.pragma("database_list") as { file: string }[]).map((d) => d.file).filter((f) => f !== "");
+  const fileMiB = Number((files.reduce((sum, f) => sum + statSync(f).size, 0) / 2 ** 20).toFixed(1));
   db.close();
   rmSync(dir, { recursive: true, force: true });
   const cpu = seconds.map((x) => x.cpu);

@@ -89,7 +89,7 @@ describe("hub over TLS", () => {
 
   it("keeps its data folder to itself", () => {
     expect(statSync(join(folder, "data-tls")).mode & 0o777).toBe(0o700);
-    expect(statSync(join(folder, "data-tls", "lvsdeck.sqlite")).mode & 0o777).toBe(0o600);
+    for (const file of ["lvsdeck.sqlite", "lvsdeck-series.sqlite"]) expect(statSync(join(folder, "data-tls", file)).mode & 0o777).toBe(0o600);
   });
 });
 

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { TIERS, legacySeriesTables, legacyTableOf } from "./seriesWrites";
+import { SERIES_SCHEMA, TIERS, inMainTableOf, legacySeriesTables, legacyTableOf } from "./seriesWrites";
 
 /** A tier's sample columns (every layout of them). */
 const SAMPLE_COLUMNS = `director TEXT NOT NULL, service TEXT NOT NULL, real_server TEXT NOT NULL, t INTEGER NOT NULL,
@@ -172,19 +172,45 @@ const migrations: string[] = [
          PRIMARY KEY (t, service, real_server, director, state)
        ) WITHOUT ROWID;`,
     ).join("\n"),
+  // Series in a database file of their own (created at every open: seriesSchema). In the main file, the
+  // series writer's thread held the write lock an event's insert needed, and at 200 directors those
+  // inserts waited for it: 6 % of the hub's event loop in a profile of the bench. The main file's tables
+  // keep their rows, read beside the new ones until retention has emptied them; then the next start drops them.
+  [...TIERS.map((tier) => tier.table), ...TIERS.map((tier) => tier.states)]
+    .map((table) => `ALTER TABLE main.${table} RENAME TO ${inMainTableOf(table)};`)
+    .join("\n"),
 ];
+
+/** The series tiers' tables in their own file (`schema`), keyed by time first; created where missing. */
+const seriesSchema = (schema: string) =>
+  TIERS.map(
+    (tier) => `CREATE TABLE IF NOT EXISTS ${schema}.${tier.table} (
+       ${SAMPLE_COLUMNS},
+       PRIMARY KEY (t, service, real_server, director)
+     ) WITHOUT ROWID;
+     CREATE TABLE IF NOT EXISTS ${schema}.${tier.states} (
+       ${STATE_COLUMNS},
+       PRIMARY KEY (t, service, real_server, director, state)
+     ) WITHOUT ROWID;`,
+  ).join("\n");
 
 /** Drops the series-first tables that retention has emptied (all of them at once on a new database). */
 function dropEmptiedLegacySeries(db: Database.Database): void {
-  for (const legacy of legacySeriesTables(db).values()) {
-    if (db.prepare(`SELECT 1 FROM ${legacy} LIMIT 1`).get() === undefined) db.exec(`DROP TABLE ${legacy}`);
+  for (const legacy of [...legacySeriesTables(db).values()].flat()) {
+    if (db.prepare(`SELECT 1 FROM main.${legacy.name} LIMIT 1`).get() === undefined) db.exec(`DROP TABLE main.${legacy.name}`);
   }
 }
 
 /** The schema version whose series tables are keyed by time first (the tables before it, by series first). */
 export const SERIES_BY_TIME_VERSION = 16;
 
-/** Brings the database up to the newest schema (or to `target`, for tests), one transaction per migration. */
+/** The schema version whose series live in a file of their own, attached as SERIES_SCHEMA (see openDatabase). */
+export const SERIES_FILE_VERSION = 17;
+
+/**
+ * Brings the database up to the newest schema (or to `target`, for tests), one transaction per migration;
+ * from SERIES_FILE_VERSION on, the series file attached as SERIES_SCHEMA gets its tables.
+ */
 export function migrate(db: Database.Database, target = migrations.length): void {
   const current = db.pragma("user_version", { simple: true }) as number;
   for (let version = current; version < target; version++) {
@@ -193,5 +219,6 @@ export function migrate(db: Database.Database, target = migrations.length): void
       db.pragma(`user_version = ${version + 1}`);
     })();
   }
+  if (target >= SERIES_FILE_VERSION) db.exec(seriesSchema(SERIES_SCHEMA));
   if (target >= SERIES_BY_TIME_VERSION) dropEmptiedLegacySeries(db);
 }

@@ -1,12 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { DirectorSnapshot } from "@lvsdeck/protocol";
 import { sampleSnapshot } from "@lvsdeck/protocol/testFixtures";
-import { openDatabase } from "./database";
+import Database from "better-sqlite3";
+import { SERIES_FILE, openDatabase } from "./database";
+import { createEventStore } from "./eventStore";
+import { HUB_EVENT_SOURCE } from "../alertMonitor";
 import { createSeriesStore, momentRange, pickResolution, DEFAULT_RETENTION } from "./seriesStore";
 import { splitDirectors, sumDirectors } from "./seriesPoints";
-import { SERIES_WRITER_NICE, TIERS, createInlineWriter, createWorkerWriter, legacySeriesTables, type SeriesWriter } from "./seriesWrites";
-import { SERIES_BY_TIME_VERSION } from "./migrations";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { SERIES_WRITER_NICE, TIERS, createInlineWriter, createWorkerWriter, legacySeriesTables, seriesFileOf, type SeriesWriter } from "./seriesWrites";
+import { SERIES_BY_TIME_VERSION, SERIES_FILE_VERSION } from "./migrations";
+import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -106,10 +109,10 @@ describe("series store", () => {
     db.close();
   });
 
-  it("leaves WAL checkpoints to the worker: the hub's own inserts never copy the WAL back, and the WAL stays bounded", async () => {
+  it("keeps the series in a file of their own: the worker checkpoints its WAL as it writes, and the main file gets none of their pages", async () => {
     const db = openDatabase(mkdtempSync(join(tmpdir(), "lvsdeck-series-")));
     const store = createSeriesStore(db, DEFAULT_RETENTION, createWorkerWriter(db));
-    expect(db.pragma("wal_autocheckpoint", { simple: true })).toBe(0);
+    db.pragma("main.wal_checkpoint(TRUNCATE)");
     // About 60,000 rows a flush, several times the 1,000 pages after which a connection checkpoints.
     const many = (t: number) => wide(t, 300);
     for (let s = 0; s < 5; s++) {
@@ -117,11 +120,33 @@ describe("series store", () => {
       await store.flushInBackground(base + (s + 1) * 1000);
     }
     // The worker checkpointed as it wrote (a WAL never checkpointed would hold every page written).
-    const wal = db.pragma("wal_checkpoint(PASSIVE)") as { log: number; checkpointed: number }[];
+    const wal = db.pragma("series.wal_checkpoint(PASSIVE)") as { log: number; checkpointed: number }[];
     expect(wal[0]!.log).toBeLessThan(1_500);
-    const rows = db.prepare("SELECT COUNT(*) AS n FROM samples_1s").get() as { n: number };
+    expect((db.pragma("main.wal_checkpoint(PASSIVE)") as { log: number }[])[0]!.log).toBe(0);
+    const rows = db.prepare("SELECT COUNT(*) AS n FROM series.samples_1s").get() as { n: number };
     expect(rows.n).toBe(5 * 300 * 101);
     await store.close(base + 10_000);
+    db.close();
+  });
+
+  it("an event's insert never waits for the series writer: a write to the series locks their file only", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lvsdeck-series-"));
+    const db = openDatabase(dir);
+    const events = createEventStore(db);
+    // A second connection opened as the worker opens it, in the middle of a series write transaction.
+    const writer = new Database(db.name);
+    writer.prepare("ATTACH DATABASE ? AS series").run(seriesFileOf(db));
+    writer.exec("BEGIN");
+    writer.prepare("INSERT INTO samples_1s VALUES ('d1', 's', '', ?, 1, 0, 0, 0, 0, 0, 0)").run(base);
+    // No waiting at all: a lock the event needed would fail it at once instead of being waited for.
+    db.pragma("busy_timeout = 0");
+    const stored = await events.appendHubEvent({ director: HUB_EVENT_SOURCE, receivedAt: base, event: { kind: "hub", state: "started", downFrom: null, clean: true, detail: "", at: base } });
+    expect(stored.id).toBeGreaterThan(0);
+    // The series file itself is locked: the hub's connection cannot write there until the writer commits.
+    expect(() => db.prepare("INSERT INTO samples_1s VALUES ('d2', 's', '', ?, 1, 0, 0, 0, 0, 0, 0)").run(base)).toThrow(/locked|busy/i);
+    writer.exec("COMMIT");
+    writer.close();
+    expect(statSync(join(dir, SERIES_FILE)).mode & 0o777).toBe(0o600);
     db.close();
   });
 
@@ -135,13 +160,13 @@ describe("series store", () => {
       store.record(many(base + s * 1000));
       await store.flush(base + (s + 1) * 1000);
     }
-    db.pragma("wal_checkpoint(TRUNCATE)");
+    db.pragma("series.wal_checkpoint(TRUNCATE)");
     store.record(many(base + 10_000));
     await store.flush(base + 11_000);
     // The second's 10,100 samples, and the 10 s bucket the flush rolls up again, are written to 345 pages.
     // Keyed by series first, each sample landed among its own series' older samples, spread over the whole
     // tree, and the same flush wrote 2,732 pages (more as the tier holds more seconds: fewer series a page).
-    const wal = db.pragma("wal_checkpoint(PASSIVE)") as { log: number }[];
+    const wal = db.pragma("series.wal_checkpoint(PASSIVE)") as { log: number }[];
     expect(wal[0]!.log).toBeLessThan(1_000);
     expect((db.prepare("SELECT COUNT(*) AS n FROM samples_1s").get() as { n: number }).n).toBe(11 * 100 * 101);
     await store.close(base + 12_000);
@@ -185,6 +210,48 @@ describe("series store", () => {
     reopened.close();
     // A new database has none to begin with.
     expect(legacySeriesTables(openDatabase(":memory:")).size).toBe(0);
+  });
+
+  it("reads the series an upgraded database kept in its main file beside those in their own file, until retention empties them, then drops those tables", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lvsdeck-series-"));
+    const old = openDatabase(dir, SERIES_FILE_VERSION - 1);
+    const rs = service.realServers[0]!.key;
+    const oldSample = old.prepare("INSERT INTO main.samples_1s VALUES ('d1', ?, ?, ?, ?, 0, 0, 0, 0, 0, 0)");
+    for (let s = 0; s < 3; s++) oldSample.run(service.key, rs, base + s * 1000, s + 1);
+    old.prepare("INSERT INTO main.samples_10s VALUES ('d1', ?, ?, ?, 99, 0, 0, 0, 0, 0, 0)").run(service.key, rs, base);
+    old.prepare("INSERT INTO main.states_1s VALUES ('d1', ?, ?, 'ESTABLISHED', ?, 7)").run(service.key, rs, base);
+    old.close();
+
+    const retention = { raw: 60_000, tenSeconds: 600_000, minute: 3_600_000 };
+    const db = openDatabase(dir);
+    expect(db.pragma("user_version", { simple: true })).toBeGreaterThanOrEqual(SERIES_FILE_VERSION);
+    expect([...legacySeriesTables(db).entries()].map(([table, older]) => [table, older.map((t) => t.name)]).sort()).toEqual([
+      ["samples_10s", ["samples_10s_in_main"]],
+      ["samples_1s", ["samples_1s_in_main"]],
+      ["states_1s", ["states_1s_in_main"]],
+    ]);
+    const store = createSeriesStore(db, retention, createWorkerWriter(db));
+    for (let s = 3; s < 6; s++) store.record(withActive(sampleSnapshot("d1", base + s * 1000), s + 1));
+    await store.flushInBackground(base + 6000);
+    // The new seconds went to the series' own file; the old ones are still read from the main file.
+    expect((db.prepare("SELECT COUNT(*) AS n FROM series.samples_1s WHERE real_server = ?").get(rs) as { n: number }).n).toBe(3);
+    const q = { service: service.key, realServer: rs, director: "d1", from: base, to: base + 5000, now: base + 6000 };
+    expect((await store.query(q)).points.map((p) => [p.t - base, p.active])).toEqual([[0, 1], [1000, 2], [2000, 3], [3000, 4], [4000, 5], [5000, 6]]);
+    expect((await store.queryStates(q)).points).toEqual([{ t: base, states: { ESTABLISHED: 7 } }]);
+    // The 10 s bucket rolled up again after the upgrade (from the seconds the new table holds) is in both files: the new row wins.
+    await store.flushInBackground(base + 11_000);
+    const tens = await store.query({ ...q, to: base + 10_000, now: base + 11_000 + retention.raw });
+    expect(tens.resolution).toBe("10s");
+    expect(tens.points.map((p) => [p.t - base, p.active])).toEqual([[0, 5]]);
+
+    // Past every tier's retention the main file's tables are empty (pruned by the worker), and the next start drops them.
+    await store.flushInBackground(base + 2 * retention.minute);
+    await store.close(base + 2 * retention.minute);
+    db.close();
+    const reopened = openDatabase(dir);
+    expect(legacySeriesTables(reopened).size).toBe(0);
+    expect(reopened.prepare("SELECT name FROM main.sqlite_schema WHERE name LIKE '%samples%' OR name LIKE '%states%'").all()).toEqual([]);
+    reopened.close();
   });
 
   it("rolls a 10 s bucket up when it closes and once more when the next one does (for late samples), not at every flush between", async () => {

@@ -62,8 +62,8 @@ export interface StatesPoint {
 }
 
 /**
- * Samples written per transaction (one op of the writer): about 1 ms of SQLite work, the longest a hub
- * write (an event, a snapshot) made meanwhile waits for the writer's lock, with the event loop stopped.
+ * Samples written per transaction (one op of the writer): about 1 ms of SQLite work, the longest the
+ * inline writer (an in-memory database, the last flush at close) holds the event loop at once.
  */
 const WRITE_SLICE_ROWS = 400;
 /**
@@ -116,17 +116,23 @@ export function createSeriesStore(db: Database.Database, retention: SeriesRetent
 
   /**
    * `columns` of a tier's `table` (samples or per-state counts) at each moment of the query's range, ordered
-   * by time, and what its series-first table still holds there; at one `key`, a bucket rolled up again after
-   * the upgrade, the new row wins.
+   * by time, and what its older tables (see legacySeriesTables) still hold there; at one `key`, the newest
+   * table's row wins (a bucket rolled up again after an upgrade is in both).
    */
   const readTier = <T extends { t: number }>(q: SeriesQuery, tier: (typeof TIERS)[number], table: string, columns: string, where: string, params: object, key: (row: T) => string): T[] => {
     const range = { ...params, ...momentRange(q, tier, keep[TIERS.indexOf(tier)]!) };
-    const rows = db.prepare(`${momentsOf(tier.widthMs)} SELECT ${columns} FROM moments CROSS JOIN ${table} s ON s.t = moments.at AND ${where} ORDER BY s.t`).all(range) as T[];
-    const old = legacy.get(table);
-    if (old === undefined) return rows;
-    const oldRows = db.prepare(`SELECT ${columns} FROM ${old} s WHERE ${where} AND s.t >= @first AND s.t <= @last ORDER BY s.t`).all(range) as T[];
-    const fresh = new Set(rows.map(key));
-    return mergeByTime(oldRows.filter((r) => !fresh.has(key(r))), rows);
+    const seek = (name: string) => db.prepare(`${momentsOf(tier.widthMs)} SELECT ${columns} FROM moments CROSS JOIN ${name} s ON s.t = moments.at AND ${where} ORDER BY s.t`).all(range) as T[];
+    let rows = seek(table);
+    const seen = new Set(rows.map(key));
+    for (const older of legacy.get(table) ?? []) {
+      const oldRows = older.byTime
+        ? seek(older.name)
+        : (db.prepare(`SELECT ${columns} FROM ${older.name} s WHERE ${where} AND s.t >= @first AND s.t <= @last ORDER BY s.t`).all(range) as T[]);
+      const unseen = oldRows.filter((r) => !seen.has(key(r)));
+      for (const r of unseen) seen.add(key(r));
+      rows = mergeByTime(unseen, rows);
+    }
+    return rows;
   };
   const rolledUpTo = [0, 0];
   // Services written into a tier since its last downsampling, and those of the last one (its bucket is re-rolled).

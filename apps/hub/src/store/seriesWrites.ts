@@ -31,13 +31,32 @@ export type SeriesOp =
 /** Where a table of the series-first layout is kept until retention empties it (see migrations.ts). */
 export const legacyTableOf = (table: string) => `${table}_by_series`;
 
-/** The tables of the series-first layout kept until retention has emptied them, by the name of the table that replaced them. */
-export function legacySeriesTables(db: Database.Database): Map<string, string> {
+/** Where a table kept in the hub's main database file, before the series had a file of their own, stays until retention empties it. */
+export const inMainTableOf = (table: string) => `${table}_in_main`;
+
+/** The schema name of the series' own database file, attached to every connection that reads or writes them. */
+export const SERIES_SCHEMA = "series";
+
+/** An older table whose rows are read beside a tier's table: keyed by time first (a chart seeks its moments) or by series. */
+export interface LegacyTable {
+  name: string;
+  byTime: boolean;
+}
+
+/**
+ * The older tables kept until retention has emptied them, by the name of the table that replaced them,
+ * newest first: the time-first table left in the main file, then the series-first one.
+ */
+export function legacySeriesTables(db: Database.Database): Map<string, LegacyTable[]> {
   const names = [...TIERS.map((tier) => tier.table), ...TIERS.map((tier) => tier.states)];
   const present = new Set(
-    db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all() as string[],
+    db.prepare("SELECT name FROM main.sqlite_schema WHERE type = 'table'").pluck().all() as string[],
   );
-  return new Map(names.filter((name) => present.has(legacyTableOf(name))).map((name) => [name, legacyTableOf(name)]));
+  const older = (name: string): LegacyTable[] => [
+    { name: inMainTableOf(name), byTime: true },
+    { name: legacyTableOf(name), byTime: false },
+  ].filter((t) => present.has(t.name));
+  return new Map(names.map((name) => [name, older(name)] as const).filter(([, tables]) => tables.length > 0));
 }
 
 /**
@@ -72,8 +91,8 @@ interface SeriesSql {
 }
 
 // A rollup or prune runs on both tables of a tier: samples, then per-state counts.
-function seriesSql(legacy: ReadonlyMap<string, string>): SeriesSql {
-  const tables = (tier: (typeof TIERS)[number]) => [tier.table, tier.states].flatMap((table) => [table, ...(legacy.has(table) ? [legacy.get(table)!] : [])]);
+function seriesSql(legacy: ReadonlyMap<string, LegacyTable[]>): SeriesSql {
+  const tables = (tier: (typeof TIERS)[number]) => [tier.table, tier.states].flatMap((table) => [table, ...(legacy.get(table) ?? []).map((t) => t.name)]);
   return {
     insert: `INSERT OR REPLACE INTO samples_1s VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
     insertStates: `INSERT OR REPLACE INTO states_1s VALUES (?,?,?,?,?,?)`,
@@ -142,8 +161,9 @@ export function createInlineWriter(db: Database.Database): SeriesWriter & { runN
   };
 }
 
-// Plain JavaScript, evaluated in the worker: it opens its own connection to the same file (WAL lets the
-// hub read beside it) and runs each op in its own transaction, so a hub write waits at most one op.
+// Plain JavaScript, evaluated in the worker: it opens its own connection to the same files, the series'
+// attached as the hub's connection has them (WAL lets the hub read beside it), and runs each op in its
+// own transaction. Its writes lock the series' file only, never the one the hub's events go to.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const Database = require(workerData.driver);
@@ -156,6 +176,8 @@ try {
 const db = new Database(workerData.file);
 db.pragma("journal_mode = WAL");
 db.pragma("synchronous = NORMAL");
+db.prepare("ATTACH DATABASE ? AS ${SERIES_SCHEMA}").run(workerData.seriesFile);
+db.pragma("${SERIES_SCHEMA}.synchronous = NORMAL");
 const insert = db.prepare(workerData.sql.insert);
 const insertStates = db.prepare(workerData.sql.insertStates);
 const rollups = workerData.sql.rollups.map((pair) => pair.map((sql) => db.prepare(sql)));
@@ -203,21 +225,26 @@ function spares(ops) {
  */
 export const SERIES_WRITER_NICE = 10;
 
+/** The file the series are attached from on `db` (see openDatabase). */
+export function seriesFileOf(db: Database.Database): string {
+  const list = db.pragma("database_list") as { name: string; file: string }[];
+  const series = list.find((d) => d.name === SERIES_SCHEMA);
+  if (series === undefined || series.file === "") throw new Error("the series database is not attached from a file");
+  return series.file;
+}
+
 /** Buffers kept for reuse: a second's samples at 200 directors x 100 real servers fill about 50. */
 const MAX_SPARE_BUFFERS = 256;
 
 /**
- * Runs ops on a worker thread with its own connection to `db`'s file: a second's 20,000 samples, every
- * rollup and the WAL's checkpoints are done beside the hub's event loop instead of on it.
+ * Runs ops on a worker thread with its own connection to `db`'s files: a second's 20,000 samples, every
+ * rollup and the series WAL's checkpoints are done beside the hub's event loop instead of on it, and lock
+ * the series' own file, so an event's insert never waits for them.
  */
 export function createWorkerWriter(db: Database.Database): SeriesWriter {
   const SQL = seriesSql(legacySeriesTables(db));
   const driver = createRequire(import.meta.url).resolve("better-sqlite3");
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: db.name, driver, sql: SQL, nice: SERIES_WRITER_NICE } });
-  // WAL checkpoints are left to the worker's connection, which writes nearly all the pages. Whichever
-  // connection commits past the WAL's 1,000 pages copies them back into the database file; on the hub's
-  // connection that was an event's insert, holding the event loop (and that transition) for the copy.
-  db.pragma("wal_autocheckpoint = 0");
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: db.name, seriesFile: seriesFileOf(db), driver, sql: SQL, nice: SERIES_WRITER_NICE } });
   const waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
   let nextId = 0;
   const failAll = (err: Error) => {
@@ -238,8 +265,8 @@ export function createWorkerWriter(db: Database.Database): SeriesWriter {
   worker.on("exit", () => failAll(new Error("series writer stopped")));
   return {
     async run(ops) {
-      // One op at a time: between two, the hub's own writes (events, snapshots) take the lock at once
-      // instead of backing off while the worker writes op after op.
+      // One op at a time: a close waits for one op at most, and while an upgraded database still has
+      // series tables in the main file, their prunes hold its lock (which the hub's events need) one at a time.
       for (const op of ops) {
         await new Promise<void>((resolve, reject) => {
           const id = nextId++;
