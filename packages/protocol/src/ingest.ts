@@ -16,7 +16,7 @@ import {
   type VrrpInstance,
 } from "./model";
 import { describeIssues, type ParseOutcome } from "./parse";
-import { wellFormedService } from "./wellFormed";
+import { isRecord, wellFormedService } from "./wellFormed";
 
 /**
  * Tolerant reading of agent snapshots and deltas: one value that cannot be read degrades the one
@@ -83,10 +83,6 @@ const vrrpFallbacks: Fallbacks = {
 export function rawText(value: unknown): string {
   const text = value === undefined ? "(missing)" : typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
   return text.length > MAX_ISSUE_RAW ? `${text.slice(0, MAX_ISSUE_RAW - 1)}…` : text;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 // Within one value the path is usually empty; when the value is an object it names the part that failed.

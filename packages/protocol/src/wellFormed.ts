@@ -50,7 +50,8 @@ const WEIGHT_MODE: ReadonlySet<unknown> = new Set(weightModeSchema.options);
 const PROTOCOL: ReadonlySet<unknown> = new Set(ipProtocolSchema.options);
 const FAMILY: ReadonlySet<unknown> = new Set(familySchema.options);
 
-const isObject = (v: unknown): v is Raw => typeof v === "object" && v !== null && !Array.isArray(v);
+/** A JSON object: not null, not an array (the one test for it in ingest.ts and here). */
+export const isRecord = (v: unknown): v is Raw => typeof v === "object" && v !== null && !Array.isArray(v);
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 const isRate = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v) && v >= 0;
 const isTime = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
@@ -60,14 +61,14 @@ const isKey = (v: unknown, max: number, pattern: RegExp): v is string => typeof 
 const undefinedButPresent = (raw: Raw, field: string) => raw[field] === undefined && field in raw;
 
 function counters(v: unknown) {
-  if (!isObject(v)) return null;
+  if (!isRecord(v)) return null;
   const { conns, inPkts, outPkts, inBytes, outBytes } = v;
   if (!isCount(conns) || !isCount(inPkts) || !isCount(outPkts) || !isCount(inBytes) || !isCount(outBytes)) return null;
   return { conns, inPkts, outPkts, inBytes, outBytes };
 }
 
 function rates(v: unknown) {
-  if (!isObject(v)) return null;
+  if (!isRecord(v)) return null;
   const { cps, inPps, outPps, inBps, outBps } = v;
   if (!isRate(cps) || !isRate(inPps) || !isRate(outPps) || !isRate(inBps) || !isRate(outBps)) return null;
   return { cps, inPps, outPps, inBps, outBps };
@@ -80,7 +81,7 @@ function stringList(v: unknown): string[] | null {
 }
 
 function realServerChecker(v: unknown): RealServer["checker"] | null {
-  if (!isObject(v)) return null;
+  if (!isRecord(v)) return null;
   const types = stringList(v.types);
   const { alive, failedCheckers, lastChangeAt } = v;
   if (types === null || typeof alive !== "boolean" || (failedCheckers !== null && !isCount(failedCheckers)) || (lastChangeAt !== null && !isTime(lastChangeAt))) return null;
@@ -89,7 +90,7 @@ function realServerChecker(v: unknown): RealServer["checker"] | null {
 
 /** A real server exactly as the schema reads it, or null to leave it to the schema. */
 export function wellFormedRealServer(raw: unknown): RealServer | null {
-  if (!wellFormedReadsEveryField || !isObject(raw) || raw.issues !== undefined) return null;
+  if (!wellFormedReadsEveryField || !isRecord(raw) || raw.issues !== undefined) return null;
   const { key, address, port, forwarding, weight, upperThreshold, lowerThreshold, activeConns, inactiveConns, persistConns, health, weightSource, weightMode, inKernel, states } = raw;
   if (!isKey(key, MAX_REAL_SERVER_KEY, REAL_SERVER_KEY_PATTERN) || typeof address !== "string" || !isPort(port) || !FORWARDING.has(forwarding)) return null;
   if (!Number.isSafeInteger(weight) || (weight as number) < 0 || (weight as number) > MAX_WEIGHT) return null;
@@ -121,7 +122,7 @@ export function wellFormedRealServer(raw: unknown): RealServer | null {
 
 /** A virtual service and all its real servers exactly as the schema reads them, or null to leave it to the schema. */
 export function wellFormedService(raw: unknown): VirtualService | null {
-  if (!wellFormedReadsEveryField || !isObject(raw) || raw.issues !== undefined || undefinedButPresent(raw, "issues")) return null;
+  if (!wellFormedReadsEveryField || !isRecord(raw) || raw.issues !== undefined || undefinedButPresent(raw, "issues")) return null;
   const { key, family, protocol, address, port, fwmark, scheduler, onePacket, pe } = raw;
   if (!isKey(key, MAX_SERVICE_KEY, SERVICE_KEY_PATTERN) || !FAMILY.has(family) || (protocol !== null && !PROTOCOL.has(protocol))) return null;
   if ((address !== null && typeof address !== "string") || (port !== null && !isPort(port)) || (fwmark !== null && !isCount(fwmark))) return null;
@@ -131,7 +132,7 @@ export function wellFormedService(raw: unknown): VirtualService | null {
   let persistence: VirtualService["persistence"] = null;
   if (raw.persistence !== null) {
     const p = raw.persistence;
-    if (!isObject(p) || !isCount(p.timeoutSec) || (p.netmask !== null && typeof p.netmask !== "string")) return null;
+    if (!isRecord(p) || !isCount(p.timeoutSec) || (p.netmask !== null && typeof p.netmask !== "string")) return null;
     persistence = { timeoutSec: p.timeoutSec, netmask: p.netmask };
   }
   const stats = counters(raw.stats);
@@ -146,7 +147,7 @@ export function wellFormedService(raw: unknown): VirtualService | null {
   const out: Raw = { key, family, protocol, address, port, fwmark, scheduler, schedulerFlags, persistence, onePacket, pe, stats, rates: rs, realServers };
   if (raw.checker !== undefined) {
     const c = raw.checker;
-    if (!isObject(c)) return null;
+    if (!isRecord(c)) return null;
     const { quorum, quorumUp, sorryServer, sorryServerInUse } = c;
     if ((quorum !== null && !isCount(quorum)) || (quorumUp !== null && typeof quorumUp !== "boolean") || typeof sorryServerInUse !== "boolean") return null;
     if (sorryServer !== null && !isKey(sorryServer, MAX_REAL_SERVER_KEY, REAL_SERVER_KEY_PATTERN)) return null;
@@ -154,7 +155,7 @@ export function wellFormedService(raw: unknown): VirtualService | null {
   } else if (undefinedButPresent(raw, "checker")) return null;
   if (raw.connectionStates !== undefined) {
     const c = raw.connectionStates;
-    if (!isObject(c) || !isTime(c.countedAt) || !isCount(c.templates)) return null;
+    if (!isRecord(c) || !isTime(c.countedAt) || !isCount(c.templates)) return null;
     out.connectionStates = { countedAt: c.countedAt, templates: c.templates };
   } else if (undefinedButPresent(raw, "connectionStates")) return null;
   return out as VirtualService;
