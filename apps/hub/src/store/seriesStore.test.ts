@@ -173,17 +173,24 @@ describe("series store", () => {
     db.close();
   });
 
-  it("reads an upgraded database's series-first rows beside the new ones until retention empties them, then drops those tables", async () => {
+  /**
+   * A database at schema `version` whose series tables (in the main file, in that version's layout) hold
+   * d1's first real server at 1, 2, 3 active over three seconds, a 10 s average of 99 and 7 ESTABLISHED.
+   */
+  const olderDatabase = (version: number) => {
     const dir = mkdtempSync(join(tmpdir(), "lvsdeck-series-"));
-    const old = openDatabase(dir, SERIES_BY_TIME_VERSION - 1);
+    const old = openDatabase(dir, version);
     const rs = service.realServers[0]!.key;
-    const oldSample = old.prepare("INSERT INTO samples_1s VALUES ('d1', ?, ?, ?, ?, 0, 0, 0, 0, 0, 0)");
+    const oldSample = old.prepare("INSERT INTO main.samples_1s VALUES ('d1', ?, ?, ?, ?, 0, 0, 0, 0, 0, 0)");
     for (let s = 0; s < 3; s++) oldSample.run(service.key, rs, base + s * 1000, s + 1);
-    old.prepare("INSERT INTO samples_10s VALUES ('d1', ?, ?, ?, 99, 0, 0, 0, 0, 0, 0)").run(service.key, rs, base);
-    old.prepare("INSERT INTO states_1s VALUES ('d1', ?, ?, 'ESTABLISHED', ?, 7)").run(service.key, rs, base);
+    old.prepare("INSERT INTO main.samples_10s VALUES ('d1', ?, ?, ?, 99, 0, 0, 0, 0, 0, 0)").run(service.key, rs, base);
+    old.prepare("INSERT INTO main.states_1s VALUES ('d1', ?, ?, 'ESTABLISHED', ?, 7)").run(service.key, rs, base);
     old.close();
+    return { dir, rs, retention: { raw: 60_000, tenSeconds: 600_000, minute: 3_600_000 } };
+  };
 
-    const retention = { raw: 60_000, tenSeconds: 600_000, minute: 3_600_000 };
+  it("reads an upgraded database's series-first rows beside the new ones until retention empties them, then drops those tables", async () => {
+    const { dir, rs, retention } = olderDatabase(SERIES_BY_TIME_VERSION - 1);
     const db = openDatabase(dir);
     expect(db.pragma("user_version", { simple: true })).toBeGreaterThanOrEqual(SERIES_BY_TIME_VERSION);
     expect([...legacySeriesTables(db).keys()].sort()).toEqual(["samples_10s", "samples_1s", "states_1s"]);
@@ -213,16 +220,7 @@ describe("series store", () => {
   });
 
   it("reads the series an upgraded database kept in its main file beside those in their own file, until retention empties them, then drops those tables", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "lvsdeck-series-"));
-    const old = openDatabase(dir, SERIES_FILE_VERSION - 1);
-    const rs = service.realServers[0]!.key;
-    const oldSample = old.prepare("INSERT INTO main.samples_1s VALUES ('d1', ?, ?, ?, ?, 0, 0, 0, 0, 0, 0)");
-    for (let s = 0; s < 3; s++) oldSample.run(service.key, rs, base + s * 1000, s + 1);
-    old.prepare("INSERT INTO main.samples_10s VALUES ('d1', ?, ?, ?, 99, 0, 0, 0, 0, 0, 0)").run(service.key, rs, base);
-    old.prepare("INSERT INTO main.states_1s VALUES ('d1', ?, ?, 'ESTABLISHED', ?, 7)").run(service.key, rs, base);
-    old.close();
-
-    const retention = { raw: 60_000, tenSeconds: 600_000, minute: 3_600_000 };
+    const { dir, rs, retention } = olderDatabase(SERIES_FILE_VERSION - 1);
     const db = openDatabase(dir);
     expect(db.pragma("user_version", { simple: true })).toBeGreaterThanOrEqual(SERIES_FILE_VERSION);
     expect([...legacySeriesTables(db).entries()].map(([table, older]) => [table, older.map((t) => t.name)]).sort()).toEqual([
