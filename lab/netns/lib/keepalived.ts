@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { DirectorPlan, LabPlan } from "./plan";
 import { instancesOf } from "./plan";
 import type { ProcessSet } from "./processes";
-import { stopChild } from "./processes";
+import { pollUntil, stopChild } from "./processes";
 
 /** Debian's keepalived. */
 export const KEEPALIVED = "/usr/sbin/keepalived";
@@ -169,12 +169,8 @@ export function createDaemon(options: DaemonOptions): Daemon {
   execFileSync("mkfifo", ["-m", "0600", files.vrrpNotifyFifo, ...(files.notifyFifo === null ? [] : [files.notifyFifo])]);
   let child: ChildProcess | null = null;
   const isRunning = () => child !== null && child.exitCode === null && child.signalCode === null;
-  const vrrpStarted = async () => {
-    for (const end = Date.now() + VRRP_PID_MS; readPid(files.vrrpPidFile) === null; ) {
-      if (Date.now() >= end) throw new Error(`keepalived on ${director.id} started no VRRP process within ${VRRP_PID_MS} ms (see ${files.log})`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
+  const vrrpStarted = () =>
+    pollUntil(() => readPid(files.vrrpPidFile) !== null, VRRP_PID_MS, () => `keepalived on ${director.id} started no VRRP process within ${VRRP_PID_MS} ms (see ${files.log})`);
   return {
     director,
     files,

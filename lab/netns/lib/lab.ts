@@ -15,7 +15,7 @@ import type { Daemon } from "./keepalived";
 import { addTrackedInterface, addressesIn, createNetwork, deleteNamespaces, setInterface } from "./network";
 import { instancesOf, planLab } from "./plan";
 import type { DirectorPlan, LabPlan, PlanOptions } from "./plan";
-import { createProcessSet, spawnIn, startHolder, stopChild } from "./processes";
+import { createProcessSet, pollUntil, spawnIn, startHolder, stopChild } from "./processes";
 import { startRelay } from "./relay";
 import type { Teardown } from "./teardown";
 
@@ -136,10 +136,7 @@ export async function startLab(options: LabOptions, teardown: Teardown): Promise
    */
   const mastering = async (director: DirectorPlan) => {
     const vips = plan.instances.filter((instance) => instance.master === director.id).map((instance) => instance.vip);
-    for (const end = Date.now() + MASTER_MS; !vips.every((vip) => addressesIn(director.ns).includes(vip)); ) {
-      if (Date.now() >= end) throw new Error(`keepalived on ${director.id} did not become MASTER (its VIPs ${vips.join(", ")}) within ${MASTER_MS} ms`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await pollUntil(() => vips.every((vip) => addressesIn(director.ns).includes(vip)), MASTER_MS, () => `keepalived on ${director.id} did not become MASTER (its VIPs ${vips.join(", ")}) within ${MASTER_MS} ms`);
   };
   const mastersOf = (id: string) =>
     plan.instances.filter((instance) => instance.master !== id && instance.members.some((m) => m.director === id)).map((instance) => instance.master);

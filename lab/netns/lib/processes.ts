@@ -12,6 +12,13 @@ export const STOP_GRACE_MS = 5_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Resolves once `done()` holds, checked every 50 ms; after `ms` without it, fails with `failure()`. */
+export async function pollUntil(done: () => boolean, ms: number, failure: () => string): Promise<void> {
+  for (const end = Date.now() + ms; !done(); await sleep(50)) {
+    if (Date.now() >= end) throw new Error(failure());
+  }
+}
+
 /** Processes the lab started, killed by pid (and only those) when it is torn down. */
 export interface ProcessSet {
   add(child: ChildProcess): ChildProcess;
