@@ -9,6 +9,24 @@ import { createDatabase, startPostgres, type PostgresServer } from "./services";
 const KEY = 4242;
 const CHECK_MS = 50;
 
+/** A pool as the hub makes one: pg emits a released client's late errors on its pool, so it has a listener. */
+function hubPool(url: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url });
+  pool.on("error", () => {});
+  return pool;
+}
+
+async function lockHolders(url: string): Promise<number> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    const held = await admin.query("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted", [KEY]);
+    return held.rowCount ?? 0;
+  } finally {
+    await admin.end();
+  }
+}
+
 describe("alerting leadership", () => {
   let postgres: PostgresServer;
   let url: string;
@@ -19,7 +37,7 @@ describe("alerting leadership", () => {
   afterAll(() => postgres?.stop());
 
   it("has exactly one leader, and hands the lead on when the leader's session ends", async () => {
-    const pools = [new pg.Pool({ connectionString: url }), new pg.Pool({ connectionString: url })];
+    const pools = [hubPool(url), hubPool(url)];
     const log = createLogger("test", true);
     // The leader-to-be tries once, at start, and never again: like a hub that will be dead when the lock frees.
     const leader = holdLeadership(pools[0]!, KEY, log, 3_600_000);
@@ -38,5 +56,19 @@ describe("alerting leadership", () => {
     expect(leader.isLeader()).toBe(false);
     await Promise.all([leader.close(), follower.close()]);
     await Promise.all(pools.map((p) => p.end()));
+  });
+
+  it("close() resolves only once its session has ended, so the lock is free and the server can stop", async () => {
+    const pool = hubPool(url);
+    const log = createLogger("test", true);
+    const leader = holdLeadership(pool, KEY, log, CHECK_MS);
+    await vi.waitFor(() => expect(leader.isLeader()).toBe(true), 10_000);
+    let closedConnections = 0;
+    pool.on("remove", () => closedConnections++);
+    await leader.close();
+    // The pool says "remove" when a client's connection has closed; close() must not resolve before.
+    expect(closedConnections).toBe(1);
+    expect(await lockHolders(url)).toBe(0);
+    await pool.end();
   });
 });

@@ -42,8 +42,14 @@ export function holdLeadership(pool: pg.Pool, lockKey: number, log: Logger, chec
     busy = true;
     try {
       if (client === null) {
-        client = await pool.connect();
-        client.on("error", drop);
+        const opened = await pool.connect();
+        opened.on("error", drop);
+        // Closed while connecting: this session must not outlive close(), or it would hold a pool (and its end) open.
+        if (closed) {
+          opened.release(true);
+          return;
+        }
+        client = opened;
       }
       if (leader) {
         // Still ours? A lock held by this session shows in pg_locks with our pid.
@@ -74,8 +80,21 @@ export function holdLeadership(pool: pg.Pool, lockKey: number, log: Logger, chec
       const held = client;
       client = null;
       set(false);
-      // Ending the session lets go of the lock at once, for the next hub.
-      held?.release(true);
+      if (held === null) return;
+      // Ending the session lets go of the lock at once, for the next hub. The pool ends a client released
+      // with an error in the background and says "remove" when its connection has closed; PostgreSQL
+      // releases a session's locks before it closes the connection, so once that is heard the lock is free
+      // and nothing of this session is left to answer (a server stopped next cannot reach it).
+      const ended = new Promise<void>((resolve) => {
+        const removed = (gone: pg.PoolClient) => {
+          if (gone !== held) return;
+          pool.off("remove", removed);
+          resolve();
+        };
+        pool.on("remove", removed);
+      });
+      held.release(true);
+      await ended;
     },
   };
 }
