@@ -252,6 +252,28 @@ describe("series store", () => {
     reopened.close();
   });
 
+  it("prunes an upgraded database's older tables (in the main file, whose lock events need) once a minute, a new one's never", async () => {
+    const prunedAt = async (db: Database.Database) => {
+      const inline = createInlineWriter(db);
+      const at: number[] = [];
+      let flushedAt = 0;
+      const recording: SeriesWriter = {
+        run(ops) {
+          for (const op of ops) if (op.kind === "prune" && op.older && op.tier === 0) at.push(flushedAt - base);
+          return inline.run(ops);
+        },
+        close: inline.close,
+      };
+      const store = createSeriesStore(db, DEFAULT_RETENTION, recording);
+      for (let s = 1; s <= 130; s++) await store.flushInBackground((flushedAt = base + s * 1000));
+      await store.close(flushedAt);
+      db.close();
+      return at;
+    };
+    expect(await prunedAt(openDatabase(olderDatabase(SERIES_FILE_VERSION - 1).dir))).toEqual([1000, 61_000, 121_000]);
+    expect(await prunedAt(openDatabase(":memory:"))).toEqual([]);
+  });
+
   it("rolls a 10 s bucket up when it closes and once more when the next one does (for late samples), not at every flush between", async () => {
     const db = openDatabase(":memory:");
     const inline = createInlineWriter(db);

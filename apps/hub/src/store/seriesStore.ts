@@ -97,6 +97,14 @@ export const momentRange = (q: SeriesQuery, tier: (typeof TIERS)[number], keptMs
   last: q.to,
 });
 
+/**
+ * How often the older tables of an upgraded database (see legacySeriesTables) are pruned (ms). They are in
+ * the main file, whose write lock an event's insert needs: every prune takes it, even when nothing is
+ * left to delete, so they are pruned once a minute rather than at every flush. Reads never show their
+ * rows past retention either way (a read's range is cut to it).
+ */
+export const OLDER_PRUNE_MS = 60_000;
+
 /** Two lists each ordered by time, as one (stable: at one moment, `a`'s rows come first). */
 function mergeByTime<T extends { t: number }>(a: T[], b: T[]): T[] {
   return a.length === 0 ? b : [...a, ...b].sort((x, y) => x.t - y.t);
@@ -138,6 +146,7 @@ export function createSeriesStore(db: Database.Database, retention: SeriesRetent
   // Services written into a tier since its last downsampling, and those of the last one (its bucket is re-rolled).
   const touched = [new Set<string>(), new Set<string>()];
   const lastRolled = [new Set<string>(), new Set<string>()];
+  let olderPrunedAt = -Infinity;
 
   /** The whole flush as ops, each short enough to hold nothing up for long. */
   const flushOps = (now: number, cursor: SlotCursor, writer: SeriesWriter): SeriesOp[] => {
@@ -168,7 +177,11 @@ export function createSeriesStore(db: Database.Database, retention: SeriesRetent
         ops.push({ kind: "rollup", tier, services: services.slice(k, k + ROLLUP_SLICE_SERVICES), first: start, last: end - TIERS[tier]!.widthMs });
       }
     }
-    for (const [tier, age] of keep.entries()) ops.push({ kind: "prune", tier, before: now - age });
+    for (const [tier, age] of keep.entries()) ops.push({ kind: "prune", tier, before: now - age, older: false });
+    if (legacy.size > 0 && now - olderPrunedAt >= OLDER_PRUNE_MS) {
+      olderPrunedAt = now;
+      for (const [tier, age] of keep.entries()) ops.push({ kind: "prune", tier, before: now - age, older: true });
+    }
     return ops;
   };
 

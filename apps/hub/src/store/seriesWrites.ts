@@ -26,7 +26,8 @@ export type SeriesOp =
   | { kind: "insert-states"; rows: StateRow[] }
   /** Averages tier `tier`'s samples of `services` at its moments from `first` to `last` (on its grid) into tier `tier + 1`. */
   | { kind: "rollup"; tier: number; services: string[]; first: number; last: number }
-  | { kind: "prune"; tier: number; before: number };
+  /** Deletes tier `tier`'s rows older than `before`: from its own tables, or (`older`) from its older ones in the main file. */
+  | { kind: "prune"; tier: number; before: number; older: boolean };
 
 /** Where a table of the series-first layout is kept until retention empties it (see migrations.ts). */
 export const legacyTableOf = (table: string) => `${table}_by_series`;
@@ -82,17 +83,19 @@ const rollupStatesSql = (from: (typeof TIERS)[number], into: (typeof TIERS)[numb
    FROM moments CROSS JOIN ${from.states} s ON s.t = moments.at AND s.service = @service
    GROUP BY s.director, s.service, s.real_server, s.state, bucket`;
 
-/** The statements both writers prepare; a tier's prune also empties what its series-first tables still hold. */
+/** The statements both writers prepare; a tier's older prunes empty what its older tables (see legacySeriesTables) still hold. */
 interface SeriesSql {
   insert: string;
   insertStates: string;
   rollups: string[][];
   prunes: string[][];
+  olderPrunes: string[][];
 }
 
 // A rollup or prune runs on both tables of a tier: samples, then per-state counts.
 function seriesSql(legacy: ReadonlyMap<string, LegacyTable[]>): SeriesSql {
-  const tables = (tier: (typeof TIERS)[number]) => [tier.table, tier.states].flatMap((table) => [table, ...(legacy.get(table) ?? []).map((t) => t.name)]);
+  const olderTables = (tier: (typeof TIERS)[number]) => [tier.table, tier.states].flatMap((table) => (legacy.get(table) ?? []).map((t) => t.name));
+  const deletes = (tables: string[]) => tables.map((table) => `DELETE FROM ${table} WHERE t < ?`);
   return {
     insert: `INSERT OR REPLACE INTO samples_1s VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
     insertStates: `INSERT OR REPLACE INTO states_1s VALUES (?,?,?,?,?,?)`,
@@ -100,7 +103,8 @@ function seriesSql(legacy: ReadonlyMap<string, LegacyTable[]>): SeriesSql {
       [rollupSql(TIERS[0], TIERS[1]), rollupStatesSql(TIERS[0], TIERS[1])],
       [rollupSql(TIERS[1], TIERS[2]), rollupStatesSql(TIERS[1], TIERS[2])],
     ],
-    prunes: TIERS.map((tier) => tables(tier).map((table) => `DELETE FROM ${table} WHERE t < ?`)),
+    prunes: TIERS.map((tier) => deletes([tier.table, tier.states])),
+    olderPrunes: TIERS.map((tier) => deletes(olderTables(tier))),
   };
 }
 
@@ -120,6 +124,7 @@ export function createInlineWriter(db: Database.Database): SeriesWriter & { runN
   const insertStates = db.prepare(SQL.insertStates);
   const rollups = SQL.rollups.map((pair) => pair.map((sql) => db.prepare(sql)));
   const prunes = SQL.prunes.map((pair) => pair.map((sql) => db.prepare(sql)));
+  const olderPrunes = SQL.olderPrunes.map((list) => list.map((sql) => db.prepare(sql)));
   let slots: string[] = [];
   const apply = db.transaction((op: SeriesOp) => {
     if (op.kind === "insert-packed") {
@@ -131,7 +136,7 @@ export function createInlineWriter(db: Database.Database): SeriesWriter & { runN
     }
     else if (op.kind === "insert-states") for (const row of op.rows) insertStates.run(...row);
     else if (op.kind === "rollup") for (const service of op.services) for (const r of rollups[op.tier]!) r.run({ service, first: op.first, last: op.last });
-    else for (const p of prunes[op.tier]!) p.run(op.before);
+    else for (const p of (op.older ? olderPrunes : prunes)[op.tier]!) p.run(op.before);
   });
   // Outside the transaction: a slice that fails to write still defines its slots for the slices after it.
   const learnSlots = (op: SeriesOp): SeriesOp => {
@@ -182,6 +187,7 @@ const insert = db.prepare(workerData.sql.insert);
 const insertStates = db.prepare(workerData.sql.insertStates);
 const rollups = workerData.sql.rollups.map((pair) => pair.map((sql) => db.prepare(sql)));
 const prunes = workerData.sql.prunes.map((pair) => pair.map((sql) => db.prepare(sql)));
+const olderPrunes = workerData.sql.olderPrunes.map((list) => list.map((sql) => db.prepare(sql)));
 let slots = [];
 const apply = db.transaction((op) => {
   if (op.kind === "insert-packed") {
@@ -193,7 +199,7 @@ const apply = db.transaction((op) => {
   }
   else if (op.kind === "insert-states") for (const row of op.rows) insertStates.run(...row);
   else if (op.kind === "rollup") for (const service of op.services) for (const r of rollups[op.tier]) r.run({ service, first: op.first, last: op.last });
-  else for (const p of prunes[op.tier]) p.run(op.before);
+  else for (const p of (op.older ? olderPrunes : prunes)[op.tier]) p.run(op.before);
 });
 parentPort.on("message", ({ id, ops }) => {
   try {
