@@ -67,9 +67,8 @@ async function run(mode: "coalesce" | "rebroadcast") {
   // BENCH_CPU_PROF=<dir>: the hub writes a V8 CPU profile there when it exits.
   const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF, "--cpu-prof-name", `hub-${mode}.cpuprofile`] : [];
   // BENCH_HUB_NODE_ARGS: Node.js flags for the hub (e.g. --trace-gc); BENCH_HUB_LOG=<file>: its output.
-  const nodeArgs = HUB_NODE_ARGS;
   const hubLog = process.env.BENCH_HUB_LOG ? openSync(`${process.env.BENCH_HUB_LOG}.${mode}`, "w") : "ignore";
-  const hub = spawn(...pinned(0, [...prof, ...nodeArgs, join(here, "../dist/main.js"), "--port", String(port), "--host", "127.0.0.1",
+  const hub = spawn(...pinned(0, [...prof, ...HUB_NODE_ARGS, join(here, "../dist/main.js"), "--port", String(port), "--host", "127.0.0.1",
     "--data", dataDir, "--agent-token", TOKEN, "--ui-push-mode", mode]), { stdio: ["ignore", hubLog, hubLog] });
   for (let i = 0; i < 100; i++) { try { if ((await fetch(`${url}/api/health`)).ok) break; } catch { await new Promise((r) => setTimeout(r, 100)); } }
   // One session per BROWSERS_PER_SESSION browsers: the hub holds each credential to 16 live sockets.
@@ -109,7 +108,7 @@ async function run(mode: "coalesce" | "rebroadcast") {
   hub.kill("SIGKILL");
   rmSync(dataDir, { recursive: true, force: true });
   const probeAfter = probeCores();
-  return { mode, hubNodeArgs: nodeArgs.join(" "), machineProbeMs: { before: probeBefore, after: probeAfter }, hubCpuCores: Number(((cpu1 - cpu0) / seconds).toFixed(2)), hubPeakRssMiB: peakRss, hubEventLoop: loop, hubTransitionFanout: hubFanout,
+  return { mode, hubNodeArgs: HUB_NODE_ARGS.join(" "), machineProbeMs: { before: probeBefore, after: probeAfter }, hubCpuCores: Number(((cpu1 - cpu0) / seconds).toFixed(2)), hubPeakRssMiB: peakRss, hubEventLoop: loop, hubTransitionFanout: hubFanout,
     generatorCpuCores: Number(((gen1 - gen0) / seconds).toFixed(2)), ...browserResult, agentFramesSent: agentResult.sent, agentFrames: agentResult.frames, agentEventLoopUtilization: agentResult.eventLoopUtilization, agentEventLoopDelayMs: agentResult.eventLoopDelayMs };
 }
 
