@@ -4,7 +4,7 @@
 // Besides latency it reports where time goes: the transition's two legs (agent -> hub receive, hub receive ->
 // browser), the hub's event-loop delay and utilization and its own part of the second leg (from its /metrics:
 // a transition's arrival until handed to every browser's socket), and the CPU of the load
-// generator, which shares the machine, and the machine's speed before and after each run (a fixed piece
+// generator, which shares the machine, the hub's write system calls a second, and the machine's speed before and after each run (a fixed piece
 // of work timed on each core, see coreProbeMs). Knobs: BENCH_DIRECTORS, BENCH_REAL_SERVERS, BENCH_BROWSERS,
 // BENCH_FULL_BROWSERS, BENCH_HUB_MODES, BENCH_WARMUP_MS, BENCH_MEASURE_MS, BENCH_BROWSER_THREADS, BENCH_BROWSER_CLIENT=ws|lean, BENCH_CPU_PROF=<dir>, BENCH_HUB_NODE_ARGS, BENCH_HUB_LOG=<file>,
 // BENCH_PIN=1 (the hub on core 0 and the load generators on core 1, with taskset, so the figure is the hub's).
@@ -13,7 +13,7 @@ import { mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { coreProbeMs, cpuSeconds, fanoutBetween, freePort, hubLoop, rssMiB } from "./processFigures";
+import { coreProbeMs, cpuSeconds, fanoutBetween, freePort, hubLoop, rssMiB, writeCalls } from "./processFigures";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 /** With BENCH_PIN=1, each process is started under `taskset -c <core>`. */
@@ -84,6 +84,7 @@ async function run(mode: "coalesce" | "rebroadcast") {
   await new Promise((r) => setTimeout(r, WARMUP_MS));
   const t0 = Date.now();
   const cpu0 = cpuSeconds(hub.pid!);
+  const writes0 = writeCalls(hub.pid!);
   const gen0 = cpuSeconds(agents.pid) + cpuSeconds(browsers.pid);
   // Starts the hub's event-loop window; not awaited, since an overloaded hub answers late.
   const loopStart = process.env.BENCH_NO_FIRST_SCRAPE !== "1" ? hubLoop(url) : null;
@@ -95,6 +96,7 @@ async function run(mode: "coalesce" | "rebroadcast") {
   // Sampled a little before the browsers finish, so every figure covers (nearly) the same window.
   await new Promise((r) => setTimeout(r, MEASURE_MS - 2000));
   const cpu1 = cpuSeconds(hub.pid!);
+  const writes1 = writeCalls(hub.pid!);
   const gen1 = cpuSeconds(agents.pid) + cpuSeconds(browsers.pid);
   const seconds = (Date.now() - t0) / 1000;
   const { fanout, ...loop } = await hubLoop(url);
@@ -108,7 +110,8 @@ async function run(mode: "coalesce" | "rebroadcast") {
   hub.kill("SIGKILL");
   rmSync(dataDir, { recursive: true, force: true });
   const probeAfter = probeCores();
-  return { mode, hubNodeArgs: HUB_NODE_ARGS.join(" "), machineProbeMs: { before: probeBefore, after: probeAfter }, hubCpuCores: Number(((cpu1 - cpu0) / seconds).toFixed(2)), hubPeakRssMiB: peakRss, hubEventLoop: loop, hubTransitionFanout: hubFanout,
+  return { mode, hubNodeArgs: HUB_NODE_ARGS.join(" "), machineProbeMs: { before: probeBefore, after: probeAfter }, hubCpuCores: Number(((cpu1 - cpu0) / seconds).toFixed(2)),
+    hubWriteCallsPerSecond: Math.round((writes1 - writes0) / seconds), hubPeakRssMiB: peakRss, hubEventLoop: loop, hubTransitionFanout: hubFanout,
     generatorCpuCores: Number(((gen1 - gen0) / seconds).toFixed(2)), ...browserResult, agentFramesSent: agentResult.sent, agentFrames: agentResult.frames, agentEventLoopUtilization: agentResult.eventLoopUtilization, agentEventLoopDelayMs: agentResult.eventLoopDelayMs };
 }
 

@@ -23,6 +23,18 @@ export function cpuSeconds(pid: number): number {
     return 0;
   }
 }
+/**
+ * Write system calls a process has made, all threads (`syscw` in /proc/<pid>/io: write and writev to
+ * sockets and pwrite to files alike), 0 once it is gone. A hub makes one per browser per turn of its
+ * event loop that has frames for it, so this counts what its largest cost under load depends on.
+ */
+export function writeCalls(pid: number): number {
+  try {
+    return Number(/^syscw: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, "utf8"))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
 /** A process's resident memory now (MiB), from /proc; 0 once it is gone. */
 export function rssMiB(pid: number): number {
   try {
