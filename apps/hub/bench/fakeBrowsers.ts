@@ -1,10 +1,11 @@
 // Bench load: N browser sockets on /ws/ui. `full` of them subscribe to full views of a few directors,
 // the rest to summaries (an overview or wall). Each records now - observedAt for every VRRP transition
 // and now - takenAt for the directors in the frames it parses. BENCH_BROWSER_PARSE=all parses every
-// frame, as a browser does; the default, `measured`, reads each frame's type from its first bytes and
-// parses every event but only one in BENCH_BROWSER_SAMPLE (10) of the other frames: the browsers' own
-// parsing then loads this generator's core less, so a figure taken with the hub pinned to the other core
-// is the hub's rather than the generator's. The hub's work is the same either way.
+// frame, as a browser does; the default, `measured`, reads each frame's type from its first bytes, reads
+// every event's timing fields from its text (./eventHead) and parses only one in BENCH_BROWSER_SAMPLE (10)
+// of the other frames: the browsers' own parsing then loads this generator's core less, so a figure taken
+// with the hub pinned to the other core is the hub's rather than the generator's. The hub's work is the
+// same either way.
 // The sockets are served by worker threads (BENCH_BROWSER_THREADS, default 1). With the hub pinned to one
 // core and the generators to the other, more threads add no CPU, only turns taken on that core; in
 // alternating runs two threads were not better than one at p99.
@@ -17,6 +18,7 @@ import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import WebSocket from "ws";
 import { leanWebSocket, type LeanSocket } from "./leanSocket";
+import { readEventHead } from "./eventHead";
 
 const MAX_SAMPLES = 100_000;
 const THREADS = Math.max(1, Number(process.env.BENCH_BROWSER_THREADS ?? 1));
@@ -170,6 +172,11 @@ function runBrowsers(a: Args): Promise<ThreadResult> {
     /** Whether a frame is parsed, from its type (its first bytes): every event, one in SAMPLE_EVERY others, or all. */
     const parses = (type: string | null) => PARSE_ALL || type === null || type === "event" || ++unparsed % SAMPLE_EVERY === 0;
     const typeOf = (head: Buffer) => TYPE_AT_START.exec(head.toString("latin1", 0, 32))?.[1] ?? null;
+    /** A frame to be measured: an event's timing fields read from its text, any other frame parsed whole. */
+    const frameOf = (payload: Buffer, type: string | null): Frame => {
+      const text = payload.toString();
+      return (type === "event" && !PARSE_ALL ? readEventHead(text) : null) ?? (JSON.parse(text) as Frame);
+    };
     /** One frame from the hub: `frame` when parsed, else only its type read from its first bytes. */
     const received = (now: number, length: number, type: string | null, frame: Frame | null) => {
       const e = frame?.type === "event" ? frame.event : undefined;
@@ -227,7 +234,7 @@ function runBrowsers(a: Args): Promise<ThreadResult> {
         wants: (head) => (parse = parses((type = typeOf(head)))),
         message: (length, _head, payload) => {
           const now = Date.now();
-          received(now, length, type, parse && payload !== null ? (JSON.parse(payload.toString()) as Frame) : null);
+          received(now, length, type, parse && payload !== null ? frameOf(payload, type) : null);
         },
         close: onClose,
       });
@@ -239,7 +246,7 @@ function runBrowsers(a: Args): Promise<ThreadResult> {
         const now = Date.now();
         const type = PARSE_ALL ? null : typeOf(data);
         // Parsed before anything else, measuring or not, with BENCH_BROWSER_PARSE=all (a browser parses every frame).
-        received(now, data.length, type, parses(type) ? (JSON.parse(data.toString()) as Frame) : null);
+        received(now, data.length, type, parses(type) ? frameOf(data, type) : null);
       });
       ws.on("close", onClose);
       ws.on("error", () => undefined);
