@@ -21,9 +21,13 @@ describe("fake browsers' reading of event frames", () => {
       event: { ...transition, keepalivedAt: 1_765_000_000_100, cause: { kind: "election", text: '"seq":9,"observedAt":1,"receivedAt":2,"director":"x"', evidence: [',"event":{"kind":"agent"'] } } }),
     // The hub's own events: no seq, no observedAt.
     frameOf({ id: 3, director: "bench-002", seq: null, observedAt: null, receivedAt: 1_765_000_000_200, event: { kind: "agent", connected: false, detail: "connection closed", at: 1_765_000_000_200 } }),
+    frameOf({ id: 4, director: "hub", seq: null, observedAt: null, receivedAt: 1_765_000_000_300,
+      event: { kind: "alert", alertId: "no-master|198.51.100.10", rule: "no-master", raised: true, message: "no MASTER", at: 1_765_000_000_300, scope: { vip: "198.51.100.10" } } }),
+    frameOf({ id: 5, director: "hub", seq: null, observedAt: null, receivedAt: 1_765_000_000_400,
+      event: { kind: "hub", state: "started", downFrom: null, clean: false, detail: "first start on this database", at: 1_765_000_000_400 } }),
   ];
 
-  it("reads what a whole parse gives, for every kind of event the hub sends", () => {
+  it("reads what a whole parse gives: a transition, its amended copy with a cause, an agent's presence, an alert and the hub's own start", () => {
     for (const text of frames) expect(readEventHead(text)).toEqual(fieldsOf(text));
   });
 

@@ -119,4 +119,4 @@ async function run(mode: "coalesce" | "rebroadcast") {
 const MODES = (process.env.BENCH_HUB_MODES ?? "coalesce,rebroadcast").split(",").filter((m): m is "coalesce" | "rebroadcast" => m === "coalesce" || m === "rebroadcast");
 const results = [];
 for (const mode of MODES) results.push(await run(mode));
-process.stdout.write(`${JSON.stringify({ bench: "hub-load", directors: DIRECTORS, realServersPerDirector: REAL_SERVERS, browsers: BROWSERS, fullBrowsers: FULL_BROWSERS, measureSeconds: MEASURE_MS / 1000, pinned: PIN, browserParse: process.env.BENCH_BROWSER_PARSE === "all" ? "every frame" : `every event, 1 in ${process.env.BENCH_BROWSER_SAMPLE ?? 10} other frames`, results })}\n`);
+process.stdout.write(`${JSON.stringify({ bench: "hub-load", directors: DIRECTORS, realServersPerDirector: REAL_SERVERS, browsers: BROWSERS, fullBrowsers: FULL_BROWSERS, measureSeconds: MEASURE_MS / 1000, pinned: PIN, browserParse: process.env.BENCH_BROWSER_PARSE === "all" ? "every frame" : `every event's timing fields (read from its text) and 1 in ${process.env.BENCH_BROWSER_SAMPLE ?? 10} other frames`, results })}\n`);
