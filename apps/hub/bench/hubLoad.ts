@@ -3,9 +3,9 @@
 // the naive baseline (every full snapshot rebroadcast to every browser). Prints one JSON line.
 // Besides latency it reports where time goes: the transition's two legs (agent -> hub receive, hub receive ->
 // browser), the hub's event-loop delay and utilization and its own part of the second leg (from its /metrics:
-// a transition's arrival until handed to every browser's socket), and the CPU of the load
-// generator, which shares the machine, the hub's write system calls a second, and the machine's speed before and after each run (a fixed piece
-// of work timed on each core, see coreProbeMs). Knobs: BENCH_DIRECTORS, BENCH_REAL_SERVERS, BENCH_BROWSERS,
+// a transition's arrival until handed to every browser's socket), the hub's write system calls a second,
+// the CPU of the load generator, which shares the machine, and the machine's speed before and after each
+// run (a fixed piece of work timed on each core, see coreProbeMs). Knobs: BENCH_DIRECTORS, BENCH_REAL_SERVERS, BENCH_BROWSERS,
 // BENCH_FULL_BROWSERS, BENCH_HUB_MODES, BENCH_WARMUP_MS, BENCH_MEASURE_MS, BENCH_BROWSER_THREADS, BENCH_BROWSER_CLIENT=ws|lean, BENCH_CPU_PROF=<dir>, BENCH_HUB_NODE_ARGS, BENCH_HUB_LOG=<file>,
 // BENCH_PIN=1 (the hub on core 0 and the load generators on core 1, with taskset, so the figure is the hub's).
 import { spawn, spawnSync } from "node:child_process";
