@@ -76,6 +76,8 @@ interface ThreadResult {
   pairs: PairResult;
   /** Per browser hub: sockets that opened, closed, and distinct transitions in the window summed over its browsers. */
   byBrowserHub: Record<string, { opened: number; disconnects: number; windowTransitions: number }>;
+  /** Per transition that reached every browser of this thread: its last browser's first copy minus its first's (ms). */
+  spreadSamples: number[];
 }
 
 /** Bounded latency samples, kept by reservoir sampling so memory does not grow with the frame count. */
@@ -113,8 +115,33 @@ interface Frame {
 /** Loopback source addresses the fake browsers connect from; the hub allows 64 live sockets per address. */
 const BROWSER_ADDRESSES = 16;
 
+/** A transition's first copies still arriving at this thread's browsers: when the first and the latest came, and how many. */
+interface Arrivals { first: number; last: number; browsers: number }
+/** A transition some browser of the thread never gets (it arrived before the window) is forgotten after this long. */
+const ARRIVALS_KEPT_MS = 10_000;
+
 function runBrowsers(a: Args): Promise<ThreadResult> {
   const r = Object.fromEntries(METRICS.map((m) => [m, createReservoir()])) as Record<Metric, ReturnType<typeof createReservoir>>;
+  /**
+   * How far apart one transition's first copies reach this thread's browsers, first to last. The hub
+   * writes them in one pass over its sockets; what this thread adds is reading 500 sockets one after
+   * another, so a spread near the hub -> browser leg's tail says the tail is here rather than in the hub.
+   */
+  const spread = createReservoir();
+  const arrivals = new Map<string, Arrivals>();
+  const arrived = (key: string, now: number) => {
+    const seen = arrivals.get(key);
+    if (seen === undefined) {
+      if (a.count === 1) return spread.add(0);
+      arrivals.set(key, { first: now, last: now, browsers: 1 });
+      if (arrivals.size % 64 === 0) for (const [k, v] of arrivals) if (now - v.first > ARRIVALS_KEPT_MS) arrivals.delete(k);
+      return;
+    }
+    seen.last = now;
+    if (++seen.browsers < a.count) return;
+    spread.add(seen.last - seen.first);
+    arrivals.delete(key);
+  };
   let frames = 0;
   let bytes = 0;
   const bytesByType: Record<string, number> = {};
@@ -197,6 +224,7 @@ function runBrowsers(a: Args): Promise<ThreadResult> {
         r.transitionAgentToHub.add(frame.event.receivedAt - frame.event.observedAt);
         r.transitionHubToBrowser.add(now - frame.event.receivedAt);
         if (first) {
+          arrived(`${frame.event.director}:${frame.event.seq}`, now);
           r.firstCopy.add(now - frame.event.observedAt);
           r.firstCopyAgentToHub.add(frame.event.receivedAt - frame.event.observedAt);
           r.firstCopyHubToBrowser.add(now - frame.event.receivedAt);
@@ -270,6 +298,7 @@ function runBrowsers(a: Args): Promise<ThreadResult> {
         samples: Object.fromEntries(METRICS.map((m) => [m, r[m].samples()])) as Record<Metric, number[]>,
         pairs: Object.fromEntries([...pairs].map(([key, p]) => [key, { seen: p.transition.seen(), samples: Object.fromEntries(PAIR_METRICS.map((m) => [m, p[m].samples()])) as Record<PairMetric, number[]> }])),
         byBrowserHub,
+        spreadSamples: spread.samples(),
       });
     }, a.warmupMs + a.durationMs),
   );
@@ -320,6 +349,8 @@ if (!isMainThread) {
       }, {}), disconnects: sum((x) => x.disconnects),
       transitionsReceived: sum((x) => x.seen.transition), transition: merged("transition"),
       firstCopiesReceived: sum((x) => x.seen.firstCopy), firstCopy: merged("firstCopy"),
+      // Per thread: with several threads, over each one's browsers.
+      firstCopySpread: quantiles(results.flatMap((x) => x.spreadSamples)),
       ticksReceived: sum((x) => x.seen.tick), tick: merged("tick"),
       stages: { transitionAgentToHub: merged("transitionAgentToHub"), transitionHubToBrowser: merged("transitionHubToBrowser"),
         firstCopyAgentToHub: merged("firstCopyAgentToHub"), firstCopyHubToBrowser: merged("firstCopyHubToBrowser"), tickHubToBrowser: merged("tickHubToBrowser") },
