@@ -26,10 +26,14 @@ describe("ui gateway on real sockets", () => {
     await once(server, "listening");
     const wires: Wire[] = [];
     server.on("connection", (socket) => {
-      const tcp = (socket as unknown as { _socket: { _writev: (...a: unknown[]) => void; write: (chunk: Buffer, ...a: unknown[]) => boolean } })._socket;
+      type Tcp = { _write: (...a: unknown[]) => void; _writev: (...a: unknown[]) => void; write: (chunk: Buffer, ...a: unknown[]) => boolean };
+      const tcp = (socket as unknown as { _socket: Tcp })._socket;
       const wire: Wire = { writes: 0, chunks: [] };
-      const writev = tcp._writev.bind(tcp);
-      tcp._writev = (...a) => { wire.writes++; writev(...a); };
+      // A released batch of one chunk goes to _write, of several to _writev: either is one write.
+      for (const method of ["_write", "_writev"] as const) {
+        const original = tcp[method].bind(tcp);
+        tcp[method] = (...a) => { wire.writes++; original(...a); };
+      }
       const write = tcp.write.bind(tcp);
       tcp.write = (chunk, ...a) => { wire.chunks.push(chunk); return write(chunk, ...a); };
       wires.push(wire);
@@ -79,5 +83,9 @@ describe("ui gateway on real sockets", () => {
     for (const chunks of others) expect(chunks.every((chunk, i) => chunk === first![i])).toBe(true);
     // Both left in one write to each browser.
     expect(browsers.map(({ wire }, i) => wire.writes - writesBefore[i]!)).toEqual([1, 1, 1]);
+    // A turn with one message for them: one more write each.
+    gateway.broadcast(event(3, 50));
+    for (const { client, frames } of browsers) while (frames.length < 5) await once(client, "message");
+    expect(browsers.map(({ wire }, i) => wire.writes - writesBefore[i]!)).toEqual([2, 2, 2]);
   });
 });
