@@ -1,7 +1,8 @@
 import { EventEmitter } from "node:events";
 import { describe, expect, it, vi } from "vitest";
 import type { WebSocket } from "ws";
-import { PROTOCOL_VERSION, type AgentToHub, type DirectorId, type HubToAgent } from "@lvsdeck/protocol";
+import { PROTOCOL_VERSION, diffSnapshots, type AgentToHub, type DirectorId, type HubToAgent } from "@lvsdeck/protocol";
+import { sampleSnapshot } from "@lvsdeck/protocol/testFixtures";
 import { createLogger } from "@lvsdeck/log";
 import { openDatabase } from "../store/database";
 import { createEventStore, type EventStore } from "../store/eventStore";
@@ -121,6 +122,64 @@ describe("agent gateway", () => {
       ["new-run", 0],
       ["old-run", 0],
     ]);
+    gateway.closeAll();
+    db.close();
+  });
+
+  it("handles an event read in the same turn as other directors' counters before those counters, and keeps each agent's own order", async () => {
+    const db = openDatabase(":memory:");
+    const store = createEventStore(db);
+    const fleet = createFleet();
+    // What the gateway did, in order: a director's counters applied, or an event handed to the store.
+    const order: string[] = [];
+    const apply = fleet.applySnapshot.bind(fleet);
+    fleet.applySnapshot = (snapshot, at) => {
+      order.push(`counters ${snapshot.director}`);
+      return apply(snapshot, at);
+    };
+    const events: EventStore = {
+      ...store,
+      appendAgentEvent(input) {
+        order.push(`event ${input.director}`);
+        return store.appendAgentEvent(input);
+      },
+    };
+    const gateway = createAgentGateway({
+      fleet, events, log: createLogger("test", true), now: () => Date.now(), onEvent: () => undefined,
+      commands: createCommandRouter({ fleet, send: () => false }),
+    });
+    const ids = Array.from({ length: 10 }, (_, i) => `lvs-dir-${i}` as DirectorId);
+    const agents = new Map<DirectorId, FakeSocket>();
+    for (const id of [...ids, DIRECTOR]) {
+      const socket = new FakeSocket();
+      gateway.handle(socket as unknown as WebSocket, id);
+      socket.frame({ ...hello, director: id });
+      await vi.waitFor(() => expect(socket.sent.some((f) => f.type === "welcome")).toBe(true));
+      socket.frame({ type: "snapshot", snapshot: sampleSnapshot(id, 1_000) });
+      agents.set(id, socket);
+    }
+    await vi.waitFor(() => expect([...ids, DIRECTOR].every((id) => fleet.get(id)?.snapshot?.takenAt === 1_000)).toBe(true));
+    const tick = (id: DirectorId, takenAt: number): AgentToHub => diffSnapshots(sampleSnapshot(id, takenAt - 1_000), sampleSnapshot(id, takenAt));
+
+    // One turn's reads: ten directors' ticks, then another director's event. The event goes first.
+    order.length = 0;
+    for (const id of ids) agents.get(id)!.frame(tick(id, 2_000));
+    agents.get(DIRECTOR)!.frame(event(1));
+    await vi.waitFor(() => expect(order).toHaveLength(11));
+    expect(order[0]).toBe(`event ${DIRECTOR}`);
+    expect(order.slice(1)).toEqual(ids.map((id) => `counters ${id}`));
+    expect(ids.every((id) => fleet.get(id)?.snapshot?.takenAt === 2_000)).toBe(true);
+
+    // One agent's own frames keep their order: its tick, then its event. The tick is not held back for
+    // a later slice once the event has come: it runs as the event is read, and the event right after.
+    order.length = 0;
+    const own = agents.get(ids[0]!)!;
+    own.frame(tick(ids[0]!, 3_000));
+    expect(order).toEqual([]);
+    own.frame(event(1));
+    expect(order).toEqual([`counters ${ids[0]}`]);
+    await vi.waitFor(() => expect(order).toEqual([`counters ${ids[0]}`, `event ${ids[0]}`]));
+    await vi.waitFor(() => expect(own.sent.some((f) => f.type === "ack" && f.seq === 1)).toBe(true));
     gateway.closeAll();
     db.close();
   });

@@ -6,9 +6,10 @@ import type { EventStore } from "../store/eventStore";
 import type { Logger } from "@lvsdeck/log";
 import type { CommandRouter } from "./commandRouter";
 import type { HubEvent } from "@lvsdeck/protocol";
-import { HELLO_TIMEOUT_MS, MAX_AGENT_FRAMES_PER_SECOND } from "../limits";
+import { COUNTER_SLICE_MS, HELLO_TIMEOUT_MS, MAX_AGENT_FRAMES_PER_SECOND } from "../limits";
 import { applyDelta } from "@lvsdeck/protocol";
 import { boundEvent, helloProblem, snapshotProblem } from "./agentBounds";
+import { createCounterLane, type LaneItem } from "./counterLane";
 
 /** Counters the gateway exposes for /api/health and /metrics. */
 export interface AgentGatewayStats {
@@ -47,6 +48,11 @@ interface Deps {
   /** Who asked for an operator's weight change the agent reports (the hub's own record), or null. */
   actorOfWeight?: (service: string, realServer: string, weight: number, at: number) => string | null;
 }
+
+/** How an agent's counter frames start: the agent writes `type` first. Any other layout is simply handled at once. */
+const COUNTER_FRAME_STARTS = ['{"type":"delta"', '{"type":"snapshot"'].map((start) => Buffer.from(start));
+const isCounterFrame = (data: RawData): boolean =>
+  Buffer.isBuffer(data) && COUNTER_FRAME_STARTS.some((start) => data.length >= start.length && data.compare(start, 0, start.length, 0, start.length) === 0);
 
 function sendFrame(socket: WebSocket, frame: HubToAgent): void {
   if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
@@ -109,6 +115,8 @@ export function createAgentGateway(deps: Deps): AgentGateway {
   let flaggedObjects = 0;
   let droppedObjects = 0;
   let shuttingDown = false;
+  /** Every agent's counter frames, handled after the events read in the same turn (see ./counterLane). */
+  const lane = createCounterLane(COUNTER_SLICE_MS);
 
   const protocolError = (socket: WebSocket, director: DirectorId | null, message: string) => {
     protocolErrors++;
@@ -254,7 +262,19 @@ export function createAgentGateway(deps: Deps): AgentGateway {
         }
         return onFrame(socket, director, outcome.value);
       };
-      socket.on("message", (data, isBinary) => serial(() => onMessage(data, isBinary)));
+      /** This socket's counter frame in the lane, if any: at most one waits there. */
+      let inLane: LaneItem | null = null;
+      socket.on("message", (data, isBinary) => {
+        // A socket's next frame (its next tick, or an event) comes after its counters: they run now,
+        // so the lane holds one frame per agent at most and this socket's order is kept.
+        if (inLane !== null && !inLane.ran()) inLane.runNow();
+        if (director === null || isBinary || !isCounterFrame(data)) return serial(() => onMessage(data, isBinary));
+        // Added when its turn on this socket comes, so it still follows an event being stored.
+        serial(() => {
+          inLane = lane.add(() => onMessage(data, isBinary));
+          return inLane.done;
+        });
+      });
       socket.on("error", (err) => {
         // ws reports oversized frames (1009) and bad framing here before closing the socket.
         protocolErrors++;
@@ -262,6 +282,8 @@ export function createAgentGateway(deps: Deps): AgentGateway {
       });
       socket.on("close", (code, reason) => {
         clearTimeout(helloTimer);
+        // Counters read before the close are the director's last: taken before it is marked disconnected.
+        if (inLane !== null && !inLane.ran()) inLane.runNow();
         credentials.delete(socket);
         if (shuttingDown || director === null || sockets.get(director) !== socket) return;
         const gone = director;
