@@ -23,8 +23,9 @@ export const ALERT_EVALUATION_MS = 1_000;
 /** Least time between two evaluations prompted by changes (ms), so a storm of changes costs a bounded number of them. */
 export const STATE_EVALUATION_GAP_MS = 100;
 /**
- * Agents' counter frames (snapshots, deltas) are handled this long at a time (ms), with a turn of the event
- * loop between, after the events that arrived with them: an event waits for one such slice at most.
+ * Agents' counter frames (ticks' deltas) are handled this long at a time (ms), with a turn of the event
+ * loop between, after the events and changes of state that arrived with them, which wait for one such
+ * slice at most.
  */
 export const COUNTER_SLICE_MS = 5;
 /** Frames per second one agent may send before it is disconnected (a tick, events and results fit easily). */

@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { describe, expect, it, vi } from "vitest";
 import type { WebSocket } from "ws";
-import { PROTOCOL_VERSION, diffSnapshots, type AgentToHub, type DirectorId, type HubToAgent } from "@lvsdeck/protocol";
+import { PROTOCOL_VERSION, diffSnapshots, type AgentToHub, type DirectorId, type DirectorSnapshot, type HubToAgent } from "@lvsdeck/protocol";
 import { sampleSnapshot } from "@lvsdeck/protocol/testFixtures";
 import { createLogger } from "@lvsdeck/log";
 import { openDatabase } from "../store/database";
@@ -126,7 +126,7 @@ describe("agent gateway", () => {
     db.close();
   });
 
-  it("handles an event read in the same turn as other directors' counters before those counters, and keeps each agent's own order", async () => {
+  it("handles an event or a change of VRRP state read in the same turn as other directors' counters before those counters, and keeps each agent's own order", async () => {
     const db = openDatabase(":memory:");
     const store = createEventStore(db);
     const fleet = createFleet();
@@ -170,11 +170,22 @@ describe("agent gateway", () => {
     expect(order.slice(1)).toEqual(ids.map((id) => `counters ${id}`));
     expect(ids.every((id) => fleet.get(id)?.snapshot?.takenAt === 2_000)).toBe(true);
 
+    // A tick that carries a change of VRRP state is handled at once too, ahead of other directors' plain ticks.
+    order.length = 0;
+    for (const id of ids) agents.get(id)!.frame(tick(id, 3_000));
+    const master: DirectorSnapshot["vrrp"][number] = { name: "VI_1", vrid: 51, interface: "eth0", state: "MASTER", basePriority: 100, effectivePriority: 100,
+      advertIntervalMs: 1000, preempt: true, vips: [], lastTransitionAt: 3_000, masterRouter: null, syncGroup: null };
+    const before = sampleSnapshot(DIRECTOR, 1_000);
+    agents.get(DIRECTOR)!.frame(diffSnapshots(before, { ...before, takenAt: 3_000, vrrp: [master] }));
+    expect(order).toEqual([`counters ${DIRECTOR}`]);
+    expect(fleet.get(DIRECTOR)?.snapshot?.vrrp[0]?.state).toBe("MASTER");
+    await vi.waitFor(() => expect(order).toHaveLength(11));
+
     // One agent's own frames keep their order: its tick, then its event. The tick is not held back for
     // a later slice once the event has come: it runs as the event is read, and the event right after.
     order.length = 0;
     const own = agents.get(ids[0]!)!;
-    own.frame(tick(ids[0]!, 3_000));
+    own.frame(tick(ids[0]!, 4_000));
     expect(order).toEqual([]);
     own.frame(event(1));
     expect(order).toEqual([`counters ${ids[0]}`]);

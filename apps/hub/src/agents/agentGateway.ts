@@ -49,10 +49,19 @@ interface Deps {
   actorOfWeight?: (service: string, realServer: string, weight: number, at: number) => string | null;
 }
 
-/** How an agent's counter frames start: the agent writes `type` first. Any other layout is simply handled at once. */
-const COUNTER_FRAME_STARTS = ['{"type":"delta"', '{"type":"snapshot"'].map((start) => Buffer.from(start));
+/**
+ * A tick's delta that changes nothing outside its services (the agent writes `type` first and VRRP, VIPs,
+ * keepalived, sync groups and removed services after the services): it goes to the counter lane. A delta
+ * with any of those, a snapshot, or a frame laid out otherwise is handled at once. A weight or health
+ * change inside a service rides with that service's counters.
+ */
+const COUNTER_START = Buffer.from('{"type":"delta"');
+const COUNTER_END = Buffer.from('"removeServices":[]}');
 const isCounterFrame = (data: RawData): boolean =>
-  Buffer.isBuffer(data) && COUNTER_FRAME_STARTS.some((start) => data.length >= start.length && data.compare(start, 0, start.length, 0, start.length) === 0);
+  Buffer.isBuffer(data) &&
+  data.length >= COUNTER_START.length + COUNTER_END.length &&
+  data.compare(COUNTER_START, 0, COUNTER_START.length, 0, COUNTER_START.length) === 0 &&
+  data.compare(COUNTER_END, 0, COUNTER_END.length, data.length - COUNTER_END.length) === 0;
 
 function sendFrame(socket: WebSocket, frame: HubToAgent): void {
   if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));

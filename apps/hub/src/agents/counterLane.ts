@@ -11,13 +11,13 @@ export interface LaneItem {
 }
 
 /**
- * Agents' counter frames (snapshots and deltas), from every socket, handled a slice of the event loop at
- * a time after the turn that read them. Handling one is the hub's costliest work per agent frame (parsing
+ * Agents' counter frames (ticks' deltas), from every socket, handled a slice of the event loop at a time
+ * after the turn that read them. Handling one is the hub's costliest work per agent frame (parsing
  * and checking a whole table, then every view, series and verdict it feeds, about 1.3 ms for 100 real
  * servers); handled as each socket was read, a VRRP transition read in the same turn as 40 other
- * directors' ticks waited behind all of them. Now every socket's frames are read first, events among
- * them handled at once, and the counters after, `sliceMs` at a time with a turn of the loop between
- * slices, so an event arriving meanwhile waits for one slice at most.
+ * directors' ticks waited behind all of them. Now every socket's frames are read first, events and
+ * changes of state among them handled at once, and the counters after, `sliceMs` at a time with a turn
+ * of the loop between slices, so an event arriving meanwhile waits for one slice at most.
  */
 export interface CounterLane {
   /** Queues `work`; it runs in a later slice, in the order queued, or sooner with `runNow`. */
