@@ -124,7 +124,7 @@ export function createAgentGateway(deps: Deps): AgentGateway {
   let flaggedObjects = 0;
   let droppedObjects = 0;
   let shuttingDown = false;
-  /** Every agent's counter frames, handled after the events read in the same turn (see ./counterLane). */
+  /** Every agent's plain ticks, handled after the events and changes of state read in the same turn (see ./counterLane). */
   const lane = createCounterLane(COUNTER_SLICE_MS);
 
   const protocolError = (socket: WebSocket, director: DirectorId | null, message: string) => {
@@ -271,7 +271,7 @@ export function createAgentGateway(deps: Deps): AgentGateway {
         }
         return onFrame(socket, director, outcome.value);
       };
-      /** This socket's counter frame in the lane, if any: at most one waits there. */
+      /** This socket's plain tick in the lane, if any: at most one waits there. */
       let inLane: LaneItem | null = null;
       socket.on("message", (data, isBinary) => {
         // A socket's next frame (its next tick, or an event) comes after its counters: they run now,
