@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { groupOnWire, vrrpGroups } from "./groups";
+import type { DirectorSnapshot } from "@lvsdeck/protocol";
+import { groupOnWire, liveServices, vrrpGroups } from "./groups";
+import type { FreshDirector } from "./staleness";
 import { director, service, vrrp } from "./fixtures";
 
 const members = (groups: ReturnType<typeof vrrpGroups>) => groups.map((g) => [g.key, g.members.map((m) => `${m.director.id} ${m.state}`)]);
@@ -36,5 +38,34 @@ describe("vrrpGroups", () => {
       ["director/lvs", ["lvs UNKNOWN"]],
     ]);
     expect(groupOnWire(groups[1]!)).toMatchObject({ vrid: null, vips: ["10.9.0.1"], members: [{ director: "lvs", instance: null }] });
+  });
+});
+
+describe("liveServices", () => {
+  it("gives the services on the VIPs a director is MASTER of, fwmark services with them, none as BACKUP", () => {
+    const services = [service("198.51.100.10", 80, []), service("198.51.100.20", 80, []), service("198.51.100.30", 80, [], { address: null, fwmark: 7 })];
+    const master = director("d1", { vrrp: [vrrp(51, "MASTER", ["198.51.100.10/32"]), vrrp(52, "BACKUP", ["198.51.100.20"])], services }) as FreshDirector;
+    const backup = director("d2", { vrrp: [vrrp(51, "BACKUP", ["198.51.100.10"])], services }) as FreshDirector;
+    const standalone = director("lvs", { services }) as FreshDirector;
+    expect(liveServices(master).map((s) => s.address ?? `fwmark ${s.fwmark}`)).toEqual(["198.51.100.10", "fwmark 7"]);
+    expect(liveServices(backup)).toEqual([]);
+    expect(liveServices(standalone)).toHaveLength(3);
+  });
+
+  it("works them out once per snapshot, however many rules ask (five do, on every evaluation)", () => {
+    const view = director("d1", { vrrp: [vrrp(51, "MASTER", ["198.51.100.10"])], services: [service("198.51.100.10", 80, [])] }) as FreshDirector;
+    let reads = 0;
+    const { services, ...rest } = view.snapshot;
+    const snapshot = Object.defineProperty({ ...rest }, "services", { enumerable: true, get: () => {
+      reads++;
+      return services;
+    } }) as DirectorSnapshot;
+    const watched = { ...view, snapshot };
+    const first = liveServices(watched);
+    expect(liveServices(watched)).toBe(first);
+    expect(liveServices({ ...watched })).toBe(first);
+    expect(reads).toBe(1);
+    // A new snapshot (the next tick's) is worked out afresh.
+    expect(liveServices({ ...view, snapshot: { ...view.snapshot, vrrp: [vrrp(51, "BACKUP", ["198.51.100.10"])] } })).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import type { ClusterGroup, DirectorView, VirtualService, VrrpInstance, VrrpState } from "@lvsdeck/protocol";
+import type { ClusterGroup, DirectorSnapshot, DirectorView, VirtualService, VrrpInstance, VrrpState } from "@lvsdeck/protocol";
 import { normalizeVip } from "./keys";
 import type { FreshDirector } from "./staleness";
 import { isFresh } from "./staleness";
@@ -117,9 +117,24 @@ export function vipsOfDirector(view: DirectorView): string[] {
   return [...new Set((view.snapshot?.vrrp ?? []).flatMap((i) => i.vips.map(normalizeVip)))].sort();
 }
 
+/**
+ * Each snapshot's live services, worked out once: every alert rule that looks at services asks for them
+ * on every evaluation. A snapshot is never changed in place (a delta makes a new one), so they stay right.
+ */
+const live = new WeakMap<DirectorSnapshot, readonly VirtualService[]>();
+
 /** The services a fresh director is carrying traffic for: those on VIPs it is MASTER of. */
-export function liveServices(view: FreshDirector): VirtualService[] {
-  const { vrrp, services } = view.snapshot;
+export function liveServices(view: FreshDirector): readonly VirtualService[] {
+  const snapshot = view.snapshot;
+  let services = live.get(snapshot);
+  if (services === undefined) {
+    services = servicesOnMasterVips(snapshot);
+    live.set(snapshot, services);
+  }
+  return services;
+}
+
+function servicesOnMasterVips({ vrrp, services }: DirectorSnapshot): readonly VirtualService[] {
   // A director without VRRP instances runs standalone: all of its table is live.
   if (vrrp.length === 0) return services;
   const masters = vrrp.filter((i) => i.state === "MASTER");
