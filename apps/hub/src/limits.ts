@@ -25,9 +25,17 @@ export const STATE_EVALUATION_GAP_MS = 100;
 /**
  * Agents' counter frames (ticks' deltas) are handled this long at a time (ms), with a turn of the event
  * loop between, after the events and changes of state that arrived with them, which wait for one such
- * slice at most.
+ * slice at most. Each turn between slices reads the agents' sockets again, so a shorter slice reads a
+ * transition sooner; 2 ms with UI_FLUSH_SLICE_SOCKETS at 10 beat 5 ms with 25 in three of three
+ * alternating pinned runs of the hub bench (see docs/benchmarks/hub.md).
  */
-export const COUNTER_SLICE_MS = 5;
+export const COUNTER_SLICE_MS = 2;
+/**
+ * Browsers sent one counter round between two turns of the event loop. A turn also writes what the last
+ * one queued for every browser and reads the agents' sockets, so fewer per turn keeps an agent's VRRP
+ * transition from waiting behind a round (50: up to 20 ms of encoding and writing in one go).
+ */
+export const UI_FLUSH_SLICE_SOCKETS = 10;
 /** Frames per second one agent may send before it is disconnected (a tick, events and results fit easily). */
 export const MAX_AGENT_FRAMES_PER_SECOND = 500;
 /** Live sockets one credential (a session or a wall token) may hold open at once: a few tabs, not a flood. */

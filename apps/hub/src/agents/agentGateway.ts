@@ -276,7 +276,7 @@ export function createAgentGateway(deps: Deps): AgentGateway {
       socket.on("message", (data, isBinary) => {
         // A socket's next frame (its next tick, or an event) comes after its counters: they run now,
         // so the lane holds one frame per agent at most and this socket's order is kept.
-        if (inLane !== null && !inLane.ran()) inLane.runNow();
+        inLane?.runNow();
         if (director === null || isBinary || !isCounterFrame(data)) return serial(() => onMessage(data, isBinary));
         // Added when its turn on this socket comes, so it still follows an event being stored.
         serial(() => {
@@ -292,7 +292,7 @@ export function createAgentGateway(deps: Deps): AgentGateway {
       socket.on("close", (code, reason) => {
         clearTimeout(helloTimer);
         // Counters read before the close are the director's last: taken before it is marked disconnected.
-        if (inLane !== null && !inLane.ran()) inLane.runNow();
+        inLane?.runNow();
         credentials.delete(socket);
         if (shuttingDown || director === null || sockets.get(director) !== socket) return;
         const gone = director;

@@ -5,6 +5,7 @@ import type { ClusterHealth, DirectorId, DirectorView, HubToUi, Verdict } from "
 import { sampleSnapshot } from "@lvsdeck/protocol/testFixtures";
 import { createLogger } from "@lvsdeck/log";
 import { createUiGateway } from "./uiGateway";
+import { UI_FLUSH_SLICE_SOCKETS } from "../limits";
 
 /** Enough of a `ws` socket for the gateway: it records frames and lets a test set its backlog. */
 class FakeSocket extends EventEmitter {
@@ -109,18 +110,19 @@ describe("ui gateway", () => {
     gateway.closeAll();
   });
 
-  it("sends a counter round 50 browsers at a time, with turns of the event loop in between, until every browser has it", () => {
+  it("sends a counter round UI_FLUSH_SLICE_SOCKETS browsers at a time, with turns of the event loop in between, until every browser has it", () => {
     const { gateway, change, open } = start();
+    const slice = UI_FLUSH_SLICE_SOCKETS;
     change(view("d1", 1000));
-    const sockets = Array.from({ length: 120 }, () => open());
+    const sockets = Array.from({ length: 2 * slice + slice / 2 }, () => open());
     for (const s of sockets) s.frames = [];
     change(view("d1", 2000));
     vi.advanceTimersByTime(999);
     // The round's timer alone: the first slice.
     vi.advanceTimersToNextTimer();
-    expect(sockets.map((s) => s.frames.length)).toEqual([...Array(50).fill(1), ...Array(70).fill(0)]);
+    expect(sockets.map((s) => s.frames.length)).toEqual([...Array(slice).fill(1), ...Array(slice + slice / 2).fill(0)]);
     vi.advanceTimersToNextTimer();
-    expect(sockets.filter((s) => s.frames.length === 1)).toHaveLength(100);
+    expect(sockets.filter((s) => s.frames.length === 1)).toHaveLength(2 * slice);
     vi.advanceTimersToNextTimer();
     expect(sockets.every((s) => types(s).join() === "counters")).toBe(true);
     gateway.closeAll();

@@ -7,6 +7,7 @@ import { viewShape } from "../directorShape";
 import { createFrameEncoder, wants, type FrameEncoder, type Subscription } from "./uiFrames";
 import { textFrame } from "./textFrame";
 import { alertInScope, eventInScope, weightChangeInScope } from "../auth/frameScope";
+import { UI_FLUSH_SLICE_SOCKETS } from "../limits";
 
 /**
  * How director changes reach browsers. `coalesce` (default): a change of state goes out at once (whole
@@ -74,8 +75,6 @@ const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
  * counters then. State changes are never held back, so they do not queue behind bulk traffic.
  */
 const BULK_BACKLOG_BYTES = 512 * 1024;
-/** Browsers sent a counter round between two turns of the event loop. */
-const FLUSH_SLICE_SOCKETS = 50;
 /** Frames a browser may send per second before it is disconnected (pings and subscriptions are rare). */
 const MAX_FRAMES_PER_SECOND = 20;
 /** A browser told its access ended gets this long to complete the close handshake before it is cut off. */
@@ -193,9 +192,9 @@ export function createUiGateway(options: Options): UiGateway {
 
   /**
    * A coalescing round: counters of the directors that changed, skipping browsers that are behind. It is
-   * sent FLUSH_SLICE_SOCKETS browsers at a time with a turn of the event loop in between: one summary round
-   * is a ~50 KB frame to every overview and wall (450 in the bench), 10-20 ms in one go, and an agent's
-   * VRRP transition arriving meanwhile waited for all of it.
+   * sent UI_FLUSH_SLICE_SOCKETS browsers at a time with a turn of the event loop in between: one summary
+   * round is a ~50 KB frame to every overview and wall (450 in the bench), 10-20 ms in one go, and an
+   * agent's VRRP transition arriving meanwhile waited for all of it.
    */
   const flush = (detail: Session["detail"]) => {
     const changed = dirty[detail];
@@ -206,7 +205,7 @@ export function createUiGateway(options: Options): UiGateway {
     const targets = [...sessions].filter(([, session]) => session.detail === detail);
     const slice = (from: number) => {
       const { views, encoder } = round;
-      for (const [socket, session] of targets.slice(from, from + FLUSH_SLICE_SOCKETS)) {
+      for (const [socket, session] of targets.slice(from, from + UI_FLUSH_SLICE_SOCKETS)) {
         // Closed, revoked or re-subscribed since the round began: nothing more of this round.
         if (sessions.get(socket) !== session || session.detail !== detail) continue;
         if (socket.bufferedAmount > BULK_BACKLOG_BYTES) {
@@ -224,7 +223,7 @@ export function createUiGateway(options: Options): UiGateway {
           for (const view of mine) if (wants(session, view.id)) send(socket, encoder.full(view, session));
         } else send(socket, encoder.counters(mine, session));
       }
-      if (from + FLUSH_SLICE_SOCKETS < targets.length) setImmediate(slice, from + FLUSH_SLICE_SOCKETS);
+      if (from + UI_FLUSH_SLICE_SOCKETS < targets.length) setImmediate(slice, from + UI_FLUSH_SLICE_SOCKETS);
       else rounds[detail] = null;
     };
     slice(0);
