@@ -1,25 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { DirectorSnapshot } from "@lvsdeck/protocol";
-import { sampleSnapshot } from "@lvsdeck/protocol/testFixtures";
+import { countingServiceReads, sampleSnapshot } from "@lvsdeck/protocol/testFixtures";
 import { snapshotShape, viewShape } from "./directorShape";
-
-/** A snapshot that counts how often its services are read: what working out its shape walks. */
-function counted(snapshot: DirectorSnapshot): { snapshot: DirectorSnapshot; reads: () => number } {
-  let reads = 0;
-  const { services, ...rest } = snapshot;
-  const watched = Object.defineProperty({ ...rest }, "services", {
-    enumerable: true,
-    get: () => {
-      reads++;
-      return services;
-    },
-  }) as DirectorSnapshot;
-  return { snapshot: watched, reads: () => reads };
-}
 
 describe("director shape", () => {
   it("works out a snapshot's shape once, however many ask for it (the history and the browser gateway, every tick)", () => {
-    const { snapshot, reads } = counted(sampleSnapshot("lvs-dir-01", 1_000));
+    const { snapshot, reads } = countingServiceReads(sampleSnapshot("lvs-dir-01", 1_000));
     const shape = snapshotShape(snapshot);
     expect(viewShape({ id: snapshot.director, connected: true, stale: false, snapshot } as never)).toBe(`10${shape}`);
     expect(snapshotShape(snapshot)).toBe(shape);

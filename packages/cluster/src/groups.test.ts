@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { DirectorSnapshot } from "@lvsdeck/protocol";
+import { countingServiceReads } from "@lvsdeck/protocol/testFixtures";
 import { groupOnWire, liveServices, vrrpGroups } from "./groups";
 import type { FreshDirector } from "./staleness";
 import { director, service, vrrp } from "./fixtures";
@@ -54,17 +54,12 @@ describe("liveServices", () => {
 
   it("works them out once per snapshot, however many rules ask (five do, on every evaluation)", () => {
     const view = director("d1", { vrrp: [vrrp(51, "MASTER", ["198.51.100.10"])], services: [service("198.51.100.10", 80, [])] }) as FreshDirector;
-    let reads = 0;
-    const { services, ...rest } = view.snapshot;
-    const snapshot = Object.defineProperty({ ...rest }, "services", { enumerable: true, get: () => {
-      reads++;
-      return services;
-    } }) as DirectorSnapshot;
+    const { snapshot, reads } = countingServiceReads(view.snapshot);
     const watched = { ...view, snapshot };
     const first = liveServices(watched);
     expect(liveServices(watched)).toBe(first);
     expect(liveServices({ ...watched })).toBe(first);
-    expect(reads).toBe(1);
+    expect(reads()).toBe(1);
     // A new snapshot (the next tick's) is worked out afresh.
     expect(liveServices({ ...view, snapshot: { ...view.snapshot, vrrp: [vrrp(51, "BACKUP", ["198.51.100.10"])] } })).toEqual([]);
   });

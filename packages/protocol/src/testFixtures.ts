@@ -57,3 +57,20 @@ export function sampleSnapshot(director: string, takenAt: number): DirectorSnaps
     timeouts: null,
   };
 }
+
+/**
+ * `snapshot` with its services behind a getter that counts the reads, for tests of work done once per
+ * snapshot (everything derived from a table walks its services).
+ */
+export function countingServiceReads(snapshot: DirectorSnapshot): { snapshot: DirectorSnapshot; reads: () => number } {
+  let reads = 0;
+  const { services, ...rest } = snapshot;
+  const watched = Object.defineProperty({ ...rest }, "services", {
+    enumerable: true,
+    get: () => {
+      reads++;
+      return services;
+    },
+  }) as DirectorSnapshot;
+  return { snapshot: watched, reads: () => reads };
+}

@@ -113,14 +113,15 @@ describe("ui gateway", () => {
   it("sends a counter round UI_FLUSH_SLICE_SOCKETS browsers at a time, with turns of the event loop in between, until every browser has it", () => {
     const { gateway, change, open } = start();
     const slice = UI_FLUSH_SLICE_SOCKETS;
+    const half = Math.ceil(slice / 2);
     change(view("d1", 1000));
-    const sockets = Array.from({ length: 2 * slice + slice / 2 }, () => open());
+    const sockets = Array.from({ length: 2 * slice + half }, () => open());
     for (const s of sockets) s.frames = [];
     change(view("d1", 2000));
     vi.advanceTimersByTime(999);
     // The round's timer alone: the first slice.
     vi.advanceTimersToNextTimer();
-    expect(sockets.map((s) => s.frames.length)).toEqual([...Array(slice).fill(1), ...Array(slice + slice / 2).fill(0)]);
+    expect(sockets.map((s) => s.frames.length)).toEqual([...Array(slice).fill(1), ...Array(slice + half).fill(0)]);
     vi.advanceTimersToNextTimer();
     expect(sockets.filter((s) => s.frames.length === 1)).toHaveLength(2 * slice);
     vi.advanceTimersToNextTimer();
