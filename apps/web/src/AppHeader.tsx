@@ -1,7 +1,7 @@
 import { useLiveStatus, useServerNow } from "./live/useLive";
 import { useNow } from "./lib/useNow";
 import { formatHms, setZoneMode, useZoneMode, zoneLabel, zoneTag } from "./lib/time";
-import { PROTOCOL_VERSION } from "@lvsdeck/protocol";
+import { UI_PROTOCOL_VERSION } from "@lvsdeck/protocol";
 import type { LiveStatus } from "./live/liveStatus";
 import { Link } from "./lib/router";
 import { routes, type RouteId } from "./routes";
@@ -18,7 +18,7 @@ function connectionText(status: LiveStatus, now: number): string {
     case "closed":
       return status.retryAt === null ? "offline" : `offline — retrying in ${Math.max(0, Math.ceil((status.retryAt - now) / 1000))} s`;
     case "incompatible":
-      return `hub speaks protocol ${status.hubProtocolVersion ?? "?"}, this page ${PROTOCOL_VERSION}: reload the page`;
+      return `hub speaks protocol ${status.hubProtocolVersion ?? "?"}, this page ${UI_PROTOCOL_VERSION}: reload the page`;
   }
 }
 

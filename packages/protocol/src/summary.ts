@@ -74,23 +74,49 @@ export function summarizeDirector(view: DirectorView): DirectorSummary {
 }
 
 /**
- * One service's moving numbers as a tuple, to keep the frame small: key, active connections, inactive
- * connections, connections per second, bytes per second in, bytes per second out.
+ * One service's moving numbers as a tuple, to keep the frame small: active connections, inactive
+ * connections, connections per second, bytes per second in, bytes per second out. A frame lists them in
+ * the order of the director's services in its summary, without their keys.
  */
-export const serviceCountersSchema = z.tuple([serviceKeySchema, z.number(), z.number(), z.number(), z.number(), z.number()]);
+export const serviceCountersSchema = z.tuple([z.number(), z.number(), z.number(), z.number(), z.number()]);
 export type ServiceCounters = z.infer<typeof serviceCountersSchema>;
 
 /**
  * What changes in a director's summary from tick to tick: freshness and service counters. Everything else
  * (VRRP, VIPs, keepalived, services and real servers, staleness) travels as a whole summary when it changes.
+ * `keys` is the fingerprint of the service keys the counters follow, in order (serviceKeysFingerprint): a
+ * browser writes them only into a summary of the same services, never into another service's row.
  */
 export const directorCountersSchema = z.object({
   id: directorIdSchema,
   receivedAt: z.number().nullable(),
   takenAt: z.number().nullable(),
+  keys: z.string(),
   services: z.array(serviceCountersSchema),
 });
 export type DirectorCounters = z.infer<typeof directorCountersSchema>;
+
+/**
+ * A 53-bit fingerprint of service keys in order, in base 36 (cyrb53 over the keys, each ended by a
+ * newline). Two lists that differ collide with a chance of about 1 in 2^53.
+ */
+export function serviceKeysFingerprint(keys: Iterable<string>): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  const mix = (c: number) => {
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  };
+  for (const key of keys) {
+    for (let i = 0; i < key.length; i++) mix(key.charCodeAt(i));
+    mix(10);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
 
 /** Reduces a director's live view to the counters of its summary. */
 export function countDirector(view: DirectorView): DirectorCounters {
@@ -99,9 +125,10 @@ export function countDirector(view: DirectorView): DirectorCounters {
     id: view.id,
     receivedAt: view.receivedAt,
     takenAt: snapshot?.takenAt ?? null,
+    keys: serviceKeysFingerprint((snapshot?.services ?? []).map((s) => s.key)),
     services: (snapshot?.services ?? []).map((s) => {
       const t = serviceTotals(s);
-      return [s.key, t.activeConns, t.inactiveConns, t.cps, t.inBps, t.outBps];
+      return [t.activeConns, t.inactiveConns, t.cps, t.inBps, t.outBps];
     }),
   };
 }

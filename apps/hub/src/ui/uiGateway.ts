@@ -1,7 +1,7 @@
 import type { WebSocket } from "ws";
 import type { Alert, ClusterHealth, DirectorId, DirectorView, HubToUi } from "@lvsdeck/protocol";
 import { scopeHealth } from "@lvsdeck/cluster";
-import { PROTOCOL_VERSION, UI_CLOSE_ACCESS_CHANGED, UI_CLOSE_ACCESS_REVOKED, clusterHealthChanges, listChanges, noListChanges, parseFrame, uiToHubSchema } from "@lvsdeck/protocol";
+import { UI_PROTOCOL_VERSION, UI_CLOSE_ACCESS_CHANGED, UI_CLOSE_ACCESS_REVOKED, clusterHealthChanges, listChanges, noListChanges, parseFrame, uiToHubSchema } from "@lvsdeck/protocol";
 import type { Logger } from "@lvsdeck/log";
 import { viewShape } from "../directorShape";
 import { createFrameEncoder, wants, type FrameEncoder, type Subscription } from "./uiFrames";
@@ -270,7 +270,7 @@ export function createUiGateway(options: Options): UiGateway {
       sessions.set(socket, session);
       if (socket.extensions === "" && tcpOf(socket)?.write !== undefined) plain.add(socket);
       options.onCountChange?.(sessions.size);
-      socket.send(JSON.stringify({ type: "hello", protocolVersion: PROTOCOL_VERSION, serverTime: now() } satisfies HubToUi));
+      socket.send(JSON.stringify({ type: "hello", protocolVersion: UI_PROTOCOL_VERSION, serverTime: now() } satisfies HubToUi));
       socket.send(JSON.stringify({ type: "health", serverTime: now(), health: scopeHealth(options.health(), scope) } satisfies HubToUi));
       socket.on("message", (data) => onMessage(socket, session, data.toString()));
       socket.on("error", (err) => log.warn("browser socket error", { error: err.message }));

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { PROTOCOL_VERSION } from "@lvsdeck/protocol";
+import { UI_PROTOCOL_VERSION } from "@lvsdeck/protocol";
 import { useNow } from "../lib/useNow";
 import { formatHms } from "../lib/time";
 import { useLiveStatus } from "./useLive";
@@ -44,7 +44,7 @@ function ProtocolMismatch({ hubVersion }: { hubVersion: number }) {
     return () => clearTimeout(timer);
   }, [plan, hubVersion]);
 
-  const versions = `the hub speaks protocol ${hubVersion}, this page ${PROTOCOL_VERSION}`;
+  const versions = `the hub speaks protocol ${hubVersion}, this page ${UI_PROTOCOL_VERSION}`;
   return (
     <div className="protocol-reload" data-testid="protocol-reload" data-plan={plan.kind} role="alert">
       {plan.kind === "reload" ? (

@@ -3,8 +3,8 @@ import { QueryClient, QueryObserver } from "@tanstack/react-query";
 import type { DirectorId, HubEvent, HubToUi, Verdict } from "@lvsdeck/protocol";
 import { createLiveBridge, FLUSH_INTERVAL_MS } from "./liveBridge";
 import { alertsQuery, clusterQuery, eventsQuery, healthQuery, liveStatusQuery, seriesQuery } from "../api/queries";
-import { cluster, instance, view } from "../test/fixtures";
-import { PROTOCOL_VERSION, countDirector, summarizeDirector } from "@lvsdeck/protocol";
+import { cluster, instance, view, withSecondService } from "../test/fixtures";
+import { UI_PROTOCOL_VERSION, countDirector, summarizeDirector } from "@lvsdeck/protocol";
 import { summaryKeys } from "../api/moreQueries";
 import { summariesFromCluster, type SummaryState } from "./summaries";
 
@@ -124,7 +124,7 @@ describe("live bridge", () => {
     // The page shows the event log: the hello's invalidation fetches it again, and the test decides when it answers.
     const observer = new QueryObserver(client, { queryKey: eventsQuery().queryKey, queryFn: () => new Promise<{ events: HubEvent[] }>((resolve) => (answer = resolve)) });
     const unsubscribe = observer.subscribe(() => undefined);
-    socket.push({ type: "hello", protocolVersion: PROTOCOL_VERSION, serverTime: 1_000 });
+    socket.push({ type: "hello", protocolVersion: UI_PROTOCOL_VERSION, serverTime: 1_000 });
     socket.push({ type: "event", event: event(7) });
     // The hub read its log before event 7 was stored (or another hub answered, after a failover).
     answer({ events: [event(5), event(6)] });
@@ -136,7 +136,7 @@ describe("live bridge", () => {
   it("takes the hub's clock from hello and marks the feed open", () => {
     vi.setSystemTime(1_000_000);
     const bridge = open();
-    socket.push({ type: "hello", protocolVersion: PROTOCOL_VERSION, serverTime: 1_250_000 });
+    socket.push({ type: "hello", protocolVersion: UI_PROTOCOL_VERSION, serverTime: 1_250_000 });
     const status = client.getQueryData(liveStatusQuery().queryKey);
     expect(status?.connection).toBe("open");
     expect(status?.clock.offsetMs).toBe(250_000);
@@ -169,6 +169,21 @@ describe("live bridge", () => {
     const state = client.getQueryData<SummaryState>(summaryKeys.all);
     expect(state?.byDirector["lvs-dir-01"]?.summary.takenAt).toBe(6_000);
     expect(state?.serverTime).toBe(6_000);
+    bridge.close();
+  });
+
+  it("fetches the wall's summaries again when counters follow other services than it holds, and writes none of them", () => {
+    const held = summariesFromCluster(cluster([withSecondService(view("lvs-dir-01", 1_000))], 1_000));
+    client.setQueryData<SummaryState>(summaryKeys.all, held);
+    const bridge = open();
+    const refetch = vi.spyOn(client, "invalidateQueries");
+    const current = withSecondService(view("lvs-dir-01", 6_000));
+    socket.push({ type: "counters", serverTime: 6_000, directors: [countDirector(current)] });
+    expect(refetch).not.toHaveBeenCalledWith({ queryKey: summaryKeys.all });
+    const reordered = { ...current, snapshot: { ...current.snapshot!, takenAt: 7_000, services: current.snapshot!.services.toReversed() } };
+    socket.push({ type: "counters", serverTime: 7_000, directors: [countDirector(reordered)] });
+    expect(refetch).toHaveBeenCalledWith({ queryKey: summaryKeys.all });
+    expect(client.getQueryData<SummaryState>(summaryKeys.all)?.byDirector["lvs-dir-01"]?.summary.takenAt).toBe(6_000);
     bridge.close();
   });
 });

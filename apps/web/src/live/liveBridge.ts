@@ -1,5 +1,5 @@
 import type { QueryClient } from "@tanstack/react-query";
-import { PROTOCOL_VERSION, UI_CLOSE_ACCESS_REVOKED, applyListChanges, type DirectorView, type HubEvent, type HubToUi, type UiSubscribe } from "@lvsdeck/protocol";
+import { UI_PROTOCOL_VERSION, UI_CLOSE_ACCESS_REVOKED, applyListChanges, type DirectorView, type HubEvent, type HubToUi, type UiSubscribe } from "@lvsdeck/protocol";
 import { summaryKeys } from "../api/moreQueries";
 import { applyCounters, applySummaries, type SummaryState } from "./summaries";
 import {
@@ -103,7 +103,7 @@ export function createLiveBridge(client: QueryClient, options: LiveBridgeOptions
       case "hello":
         updateStatus(client, (s) => ({
           ...s,
-          connection: frame.protocolVersion === PROTOCOL_VERSION ? "open" : "incompatible",
+          connection: frame.protocolVersion === UI_PROTOCOL_VERSION ? "open" : "incompatible",
           offlineSince: null,
           accessEnded: false,
           hubProtocolVersion: frame.protocolVersion,
@@ -129,12 +129,19 @@ export function createLiveBridge(client: QueryClient, options: LiveBridgeOptions
           state === undefined ? state : applySummaries(state, frame.directors, frame.serverTime),
         );
         return;
-      case "counters":
+      case "counters": {
         updateStatus(client, (s) => ({ ...s, clock: applyClockSample(s.clock, frame.serverTime, receivedAt) }));
-        client.setQueryData<SummaryState>(summaryKeys.all, (state) =>
-          state === undefined ? state : applyCounters(state, frame.directors, frame.serverTime),
-        );
+        let unmatched = false;
+        client.setQueryData<SummaryState>(summaryKeys.all, (state) => {
+          if (state === undefined) return state;
+          const applied = applyCounters(state, frame.directors, frame.serverTime);
+          unmatched = applied.unmatched.length > 0;
+          return applied.state;
+        });
+        // Counters for services this page does not hold in that order: its summaries are fetched again.
+        if (unmatched && client.isFetching({ queryKey: summaryKeys.all }) === 0) void client.invalidateQueries({ queryKey: summaryKeys.all });
         return;
+      }
       case "director":
         updateStatus(client, (s) => ({ ...s, clock: applyClockSample(s.clock, frame.serverTime, receivedAt) }));
         pending.push(frame);

@@ -1,4 +1,4 @@
-import { summarizeDirector, type ClusterResponse, type DirectorCounters, type DirectorSummary } from "@lvsdeck/protocol";
+import { serviceKeysFingerprint, summarizeDirector, type ClusterResponse, type DirectorCounters, type DirectorSummary, type DirectorId } from "@lvsdeck/protocol";
 
 /** cps samples kept per service for the wall's sparklines: two minutes at 1 s, thirty seconds at 250 ms. */
 export const SPARKLINE_POINTS = 120;
@@ -59,33 +59,42 @@ export function applySummaries(
   return { ...state, serverTime: Math.max(state.serverTime, serverTime), byDirector };
 }
 
-/** A director's summary with the counters of a `counters` frame written in; services it does not name keep theirs. */
-function withCounters(summary: DirectorSummary, counters: DirectorCounters): DirectorSummary {
-  const byKey = new Map(counters.services.map((c) => [c[0], c] as const));
+/**
+ * A director's summary with the counters of a `counters` frame written in, service by service in order;
+ * null when the frame's counters follow other services than the summary lists (its fingerprint differs).
+ */
+function withCounters(summary: DirectorSummary, counters: DirectorCounters): DirectorSummary | null {
+  if (counters.services.length !== summary.services.length || serviceKeysFingerprint(summary.services.map((s) => s.key)) !== counters.keys) return null;
   return {
     ...summary,
     receivedAt: counters.receivedAt,
     takenAt: counters.takenAt,
-    services: summary.services.map((s) => {
-      const c = byKey.get(s.key);
-      return c === undefined ? s : { ...s, activeConns: c[1], inactiveConns: c[2], cps: c[3], inBps: c[4], outBps: c[5] };
+    services: summary.services.map((s, i) => {
+      const [activeConns, inactiveConns, cps, inBps, outBps] = counters.services[i]!;
+      return { ...s, activeConns, inactiveConns, cps, inBps, outBps };
     }),
   };
 }
 
 /**
  * Writes a `counters` frame into the state. A director not held yet is skipped: its whole summary comes
- * with the next state change or refetch, and counters alone cannot draw a tile.
+ * with the next state change or refetch, and counters alone cannot draw a tile. `unmatched` lists the
+ * directors whose counters follow other services than the summary held (a refetch and frames crossed):
+ * their summaries stay as they were, and the caller fetches them again.
  */
 export function applyCounters(
   state: SummaryState,
   directors: readonly DirectorCounters[],
   serverTime: number,
   capacity = SPARKLINE_POINTS,
-): SummaryState {
+): { state: SummaryState; unmatched: DirectorId[] } {
+  const unmatched: DirectorId[] = [];
   const summaries = directors.flatMap((counters) => {
     const held = state.byDirector[counters.id];
-    return held === undefined ? [] : [withCounters(held.summary, counters)];
+    if (held === undefined) return [];
+    const next = withCounters(held.summary, counters);
+    if (next === null) unmatched.push(counters.id);
+    return next === null ? [] : [next];
   });
-  return applySummaries(state, summaries, serverTime, capacity);
+  return { state: applySummaries(state, summaries, serverTime, capacity), unmatched };
 }

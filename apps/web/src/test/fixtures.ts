@@ -1,4 +1,5 @@
 import type { AgentInfo, ClusterResponse, DirectorId, DirectorSnapshot, DirectorView, VrrpInstance, VrrpState } from "@lvsdeck/protocol";
+import { serviceKeyOf } from "@lvsdeck/protocol";
 import { sampleSnapshot } from "@lvsdeck/protocol/testFixtures";
 import { clusterHealth, deriveVerdicts } from "@lvsdeck/cluster";
 
@@ -34,6 +35,12 @@ export function view(id: string, at: number, patch: Partial<DirectorView> = {}, 
     snapshot: { ...sampleSnapshot(id, at), ...snapshot },
     ...patch,
   };
+}
+
+/** `v` with a second service (port 8443 on its first service's VIP) after the first, for tests of the services' order. */
+export function withSecondService(v: DirectorView): DirectorView {
+  const first = v.snapshot!.services[0]!;
+  return { ...v, snapshot: { ...v.snapshot!, services: [first, { ...first, key: serviceKeyOf(first.protocol, first.address, 8443), port: 8443 }] } };
 }
 
 /** A cluster of the given views, with the health the hub would serve for them at `serverTime`. */
