@@ -40,7 +40,9 @@ export function view(id: string, at: number, patch: Partial<DirectorView> = {}, 
 /** `v` with a second service (port 8443 on its first service's VIP) after the first, for tests of the services' order. */
 export function withSecondService(v: DirectorView): DirectorView {
   const first = v.snapshot!.services[0]!;
-  return { ...v, snapshot: { ...v.snapshot!, services: [first, { ...first, key: serviceKeyOf(first.protocol, first.address, 8443), port: 8443 }] } };
+  const { protocol, address } = first;
+  if (protocol === null || address === null) throw new Error("withSecondService needs a first service with a VIP, not a firewall mark");
+  return { ...v, snapshot: { ...v.snapshot!, services: [first, { ...first, key: serviceKeyOf(protocol, address, 8443), port: 8443 }] } };
 }
 
 /** A cluster of the given views, with the health the hub would serve for them at `serverTime`. */
