@@ -1,11 +1,12 @@
 // Bench load: N browser sockets on /ws/ui. `full` of them subscribe to full views of a few directors,
 // the rest to summaries (an overview or wall). Each records now - observedAt for every VRRP transition
-// and now - takenAt for the directors in the frames it parses. BENCH_BROWSER_PARSE=all parses every
+// and now - takenAt for the directors in the frames it reads. BENCH_BROWSER_PARSE=all parses every
 // frame, as a browser does; the default, `measured`, reads each frame's type from its first bytes, reads
-// every event's timing fields from its text (./eventHead) and parses only one in BENCH_BROWSER_SAMPLE (10)
-// of the other frames: the browsers' own parsing then loads this generator's core less, so a figure taken
-// with the hub pinned to the other core is the hub's rather than the generator's. The hub's work is the
-// same either way.
+// every event's timing fields from its text (./eventHead) and the times of one in BENCH_BROWSER_SAMPLE
+// (10) of the other frames from their bytes (./frameTimes), parsing whole only a frame laid out
+// otherwise: the browsers' own parsing then loads this generator's core less, so a figure taken with the
+// hub pinned to the other core is the hub's rather than the generator's. The hub's work is the same
+// either way.
 // The sockets are served by worker threads (BENCH_BROWSER_THREADS, default 1). With the hub pinned to one
 // core and the generators to the other, more threads add no CPU, only turns taken on that core; in
 // alternating runs two threads were not better than one at p99.
@@ -19,6 +20,7 @@ import { Worker, isMainThread, parentPort, workerData } from "node:worker_thread
 import WebSocket from "ws";
 import { leanWebSocket, type LeanSocket } from "./leanSocket";
 import { readEventHead } from "./eventHead";
+import { readFrameTimes, timesOf, type FrameTimes, type TimedFrame } from "./frameTimes";
 
 const MAX_SAMPLES = 100_000;
 const THREADS = Math.max(1, Number(process.env.BENCH_BROWSER_THREADS ?? 1));
@@ -104,13 +106,11 @@ function quantiles(samples: number[]) {
   return { p50: q(0.5), p95: q(0.95), p99: q(0.99), max: samples.at(-1) ?? null };
 }
 
-interface Frame {
-  type: string;
-  serverTime?: number;
+interface Frame extends TimedFrame {
   event?: { director: string; seq: number | null; observedAt: number | null; receivedAt: number; event: { kind: string } };
-  director?: { snapshot: { takenAt: number } | null };
-  directors?: { takenAt: number | null }[];
 }
+/** What is measured of a frame: an event's timing fields, or another frame's times. */
+type Measured = { type: string; event?: Frame["event"]; times?: FrameTimes };
 
 /** Loopback source addresses the fake browsers connect from; the hub allows 64 live sockets per address. */
 const BROWSER_ADDRESSES = 16;
@@ -199,13 +199,21 @@ function runBrowsers(a: Args): Promise<ThreadResult> {
     /** Whether a frame is parsed, from its type (its first bytes): every event, one in SAMPLE_EVERY others, or all. */
     const parses = (type: string | null) => PARSE_ALL || type === null || type === "event" || ++unparsed % SAMPLE_EVERY === 0;
     const typeOf = (head: Buffer) => TYPE_AT_START.exec(head.toString("latin1", 0, 32))?.[1] ?? null;
-    /** A frame to be measured: an event's timing fields read from its text, any other frame parsed whole. */
-    const frameOf = (payload: Buffer, type: string | null): Frame => {
+    /**
+     * A frame to be measured: an event's timing fields read from its text, another frame's times from its
+     * bytes; a frame laid out otherwise (or every frame, with BENCH_BROWSER_PARSE=all) parsed whole.
+     */
+    const frameOf = (payload: Buffer, type: string | null): Measured => {
+      if (!PARSE_ALL && type !== null && type !== "event") {
+        const times = readFrameTimes(payload, type);
+        if (times !== null) return { type, times };
+      }
       const text = payload.toString();
-      return (type === "event" && !PARSE_ALL ? readEventHead(text) : null) ?? (JSON.parse(text) as Frame);
+      const frame = (type === "event" && !PARSE_ALL ? readEventHead(text) : null) ?? (JSON.parse(text) as Frame);
+      return frame.type === "event" ? frame : { type: frame.type, times: timesOf(frame) };
     };
     /** One frame from the hub: `frame` when parsed, else only its type read from its first bytes. */
-    const received = (now: number, length: number, type: string | null, frame: Frame | null) => {
+    const received = (now: number, length: number, type: string | null, frame: Measured | null) => {
       const e = frame?.type === "event" ? frame.event : undefined;
       if (a.window && e?.event.kind === "vrrp-transition" && e.observedAt !== null && e.observedAt >= a.window.from && e.observedAt < a.window.to && !inWindow.has(`${e.director}:${e.seq}`)) {
         inWindow.add(`${e.director}:${e.seq}`);
@@ -238,9 +246,9 @@ function runBrowsers(a: Args): Promise<ThreadResult> {
         }
         return;
       }
-      if (frame.serverTime !== undefined && frame.type !== "hello") r.tickHubToBrowser.add(now - frame.serverTime);
-      if (frame.director?.snapshot) r.tick.add(now - frame.director.snapshot.takenAt);
-      for (const d of frame.directors ?? []) if (d.takenAt !== null) r.tick.add(now - d.takenAt);
+      if (frame.times === undefined) return;
+      if (frame.times.serverTime !== null) r.tickHubToBrowser.add(now - frame.times.serverTime);
+      for (const takenAt of frame.times.takenAt) r.tick.add(now - takenAt);
     };
     const onOpen = () => {
       counts.opened++;
