@@ -420,7 +420,7 @@ process.stdout.write(`${JSON.stringify({
   directors: DIRECTORS, realServersPerDirector: REAL_SERVERS, browsers: BROWSERS, fullBrowsers: FULL_BROWSERS,
   warmupSeconds: WARMUP_MS / 1000, measureSeconds: MEASURE_MS / 1000,
   pinned: false, note: "nothing is pinned: hubs, nats-server, postgres and the load generators share every core",
-  browserParse: process.env.BENCH_BROWSER_PARSE === "all" ? "every frame" : `every event, 1 in ${process.env.BENCH_BROWSER_SAMPLE ?? 10} other frames`,
+  browserParse: process.env.BENCH_BROWSER_PARSE === "all" ? "every frame" : `every event, the times of 1 in ${process.env.BENCH_BROWSER_SAMPLE ?? 10} other frames (read from their bytes)`,
   results,
 })}\n`);
 process.exit(0);
