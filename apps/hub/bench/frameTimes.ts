@@ -1,5 +1,5 @@
 // How the fake browsers read the times of a frame other than an event: its serverTime and the takenAt of
-// each director in it, found in the frame's bytes without decoding or parsing it. They parse one in
+// each director in it, found in the frame's bytes without decoding or parsing it. They sample one in
 // BENCH_BROWSER_SAMPLE of these frames (walls' counters and summaries, full views), tens of kilobytes
 // each; JSON.parse of them was a quarter of the browsers' thread's busy time in a CPU profile of a pinned
 // run, and that thread's own delays are part of the hub -> browser figure. The hub's work is the same
