@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { countDirector, serviceKeysFingerprint, summarizeDirector } from "./summary";
 import type { DirectorView } from "./hubModel";
 import type { DirectorId } from "./ids";
-import { sampleSnapshot } from "./testFixtures";
+import { zeroRates } from "./model";
+import { sampleService, sampleSnapshot } from "./testFixtures";
 
 describe("counters", () => {
   it("fingerprints service keys in order: the same list the same, another order, key or split another", () => {
@@ -15,12 +16,15 @@ describe("counters", () => {
   });
 
   it("lists a director's counters in the order of its summary's services, with the fingerprint of their keys and no key", () => {
-    const snapshot = sampleSnapshot("d1", 1000);
+    const first = sampleSnapshot("d1", 1000);
+    const second = { ...sampleService("192.0.2.10", 8443, first.services[0]!.realServers), rates: { ...zeroRates, cps: 7, inBps: 800, outBps: 9000 } };
+    const snapshot = { ...first, services: [...first.services, second] };
     const view: DirectorView = { id: "d1" as DirectorId, connected: true, stale: false, receivedAt: 1001, agent: null, snapshot };
     const summary = summarizeDirector(view);
     const counters = countDirector(view);
     expect(counters.keys).toBe(serviceKeysFingerprint(summary.services.map((s) => s.key)));
     expect(counters.services).toEqual(summary.services.map((s) => [s.activeConns, s.inactiveConns, s.cps, s.inBps, s.outBps]));
-    expect(JSON.stringify(counters)).not.toContain(summary.services[0]!.key);
+    expect(counters.services[1]).toEqual([0, 0, 7, 800, 9000]);
+    for (const s of summary.services) expect(JSON.stringify(counters)).not.toContain(s.key);
   });
 });

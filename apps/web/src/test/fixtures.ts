@@ -1,6 +1,5 @@
 import type { AgentInfo, ClusterResponse, DirectorId, DirectorSnapshot, DirectorView, VrrpInstance, VrrpState } from "@lvsdeck/protocol";
-import { serviceKeyOf } from "@lvsdeck/protocol";
-import { sampleSnapshot } from "@lvsdeck/protocol/testFixtures";
+import { sampleService, sampleSnapshot } from "@lvsdeck/protocol/testFixtures";
 import { clusterHealth, deriveVerdicts } from "@lvsdeck/cluster";
 
 /** An agent as the demo's simulated directors announce it. */
@@ -40,9 +39,8 @@ export function view(id: string, at: number, patch: Partial<DirectorView> = {}, 
 /** `v` with a second service (port 8443 on its first service's VIP) after the first, for tests of the services' order. */
 export function withSecondService(v: DirectorView): DirectorView {
   const first = v.snapshot!.services[0]!;
-  const { protocol, address } = first;
-  if (protocol === null || address === null) throw new Error("withSecondService needs a first service with a VIP, not a firewall mark");
-  return { ...v, snapshot: { ...v.snapshot!, services: [first, { ...first, key: serviceKeyOf(protocol, address, 8443), port: 8443 }] } };
+  if (first.address === null) throw new Error("withSecondService needs a first service with a VIP, not a firewall mark");
+  return { ...v, snapshot: { ...v.snapshot!, services: [first, sampleService(first.address, 8443, first.realServers)] } };
 }
 
 /** A cluster of the given views, with the health the hub would serve for them at `serverTime`. */
