@@ -43,7 +43,8 @@ import { createAgentTokenCheck, isSameOrigin, refuseUpgrade } from "./upgrade";
 import { createLogger, type Logger } from "@lvsdeck/log";
 import { createTlsServer, type TlsFiles } from "./tls";
 import { HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, RESTART_RECONNECT_GRACE_MS, MAX_UI_SOCKETS_PER_ADDRESS, MAX_UI_SOCKETS_PER_CREDENTIAL, REQUEST_TIMEOUT_MS } from "./limits";
-import { ALERT_EVALUATION_MS, HEARTBEAT_MS, SERIES_FLUSH_MS, STALENESS_CHECK_MS, STATE_EVALUATION_GAP_MS, UI_FLUSH_MS, UI_SUMMARY_FLUSH_MS } from "./limits";
+import { createEvaluationPacer } from "./evaluationPacer";
+import { ALERT_EVALUATION_MS, HEARTBEAT_MS, SERIES_FLUSH_MS, STALENESS_CHECK_MS, STATE_EVALUATION_BURST, STATE_EVALUATION_GAP_MS, UI_FLUSH_MS, UI_SUMMARY_FLUSH_MS } from "./limits";
 
 /** Options for {@link createHub}; every field has a default suited to the demo. */
 export interface HubOptions {
@@ -155,7 +156,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     directors: () => fleet.list(),
     director: (id) => fleet.get(id),
     health: () => health,
-    onStateChange: () => evaluateSoon(),
+    onStateChange: () => evaluations.soon(),
     mode: options.uiPushMode ?? "coalesce",
     flushMs: UI_FLUSH_MS,
     summaryFlushMs: UI_SUMMARY_FLUSH_MS,
@@ -303,19 +304,9 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     // Bound late: the weight service is created after the gateway.
     actorOfWeight: (service, realServer, weight, at) => weights.actorOf(service as ServiceKey, realServer as RealServerKey, weight, at),
   });
-  // Changes of presence, staleness or state are judged soon, but together: one evaluation covers all
-  // the changes that arrive within STATE_EVALUATION_GAP_MS of the previous one.
-  let evaluation: NodeJS.Timeout | null = null;
-  let lastEvaluation = 0;
-  const evaluate = () => {
-    if (evaluation) clearTimeout(evaluation);
-    evaluation = null;
-    lastEvaluation = now();
-    alertMonitor.evaluate();
-  };
-  const evaluateSoon = () => {
-    evaluation ??= setTimeout(evaluate, Math.max(0, lastEvaluation + STATE_EVALUATION_GAP_MS - now()));
-  };
+  // Changes of presence, staleness or state are judged at once, a few in a row (a failover), and in a
+  // storm at most once per STATE_EVALUATION_GAP_MS (see ./evaluationPacer).
+  const evaluations = createEvaluationPacer({ burst: STATE_EVALUATION_BURST, gapMs: STATE_EVALUATION_GAP_MS, clock: now, evaluate: () => alertMonitor.evaluate() });
   fleet.onChange((director, change) => {
     // Series, snapshots and keepalived's times are recorded by the hub holding the director's agent, so
     // each is written once for the cluster; other hubs read them from the shared record.
@@ -328,7 +319,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     delivery.noteDirector(director, change);
     // Presence and staleness changes can raise alerts at once; so do changes of state (the UI gateway
     // reports them); counters alone are re-evaluated on the timer.
-    if (change !== "data") evaluateSoon();
+    if (change !== "data") evaluations.soon();
   });
   const sweeper = setInterval(() => {
     fleet.sweep(now());
@@ -336,7 +327,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
     metrics.hub.syncProtocolErrors(stats.protocolErrors);
     metrics.hub.syncIngestIssues({ flagged: stats.flaggedObjects, dropped: stats.droppedObjects });
   }, STALENESS_CHECK_MS);
-  const alertTimer = setInterval(evaluate, ALERT_EVALUATION_MS);
+  const alertTimer = setInterval(evaluations.now, ALERT_EVALUATION_MS);
   const flusher = setInterval(() => {
     series.flushInBackground(now()).catch((err: Error) => log.warn("series samples not written", { error: err.message }));
     history.prune(now()).catch((err: Error) => log.warn("old director snapshots not pruned", { error: err.message }));
@@ -476,7 +467,7 @@ export async function createHub(options: HubOptions): Promise<Hub> {
       clearTimeout(reconciling);
       stopReconciling?.();
       stopAccessWatch();
-      if (evaluation) clearTimeout(evaluation);
+      evaluations.stop();
       webhook?.stop();
       alertmanager?.stop();
       stopAgentHeartbeat();

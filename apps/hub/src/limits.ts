@@ -20,7 +20,12 @@ export const UI_FLUSH_MS = 50;
 export const UI_SUMMARY_FLUSH_MS = 1_000;
 /** Alert rules are re-evaluated this often (ms), besides on every presence, staleness or state change. */
 export const ALERT_EVALUATION_MS = 1_000;
-/** Least time between two evaluations prompted by changes (ms), so a storm of changes costs a bounded number of them. */
+/**
+ * Evaluations prompted by changes that run at once, in a row: a failover's two or three directors are
+ * each judged as they report, so a wall shows the new MASTER without waiting (see ./evaluationPacer).
+ */
+export const STATE_EVALUATION_BURST = 4;
+/** Beyond that burst, the least time between two evaluations prompted by changes (ms), so a storm of changes costs a bounded number of them. */
 export const STATE_EVALUATION_GAP_MS = 100;
 /**
  * Agents' counter frames (ticks' deltas) are handled this long at a time (ms), with a turn of the event
