@@ -71,4 +71,16 @@ describe("evaluation pacer", () => {
     vi.advanceTimersByTime(1_000);
     expect(times).toHaveLength(1);
   });
+
+  it("takes nothing from the budget when the clock is set back", () => {
+    let clock = 1_000_000;
+    const times: number[] = [];
+    const p = createEvaluationPacer({ burst: 2, gapMs: 100, clock: () => clock, evaluate: () => times.push(clock) });
+    p.now();
+    clock -= 60_000;
+    // One evaluation is left: a refill by the negative minute would have spent it.
+    p.soon();
+    vi.advanceTimersByTime(0);
+    expect(times).toHaveLength(2);
+  });
 });

@@ -26,9 +26,12 @@ export function createEvaluationPacer(options: { burst: number; gapMs: number; c
     budget = Math.min(burst, budget + Math.max(0, t - countedAt) / gapMs);
     countedAt = t;
   };
-  const run = () => {
+  const stop = () => {
     if (waiting !== null) clearTimeout(waiting);
     waiting = null;
+  };
+  const run = () => {
+    stop();
     refill();
     budget = Math.max(0, budget - 1);
     evaluate();
@@ -41,9 +44,6 @@ export function createEvaluationPacer(options: { burst: number; gapMs: number; c
       waiting = setTimeout(run, budget >= 1 ? 0 : (1 - budget) * gapMs);
     },
     now: run,
-    stop() {
-      if (waiting !== null) clearTimeout(waiting);
-      waiting = null;
-    },
+    stop,
   };
 }
